@@ -1,0 +1,134 @@
+"""Data-defined surfaces: the loss is a mean over samples, so mini-batches are honest.
+
+Two models with parameters p = (w, b) on a 1-D feature x, each on a small
+synthetic data set drawn once with a fixed seed and split into training and
+validation samples:
+
+- ``linear_regression``: loss_i = (w x_i + b - y_i)^2 / 2;
+- ``logistic_regression``: loss_i = -[y_i log s_i + (1 - y_i) log(1 - s_i)],
+  s_i = sigmoid(w x_i + b), written with softplus so it never overflows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+N_TRAIN = 64
+N_VAL = 32
+SEED = 7
+
+
+def squared_error(p: jax.Array, x: jax.Array, y: jax.Array) -> jax.Array:
+    """(w x + b - y)^2 / 2, per sample."""
+    return 0.5 * (p[0] * x + p[1] - y) ** 2
+
+
+def cross_entropy(p: jax.Array, x: jax.Array, y: jax.Array) -> jax.Array:
+    """Binary cross-entropy of sigmoid(w x + b) against y in {0, 1}, per sample."""
+    z = p[0] * x + p[1]
+    return jax.nn.softplus(z) - y * z
+
+
+def _linear_data(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    x = rng.uniform(-2.0, 2.0, n)
+    return x, 1.5 * x - 0.5 + rng.normal(0.0, 0.6, n)
+
+
+def _logistic_data(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    y = (rng.uniform(size=n) < 0.5).astype(float)
+    return rng.normal(np.where(y > 0, 0.8, -0.8), 1.0), y
+
+
+MODELS: dict[str, tuple[Callable, Callable]] = {
+    "linear_regression": (squared_error, _linear_data),
+    "logistic_regression": (cross_entropy, _logistic_data),
+}
+"""Registry: surface name to (per-sample loss, data generator)."""
+
+
+def weighted(per_sample: Callable, x: np.ndarray, y: np.ndarray) -> Callable:
+    """(p, weights) -> sum_i weights_i loss_i(p): weights 1/B on a batch of B."""
+    xs, ys = jnp.asarray(x, jnp.float32), jnp.asarray(y, jnp.float32)
+    return lambda p, w: jnp.sum(w * per_sample(p, xs, ys))
+
+
+def full_batch(weighted_loss: Callable, n: int) -> Callable:
+    """The full-batch mean, as the weighted loss with every weight 1/n."""
+    uniform = jnp.ones((n,), jnp.float32) / jnp.float32(n)
+    return lambda p: weighted_loss(p, uniform)
+
+
+def _minimize(f: Callable, start: tuple[float, ...]) -> tuple[float, ...]:
+    """The minimum of a smooth convex f, by Newton's method in float64 NumPy."""
+    grad, hess = jax.grad(f), jax.hessian(f)
+    p = np.asarray(start, np.float64)
+    for _ in range(50):
+        step = np.linalg.solve(np.asarray(hess(jnp.asarray(p)), np.float64), grad(jnp.asarray(p)))
+        p = p - step
+    return tuple(float(v) for v in p)
+
+
+def _make(name: str, spec: dict):
+    from optiviz.surfaces import PRESET_KEYS, Surface, _tuple2
+
+    per_sample, draw = MODELS[name]
+    rng = np.random.default_rng(SEED)
+    x, y = draw(rng, N_TRAIN + N_VAL)
+    train, val = slice(0, N_TRAIN), slice(N_TRAIN, None)
+    loss = weighted(per_sample, x[train], y[train])
+    f = full_batch(loss, N_TRAIN)
+    val_f = full_batch(weighted(per_sample, x[val], y[val]), N_VAL)
+    return Surface(
+        name=name,
+        f=f,
+        dim=2,
+        bounds=_tuple2(spec["bounds"]),
+        start=tuple(float(v) for v in spec["start"]),
+        default_steps=int(spec["default_steps"]),
+        minima=(_minimize(f, (0.0, 0.0)),),
+        description=spec["description"],
+        lr_presets={key: float(spec["lr_presets"][key]) for key in PRESET_KEYS},
+        label=spec["label"],
+        n_samples=N_TRAIN,
+        weighted_loss=loss,
+        extras={
+            "x": x[train],
+            "y": y[train],
+            "x_val": x[val],
+            "y_val": y[val],
+            "model": name,
+            "validation_f": val_f,
+        },
+    )
+
+
+def build(specs: dict) -> list:
+    """The data-defined surfaces, with presentation from ``specs``."""
+    return [_make(name, specs[name]) for name in MODELS]
+
+
+def validation_losses(surface, positions: np.ndarray) -> np.ndarray:
+    """Validation loss at each row of ``positions`` (NaN where the row is NaN)."""
+    val_f = jax.jit(jax.vmap(surface.extras["validation_f"]))
+    return np.asarray(val_f(jnp.asarray(positions, jnp.float32)), np.float64)
+
+
+def minibatch_weights(key: jax.Array, t: jax.Array, batch_size: jax.Array, n: int) -> jax.Array:
+    """Weights 1/|batch| on step t's mini-batch, sampling without replacement per epoch.
+
+    Each epoch is a fresh permutation (``fold_in(key, epoch)``) cut into
+    ceil(n / B) batches; the last may be smaller. B = n gives every weight 1/n,
+    exactly full-batch descent. B is traced, so changing it never recompiles.
+    """
+    per_epoch = jnp.ceil(n / batch_size)
+    epoch, slot = jnp.floor_divide(t, per_epoch), jnp.mod(t, per_epoch)
+    order = jax.random.permutation(jax.random.fold_in(key, epoch.astype(jnp.int32)), n)
+    rank = jnp.argsort(order)
+    lo = slot * batch_size
+    hi = jnp.minimum(lo + batch_size, n)
+    member = (rank >= lo) & (rank < hi)
+    return member / (hi - lo)

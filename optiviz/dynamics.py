@@ -1,0 +1,270 @@
+"""The public engine: ``simulate`` one run, ``simulate_many`` a batch, ``sweep`` a grid.
+
+All return NumPy arrays; no tracer crosses this boundary. See ``engine`` for
+the compiled loop and how often it compiles, and ``verdicts`` for what the
+verdict words mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import jax
+import numpy as np
+
+from optiviz import engine, limits, optimizers, schedules, verdicts
+from optiviz.surfaces import Surface, get
+
+HYPER_KEYS = frozenset({"momentum", "rho", "beta1", "beta2", "eps", "drop", "every", "staircase"})
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """One run. ``positions`` (steps+1, dim), ``losses`` (steps+1): f at each position;
+    ``lrs`` (steps): alpha_t used at step t; ``grads`` (steps, dim): the gradient
+    applied at step t (mini-batch and noise included). After ``diverged_at``
+    positions and losses are NaN.
+    """
+
+    positions: np.ndarray
+    losses: np.ndarray
+    lrs: np.ndarray
+    grads: np.ndarray
+    verdict: str
+    diverged_at: int | None
+    alpha: float
+    optimizer: str
+    schedule: str
+
+    @property
+    def step_lengths(self) -> np.ndarray:
+        """|x_{t+1} - x_t| for each step (NaN after divergence)."""
+        return np.linalg.norm(np.diff(self.positions, axis=0), axis=1)
+
+    @property
+    def label(self) -> str:
+        """The verdict as a legend shows it: "diverged at step 37", "slow", ..."""
+        return verdicts.describe(self.verdict, self.diverged_at)
+
+
+def _checked_hyper(optimizer: str, hyper: dict) -> dict:
+    unknown = set(hyper) - HYPER_KEYS
+    if unknown:
+        raise ValueError(
+            f"unknown hyperparameter(s) {sorted(unknown)}: use {', '.join(sorted(HYPER_KEYS))}"
+        )
+    optimizers.get(optimizer)
+    out = dict(hyper)
+    out.setdefault("eps", optimizers.DEFAULT_EPS.get(optimizer, 1e-8))
+    return out
+
+
+def _start(surface: Surface, start) -> np.ndarray:
+    x0 = np.asarray(surface.start if start is None else start, np.float32).reshape(-1)
+    if x0.shape != (surface.dim,):
+        raise ValueError(f"start must have {surface.dim} coordinate(s), got {x0.size}")
+    if not np.all(np.isfinite(x0)):
+        raise ValueError("start must be finite")
+    return x0
+
+
+def _finish(surface, raw, steps, alpha, optimizer, schedule) -> Trajectory:
+    positions, losses, lrs, grads, ends = (np.asarray(a, np.float64) for a in raw)
+    positions, losses = positions[: steps + 1].copy(), losses[: steps + 1].copy()
+    at = verdicts.first_bad(positions, losses, limits.DIVERGENCE_RADIUS)
+    if at is not None:
+        positions[at:] = np.nan
+        losses[at:] = np.nan
+    verdict = verdicts.classify(positions, ends[0], ends[1], surface.scale, at)
+    return Trajectory(
+        positions, losses, lrs[:steps], grads[:steps], verdict, at, alpha, optimizer, schedule
+    )
+
+
+def _prepare(surface, optimizer, schedule, steps, batch_size, hyper):
+    surface = get(surface)
+    steps = surface.default_steps if steps is None else int(steps)
+    length = limits.bucket(steps)
+    schedules.index(schedule)
+    hyper = _checked_hyper(optimizer, hyper)
+    if surface.n_samples is not None:
+        batch_size = surface.n_samples if batch_size is None else batch_size
+        limits.check("batch_size", batch_size, surface.n_samples)
+    return surface, steps, length, float(batch_size or 1), hyper
+
+
+def simulate(
+    surface: str | Surface,
+    optimizer: str,
+    *,
+    alpha: float,
+    schedule: str = "constant",
+    k: float = 0.0,
+    start: Sequence[float] | None = None,
+    steps: int | None = None,
+    noise: float = 0.0,
+    batch_size: int | None = None,
+    seed: int = 0,
+    **hyper,
+) -> Trajectory:
+    """Run ``optimizer`` on ``surface`` from ``start`` for ``steps`` steps.
+
+    ``alpha`` is alpha_0 of ``schedule``; ``hyper`` carries momentum, rho, beta1,
+    beta2, eps, drop, every, staircase. ``noise`` adds N(0, noise^2) to each
+    gradient component. On a data-defined surface ``batch_size`` B (default:
+    all samples) draws mini-batches without replacement per epoch from ``seed``;
+    B = n_samples is exactly full-batch descent. Nothing here recompiles when
+    a number changes; see ``engine`` for what does.
+    """
+    return simulate_many(
+        surface,
+        optimizer,
+        alphas=[alpha],
+        schedule=schedule,
+        k=k,
+        starts=None if start is None else [start],
+        steps=steps,
+        noise=noise,
+        batch_size=batch_size,
+        seeds=[seed],
+        **hyper,
+    )[0]
+
+
+def simulate_many(
+    surface: str | Surface,
+    optimizer: str,
+    *,
+    alphas: Sequence[float],
+    schedule: str = "constant",
+    k: float | Sequence[float] = 0.0,
+    starts: Sequence[Sequence[float]] | None = None,
+    steps: int | None = None,
+    noise: float = 0.0,
+    batch_size: int | None = None,
+    seeds: Sequence[int] | None = None,
+    **hyper,
+) -> list[Trajectory]:
+    """Several runs of one optimizer in one vmapped call: one per entry of ``alphas``.
+
+    ``k``, ``starts`` and ``seeds`` are either one value for all runs or one
+    per run (a single-element list broadcasts).
+    """
+    surface, steps, length, batch, hyper = _prepare(
+        surface, optimizer, schedule, steps, batch_size, hyper
+    )
+    n = len(alphas)
+    limits.check("runs", n, limits.MAX_SEEDS)
+    ks = np.broadcast_to(np.asarray(k, np.float32), (n,))
+    starts = [None] if starts is None else list(starts)
+    x0 = np.stack([_start(surface, s) for s in starts])
+    x0 = np.broadcast_to(x0, (n, surface.dim))
+    seeds = np.broadcast_to(np.asarray([0] if seeds is None else seeds, np.uint32), (n,))
+    keys = jax.vmap(jax.random.key)(seeds)
+    h = engine.stack(
+        [
+            engine.make_hyper(
+                alpha=a,
+                schedule=schedule,
+                k=kk,
+                steps=steps,
+                noise=noise,
+                batch_size=batch,
+                **hyper,
+            )
+            for a, kk in zip(alphas, ks, strict=True)
+        ]
+    )
+    if n == 1:
+        one = jax.tree.map(lambda a: a[0], h)
+        raws = [engine.trajectory_fn(surface, optimizer, length)(one, x0[0], keys[0])]
+    else:
+        out = engine.batch_fn(surface, optimizer, length)(h, x0, keys)
+        raws = [[np.asarray(a)[i] for a in out] for i in range(n)]
+    return [
+        _finish(surface, raw, steps, float(a), optimizer, schedule) for raw, a in zip(raws, alphas, strict=True)
+    ]
+
+
+def compare_optimizers(
+    surface: str | Surface, optimizers_: Sequence[str], *, alpha: float, **kwargs
+) -> list[Trajectory]:
+    """One run per optimizer at the same alpha (each optimizer is its own compiled loop)."""
+    limits.check("runs", len(optimizers_), limits.MAX_RUNS)
+    return [simulate(surface, name, alpha=alpha, **kwargs) for name in optimizers_]
+
+
+def _grid(alphas, ks, **fixed) -> engine.Hyper:
+    aa, kk = np.meshgrid(np.asarray(alphas, np.float32), np.asarray(ks, np.float32), indexing="ij")
+    one = engine.make_hyper(alpha=0.0, **fixed)
+    n = aa.size
+
+    def spread(leaf):
+        return np.broadcast_to(leaf, (n,)).copy()
+
+    h = jax.tree.map(spread, one)
+    return h._replace(schedule=h.schedule._replace(alpha=aa.ravel(), k=kk.ravel()))
+
+
+def landscape(
+    surface: str | Surface,
+    optimizer: str,
+    *,
+    alphas: Sequence[float],
+    ks: Sequence[float],
+    schedule: str = "constant",
+    start: Sequence[float] | None = None,
+    steps: int | None = None,
+    tol: float = 1e-3,
+    noise: float = 0.0,
+    batch_size: int | None = None,
+    seed: int = 0,
+    **hyper,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Final loss (inf where diverged) and steps to reach f <= f_min + ``tol``
+    (steps + 1 where never), each of shape (len(alphas), len(ks)); one vmapped call.
+    """
+    surface, steps, length, batch, hyper = _prepare(
+        surface, optimizer, schedule, steps, batch_size, hyper
+    )
+    limits.check("landscape cells", len(alphas) * len(ks), limits.MAX_LANDSCAPE_SIDE**2)
+    h = _grid(alphas, ks, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper)
+    level = np.float32(f_min(surface) + tol)
+    fn = engine.sweep_fn(surface, optimizer, length)
+    final, first = fn(h, _start(surface, start), jax.random.key(seed), level)
+    shape = (len(alphas), len(ks))
+    first = np.minimum(np.asarray(first), steps + 1)
+    return np.asarray(final, np.float64).reshape(shape), first.reshape(shape)
+
+
+def sweep(
+    surface: str | Surface,
+    optimizer: str,
+    *,
+    alphas: Sequence[float],
+    ks: Sequence[float],
+    schedule: str = "constant",
+    start: Sequence[float] | None = None,
+    steps: int | None = None,
+    **hyper,
+) -> np.ndarray:
+    """Final losses over the alphas x ks grid, shape (len(alphas), len(ks)); inf = diverged."""
+    final, _ = landscape(
+        surface,
+        optimizer,
+        alphas=alphas,
+        ks=ks,
+        schedule=schedule,
+        start=start,
+        steps=steps,
+        **hyper,
+    )
+    return final
+
+
+def f_min(surface: Surface) -> float:
+    """The lowest loss among the surface's known minima (0 when none are known)."""
+    if not surface.minima:
+        return 0.0
+    return float(min(surface.f(np.asarray(m, np.float32)) for m in surface.minima))

@@ -1,0 +1,129 @@
+"""Update rules, in PyTorch's conventions, built from optax transformations.
+
+Each constructor returns an ``optax.GradientTransformation`` whose update is the
+*direction* d_t; the engine then moves x <- x - alpha_t * d_t, so the schedule
+stays a traced value. The formulas in ``FORMULAS`` are exactly these rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+import jax.numpy as jnp
+import optax
+
+
+class OptimizerParams(NamedTuple):
+    """Optimizer hyperparameters (PyTorch defaults), any of which may be traced."""
+
+    momentum: float = 0.9
+    rho: float = 0.99
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+
+
+class AdagradState(NamedTuple):
+    sum_of_squares: optax.Updates
+
+
+def scale_by_adagrad(eps: float) -> optax.GradientTransformation:
+    """Adagrad as in torch.optim.Adagrad: G <- G + g^2 (G_0 = 0); d = g / (sqrt(G) + eps).
+
+    optax.adagrad puts eps inside the square root and starts G at 0.1.
+    """
+
+    def init(params):
+        return AdagradState(jnp.zeros_like(params))
+
+    def update(g, state, params=None):
+        total = state.sum_of_squares + g * g
+        return g / (jnp.sqrt(total) + eps), AdagradState(total)
+
+    return optax.GradientTransformation(init, update)
+
+
+def sgd(p: OptimizerParams) -> optax.GradientTransformation:
+    """d = g."""
+    return optax.identity()
+
+
+def momentum(p: OptimizerParams) -> optax.GradientTransformation:
+    """v <- beta v + g; d = v (heavy ball, torch dampening=0)."""
+    return optax.trace(decay=p.momentum)
+
+
+def nesterov(p: OptimizerParams) -> optax.GradientTransformation:
+    """v <- beta v + g; d = g + beta v (torch nesterov=True)."""
+    return optax.trace(decay=p.momentum, nesterov=True)
+
+
+def adagrad(p: OptimizerParams) -> optax.GradientTransformation:
+    """G <- G + g^2; d = g / (sqrt(G) + eps)."""
+    return scale_by_adagrad(p.eps)
+
+
+def rmsprop(p: OptimizerParams) -> optax.GradientTransformation:
+    """s <- rho s + (1 - rho) g^2 (s_0 = 0); d = g / (sqrt(s) + eps)."""
+    return optax.scale_by_rms(decay=p.rho, eps=p.eps, initial_scale=0.0, eps_in_sqrt=False)
+
+
+def adam(p: OptimizerParams) -> optax.GradientTransformation:
+    """Kingma & Ba: m, v moving averages; d = m_hat / (sqrt(v_hat) + eps)."""
+    return optax.scale_by_adam(b1=p.beta1, b2=p.beta2, eps=p.eps, eps_root=0.0)
+
+
+OPTIMIZERS: dict[str, Callable[[OptimizerParams], optax.GradientTransformation]] = {
+    "sgd": sgd,
+    "momentum": momentum,
+    "nesterov": nesterov,
+    "adagrad": adagrad,
+    "rmsprop": rmsprop,
+    "adam": adam,
+}
+"""Registry: optimizer name to constructor."""
+
+LABELS = {
+    "sgd": "Gradient descent",
+    "momentum": "Momentum",
+    "nesterov": "Nesterov",
+    "adagrad": "Adagrad",
+    "rmsprop": "RMSprop",
+    "adam": "Adam",
+}
+
+HYPERPARAMS: dict[str, tuple[str, ...]] = {
+    "sgd": (),
+    "momentum": ("momentum",),
+    "nesterov": ("momentum",),
+    "adagrad": ("eps",),
+    "rmsprop": ("rho", "eps"),
+    "adam": ("beta1", "beta2", "eps"),
+}
+"""Which hyperparameters each rule reads."""
+
+DEFAULT_EPS = {"adagrad": 1e-10, "rmsprop": 1e-8, "adam": 1e-8}
+"""PyTorch's default eps per optimizer."""
+
+FORMULAS = {
+    "sgd": r"x_{t+1} = x_t - \alpha_t\, g_t",
+    "momentum": r"v_{t+1} = \beta v_t + g_t,\quad x_{t+1} = x_t - \alpha_t\, v_{t+1}",
+    "nesterov": r"v_{t+1} = \beta v_t + g_t,\quad x_{t+1} = x_t - \alpha_t\,(g_t + \beta v_{t+1})",
+    "adagrad": r"G_{t+1} = G_t + g_t^2,\quad x_{t+1} = x_t - \alpha_t\,"
+    r"\frac{g_t}{\sqrt{G_{t+1}} + \varepsilon}",
+    "rmsprop": r"s_{t+1} = \rho s_t + (1-\rho) g_t^2,\quad x_{t+1} = x_t - \alpha_t\,"
+    r"\frac{g_t}{\sqrt{s_{t+1}} + \varepsilon}",
+    "adam": r"m_{t+1} = \beta_1 m_t + (1-\beta_1) g_t,\;"
+    r"v_{t+1} = \beta_2 v_t + (1-\beta_2) g_t^2,\;"
+    r"\hat m = \frac{m_{t+1}}{1-\beta_1^{t+1}},\; \hat v = \frac{v_{t+1}}{1-\beta_2^{t+1}},\;"
+    r"x_{t+1} = x_t - \alpha_t \frac{\hat m}{\sqrt{\hat v} + \varepsilon}",
+}
+"""The LaTeX of each rule, exactly as implemented above (v_0 = G_0 = s_0 = m_0 = 0)."""
+
+
+def get(name: str) -> Callable[[OptimizerParams], optax.GradientTransformation]:
+    """The constructor for ``name``; raises ``ValueError`` for unknown names."""
+    if name not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}: choose one of {', '.join(OPTIMIZERS)}")
+    return OPTIMIZERS[name]
