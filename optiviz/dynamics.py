@@ -183,7 +183,8 @@ def simulate_many(
         out = engine.batch_fn(surface, optimizer, length)(h, x0, keys)
         raws = [[np.asarray(a)[i] for a in out] for i in range(n)]
     return [
-        _finish(surface, raw, steps, float(a), optimizer, schedule) for raw, a in zip(raws, alphas, strict=True)
+        _finish(surface, raw, steps, float(a), optimizer, schedule)
+        for raw, a in zip(raws, alphas, strict=True)
     ]
 
 
