@@ -64,7 +64,7 @@ def full_batch(weighted_loss: Callable, n: int) -> Callable:
 
 def _minimize(f: Callable, start: tuple[float, ...]) -> tuple[float, ...]:
     """The minimum of a smooth convex f, by Newton's method in float64 NumPy."""
-    grad, hess = jax.grad(f), jax.hessian(f)
+    grad, hess = jax.jit(jax.grad(f)), jax.jit(jax.hessian(f))
     p = np.asarray(start, np.float64)
     for _ in range(50):
         step = np.linalg.solve(np.asarray(hess(jnp.asarray(p)), np.float64), grad(jnp.asarray(p)))
