@@ -197,15 +197,10 @@ def compare_optimizers(
 
 
 def _grid(alphas, ks, **fixed) -> engine.Hyper:
+    """Shared scalars with alpha and k raveled over the grid (see ``engine.GRID_AXES``)."""
     aa, kk = np.meshgrid(np.asarray(alphas, np.float32), np.asarray(ks, np.float32), indexing="ij")
     one = engine.make_hyper(alpha=0.0, **fixed)
-    n = aa.size
-
-    def spread(leaf):
-        return np.broadcast_to(leaf, (n,)).copy()
-
-    h = jax.tree.map(spread, one)
-    return h._replace(schedule=h.schedule._replace(alpha=aa.ravel(), k=kk.ravel()))
+    return one._replace(schedule=one.schedule._replace(alpha=aa.ravel(), k=kk.ravel()))
 
 
 def landscape(
@@ -232,7 +227,7 @@ def landscape(
     limits.check("landscape cells", len(alphas) * len(ks), limits.MAX_LANDSCAPE_SIDE**2)
     h = _grid(alphas, ks, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper)
     level = np.float32(f_min(surface) + tol)
-    fn = engine.sweep_fn(surface, optimizer, length)
+    fn = engine.sweep_fn(surface, optimizer, length, engine.GRID_AXES)
     final, first = fn(h, _start(surface, start), jax.random.key(seed), level)
     shape = (len(alphas), len(ks))
     first = np.minimum(np.asarray(first), steps + 1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+import jax
 import jax.numpy as jnp
 
 Schedule = Callable[[jnp.ndarray], jnp.ndarray]
@@ -91,6 +92,12 @@ def index(name: str) -> int:
 
 
 def evaluate(kind: jnp.ndarray, p: ScheduleParams, t: jnp.ndarray) -> jnp.ndarray:
-    """alpha_t for the schedule at registry position ``kind`` (may be traced)."""
-    values = jnp.stack([jnp.asarray(make(p)(t), jnp.float32) for make in SCHEDULES.values()])
-    return values[kind]
+    """alpha_t for the schedule at registry position ``kind`` (may be traced).
+
+    A ``lax.switch``: when ``kind`` is shared by a whole vmapped batch only the
+    chosen schedule is computed; a batched ``kind`` evaluates all of them.
+    """
+    branches = [
+        lambda t, make=make: jnp.asarray(make(p)(t), jnp.float32) for make in SCHEDULES.values()
+    ]
+    return jax.lax.switch(kind, branches, t)
