@@ -15,13 +15,20 @@ from optiviz.dynamics import (
     simulate_many,
     sweep,
 )
+from optiviz.range_test import RangeTest, lr_range_test
+from optiviz.search import SearchResult, Trial, search
 
 __all__ = [
+    "RangeTest",
+    "SearchResult",
     "Trajectory",
+    "Trial",
     "compare_optimizers",
     "landscape",
+    "lr_range_test",
     "simulate",
     "simulate_many",
+    "search",
     "surfaces",
     "sweep",
 ]

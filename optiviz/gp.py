@@ -28,7 +28,7 @@ LENGTH_SCALES = (0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 NOISES = (1e-6, 1e-3, 1e-1)
 """Candidate noise variances, in units of the standardised target's variance."""
 
-_erf = np.vectorize(math.erf, otypes=[float])
+_erfc = np.vectorize(math.erfc, otypes=[float])
 
 
 def matern52(a: np.ndarray, b: np.ndarray, length_scale: float) -> np.ndarray:
@@ -101,12 +101,13 @@ def expected_improvement(
     """EI for minimisation: E[max(best - xi - Y, 0)] for Y ~ N(mean, std^2).
 
     With u = best - xi - mean and z = u / std: EI = u Phi(z) + std phi(z);
-    where std = 0 it is max(u, 0).
+    where std = 0 it is max(u, 0). Phi(z) = erfc(-z / sqrt 2) / 2, accurate for z << 0.
     """
     mean, std = np.asarray(mean, np.float64), np.asarray(std, np.float64)
     u = best - xi - mean
     safe = np.where(std > 0, std, 1.0)
     z = u / safe
-    cdf = 0.5 * (1.0 + _erf(z / math.sqrt(2.0)))
+    cdf = 0.5 * _erfc(-z / math.sqrt(2.0))
     pdf = np.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
-    return np.where(std > 0, u * cdf + std * pdf, np.maximum(u, 0.0))
+    # Far below zero the two terms cancel; clip the rounding error, as EI >= 0.
+    return np.maximum(np.where(std > 0, u * cdf + std * pdf, u), 0.0)

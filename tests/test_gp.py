@@ -97,6 +97,13 @@ def test_expected_improvement_without_uncertainty_is_the_plain_improvement():
     np.testing.assert_allclose(tiny, [0.8, 0.0], atol=1e-8)
 
 
+def test_expected_improvement_is_never_negative_far_below_the_best():
+    mean = np.linspace(1.0, 40.0, 200)
+    ei = gp.expected_improvement(mean, np.full(200, 0.3), best=0.0)
+    assert np.all(ei >= 0)
+    assert np.all(np.diff(ei) <= 0)
+
+
 def test_expected_improvement_grows_with_uncertainty_and_lower_mean():
     assert gp.expected_improvement(1.0, 1.0, 1.0) > gp.expected_improvement(1.0, 0.5, 1.0)
     assert gp.expected_improvement(0.5, 0.5, 1.0) > gp.expected_improvement(1.0, 0.5, 1.0)
