@@ -115,12 +115,11 @@ class _Evaluator:
         surface, steps, length, batch, hyper = _prepare(
             surface, optimizer, schedule, steps, None, hyper
         )
-        self.fn = engine.sweep_fn(surface, optimizer, length)
+        self.fn = engine.sweep_fn(surface, optimizer, length, engine.GRID_AXES)
         self.x0 = _start(surface, start)
-        base = engine.make_hyper(
+        self.base = engine.make_hyper(
             alpha=0.0, schedule=schedule, steps=steps, batch_size=batch, **hyper
         )
-        self.base = jax.tree.map(lambda v: np.full(limits.MAX_SEARCH_BUDGET, v), base)
         self.low = f_min(surface)
         self.start_gap = max(float(surface.f(self.x0)) - self.low, 1e-30)
 
