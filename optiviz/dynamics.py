@@ -180,12 +180,20 @@ def simulate_many(
         one = jax.tree.map(lambda a: a[0], h)
         raws = [engine.trajectory_fn(surface, optimizer, length)(one, x0[0], keys[0])]
     else:
-        out = engine.batch_fn(surface, optimizer, length)(h, x0, keys)
+        pad = _padder(n, limits.run_bucket(n))
+        out = engine.batch_fn(surface, optimizer, length)(*map(pad, (h, x0, keys)))
         raws = [[np.asarray(a)[i] for a in out] for i in range(n)]
     return [
         _finish(surface, raw, steps, float(a), optimizer, schedule)
         for raw, a in zip(raws, alphas, strict=True)
     ]
+
+
+def _padder(n: int, size: int):
+    """Pad every leaf's leading axis from n to size by repeating the last run, so the
+    compiled batch function sees only a few batch sizes (``limits.RUN_BUCKETS``)."""
+    index = np.minimum(np.arange(size), n - 1)
+    return lambda tree: jax.tree.map(lambda a: a[index], tree)
 
 
 def compare_optimizers(

@@ -1,0 +1,46 @@
+"""The Streamlit layer: reads widgets, calls the core and the figure builders, writes the page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from optiviz.ui import controls, explore, state
+from optiviz.ui import options as opt
+from optiviz.ui.panels import panel
+
+TITLE = "Optiviz · see how optimizers move"
+
+
+def _notice() -> None:
+    bad = state.rejected()
+    if bad:
+        st.warning(
+            "This link had values the app cannot use, so their defaults are shown instead: "
+            + ", ".join(f"`{b}`" for b in bad)
+        )
+
+
+def main() -> None:
+    """Draw the whole app: sidebar navigation, then the chosen page."""
+    state.init()
+    page = st.sidebar.radio(
+        "Page",
+        list(opt.PAGES),
+        format_func=opt.PAGES.get,
+        key="page",
+        horizontal=True,
+        help="Explore one surface, search the (α, k) space, or open a ready lesson.",
+        bind="query-params",
+    )
+    st.title(TITLE)
+    _notice()
+    if page == "explore":
+        _explore()
+
+
+def _explore() -> None:
+    name = controls.surface_control()
+    with panel("Surface"):
+        surface = explore.resolve_surface(name)
+        settings = controls.explore_controls(surface)
+        explore.render(settings, surface)

@@ -1,0 +1,321 @@
+"""Sidebar controls. ``explore_controls()`` draws them and returns a frozen ``Settings``."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from optiviz import limits, optimizers, schedules, surfaces
+from optiviz.ui import options as opt
+from optiviz.ui import state
+from optiviz.ui.settings import Settings
+
+BIND = {"bind": "query-params"}
+
+
+def _surface_label(name: str) -> str:
+    if name == "custom":
+        return "✏️ Type your own formula"
+    s = surfaces.get(name)
+    return f"{s.dim}-D · {s.label}"
+
+
+def surface_control() -> str:
+    """The surface picker, 1-D curves first."""
+    names = sorted(opt.SURFACE_NAMES, key=lambda n: surfaces.get(n).dim) + ["custom"]
+    return st.sidebar.selectbox(
+        "Loss surface",
+        names,
+        index=names.index(state.DEFAULT_SURFACE),
+        format_func=_surface_label,
+        key="surface",
+        on_change=state.on_surface_change,
+        help="The landscape the ball rolls on: 1-D curves or 2-D surfaces seen from above.",
+        **BIND,
+    )
+
+
+def optimizer_controls(mode: str) -> tuple[str, tuple[str, ...]]:
+    """The optimizer (or the optimizers to overlay) and its own hyperparameters."""
+    if mode == "optimizers":
+        chosen = st.sidebar.multiselect(
+            "Optimizers to overlay",
+            opt.OPTIMIZER_NAMES,
+            default=["sgd", "momentum", "adam"],
+            format_func=optimizers.LABELS.get,
+            max_selections=6,
+            key="compare_optimizers",
+            help="Each optimizer rolls its own ball from the same start with the same α.",
+            **BIND,
+        )
+        first = chosen[0] if chosen else "sgd"
+        return first, tuple(chosen) or ("sgd",)
+    name = st.sidebar.selectbox(
+        "Optimizer",
+        opt.OPTIMIZER_NAMES,
+        format_func=optimizers.LABELS.get,
+        key="optimizer",
+        on_change=lambda: state.set_values(
+            {"eps": optimizers.DEFAULT_EPS.get(state.get("optimizer"), 1e-8)}
+        ),
+        help="The update rule that turns the gradient into a step (its formula is shown below).",
+        **BIND,
+    )
+    return name, (name,)
+
+
+def _beta(label: str, key: str, default: float, help_: str, hi: float = 0.999) -> float:
+    return st.sidebar.slider(
+        label,
+        0.0,
+        hi,
+        default,
+        step=0.001 if hi > 0.999 else 0.01,
+        format="%.3f",
+        key=key,
+        help=help_,
+        **BIND,
+    )
+
+
+def hyper_controls(names: tuple[str, ...]) -> dict:
+    """Sliders for the hyperparameters that the chosen optimizers read."""
+    used = {h for n in names for h in optimizers.HYPERPARAMS[n]}
+    out = {"momentum": 0.9, "rho": 0.99, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+    if "momentum" in used:
+        out["momentum"] = _beta(
+            "Momentum β",
+            "momentum",
+            0.9,
+            "How much of the last step the ball keeps: 0 = none, 0.9 = a heavy ball.",
+        )
+    if "rho" in used:
+        out["rho"] = _beta(
+            "RMSprop decay ρ",
+            "rho",
+            0.99,
+            "How slowly the average of squared gradients forgets the past.",
+        )
+    if "beta1" in used:
+        out["beta1"] = _beta(
+            "Adam β₁",
+            "beta1",
+            0.9,
+            "Adam's momentum: how much of the past gradients the step keeps.",
+        )
+    if "beta2" in used:
+        out["beta2"] = _beta(
+            "Adam β₂",
+            "beta2",
+            0.999,
+            "How slowly Adam's per-coordinate step scale forgets the past.",
+            hi=0.9999,
+        )
+    if "eps" in used:
+        if "eps" not in st.session_state:
+            state.set_values({"eps": optimizers.DEFAULT_EPS.get(names[0], 1e-8)})
+        out["eps"] = st.sidebar.select_slider(
+            "ε",
+            opt.eps_options(),
+            format_func=opt.fmt,
+            key="eps",
+            help="Added to the denominator so a tiny gradient history cannot make a huge step.",
+            **BIND,
+        )
+    return out
+
+
+def alpha_control(mode: str) -> float:
+    """The learning rate on a log scale."""
+    return st.sidebar.select_slider(
+        "Learning rate α",
+        opt.alpha_options(),
+        format_func=opt.fmt,
+        key="alpha",
+        on_change=state.on_alpha_change if mode == "compare" else "rerun",
+        help="Scales the gradient into a step: gradient 1.5 × α 0.01 = a step of 0.015. "
+        "Too small crawls, too large bounces, larger still flies off.",
+        **BIND,
+    )
+
+
+def schedule_controls() -> dict:
+    """The schedule and its knobs: k for exponential and 1/t, drop and interval for step."""
+    name = st.sidebar.selectbox(
+        "Learning-rate schedule",
+        opt.SCHEDULE_NAMES,
+        format_func=schedules.LABELS.get,
+        key="schedule",
+        help="How α changes with the step t: big steps early, small steps late.",
+        **BIND,
+    )
+    out = {"schedule": name, "k": 0.0, "drop": 0.5, "every": 10, "staircase": False}
+    if name in schedules.USES_K:
+        out["k"] = st.sidebar.select_slider(
+            "Decay rate k",
+            opt.k_options(),
+            value=0.01,
+            format_func=opt.fmt,
+            key="k",
+            help="How fast α shrinks: α₀·e^(−kt) or α₀/(1+kt). Larger k calms the bounce sooner.",
+            **BIND,
+        )
+        out["staircase"] = st.sidebar.checkbox(
+            "Staircase (hold α per block)",
+            key="staircase",
+            help="Keep α constant within each block of 'every' steps, like Keras' staircase=True.",
+            **BIND,
+        )
+    if name == "step" or out["staircase"]:
+        if name == "step":
+            out["drop"] = st.sidebar.slider(
+                "Drop factor",
+                0.05,
+                1.0,
+                0.5,
+                step=0.05,
+                key="drop",
+                help="α is multiplied by this at the end of every interval (0.5 halves it).",
+                **BIND,
+            )
+        out["every"] = st.sidebar.slider(
+            "Interval (steps)",
+            1,
+            200,
+            10,
+            key="every",
+            help="How many steps α is held before it drops again.",
+            **BIND,
+        )
+    return out
+
+
+def run_length_controls(surface: surfaces.Surface) -> tuple[int, tuple[float, ...]]:
+    """Number of steps and the start point (also settable by clicking the map)."""
+    steps = st.sidebar.slider(
+        "Steps",
+        *opt.STEP_RANGE,
+        key="steps",
+        help="How long the ball may roll; a slow α may run out of time before the bottom.",
+        **BIND,
+    )
+    cols = st.sidebar.columns(surface.dim)
+    (lo, hi), *_ = surface.bounds
+    x = cols[0].number_input(
+        "Start x",
+        min_value=-1e3,
+        max_value=1e3,
+        step=0.1,
+        format="%.3f",
+        key="start_x",
+        help="Where the ball is dropped; you can also click the map.",
+        **BIND,
+    )
+    if surface.dim == 1:
+        return steps, (x,)
+    y = cols[1].number_input(
+        "Start y",
+        min_value=-1e3,
+        max_value=1e3,
+        step=0.1,
+        format="%.3f",
+        key="start_y",
+        help="Where the ball is dropped; you can also click the map.",
+        **BIND,
+    )
+    return steps, (x, y)
+
+
+def noise_controls(surface: surfaces.Surface, mode: str) -> dict:
+    """Batch size and seed on data surfaces; gradient noise on analytic ones."""
+    out = {"noise": 0.0, "batch_size": None, "seed": 0, "n_seeds": 24}
+    if surface.n_samples is not None:
+        out["batch_size"] = st.sidebar.select_slider(
+            "Batch size B",
+            opt.batch_options(surface.n_samples),
+            value=surface.n_samples,
+            key="batch_size",
+            help=f"Samples per gradient: 1 = stochastic, {surface.n_samples} = full batch. "
+            "Smaller batches give noisier steps.",
+            **BIND,
+        )
+    else:
+        out["noise"] = st.sidebar.slider(
+            "Gradient noise σ",
+            0.0,
+            10.0,
+            0.0,
+            step=0.05,
+            key="noise",
+            help="Adds random N(0, σ²) noise to every gradient, like a mini-batch would.",
+            **BIND,
+        )
+    noisy = out["noise"] > 0 or (out["batch_size"] or 0) < (surface.n_samples or 0)
+    if noisy or mode == "seeds":
+        out["seed"] = int(
+            st.sidebar.number_input(
+                "Seed",
+                0,
+                2**31 - 1,
+                0,
+                key="seed",
+                help="Fixes the random draws, so the same seed gives the same path.",
+                **BIND,
+            )
+        )
+    if mode == "seeds":
+        out["n_seeds"] = st.sidebar.slider(
+            "Runs in the cloud",
+            2,
+            limits.MAX_SEEDS,
+            24,
+            key="n_seeds",
+            help="How many seeds to run from the same start; their spread is the noise.",
+            **BIND,
+        )
+    return out
+
+
+def comparison_control(surface: surfaces.Surface) -> tuple[str, ...]:
+    """Which preset learning rates race in comparison mode."""
+    chosen = st.sidebar.multiselect(
+        "Learning rates to race",
+        [*surfaces.PRESET_KEYS, "my α"],
+        format_func=lambda p: p if p == "my α" else f"{p} (α = {surface.lr_presets[p]:g})",
+        key="presets",
+        help="The surface's preset rates; 'my α' adds a ball at the α slider's value.",
+        **BIND,
+    )
+    return tuple(chosen) or ("good",)
+
+
+def explore_controls(surface: surfaces.Surface, formula: str = "") -> Settings:
+    """Draw the explore page's sidebar, top to bottom, and return its settings."""
+    mode = st.sidebar.radio(
+        "View",
+        list(opt.MODES),
+        format_func=opt.MODES.get,
+        key="mode",
+        help="Race preset learning rates, overlay optimizers, watch one run, or a noisy cloud.",
+        **BIND,
+    )
+    presets = comparison_control(surface) if mode == "compare" else ()
+    optimizer, chosen = optimizer_controls(mode)
+    hyper = hyper_controls(chosen)
+    alpha = alpha_control(mode)
+    sched = schedule_controls()
+    steps, start = run_length_controls(surface)
+    noise = noise_controls(surface, mode)
+    return Settings(
+        surface=surface.name,
+        mode=mode,
+        optimizer=optimizer,
+        compare_optimizers=chosen,
+        presets=presets,
+        alpha=alpha,
+        steps=steps,
+        start=start,
+        formula=formula,
+        **hyper,
+        **sched,
+        **noise,
+    )

@@ -1,0 +1,156 @@
+"""The explore page: the ball rolling, the verdicts, the readout and the formulas."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from optiviz import clouds, grids, optimizers, schedules, simulate, simulate_many, surfaces
+from optiviz.figures.animation import Run, path_animation
+from optiviz.figures.style import PRESET_COLOURS, VERDICT_COLOURS, run_colour
+from optiviz.figures.surface3d import surface_figure
+from optiviz.ui import charts, state
+from optiviz.ui.panels import panel
+from optiviz.ui.settings import Settings
+
+MY_ALPHA_COLOUR = "#9333ea"
+PLOT_CONFIG = {
+    "displaylogo": False,
+    "scrollZoom": False,
+    "toImageButtonOptions": {"format": "png", "filename": "optiviz"},
+}
+
+
+def resolve_surface(name: str, formula: str = "") -> surfaces.Surface:
+    """The registry surface, or the typed formula's surface for 'custom'."""
+    if name == "custom":
+        return surfaces.from_expression(formula)
+    return surfaces.get(name)
+
+
+def _compare_runs(s: Settings, surface: surfaces.Surface) -> list[Run]:
+    alphas = [s.alpha if p == "my α" else surface.lr_presets[p] for p in s.presets]
+    runs = simulate_many(surface, s.optimizer, alphas=alphas, **s.many_kwargs())
+    return [
+        Run(f"{p} α={a:g}", r, MY_ALPHA_COLOUR if p == "my α" else PRESET_COLOURS[p])
+        for p, a, r in zip(s.presets, alphas, runs, strict=True)
+    ]
+
+
+def _optimizer_runs(s: Settings, surface: surfaces.Surface) -> list[Run]:
+    return [
+        Run(
+            optimizers.LABELS[name],
+            simulate(surface, name, alpha=s.alpha, **s.run_kwargs(name)),
+            run_colour(i),
+        )
+        for i, name in enumerate(s.compare_optimizers)
+    ]
+
+
+def _seed_runs(s: Settings, surface: surfaces.Surface) -> tuple[list[Run], list]:
+    kwargs = s.run_kwargs()
+    kwargs.pop("seed")
+    cloud = simulate_many(
+        surface,
+        s.optimizer,
+        alphas=[s.alpha] * s.n_seeds,
+        seeds=list(range(s.seed, s.seed + s.n_seeds)),
+        **kwargs,
+    )
+    return [Run(f"mean of {s.n_seeds} seeds", clouds.mean_path(cloud), run_colour(0))], cloud
+
+
+def compute_runs(s: Settings) -> tuple[list[Run], list]:
+    """The runs the settings ask for (and, in seeds mode, the whole cloud)."""
+    surface = resolve_surface(s.surface, s.formula)
+    if s.mode == "compare":
+        return _compare_runs(s, surface), []
+    if s.mode == "optimizers":
+        return _optimizer_runs(s, surface), []
+    if s.mode == "seeds":
+        return _seed_runs(s, surface)
+    run = simulate(surface, s.optimizer, alpha=s.alpha, **s.run_kwargs())
+    return [Run(f"α={s.alpha:g}", run, run_colour(0))], []
+
+
+@st.cache_data(max_entries=48, show_spinner=False)
+def figures_for(s: Settings) -> tuple[list[Run], dict, dict | None, list]:
+    """Runs, the animated top view and the 3-D view for the settings (bounded cache)."""
+    surface = resolve_surface(s.surface, s.formula)
+    runs, cloud = compute_runs(s)
+    top = path_animation(runs, surface, grids.surface_grid(surface, 161), cloud=cloud)
+    three = None
+    if surface.dim == 2:
+        three = surface_figure(runs, surface, grids.surface_grid(surface, 61))
+    return runs, top, three, cloud
+
+
+def _on_click() -> None:
+    event = state.get("map")
+    points = (event or {}).get("selection", {}).get("points", [])
+    if points:
+        point = points[0]
+        values = {"start_x": round(float(point["x"]), 3)}
+        if state.get("surface_dim", 2) == 2:
+            values["start_y"] = round(float(point["y"]), 3)
+        state.set_values(values)
+
+
+def verdict_lines(runs: list[Run]) -> str:
+    """Markdown: one coloured line per run with its verdict and final loss."""
+    lines = []
+    for run in runs:
+        tr = run.trajectory
+        colour = VERDICT_COLOURS[tr.verdict]
+        final = tr.losses[~np.isnan(tr.losses)][-1]
+        lines.append(
+            f"<span style='color:{run.colour}'>●</span> **{run.name}**: "
+            f"<span style='color:{colour}'>**{tr.label}**</span> · final loss {final:.4g}"
+        )
+    return "  \n".join(lines)
+
+
+def step_readout(run: Run) -> str:
+    """The arithmetic of the first step: gradient × learning rate = step."""
+    tr = run.trajectory
+    g, lr, step = float(np.linalg.norm(tr.grads[0])), float(tr.lrs[0]), float(tr.step_lengths[0])
+    text = f"**{run.name}**, step 0: gradient {g:.3g} × learning rate {lr:.3g}"
+    if tr.optimizer == "sgd":
+        return text + f" = a step of {step:.3g}"
+    return text + f"; the {optimizers.LABELS[tr.optimizer]} rule turns it into a step of {step:.3g}"
+
+
+def formulas(s: Settings) -> None:
+    """The update rule(s) and the schedule, exactly as the core implements them."""
+    for name in s.compare_optimizers if s.mode == "optimizers" else (s.optimizer,):
+        st.latex(rf"\textbf{{{optimizers.LABELS[name]}}}:\; " + optimizers.FORMULAS[name])
+    st.latex(rf"\textbf{{{schedules.LABELS[s.schedule]}}}:\; " + schedules.FORMULAS[s.schedule])
+    if s.staircase and s.schedule in schedules.USES_K:
+        st.latex(r"\text{staircase: } " + schedules.STAIRCASE_NOTE)
+
+
+def render(s: Settings, surface: surfaces.Surface) -> None:
+    """The page body for settings ``s``, top to bottom."""
+    state.set_values({"surface_dim": surface.dim})
+    st.caption(surface.description)
+    with panel("Animation"):
+        runs, top, three, cloud = figures_for(s)
+        tabs = st.tabs(["Top view (animated)", "3-D view"] if three else ["Animated view"])
+        with tabs[0]:
+            st.plotly_chart(
+                top, key="map", on_select=_on_click, selection_mode="points", config=PLOT_CONFIG
+            )
+        if three:
+            with tabs[1]:
+                charts.plotly(three, key="surface3d", config=PLOT_CONFIG)
+        st.markdown(verdict_lines(runs), unsafe_allow_html=True)
+        if cloud:
+            st.markdown(
+                f"Spread of the {len(cloud)} end points: "
+                f"**{clouds.end_spread(cloud):.3g}** (root-mean-square distance)"
+            )
+        with st.expander("What one step does", expanded=True):
+            st.markdown("  \n".join(step_readout(r) for r in runs))
+    with panel("Formulas"):
+        formulas(s)

@@ -1,0 +1,55 @@
+"""The choices the controls offer, derived from the core registries (no Streamlit here)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from optiviz import limits, optimizers, schedules, surfaces
+
+MODES = {
+    "compare": "Compare learning rates",
+    "optimizers": "Compare optimizers",
+    "single": "Single run",
+    "seeds": "Many seeds (noise)",
+}
+"""View modes: key to label."""
+
+PAGES = {"explore": "Explore", "lab": "Hyperparameter lab", "lessons": "Lessons"}
+
+
+def _nice(values: np.ndarray) -> list[float]:
+    return sorted({float(f"{v:.2g}") for v in values})
+
+
+def alpha_options() -> list[float]:
+    """Learning rates on a log scale from 1e-5 to 300, plus every surface's presets."""
+    grid = _nice(10 ** np.linspace(-5, 2.5, 16 * 7 + 1))
+    presets = [v for n in surfaces.names() for v in surfaces.get(n).lr_presets.values()]
+    return sorted(set(grid) | {float(v) for v in presets})
+
+
+def k_options() -> list[float]:
+    """Decay rates: 0, then a log scale from 1e-4 to 1."""
+    return [0.0, *_nice(10 ** np.linspace(-4, 0, 4 * 8 + 1))]
+
+
+def eps_options() -> list[float]:
+    """Epsilons from 1e-12 to 1e-1 in decades."""
+    return [float(f"1e{e}") for e in range(-12, 0)]
+
+
+def batch_options(n: int) -> list[int]:
+    """Batch sizes 1, 2, 4, ... and n itself."""
+    powers = [2**i for i in range(int(np.log2(n)) + 1)]
+    return sorted(set(powers) | {n})
+
+
+def fmt(value: float) -> str:
+    """A compact number: 0.055, 1e-05, 300."""
+    return f"{value:g}"
+
+
+SURFACE_NAMES = surfaces.names()
+OPTIMIZER_NAMES = list(optimizers.OPTIMIZERS)
+SCHEDULE_NAMES = list(schedules.SCHEDULES)
+STEP_RANGE = (10, limits.MAX_STEPS)

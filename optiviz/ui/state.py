@@ -1,0 +1,135 @@
+"""The one module that touches ``st.session_state`` and ``st.query_params``.
+
+Every control is a keyed widget bound to a query parameter of the same name,
+so the address bar always holds the page's state and a copied link reopens it.
+Defaults that depend on the surface (alpha, steps, start) are written to
+session state when the surface changes. A link's raw parameters are checked
+here once per session: bad or hostile values are dropped by Streamlit, and
+this module names them in a notice.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+
+import streamlit as st
+
+from optiviz import limits, surfaces
+from optiviz.ui import options as opt
+
+DEFAULT_SURFACE = "staircase"
+DEFAULT_PRESETS = ("too small", "good", "too large")
+RAW = "_raw_query"
+
+
+def _number(lo: float, hi: float) -> Callable[[str], bool]:
+    def ok(text: str) -> bool:
+        try:
+            value = float(text)
+        except ValueError:
+            return False
+        return math.isfinite(value) and lo <= value <= hi
+
+    return ok
+
+
+def _member(choices) -> Callable[[str], bool]:
+    allowed = {opt.fmt(c) if isinstance(c, float) else str(c) for c in choices}
+    return lambda text: text in allowed
+
+
+VALIDATORS: Mapping[str, Callable[[str], bool]] = {
+    "page": _member(opt.PAGES),
+    "surface": _member([*opt.SURFACE_NAMES, "custom"]),
+    "mode": _member(opt.MODES),
+    "optimizer": _member(opt.OPTIMIZER_NAMES),
+    "compare_optimizers": _member(opt.OPTIMIZER_NAMES),
+    "presets": _member([*surfaces.PRESET_KEYS, "my α"]),
+    "schedule": _member(opt.SCHEDULE_NAMES),
+    "alpha": _member(opt.alpha_options()),
+    "k": _member(opt.k_options()),
+    "drop": _number(0.05, 1.0),
+    "every": _number(1, limits.MAX_STEPS),
+    "staircase": _member(["true", "false"]),
+    "momentum": _number(0.0, 0.999),
+    "rho": _number(0.0, 0.999),
+    "beta1": _number(0.0, 0.999),
+    "beta2": _number(0.0, 0.9999),
+    "eps": _member(opt.eps_options()),
+    "steps": _number(*opt.STEP_RANGE),
+    "start_x": _number(-1e3, 1e3),
+    "start_y": _number(-1e3, 1e3),
+    "noise": _number(0.0, 10.0),
+    "seed": _number(0, 2**31 - 1),
+    "n_seeds": _number(2, limits.MAX_SEEDS),
+    "batch_size": _number(1, 10_000),
+    "formula": lambda text: 0 < len(text) <= limits.MAX_FORMULA_LENGTH,
+}
+"""Each bound parameter and the test its raw URL text must pass."""
+
+
+def init() -> None:
+    """Once per session: keep the link's raw parameters; then fill surface defaults."""
+    if RAW not in st.session_state:
+        st.session_state[RAW] = {k: st.query_params.get_all(k) for k in st.query_params}
+    name = st.session_state.get("surface") or _raw_surface()
+    if "alpha" not in st.session_state:
+        apply_surface_defaults(name, only_missing=True)
+    st.session_state.setdefault("presets", list(DEFAULT_PRESETS))
+
+
+def _raw_surface() -> str:
+    values = st.session_state[RAW].get("surface", [])
+    if values and values[-1] in opt.SURFACE_NAMES:
+        return values[-1]
+    return DEFAULT_SURFACE
+
+
+def rejected() -> list[str]:
+    """The link's parameters that were unknown or failed their test, as 'name=value'."""
+    bad = []
+    for key, values in st.session_state.get(RAW, {}).items():
+        test = VALIDATORS.get(key)
+        if test is None:
+            bad.append(f"{key} (unknown)")
+        else:
+            bad += [f"{key}={v[:40]}" for v in values if not test(v)]
+    return bad
+
+
+def apply_surface_defaults(name: str, only_missing: bool = False) -> None:
+    """Set alpha ('good' preset), steps and start to the surface's defaults."""
+    surface = surfaces.get(name if name in opt.SURFACE_NAMES else DEFAULT_SURFACE)
+    values = {
+        "alpha": float(surface.lr_presets["good"]),
+        "steps": int(surface.default_steps),
+        "start_x": float(surface.start[0]),
+        "start_y": float(surface.start[1]) if surface.dim == 2 else 0.0,
+    }
+    for key, value in values.items():
+        if not (only_missing and key in st.session_state):
+            st.session_state[key] = value
+
+
+def on_surface_change() -> None:
+    """Callback of the surface selector."""
+    apply_surface_defaults(st.session_state["surface"])
+
+
+def on_alpha_change() -> None:
+    """Moving alpha in comparison mode adds 'my α' to the race."""
+    chosen = list(st.session_state.get("presets", []))
+    if "my α" not in chosen:
+        st.session_state["presets"] = [*chosen, "my α"]
+
+
+def set_values(values: Mapping[str, object]) -> None:
+    """Write widget values (lessons, 'send to main view', clicks); applied next run."""
+    for key, value in values.items():
+        st.session_state[key] = value
+
+
+def get(key: str, default=None):
+    """A session value, or ``default``."""
+    return st.session_state.get(key, default)
