@@ -1,0 +1,1 @@
+"""Figure builders: arrays and settings in, a plotly Figure out. No Streamlit."""

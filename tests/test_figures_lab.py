@@ -1,0 +1,139 @@
+"""The lab's figure builders, checked by inspecting the figures' data."""
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from optiviz.figures import lab
+from optiviz.range_test import RangeTest
+from optiviz.search import SearchResult, Snapshot, Trial
+
+ALPHAS = np.geomspace(1e-4, 1.0, 8)
+KS = np.geomspace(1e-3, 1e-1, 12)
+
+
+def _losses():
+    losses = np.outer(np.arange(1, 9), np.ones(12)) * 0.1
+    losses[6:, :5] = np.inf
+    return losses
+
+
+def _trials(losses=(3.0, math.inf, 1.0, 2.0)):
+    out, best = [], math.inf
+    for i, loss in enumerate(losses):
+        best = min(best, loss)
+        out.append(Trial(i, float(ALPHAS[i + 1]), float(KS[2 * i]), loss, best))
+    return tuple(out)
+
+
+def _by_name(fig, name):
+    return [t for t in fig.data if t.name == name]
+
+
+def test_landscape_layers_diverged_cells_apart():
+    losses = _losses()
+    fig = lab.landscape_figure(ALPHAS, KS, losses, metric_label="final loss")
+    heat, diverged = fig.data[0], _by_name(fig, "diverged")[0]
+    assert isinstance(heat, go.Heatmap) and isinstance(diverged, go.Heatmap)
+    z, mask = np.array(heat.z, float), np.array(diverged.z, float)
+    assert z.shape == mask.shape == (12, 8)  # rows are k, columns alpha
+    np.testing.assert_array_equal(np.isnan(z), np.isinf(losses).T)
+    np.testing.assert_array_equal(mask == 1, np.isinf(losses).T)
+    np.testing.assert_allclose(z[3, 2], losses[2, 3])
+    np.testing.assert_allclose(heat.x, np.log10(ALPHAS))
+    assert set(diverged.colorscale[0]) | set(diverged.colorscale[1]) >= {lab.DIVERGED_COLOUR}
+
+
+def test_landscape_ticks_show_decades_of_the_values():
+    fig = lab.landscape_figure(ALPHAS, KS, _losses())
+    assert list(fig.layout.xaxis.tickvals) == [-4, -3, -2, -1, 0]
+    assert list(fig.layout.xaxis.ticktext) == ["0.0001", "0.001", "0.01", "0.1", "1"]
+    assert list(fig.layout.yaxis.tickvals) == [-3, -2, -1]
+
+
+def test_landscape_numbers_trials_in_order_and_stars_the_best():
+    trials = _trials()
+    result = SearchResult("random", trials, (1e-4, 1.0), (1e-3, 1e-1))
+    fig = lab.landscape_figure(ALPHAS, KS, _losses(), trials=trials, best=result.best_trial)
+    marks = _by_name(fig, "trials")[0]
+    assert list(marks.text) == ["1", "2", "3", "4"]
+    np.testing.assert_allclose(np.array(marks.customdata)[:, 0], [t.alpha for t in trials])
+    np.testing.assert_allclose(np.array(marks.customdata)[:, 2], [0, 1, 2, 3])
+    np.testing.assert_allclose(marks.x, np.log10([t.alpha for t in trials]))
+    star = _by_name(fig, "best")[0]
+    assert list(star.customdata[0]) == [trials[2].alpha, trials[2].k, 2]
+
+
+def test_landscape_click_grid_covers_every_fourth_cell_invisibly():
+    fig = lab.landscape_figure(ALPHAS, KS, _losses())
+    cells = _by_name(fig, "cells")[0]
+    data = np.array(cells.customdata)
+    assert data.shape == (2 * 3, 3)
+    np.testing.assert_allclose(np.unique(data[:, 0]), ALPHAS[::4])
+    np.testing.assert_allclose(np.unique(data[:, 1]), KS[::4])
+    assert np.all(data[:, 2] == -1)
+    assert cells.marker.color == "rgba(0,0,0,0)"
+
+
+@pytest.mark.parametrize(
+    ("alphas", "ks", "losses", "message"),
+    [
+        (ALPHAS, KS, np.ones((12, 8)), "shape"),
+        (ALPHAS[::-1], KS, np.ones((8, 12)), "increasing"),
+        (np.r_[0.0, ALPHAS[1:]], KS, np.ones((8, 12)), "positive"),
+        (ALPHAS[:1], KS, np.ones((1, 12)), "at least 2"),
+    ],
+)
+def test_landscape_rejects_bad_input(alphas, ks, losses, message):
+    with pytest.raises(ValueError, match=message):
+        lab.landscape_figure(alphas, ks, losses)
+
+
+def test_best_so_far_draws_one_curve_per_strategy():
+    results = {
+        "grid": SearchResult("grid", _trials((3.0, 1.0, 2.0, 0.5)), (1e-4, 1), (1e-3, 0.1)),
+        "random": SearchResult(
+            "random", _trials((math.inf, 2.0, 4.0, 1.5)), (1e-4, 1), (1e-3, 0.1)
+        ),
+    }
+    fig = lab.best_so_far_figure(results)
+    assert [t.name for t in fig.data] == ["grid", "random"]
+    np.testing.assert_allclose(fig.data[0].y, [3.0, 1.0, 1.0, 0.5])
+    assert math.isnan(fig.data[1].y[0]) and list(fig.data[1].y[1:]) == [2.0, 2.0, 1.5]
+    assert list(fig.data[0].x) == [1, 2, 3, 4]
+    assert fig.layout.yaxis.type == "log"
+    with pytest.raises(ValueError):
+        lab.best_so_far_figure({})
+
+
+def test_surrogate_has_three_panels_with_trials_and_the_next_point():
+    grid = np.arange(96.0).reshape(8, 12)
+    snap = Snapshot(4, ALPHAS, KS, grid, grid + 1, grid + 2, _trials(), 0.01, 0.02)
+    fig = lab.surrogate_figure(snap)
+    heats = [t for t in fig.data if isinstance(t, go.Heatmap)]
+    assert [h.name for h in heats] == ["GP mean", "GP std", "expected improvement"]
+    np.testing.assert_allclose(np.array(heats[2].z), (grid + 2).T)
+    nexts = _by_name(fig, "next")
+    assert len(nexts) == 3 and list(nexts[0].customdata[0]) == [0.01, 0.02, 4]
+    assert len(_by_name(fig, "trials")) == 3
+    bad = Snapshot(4, ALPHAS, KS, grid.T, grid, grid, (), 0.01, 0.02)
+    with pytest.raises(ValueError, match="GP mean"):
+        lab.surrogate_figure(bad)
+
+
+def test_range_test_marks_the_suggested_rate_on_a_log_axis():
+    lrs = np.geomspace(1e-4, 1.0, 20)
+    losses = np.r_[np.linspace(5, 1, 15), [1.5, 3, 6, 12, 40]]
+    test = RangeTest(lrs, losses, losses * 0.9, 19, 0.005, 4.0)
+    fig = lab.range_test_figure(test)
+    assert fig.layout.xaxis.type == "log"
+    mark = _by_name(fig, "suggested α")[0]
+    assert list(mark.x) == [0.005] and list(mark.customdata[0]) == [0.005]
+    expected = np.interp(np.log(0.005), np.log(lrs), losses * 0.9)
+    assert mark.y[0] == pytest.approx(expected)
+    np.testing.assert_allclose(_by_name(fig, "smoothed")[0].y, losses * 0.9)
+    assert fig.layout.yaxis.range[1] < losses.max()
+    with pytest.raises(ValueError, match="same length"):
+        lab.range_test_figure(RangeTest(lrs, losses[:-1], losses, None, 0.005, 4.0))
