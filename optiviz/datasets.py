@@ -132,3 +132,22 @@ def minibatch_weights(key: jax.Array, t: jax.Array, batch_size: jax.Array, n: in
     hi = jnp.minimum(lo + batch_size, n)
     member = (rank >= lo) & (rank < hi)
     return member / (hi - lo)
+
+
+PREDICTIONS: dict[str, Callable] = {
+    "linear_regression": lambda p, x: p[..., :1] * x + p[..., 1:],
+    "logistic_regression": lambda p, x: 1.0 / (1.0 + np.exp(-(p[..., :1] * x + p[..., 1:]))),
+}
+"""The model's output at feature x: the line w x + b, or the probability sigmoid(w x + b)."""
+
+
+def model_x(surface, points: int = 24) -> np.ndarray:
+    """Feature values spanning the surface's data, where model curves are drawn."""
+    x = np.concatenate([surface.extras["x"], surface.extras["x_val"]])
+    return np.linspace(x.min(), x.max(), points)
+
+
+def model_curves(surface, positions: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """The model at features ``xs`` for each parameter row: shape (len(positions), len(xs))."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return PREDICTIONS[surface.extras["model"]](np.asarray(positions, np.float64), xs)

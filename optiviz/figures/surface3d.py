@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from optiviz.figures import style
-from optiviz.figures.animation import Run, _r, frame_steps
+from optiviz.figures.runs import Run, compact, frame_steps
 from optiviz.grids import Grid
 from optiviz.surfaces import Surface
 
@@ -94,7 +94,7 @@ def surface_figure(runs: Sequence[Run], surface: Surface, grid: Grid) -> dict:
 def _ball(run: Run, t: int, ceiling: float, lift: float) -> dict:
     p = run.trajectory.positions[t]
     z = _lift(np.array([run.trajectory.losses[t]]), ceiling, lift)
-    return {"type": "scatter3d", "x": _r(p[:1]), "y": _r(p[1:2]), "z": _r(z)}
+    return {"type": "scatter3d", "x": compact(p[:1]), "y": compact(p[1:2]), "z": compact(z)}
 
 
 def _layout(surface: Surface, steps: np.ndarray) -> dict:

@@ -30,12 +30,12 @@ def main() -> None:
         key="page",
         horizontal=True,
         help="Explore one surface, search the (α, k) space, or open a ready lesson.",
-        bind="query-params",
     )
     st.title(TITLE)
     _notice()
     if page == "explore":
         _explore()
+    state.publish()
 
 
 def _explore() -> None:

@@ -25,12 +25,10 @@ def surface_control() -> str:
     return st.sidebar.selectbox(
         "Loss surface",
         names,
-        index=names.index(state.DEFAULT_SURFACE),
         format_func=_surface_label,
         key="surface",
         on_change=state.on_surface_change,
         help="The landscape the ball rolls on: 1-D curves or 2-D surfaces seen from above.",
-        **BIND,
     )
 
 
@@ -40,12 +38,10 @@ def optimizer_controls(mode: str) -> tuple[str, tuple[str, ...]]:
         chosen = st.sidebar.multiselect(
             "Optimizers to overlay",
             opt.OPTIMIZER_NAMES,
-            default=["sgd", "momentum", "adam"],
             format_func=optimizers.LABELS.get,
             max_selections=6,
             key="compare_optimizers",
             help="Each optimizer rolls its own ball from the same start with the same α.",
-            **BIND,
         )
         first = chosen[0] if chosen else "sgd"
         return first, tuple(chosen) or ("sgd",)
@@ -58,7 +54,6 @@ def optimizer_controls(mode: str) -> tuple[str, tuple[str, ...]]:
             {"eps": optimizers.DEFAULT_EPS.get(state.get("optimizer"), 1e-8)}
         ),
         help="The update rule that turns the gradient into a step (its formula is shown below).",
-        **BIND,
     )
     return name, (name,)
 
@@ -146,7 +141,6 @@ def schedule_controls() -> dict:
         format_func=schedules.LABELS.get,
         key="schedule",
         help="How α changes with the step t: big steps early, small steps late.",
-        **BIND,
     )
     out = {"schedule": name, "k": 0.0, "drop": 0.5, "every": 10, "staircase": False}
     if name in schedules.USES_K:
@@ -283,7 +277,6 @@ def comparison_control(surface: surfaces.Surface) -> tuple[str, ...]:
         format_func=lambda p: p if p == "my α" else f"{p} (α = {surface.lr_presets[p]:g})",
         key="presets",
         help="The surface's preset rates; 'my α' adds a ball at the α slider's value.",
-        **BIND,
     )
     return tuple(chosen) or ("good",)
 
@@ -296,7 +289,6 @@ def explore_controls(surface: surfaces.Surface, formula: str = "") -> Settings:
         format_func=opt.MODES.get,
         key="mode",
         help="Race preset learning rates, overlay optimizers, watch one run, or a noisy cloud.",
-        **BIND,
     )
     presets = comparison_control(surface) if mode == "compare" else ()
     optimizer, chosen = optimizer_controls(mode)

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import streamlit as st
 
-from optiviz import clouds, grids, optimizers, schedules, simulate, simulate_many, surfaces
-from optiviz.figures.animation import Run, path_animation
+from optiviz import (
+    clouds,
+    datasets,
+    grids,
+    optimizers,
+    schedules,
+    simulate,
+    simulate_many,
+    surfaces,
+)
+from optiviz.figures.animation import path_animation
+from optiviz.figures.runs import Run
 from optiviz.figures.style import PRESET_COLOURS, VERDICT_COLOURS, run_colour
 from optiviz.figures.surface3d import surface_figure
 from optiviz.ui import charts, state
@@ -49,21 +61,12 @@ def _optimizer_runs(s: Settings, surface: surfaces.Surface) -> list[Run]:
 
 
 def _seed_runs(s: Settings, surface: surfaces.Surface) -> tuple[list[Run], list]:
-    kwargs = s.run_kwargs()
-    kwargs.pop("seed")
-    cloud = simulate_many(
-        surface,
-        s.optimizer,
-        alphas=[s.alpha] * s.n_seeds,
-        seeds=list(range(s.seed, s.seed + s.n_seeds)),
-        **kwargs,
-    )
+    kwargs = s.many_kwargs() | {"seeds": list(range(s.seed, s.seed + s.n_seeds))}
+    cloud = simulate_many(surface, s.optimizer, alphas=[s.alpha] * s.n_seeds, **kwargs)
     return [Run(f"mean of {s.n_seeds} seeds", clouds.mean_path(cloud), run_colour(0))], cloud
 
 
-def compute_runs(s: Settings) -> tuple[list[Run], list]:
-    """The runs the settings ask for (and, in seeds mode, the whole cloud)."""
-    surface = resolve_surface(s.surface, s.formula)
+def _runs(s: Settings, surface: surfaces.Surface) -> tuple[list[Run], list]:
     if s.mode == "compare":
         return _compare_runs(s, surface), []
     if s.mode == "optimizers":
@@ -74,12 +77,34 @@ def compute_runs(s: Settings) -> tuple[list[Run], list]:
     return [Run(f"α={s.alpha:g}", run, run_colour(0))], []
 
 
+def _with_data(runs: list[Run], surface: surfaces.Surface, xs) -> list[Run]:
+    """On data-defined surfaces, attach validation losses and model curves to each run."""
+    return [
+        replace(
+            run,
+            validation=datasets.validation_losses(surface, run.trajectory.positions),
+            model=datasets.model_curves(surface, run.trajectory.positions, xs),
+        )
+        for run in runs
+    ]
+
+
+def compute_runs(s: Settings) -> tuple[list[Run], list]:
+    """The runs the settings ask for (and, in seeds mode, the whole cloud)."""
+    surface = resolve_surface(s.surface, s.formula)
+    runs, cloud = _runs(s, surface)
+    if surface.n_samples is not None:
+        runs = _with_data(runs, surface, datasets.model_x(surface))
+    return runs, cloud
+
+
 @st.cache_data(max_entries=48, show_spinner=False)
 def figures_for(s: Settings) -> tuple[list[Run], dict, dict | None, list]:
     """Runs, the animated top view and the 3-D view for the settings (bounded cache)."""
     surface = resolve_surface(s.surface, s.formula)
     runs, cloud = compute_runs(s)
-    top = path_animation(runs, surface, grids.surface_grid(surface, 161), cloud=cloud)
+    xs = datasets.model_x(surface) if surface.n_samples is not None else None
+    top = path_animation(runs, surface, grids.surface_grid(surface, 161), cloud=cloud, model_x=xs)
     three = None
     if surface.dim == 2:
         three = surface_figure(runs, surface, grids.surface_grid(surface, 61))

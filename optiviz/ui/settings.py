@@ -50,7 +50,8 @@ class Settings:
     def many_kwargs(self, optimizer: str | None = None) -> dict:
         """``run_kwargs`` spelled for ``optiviz.simulate_many`` (lists of starts and seeds)."""
         kwargs = self.run_kwargs(optimizer)
-        return kwargs | {"starts": [kwargs.pop("start")], "seeds": [kwargs.pop("seed")]}
+        starts, seeds = [kwargs.pop("start")], [kwargs.pop("seed")]
+        return {**kwargs, "starts": starts, "seeds": seeds}
 
     def run_kwargs(self, optimizer: str | None = None) -> dict:
         """All keyword arguments of ``optiviz.simulate`` except alpha."""

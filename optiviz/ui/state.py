@@ -1,7 +1,10 @@
 """The one module that touches ``st.session_state`` and ``st.query_params``.
 
-Every control is a keyed widget bound to a query parameter of the same name,
+Every control is a keyed widget mirrored in a query parameter of the same name,
 so the address bar always holds the page's state and a copied link reopens it.
+Sliders and number inputs use Streamlit's own binding (``bind="query-params"``);
+pickers with display labels (``MANUAL``) are mirrored here by name, because a
+bound picker would put its display label in the address.
 Defaults that depend on the surface (alpha, steps, start) are written to
 session state when the surface changes. A link's raw parameters are checked
 here once per session: bad or hostile values are dropped by Streamlit, and
@@ -20,6 +23,7 @@ from optiviz.ui import options as opt
 
 DEFAULT_SURFACE = "staircase"
 DEFAULT_PRESETS = ("too small", "good", "too large")
+DEFAULT_OPTIMIZERS = ("sgd", "momentum", "adam")
 RAW = "_raw_query"
 
 
@@ -69,14 +73,45 @@ VALIDATORS: Mapping[str, Callable[[str], bool]] = {
 """Each bound parameter and the test its raw URL text must pass."""
 
 
+MANUAL = {
+    "page": False,
+    "surface": False,
+    "mode": False,
+    "optimizer": False,
+    "schedule": False,
+    "compare_optimizers": True,
+    "presets": True,
+}
+"""Pickers mirrored by name in the address (True: a list, as repeated parameters)."""
+
+
 def init() -> None:
-    """Once per session: keep the link's raw parameters; then fill surface defaults."""
+    """Once per session: keep the link's raw parameters and load the pickers from them;
+    then fill the surface's defaults for whatever is still unset."""
     if RAW not in st.session_state:
         st.session_state[RAW] = {k: st.query_params.get_all(k) for k in st.query_params}
+        _load_pickers(st.session_state[RAW])
     name = st.session_state.get("surface") or _raw_surface()
     if "alpha" not in st.session_state:
         apply_surface_defaults(name, only_missing=True)
+    st.session_state.setdefault("surface", name)
     st.session_state.setdefault("presets", list(DEFAULT_PRESETS))
+    st.session_state.setdefault("compare_optimizers", list(DEFAULT_OPTIMIZERS))
+
+
+def _load_pickers(raw: Mapping[str, list[str]]) -> None:
+    for key, many in MANUAL.items():
+        good = [v for v in raw.get(key, []) if VALIDATORS[key](v)]
+        if good:
+            st.session_state[key] = good if many else good[-1]
+
+
+def publish() -> None:
+    """Write the pickers' current values to the address (at the end of each run)."""
+    for key, many in MANUAL.items():
+        if key in st.session_state:
+            value = st.session_state[key]
+            st.query_params[key] = [str(v) for v in value] if many else str(value)
 
 
 def _raw_surface() -> str:

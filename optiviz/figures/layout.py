@@ -1,0 +1,161 @@
+"""Panel geometry, play controls and the background image of the animated view."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from optiviz.figures import background, style
+from optiviz.figures.runs import Run
+from optiviz.grids import Grid
+from optiviz.surfaces import Surface
+
+MAP = {"xaxis": "x", "yaxis": "y"}
+LOSS = {"xaxis": "x2", "yaxis": "y2"}
+RATE = {"xaxis": "x3", "yaxis": "y3"}
+TEXT = {"xaxis": "x4", "yaxis": "y4"}
+DATA = {"xaxis": "x5", "yaxis": "y5"}
+
+RIGHT = [0.64, 1.0]
+ROWS = {
+    False: {"loss": [0.46, 0.82], "rate": [0.0, 0.36]},
+    True: {"data": [0.58, 0.84], "loss": [0.29, 0.53], "rate": [0.0, 0.24]},
+}
+"""Vertical domains of the right-hand panels, without and with a data panel."""
+
+
+def _log_ok(values: np.ndarray, spread: float = 1.0) -> bool:
+    finite = values[np.isfinite(values)]
+    return finite.size > 0 and finite.min() > 0 and finite.max() / finite.min() > spread
+
+
+def axes(runs: Sequence[Run], surface: Surface, with_data: bool) -> dict:
+    """Axis and domain settings for the map, loss, alpha_t, readout and data panels."""
+    rows = ROWS[with_data]
+    losses = np.concatenate([r.trajectory.losses for r in runs])
+    lrs = np.concatenate([r.trajectory.lrs for r in runs])
+    steps = max(len(r.trajectory.lrs) for r in runs)
+    (x0, x1), *rest = surface.bounds
+    y_range = list(rest[0]) if surface.dim == 2 else curve_range(runs)
+    layout = {
+        "xaxis": {"domain": [0, 0.56], "range": [x0, x1], "title": {"text": "x"}},
+        "yaxis": {
+            "domain": [0, 0.82],
+            "range": y_range,
+            "title": {"text": "y" if surface.dim == 2 else "f(x)"},
+        },
+        "xaxis2": {
+            "domain": RIGHT,
+            "anchor": "y2",
+            "range": [0, steps],
+            "matches": "x3",
+            "showticklabels": False,
+        },
+        "yaxis2": {
+            "domain": rows["loss"],
+            "anchor": "x2",
+            "title": {"text": "loss"},
+            "type": "log" if _log_ok(losses) else "linear",
+        },
+        "xaxis3": {
+            "domain": RIGHT,
+            "anchor": "y3",
+            "range": [0, steps],
+            "title": {"text": "step t"},
+        },
+        "yaxis3": {
+            "domain": rows["rate"],
+            "anchor": "x3",
+            "title": {"text": "α<sub>t</sub>"},
+            "type": "log" if _log_ok(lrs, 20.0) else "linear",
+        },
+        "xaxis4": {"domain": [0, 1], "anchor": "y4", "range": [0, 1], "visible": False},
+        "yaxis4": {"domain": [0.84, 1], "anchor": "x4", "range": [0, 1], "visible": False},
+    }
+    if with_data:
+        layout["xaxis5"] = {"domain": RIGHT, "anchor": "y5", "title": {"text": "data x"}}
+        layout["yaxis5"] = {"domain": rows["data"], "anchor": "x5", "title": {"text": "y"}}
+    return layout
+
+
+def curve_range(runs: Sequence[Run]) -> list[float]:
+    """A y range for a 1-D curve that holds every finite loss of the runs."""
+    values = np.concatenate([r.trajectory.losses for r in runs])
+    values = values[np.isfinite(values)]
+    lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
+    pad = 0.08 * max(hi - lo, 1e-6)
+    return [lo - pad, hi + pad]
+
+
+def images(surface: Surface, grid: Grid) -> list[dict]:
+    """The 2-D loss as a background PNG stretched over the map's plot box."""
+    if surface.dim != 2:
+        return []
+    (x0, x1), (y0, y1) = surface.bounds
+    return [
+        {
+            "source": background.png_data_uri(grid.z),
+            "xref": "x",
+            "yref": "y",
+            "x": x0,
+            "y": y1,
+            "sizex": x1 - x0,
+            "sizey": y1 - y0,
+            "sizing": "stretch",
+            "layer": "below",
+            "opacity": 1.0,
+        }
+    ]
+
+
+def controls(steps: np.ndarray, duration: int) -> dict:
+    """Play / Pause buttons and a frame slider labelled by step."""
+    still = {
+        "frame": {"duration": 0, "redraw": False},
+        "mode": "immediate",
+        "transition": {"duration": 0},
+    }
+    play = {**still, "frame": {"duration": duration, "redraw": False}, "fromcurrent": True}
+    buttons = {
+        "type": "buttons",
+        "direction": "left",
+        "x": 0.0,
+        "y": -0.11,
+        "xanchor": "left",
+        "yanchor": "top",
+        "showactive": False,
+        "pad": {"r": 8, "t": 0},
+        "buttons": [
+            {"label": "▶ Play", "method": "animate", "args": [None, play]},
+            {"label": "❚❚ Pause", "method": "animate", "args": [[None], still]},
+        ],
+    }
+    slider = {
+        "active": 0,
+        "x": 0.16,
+        "len": 0.84,
+        "y": -0.09,
+        "yanchor": "top",
+        "currentvalue": {"prefix": "step ", "font": {"size": 12}},
+        "pad": {"t": 0},
+        "steps": [{"label": str(t), "method": "animate", "args": [[str(t)], still]} for t in steps],
+    }
+    return {"updatemenus": [buttons], "sliders": [slider]}
+
+
+def frame(with_data: bool) -> dict:
+    """Size, margins, legend and font of the animated figure."""
+    return {
+        "height": style.HEIGHT + (200 if with_data else 60),
+        "margin": {"l": 50, "r": 10, "t": 10, "b": 110},
+        "legend": {
+            "orientation": "h",
+            "x": RIGHT[0],
+            "y": 0.84,
+            "yanchor": "bottom",
+            "xanchor": "left",
+        },
+        "font": style.FONT,
+        "hovermode": "closest",
+    }
