@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optiviz.ui import controls, explore, state
+from optiviz.ui import controls, explore, lab, state
 from optiviz.ui import options as opt
 from optiviz.ui.panels import panel
 
@@ -35,7 +35,22 @@ def main() -> None:
     _notice()
     if page == "explore":
         _explore()
+    elif page == "lab":
+        _lab()
     state.publish()
+
+
+def _lab() -> None:
+    name = controls.surface_control()
+    with panel("Surface"):
+        surface = explore.resolve_surface(name)
+        if name == "custom" or surface.dim != 2:
+            st.info(
+                "The lab searches (α, k) on the 2-D registry surfaces: pick one in the sidebar."
+            )
+            return
+        settings = controls.lab_shared_controls(surface)
+        lab.render(settings, surface, lab.lab_controls())
 
 
 def _explore() -> None:

@@ -311,3 +311,23 @@ def explore_controls(surface: surfaces.Surface, formula: str = "") -> Settings:
         **sched,
         **noise,
     )
+
+
+def lab_shared_controls(surface: surfaces.Surface) -> Settings:
+    """The controls the lab shares with the explore page: optimizer, schedule, steps, start."""
+    optimizer, chosen = optimizer_controls("single")
+    hyper = hyper_controls(chosen)
+    sched = schedule_controls()
+    steps, start = run_length_controls(surface)
+    return Settings(
+        surface=surface.name,
+        mode="single",
+        optimizer=optimizer,
+        compare_optimizers=chosen,
+        presets=(),
+        alpha=float(state.get("alpha", 0.1)),
+        steps=steps,
+        start=start,
+        **hyper,
+        **sched,
+    )

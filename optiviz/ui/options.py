@@ -23,14 +23,14 @@ def _nice(values: np.ndarray) -> list[float]:
 
 def alpha_options() -> list[float]:
     """Learning rates on a log scale from 1e-5 to 300, plus every surface's presets."""
-    grid = _nice(10 ** np.linspace(-5, 2.5, 16 * 7 + 1))
+    grid = _nice(10 ** (np.arange(-5 * 16, 2.5 * 16 + 1) / 16))
     presets = [v for n in surfaces.names() for v in surfaces.get(n).lr_presets.values()]
     return sorted(set(grid) | {float(v) for v in presets})
 
 
 def k_options() -> list[float]:
     """Decay rates: 0, then a log scale from 1e-4 to 1."""
-    return [0.0, *_nice(10 ** np.linspace(-4, 0, 4 * 8 + 1))]
+    return [0.0, *_nice(10 ** (np.arange(-4 * 8, 1) / 8))]
 
 
 def eps_options() -> list[float]:

@@ -1,0 +1,263 @@
+"""The hyperparameter lab: the (α, k) landscape, grid / random / Bayesian search on it,
+and the learning-rate range test."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+import streamlit as st
+
+from optiviz import landscape, lr_range_test, schedules, search
+from optiviz.figures import lab as lab_figures
+from optiviz.search import STRATEGIES, default_grid
+from optiviz.surfaces import Surface
+from optiviz.ui import options as opt
+from optiviz.ui import state
+from optiviz.ui.panels import panel
+from optiviz.ui.settings import Settings
+
+BIND = {"bind": "query-params"}
+STRATEGY_LABELS = {"grid": "Grid", "random": "Random", "bayes": "Bayesian (GP + EI)"}
+METRICS = {"loss": "final loss (log₁₀)", "steps": "steps to reach the minimum"}
+
+
+def _lab_schedule(s: Settings) -> str:
+    """The landscape's k axis needs a schedule that reads k."""
+    return s.schedule if s.schedule in schedules.USES_K else "exponential"
+
+
+def _kwargs(s: Settings) -> dict:
+    kwargs = s.run_kwargs() | {"schedule": _lab_schedule(s)}
+    for key in ("k", "noise", "batch_size", "seed"):
+        kwargs.pop(key)
+    return kwargs
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cached_landscape(s: Settings, alpha_range, k_range, side: int):
+    """(alphas, ks, final losses, steps to tolerance) on a side x side log grid."""
+    alphas, ks = default_grid(alpha_range, k_range, side)
+    final, first = landscape(s.surface, s.optimizer, alphas=alphas, ks=ks, **_kwargs(s))
+    return alphas, ks, final, first
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_search(s: Settings, strategy: str, budget: int, alpha_range, k_range, seed: int):
+    """One search's result (bounded cache)."""
+    kwargs = _kwargs(s)
+    return search(
+        strategy,
+        budget=budget,
+        alpha_range=alpha_range,
+        k_range=k_range,
+        seed=seed,
+        surface=s.surface,
+        optimizer=s.optimizer,
+        **kwargs,
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_range_test(s: Settings, lr_min: float, lr_max: float, steps: int):
+    """The range test for the settings' surface, optimizer and start."""
+    return lr_range_test(
+        s.surface,
+        s.optimizer,
+        start=s.start,
+        lr_min=lr_min,
+        lr_max=lr_max,
+        steps=steps,
+        **s.hyper(),
+    )
+
+
+def _nearest(values: list[float], x: float) -> float:
+    """The slider option closest to x in log space."""
+    return min(values, key=lambda v: abs(np.log(max(v, 1e-12)) - np.log(max(x, 1e-12))))
+
+
+def open_in_explore(alpha: float, k: float | None, schedule: str) -> None:
+    """Send a run to the explore page as a single run (values snapped to the sliders)."""
+    values = {
+        "page": "explore",
+        "mode": "single",
+        "schedule": schedule,
+        "alpha": _nearest(opt.alpha_options(), alpha),
+    }
+    if k is not None:
+        values["k"] = _nearest(opt.k_options()[1:], k)
+    state.set_values(values)
+
+
+def _on_cell_click(schedule: str) -> None:
+    points = (state.get("landscape_chart") or {}).get("selection", {}).get("points", [])
+    custom = points[0].get("customdata") if points else None
+    if custom:
+        open_in_explore(float(custom[0]), float(custom[1]), schedule)
+
+
+def lab_controls() -> dict:
+    """The lab's own sidebar controls, below the shared ones."""
+    st.sidebar.markdown("**Search space**")
+    a_opts, k_opts = opt.alpha_options(), opt.k_options()[1:]
+    alpha_range = st.sidebar.select_slider(
+        "α range",
+        a_opts,
+        value=(1e-4, 10.0),
+        format_func=opt.fmt,
+        key="lab_alpha",
+        help="The learning rates searched (log scale): the X axis of the landscape.",
+        **BIND,
+    )
+    k_range = st.sidebar.select_slider(
+        "k range",
+        k_opts,
+        value=(1e-4, 1.0),
+        format_func=opt.fmt,
+        key="lab_k",
+        help="The decay rates searched (log scale): the Y axis of the landscape.",
+        **BIND,
+    )
+    side = st.sidebar.select_slider(
+        "Landscape cells per side",
+        [32, 64, 128, 192, 256],
+        value=128,
+        key="lab_side",
+        help="Resolution of the map: every cell is one full run.",
+        **BIND,
+    )
+    budget = st.sidebar.slider(
+        "Search budget (runs)",
+        4,
+        64,
+        20,
+        key="lab_budget",
+        help="How many runs each search strategy may spend; grid uses the largest n×n that fits.",
+        **BIND,
+    )
+    seed = int(
+        st.sidebar.number_input(
+            "Search seed",
+            0,
+            10_000,
+            0,
+            key="lab_seed",
+            help="Random and Bayesian search draw their points from this seed.",
+            **BIND,
+        )
+    )
+    return {
+        "alpha_range": tuple(alpha_range),
+        "k_range": tuple(k_range),
+        "side": int(side),
+        "budget": int(budget),
+        "seed": seed,
+    }
+
+
+def _landscape_panel(s: Settings, c: dict) -> None:
+    metric = st.radio(
+        "Colour the map by",
+        list(METRICS),
+        format_func=METRICS.get,
+        horizontal=True,
+        key="lab_metric",
+        help="Final loss after the run, or how many steps it took to get close.",
+    )
+    shown = st.radio(
+        "Trials drawn on the map",
+        STRATEGIES,
+        format_func=STRATEGY_LABELS.get,
+        horizontal=True,
+        key="lab_shown",
+        index=2,
+        help="Which strategy's runs are numbered on the map, in the order tried.",
+    )
+    with st.spinner("Running every cell of the landscape…"):
+        alphas, ks, final, first = cached_landscape(s, c["alpha_range"], c["k_range"], c["side"])
+    results = {
+        name: cached_search(s, name, c["budget"], c["alpha_range"], c["k_range"], c["seed"])
+        for name in STRATEGIES
+    }
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.log10(np.maximum(final, 1e-12)) if metric == "loss" else first.astype(float)
+    values = np.where(np.isfinite(final), values, np.inf)
+    result = results[shown]
+    fig = lab_figures.landscape_figure(
+        alphas,
+        ks,
+        values,
+        trials=result.trials,
+        best=result.best_trial,
+        metric_label=METRICS[metric],
+    )
+    left, right = st.columns([3, 2])
+    with left:
+        st.plotly_chart(
+            fig,
+            key="landscape_chart",
+            on_select=partial(_on_cell_click, _lab_schedule(s)),
+            selection_mode="points",
+        )
+        st.caption(
+            "Grey cells diverged. Click a cell or a numbered trial to open that run "
+            "on the Explore page."
+        )
+    with right:
+        st.plotly_chart(lab_figures.best_so_far_figure(results), key="best_so_far")
+        st.markdown(
+            "  \n".join(
+                f"**{STRATEGY_LABELS[n]}**: best loss {r.best_trial.loss:.4g} at "
+                f"α={r.best_trial.alpha:.3g}, k={r.best_trial.k:.3g}"
+                for n, r in results.items()
+            )
+        )
+    _surrogate(results["bayes"])
+
+
+def _surrogate(result) -> None:
+    if not result.snapshots:
+        return
+    st.subheader("What Bayesian search believes")
+    i = st.slider(
+        "Bayesian step",
+        1,
+        len(result.snapshots),
+        len(result.snapshots),
+        key="lab_snapshot",
+        help="Scrub through the search: the surrogate's mean and uncertainty after "
+        "the trials so far, and where expected improvement sends the next run.",
+    )
+    st.plotly_chart(lab_figures.surrogate_figure(result.snapshots[i - 1]), key="surrogate")
+
+
+def _range_test_panel(s: Settings) -> None:
+    st.subheader("Learning-rate range test")
+    st.caption(
+        "One run whose α grows every step. The loss falls, then blows up: pick α a "
+        "little below where it turns."
+    )
+    test = cached_range_test(s, 1e-5, 10.0, 200)
+    st.plotly_chart(lab_figures.range_test_figure(test), key="range_test")
+    st.button(
+        f"Use suggested α = {test.suggested:.3g} in the main view",
+        key="rt_send",
+        on_click=open_in_explore,
+        args=(test.suggested, None, "constant"),
+        help="Opens the Explore page with this α and a constant schedule.",
+    )
+
+
+def render(s: Settings, surface: Surface, c: dict) -> None:
+    """The lab page body for shared settings ``s`` and lab controls ``c``."""
+    st.caption(surface.description)
+    if s.schedule not in schedules.USES_K:
+        st.info(
+            "The landscape's k axis is a decay rate, so this page uses exponential "
+            "decay α₀·e^(−kt). Choose 1/t decay in the sidebar to search that instead."
+        )
+    with panel("Landscape and search"):
+        _landscape_panel(s, c)
+    with panel("Range test"):
+        _range_test_panel(s)
