@@ -8,7 +8,7 @@ presentation (bounds, start, presets, descriptions) lives in
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -201,3 +201,20 @@ def get(name: str | Surface) -> Surface:
     if name not in registry:
         raise ValueError(f"unknown surface {name!r}: choose one of {', '.join(registry)}")
     return registry[name]
+
+
+def from_expression(
+    text: str,
+    *,
+    bounds: Sequence[Sequence[float]] | None = None,
+    start: Sequence[float] | None = None,
+) -> Surface:
+    """The Surface of a typed formula in x (and y), such as ``"x^2 + 10*y^2"``.
+
+    The text is parsed against a whitelist, never evaluated as Python; bad
+    input raises ``ValueError`` with a message for the student. The same
+    arguments return the same Surface object. See :mod:`optiviz.expressions`.
+    """
+    from optiviz import expressions
+
+    return expressions.from_expression(text, bounds=bounds, start=start)
