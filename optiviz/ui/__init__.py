@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optiviz.ui import controls, explore, lab, state
+from optiviz.ui import controls, explore, lab, lessons, state
 from optiviz.ui import options as opt
 from optiviz.ui.panels import panel
 
@@ -33,10 +33,14 @@ def main() -> None:
     )
     st.title(TITLE)
     _notice()
+    if page != "lessons":
+        lessons.banner()
     if page == "explore":
         _explore()
     elif page == "lab":
         _lab()
+    else:
+        lessons.render()
     state.publish()
 
 
@@ -56,6 +60,10 @@ def _lab() -> None:
 def _explore() -> None:
     name = controls.surface_control()
     with panel("Surface"):
-        surface = explore.resolve_surface(name)
-        settings = controls.explore_controls(surface)
+        formula = ""
+        if name == "custom":
+            surface, formula = controls.formula_control()
+        else:
+            surface = explore.resolve_surface(name)
+        settings = controls.explore_controls(surface, name, formula)
         explore.render(settings, surface)

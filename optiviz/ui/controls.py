@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optiviz import limits, optimizers, schedules, surfaces
+from optiviz import expressions, limits, optimizers, schedules, surfaces
 from optiviz.ui import options as opt
 from optiviz.ui import state
 from optiviz.ui.settings import Settings
 
-BIND = {"bind": "query-params"}
+BIND = {"bind": "query-params", "persist_state": "session"}
+"""Every control lives in the address and keeps its value while hidden."""
+_init = state.default
 
 
 def _surface_label(name: str) -> str:
@@ -30,6 +32,31 @@ def surface_control() -> str:
         on_change=state.on_surface_change,
         help="The landscape the ball rolls on: 1-D curves or 2-D surfaces seen from above.",
     )
+
+
+def formula_control() -> tuple[surfaces.Surface, str]:
+    """The typed loss: parsed safely; on bad input an error under the box and the last
+    formula that parsed stays in use."""
+    text = st.sidebar.text_input(
+        "Your loss f(x, y)",
+        key="formula",
+        max_chars=limits.MAX_FORMULA_LENGTH,
+        on_change=state.on_formula_change,
+        help="Type a formula in x (and y): + − * / ^, sin cos tan exp log sqrt abs tanh "
+        "sinh cosh arctan, pi, e. Example: (1-x)^2 + 100*(y-x^2)^2.",
+        **BIND,
+    )
+    try:
+        surface = surfaces.from_expression(text)
+        state.formula_fallback(text)
+    except ValueError as exc:
+        good = state.formula_fallback()
+        st.sidebar.error(f"{exc}. Still showing: {good}")
+        surface, text = surfaces.from_expression(good), good
+    warning = expressions.view_warning(surface)
+    if warning:
+        st.sidebar.warning(warning)
+    return surface, text
 
 
 def optimizer_controls(mode: str) -> tuple[str, tuple[str, ...]]:
@@ -59,11 +86,11 @@ def optimizer_controls(mode: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _beta(label: str, key: str, default: float, help_: str, hi: float = 0.999) -> float:
+    _init(key, default)
     return st.sidebar.slider(
         label,
         0.0,
         hi,
-        default,
         step=0.001 if hi > 0.999 else 0.01,
         format="%.3f",
         key=key,
@@ -106,8 +133,7 @@ def hyper_controls(names: tuple[str, ...]) -> dict:
             hi=0.9999,
         )
     if "eps" in used:
-        if "eps" not in st.session_state:
-            state.set_values({"eps": optimizers.DEFAULT_EPS.get(names[0], 1e-8)})
+        _init("eps", optimizers.DEFAULT_EPS.get(names[0], 1e-8))
         out["eps"] = st.sidebar.select_slider(
             "ε",
             opt.eps_options(),
@@ -144,10 +170,10 @@ def schedule_controls() -> dict:
     )
     out = {"schedule": name, "k": 0.0, "drop": 0.5, "every": 10, "staircase": False}
     if name in schedules.USES_K:
+        _init("k", 0.01)
         out["k"] = st.sidebar.select_slider(
             "Decay rate k",
             opt.k_options(),
-            value=0.01,
             format_func=opt.fmt,
             key="k",
             help="How fast α shrinks: α₀·e^(−kt) or α₀/(1+kt). Larger k calms the bounce sooner.",
@@ -161,21 +187,21 @@ def schedule_controls() -> dict:
         )
     if name == "step" or out["staircase"]:
         if name == "step":
+            _init("drop", 0.5)
             out["drop"] = st.sidebar.slider(
                 "Drop factor",
                 0.05,
                 1.0,
-                0.5,
                 step=0.05,
                 key="drop",
                 help="α is multiplied by this at the end of every interval (0.5 halves it).",
                 **BIND,
             )
+        _init("every", 10)
         out["every"] = st.sidebar.slider(
             "Interval (steps)",
             1,
             200,
-            10,
             key="every",
             help="How many steps α is held before it drops again.",
             **BIND,
@@ -223,21 +249,21 @@ def noise_controls(surface: surfaces.Surface, mode: str) -> dict:
     """Batch size and seed on data surfaces; gradient noise on analytic ones."""
     out = {"noise": 0.0, "batch_size": None, "seed": 0, "n_seeds": 24}
     if surface.n_samples is not None:
+        _init("batch_size", surface.n_samples)
         out["batch_size"] = st.sidebar.select_slider(
             "Batch size B",
             opt.batch_options(surface.n_samples),
-            value=surface.n_samples,
             key="batch_size",
             help=f"Samples per gradient: 1 = stochastic, {surface.n_samples} = full batch. "
             "Smaller batches give noisier steps.",
             **BIND,
         )
     else:
+        _init("noise", 0.0)
         out["noise"] = st.sidebar.slider(
             "Gradient noise σ",
             0.0,
             10.0,
-            0.0,
             step=0.05,
             key="noise",
             help="Adds random N(0, σ²) noise to every gradient, like a mini-batch would.",
@@ -245,23 +271,23 @@ def noise_controls(surface: surfaces.Surface, mode: str) -> dict:
         )
     noisy = out["noise"] > 0 or (out["batch_size"] or 0) < (surface.n_samples or 0)
     if noisy or mode == "seeds":
+        _init("seed", 0)
         out["seed"] = int(
             st.sidebar.number_input(
                 "Seed",
                 0,
                 2**31 - 1,
-                0,
                 key="seed",
                 help="Fixes the random draws, so the same seed gives the same path.",
                 **BIND,
             )
         )
     if mode == "seeds":
+        _init("n_seeds", 24)
         out["n_seeds"] = st.sidebar.slider(
             "Runs in the cloud",
             2,
             limits.MAX_SEEDS,
-            24,
             key="n_seeds",
             help="How many seeds to run from the same start; their spread is the noise.",
             **BIND,
@@ -281,7 +307,7 @@ def comparison_control(surface: surfaces.Surface) -> tuple[str, ...]:
     return tuple(chosen) or ("good",)
 
 
-def explore_controls(surface: surfaces.Surface, formula: str = "") -> Settings:
+def explore_controls(surface: surfaces.Surface, name: str, formula: str = "") -> Settings:
     """Draw the explore page's sidebar, top to bottom, and return its settings."""
     mode = st.sidebar.radio(
         "View",
@@ -298,7 +324,7 @@ def explore_controls(surface: surfaces.Surface, formula: str = "") -> Settings:
     steps, start = run_length_controls(surface)
     noise = noise_controls(surface, mode)
     return Settings(
-        surface=surface.name,
+        surface=name,
         mode=mode,
         optimizer=optimizer,
         compare_optimizers=chosen,

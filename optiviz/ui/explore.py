@@ -10,6 +10,7 @@ import streamlit as st
 from optiviz import (
     clouds,
     datasets,
+    export,
     grids,
     optimizers,
     schedules,
@@ -18,6 +19,7 @@ from optiviz import (
     surfaces,
 )
 from optiviz.figures.animation import path_animation
+from optiviz.figures.html import figure_html
 from optiviz.figures.runs import Run
 from optiviz.figures.style import PRESET_COLOURS, VERDICT_COLOURS, run_colour
 from optiviz.figures.surface3d import surface_figure
@@ -159,23 +161,58 @@ def render(s: Settings, surface: surfaces.Surface) -> None:
     """The page body for settings ``s``, top to bottom."""
     state.set_values({"surface_dim": surface.dim})
     st.caption(surface.description)
+    drawn = None
     with panel("Animation"):
-        runs, top, three, cloud = figures_for(s)
-        tabs = st.tabs(["Top view (animated)", "3-D view"] if three else ["Animated view"])
-        with tabs[0]:
-            st.plotly_chart(
-                top, key="map", on_select=_on_click, selection_mode="points", config=PLOT_CONFIG
-            )
-        if three:
-            with tabs[1]:
-                charts.plotly(three, key="surface3d", config=PLOT_CONFIG)
-        st.markdown(verdict_lines(runs), unsafe_allow_html=True)
-        if cloud:
-            st.markdown(
-                f"Spread of the {len(cloud)} end points: "
-                f"**{clouds.end_spread(cloud):.3g}** (root-mean-square distance)"
-            )
-        with st.expander("What one step does", expanded=True):
-            st.markdown("  \n".join(step_readout(r) for r in runs))
+        drawn = figures_for(s)
+        _views(*drawn)
+    if drawn is None:
+        return
     with panel("Formulas"):
         formulas(s)
+    with panel("Download and share"):
+        downloads(drawn[0], drawn[1])
+
+
+def _views(runs: list[Run], top: dict, three: dict | None, cloud: list) -> None:
+    tabs = st.tabs(["Top view (animated)", "3-D view"] if three else ["Animated view"])
+    with tabs[0]:
+        charts.plotly(
+            top, key="map", on_select=_on_click, selection_mode="points", config=PLOT_CONFIG
+        )
+    if three:
+        with tabs[1]:
+            charts.plotly(three, key="surface3d", config=PLOT_CONFIG)
+    st.markdown(verdict_lines(runs), unsafe_allow_html=True)
+    if cloud:
+        st.markdown(
+            f"Spread of the {len(cloud)} end points: "
+            f"**{clouds.end_spread(cloud):.3g}** (root-mean-square distance)"
+        )
+    with st.expander("What one step does", expanded=True):
+        st.markdown("  \n".join(step_readout(r) for r in runs))
+
+
+def downloads(runs: list[Run], top: dict) -> None:
+    """CSV of every run, the animation as HTML, and the link that reopens this view."""
+    st.subheader("Download and share")
+    left, right = st.columns(2)
+    left.download_button(
+        "⬇ Runs as CSV",
+        data=export.trajectories_csv([(r.name, r.trajectory) for r in runs]),
+        file_name="optiviz-runs.csv",
+        mime="text/csv",
+        key="dl_csv",
+        on_click="ignore",
+        help="step, position, loss, α_t and gradient of every run shown.",
+    )
+    right.download_button(
+        "⬇ Animation as HTML",
+        data=lambda: figure_html(top),
+        file_name="optiviz.html",
+        mime="text/html",
+        key="dl_html",
+        on_click="ignore",
+        help="A self-contained page that plays offline; the chart's camera icon saves a PNG.",
+    )
+    st.markdown("**Link to this view** (copy it with the button on the right):")
+    st.code(state.share_link(), language=None)

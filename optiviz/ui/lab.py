@@ -8,7 +8,7 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from optiviz import landscape, lr_range_test, schedules, search
+from optiviz import landscape, limits, lr_range_test, schedules, search
 from optiviz.figures import lab as lab_figures
 from optiviz.search import STRATEGIES, default_grid
 from optiviz.surfaces import Surface
@@ -17,7 +17,7 @@ from optiviz.ui import state
 from optiviz.ui.panels import panel
 from optiviz.ui.settings import Settings
 
-BIND = {"bind": "query-params"}
+BIND = {"bind": "query-params", "persist_state": "session"}
 STRATEGY_LABELS = {"grid": "Grid", "random": "Random", "bayes": "Bayesian (GP + EI)"}
 METRICS = {"loss": "final loss (log₁₀)", "steps": "steps to reach the minimum"}
 
@@ -72,21 +72,16 @@ def cached_range_test(s: Settings, lr_min: float, lr_max: float, steps: int):
     )
 
 
-def _nearest(values: list[float], x: float) -> float:
-    """The slider option closest to x in log space."""
-    return min(values, key=lambda v: abs(np.log(max(v, 1e-12)) - np.log(max(x, 1e-12))))
-
-
 def open_in_explore(alpha: float, k: float | None, schedule: str) -> None:
     """Send a run to the explore page as a single run (values snapped to the sliders)."""
     values = {
         "page": "explore",
         "mode": "single",
         "schedule": schedule,
-        "alpha": _nearest(opt.alpha_options(), alpha),
+        "alpha": opt.nearest(opt.alpha_options(), alpha),
     }
     if k is not None:
-        values["k"] = _nearest(opt.k_options()[1:], k)
+        values["k"] = opt.nearest(opt.k_options()[1:], k)
     state.set_values(values)
 
 
@@ -101,10 +96,14 @@ def lab_controls() -> dict:
     """The lab's own sidebar controls, below the shared ones."""
     st.sidebar.markdown("**Search space**")
     a_opts, k_opts = opt.alpha_options(), opt.k_options()[1:]
+    state.default("lab_alpha", (1e-4, 10.0))
+    state.default("lab_k", (1e-4, 1.0))
+    state.default("lab_side", 128)
+    state.default("lab_budget", 20)
+    state.default("lab_seed", 0)
     alpha_range = st.sidebar.select_slider(
         "α range",
         a_opts,
-        value=(1e-4, 10.0),
         format_func=opt.fmt,
         key="lab_alpha",
         help="The learning rates searched (log scale): the X axis of the landscape.",
@@ -113,7 +112,6 @@ def lab_controls() -> dict:
     k_range = st.sidebar.select_slider(
         "k range",
         k_opts,
-        value=(1e-4, 1.0),
         format_func=opt.fmt,
         key="lab_k",
         help="The decay rates searched (log scale): the Y axis of the landscape.",
@@ -122,7 +120,6 @@ def lab_controls() -> dict:
     side = st.sidebar.select_slider(
         "Landscape cells per side",
         [32, 64, 128, 192, 256],
-        value=128,
         key="lab_side",
         help="Resolution of the map: every cell is one full run.",
         **BIND,
@@ -130,8 +127,7 @@ def lab_controls() -> dict:
     budget = st.sidebar.slider(
         "Search budget (runs)",
         4,
-        64,
-        20,
+        limits.MAX_SEARCH_BUDGET,
         key="lab_budget",
         help="How many runs each search strategy may spend; grid uses the largest n×n that fits.",
         **BIND,
@@ -141,7 +137,6 @@ def lab_controls() -> dict:
             "Search seed",
             0,
             10_000,
-            0,
             key="lab_seed",
             help="Random and Bayesian search draw their points from this seed.",
             **BIND,
@@ -157,6 +152,7 @@ def lab_controls() -> dict:
 
 
 def _landscape_panel(s: Settings, c: dict) -> None:
+    state.default("lab_shown", "bayes")
     metric = st.radio(
         "Colour the map by",
         list(METRICS),
@@ -171,7 +167,6 @@ def _landscape_panel(s: Settings, c: dict) -> None:
         format_func=STRATEGY_LABELS.get,
         horizontal=True,
         key="lab_shown",
-        index=2,
         help="Which strategy's runs are numbered on the map, in the order tried.",
     )
     with st.spinner("Running every cell of the landscape…"):

@@ -44,6 +44,12 @@ def batch_options(n: int) -> list[int]:
     return sorted(set(powers) | {n})
 
 
+def nearest(values: list[float], x: float) -> float:
+    """The option closest to x on a log scale (x and options positive)."""
+    target = np.log(max(float(x), 1e-300))
+    return min(values, key=lambda v: abs(np.log(max(v, 1e-300)) - target))
+
+
 def fmt(value: float) -> str:
     """A compact number: 0.055, 1e-05, 300."""
     return f"{value:g}"

@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from optiviz import limits, surfaces
+from optiviz import lessons, limits, surfaces
 from optiviz.ui import options as opt
 
 DEFAULT_SURFACE = "staircase"
 DEFAULT_PRESETS = ("too small", "good", "too large")
 DEFAULT_OPTIMIZERS = ("sgd", "momentum", "adam")
+DEFAULT_FORMULA = "x^2 + 5*y^2 + sin(3*x)"
 RAW = "_raw_query"
 
 
@@ -69,6 +71,14 @@ VALIDATORS: Mapping[str, Callable[[str], bool]] = {
     "n_seeds": _number(2, limits.MAX_SEEDS),
     "batch_size": _number(1, 10_000),
     "formula": lambda text: 0 < len(text) <= limits.MAX_FORMULA_LENGTH,
+    "lesson": _member(lessons.load()),
+    "lab_alpha": _member(opt.alpha_options()),
+    "lab_k": _member(opt.k_options()[1:]),
+    "lab_side": _member([32, 64, 128, 192, 256]),
+    "lab_budget": _number(4, limits.MAX_SEARCH_BUDGET),
+    "lab_seed": _number(0, 10_000),
+    "lab_metric": _member(["loss", "steps"]),
+    "lab_shown": _member(["grid", "random", "bayes"]),
 }
 """Each bound parameter and the test its raw URL text must pass."""
 
@@ -95,6 +105,7 @@ def init() -> None:
     if "alpha" not in st.session_state:
         apply_surface_defaults(name, only_missing=True)
     st.session_state.setdefault("surface", name)
+    st.session_state.setdefault("formula", DEFAULT_FORMULA)
     st.session_state.setdefault("presets", list(DEFAULT_PRESETS))
     st.session_state.setdefault("compare_optimizers", list(DEFAULT_OPTIMIZERS))
 
@@ -109,9 +120,47 @@ def _load_pickers(raw: Mapping[str, list[str]]) -> None:
 def publish() -> None:
     """Write the pickers' current values to the address (at the end of each run)."""
     for key, many in MANUAL.items():
-        if key in st.session_state:
-            value = st.session_state[key]
+        value = st.session_state.get(key)
+        if value is None or value == []:
+            st.query_params.pop(key, None)
+        else:
             st.query_params[key] = [str(v) for v in value] if many else str(value)
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return opt.fmt(value) if isinstance(value, float) else str(value)
+
+
+def share_link() -> str:
+    """The address that reopens this view: every set control, by name."""
+    pairs = []
+    for key in VALIDATORS:
+        value = st.session_state.get(key)
+        if value is None:
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        pairs += [(key, _text(v)) for v in values]
+    base = (st.context.url or "").split("?")[0]
+    return f"{base}?{urlencode(pairs)}"
+
+
+def apply_settings(values: Mapping[str, object]) -> None:
+    """Set widgets from a lesson's settings; values that fail their test are skipped."""
+    if "surface" in values:
+        apply_surface_defaults(str(values["surface"]))
+    for key, value in values.items():
+        items = value if isinstance(value, list) else [value]
+        if key in VALIDATORS and all(VALIDATORS[key](_text(v)) for v in items):
+            st.session_state[key] = value
+
+
+def formula_fallback(text: str | None = None) -> str:
+    """Remember ``text`` as the last formula that parsed; return the last good one."""
+    if text is not None:
+        st.session_state["_good_formula"] = text
+    return st.session_state.get("_good_formula", DEFAULT_FORMULA)
 
 
 def _raw_surface() -> str:
@@ -133,11 +182,21 @@ def rejected() -> list[str]:
     return bad
 
 
+def _surface_for(name: str) -> surfaces.Surface:
+    if name == "custom":
+        try:
+            return surfaces.from_expression(formula_fallback())
+        except ValueError:
+            pass
+    return surfaces.get(name if name in opt.SURFACE_NAMES else DEFAULT_SURFACE)
+
+
 def apply_surface_defaults(name: str, only_missing: bool = False) -> None:
-    """Set alpha ('good' preset), steps and start to the surface's defaults."""
-    surface = surfaces.get(name if name in opt.SURFACE_NAMES else DEFAULT_SURFACE)
+    """Set alpha ('good' preset, on the slider's scale), steps and start to the defaults
+    of surface ``name`` ("custom": the last formula that parsed)."""
+    surface = _surface_for(name)
     values = {
-        "alpha": float(surface.lr_presets["good"]),
+        "alpha": opt.nearest(opt.alpha_options(), surface.lr_presets["good"]),
         "steps": int(surface.default_steps),
         "start_x": float(surface.start[0]),
         "start_y": float(surface.start[1]) if surface.dim == 2 else 0.0,
@@ -152,6 +211,16 @@ def on_surface_change() -> None:
     apply_surface_defaults(st.session_state["surface"])
 
 
+def on_formula_change() -> None:
+    """Callback of the formula box: a formula that parses gets its own defaults."""
+    try:
+        surfaces.from_expression(st.session_state["formula"])
+    except ValueError:
+        return
+    formula_fallback(st.session_state["formula"])
+    apply_surface_defaults("custom")
+
+
 def on_alpha_change() -> None:
     """Moving alpha in comparison mode adds 'my α' to the race."""
     chosen = list(st.session_state.get("presets", []))
@@ -163,6 +232,11 @@ def set_values(values: Mapping[str, object]) -> None:
     """Write widget values (lessons, 'send to main view', clicks); applied next run."""
     for key, value in values.items():
         st.session_state[key] = value
+
+
+def default(key: str, value) -> None:
+    """A control's default, set once in session state (so lessons and links can set it too)."""
+    st.session_state.setdefault(key, value)
 
 
 def get(key: str, default=None):

@@ -1,0 +1,64 @@
+"""The lessons page, and the lesson banner shown on the other pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from optiviz import lessons
+from optiviz.ui import state
+
+
+def lesson_query(lesson: lessons.Lesson) -> str:
+    """The query string that opens ``lesson``: its settings plus ``lesson=<id>``."""
+    return "?" + urlencode({**lesson.settings, "lesson": lesson.id}, doseq=True)
+
+
+def open_lesson(lesson_id: str) -> None:
+    """Callback: set every widget the lesson names and remember the lesson."""
+    lesson = lessons.load()[lesson_id]
+    state.apply_settings(lesson.settings)
+    state.set_values({"lesson": lesson_id})
+
+
+def render() -> None:
+    """One card per lesson: what it shows, what to watch for, a button and a link."""
+    st.markdown(
+        "Each lesson sets up the app to make one claim visible. Open it, press "
+        "▶ Play, and watch for what it names."
+    )
+    for i, lesson in enumerate(lessons.load().values(), start=1):
+        with st.container(border=True):
+            st.markdown(f"#### {i}. {lesson.title}")
+            st.markdown(lesson.summary)
+            st.markdown(f"**Watch for:** {lesson.watch}")
+            left, right = st.columns([1, 3])
+            left.button(
+                "Open this lesson",
+                key=f"lesson_{lesson.id}",
+                on_click=open_lesson,
+                args=(lesson.id,),
+                type="primary",
+                help="Sets every control for this lesson and opens its page.",
+            )
+            right.markdown(f"[Link to this lesson]({lesson_query(lesson)})")
+
+
+def banner() -> None:
+    """The active lesson's explanation, above the page it set up."""
+    lesson_id = state.get("lesson")
+    lesson = lessons.load().get(lesson_id) if lesson_id else None
+    if lesson is None:
+        return
+    with st.container(border=True):
+        st.markdown(
+            f"**Lesson: {lesson.title}.** {lesson.summary}  \n**Watch for:** {lesson.watch}"
+        )
+        st.button(
+            "Close lesson",
+            key="close_lesson",
+            on_click=state.set_values,
+            args=({"lesson": None},),
+            help="Hide this explanation; the setup stays.",
+        )
