@@ -360,11 +360,24 @@ def test_bad_input_raises_value_error(change: dict, message: str) -> None:
         optiviz.simulate(call.pop("surface"), call.pop("optimizer"), **call)
 
 
-# every surface x optimizer x schedule
+# every surface x optimizer x schedule, in two crossings
+#
+# Each (surface, optimizer) pair is its own compile (about 1 s on 2 cores), and
+# the optimizer code does not depend on the surface beyond its dimension and
+# whether it holds data. So every surface runs with SGD, and every optimizer on
+# a 1-D, a 2-D and a data surface; each with every schedule.
+
+COMBINATIONS = sorted(
+    {(surface, "sgd") for surface in surfaces.names()}
+    | {
+        (surface, optimizer)
+        for surface in ("parabola", "himmelblau", "logistic_regression")
+        for optimizer in optimizers.OPTIMIZERS
+    }
+)
 
 
-@pytest.mark.parametrize("optimizer", list(optimizers.OPTIMIZERS))
-@pytest.mark.parametrize("surface", surfaces.names())
+@pytest.mark.parametrize(("surface", "optimizer"), COMBINATIONS)
 def test_every_combination_runs_with_documented_shapes(surface: str, optimizer: str) -> None:
     s = surfaces.get(surface)
     for schedule in schedules.SCHEDULES:
@@ -377,4 +390,4 @@ def test_every_combination_runs_with_documented_shapes(surface: str, optimizer: 
         assert run.grads.shape == (4, s.dim)
         assert run.verdict in verdicts.VERDICTS
         assert (run.verdict == "diverged") == (run.diverged_at is not None)
-        assert np.all(np.isfinite(run.positions[0]))
+        assert np.all(np.isfinite(run.positions[:2]))
