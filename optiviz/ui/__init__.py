@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optiviz.ui import controls, explore, lab, lessons, state
+from optiviz.ui import controls, explore, lab, lessons, state, warmup
 from optiviz.ui import options as opt
 from optiviz.ui.panels import panel
 
@@ -22,6 +22,7 @@ def _notice() -> None:
 
 def main() -> None:
     """Draw the whole app: sidebar navigation, then the chosen page."""
+    warmup.configure_compilation_cache()
     state.init()
     page = st.sidebar.radio(
         "Page",
@@ -42,6 +43,7 @@ def main() -> None:
     else:
         lessons.render()
     state.publish()
+    warmup.start_background_compile()
 
 
 def _lab() -> None:
