@@ -73,10 +73,12 @@ def torch_optimizer(name: str, params: list, alpha: float, eps: float):
     return make[name]()
 
 
-def torch_positions(name: str, kind: str, params: dict, eps: float) -> np.ndarray:
+def torch_positions(
+    name: str, kind: str, params: dict, eps: float, start=START, alpha=None
+) -> np.ndarray:
     """Positions x_0..x_STEPS of torch's run, float64, one scheduler step per optimizer step."""
-    p = torch.tensor(START, dtype=torch.float64, requires_grad=True)
-    opt = torch_optimizer(name, [p], ALPHAS[name], eps)
+    p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    opt = torch_optimizer(name, [p], alpha or ALPHAS[name], eps)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, multiplier(kind, **params))
     out = [p.detach().numpy().copy()]
     for _ in range(STEPS):
@@ -116,4 +118,21 @@ def test_matches_torch(name: str, schedule: str) -> None:
     reference = torch_positions(name, kind, params, eps)
     assert run.diverged_at is None
     assert np.linalg.norm(reference[-1] - reference[0]) > 0.1  # a run that goes somewhere
+    np.testing.assert_allclose(run.positions, reference, rtol=1e-4, atol=0)
+
+
+ADAPTIVE = ["adagrad", "rmsprop", "adam"]
+NEAR = (0.9, 0.8)  # gradients of order 1, so an eps of 0.1 weighs against sqrt(s)
+
+
+@pytest.mark.parametrize("name", ADAPTIVE)
+def test_eps_placement_and_zero_start_match_torch(name: str) -> None:
+    """With eps = 0.1 near the minimum, eps inside the root (optax's eps_in_sqrt or
+    eps_root) or G_0 = 0.1 (optax.adagrad) moves the path by far more than 1e-4."""
+    alpha, eps = 0.01, 0.1
+    run = optiviz.simulate(
+        "rosenbrock", name, alpha=alpha, start=NEAR, steps=STEPS, eps=eps, **HYPER
+    )
+    reference = torch_positions(name, "constant", {}, eps, start=NEAR, alpha=alpha)
+    assert np.linalg.norm(reference[-1] - reference[0]) > 0.01
     np.testing.assert_allclose(run.positions, reference, rtol=1e-4, atol=0)
