@@ -101,6 +101,7 @@ def _make(name: str, spec: dict):
             "x_val": x[val],
             "y_val": y[val],
             "model": name,
+            "parameters": ("w", "b"),
             "validation_f": val_f,
         },
     )

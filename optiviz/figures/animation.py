@@ -18,7 +18,7 @@ import numpy as np
 from optiviz.dynamics import Trajectory
 from optiviz.figures import data_panel, layout, style
 from optiviz.figures.layout import LOSS, MAP, RATE, TEXT
-from optiviz.figures.runs import Run, compact, frame_steps, readout
+from optiviz.figures.runs import Run, compact, frame_steps, readouts
 from optiviz.grids import Grid
 from optiviz.surfaces import Surface
 
@@ -157,25 +157,41 @@ def _templates(run: Run) -> list[dict]:
     return out + ([data_panel.model_template(run)] if run.model is not None else [])
 
 
-def _moving(run: Run, surface: Surface, t: int, tail: int, model_x) -> list[dict]:
-    """The animated traces' data of one run at step t."""
+def _track(run: Run, surface: Surface) -> dict[str, list]:
+    """A run's map x, y, losses and alpha_t as short JSON lists, compacted once for all frames."""
     tr = run.trajectory
-    x, y = _map_xy(tr, surface, max(0, t - tail), t + 1)
-    last = min(t, len(tr.lrs) - 1)
+    x, y = _map_xy(tr, surface)
+    return {"x": compact(x), "y": compact(y), "loss": compact(tr.losses), "lr": compact(tr.lrs)}
+
+
+def _moving(run: Run, track: dict, t: int, tail: int, model_x) -> list[dict]:
+    """The animated traces' data of one run at step t."""
+    lo, last = max(0, t - tail), min(t, len(track["lr"]) - 1)
+    x, y = track["x"][lo : t + 1], track["y"][lo : t + 1]
     out = [
-        {"type": "scatter", "x": compact(x), "y": compact(y)},
-        {"type": "scatter", "x": compact(x[-1:]), "y": compact(y[-1:])},
-        {"type": "scatter", "x": [t], "y": compact([tr.losses[t]])},
-        {"type": "scatter", "x": [last], "y": compact([tr.lrs[last]])},
+        {"type": "scatter", "x": x, "y": y},
+        {"type": "scatter", "x": x[-1:], "y": y[-1:]},
+        {"type": "scatter", "x": [t], "y": [track["loss"][t]]},
+        {"type": "scatter", "x": [last], "y": [track["lr"][last]]},
     ]
     return out + ([data_panel.model_frame(run, model_x, t)] if run.model is not None else [])
 
 
-def _frame(runs, surface, t, tail, ids, model_x) -> dict:
-    data = [d for run in runs for d in _moving(run, surface, t, tail, model_x)]
-    text = "<br>".join([f"<b>step {t}</b>"] + [readout(run, t) for run in runs])
-    data.append({"type": "scatter", "x": [0], "y": [1], "text": [text]})
-    return {"name": str(t), "data": data, "traces": ids}
+def _frames(runs, surface, steps: list[int], tail, ids, model_x) -> list[dict]:
+    """One frame per step: each run's moving traces, then the readout text."""
+    tracks = [_track(run, surface) for run in runs]
+    texts = [readouts(run, steps) for run in runs]
+    frames = []
+    for i, t in enumerate(steps):
+        data = [
+            d
+            for run, tr in zip(runs, tracks, strict=True)
+            for d in _moving(run, tr, t, tail, model_x)
+        ]
+        text = "<br>".join([f"<b>step {t}</b>"] + [lines[i] for lines in texts])
+        data.append({"type": "scatter", "x": [0], "y": [1], "text": [text]})
+        frames.append({"name": str(t), "data": data, "traces": ids})
+    return frames
 
 
 def path_animation(
@@ -203,7 +219,7 @@ def path_animation(
     moving = [t for run in runs for t in _templates(run)] + [dict(READOUT_TEMPLATE)]
     ids = list(range(len(static), len(static) + len(moving)))
     steps = frame_steps(len(runs[0].trajectory.lrs), max_frames)
-    frames = [_frame(runs, surface, int(t), tail, ids, model_x) for t in steps]
+    frames = _frames(runs, surface, [int(t) for t in steps], tail, ids, model_x)
     for template, first in zip(moving, frames[0]["data"], strict=True):
         template.update(first)
     return {

@@ -33,17 +33,18 @@ def _log_ok(values: np.ndarray, spread: float = 1.0) -> bool:
 def axes(runs: Sequence[Run], surface: Surface, with_data: bool) -> dict:
     """Axis and domain settings for the map, loss, alpha_t, readout and data panels."""
     rows = ROWS[with_data]
+    names = surface.extras.get("parameters", ("x", "y"))
     losses = np.concatenate([r.trajectory.losses for r in runs])
     lrs = np.concatenate([r.trajectory.lrs for r in runs])
     steps = max(len(r.trajectory.lrs) for r in runs)
     (x0, x1), *rest = surface.bounds
     y_range = list(rest[0]) if surface.dim == 2 else curve_range(runs)
     layout = {
-        "xaxis": {"domain": [0, 0.56], "range": [x0, x1], "title": {"text": "x"}},
+        "xaxis": {"domain": [0, 0.56], "range": [x0, x1], "title": {"text": names[0]}},
         "yaxis": {
             "domain": [0, 0.82],
             "range": y_range,
-            "title": {"text": "y" if surface.dim == 2 else "f(x)"},
+            "title": {"text": names[1] if surface.dim == 2 else f"f({names[0]})"},
         },
         "xaxis2": {
             "domain": RIGHT,
@@ -153,7 +154,7 @@ def frame(with_data: bool) -> dict:
             "orientation": "v",
             "x": 1.0,
             "xanchor": "right",
-            "y": 0.82,
+            "y": ROWS[with_data]["loss"][1],
             "yanchor": "top",
             "bgcolor": "rgba(255,255,255,0.75)",
             "font": {"size": 11},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,17 +39,31 @@ def frame_steps(steps: int, max_frames: int = style.MAX_FRAMES) -> np.ndarray:
 
 def compact(values) -> list:
     """Short JSON: floats rounded to 5 significant digits; NaN becomes None (a gap)."""
-    return [None if not np.isfinite(v) else float(f"{v:.5g}") for v in np.ravel(values)]
+    # Formatting Python floats is several times faster than formatting NumPy scalars.
+    flat = np.ravel(np.asarray(values, dtype=np.float64)).tolist()
+    return [float(f"{v:.5g}") if math.isfinite(v) else None for v in flat]
 
 
 def readout(run: Run, t: int) -> str:
     """'|gradient| 1.5 × α_t 0.01 → step 0.015 · loss 2.3' for step t of a run."""
+    return readouts(run, [t])[0]
+
+
+def readouts(run: Run, steps: Iterable[int]) -> list[str]:
+    """``readout(run, t)`` for each t in ``steps``; the norms are computed once for all."""
     tr = run.trajectory
-    if t >= len(tr.lrs) or not np.isfinite(tr.losses[t]):
-        last = tr.losses[min(t, len(tr.losses) - 1)]
-        return f"{run.name}: loss {last:.4g}" if np.isfinite(last) else f"{run.name}: {tr.label}"
-    g = float(np.linalg.norm(tr.grads[t]))
-    return (
-        f"{run.name}: |gradient| {g:.3g} × α<sub>t</sub> {tr.lrs[t]:.3g} → step "
-        f"{tr.step_lengths[t]:.3g} · loss {tr.losses[t]:.4g}"
-    )
+    losses, lrs = tr.losses.tolist(), tr.lrs.tolist()
+    grads = np.linalg.norm(tr.grads.reshape(len(tr.grads), -1), axis=1).tolist()
+    lengths = tr.step_lengths.tolist()
+    out = []
+    for t in steps:
+        if t >= len(lrs) or not math.isfinite(losses[t]):
+            last = losses[min(t, len(losses) - 1)]
+            text = f"loss {last:.4g}" if math.isfinite(last) else tr.label
+            out.append(f"{run.name}: {text}")
+            continue
+        out.append(
+            f"{run.name}: |gradient| {grads[t]:.3g} × α<sub>t</sub> {lrs[t]:.3g} → step "
+            f"{lengths[t]:.3g} · loss {losses[t]:.4g}"
+        )
+    return out

@@ -98,6 +98,7 @@ def _ball(run: Run, t: int, ceiling: float, lift: float) -> dict:
 
 
 def _layout(surface: Surface, steps: np.ndarray) -> dict:
+    names = surface.extras.get("parameters", ("x", "y"))
     (x0, x1), (y0, y1) = surface.bounds
     play = {
         "frame": {"duration": 120, "redraw": True},
@@ -116,8 +117,8 @@ def _layout(surface: Surface, steps: np.ndarray) -> dict:
         "font": style.FONT,
         "legend": {"orientation": "h", "y": 1.0},
         "scene": {
-            "xaxis": {"title": {"text": "x"}, "range": [x0, x1]},
-            "yaxis": {"title": {"text": "y"}, "range": [y0, y1]},
+            "xaxis": {"title": {"text": names[0]}, "range": [x0, x1]},
+            "yaxis": {"title": {"text": names[1]}, "range": [y0, y1]},
             "zaxis": {"title": {"text": "loss"}},
             "aspectmode": "manual",
             "aspectratio": {"x": 1.4, "y": 1.0, "z": 0.6},
