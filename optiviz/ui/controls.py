@@ -218,31 +218,22 @@ def run_length_controls(surface: surfaces.Surface) -> tuple[int, tuple[float, ..
         help="How long the ball may roll; a slow α may run out of time before the bottom.",
         **BIND,
     )
+    names = surface.extras.get("parameters", ("x", "y"))
     cols = st.sidebar.columns(surface.dim)
-    (lo, hi), *_ = surface.bounds
-    x = cols[0].number_input(
-        "Start x",
-        min_value=-1e3,
-        max_value=1e3,
-        step=0.1,
-        format="%.3f",
-        key="start_x",
-        help="Where the ball is dropped; you can also click the map.",
-        **BIND,
+    start = tuple(
+        col.number_input(
+            f"Start {name}",
+            min_value=-1e3,
+            max_value=1e3,
+            step=0.1,
+            format="%.3f",
+            key=key,
+            help="Where the ball is dropped; you can also click the map.",
+            **BIND,
+        )
+        for col, name, key in zip(cols, names, ("start_x", "start_y"), strict=False)
     )
-    if surface.dim == 1:
-        return steps, (x,)
-    y = cols[1].number_input(
-        "Start y",
-        min_value=-1e3,
-        max_value=1e3,
-        step=0.1,
-        format="%.3f",
-        key="start_y",
-        help="Where the ball is dropped; you can also click the map.",
-        **BIND,
-    )
-    return steps, (x, y)
+    return steps, start
 
 
 def noise_controls(surface: surfaces.Surface, mode: str) -> dict:
