@@ -1,0 +1,370 @@
+"""The Streamlit app, driven headlessly with ``AppTest``: controls in, page and figures out.
+
+Figures are read back from the page (the Plotly spec Streamlit would send) and
+checked against the core, so a slider that stops reaching the figure fails here.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.testing.v1 import AppTest
+
+import optiviz
+from optiviz import datasets, optimizers, schedules, surfaces
+from optiviz.figures.animation import CLICK_GRID, FAINT
+from optiviz.figures.surface3d import MAX_FRAMES_3D
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+TIMEOUT = 120
+"""Seconds per run: the first JAX compile is slow."""
+
+STAIRCASE = surfaces.get("staircase")
+VERDICT = re.compile(r"\*\*(?P<name>[^*]+)\*\*: <span[^>]*>\*\*(?P<label>[^*]+)\*\*")
+SPREAD = re.compile(r"Spread of the (?P<n>\d+) end points: \*\*(?P<spread>[-\d.e+]+)\*\*")
+
+
+def _open(**query: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params.update(query)
+    return at.run()
+
+
+def _clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _set(at: AppTest, kind: str, key: str, value) -> AppTest:
+    getattr(at, kind)(key=key).set_value(value).run()
+    _clean(at)
+    return at
+
+
+def _keys(elements) -> set[str]:
+    return {e.key for e in elements}
+
+
+def _chart(at: AppTest, key: str = "map") -> dict:
+    (chart,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    return json.loads(chart.proto.spec)
+
+
+def _array(value) -> np.ndarray:
+    """A spec array: Plotly's base64 typed array or a JSON list (None becomes NaN)."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    return np.asarray(value, dtype=float)
+
+
+def _traces(spec: dict, **match) -> list[dict]:
+    return [d for d in spec["data"] if all(d.get(k) == v for k, v in match.items())]
+
+
+def _balls(spec: dict) -> list[str]:
+    return [d["name"] for d in _traces(spec, xaxis="x", mode="markers") if " · " in d["name"]]
+
+
+def _paths(spec: dict) -> list[np.ndarray]:
+    """Each run's whole path on the map, as (steps + 1, 2) arrays, in run order."""
+    dotted = [d for d in _traces(spec, xaxis="x") if d.get("line", {}).get("dash") == "dot"]
+    return [np.stack([_array(d["x"]), _array(d["y"])], axis=1) for d in dotted]
+
+
+def _rate(spec: dict, run: str) -> np.ndarray:
+    (trace,) = _traces(spec, name=f"{run} α_t")
+    return _array(trace["y"])
+
+
+def _verdicts(at: AppTest) -> dict[str, str]:
+    (text,) = [m.value for m in at.markdown if "●" in m.value]
+    return {m["name"]: m["label"] for m in VERDICT.finditer(text)}
+
+
+def _validate(spec: dict) -> go.Figure:
+    """The app hands some figures to Streamlit unvalidated; Plotly's schema must accept them."""
+    return go.Figure(**spec)
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = _open()
+    _clean(at)
+    return at
+
+
+@pytest.fixture
+def single(app: AppTest) -> AppTest:
+    return _set(app, "radio", "mode", "single")
+
+
+def test_default_view_is_the_staircase_race(app: AppTest) -> None:
+    assert app.selectbox(key="surface").value == "staircase"
+    assert app.radio(key="mode").value == "compare"
+    assert not app.warning
+    expected = {
+        "too small α=0.055": "slow",
+        "good α=0.8": "converged",
+        "too large α=2.8": "oscillating",
+    }
+    assert _verdicts(app) == expected
+    spec = _chart(app)
+    assert _balls(spec) == [f"{name} · {label}" for name, label in expected.items()]
+    assert len(_validate(spec).frames) == 150
+    three = _chart(app, "surface3d")
+    assert 2 <= len(_validate(three).frames) <= MAX_FRAMES_3D
+
+
+def test_moving_alpha_changes_the_animated_run(single: AppTest) -> None:
+    before = _chart(single)
+    _set(single, "select_slider", "alpha", 0.3)
+    after = _chart(single)
+    assert _balls(after) == [f"α=0.3 · {_core('staircase', alpha=0.3).label}"]
+    assert not np.allclose(_paths(before)[0], _paths(after)[0], equal_nan=True)
+    np.testing.assert_allclose(_rate(after, "α=0.3"), 0.3, rtol=1e-6)
+    np.testing.assert_allclose(_paths(after)[0], _core("staircase", alpha=0.3).positions, 1e-5)
+
+
+def _core(surface: str, **kwargs) -> optiviz.Trajectory:
+    return optiviz.simulate(surface, "sgd", **kwargs)
+
+
+def test_moving_alpha_in_the_race_adds_my_alpha(app: AppTest) -> None:
+    _set(app, "select_slider", "alpha", 0.3)
+    assert app.multiselect(key="presets").value[-1] == "my α"
+    assert list(_verdicts(app))[-1] == "my α α=0.3"
+    spec = _chart(app)
+    assert len(_balls(spec)) == 4
+    np.testing.assert_allclose(_paths(spec)[-1], _core("staircase", alpha=0.3).positions, 1e-5)
+
+
+def test_exponential_decay_shows_k_and_k_moves_the_figure(single: AppTest) -> None:
+    assert "k" not in _keys(single.select_slider)
+    _set(single, "selectbox", "schedule", "exponential")
+    assert single.select_slider(key="k").value == 0.01
+    t = np.arange(150)
+    before = _chart(single)
+    np.testing.assert_allclose(_rate(before, "α=0.8"), 0.8 * np.exp(-0.01 * t), rtol=1e-5)
+    _set(single, "select_slider", "k", 0.1)
+    after = _chart(single)
+    np.testing.assert_allclose(_rate(after, "α=0.8"), 0.8 * np.exp(-0.1 * t), rtol=1e-5)
+    assert not np.allclose(_paths(before)[0], _paths(after)[0], equal_nan=True)
+
+
+def test_k_is_shown_only_for_the_schedules_that_use_it(single: AppTest) -> None:
+    for name in schedules.SCHEDULES:
+        _set(single, "selectbox", "schedule", name)
+        assert ("k" in _keys(single.select_slider)) == (name in schedules.USES_K), name
+        assert ("drop" in _keys(single.slider)) == (name == "step"), name
+
+
+def test_race_shows_one_ball_per_rate_with_its_verdict(app: AppTest) -> None:
+    _set(app, "multiselect", "presets", list(surfaces.PRESET_KEYS))
+    expected = [
+        (f"{p} α={a:g}", _core("staircase", alpha=a).label) for p, a in STAIRCASE.lr_presets.items()
+    ]
+    assert _balls(_chart(app)) == [f"{name} · {label}" for name, label in expected]
+    assert _verdicts(app) == dict(expected)
+    assert _verdicts(app)["diverging α=4"].startswith("diverged at step ")
+
+
+def test_a_huge_alpha_diverges_honestly(single: AppTest) -> None:
+    biggest = float(single.select_slider(key="alpha").options[-1])
+    _set(single, "select_slider", "alpha", biggest)
+    (label,) = _verdicts(single).values()
+    assert re.fullmatch(r"diverged at step \d+", label)
+    spec = _chart(single)
+    last = spec["frames"][-1]
+    ball = spec["data"].index(_traces(spec, name=_balls(spec)[0])[0])
+    assert last["data"][last["traces"].index(ball)]["x"] == [None]
+
+
+def _combinations() -> list[tuple[str, str, str]]:
+    """Combination c runs surface c mod 11, optimizer c mod 6 and schedule c // 6: every
+    optimizer meets every schedule once, every surface comes 2 or 3 times. The full
+    product (264 reruns) takes about 3 minutes; each new (surface, optimizer) compiles."""
+    names, opts, scheds = surfaces.names(), list(optimizers.OPTIMIZERS), list(schedules.SCHEDULES)
+    combos = [
+        (names[c % len(names)], opts[c % len(opts)], scheds[c // len(opts)])
+        for c in range(len(opts) * len(scheds))
+    ]
+    return sorted(combos, key=lambda combo: names.index(combo[0]))
+
+
+def test_surface_optimizer_schedule_combinations_run(single: AppTest) -> None:
+    combos = _combinations()
+    assert {s for s, _, _ in combos} == set(surfaces.names())
+    assert len({(o, c) for _, o, c in combos}) == len(optimizers.OPTIMIZERS) * 4
+    surface = None
+    for name, optimizer, schedule in combos:
+        if name != surface:
+            _set(single, "selectbox", "surface", name)
+            _set(single, "slider", "steps", 20)
+            surface = name
+        single.selectbox(key="optimizer").set_value(optimizer)
+        _set(single, "selectbox", "schedule", schedule)
+        spec = _chart(single)
+        assert len(spec["frames"]) == 21, (name, optimizer, schedule)
+        assert len(_balls(spec)) == 1, (name, optimizer, schedule)
+        assert len(_paths(spec)[0]) == 21, (name, optimizer, schedule)
+
+
+def _latex(name: str, labels: dict, formulas: dict) -> str:
+    return f"$$\n\\textbf{{{labels[name]}}}:\\; {formulas[name]}\n$$"
+
+
+def test_formulas_are_the_core_formulas(single: AppTest) -> None:
+    for name in optimizers.OPTIMIZERS:
+        _set(single, "selectbox", "optimizer", name)
+        assert single.latex[0].value == _latex(name, optimizers.LABELS, optimizers.FORMULAS)
+    for name in schedules.SCHEDULES:
+        _set(single, "selectbox", "schedule", name)
+        assert single.latex[1].value == _latex(name, schedules.LABELS, schedules.FORMULAS)
+    _set(single, "radio", "mode", "optimizers")
+    shown = [e.value for e in single.latex]
+    chosen = single.multiselect(key="compare_optimizers").value
+    assert shown[: len(chosen)] == [
+        _latex(n, optimizers.LABELS, optimizers.FORMULAS) for n in chosen
+    ]
+
+
+def _click(at: AppTest, x: float, y: float) -> None:
+    """What the browser sends when the user clicks a point of the map: its selection.
+
+    AppTest has no setter for chart selections, so the selection's widget state is
+    added to the ones AppTest would send (private ``_tree`` and ``_run``)."""
+    (chart,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith("-map")]
+    point = {"x": x, "y": y, "curve_number": 0, "point_index": 0, "point_number": 0}
+    selection = {"points": [point], "point_indices": [0], "box": [], "lasso": []}
+    states = at._tree.get_widget_states()
+    states.widgets.append(
+        WidgetState(id=chart.proto.id, string_value=json.dumps({"selection": selection}))
+    )
+    at._run(states)
+    _clean(at)
+
+
+def test_clicking_the_map_sets_the_start(app: AppTest) -> None:
+    (grid,) = _traces(_chart(app), name="start here")
+    assert len(_array(grid["x"])) == CLICK_GRID**2
+    _click(app, 1.5, -0.5)
+    assert app.number_input(key="start_x").value == 1.5
+    assert app.number_input(key="start_y").value == -0.5
+    paths = _paths(_chart(app))
+    assert len(paths) == 3
+    for path in paths:
+        np.testing.assert_allclose(path[0], [1.5, -0.5])
+
+
+def test_start_inputs_move_the_first_position(app: AppTest) -> None:
+    app.number_input(key="start_x").set_value(1.0)
+    _set(app, "number_input", "start_y", 2.0)
+    for path in _paths(_chart(app)):
+        np.testing.assert_allclose(path[0], [1.0, 2.0])
+    for ball in _chart(app, "surface3d")["frames"][0]["data"]:
+        np.testing.assert_allclose([ball["x"][0], ball["y"][0]], [1.0, 2.0])
+
+
+def test_data_surface_offers_batch_size_and_seed_not_noise(single: AppTest) -> None:
+    _set(single, "selectbox", "surface", "linear_regression")
+    assert single.select_slider(key="batch_size").value == 64
+    assert "noise" not in _keys(single.slider)
+    full = _paths(_chart(single))[0]
+    _set(single, "select_slider", "batch_size", 8)
+    assert "seed" in _keys(single.number_input)
+    seed0 = _paths(_chart(single))[0]
+    _set(single, "number_input", "seed", 1)
+    seed1 = _paths(_chart(single))[0]
+    assert not np.allclose(full, seed0) and not np.allclose(seed0, seed1)
+
+
+def test_analytic_surface_offers_noise_not_batch_size(single: AppTest) -> None:
+    assert "batch_size" not in _keys(single.select_slider)
+    assert "seed" not in _keys(single.number_input)
+    calm = _paths(_chart(single))[0]
+    _set(single, "slider", "noise", 1.0)
+    assert "seed" in _keys(single.number_input)
+    assert not np.allclose(calm, _paths(_chart(single))[0], equal_nan=True)
+
+
+def _faint(spec: dict, axis: str) -> list[dict]:
+    return [d for d in _traces(spec, xaxis=axis) if d.get("line", {}).get("color") == FAINT]
+
+
+def test_many_seeds_cloud_shrinks_as_the_batch_grows(app: AppTest) -> None:
+    _set(app, "selectbox", "surface", "linear_regression")
+    _set(app, "radio", "mode", "seeds")
+    n = app.slider(key="n_seeds").value
+    spreads = []
+    for batch in (1, 8, 64):
+        _set(app, "select_slider", "batch_size", batch)
+        spec = _chart(app)
+        faint = [np.stack([_array(d["x"]), _array(d["y"])], 1) for d in _faint(spec, "x")]
+        assert len(faint) == n
+        assert len(_faint(spec, "x2")) == n
+        (mean,) = _paths(spec)
+        np.testing.assert_allclose(mean, np.mean(faint, axis=0), atol=1e-4)
+        (text,) = [m.value for m in app.markdown if "Spread" in m.value]
+        found = SPREAD.search(text)
+        ends = np.stack([f[-1] for f in faint])
+        rms = np.sqrt(np.mean(np.sum((ends - ends.mean(0)) ** 2, axis=1)))
+        assert int(found["n"]) == n
+        assert float(found["spread"]) == pytest.approx(rms, rel=5e-3, abs=1e-5)
+        spreads.append(float(found["spread"]))
+    assert spreads[0] > spreads[1] > spreads[2] == 0.0
+
+
+def test_data_panel_and_validation_loss(single: AppTest) -> None:
+    assert not _traces(_chart(single), xaxis="x5")
+    assert not [d for d in _chart(single)["data"] if "validation" in d.get("name", "")]
+    _set(single, "selectbox", "surface", "linear_regression")
+    spec = _chart(single)
+    surface = surfaces.get("linear_regression")
+    (train,) = _traces(spec, xaxis="x5", name="training data")
+    (held,) = _traces(spec, xaxis="x5", name="validation data")
+    assert len(_array(train["x"])) + len(_array(held["x"])) == datasets.N_TRAIN + datasets.N_VAL
+    assert len(_traces(spec, xaxis="x5", mode="lines")) == 1
+    assert "xaxis5" in spec["layout"] and "yaxis5" in spec["layout"]
+    (validation,) = _traces(spec, xaxis="x2", name="α=0.5 validation loss")
+    (training,) = _traces(spec, xaxis="x2", name="α=0.5 training loss")
+    run = _core("linear_regression", alpha=0.5)
+    expected = datasets.validation_losses(surface, run.positions)
+    np.testing.assert_allclose(_array(validation["y"]), expected, rtol=1e-4)
+    assert not np.allclose(_array(validation["y"]), _array(training["y"]))
+
+
+def test_a_link_opens_with_its_values() -> None:
+    link = {"surface": "rosenbrock", "optimizer": "adam", "alpha": "0.01", "steps": "300"}
+    at = _open(**link, mode="single")
+    _clean(at)
+    assert not at.warning
+    assert at.selectbox(key="surface").value == "rosenbrock"
+    assert at.selectbox(key="optimizer").value == "adam"
+    assert at.select_slider(key="alpha").value == 0.01
+    assert at.slider(key="steps").value == 300
+    spec = _chart(at)
+    assert _balls(spec)[0].startswith("α=0.01 · ")
+    assert spec["frames"][-1]["name"] == "300"
+    assert {key: at.query_params[key] for key in link} == link
+    _set(at, "selectbox", "surface", "himmelblau")
+    assert at.query_params["surface"] == "himmelblau"
+
+
+def test_a_hostile_link_opens_with_defaults_and_names_the_bad_fields() -> None:
+    at = _open(surface="nope", alpha="abc", steps="1000000000", start_x="nan", junk="1")
+    _clean(at)
+    assert at.selectbox(key="surface").value == "staircase"
+    assert at.select_slider(key="alpha").value == STAIRCASE.lr_presets["good"]
+    assert at.slider(key="steps").value == STAIRCASE.default_steps
+    assert at.number_input(key="start_x").value == STAIRCASE.start[0]
+    (warning,) = at.warning
+    for bad in ("surface=nope", "alpha=abc", "steps=1000000000", "start_x=nan", "junk"):
+        assert bad in warning.value
+    assert len(_verdicts(at)) == 3

@@ -1,0 +1,192 @@
+"""The animated view's figure dicts: schema, frames, payload growth, gaps, readout."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from dataclasses import replace
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+from PIL import Image
+
+import optiviz
+from optiviz import datasets, grids, surfaces
+from optiviz.figures import style
+from optiviz.figures.animation import path_animation
+from optiviz.figures.runs import Run, readout
+from optiviz.figures.surface3d import MAX_FRAMES_3D, surface_figure
+
+STAIRCASE = surfaces.get("staircase")
+GRID_SIDE = 41
+
+
+def _runs(surface="staircase", presets=("too small", "good", "too large"), steps=40, **kw):
+    s = surfaces.get(surface)
+    return [
+        Run(p, optiviz.simulate(s, "sgd", alpha=s.lr_presets[p], steps=steps, **kw), c)
+        for p, c in zip(presets, style.PALETTE, strict=False)
+    ]
+
+
+def _figure(runs, surface="staircase", **kw) -> dict:
+    s = surfaces.get(surface)
+    return path_animation(runs, s, grids.surface_grid(s, GRID_SIDE), **kw)
+
+
+def _trace_index(fig: dict, **match) -> int:
+    hits = [i for i, d in enumerate(fig["data"]) if all(d.get(k) == v for k, v in match.items())]
+    assert len(hits) == 1, f"{len(hits)} traces match {match}"
+    return hits[0]
+
+
+def _frame_data(frame: dict, trace: int) -> dict:
+    return frame["data"][frame["traces"].index(trace)]
+
+
+def _size(fig: dict) -> int:
+    return len(pio.to_json(fig, validate=False))
+
+
+@pytest.mark.parametrize("surface", ["staircase", "parabola"])
+def test_figure_validates_against_plotly_schema(surface) -> None:
+    fig = _figure(_runs(surface), surface)
+    validated = go.Figure(**fig)
+    assert len(validated.frames) == len(fig["frames"])
+    assert len(validated.data) == len(fig["data"])
+
+
+def test_data_surface_figure_validates_and_draws_the_model() -> None:
+    s = surfaces.get("linear_regression")
+    xs = datasets.model_x(s)
+    run = _runs("linear_regression", ("good",), steps=20)[0]
+    positions = run.trajectory.positions
+    run = replace(
+        run,
+        validation=datasets.validation_losses(s, positions),
+        model=datasets.model_curves(s, positions, xs),
+    )
+    fig = _figure([run], "linear_regression", model_x=xs)
+    go.Figure(**fig)
+    model = _trace_index(fig, xaxis="x5", mode="lines")
+    for frame in fig["frames"]:
+        w, b = positions[int(frame["name"])]
+        np.testing.assert_allclose(_frame_data(frame, model)["y"], w * xs + b, rtol=1e-4)
+
+
+@pytest.mark.parametrize("steps", [20, style.MAX_FRAMES - 1, style.MAX_FRAMES, 400])
+def test_frame_count_is_steps_plus_one_capped(steps) -> None:
+    fig = _figure(_runs(steps=steps))
+    assert len(fig["frames"]) == min(steps + 1, style.MAX_FRAMES)
+    slider_steps = fig["layout"]["sliders"][0]["steps"]
+    assert [s["args"][0][0] for s in slider_steps] == [f["name"] for f in fig["frames"]]
+    assert fig["frames"][-1]["name"] == str(steps)
+
+
+@pytest.mark.parametrize("surface", ["staircase", "parabola"])
+def test_each_frame_puts_the_ball_at_the_trajectory_position(surface) -> None:
+    runs = _runs(surface, steps=300)
+    fig = _figure(runs, surface)
+    for run in runs:
+        ball = _trace_index(fig, name=run.legend)
+        tr = run.trajectory
+        for frame in fig["frames"]:
+            t = int(frame["name"])
+            data = _frame_data(frame, ball)
+            y = tr.positions[t, 1] if surface == "staircase" else tr.losses[t]
+            np.testing.assert_allclose(data["x"], [tr.positions[t, 0]], rtol=1e-4, atol=1e-6)
+            np.testing.assert_allclose(data["y"], [y], rtol=1e-4, atol=1e-6)
+
+
+def test_payload_grows_linearly_with_frames() -> None:
+    sizes = {n: _size(_figure(_runs(steps=n), max_frames=10_000)) for n in (100, 200, 400)}
+    first = (sizes[200] - sizes[100]) / 100
+    second = (sizes[400] - sizes[200]) / 200
+    assert first > 0
+    assert second == pytest.approx(first, rel=0.15)
+
+
+def test_static_paths_are_float32_arrays() -> None:
+    fig = _figure(_runs())
+    static = fig["data"][: fig["frames"][0]["traces"][0]]
+    arrays = [d[k] for d in static for k in ("x", "y") if k in d]
+    assert len(arrays) == 2 * len(static)
+    for a in arrays:
+        assert isinstance(a, np.ndarray) and a.dtype == np.float32
+
+
+def test_positions_after_divergence_are_gaps() -> None:
+    runs = _runs(presets=("good", "diverging"), steps=60)
+    tr = runs[1].trajectory
+    assert tr.diverged_at is not None and tr.diverged_at < 50
+    fig = _figure(runs)
+    ball = _trace_index(fig, name=runs[1].legend)
+    balls = {int(f["name"]): _frame_data(f, ball) for f in fig["frames"]}
+    assert all(
+        b["x"] == [None] and b["y"] == [None] for t, b in balls.items() if t > tr.diverged_at
+    )
+    assert all(None not in b["x"] for t, b in balls.items() if t < tr.diverged_at)
+    text = fig["frames"][-1]["data"][-1]["text"][0]
+    assert f"diverging: diverged at step {tr.diverged_at}" in text
+
+
+def test_background_is_a_png_of_the_grid() -> None:
+    fig = _figure(_runs())
+    (image,) = fig["layout"]["images"]
+    prefix = "data:image/png;base64,"
+    assert image["source"].startswith(prefix)
+    png = Image.open(io.BytesIO(base64.b64decode(image["source"][len(prefix) :])))
+    assert png.format == "PNG" and png.size == (GRID_SIDE, GRID_SIDE)
+    (x0, x1), (y0, y1) = STAIRCASE.bounds
+    assert (image["x"], image["y"], image["sizex"], image["sizey"]) == (x0, y1, x1 - x0, y1 - y0)
+    assert _figure(_runs("parabola"), "parabola")["layout"]["images"] == []
+
+
+def test_invalid_runs_raise_value_error() -> None:
+    with pytest.raises(ValueError, match="at least one run"):
+        _figure([])
+    short, long = _runs(presets=("good",), steps=10) + _runs(presets=("good",), steps=20)
+    with pytest.raises(ValueError, match="same number of steps"):
+        _figure([short, long])
+    with pytest.raises(ValueError, match="model_x"):
+        _figure([replace(short, model=np.zeros((11, 3)))])
+
+
+def test_surface3d_validates_with_few_frames_on_the_path() -> None:
+    runs = _runs(steps=300)
+    fig = surface_figure(runs, STAIRCASE, grids.surface_grid(STAIRCASE, GRID_SIDE))
+    go.Figure(**fig)
+    assert 2 <= len(fig["frames"]) <= MAX_FRAMES_3D
+    for frame in fig["frames"]:
+        t = int(frame["name"])
+        for run, data in zip(runs, frame["data"], strict=True):
+            np.testing.assert_allclose(
+                [data["x"][0], data["y"][0]], run.trajectory.positions[t], rtol=1e-4
+            )
+    with pytest.raises(ValueError, match="2-parameter"):
+        surface_figure(_runs("parabola"), surfaces.get("parabola"), grids.surface_grid("parabola"))
+
+
+READOUT = re.compile(
+    r"\|gradient\| (?P<g>[-\d.e+]+) × α<sub>t</sub> (?P<lr>[-\d.e+]+) → step (?P<step>[-\d.e+]+)"
+)
+
+
+@pytest.mark.parametrize("t", [0, 7, 29])
+def test_sgd_readout_is_gradient_times_rate(t) -> None:
+    (run,) = _runs(presets=("too large",), steps=30, schedule="exponential", k=0.05)
+    tr = run.trajectory
+    text = readout(run, t)
+    numbers = {k: float(v) for k, v in READOUT.search(text).groupdict().items()}
+    g = np.linalg.norm(tr.grads[t])
+    lr = STAIRCASE.lr_presets["too large"] * np.exp(-0.05 * t)
+    # The readout prints 3 significant digits: each number is within 0.5 %.
+    assert numbers["g"] == pytest.approx(g, rel=5e-3)
+    assert numbers["lr"] == pytest.approx(lr, rel=5e-3)
+    assert numbers["step"] == pytest.approx(tr.step_lengths[t], rel=5e-3)
+    assert numbers["step"] == pytest.approx(numbers["lr"] * numbers["g"], rel=1.5e-2)
+    frame = _figure([run])["frames"][t]
+    assert text in frame["data"][-1]["text"][0]
