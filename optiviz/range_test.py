@@ -20,6 +20,10 @@ from optiviz.surfaces import Surface, get
 NEAR_MIN = 0.01
 """The smoothed loss counts as at its minimum once within this share of its total drop."""
 
+SCHEDULE_KNOBS = frozenset({"drop", "every", "staircase"})
+"""Schedule settings a caller may pass along with the optimizer's; the test ignores them,
+because its schedule is the geometric ramp (a staircase would make the rates repeat)."""
+
 MIN_DIVISOR = 10.0
 """The suggested rate is the rate at the minimum divided by this (fastai's original rule)."""
 
@@ -105,9 +109,11 @@ def lr_range_test(
 
     Stops (truncating every array) at the first step whose smoothed loss, measured above
     the surface's lowest known minimum, exceeds ``diverge_factor`` x the best so far,
-    or stops being finite. ``hyper`` is passed to ``simulate`` (momentum, beta1, ...).
+    or stops being finite. ``hyper`` is passed to ``simulate`` (momentum, beta1, ...),
+    except the schedule knobs in ``SCHEDULE_KNOBS``.
     """
     _validate(lr_min, lr_max, steps, smoothing, diverge_factor)
+    hyper = {key: value for key, value in hyper.items() if key not in SCHEDULE_KNOBS}
     surface = get(surface)
     k = -np.log(lr_max / lr_min) / (steps - 1)
     run = simulate(

@@ -137,3 +137,11 @@ def test_range_test_marks_the_suggested_rate_on_a_log_axis():
     assert fig.layout.yaxis.range[1] < losses.max()
     with pytest.raises(ValueError, match="same length"):
         lab.range_test_figure(RangeTest(lrs, losses[:-1], losses, None, 0.005, 4.0))
+
+
+@pytest.mark.parametrize("loss", [7.0, math.inf])
+def test_range_test_that_diverged_at_once_is_drawn_as_one_point(loss):
+    test = RangeTest(np.array([1e-5]), np.array([loss]), np.array([loss]), 0, 1e-6, 4.0)
+    fig = lab.range_test_figure(test)
+    assert list(_by_name(fig, "loss")[0].x) == [1e-5]
+    assert (fig.layout.yaxis.range is None) == (loss == math.inf)

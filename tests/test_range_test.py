@@ -87,3 +87,15 @@ def test_a_run_at_the_suggested_rate_makes_real_progress(surface, optimizer):
 def test_rejects_bad_settings(kwargs):
     with pytest.raises(ValueError):
         lr_range_test("parabola", "sgd", **kwargs)
+
+
+def test_schedule_knobs_cannot_turn_the_ramp_into_a_staircase():
+    plain = lr_range_test("rosenbrock", "sgd", steps=60)
+    knobs = lr_range_test("rosenbrock", "sgd", steps=60, staircase=True, every=10, drop=0.5)
+    assert np.all(np.diff(knobs.lrs) > 0)
+    np.testing.assert_array_equal(knobs.lrs, plain.lrs)
+
+
+def test_a_start_far_out_stops_at_the_first_step_with_one_rate():
+    r = lr_range_test("rosenbrock", "sgd", start=(1000.0, 1000.0))
+    assert r.stopped_at == 0 and r.lrs.size == r.losses.size == r.smoothed.size == 1

@@ -35,10 +35,10 @@ HEIGHT = 520
 _AK_HOVER = "α=%{customdata[0]:.3g}, k=%{customdata[1]:.3g}<extra></extra>"
 
 
-def _check_axis(name: str, values) -> np.ndarray:
+def _check_axis(name: str, values, least: int = 2) -> np.ndarray:
     arr = np.asarray(values, np.float64)
-    if arr.ndim != 1 or arr.size < 2:
-        raise ValueError(f"{name} must be a 1-D array of at least 2 values")
+    if arr.ndim != 1 or arr.size < least:
+        raise ValueError(f"{name} must be a 1-D array of at least {least} values")
     if not (np.all(np.isfinite(arr)) and np.all(arr > 0) and np.all(np.diff(arr) > 0)):
         raise ValueError(f"{name} must be positive, finite and increasing")
     return arr
@@ -219,17 +219,24 @@ def surrogate_figure(snapshot: Snapshot) -> go.Figure:
     return fig
 
 
-def _loss_range(test: RangeTest) -> list[float]:
+def _loss_range(test: RangeTest) -> list[float] | None:
     """From the lowest loss to twice the start's height above it: the final blow-up
-    leaves the top of the plot instead of flattening everything before it."""
-    low = float(np.min(test.losses))
-    top = low + 2.0 * max(float(test.losses[0]) - low, 1e-12)
+    leaves the top of the plot instead of flattening everything before it. None (let
+    Plotly choose) when the first loss is not finite: a run that diverged at once."""
+    losses = np.asarray(test.losses, np.float64)
+    if not np.isfinite(losses[0]):
+        return None
+    low = float(np.min(losses[np.isfinite(losses)]))
+    top = low + 2.0 * max(float(losses[0]) - low, 1e-12)
     return [low - 0.05 * (top - low), top]
 
 
 def range_test_figure(test: RangeTest) -> go.Figure:
-    """Loss against learning rate (log x): raw, smoothed, and the suggested rate marked."""
-    lrs = _check_axis("lrs", test.lrs)
+    """Loss against learning rate (log x): raw, smoothed, and the suggested rate marked.
+
+    A test that diverged at its first step has one point: that is a result, drawn as such.
+    """
+    lrs = _check_axis("lrs", test.lrs, least=1)
     if len(test.losses) != lrs.size or len(test.smoothed) != lrs.size:
         raise ValueError("lrs, losses and smoothed must have the same length")
     at = float(np.interp(np.log(test.suggested), np.log(lrs), test.smoothed))
