@@ -275,6 +275,7 @@ def test_start_inputs_move_the_first_position(app: AppTest) -> None:
 def test_data_surface_offers_batch_size_and_seed_not_noise(single: AppTest) -> None:
     _set(single, "selectbox", "surface", "linear_regression")
     assert single.select_slider(key="batch_size").value == 64
+    assert "seed" in _keys(single.number_input)
     assert "noise" not in _keys(single.slider)
     full = _paths(_chart(single))[0]
     _set(single, "select_slider", "batch_size", 8)

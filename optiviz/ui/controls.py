@@ -260,8 +260,7 @@ def noise_controls(surface: surfaces.Surface, mode: str) -> dict:
             help="Adds random N(0, σ²) noise to every gradient, like a mini-batch would.",
             **BIND,
         )
-    noisy = out["noise"] > 0 or (out["batch_size"] or 0) < (surface.n_samples or 0)
-    if noisy or mode == "seeds":
+    if out["noise"] > 0 or surface.n_samples is not None or mode == "seeds":
         _init("seed", 0)
         out["seed"] = int(
             st.sidebar.number_input(

@@ -130,10 +130,11 @@ def verdict_lines(runs: list[Run]) -> str:
     for run in runs:
         tr = run.trajectory
         colour = VERDICT_COLOURS[tr.verdict]
-        final = tr.losses[~np.isnan(tr.losses)][-1]
+        finite = tr.losses[np.isfinite(tr.losses)]
+        final = f"final loss {finite[-1]:.4g}" if finite.size else "undefined at the start"
         lines.append(
             f"<span style='color:{run.colour}'>●</span> **{run.name}**: "
-            f"<span style='color:{colour}'>**{tr.label}**</span> · final loss {final:.4g}"
+            f"<span style='color:{colour}'>**{tr.label}**</span> · {final}"
         )
     return "  \n".join(lines)
 
@@ -141,6 +142,8 @@ def verdict_lines(runs: list[Run]) -> str:
 def step_readout(run: Run) -> str:
     """The arithmetic of the first step: gradient × learning rate = step."""
     tr = run.trajectory
+    if not np.isfinite(tr.losses[0]):
+        return f"**{run.name}**: the loss is not defined at the start point; move the start."
     g, lr, step = float(np.linalg.norm(tr.grads[0])), float(tr.lrs[0]), float(tr.step_lengths[0])
     text = f"**{run.name}**, step 0: gradient {g:.3g} × learning rate {lr:.3g}"
     if tr.optimizer == "sgd":
