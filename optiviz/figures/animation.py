@@ -225,7 +225,7 @@ def path_animation(
     return {
         "data": static + moving,
         "layout": {
-            **layout.axes(runs, surface, with_data),
+            **layout.axes(runs, surface, grid, with_data),
             **layout.controls(steps, frame_ms),
             **layout.frame(with_data),
             "images": layout.images(surface, grid),

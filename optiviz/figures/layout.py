@@ -30,15 +30,41 @@ def _log_ok(values: np.ndarray, spread: float = 1.0) -> bool:
     return finite.size > 0 and finite.min() > 0 and finite.max() / finite.min() > spread
 
 
-def axes(runs: Sequence[Run], surface: Surface, with_data: bool) -> dict:
+def _padded(lo: float, hi: float, log: bool) -> list[float]:
+    if log:
+        lo, hi = np.log10(lo), np.log10(hi)
+    pad = 0.08 * max(hi - lo, 1e-6)
+    return [float(lo - pad), float(hi + pad)]
+
+
+def loss_range(runs: Sequence[Run], log: bool) -> list[float]:
+    """The loss panel's range: every loss of the runs that did not diverge, and each run's
+    first loss. A diverging run's loss climbs off the top, as its ball leaves the map."""
+    calm = [r.trajectory.losses for r in runs if r.trajectory.diverged_at is None]
+    values = np.concatenate(calm + [r.trajectory.losses[:1] for r in runs])
+    values = values[np.isfinite(values) & ((values > 0) if log else True)]
+    if values.size == 0:
+        return _padded(1.0, 10.0, log) if log else [0.0, 1.0]
+    return _padded(float(values.min()), float(values.max()), log)
+
+
+def curve_range(grid: Grid) -> list[float]:
+    """A y range for a 1-D curve: the curve's values over the plot box."""
+    values = grid.z[np.isfinite(grid.z)]
+    lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
+    return _padded(lo, hi, False)
+
+
+def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> dict:
     """Axis and domain settings for the map, loss, alpha_t, readout and data panels."""
     rows = ROWS[with_data]
     names = surface.extras.get("parameters", ("x", "y"))
     losses = np.concatenate([r.trajectory.losses for r in runs])
+    log_loss = _log_ok(losses)
     lrs = np.concatenate([r.trajectory.lrs for r in runs])
     steps = max(len(r.trajectory.lrs) for r in runs)
     (x0, x1), *rest = surface.bounds
-    y_range = list(rest[0]) if surface.dim == 2 else curve_range(runs)
+    y_range = list(rest[0]) if surface.dim == 2 else curve_range(grid)
     layout = {
         "xaxis": {"domain": [0, 0.56], "range": [x0, x1], "title": {"text": names[0]}},
         "yaxis": {
@@ -57,7 +83,8 @@ def axes(runs: Sequence[Run], surface: Surface, with_data: bool) -> dict:
             "domain": rows["loss"],
             "anchor": "x2",
             "title": {"text": "loss"},
-            "type": "log" if _log_ok(losses) else "linear",
+            "type": "log" if log_loss else "linear",
+            "range": loss_range(runs, log_loss),
         },
         "xaxis3": {
             "domain": RIGHT,
@@ -78,15 +105,6 @@ def axes(runs: Sequence[Run], surface: Surface, with_data: bool) -> dict:
         layout["xaxis5"] = {"domain": RIGHT, "anchor": "y5", "title": {"text": "data x"}}
         layout["yaxis5"] = {"domain": rows["data"], "anchor": "x5", "title": {"text": "y"}}
     return layout
-
-
-def curve_range(runs: Sequence[Run]) -> list[float]:
-    """A y range for a 1-D curve that holds every finite loss of the runs."""
-    values = np.concatenate([r.trajectory.losses for r in runs])
-    values = values[np.isfinite(values)]
-    lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
-    pad = 0.08 * max(hi - lo, 1e-6)
-    return [lo - pad, hi + pad]
 
 
 def images(surface: Surface, grid: Grid) -> list[dict]:
