@@ -208,7 +208,10 @@ class _Builder:
             self._reject(node, "the only operators are + - * / ^")
         if isinstance(node.op, ast.Pow):
             return self._power(node, depth)
-        left = self.build(node.left, depth + 1)
+        # A flat sum or product is a left-leaning chain in Python's tree; it does not count
+        # as nesting (its length is bounded by MAX_FORMULA_LENGTH).
+        chained = isinstance(node.left, ast.BinOp) and type(node.left.op) is type(node.op)
+        left = self.build(node.left, depth if chained else depth + 1)
         return _apply(OPERATORS[type(node.op)], left, self.build(node.right, depth + 1))
 
     def _power(self, node: ast.BinOp, depth: int) -> float | Fn:

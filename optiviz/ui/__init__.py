@@ -49,8 +49,8 @@ def main() -> None:
 def _lab() -> None:
     name = controls.surface_control()
     with panel("Surface"):
-        surface = explore.resolve_surface(name)
-        if name == "custom" or surface.dim != 2:
+        surface = None if name == "custom" else explore.resolve_surface(name)
+        if surface is None or surface.dim != 2:
             st.info(
                 "The lab searches (α, k) on the 2-D registry surfaces: pick one in the sidebar."
             )

@@ -92,18 +92,33 @@ def _on_cell_click(schedule: str) -> None:
         open_in_explore(float(custom[0]), float(custom[1]), schedule)
 
 
+LAB_ALPHA = (1e-4, 10.0)
+LAB_K = (1e-4, 1.0)
+"""Default search ranges, passed as ``value`` so that Streamlit reads them as ranges."""
+
+
+def _widened(label: str, pair, options: list[float]) -> tuple[float, float]:
+    """The range itself, or, when both handles sit on one value, that value's neighbours."""
+    lo, hi = pair
+    if lo < hi:
+        return lo, hi
+    i = options.index(lo)
+    lo, hi = options[max(i - 1, 0)], options[min(i + 1, len(options) - 1)]
+    st.sidebar.warning(f"{label} needs two different ends: searching {lo:g} to {hi:g}.")
+    return lo, hi
+
+
 def lab_controls() -> dict:
     """The lab's own sidebar controls, below the shared ones."""
     st.sidebar.markdown("**Search space**")
     a_opts, k_opts = opt.alpha_options(), opt.k_options()[1:]
-    state.default("lab_alpha", (1e-4, 10.0))
-    state.default("lab_k", (1e-4, 1.0))
     state.default("lab_side", 128)
     state.default("lab_budget", 20)
     state.default("lab_seed", 0)
     alpha_range = st.sidebar.select_slider(
         "α range",
         a_opts,
+        value=LAB_ALPHA,
         format_func=opt.fmt,
         key="lab_alpha",
         help="The learning rates searched (log scale): the X axis of the landscape.",
@@ -112,6 +127,7 @@ def lab_controls() -> dict:
     k_range = st.sidebar.select_slider(
         "k range",
         k_opts,
+        value=LAB_K,
         format_func=opt.fmt,
         key="lab_k",
         help="The decay rates searched (log scale): the Y axis of the landscape.",
@@ -143,8 +159,8 @@ def lab_controls() -> dict:
         )
     )
     return {
-        "alpha_range": tuple(alpha_range),
-        "k_range": tuple(k_range),
+        "alpha_range": _widened("α range", alpha_range, a_opts),
+        "k_range": _widened("k range", k_range, k_opts),
         "side": int(side),
         "budget": int(budget),
         "seed": seed,
