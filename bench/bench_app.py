@@ -1,0 +1,197 @@
+"""Server-side rerun time and chart payload of the explore page, in process with AppTest.
+
+Two views: (a) the default first screen (staircase, three presets; moving α adds
+"my α", so the timed reruns race four balls) and (b) a 500-step race of four
+runs (too small, good, too large, my α). Each view is run once and α moved once
+to compile, then α is moved to fresh values (the page caches figures by
+settings, so no value repeats) and every rerun is timed. The baseline is a
+trivial AppTest script with one select slider, rerun the same way, so the
+ratio cancels most of the machine's speed and AppTest's own overhead. A
+breakdown times the pieces of one rerun outside Streamlit. Run from the
+repository root with ``.venv/bin/python -m bench.bench_app``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+import pickle
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import plotly.io
+from streamlit.testing.v1 import AppTest
+
+from bench.live_app import machine
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT = 300
+FOUR = ["too small", "good", "too large", "my α"]
+
+
+def fresh_alphas(n: int) -> list[float]:
+    """``n`` slider values in [0.1, 2.5], alternating low and high, none a staircase preset."""
+    from optiviz import surfaces
+    from optiviz.ui import options
+
+    presets = set(surfaces.get("staircase").lr_presets.values())
+    pool = [a for a in options.alpha_options() if 0.1 <= a <= 2.5 and a not in presets]
+    order = [pool[i // 2] if i % 2 == 0 else pool[-1 - i // 2] for i in range(len(pool))]
+    if n > len(order):
+        raise ValueError(f"at most {len(order)} fresh α values, got {n}")
+    return order[:n]
+
+
+BASELINE = """
+import streamlit as st
+a = st.select_slider("a", [round(0.1 * i, 1) for i in range(100)], key="a")
+st.write(a * 2)
+"""
+
+
+def _timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return 1e3 * (time.perf_counter() - start)
+
+
+def _move(at: AppTest, key: str, value: float) -> float:
+    """Set a select slider and rerun; the rerun's wall time in ms."""
+    at.select_slider(key=key).set_value(value)
+    ms = _timed(at.run)
+    if at.exception:
+        raise RuntimeError(f"app raised: {at.exception[0].message}")
+    return ms
+
+
+def payload(at: AppTest) -> list[int]:
+    """Bytes of each Plotly chart's JSON spec and config, as sent to the browser."""
+    return [len(e.proto.spec) + len(e.proto.config) for e in at.get("plotly_chart")]
+
+
+def view(setup: dict, alphas: list[float]) -> tuple[np.ndarray, list[int]]:
+    """Rerun times (ms) of α moves after the first (a warm-up), with widget ``setup``; payloads."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    for key, value in setup.items():
+        at.session_state[key] = value
+    at.run()
+    _move(at, "alpha", alphas[0])
+    times = [_move(at, "alpha", a) for a in alphas[1:]]
+    return np.array(times), payload(at)
+
+
+def baseline(n: int) -> np.ndarray:
+    """Rerun times (ms) of a one-slider script under AppTest."""
+    at = AppTest.from_string(BASELINE, default_timeout=TIMEOUT)
+    at.run()
+    return np.array([_move(at, "a", round(0.1 * (i % 90 + 5), 1)) for i in range(n)])
+
+
+def _settings(alpha: float, steps: int):
+    from optiviz.ui.settings import Settings
+
+    return Settings(
+        surface="staircase",
+        mode="compare",
+        optimizer="sgd",
+        compare_optimizers=("sgd",),
+        presets=tuple(FOUR),
+        alpha=alpha,
+        schedule="constant",
+        k=0.0,
+        drop=0.5,
+        every=10,
+        staircase=False,
+        momentum=0.9,
+        rho=0.99,
+        beta1=0.9,
+        beta2=0.999,
+        eps=1e-8,
+        steps=steps,
+        start=(0.3, 1.0),
+    )
+
+
+@contextmanager
+def _clock(costs: dict[str, list[float]], name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    costs.setdefault(name, []).append(1e3 * (time.perf_counter() - start))
+
+
+def breakdown(steps: int) -> dict[str, float]:
+    """Median ms of each piece of a cache-missing rerun, done by hand outside Streamlit.
+
+    The pieces are those of ``optiviz.ui.explore.figures_for`` and of
+    ``st.plotly_chart`` for the two charts (both handed over prebuilt, so
+    Streamlit only serialises them).
+    """
+    from optiviz import grids
+    from optiviz.figures.animation import path_animation
+    from optiviz.figures.surface3d import surface_figure
+    from optiviz.ui import explore
+
+    surface = explore.resolve_surface("staircase")
+    costs: dict[str, list[float]] = {}
+    for alpha in fresh_alphas(8):
+        with _clock(costs, "JAX runs (compute_runs)"):
+            runs, _ = explore.compute_runs(_settings(alpha, steps))
+        with _clock(costs, "path_animation dict"):
+            top = path_animation(runs, surface, grids.surface_grid(surface, 161))
+        with _clock(costs, "surface_figure dict"):
+            three = surface_figure(runs, surface, grids.surface_grid(surface, 61))
+        with _clock(costs, "st.cache_data pickle + unpickle"):
+            pickle.loads(pickle.dumps((runs, top, three)))
+        with _clock(costs, "plotly.io.to_json (map)"):
+            plotly.io.to_json(top, validate=False)
+        with _clock(costs, "plotly.io.to_json (3-D)"):
+            plotly.io.to_json(three, validate=False)
+    return {name: float(np.median(v[1:])) for name, v in costs.items()}
+
+
+def _row(name: str, ms: np.ndarray, base: float, sizes: list[int]) -> str:
+    med, p95 = np.median(ms), np.percentile(ms, 95)
+    kb = " + ".join(f"{b / 1e3:.0f}" for b in sizes)
+    return (
+        f"| {name} | {med:.0f} | {p95:.0f} | {med / base:.1f}x | {kb} = {sum(sizes) / 1e3:.0f} KB |"
+    )
+
+
+def main() -> None:
+    """Print a Markdown table of rerun times and payloads, then the breakdown."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=15, help="timed α moves per view")
+    parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="call gc.freeze() after the imports, so full collections skip long-lived objects",
+    )
+    args = parser.parse_args()
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    alphas = fresh_alphas(args.moves + 1)
+    if args.gc_freeze:
+        gc.freeze()
+    base = baseline(args.moves)
+    default = view({}, alphas)
+    long = view({"mode": "compare", "presets": FOUR, "steps": 500}, alphas)
+    b = float(np.median(base))
+    freeze = ", gc.freeze()" if args.gc_freeze else ""
+    print(f"Machine: {machine()}; {args.moves} timed α moves per view{freeze}")
+    print("\n| view | rerun median ms | p95 ms | median / baseline | chart payload |")
+    print("|---|---|---|---|---|")
+    print(f"| baseline (one-slider script) | {b:.0f} | {np.percentile(base, 95):.0f} | 1x | - |")
+    print(_row("default view (4 runs after α move, 150 steps)", *default[:1], b, default[1]))
+    print(_row("compare 4 runs, 500 steps", *long[:1], b, long[1]))
+    for steps in (150, 500):
+        print(f"\nBreakdown of one rerun, 4 runs x {steps} steps (median ms):")
+        for name, ms in breakdown(steps).items():
+            print(f"  {name:32s} {ms:7.1f}")
+
+
+if __name__ == "__main__":
+    main()

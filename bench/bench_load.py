@@ -1,0 +1,193 @@
+"""Many users at once: N browser sessions against one ``streamlit run app.py`` on loopback.
+
+Each session (its own Chromium context) opens the explore page with the
+exponential schedule and its own start point (so sessions never share cached
+figures), then repeats: move α one notch, move k one notch, press Play. The
+time of a move is from the key press to the app's script state being back to
+``notRunning``, on the page's clock. It is measured for 1 session, then for N
+at once; errors are Streamlit exception boxes, console errors and page errors.
+Last, one session visits every page and the 3-D tab, and the server's
+resident memory (process and children) is read. Run from the repository root
+with ``.venv/bin/python -m bench.bench_load``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from playwright.async_api import Page, WebSocket, async_playwright
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from bench.live_app import (
+    ERRORS_JS,
+    FIRST_CHART_MS,
+    IDLE,
+    MAP_CHART,
+    RERUN_DONE_JS,
+    RERUN_END_JS,
+    WATCH_STATE_JS,
+    AppServer,
+    launch_chromium,
+    machine,
+)
+
+PAGES = ("Hyperparameter lab", "Lessons", "Explore")
+
+
+@dataclass
+class Log:
+    """Move times (ms) on the page and on the wire, and error messages, of one session.
+
+    The wire time runs from the key press to the server's ``script_finished``
+    message arriving on the WebSocket: the server's share, which the page's
+    clock cannot separate from the browser drawing the new charts.
+    """
+
+    times: list[float] = field(default_factory=list)
+    wire: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    finished: list[float] = field(default_factory=list)
+
+    def watch(self, ws: WebSocket) -> None:
+        """Record the arrival time of every ``script_finished`` message."""
+
+        def received(payload: str | bytes) -> None:
+            if isinstance(payload, bytes):
+                msg = ForwardMsg.FromString(payload)
+                if msg.WhichOneof("type") == "script_finished":
+                    self.finished.append(time.perf_counter())
+
+        ws.on("framereceived", received)
+
+
+async def _rerun(page: Page, action, log: Log | None = None) -> float:
+    """Run ``action`` and wait for the rerun it causes; ms until ``notRunning``."""
+    start = await page.evaluate(WATCH_STATE_JS)
+    pressed, seen = time.perf_counter(), len(log.finished) if log else 0
+    await action()
+    await page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
+    if log and len(log.finished) > seen:
+        log.wire.append(1e3 * (log.finished[seen] - pressed))
+    return await page.evaluate(RERUN_END_JS) - start
+
+
+async def _open(browser, url: str, log: Log) -> Page:
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    page.on("console", lambda m: log.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: log.errors.append(str(e)))
+    page.on("websocket", log.watch)
+    await page.goto(url)
+    await page.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
+    await page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+    return page
+
+
+async def _press(page: Page, label: str, key: str) -> None:
+    await page.get_by_role("slider", name=label).press(key)
+
+
+async def session(browser, url: str, index: int, rounds: int) -> Log:
+    """One user: ``rounds`` of (α up, k up, Play for half a second)."""
+    log = Log()
+    start = f"{url}?schedule=exponential&start_x={0.3 + 0.01 * index:.2f}"
+    page = await _open(browser, start, log)
+    for i in range(rounds):
+        for label in ("Learning rate α", "Decay rate k"):
+            key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
+            log.times.append(await _rerun(page, lambda lb=label, k=key: _press(page, lb, k), log))
+        play = page.locator(MAP_CHART).first.locator(".updatemenu-button", has_text="Play")
+        await play.click()
+        await page.wait_for_timeout(500)
+    log.errors += await page.evaluate(ERRORS_JS)
+    await page.context.close()
+    return log
+
+
+async def tour(browser, url: str) -> list[str]:
+    """Visit the 3-D tab and every page once; the errors seen."""
+    log = Log()
+    page = await _open(browser, url, log)
+    await page.get_by_role("tab", name="3-D view").click()
+    await page.wait_for_timeout(2000)
+    radio = page.locator('[data-testid="stSidebar"] [data-testid="stRadio"]').first
+    for name in PAGES:
+        option = radio.get_by_text(name, exact=True)
+        if await option.count():
+            await _rerun(page, option.click)
+            log.errors += await page.evaluate(ERRORS_JS)
+    await page.context.close()
+    return log.errors
+
+
+async def load(url: str, sessions: int, rounds: int) -> list[Log]:
+    """Run ``sessions`` sessions at once in one browser."""
+    async with async_playwright() as pw:
+        browser = await launch_chromium(pw)
+        try:
+            return await asyncio.gather(
+                *(session(browser, url, i, rounds) for i in range(sessions))
+            )
+        finally:
+            await browser.close()
+
+
+async def visit_all(url: str) -> list[str]:
+    """The page tour in its own browser."""
+    async with async_playwright() as pw:
+        browser = await launch_chromium(pw)
+        try:
+            return await tour(browser, url)
+        finally:
+            await browser.close()
+
+
+def _summary(name: str, logs: list[Log]) -> tuple[float, float, str]:
+    times = np.concatenate([log.times for log in logs])
+    wire = np.concatenate([log.wire for log in logs])
+    errors = sum(len(log.errors) for log in logs)
+    p50, p95 = np.percentile(times, [50, 95])
+    w50, w95 = np.percentile(wire, [50, 95])
+    row = f"| {name} | {len(times)} | {p50:.0f} | {p95:.0f} | {w50:.0f} | {w95:.0f} | {errors} |"
+    return p95, w95, row
+
+
+def main() -> None:
+    """Print move latencies for 1 and N sessions, errors and server memory."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=4, help="(α, k, Play) rounds per session")
+    args = parser.parse_args()
+    with AppServer() as server:
+        server.wait_healthy()
+        asyncio.run(load(server.url, 1, 1))  # warm-up: compile the default view
+        one = asyncio.run(load(server.url, 1, args.rounds))
+        many = asyncio.run(load(server.url, args.sessions, args.rounds))
+        rss_load = server.rss_mb()
+        tour_errors = asyncio.run(visit_all(server.url))
+        rss_all = server.rss_mb()
+    p95_one, w95_one, row_one = _summary("1 session", one)
+    p95_many, w95_many, row_many = _summary(f"{args.sessions} sessions", many)
+    print(f"Machine: {machine()}; one Chromium (a context per session) and the server share it\n")
+    print("| sessions | moves | page p50 ms | page p95 ms | wire p50 ms | wire p95 ms | errors |")
+    print("|---|---|---|---|---|---|---|")
+    print(row_one)
+    print(row_many)
+    n = args.sessions
+    print(f"\npage: p95({n}) / p95(1) = {p95_many / p95_one:.2f} (target <= 3)")
+    print(f"wire: p95({n}) / p95(1) = {w95_many / w95_one:.2f}")
+    for log in one + many:
+        for error in log.errors:
+            print("error:", error[:200])
+    for error in tour_errors:
+        print("error on the page tour:", error[:200])
+    print(f"\nServer RSS after the load: {rss_load:.0f} MiB")
+    print(f"Server RSS after every page and the 3-D tab: {rss_all:.0f} MiB (target < 600)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""Run ``streamlit run app.py`` on a loopback port and drive it with Debian's Chromium.
+
+Shared by the browser test (``tests/test_browser_app.py``) and the browser and
+load benchmarks. Nothing here downloads a browser: Playwright is pointed at
+``/usr/bin/chromium``. The server's file watcher is off, so edits made while a
+run is under way do not rerun the app.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+FIRST_CHART_MS = 120_000
+"""Generous: the first visit compiles the default view's JAX code."""
+
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+"""The app's root carries the script run state; ``notRunning`` means the rerun has finished."""
+
+MAP_CHART = ".js-plotly-plot"
+"""The animated top view is the first Plotly graph on the explore page."""
+
+MAP_STATE_JS = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const frames = gd._transitionData._frames;
+  const ids = frames[0].traces;
+  return {
+    active: gd._fullLayout.sliders[0].active,
+    frames: frames.length,
+    moving: ids.map(i => [gd.data[i].x, gd.data[i].y]),
+  };
+}"""
+"""The map's slider position, frame count and the x/y of its animated traces (ball, trail)."""
+
+COUNT_FRAMES_JS = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  window.__optivizFrames = [];
+  gd.on('plotly_animatingframe', e => window.__optivizFrames.push([performance.now(), e.name]));
+}"""
+"""Record (time ms, frame name) of every animation frame Plotly draws on the map."""
+
+WATCH_STATE_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__optivizStates = [];
+  if (window.__optivizObserver) window.__optivizObserver.disconnect();
+  window.__optivizObserver = new MutationObserver(() => window.__optivizStates.push(
+    [performance.now(), app.getAttribute('data-test-script-state')]));
+  window.__optivizObserver.observe(app, {attributes: true,
+    attributeFilter: ['data-test-script-state']});
+  return performance.now();
+}"""
+"""Start logging (time ms, script state) of every change; returns the page's clock now."""
+
+RERUN_DONE_JS = """() => {
+  const log = window.__optivizStates;
+  return log.some(([, s]) => s === 'running') && log.length > 0
+    && log[log.length - 1][1] === 'notRunning';
+}"""
+"""True once a rerun has started and the script state is back to ``notRunning``."""
+
+RERUN_END_JS = "() => window.__optivizStates[window.__optivizStates.length - 1][0]"
+"""The page-clock time (ms) of the last script state change."""
+
+ERRORS_JS = """() => [...document.querySelectorAll('[data-testid="stException"]')]
+  .map(e => e.innerText.slice(0, 300))"""
+"""The text of every Streamlit exception box on the page."""
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AppServer:
+    """``streamlit run app.py`` in its own process group, headless, on a free loopback port."""
+
+    def __init__(self, env: dict[str, str] | None = None, log: Path | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.started = time.perf_counter()
+        self._log = open(log or os.devnull, "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", *self._flags()],
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def _flags(self) -> list[str]:
+        return [
+            "--server.headless=true",
+            f"--server.port={self.port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+            "--server.fileWatcherType=none",
+            "--server.runOnSave=false",
+        ]
+
+    def wait_healthy(self, timeout: float = 60.0) -> None:
+        """Block until ``/_stcore/health`` answers; raise if the server exits or times out."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited with code {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(self.url + "_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise TimeoutError(f"streamlit did not answer on {self.url} within {timeout:.0f} s")
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server and its children, in MiB."""
+        root = psutil.Process(self.process.pid)
+        procs = [root, *root.children(recursive=True)]
+        return sum(p.memory_info().rss for p in procs if p.is_running()) / 2**20
+
+    def stop(self) -> None:
+        """Terminate the server's process group (SIGKILL after 10 s)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self._log.close()
+
+    def __enter__(self) -> AppServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium, headless with software rendering (sync or async Playwright)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def machine() -> str:
+    """CPU model, core count and memory of this machine, in one line."""
+    model = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    ram = psutil.virtual_memory().total / 2**30
+    return f"{model}, {os.cpu_count()} cores, {ram:.0f} GiB RAM"

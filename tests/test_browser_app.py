@@ -1,0 +1,86 @@
+"""The app in a real browser: ``streamlit run app.py`` driven by Debian's Chromium.
+
+Select with ``pytest tests/test_browser_app.py`` (or ``-k browser``); the test
+script installs ``/usr/bin/chromium`` where it is missing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from bench.live_app import (
+    CHROMIUM,
+    ERRORS_JS,
+    FIRST_CHART_MS,
+    IDLE,
+    MAP_CHART,
+    MAP_STATE_JS,
+    RERUN_DONE_JS,
+    WATCH_STATE_JS,
+    AppServer,
+    launch_chromium,
+)
+
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"
+)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[AppServer]:
+    """One app server for the module, always killed at the end."""
+    app = AppServer()
+    try:
+        app.wait_healthy()
+        yield app
+    finally:
+        app.stop()
+
+
+@pytest.fixture(scope="module")
+def page(server: AppServer) -> Iterator:
+    """A headless Chromium page on the app's first screen, with its first chart drawn."""
+    with sync_api.sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+            tab.goto(server.url)
+            tab.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
+            tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+            yield tab
+        finally:
+            browser.close()
+
+
+def test_play_moves_the_ball(page) -> None:
+    assert page.evaluate(ERRORS_JS) == []
+    before = page.evaluate(MAP_STATE_JS)
+    assert before["frames"] > 10 and before["active"] == 0
+    page.locator(MAP_CHART).first.locator(".updatemenu-button", has_text="Play").click()
+    page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active >= 5",
+        timeout=15_000,
+    )
+    after = page.evaluate(MAP_STATE_JS)
+    assert after["active"] > before["active"]
+    assert after["moving"] != before["moving"], "the ball and trail were not redrawn"
+
+
+def test_lab_page_renders(page) -> None:
+    radio = page.locator('[data-testid="stSidebar"] [data-testid="stRadio"]').first
+    lab = radio.get_by_text("Hyperparameter lab", exact=True)
+    if lab.count() == 0:
+        pytest.skip("the app has no Hyperparameter lab page yet")
+    page.evaluate(WATCH_STATE_JS)
+    lab.click()
+    page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
+    page.wait_for_selector(
+        '[data-testid="stMain"] .js-plotly-plot .main-svg', timeout=FIRST_CHART_MS
+    )
+    assert page.evaluate(ERRORS_JS) == []
+    assert page.locator('[data-testid="stMain"] .updatemenu-button', has_text="Play").count() == 0
