@@ -48,6 +48,14 @@ def _set(at: AppTest, kind: str, key: str, value) -> AppTest:
     return at
 
 
+def _three_d(at: AppTest) -> dict:
+    """Switch the picture to the 3-D view (only the picture on screen is sent) and read it."""
+    at.session_state["picture"] = "3-D view"
+    at.run()
+    _clean(at)
+    return _chart(at, "surface3d")
+
+
 def _keys(elements) -> set[str]:
     return {e.key for e in elements}
 
@@ -118,8 +126,10 @@ def test_default_view_is_the_staircase_race(app: AppTest) -> None:
     spec = _chart(app)
     assert _balls(spec) == [f"{name} · {label}" for name, label in expected.items()]
     assert len(_validate(spec).frames) == 150
-    three = _chart(app, "surface3d")
+    assert not [c for c in app.get("plotly_chart") if c.proto.id.endswith("-surface3d")]
+    three = _three_d(app)
     assert 2 <= len(_validate(three).frames) <= MAX_FRAMES_3D
+    assert not [c for c in app.get("plotly_chart") if c.proto.id.endswith("-map")]
 
 
 def test_moving_alpha_changes_the_animated_run(single: AppTest) -> None:
@@ -268,7 +278,7 @@ def test_start_inputs_move_the_first_position(app: AppTest) -> None:
     _set(app, "number_input", "start_y", 2.0)
     for path in _paths(_chart(app)):
         np.testing.assert_allclose(path[0], [1.0, 2.0])
-    for ball in _chart(app, "surface3d")["frames"][0]["data"]:
+    for ball in _three_d(app)["frames"][0]["data"]:
         np.testing.assert_allclose([ball["x"][0], ball["y"][0]], [1.0, 2.0])
 
 
@@ -369,3 +379,10 @@ def test_a_hostile_link_opens_with_defaults_and_names_the_bad_fields() -> None:
     for bad in ("surface=nope", "alpha=abc", "steps=1000000000", "start_x=nan", "junk"):
         assert bad in warning.value
     assert len(_verdicts(at)) == 3
+
+
+def test_page_offers_the_downloads_and_a_share_link(app: AppTest) -> None:
+    labels = {b.proto.label for b in app.get("download_button")}
+    assert labels == {"⬇ Runs as CSV", "⬇ Animation as HTML"}
+    (link,) = [c.value for c in app.code if "surface=staircase" in c.value]
+    assert "presets=too+small" in link and "alpha=0.8" in link

@@ -169,10 +169,10 @@ def _moving(run: Run, track: dict, t: int, tail: int, model_x) -> list[dict]:
     lo, last = max(0, t - tail), min(t, len(track["lr"]) - 1)
     x, y = track["x"][lo : t + 1], track["y"][lo : t + 1]
     out = [
-        {"type": "scatter", "x": x, "y": y},
-        {"type": "scatter", "x": x[-1:], "y": y[-1:]},
-        {"type": "scatter", "x": [t], "y": [track["loss"][t]]},
-        {"type": "scatter", "x": [last], "y": [track["lr"][last]]},
+        {"x": x, "y": y},
+        {"x": x[-1:], "y": y[-1:]},
+        {"x": [t], "y": [track["loss"][t]]},
+        {"x": [last], "y": [track["lr"][last]]},
     ]
     return out + ([data_panel.model_frame(run, model_x, t)] if run.model is not None else [])
 
@@ -189,7 +189,7 @@ def _frames(runs, surface, steps: list[int], tail, ids, model_x) -> list[dict]:
             for d in _moving(run, tr, t, tail, model_x)
         ]
         text = "<br>".join([f"<b>step {t}</b>"] + [lines[i] for lines in texts])
-        data.append({"type": "scatter", "x": [0], "y": [1], "text": [text]})
+        data.append({"x": [0], "y": [1], "text": [text]})
         frames.append({"name": str(t), "data": data, "traces": ids})
     return frames
 
@@ -201,7 +201,7 @@ def path_animation(
     *,
     max_frames: int = style.MAX_FRAMES,
     tail: int = style.TAIL,
-    frame_ms: int = 40,
+    frame_ms: int = 30,
     cloud: Sequence[Trajectory] = (),
     model_x: np.ndarray | None = None,
 ) -> dict:

@@ -47,4 +47,4 @@ def model_template(run: Run) -> dict:
 
 def model_frame(run: Run, model_x: np.ndarray, t: int) -> dict:
     """The model curve of ``run`` at step t."""
-    return {"type": "scatter", "x": compact(model_x), "y": compact(run.model[t])}
+    return {"x": compact(model_x), "y": compact(run.model[t])}

@@ -101,16 +101,16 @@ def compute_runs(s: Settings) -> tuple[list[Run], list]:
 
 
 @st.cache_data(max_entries=48, show_spinner=False)
-def figures_for(s: Settings) -> tuple[list[Run], dict, dict | None, list]:
-    """Runs, the animated top view and the 3-D view for the settings (bounded cache)."""
+def figures_for(s: Settings, three_d: bool = False) -> tuple[list[Run], dict, list]:
+    """Runs, the picture (the animated top view, or the 3-D view) and the cloud of noisy
+    runs for the settings (bounded cache). Only the picture on screen is built and sent."""
     surface = resolve_surface(s.surface, s.formula)
     runs, cloud = compute_runs(s)
+    if three_d and surface.dim == 2:
+        return runs, surface_figure(runs, surface, grids.surface_grid(surface, 61)), cloud
     xs = datasets.model_x(surface) if surface.n_samples is not None else None
     top = path_animation(runs, surface, grids.surface_grid(surface, 161), cloud=cloud, model_x=xs)
-    three = None
-    if surface.dim == 2:
-        three = surface_figure(runs, surface, grids.surface_grid(surface, 61))
-    return runs, top, three, cloud
+    return runs, top, cloud
 
 
 def _on_click() -> None:
@@ -166,8 +166,9 @@ def render(s: Settings, surface: surfaces.Surface) -> None:
     st.caption(surface.description)
     drawn = None
     with panel("Animation"):
-        drawn = figures_for(s)
-        _views(*drawn)
+        three_d = surface.dim == 2 and picture_control() == PICTURES[1]
+        drawn = figures_for(s, three_d)
+        _views(*drawn, three_d)
     if drawn is None:
         return
     with panel("Formulas"):
@@ -176,15 +177,33 @@ def render(s: Settings, surface: surfaces.Surface) -> None:
         downloads(drawn[0], drawn[1])
 
 
-def _views(runs: list[Run], top: dict, three: dict | None, cloud: list) -> None:
-    tabs = st.tabs(["Top view (animated)", "3-D view"] if three else ["Animated view"])
-    with tabs[0]:
-        charts.plotly(
-            top, key="map", on_select=_on_click, selection_mode="points", config=PLOT_CONFIG
+PICTURES = ("Top view + loss + α_t", "3-D view")
+
+
+def picture_control() -> str:
+    """Which picture to draw: only that one is built and sent to the browser."""
+    state.default("picture", PICTURES[0])
+    return (
+        st.segmented_control(
+            "Picture",
+            PICTURES,
+            key="picture",
+            bind="query-params",
+            persist_state="session",
+            help="The animated top view with the loss and α_t panels, or the surface in 3-D "
+            "(drag to turn it).",
         )
-    if three:
-        with tabs[1]:
-            charts.plotly(three, key="surface3d", config=PLOT_CONFIG)
+        or PICTURES[0]
+    )
+
+
+def _views(runs: list[Run], figure: dict, cloud: list, three_d: bool) -> None:
+    if three_d:
+        charts.plotly(figure, key="surface3d", config=PLOT_CONFIG)
+    else:
+        charts.plotly(
+            figure, key="map", on_select=_on_click, selection_mode="points", config=PLOT_CONFIG
+        )
     st.markdown(verdict_lines(runs), unsafe_allow_html=True)
     if cloud:
         st.markdown(
@@ -201,7 +220,7 @@ def downloads(runs: list[Run], top: dict) -> None:
     left, right = st.columns(2)
     left.download_button(
         "⬇ Runs as CSV",
-        data=export.trajectories_csv([(r.name, r.trajectory) for r in runs]),
+        data=lambda: export.trajectories_csv([(r.name, r.trajectory) for r in runs]),
         file_name="optiviz-runs.csv",
         mime="text/csv",
         key="dl_csv",

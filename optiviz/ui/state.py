@@ -72,6 +72,7 @@ VALIDATORS: Mapping[str, Callable[[str], bool]] = {
     "batch_size": _number(1, 10_000),
     "formula": lambda text: 0 < len(text) <= limits.MAX_FORMULA_LENGTH,
     "lesson": _member(lessons.load()),
+    "picture": _member(["Top view + loss + α_t", "3-D view"]),
     "lab_alpha": _member(opt.alpha_options()),
     "lab_k": _member(opt.k_options()[1:]),
     "lab_side": _member([32, 64, 128, 192, 256]),

@@ -1,0 +1,60 @@
+"""CSV and HTML exports carry the runs' own numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import numpy as np
+import pytest
+
+import optiviz
+from optiviz import grids, surfaces
+from optiviz.export import trajectories_csv
+from optiviz.figures.animation import path_animation
+from optiviz.figures.html import figure_html
+from optiviz.figures.runs import Run
+
+
+def _rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_csv_holds_every_step_of_every_run() -> None:
+    runs = optiviz.simulate_many("staircase", "sgd", alphas=[0.055, 4.0], steps=60)
+    rows = _rows(trajectories_csv([("slow", runs[0]), ("wild", runs[1])]))
+    assert len(rows) == 2 * 61
+    slow = [r for r in rows if r["run"] == "slow"]
+    np.testing.assert_allclose([float(r["x"]) for r in slow], runs[0].positions[:, 0])
+    np.testing.assert_allclose([float(r["loss"]) for r in slow], runs[0].losses)
+    np.testing.assert_allclose([float(r["alpha_t"]) for r in slow[:-1]], runs[0].lrs)
+    np.testing.assert_allclose([float(r["grad_y"]) for r in slow[:-1]], runs[0].grads[:, 1])
+    assert slow[-1]["alpha_t"] == "" and slow[-1]["grad_x"] == ""
+    wild = [r for r in rows if r["run"] == "wild"]
+    at = runs[1].diverged_at
+    assert at is not None and wild[at]["x"] == "" and wild[at - 1]["x"] != ""
+
+
+def test_csv_of_a_curve_has_one_coordinate() -> None:
+    run = optiviz.simulate("parabola", "sgd", alpha=0.1, steps=5)
+    header = trajectories_csv([("p", run)]).splitlines()[0]
+    assert header == "run,step,x,loss,alpha_t,grad_x"
+
+
+def test_csv_refuses_nothing_to_export() -> None:
+    with pytest.raises(ValueError):
+        trajectories_csv([])
+
+
+def test_html_is_self_contained_and_carries_the_frames() -> None:
+    s = surfaces.get("parabola")
+    run = optiviz.simulate(s, "sgd", alpha=0.3, steps=20)
+    fig = path_animation([Run("good", run, "#16a34a")], s, grids.surface_grid(s, 41))
+    html = figure_html(fig)
+    assert "<script src=" not in html and "plotly.js" in html.lower()
+    assert "<title>Optiviz</title>" in html
+    frames = json.loads(
+        html[html.index("Plotly.addFrames(") :].split(",", 1)[1].rsplit(")", 1)[0].split(");", 1)[0]
+    )
+    assert [f["name"] for f in frames] == [str(t) for t in range(21)]
