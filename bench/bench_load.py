@@ -6,7 +6,7 @@ figures), then repeats: move α one notch, move k one notch, press Play. The
 time of a move is from the key press to the app's script state being back to
 ``notRunning``, on the page's clock. It is measured for 1 session, then for N
 at once; errors are Streamlit exception boxes, console errors and page errors.
-Last, one session visits every page and the 3-D tab, and the server's
+Last, one session visits every page and the 3-D view, and the server's
 resident memory (process and children) is read. Run from the repository root
 with ``.venv/bin/python -m bench.bench_load``.
 """
@@ -109,11 +109,12 @@ async def session(browser, url: str, index: int, rounds: int) -> Log:
 
 
 async def tour(browser, url: str) -> list[str]:
-    """Visit the 3-D tab and every page once; the errors seen."""
+    """Visit the 3-D view and every page once; the errors seen."""
     log = Log()
     page = await _open(browser, url, log)
-    await page.get_by_role("tab", name="3-D view").click()
-    await page.wait_for_timeout(2000)
+    await _rerun(page, page.get_by_role("radio", name="3-D view").click)
+    await page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot .main-svg')
+    log.errors += await page.evaluate(ERRORS_JS)
     radio = page.locator('[data-testid="stSidebar"] [data-testid="stRadio"]').first
     for name in PAGES:
         option = radio.get_by_text(name, exact=True)
@@ -186,7 +187,7 @@ def main() -> None:
     for error in tour_errors:
         print("error on the page tour:", error[:200])
     print(f"\nServer RSS after the load: {rss_load:.0f} MiB")
-    print(f"Server RSS after every page and the 3-D tab: {rss_all:.0f} MiB (target < 600)")
+    print(f"Server RSS after every page and the 3-D view: {rss_all:.0f} MiB (target < 600)")
 
 
 if __name__ == "__main__":
