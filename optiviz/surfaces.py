@@ -214,8 +214,8 @@ def from_expression(
 
     The text is parsed against a whitelist, never evaluated as Python; bad
     input raises ``ValueError`` with a message for the student. The same
-    arguments return the same Surface object. See :mod:`optiviz.expressions`.
+    arguments return the same Surface object. See :mod:`optiviz.typed_surfaces`.
     """
-    from optiviz import expressions
+    from optiviz import typed_surfaces
 
-    return expressions.from_expression(text, bounds=bounds, start=start)
+    return typed_surfaces.from_expression(text, bounds=bounds, start=start)

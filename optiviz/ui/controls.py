@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optiviz import expressions, limits, optimizers, schedules, surfaces
+from optiviz import limits, optimizers, schedules, surfaces, typed_surfaces
+from optiviz.ui import noise_controls, state
 from optiviz.ui import options as opt
-from optiviz.ui import state
 from optiviz.ui.settings import Settings
 
-BIND = {"bind": "query-params", "persist_state": "session"}
-"""Every control lives in the address and keeps its value while hidden."""
+BIND = state.BIND
 _init = state.default
 
 
@@ -53,7 +52,7 @@ def formula_control() -> tuple[surfaces.Surface, str]:
         good = state.formula_fallback()
         st.sidebar.error(f"{exc}. Still showing: {good}")
         surface, text = surfaces.from_expression(good), good
-    warning = expressions.view_warning(surface)
+    warning = typed_surfaces.view_warning(surface)
     if warning:
         st.sidebar.warning(warning)
     return surface, text
@@ -236,55 +235,6 @@ def run_length_controls(surface: surfaces.Surface) -> tuple[int, tuple[float, ..
     return steps, start
 
 
-def noise_controls(surface: surfaces.Surface, mode: str) -> dict:
-    """Batch size and seed on data surfaces; gradient noise on analytic ones."""
-    out = {"noise": 0.0, "batch_size": None, "seed": 0, "n_seeds": 24}
-    if surface.n_samples is not None:
-        _init("batch_size", surface.n_samples)
-        out["batch_size"] = st.sidebar.select_slider(
-            "Batch size B",
-            opt.batch_options(surface.n_samples),
-            key="batch_size",
-            help=f"Samples per gradient: 1 = stochastic, {surface.n_samples} = full batch. "
-            "Smaller batches give noisier steps.",
-            **BIND,
-        )
-    else:
-        _init("noise", 0.0)
-        out["noise"] = st.sidebar.slider(
-            "Gradient noise σ",
-            0.0,
-            10.0,
-            step=0.05,
-            key="noise",
-            help="Adds random N(0, σ²) noise to every gradient, like a mini-batch would.",
-            **BIND,
-        )
-    if out["noise"] > 0 or surface.n_samples is not None or mode == "seeds":
-        _init("seed", 0)
-        out["seed"] = int(
-            st.sidebar.number_input(
-                "Seed",
-                0,
-                2**31 - 1,
-                key="seed",
-                help="Fixes the random draws, so the same seed gives the same path.",
-                **BIND,
-            )
-        )
-    if mode == "seeds":
-        _init("n_seeds", 24)
-        out["n_seeds"] = st.sidebar.slider(
-            "Runs in the cloud",
-            2,
-            limits.MAX_SEEDS,
-            key="n_seeds",
-            help="How many seeds to run from the same start; their spread is the noise.",
-            **BIND,
-        )
-    return out
-
-
 def comparison_control(surface: surfaces.Surface) -> tuple[str, ...]:
     """Which preset learning rates race in comparison mode."""
     chosen = st.sidebar.multiselect(
@@ -312,7 +262,7 @@ def explore_controls(surface: surfaces.Surface, name: str, formula: str = "") ->
     alpha = alpha_control(mode)
     sched = schedule_controls()
     steps, start = run_length_controls(surface)
-    noise = noise_controls(surface, mode)
+    noise = noise_controls.noise_controls(surface, mode)
     return Settings(
         surface=name,
         mode=mode,

@@ -17,7 +17,7 @@ from optiviz.ui import state
 from optiviz.ui.panels import panel
 from optiviz.ui.settings import Settings
 
-BIND = {"bind": "query-params", "persist_state": "session"}
+BIND = state.BIND
 STRATEGY_LABELS = {"grid": "Grid", "random": "Random", "bayes": "Bayesian (GP + EI)"}
 METRICS = {"loss": "final loss (log₁₀)", "steps": "steps to reach the minimum"}
 

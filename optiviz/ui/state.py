@@ -22,6 +22,9 @@ import streamlit as st
 from optiviz import lessons, limits, surfaces
 from optiviz.ui import options as opt
 
+BIND = {"bind": "query-params", "persist_state": "session"}
+"""Widget arguments: every control lives in the address and keeps its value while hidden."""
+
 DEFAULT_SURFACE = "staircase"
 DEFAULT_PRESETS = ("too small", "good", "too large")
 DEFAULT_OPTIMIZERS = ("sgd", "momentum", "adam")
