@@ -61,7 +61,7 @@ def surface_figure(runs: Sequence[Run], surface: Surface, grid: Grid) -> dict:
                 "z": heights.astype(np.float32),
                 "mode": "lines",
                 "line": {"color": run.colour, "width": 5},
-                "name": run.name,
+                "name": run.legend,
                 "showlegend": False,
                 "hoverinfo": "skip",
             }
@@ -73,7 +73,7 @@ def surface_figure(runs: Sequence[Run], surface: Surface, grid: Grid) -> dict:
             {
                 "type": "scatter3d",
                 "mode": "markers",
-                "name": run.name,
+                "name": run.legend,
                 "marker": {"color": run.colour, "size": 7, "line": {"color": "white", "width": 2}},
                 **ball,
             }
@@ -146,7 +146,7 @@ def _layout(surface: Surface, steps: np.ndarray) -> dict:
                 "y": 0.0,
                 "yanchor": "top",
                 "pad": {"t": 0},
-                "currentvalue": {"prefix": "step "},
+                "currentvalue": {"prefix": "step ", "xanchor": "right"},
                 "steps": [
                     {"label": str(int(t)), "method": "animate", "args": [[str(int(t))], still]}
                     for t in steps
