@@ -84,7 +84,25 @@ def optimizer_controls(mode: str) -> tuple[str, tuple[str, ...]]:
     return name, (name,)
 
 
-def _beta(label: str, key: str, default: float, help_: str, hi: float = 0.999) -> float:
+BETAS = {
+    "momentum": (
+        "Momentum β",
+        0.999,
+        "How much of the last step the ball keeps: 0 = none, 0.9 = a heavy ball.",
+    ),
+    "rho": (
+        "RMSprop decay ρ",
+        0.999,
+        "How slowly the average of squared gradients forgets the past.",
+    ),
+    "beta1": ("Adam β₁", 0.999, "Adam's momentum: how much of the past gradients the step keeps."),
+    "beta2": ("Adam β₂", 0.9999, "How slowly Adam's per-coordinate step scale forgets the past."),
+}
+"""The decay-like hyperparameters: slider label, maximum and help."""
+
+
+def _beta(key: str, default: float) -> float:
+    label, hi, help_ = BETAS[key]
     _init(key, default)
     return st.sidebar.slider(
         label,
@@ -99,38 +117,13 @@ def _beta(label: str, key: str, default: float, help_: str, hi: float = 0.999) -
 
 
 def hyper_controls(names: tuple[str, ...]) -> dict:
-    """Sliders for the hyperparameters that the chosen optimizers read."""
+    """Sliders for the hyperparameters that the chosen optimizers read (PyTorch defaults
+    from ``optimizers.OptimizerParams`` for those not shown)."""
     used = {h for n in names for h in optimizers.HYPERPARAMS[n]}
-    out = {"momentum": 0.9, "rho": 0.99, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
-    if "momentum" in used:
-        out["momentum"] = _beta(
-            "Momentum β",
-            "momentum",
-            0.9,
-            "How much of the last step the ball keeps: 0 = none, 0.9 = a heavy ball.",
-        )
-    if "rho" in used:
-        out["rho"] = _beta(
-            "RMSprop decay ρ",
-            "rho",
-            0.99,
-            "How slowly the average of squared gradients forgets the past.",
-        )
-    if "beta1" in used:
-        out["beta1"] = _beta(
-            "Adam β₁",
-            "beta1",
-            0.9,
-            "Adam's momentum: how much of the past gradients the step keeps.",
-        )
-    if "beta2" in used:
-        out["beta2"] = _beta(
-            "Adam β₂",
-            "beta2",
-            0.999,
-            "How slowly Adam's per-coordinate step scale forgets the past.",
-            hi=0.9999,
-        )
+    out = optimizers.OptimizerParams()._asdict()
+    for key in BETAS:
+        if key in used:
+            out[key] = _beta(key, out[key])
     if "eps" in used:
         _init("eps", optimizers.DEFAULT_EPS.get(names[0], 1e-8))
         out["eps"] = st.sidebar.select_slider(
