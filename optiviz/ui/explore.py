@@ -114,10 +114,8 @@ def figures_for(s: Settings, three_d: bool = False) -> tuple[list[Run], dict, li
 
 
 def _on_click() -> None:
-    event = state.get("map")
-    points = (event or {}).get("selection", {}).get("points", [])
-    if points:
-        point = points[0]
+    point = state.clicked_point("map")
+    if point:
         values = {"start_x": round(float(point["x"]), 3)}
         if state.get("surface_dim", 2) == 2:
             values["start_y"] = round(float(point["y"]), 3)

@@ -86,8 +86,7 @@ def open_in_explore(alpha: float, k: float | None, schedule: str) -> None:
 
 
 def _on_cell_click(schedule: str) -> None:
-    points = (state.get("landscape_chart") or {}).get("selection", {}).get("points", [])
-    custom = points[0].get("customdata") if points else None
+    custom = (state.clicked_point("landscape_chart") or {}).get("customdata")
     if custom:
         open_in_explore(float(custom[0]), float(custom[1]), schedule)
 
