@@ -60,7 +60,9 @@ def _checked_hyper(optimizer: str, hyper: dict) -> dict:
     return out
 
 
-def _start(surface: Surface, start) -> np.ndarray:
+def start_point(surface: Surface, start: Sequence[float] | None) -> np.ndarray:
+    """The start as a float32 vector (the surface's default when None); ValueError if it
+    has the wrong length or is not finite."""
     x0 = np.asarray(surface.start if start is None else start, np.float32).reshape(-1)
     if x0.shape != (surface.dim,):
         raise ValueError(f"start must have {surface.dim} coordinate(s), got {x0.size}")
@@ -82,7 +84,16 @@ def _finish(surface, raw, steps, alpha, optimizer, schedule) -> Trajectory:
     )
 
 
-def _prepare(surface, optimizer, schedule, steps, batch_size, hyper):
+def prepare(
+    surface: str | Surface,
+    optimizer: str,
+    schedule: str,
+    steps: int | None,
+    batch_size: int | None,
+    hyper: dict,
+) -> tuple[Surface, int, int, float, dict]:
+    """Check a run's arguments against the registries and limits; return the surface,
+    steps, compiled scan length, batch size and hyperparameters (eps defaulted)."""
     surface = get(surface)
     steps = surface.default_steps if steps is None else int(steps)
     length = limits.bucket(steps)
@@ -151,14 +162,14 @@ def simulate_many(
     ``k``, ``starts`` and ``seeds`` are either one value for all runs or one
     per run (a single-element list broadcasts).
     """
-    surface, steps, length, batch, hyper = _prepare(
+    surface, steps, length, batch, hyper = prepare(
         surface, optimizer, schedule, steps, batch_size, hyper
     )
     n = len(alphas)
     limits.check("runs", n, limits.MAX_SEEDS)
     ks = np.broadcast_to(np.asarray(k, np.float32), (n,))
     starts = [None] if starts is None else list(starts)
-    x0 = np.stack([_start(surface, s) for s in starts])
+    x0 = np.stack([start_point(surface, s) for s in starts])
     x0 = np.broadcast_to(x0, (n, surface.dim))
     seeds = np.broadcast_to(np.asarray([0] if seeds is None else seeds, np.uint32), (n,))
     keys = jax.vmap(jax.random.key)(seeds)
@@ -229,14 +240,14 @@ def landscape(
     """Final loss (inf where diverged) and steps to reach f <= f_min + ``tol``
     (steps + 1 where never), each of shape (len(alphas), len(ks)); one vmapped call.
     """
-    surface, steps, length, batch, hyper = _prepare(
+    surface, steps, length, batch, hyper = prepare(
         surface, optimizer, schedule, steps, batch_size, hyper
     )
     limits.check("landscape cells", len(alphas) * len(ks), limits.MAX_LANDSCAPE_SIDE**2)
     h = _grid(alphas, ks, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper)
     level = np.float32(f_min(surface) + tol)
     fn = engine.sweep_fn(surface, optimizer, length, engine.GRID_AXES)
-    final, first = fn(h, _start(surface, start), jax.random.key(seed), level)
+    final, first = fn(h, start_point(surface, start), jax.random.key(seed), level)
     shape = (len(alphas), len(ks))
     first = np.minimum(np.asarray(first), steps + 1)
     return np.asarray(final, np.float64).reshape(shape), first.reshape(shape)

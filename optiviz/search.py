@@ -17,7 +17,7 @@ import jax
 import numpy as np
 
 from optiviz import engine, gp, limits
-from optiviz.dynamics import _prepare, _start, f_min
+from optiviz.dynamics import f_min, prepare, start_point
 from optiviz.surfaces import Surface, get
 
 STRATEGIES = ("grid", "random", "bayes")
@@ -112,11 +112,11 @@ class _Evaluator:
     """Final losses of (alpha, k) pairs, in batches of MAX_SEARCH_BUDGET runs."""
 
     def __init__(self, surface, optimizer, schedule, start, steps, hyper):
-        surface, steps, length, batch, hyper = _prepare(
+        surface, steps, length, batch, hyper = prepare(
             surface, optimizer, schedule, steps, None, hyper
         )
         self.fn = engine.sweep_fn(surface, optimizer, length, engine.GRID_AXES)
-        self.x0 = _start(surface, start)
+        self.x0 = start_point(surface, start)
         self.base = engine.make_hyper(
             alpha=0.0, schedule=schedule, steps=steps, batch_size=batch, **hyper
         )
