@@ -63,7 +63,8 @@ def full_batch(weighted_loss: Callable, n: int) -> Callable:
 
 
 def _minimize(f: Callable, start: tuple[float, ...]) -> tuple[float, ...]:
-    """The minimum of a smooth convex f, by Newton's method in float64 NumPy."""
+    """The minimum of a smooth convex f by Newton's method: the iterate and the linear
+    solve are float64 NumPy, the gradient and Hessian come from f in float32."""
     grad, hess = jax.jit(jax.grad(f)), jax.jit(jax.hessian(f))
     p = np.asarray(start, np.float64)
     for _ in range(50):

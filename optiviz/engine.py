@@ -75,7 +75,9 @@ def stack(hypers: list[Hyper]) -> Hyper:
 
 
 def _gradient(surface: Surface, x, t, h: Hyper, key):
-    batch_key, noise_key = jax.random.split(jax.random.fold_in(key, t))
+    # The noise key is the second half of a split of (key, t); mini-batches draw from
+    # (key, epoch) in ``minibatch_weights``.
+    _, noise_key = jax.random.split(jax.random.fold_in(key, t))
     if surface.n_samples is None:
         g = jax.grad(surface.f)(x)
     else:
