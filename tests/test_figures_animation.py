@@ -190,3 +190,15 @@ def test_sgd_readout_is_gradient_times_rate(t) -> None:
     assert numbers["step"] == pytest.approx(numbers["lr"] * numbers["g"], rel=1.5e-2)
     frame = _figure([run])["frames"][t]
     assert text in frame["data"][-1]["text"][0]
+
+
+def test_a_constant_rate_panel_starts_at_zero() -> None:
+    from optiviz.figures.layout import axes
+
+    s = optiviz.surfaces.get("staircase")
+    runs = [Run(n, optiviz.simulate(s, n, alpha=0.8, steps=20), "#000") for n in ("sgd", "adam")]
+    grid = optiviz.grids.surface_grid(s, 21)
+    assert axes(runs, s, grid, False)["yaxis3"]["range"] == pytest.approx([0.0, 0.96])
+    decaying = [Run("d", optiviz.simulate(s, "sgd", alpha=0.8, schedule="exponential", k=0.1,
+                                          steps=20), "#000")]
+    assert "range" not in axes(decaying, s, grid, False)["yaxis3"]

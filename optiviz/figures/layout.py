@@ -48,6 +48,15 @@ def loss_range(runs: Sequence[Run], log: bool) -> list[float]:
     return _padded(float(values.min()), float(values.max()), log)
 
 
+def _flat_range(values: np.ndarray) -> dict:
+    """A range from 0 when the values hardly vary: otherwise Plotly zooms into float32
+    rounding and labels the axis 0.800000005."""
+    finite = values[np.isfinite(values)]
+    if finite.size and finite.max() - finite.min() <= 1e-6 * max(abs(finite.max()), 1e-30):
+        return {"range": [0.0, 1.2 * float(finite.max())]} if finite.max() > 0 else {}
+    return {}
+
+
 def curve_range(grid: Grid) -> list[float]:
     """A y range for a 1-D curve: the curve's values over the plot box."""
     values = grid.z[np.isfinite(grid.z)]
@@ -97,6 +106,7 @@ def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> 
             "anchor": "x3",
             "title": {"text": "α<sub>t</sub>"},
             "type": "log" if _log_ok(lrs, 20.0) else "linear",
+            **_flat_range(lrs),
         },
         "xaxis4": {"domain": [0, 1], "anchor": "y4", "range": [0, 1], "visible": False},
         "yaxis4": {"domain": [0.84, 1], "anchor": "x4", "range": [0, 1], "visible": False},
