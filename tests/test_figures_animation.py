@@ -197,8 +197,13 @@ def test_a_constant_rate_panel_starts_at_zero() -> None:
 
     s = optiviz.surfaces.get("staircase")
     runs = [Run(n, optiviz.simulate(s, n, alpha=0.8, steps=20), "#000") for n in ("sgd", "adam")]
-    grid = optiviz.grids.surface_grid(s, 21)
+    grid = grids.surface_grid(s, 21)
     assert axes(runs, s, grid, False)["yaxis3"]["range"] == pytest.approx([0.0, 0.96])
-    decaying = [Run("d", optiviz.simulate(s, "sgd", alpha=0.8, schedule="exponential", k=0.1,
-                                          steps=20), "#000")]
+    decaying = [
+        Run(
+            "d",
+            optiviz.simulate(s, "sgd", alpha=0.8, schedule="exponential", k=0.1, steps=20),
+            "#000",
+        )
+    ]
     assert "range" not in axes(decaying, s, grid, False)["yaxis3"]
