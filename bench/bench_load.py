@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import threading
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
+import psutil
 from playwright.async_api import Page, WebSocket, async_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -43,8 +45,9 @@ class Log:
     """Move times (ms) on the page and on the wire, and error messages, of one session.
 
     The wire time runs from the key press to the server's ``script_finished``
-    message arriving on the WebSocket: the server's share, which the page's
-    clock cannot separate from the browser drawing the new charts.
+    message as the page's WebSocket hands it over. Chromium reports WebSocket
+    frames from the page's renderer, so a renderer busy drawing also delays
+    this time: it is not the server's share alone (``CpuMeter`` gives that).
     """
 
     times: list[float] = field(default_factory=list)
@@ -63,6 +66,11 @@ class Log:
 
         ws.on("framereceived", received)
 
+    def record(self, pressed: float, seen: int) -> None:
+        """The wire time of the rerun caused by the key press at ``pressed``."""
+        if len(self.finished) > seen:
+            self.wire.append(1e3 * (self.finished[seen] - pressed))
+
 
 async def _rerun(page: Page, action, log: Log | None = None) -> float:
     """Run ``action`` and wait for the rerun it causes; ms until ``notRunning``."""
@@ -70,8 +78,8 @@ async def _rerun(page: Page, action, log: Log | None = None) -> float:
     pressed, seen = time.perf_counter(), len(log.finished) if log else 0
     await action()
     await page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
-    if log and len(log.finished) > seen:
-        log.wire.append(1e3 * (log.finished[seen] - pressed))
+    if log:
+        log.record(pressed, seen)
     return await page.evaluate(RERUN_END_JS) - start
 
 
@@ -147,18 +155,64 @@ async def visit_all(url: str) -> list[str]:
             await browser.close()
 
 
-def _summary(name: str, logs: list[Log]) -> tuple[float, float, str]:
-    times = np.concatenate([log.times for log in logs])
-    wire = np.concatenate([log.wire for log in logs])
+KINDS = ("times", "wire")
+
+
+def _summary(name: str, logs: list[Log]) -> tuple[dict[str, float], str]:
+    """p95 of page and wire times, and the table row of ``logs``."""
+    cols = {kind: np.concatenate([getattr(log, kind) for log in logs]) for kind in KINDS}
     errors = sum(len(log.errors) for log in logs)
-    p50, p95 = np.percentile(times, [50, 95])
-    w50, w95 = np.percentile(wire, [50, 95])
-    row = f"| {name} | {len(times)} | {p50:.0f} | {p95:.0f} | {w50:.0f} | {w95:.0f} | {errors} |"
-    return p95, w95, row
+    cells = [f"{np.percentile(v, q):.0f}" for v in cols.values() for q in (50, 95)]
+    row = f"| {name} | {len(cols['times'])} | " + " | ".join(cells) + f" | {errors} |"
+    return {kind: float(np.percentile(v, 95)) for kind, v in cols.items()}, row
+
+
+class CpuMeter:
+    """CPU seconds used by the server's process tree and by Chromium's processes, sampled
+    every half second while running (Chromium's renderers exit before a final reading)."""
+
+    def __init__(self, server: AppServer) -> None:
+        self._server = server
+        self._seen: dict[int, tuple[str, float]] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _sample(self) -> None:
+        root = psutil.Process(self._server.process.pid)
+        server = {root.pid, *(c.pid for c in root.children(recursive=True))}
+        for proc in psutil.process_iter(["pid", "name", "cpu_times"]):
+            times = proc.info["cpu_times"]
+            if times is None:
+                continue
+            pid, name = proc.info["pid"], proc.info["name"] or ""
+            kind = "server" if pid in server else "chromium" if "chrom" in name else ""
+            if kind:
+                self._seen[pid] = (kind, times.user + times.system)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(0.5):
+            self._sample()
+
+    def __enter__(self) -> CpuMeter:
+        self._sample()
+        self._before = {pid: t for pid, (_, t) in self._seen.items()}
+        self._started = time.perf_counter()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.wall = time.perf_counter() - self._started
+
+    def seconds(self, kind: str) -> float:
+        """CPU seconds of ``kind`` ('server' or 'chromium') while the meter ran."""
+        used = [t - self._before.get(pid, 0.0) for pid, (k, t) in self._seen.items() if k == kind]
+        return sum(used)
 
 
 def main() -> None:
-    """Print move latencies for 1 and N sessions, errors and server memory."""
+    """Print move latencies for 1 and N sessions, CPU shares, errors and server memory."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=4, help="(α, k, Play) rounds per session")
@@ -167,20 +221,26 @@ def main() -> None:
         server.wait_healthy()
         asyncio.run(load(server.url, 1, 1))  # warm-up: compile the default view
         one = asyncio.run(load(server.url, 1, args.rounds))
-        many = asyncio.run(load(server.url, args.sessions, args.rounds))
+        with CpuMeter(server) as cpu:
+            many = asyncio.run(load(server.url, args.sessions, args.rounds))
         rss_load = server.rss_mb()
         tour_errors = asyncio.run(visit_all(server.url))
         rss_all = server.rss_mb()
-    p95_one, w95_one, row_one = _summary("1 session", one)
-    p95_many, w95_many, row_many = _summary(f"{args.sessions} sessions", many)
+    p95_one, row_one = _summary("1 session", one)
+    p95_many, row_many = _summary(f"{args.sessions} sessions", many)
     print(f"Machine: {machine()}; one Chromium (a context per session) and the server share it\n")
     print("| sessions | moves | page p50 ms | page p95 ms | wire p50 ms | wire p95 ms | errors |")
     print("|---|---|---|---|---|---|---|")
     print(row_one)
     print(row_many)
     n = args.sessions
-    print(f"\npage: p95({n}) / p95(1) = {p95_many / p95_one:.2f} (target <= 3)")
-    print(f"wire: p95({n}) / p95(1) = {w95_many / w95_one:.2f}")
+    print(f"\npage: p95({n}) / p95(1) = {p95_many['times'] / p95_one['times']:.2f} (target <= 3)")
+    print(f"wire: p95({n}) / p95(1) = {p95_many['wire'] / p95_one['wire']:.2f}")
+    busy = {kind: cpu.seconds(kind) for kind in ("server", "chromium")}
+    print(
+        f"CPU during the {n}-session run ({cpu.wall:.0f} s wall, {2 * cpu.wall:.0f} core-s on "
+        f"2 cores): server {busy['server']:.0f} s, Chromium {busy['chromium']:.0f} s"
+    )
     for log in one + many:
         for error in log.errors:
             print("error:", error[:200])

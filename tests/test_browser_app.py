@@ -71,6 +71,55 @@ def test_play_moves_the_ball(page) -> None:
     assert after["moving"] != before["moving"], "the ball and trail were not redrawn"
 
 
+SHOWN_VS_FRAME_JS = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const name = gd._fullLayout.sliders[0]._input.steps[gd._fullLayout.sliders[0].active].label;
+  const frame = gd._transitionData._frames.find(f => f.name === name);
+  const shown = frame.traces.map(i => [gd.data[i].x, gd.data[i].y]);
+  return {name, shown, frame: frame.data.map(d => [d.x, d.y])};
+}"""
+"""The animated traces as drawn, and the same traces in the current figure's frame for the
+step the slider shows."""
+
+
+def test_moving_alpha_while_playing_keeps_the_ball_on_the_new_path(page) -> None:
+    page.locator(MAP_CHART).first.locator(".updatemenu-button", has_text="Play").click()
+    page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active >= 3",
+        timeout=15_000,
+    )
+    page.evaluate(WATCH_STATE_JS)
+    page.get_by_role("slider", name="Learning rate α").press("ArrowRight")
+    page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
+    page.wait_for_timeout(600)  # frames an old animation would still be drawing
+    state = page.evaluate(SHOWN_VS_FRAME_JS)
+    assert state["shown"] == state["frame"], f"the ball left the drawn path at step {state['name']}"
+
+
+CLIPPED_JS = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const box = gd.querySelector('.main-svg').getBoundingClientRect();
+  const parts = gd.querySelectorAll('.slider-group text, .updatemenu-button, .g-xtitle, '
+    + '.g-ytitle, .xtick text, .ytick text, .legendtext');
+  return [...parts].filter(e => e.getBoundingClientRect().width > 0).filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.left < box.left - 0.5 || r.right > box.right + 0.5
+      || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5;
+  }).map(e => e.textContent);
+}"""
+"""The texts and buttons of the map figure that stick out of its drawing area."""
+
+
+def test_fixed_margins_hold_every_label(page) -> None:
+    assert (
+        page.evaluate(
+            "() => document.querySelector('.js-plotly-plot')._fullLayout.margin.autoexpand"
+        )
+        is False
+    )
+    assert page.evaluate(CLIPPED_JS) == []
+
+
 def test_lab_page_renders(page) -> None:
     radio = page.locator('[data-testid="stSidebar"] [data-testid="stRadio"]').first
     lab = radio.get_by_text("Hyperparameter lab", exact=True)

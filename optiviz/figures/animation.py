@@ -22,8 +22,11 @@ from optiviz.figures.runs import Run, compact, frame_steps, readouts
 from optiviz.grids import Grid
 from optiviz.surfaces import Surface
 
-CLICK_GRID = 31
-"""Points per side of the invisible marker grid that turns a click on the map into a start."""
+CLICK_GRID = 21
+"""Points per side of the invisible marker grid that turns a click on the map into a start.
+
+Every point is an SVG node that the browser styles again for each new figure, so the
+grid is as coarse as a start picked by eye allows: a twentieth of the map's width."""
 
 FAINT = "rgba(100,116,139,0.35)"
 

@@ -173,11 +173,19 @@ def controls(steps: np.ndarray, duration: int) -> dict:
     return {"updatemenus": [buttons], "sliders": [slider]}
 
 
+MARGIN = {"l": 80, "r": 24, "t": 18, "b": 128, "autoexpand": False}
+"""Fixed margins that already hold the axis titles, the buttons and the slider's labels.
+
+With ``autoexpand`` on, every new figure is laid out twice: Plotly draws the slider and
+the axes, finds they push the margins, and draws everything again. Streamlit mounts a
+new chart for every new figure, so that second pass was paid on every slider move."""
+
+
 def frame(with_data: bool) -> dict:
     """Size, margins, legend and font of the animated figure."""
     return {
         "height": style.HEIGHT + (200 if with_data else 60),
-        "margin": {"l": 50, "r": 10, "t": 10, "b": 110},
+        "margin": dict(MARGIN),
         "legend": {
             "orientation": "v",
             "x": 1.0,
