@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -66,11 +67,6 @@ class Log:
 
         ws.on("framereceived", received)
 
-    def record(self, pressed: float, seen: int) -> None:
-        """The wire time of the rerun caused by the key press at ``pressed``."""
-        if len(self.finished) > seen:
-            self.wire.append(1e3 * (self.finished[seen] - pressed))
-
 
 async def _rerun(page: Page, action, log: Log | None = None) -> float:
     """Run ``action`` and wait for the rerun it causes; ms until ``notRunning``."""
@@ -78,8 +74,8 @@ async def _rerun(page: Page, action, log: Log | None = None) -> float:
     pressed, seen = time.perf_counter(), len(log.finished) if log else 0
     await action()
     await page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
-    if log:
-        log.record(pressed, seen)
+    if log and len(log.finished) > seen:
+        log.wire.append(1e3 * (log.finished[seen] - pressed))
     return await page.evaluate(RERUN_END_JS) - start
 
 
@@ -155,16 +151,14 @@ async def visit_all(url: str) -> list[str]:
             await browser.close()
 
 
-KINDS = ("times", "wire")
-
-
-def _summary(name: str, logs: list[Log]) -> tuple[dict[str, float], str]:
-    """p95 of page and wire times, and the table row of ``logs``."""
-    cols = {kind: np.concatenate([getattr(log, kind) for log in logs]) for kind in KINDS}
+def _summary(name: str, logs: list[Log]) -> tuple[float, float, str]:
+    times = np.concatenate([log.times for log in logs])
+    wire = np.concatenate([log.wire for log in logs])
     errors = sum(len(log.errors) for log in logs)
-    cells = [f"{np.percentile(v, q):.0f}" for v in cols.values() for q in (50, 95)]
-    row = f"| {name} | {len(cols['times'])} | " + " | ".join(cells) + f" | {errors} |"
-    return {kind: float(np.percentile(v, 95)) for kind, v in cols.items()}, row
+    p50, p95 = np.percentile(times, [50, 95])
+    w50, w95 = np.percentile(wire, [50, 95])
+    row = f"| {name} | {len(times)} | {p50:.0f} | {p95:.0f} | {w50:.0f} | {w95:.0f} | {errors} |"
+    return p95, w95, row
 
 
 class CpuMeter:
@@ -178,8 +172,7 @@ class CpuMeter:
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
     def _sample(self) -> None:
-        root = psutil.Process(self._server.process.pid)
-        server = {root.pid, *(c.pid for c in root.children(recursive=True))}
+        server = {p.pid for p in self._server.processes()}
         for proc in psutil.process_iter(["pid", "name", "cpu_times"]):
             times = proc.info["cpu_times"]
             if times is None:
@@ -226,20 +219,21 @@ def main() -> None:
         rss_load = server.rss_mb()
         tour_errors = asyncio.run(visit_all(server.url))
         rss_all = server.rss_mb()
-    p95_one, row_one = _summary("1 session", one)
-    p95_many, row_many = _summary(f"{args.sessions} sessions", many)
+    p95_one, w95_one, row_one = _summary("1 session", one)
+    p95_many, w95_many, row_many = _summary(f"{args.sessions} sessions", many)
     print(f"Machine: {machine()}; one Chromium (a context per session) and the server share it\n")
     print("| sessions | moves | page p50 ms | page p95 ms | wire p50 ms | wire p95 ms | errors |")
     print("|---|---|---|---|---|---|---|")
     print(row_one)
     print(row_many)
     n = args.sessions
-    print(f"\npage: p95({n}) / p95(1) = {p95_many['times'] / p95_one['times']:.2f} (target <= 3)")
-    print(f"wire: p95({n}) / p95(1) = {p95_many['wire'] / p95_one['wire']:.2f}")
+    print(f"\npage: p95({n}) / p95(1) = {p95_many / p95_one:.2f} (target <= 3)")
+    print(f"wire: p95({n}) / p95(1) = {w95_many / w95_one:.2f}")
     busy = {kind: cpu.seconds(kind) for kind in ("server", "chromium")}
+    cores = os.cpu_count() or 1
     print(
-        f"CPU during the {n}-session run ({cpu.wall:.0f} s wall, {2 * cpu.wall:.0f} core-s on "
-        f"2 cores): server {busy['server']:.0f} s, Chromium {busy['chromium']:.0f} s"
+        f"CPU during the {n}-session run ({cpu.wall:.0f} s wall, {cores * cpu.wall:.0f} core-s "
+        f"on {cores} cores): server {busy['server']:.0f} s, Chromium {busy['chromium']:.0f} s"
     )
     for log in one + many:
         for error in log.errors:

@@ -132,11 +132,14 @@ class AppServer:
                 time.sleep(0.1)
         raise TimeoutError(f"streamlit did not answer on {self.url} within {timeout:.0f} s")
 
+    def processes(self) -> list[psutil.Process]:
+        """The server's process and its children."""
+        root = psutil.Process(self.process.pid)
+        return [root, *root.children(recursive=True)]
+
     def rss_mb(self) -> float:
         """Resident memory of the server and its children, in MiB."""
-        root = psutil.Process(self.process.pid)
-        procs = [root, *root.children(recursive=True)]
-        return sum(p.memory_info().rss for p in procs if p.is_running()) / 2**20
+        return sum(p.memory_info().rss for p in self.processes() if p.is_running()) / 2**20
 
     def stop(self) -> None:
         """Terminate the server's process group (SIGKILL after 10 s)."""
