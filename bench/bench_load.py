@@ -6,9 +6,12 @@ figures), then repeats: move α one notch, move k one notch, press Play. The
 time of a move is from the key press to the app's script state being back to
 ``notRunning``, on the page's clock. It is measured for 1 session, then for N
 at once; errors are Streamlit exception boxes, console errors and page errors.
-Last, one session visits every page and the 3-D view, and the server's
-resident memory (process and children) is read. Run from the repository root
-with ``.venv/bin/python -m bench.bench_load``.
+Then one session visits every page and the 3-D view, and the server's
+resident memory (process and children) is read. Last, the same load runs
+against ``bench/floor_app.py``, a page with only the two sliders and a
+one-point animated chart whose reruns spend the app's median rerun CPU: its
+ratio is what this machine gives any Streamlit page under this load. Run from
+the repository root with ``.venv/bin/python -m bench.bench_load``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.live_app import (
     ERRORS_JS,
+    FINISHED_HOOK_JS,
     FIRST_CHART_MS,
     IDLE,
     MAP_CHART,
@@ -39,6 +43,8 @@ from bench.live_app import (
 )
 
 PAGES = ("Hyperparameter lab", "Lessons", "Explore")
+FLOOR_APP = "bench/floor_app.py"
+"""The same load against the least page with these controls (see its docstring)."""
 
 
 @dataclass
@@ -81,6 +87,7 @@ async def _rerun(page: Page, action, log: Log | None = None) -> float:
 
 async def _open(browser, url: str, log: Log) -> Page:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    await context.add_init_script(FINISHED_HOOK_JS)
     page = await context.new_page()
     page.on("console", lambda m: log.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: log.errors.append(str(e)))
@@ -204,40 +211,69 @@ class CpuMeter:
         return sum(used)
 
 
+@dataclass
+class Run:
+    """One app's load run: 1 session, then N at once, with the CPU used during the N."""
+
+    name: str
+    one: list[Log]
+    many: list[Log]
+    cpu: CpuMeter
+
+
+def measure(name: str, server: AppServer, sessions: int, rounds: int) -> Run:
+    """Warm the server up with one short session, then run 1 and ``sessions`` sessions."""
+    server.wait_healthy()
+    asyncio.run(load(server.url, 1, 1))  # warm-up: compile the default view
+    one = asyncio.run(load(server.url, 1, rounds))
+    with CpuMeter(server) as cpu:
+        many = asyncio.run(load(server.url, sessions, rounds))
+    return Run(name, one, many, cpu)
+
+
+def report(run: Run, n: int) -> float:
+    """Print ``run``'s rows, ratios, CPU and errors; return its N-session page p95."""
+    p95_one, w95_one, row_one = _summary(f"{run.name}, 1 session", run.one)
+    p95_many, w95_many, row_many = _summary(f"{run.name}, {n} sessions", run.many)
+    print("| run | moves | page p50 ms | page p95 ms | wire p50 ms | wire p95 ms | errors |")
+    print("|---|---|---|---|---|---|---|")
+    print(row_one)
+    print(row_many)
+    print(f"\npage: p95({n}) / p95(1) = {p95_many / p95_one:.2f} (target <= 3)")
+    print(f"wire: p95({n}) / p95(1) = {w95_many / w95_one:.2f}")
+    busy = {kind: run.cpu.seconds(kind) for kind in ("server", "chromium")}
+    cores = os.cpu_count() or 1
+    wall = run.cpu.wall
+    print(
+        f"CPU during the {n}-session run ({wall:.0f} s wall, {cores * wall:.0f} core-s "
+        f"on {cores} cores): server {busy['server']:.0f} s, Chromium {busy['chromium']:.0f} s"
+    )
+    for log in run.one + run.many:
+        for error in log.errors:
+            print("error:", error[:200])
+    print()
+    return p95_many
+
+
 def main() -> None:
-    """Print move latencies for 1 and N sessions, CPU shares, errors and server memory."""
+    """Print move latencies for 1 and N sessions of the app and of the floor page, CPU
+    shares, errors and the app server's memory."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=4, help="(α, k, Play) rounds per session")
     args = parser.parse_args()
     with AppServer() as server:
-        server.wait_healthy()
-        asyncio.run(load(server.url, 1, 1))  # warm-up: compile the default view
-        one = asyncio.run(load(server.url, 1, args.rounds))
-        with CpuMeter(server) as cpu:
-            many = asyncio.run(load(server.url, args.sessions, args.rounds))
+        app = measure("app", server, args.sessions, args.rounds)
         rss_load = server.rss_mb()
         tour_errors = asyncio.run(visit_all(server.url))
         rss_all = server.rss_mb()
-    p95_one, w95_one, row_one = _summary("1 session", one)
-    p95_many, w95_many, row_many = _summary(f"{args.sessions} sessions", many)
-    print(f"Machine: {machine()}; one Chromium (a context per session) and the server share it\n")
-    print("| sessions | moves | page p50 ms | page p95 ms | wire p50 ms | wire p95 ms | errors |")
-    print("|---|---|---|---|---|---|---|")
-    print(row_one)
-    print(row_many)
+    with AppServer(app=FLOOR_APP) as server:
+        floor = measure("floor", server, args.sessions, args.rounds)
     n = args.sessions
-    print(f"\npage: p95({n}) / p95(1) = {p95_many / p95_one:.2f} (target <= 3)")
-    print(f"wire: p95({n}) / p95(1) = {w95_many / w95_one:.2f}")
-    busy = {kind: cpu.seconds(kind) for kind in ("server", "chromium")}
-    cores = os.cpu_count() or 1
-    print(
-        f"CPU during the {n}-session run ({cpu.wall:.0f} s wall, {cores * cpu.wall:.0f} core-s "
-        f"on {cores} cores): server {busy['server']:.0f} s, Chromium {busy['chromium']:.0f} s"
-    )
-    for log in one + many:
-        for error in log.errors:
-            print("error:", error[:200])
+    print(f"Machine: {machine()}; one Chromium (a context per session) and the server share it\n")
+    app_p95 = report(app, n)
+    floor_p95 = report(floor, n)
+    print(f"app p95({n}) / floor p95({n}) = {app_p95 / floor_p95:.2f}")
     for error in tour_errors:
         print("error on the page tour:", error[:200])
     print(f"\nServer RSS after the load: {rss_load:.0f} MiB")

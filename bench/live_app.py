@@ -57,9 +57,54 @@ COUNT_FRAMES_JS = """() => {
 }"""
 """Record (time ms, frame name) of every animation frame Plotly draws on the map."""
 
+FINISHED_HOOK_JS = """(() => {
+  const Native = window.WebSocket;
+  const scriptFinished = bytes => {
+    let i = 0;
+    const varint = () => {
+      let value = 0, scale = 1;
+      for (;;) {
+        if (i >= bytes.length) return value;
+        const byte = bytes[i++];
+        value += (byte & 127) * scale;
+        if (byte < 128) return value;
+        scale *= 128;
+      }
+    };
+    while (i < bytes.length) {
+      const tag = varint(), field = Math.floor(tag / 8), wire = tag % 8;
+      if (field === 6) return true;
+      if (wire === 0) varint();
+      else if (wire === 2) {
+        const length = varint();
+        i += length;
+      }
+      else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4;
+      else return false;
+    }
+    return false;
+  };
+  window.__optivizFinished = 0;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', e => {
+        if (e.data instanceof ArrayBuffer && scriptFinished(new Uint8Array(e.data))) {
+          window.__optivizFinished += 1;
+        }
+      });
+    }
+  };
+})()"""
+"""Init script: count the server's ``script_finished`` messages (ForwardMsg field 6) as the
+page's own WebSocket receives them, in ``window.__optivizFinished``."""
+
 WATCH_STATE_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   window.__optivizStates = [];
+  window.__optivizFinishedAt = window.__optivizFinished || 0;
+  window.__optivizQuiet = 0;
   if (window.__optivizObserver) window.__optivizObserver.disconnect();
   window.__optivizObserver = new MutationObserver(() => window.__optivizStates.push(
     [performance.now(), app.getAttribute('data-test-script-state')]));
@@ -71,10 +116,22 @@ WATCH_STATE_JS = """() => {
 
 RERUN_DONE_JS = """() => {
   const log = window.__optivizStates;
-  return log.some(([, s]) => s === 'running') && log.length > 0
-    && log[log.length - 1][1] === 'notRunning';
+  if (log.some(([, s]) => s === 'running')) return log[log.length - 1][1] === 'notRunning';
+  const app = document.querySelector('[data-testid="stApp"]');
+  if ((window.__optivizFinished || 0) <= window.__optivizFinishedAt
+      || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  window.__optivizQuiet += 1;
+  if (window.__optivizQuiet < 2) return false;
+  log.push([performance.now(), 'notRunning']);
+  return true;
 }"""
-"""True once a rerun has started and the script state is back to ``notRunning``."""
+"""True once a rerun has started and the script state is back to ``notRunning``.
+
+A page too busy to render between the run's first and last messages lets React batch
+``running`` and ``notRunning`` into one update, and the state never visibly changes. With
+``FINISHED_HOOK_JS`` installed, such a run counts as done on the second animation frame
+after its ``script_finished`` message arrived (this predicate is polled once per frame), and
+that time is logged as its end."""
 
 RERUN_END_JS = "() => window.__optivizStates[window.__optivizStates.length - 1][0]"
 """The page-clock time (ms) of the last script state change."""
@@ -92,15 +149,18 @@ def free_port() -> int:
 
 
 class AppServer:
-    """``streamlit run app.py`` in its own process group, headless, on a free loopback port."""
+    """``streamlit run APP`` (``app.py`` by default) in its own process group, headless, on a
+    free loopback port."""
 
-    def __init__(self, env: dict[str, str] | None = None, log: Path | None = None) -> None:
+    def __init__(
+        self, env: dict[str, str] | None = None, log: Path | None = None, app: str = "app.py"
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.started = time.perf_counter()
         self._log = open(log or os.devnull, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", *self._flags()],
+            [sys.executable, "-m", "streamlit", "run", app, *self._flags()],
             cwd=ROOT,
             env={**os.environ, **(env or {})},
             stdout=self._log,

@@ -14,6 +14,7 @@ import pytest
 from bench.live_app import (
     CHROMIUM,
     ERRORS_JS,
+    FINISHED_HOOK_JS,
     FIRST_CHART_MS,
     IDLE,
     MAP_CHART,
@@ -49,6 +50,7 @@ def page(server: AppServer) -> Iterator:
         browser = launch_chromium(pw)
         try:
             tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+            tab.add_init_script(FINISHED_HOOK_JS)
             tab.goto(server.url)
             tab.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
             tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
@@ -89,8 +91,10 @@ def test_moving_alpha_while_playing_keeps_the_ball_on_the_new_path(page) -> None
         timeout=15_000,
     )
     page.evaluate(WATCH_STATE_JS)
+    finished = page.evaluate("window.__optivizFinished")
     page.get_by_role("slider", name="Learning rate α").press("ArrowRight")
     page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
+    assert page.evaluate("window.__optivizFinished") == finished + 1  # the rerun hook counts
     page.wait_for_timeout(600)  # frames an old animation would still be drawing
     state = page.evaluate(SHOWN_VS_FRAME_JS)
     assert state["shown"] == state["frame"], f"the ball left the drawn path at step {state['name']}"
