@@ -1,7 +1,7 @@
 """The floor for ``bench_load``: the least a Streamlit page with the load's controls can cost.
 
-Two sidebar sliders with the app's labels and one Plotly chart of a single point with a
-Play button and 150 frames, played as on the app's map (30 ms a frame, no redraw). Each
+Two sidebar sliders with the app's labels and one Plotly chart of a single point with the
+map's Play / Pause buttons (``layout.controls``) and 150 frames, but no frame slider. Each
 rerun first spends ``RERUN_CPU_S`` of CPU, the app's median rerun (``bench_app``), so the
 server's share matches the app's and what differs between the two runs is what the app's
 own page costs the browser.
@@ -15,6 +15,8 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+from optiviz.figures import layout, style
+
 RERUN_CPU_S = 0.08
 STEPS = 150
 
@@ -26,15 +28,13 @@ alpha = st.sidebar.slider("Learning rate α", 0.0, 1.0, 0.1, 0.01)
 decay = st.sidebar.slider("Decay rate k", 0.0, 1.0, 0.1, 0.01)
 t = np.arange(STEPS)
 x = np.cos(alpha * t) * np.exp(-decay * t / STEPS)
-play = {"frame": {"duration": 30, "redraw": False}, "transition": {"duration": 0}}
-menu = {
-    "type": "buttons",
-    "buttons": [{"label": "Play", "method": "animate", "args": [None, play]}],
-}
 st.plotly_chart(
     go.Figure(
         data=[go.Scatter(x=x[:1], y=[0.0], mode="markers")],
         frames=[go.Frame(data=[go.Scatter(x=x[i : i + 1], y=[0.0])], name=str(i)) for i in t],
-        layout={"updatemenus": [menu], "xaxis": {"range": [-1, 1]}},
+        layout={
+            "updatemenus": layout.controls(t, style.FRAME_MS)["updatemenus"],
+            "xaxis": {"range": [-1, 1]},
+        },
     )
 )

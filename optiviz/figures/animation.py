@@ -204,7 +204,7 @@ def path_animation(
     *,
     max_frames: int = style.MAX_FRAMES,
     tail: int = style.TAIL,
-    frame_ms: int = 30,
+    frame_ms: int = style.FRAME_MS,
     cloud: Sequence[Trajectory] = (),
     model_x: np.ndarray | None = None,
 ) -> dict:

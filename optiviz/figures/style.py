@@ -37,6 +37,8 @@ TAIL = 12
 
 MAX_FRAMES = 150
 """Animation frames at most; longer runs are subsampled evenly."""
+FRAME_MS = 30
+"""Milliseconds per animation frame when playing."""
 
 
 def run_colour(i: int) -> str:
