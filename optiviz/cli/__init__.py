@@ -12,6 +12,8 @@ a limit in :mod:`optiviz.limits`) ends with one line on stderr and exit status 2
 from __future__ import annotations
 
 import argparse
+import re
+import sys
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
@@ -22,6 +24,9 @@ from optiviz import lessons, limits, optimizers, schedules, surfaces
 from optiviz.cli.arguments import GRID_HELP, HYPER, Parser, grid, number, point, positive
 from optiviz.cli.commands import lessons_command, run_command, sweep_command
 from optiviz.cli.launch import app_command
+
+NEGATIVE = re.compile(r"-\.?\d")
+"""An argument that starts like a negative number."""
 
 
 def _model_args(sub: argparse.ArgumentParser) -> None:
@@ -130,10 +135,23 @@ def build_parser() -> Parser:
     return parser
 
 
+def _glued(argv: Sequence[str]) -> list[str]:
+    """``--start -1.5,2`` as ``--start=-1.5,2`` (and so for every option and negative
+    number): argparse takes "-1.5,2" or "-1e-3" for an option of its own."""
+    out: list[str] = []
+    for arg in argv:
+        option = out[-1] if out else ""
+        if NEGATIVE.match(arg) and option.startswith("--") and "=" not in option:
+            out[-1] = f"{option}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``optiviz`` command line; return its exit status (2 for bad arguments)."""
     parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
+    args, extra = parser.parse_known_args(_glued(sys.argv[1:] if argv is None else argv))
     if args.handler is None:
         app_command(extra)
         return 0
