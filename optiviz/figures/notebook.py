@@ -91,7 +91,8 @@ def landscape(
     """The lab's (alpha, k) map of ``final`` losses (``optiviz.sweep``, or the first array
     of ``optiviz.landscape``), coloured by log10 final loss; given ``first`` (the second
     array of ``optiviz.landscape``), coloured by steps to reach the minimum instead.
-    Diverged cells (inf) are grey; ``search`` numbers its trials and stars its best.
+    Diverged cells (inf) are grey; ``search`` numbers its trials and stars its best. Both
+    axes are logarithmic, so ``alphas`` and ``ks`` must be positive and increasing.
     """
     final = np.asarray(final, np.float64)
     if first is None:
