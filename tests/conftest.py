@@ -10,13 +10,20 @@ itself comes only from the wheel. Used by ``test_package.py`` and
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import sysconfig
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from bench.live_app import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,6 +53,45 @@ class Installed:
             text=True,
             timeout=timeout,
         )
+
+    @contextmanager
+    def app(self, timeout: float = 90) -> Iterator[str]:
+        """``optiviz app`` on a free loopback port, from ``cwd``; yields its URL once
+        ``/_stcore/health`` answers, and stops it (with any child) at the end."""
+        port = free_port()
+        server = subprocess.Popen(
+            [self.optiviz, "app", f"--server.port={port}", "--server.address=127.0.0.1"],
+            cwd=self.cwd,
+            env=self.env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            _wait_healthy(server, url, timeout)
+            yield url
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+
+
+def _wait_healthy(server: subprocess.Popen, url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"optiviz app exited with status {server.returncode}")
+        try:
+            with urllib.request.urlopen(url + "_stcore/health", timeout=1) as answer:
+                if answer.read() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"optiviz app did not answer on {url} within {timeout:.0f} s")
 
 
 def _pip(*args: str | Path) -> None:

@@ -4,8 +4,6 @@ from a folder other than the repository (see ``conftest.installed``)."""
 from __future__ import annotations
 
 import re
-import subprocess
-import time
 import tomllib
 import urllib.request
 import zipfile
@@ -14,7 +12,6 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from bench.live_app import free_port
 from optiviz import resources
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,29 +145,5 @@ def test_installed_figures_animate_returns_a_figure_with_frames(installed) -> No
 
 
 def test_installed_app_serves_from_outside_the_repository(installed) -> None:
-    port = free_port()
-    server = subprocess.Popen(
-        [installed.optiviz, "app", f"--server.port={port}", "--server.address=127.0.0.1"],
-        cwd=installed.cwd,
-        env=installed.env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/_stcore/health", timeout=1
-                ) as r:
-                    assert r.read() == b"ok"
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail(f"optiviz app did not answer: {server.poll()}")
-    finally:
-        server.terminate()
-        out, _ = server.communicate(timeout=30)
-    assert "Traceback" not in out, out
+    with installed.app() as url, urllib.request.urlopen(url, timeout=10) as page:
+        assert page.status == 200 and b"<noscript>" in page.read()
