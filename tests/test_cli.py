@@ -82,6 +82,15 @@ def test_run_passes_schedule_start_steps_and_hyperparameters(capsys, tmp_path) -
     assert float(rows[1]["alpha_t"]) == pytest.approx(0.05 * np.exp(-0.01), rel=1e-6)
 
 
+def test_run_passes_noise_seed_and_momentum(capsys) -> None:
+    argv = ["run", "rosenbrock", "momentum", "--alpha", "1e-3", "--momentum", "0.8"]
+    out = _ok(capsys, *argv, "--noise", "0.5", "--seed", "7")
+    tr = optiviz.simulate("rosenbrock", "momentum", alpha=1e-3, momentum=0.8, noise=0.5, seed=7)
+    other = optiviz.simulate("rosenbrock", "momentum", alpha=1e-3, momentum=0.8, noise=0.5, seed=8)
+    assert tr.losses[-1] != other.losses[-1]
+    assert out.endswith(f"{tr.label}, final loss {tr.losses[-1]:.4g}\n")
+
+
 def test_sweep_writes_the_core_landscape(capsys, tmp_path) -> None:
     path = tmp_path / "landscape.csv"
     argv = ["sweep", "staircase", "sgd", "--alphas", "0.05:5:7", "--ks", "0,0.01"]
@@ -150,6 +159,12 @@ def test_a_lesson_link_opens_the_lesson_in_the_app(capsys) -> None:
         (["run", "staircase", "sgd", "--alpha", "0"], "--alpha: must be > 0"),
         (["run", "staircase", "sgd", "--alpha", "-1e-3"], "--alpha: must be > 0"),
         (["run", "staircase", "sgd", "--alpha", "inf"], "must be finite"),
+        (["run", "staircase", "sgd", "--alpha", "1e300"], "--alpha: must be at most 3.4e+38"),
+        (["run", "staircase", "sgd", "--alpha", "1", "--seed", "-1"], "--seed: must be a whole"),
+        (["run", "staircase", "sgd", "--alpha", "1", "--noise", "-1"], "--noise: must be in [0,"),
+        (["run", "staircase", "momentum", "--alpha", "1", "--momentum", "1"], "in [0, 1)"),
+        (["run", "staircase", "adam", "--alpha", "1", "--eps", "0"], "--eps: must be in (0, 1]"),
+        (["run", "linear_regression", "sgd", "--alpha", "1", "--batch-size", "0"], "batch_size"),
         (["run", "staircase", "sgd"], "--alpha"),
         (["run", "staircase", "newton", "--alpha", "1"], "invalid choice: 'newton'"),
         (["run", "staircase", "sgd", "--alpha", "1", "--steps", "5000"], "between 1 and 2000"),

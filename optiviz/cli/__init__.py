@@ -21,7 +21,17 @@ from pathlib import Path
 import numpy as np
 
 from optiviz import lessons, limits, optimizers, schedules, surfaces
-from optiviz.cli.arguments import GRID_HELP, HYPER, Parser, grid, number, point, positive
+from optiviz.cli.arguments import (
+    FLOAT32_MAX,
+    GRID_HELP,
+    HYPER,
+    Parser,
+    between,
+    grid,
+    point,
+    positive,
+    seed,
+)
 from optiviz.cli.commands import lessons_command, run_command, sweep_command
 from optiviz.cli.launch import app_command
 
@@ -55,8 +65,8 @@ def _model_args(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--start", type=point, metavar="X[,Y]", help="the start point (default: the surface's)"
     )
-    for name, text in HYPER.items():
-        sub.add_argument(f"--{name}", type=number, metavar="V", help=text)
+    for name, (text, kind) in HYPER.items():
+        sub.add_argument(f"--{name}", type=kind, metavar="V", help=text)
     sub.add_argument(
         "--staircase",
         action="store_true",
@@ -73,10 +83,10 @@ def _run_parser(commands) -> None:
     )
     _model_args(sub)
     sub.add_argument("--alpha", type=positive, required=True, help="the learning rate α (> 0)")
-    sub.add_argument("--k", type=number, default=0.0, help="decay rate of the schedule")
-    sub.add_argument("--noise", type=number, default=0.0, help="σ of the gradient noise")
+    sub.add_argument("--k", type=between(0, 1e3), default=0.0, help="decay rate k (>= 0)")
+    sub.add_argument("--noise", type=between(0, 1e3), default=0.0, help="σ of the gradient noise")
     sub.add_argument("--batch-size", type=int, help="mini-batch size on data-defined surfaces")
-    sub.add_argument("--seed", type=int, default=0, help="seed of the noise and mini-batches")
+    sub.add_argument("--seed", type=seed, default=0, help="seed of the noise and mini-batches")
     sub.add_argument("--csv", type=Path, metavar="FILE", help="also write the run as CSV")
     sub.set_defaults(handler=run_command, parser=sub)
 
@@ -100,7 +110,10 @@ def _sweep_parser(commands) -> None:
         help=f"k values: {GRID_HELP} (default 0)",
     )
     sub.add_argument(
-        "--tol", type=number, default=1e-3, help="tolerance above f_min (default %(default)s)"
+        "--tol",
+        type=between(0, FLOAT32_MAX),
+        default=1e-3,
+        help="tolerance above f_min (default %(default)s)",
     )
     sub.add_argument("--out", type=Path, required=True, metavar="FILE.csv", help="where to write")
     sub.set_defaults(handler=sweep_command, parser=sub)

@@ -8,16 +8,37 @@ import numpy as np
 
 from optiviz import limits
 
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+"""The core computes in float32: a larger number would become inf there."""
+
+SEED_MAX = 2**31 - 1
+
+
+def between(lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False):
+    """A type: a finite number in [lo, hi], with either end excluded when open."""
+
+    def parse(text: str) -> float:
+        value = number(text)
+        low_ok = value > lo if lo_open else value >= lo
+        high_ok = value < hi if hi_open else value <= hi
+        if not (low_ok and high_ok):
+            left, right = "(" if lo_open else "[", ")" if hi_open else "]"
+            raise argparse.ArgumentTypeError(f"must be in {left}{lo:g}, {hi:g}{right}, got {text}")
+        return value
+
+    return parse
+
+
 HYPER = {
-    "momentum": "β of momentum and Nesterov (default 0.9)",
-    "rho": "decay ρ of RMSprop's squared-gradient average (default 0.99)",
-    "beta1": "β1 of Adam (default 0.9)",
-    "beta2": "β2 of Adam (default 0.999)",
-    "eps": "ε added to the denominator of the adaptive rules",
-    "drop": "factor of the step schedule at each drop (default 0.5)",
-    "every": "steps between drops of the step schedule (default 10)",
+    "momentum": ("β of momentum and Nesterov (default 0.9)", between(0, 1, hi_open=True)),
+    "rho": ("decay ρ of RMSprop's average of g² (default 0.99)", between(0, 1, hi_open=True)),
+    "beta1": ("β1 of Adam (default 0.9)", between(0, 1, hi_open=True)),
+    "beta2": ("β2 of Adam (default 0.999)", between(0, 1, hi_open=True)),
+    "eps": ("ε added to the adaptive rules' denominator", between(0, 1, lo_open=True)),
+    "drop": ("factor of the step schedule at each drop (default 0.5)", between(0, 1, lo_open=True)),
+    "every": ("steps between the step schedule's drops (default 10)", between(1, limits.MAX_STEPS)),
 }
-"""Optional hyperparameter flags shared by ``run`` and ``sweep``, with their help."""
+"""Optional hyperparameter flags shared by ``run`` and ``sweep``: their help and type."""
 
 GRID_HELP = (
     "comma-separated values (0.01,0.1,1) or LO:HI:N, N log-spaced values from LO to HI "
@@ -49,7 +70,16 @@ def number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not np.isfinite(value):
         raise argparse.ArgumentTypeError(f"must be finite, got {text}")
+    if abs(value) > FLOAT32_MAX:
+        raise argparse.ArgumentTypeError(f"must be at most {FLOAT32_MAX:.3g} in size, got {text}")
     return value
+
+
+def seed(text: str) -> int:
+    """A seed, 0 to 2^31 - 1."""
+    if not text.strip().isdigit() or int(text) > SEED_MAX:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {SEED_MAX}, got {text}")
+    return int(text)
 
 
 def point(text: str) -> tuple[float, ...]:
