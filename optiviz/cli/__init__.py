@@ -174,4 +174,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except ValueError as e:
         args.parser.error(str(e))
-    return 2

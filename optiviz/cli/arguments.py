@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import NoReturn
 
 import numpy as np
 
@@ -49,7 +50,7 @@ GRID_HELP = (
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line on stderr, then exit status 2."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         text = " ".join(str(message).split()).rstrip(".")
         self.exit(2, f"{self.prog}: error: {text} (see {self.prog} --help)\n")
 
