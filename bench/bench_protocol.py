@@ -6,7 +6,8 @@ with the exponential schedule at its own start point (so no session hits another
 cached figures), waits for every session to be open, then makes ``--moves`` moves,
 alternately "Learning rate α" and "Decay rate k" one notch up (each move a state no
 earlier move had, so the page's own caches never answer), each after a think time
-of 2 s ± 50 %. A move's time runs from sending ``rerun_script`` to receiving
+of 2 s ± 50 %; ``--view default`` opens the first screen instead (no decay, so no k)
+and moves only α. A move's time runs from sending ``rerun_script`` to receiving
 ``script_finished``; its bytes are the sum of the ForwardMsgs in between. During
 the moves the CPU seconds of the server's process tree are read (psutil); after
 them its resident memory. The run is bounded: ``--max-seconds`` per phase, and
@@ -51,10 +52,16 @@ VARIANTS = {
 run (``runner.postScriptGC``) and the app's ``gc.freeze`` of the warmed-up heap."""
 
 
-def start_query(index: int) -> str:
-    """Session ``index``'s own start point on the default surface, with a decay schedule
-    so that the page draws "Decay rate k"."""
-    return f"schedule=exponential&start_x={0.3 + 0.02 * index:.2f}&start_y={1 - 0.02 * index:.2f}"
+VIEWS = {"decay": ("exponential", (ALPHA, K)), "default": ("", (ALPHA,))}
+"""``--view``: (the schedule in the URL, the sliders moved in turn). "default" is the
+first screen as a visitor sees it, which has no decay and so no k."""
+
+
+def start_query(index: int, schedule: str = "exponential") -> str:
+    """Session ``index``'s own start point on the default surface; with a decay
+    ``schedule`` the page also draws "Decay rate k"."""
+    start = f"start_x={0.3 + 0.02 * index:.2f}&start_y={1 - 0.02 * index:.2f}"
+    return f"schedule={schedule}&{start}" if schedule else start
 
 
 @dataclass
@@ -74,6 +81,7 @@ class Phase:
 
     variant: str
     sessions: int
+    view: str = "decay"
     moves: list[Move] = field(default_factory=list)
     cpu_s: float = 0.0
     wall_s: float = 0.0
@@ -117,12 +125,15 @@ async def user(
     opened: asyncio.Barrier,
     think_s: float = THINK_S,
     deadline: float = float("inf"),
+    view: str = "decay",
 ) -> list[Move]:
-    """One visitor: open the page, wait at ``opened`` for the others, then ``moves`` moves,
-    each after ``think_s`` ± 50 %; stops early past ``deadline`` (``time.monotonic``)."""
+    """One visitor: open the page, wait at ``opened`` for the others, then ``moves`` moves
+    of the ``view``'s sliders in turn, each after ``think_s`` ± 50 %; stops early past
+    ``deadline`` (``time.monotonic``)."""
     rng, done, waited = random.Random(index), [], False
+    schedule, labels = VIEWS[view]
     try:
-        async with ProtocolSession(port, start_query(index)) as session:
+        async with ProtocolSession(port, start_query(index, schedule)) as session:
             first = await session.rerun()
             await opened.wait()
             waited = True
@@ -132,7 +143,7 @@ async def user(
             for i in range(moves):
                 if time.monotonic() > deadline:
                     break
-                label = (ALPHA, K)[i % 2]
+                label = labels[i % len(labels)]
                 done.append(await _move(session, label, -1 if session.at_end(label, 1) else 1))
                 await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
     except DISCONNECTS as exc:
@@ -151,7 +162,7 @@ async def _phase(phase: Phase, server: AppServer, moves: int, think_s: float, li
     opened = asyncio.Barrier(phase.sessions + 1)
     deadline = time.monotonic() + limit
     users = [
-        asyncio.create_task(user(server.port, i, moves, opened, think_s, deadline))
+        asyncio.create_task(user(server.port, i, moves, opened, think_s, deadline, phase.view))
         for i in range(phase.sessions)
     ]
     await opened.wait()
@@ -169,9 +180,10 @@ def measure(
     think_s: float = THINK_S,
     limit_s: float = 300.0,
     idle_cpu: float = 0.0,
+    view: str = "decay",
 ) -> Phase:
     """``sessions`` visitors making ``moves`` moves each on ``server``; then its RSS."""
-    phase = Phase(variant, sessions, idle_cpu=idle_cpu)
+    phase = Phase(variant, sessions, view, idle_cpu=idle_cpu)
     asyncio.run(_phase(phase, server, moves, think_s, limit_s))
     phase.rss_mb = server.rss_mb()
     return phase
@@ -237,6 +249,7 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=THINK_S, help="mean think time, s")
     parser.add_argument("--max-seconds", type=float, default=300.0, help="limit per phase")
     parser.add_argument("--variants", nargs="+", default=["config"], choices=list(VARIANTS))
+    parser.add_argument("--view", default="decay", choices=list(VIEWS), help="see VIEWS")
     args = parser.parse_args()
     servers = {name: AppServer(env=VARIANTS[name]) for name in args.variants}
     phases: list[Phase] = []
@@ -244,13 +257,13 @@ def main() -> None:
         idle = {name: warm_up(server) for name, server in servers.items()}
         for n in args.sessions:
             for name, server in servers.items():
-                limits = (args.think, args.max_seconds, idle[name])
+                limits = (args.think, args.max_seconds, idle[name], args.view)
                 phases.append(measure(server, n, args.moves, name, *limits))
                 print(row(phases[-1]), flush=True)
     finally:
         for server in servers.values():
             server.stop()
-    print(f"\nMachine: {machine()}; the sessions and the server share it")
+    print(f"\nMachine: {machine()}; the sessions and the server share it; view: {args.view}")
     print(
         "Server idle CPU, subtracted: "
         + ", ".join(f"{k} {1e3 * v:.0f} ms/s" for k, v in idle.items())
