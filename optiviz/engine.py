@@ -22,8 +22,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from optiviz import datasets, limits, optimizers, schedules
-from optiviz.surfaces import Surface
+from optiviz import limits, optimizers, schedules
+from optiviz.surfaces import Surface, datasets
 
 TRACES: Counter = Counter()
 """How many times each compiled function has been traced (for tests)."""

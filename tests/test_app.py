@@ -18,9 +18,10 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 import optiviz
-from optiviz import datasets, optimizers, schedules, surfaces
+from optiviz import optimizers, schedules, surfaces
 from optiviz.figures.animation import CLICK_GRID, FAINT
 from optiviz.figures.surface3d import MAX_FRAMES_3D
+from optiviz.surfaces import datasets
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 120

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import datasets, engine, surfaces
+from optiviz import engine, surfaces
+from optiviz.surfaces import datasets
 
 DATA = [name for name in surfaces.names() if surfaces.get(name).n_samples is not None]
 LINEAR = surfaces.get("linear_regression")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optiviz import limits, optimizers, schedules, surfaces, typed_surfaces
+from optiviz import limits, optimizers, schedules, surfaces
+from optiviz.surfaces import typed
 from optiviz.ui import noise_controls, state
 from optiviz.ui import options as opt
 from optiviz.ui.settings import Settings
@@ -52,7 +53,7 @@ def formula_control() -> tuple[surfaces.Surface, str]:
         good = state.formula_fallback()
         st.sidebar.error(f"{exc}. Still showing: {good}")
         surface, text = surfaces.from_expression(good), good
-    warning = typed_surfaces.view_warning(surface)
+    warning = typed.view_warning(surface)
     if warning:
         st.sidebar.warning(warning)
     return surface, text

@@ -9,7 +9,6 @@ import streamlit as st
 
 from optiviz import (
     clouds,
-    datasets,
     export,
     grids,
     optimizers,
@@ -23,6 +22,7 @@ from optiviz.figures.html import figure_html
 from optiviz.figures.runs import Run
 from optiviz.figures.style import PRESET_COLOURS, VERDICT_COLOURS, run_colour
 from optiviz.figures.surface3d import surface_figure
+from optiviz.surfaces import datasets
 from optiviz.ui import charts, state
 from optiviz.ui.panels import panel
 from optiviz.ui.settings import Settings

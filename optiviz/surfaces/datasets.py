@@ -17,6 +17,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from optiviz.surfaces.base import Surface, presets, tuple2
+
 N_TRAIN = 64
 N_VAL = 32
 SEED = 7
@@ -73,9 +75,7 @@ def _minimize(f: Callable, start: tuple[float, ...]) -> tuple[float, ...]:
     return tuple(float(v) for v in p)
 
 
-def _make(name: str, spec: dict):
-    from optiviz.surfaces import PRESET_KEYS, Surface, _tuple2
-
+def _make(name: str, spec: dict) -> Surface:
     per_sample, draw = MODELS[name]
     rng = np.random.default_rng(SEED)
     x, y = draw(rng, N_TRAIN + N_VAL)
@@ -87,12 +87,12 @@ def _make(name: str, spec: dict):
         name=name,
         f=f,
         dim=2,
-        bounds=_tuple2(spec["bounds"]),
+        bounds=tuple2(spec["bounds"]),
         start=tuple(float(v) for v in spec["start"]),
         default_steps=int(spec["default_steps"]),
         minima=(_minimize(f, (0.0, 0.0)),),
         description=spec["description"],
-        lr_presets={key: float(spec["lr_presets"][key]) for key in PRESET_KEYS},
+        lr_presets=presets(spec),
         label=spec["label"],
         n_samples=N_TRAIN,
         weighted_loss=loss,
@@ -108,7 +108,7 @@ def _make(name: str, spec: dict):
     )
 
 
-def build(specs: dict) -> list:
+def build(specs: dict) -> list[Surface]:
     """The data-defined surfaces, with presentation from ``specs``."""
     return [_make(name, specs[name]) for name in MODELS]
 
