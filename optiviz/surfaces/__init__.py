@@ -1,10 +1,11 @@
-"""Loss surfaces: a registry of named curves (dim 1) and surfaces (dim 2).
+"""Loss surfaces: a registry of named curves (dim 1), surfaces (dim 2) and models.
 
 ``get(name)`` returns a :class:`Surface`. Each kind lives in its own module and
 never imports this registry: :mod:`.analytic` and :mod:`.staircase` (formulas),
-:mod:`.datasets` (losses that are means over samples) and :mod:`.typed` (formulas a
-student types, parsed by :mod:`.expressions`). Their presentation lives in
-``assets/surfaces.toml`` (see :mod:`.base`).
+:mod:`.datasets` and :mod:`.polynomial` (losses that are means over samples,
+the latter of any degree via :func:`polynomial_regression`) and :mod:`.typed`
+(formulas a student types, parsed by :mod:`.expressions`). Their presentation
+lives in ``assets/surfaces.toml`` (see :mod:`.base`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from optiviz.surfaces import analytic, datasets, staircase, typed
+from optiviz.surfaces import analytic, datasets, polynomial, staircase, typed
 from optiviz.surfaces.base import ASSETS, PRESET_KEYS, Loss, Surface, from_spec, load_specs
+from optiviz.surfaces.polynomial import polynomial_regression
 
-__all__ = ["ASSETS", "PRESET_KEYS", "Loss", "Surface", "from_expression", "get", "names"]
+__all__ = [
+    "ASSETS",
+    "PRESET_KEYS",
+    "Loss",
+    "Surface",
+    "from_expression",
+    "get",
+    "names",
+    "polynomial_regression",
+]
 
 FORMULAS: dict[str, Loss] = analytic.FORMULAS | {"staircase": staircase.staircase}
 """Registry of formula surfaces: name to loss function."""
@@ -25,7 +36,7 @@ FORMULAS: dict[str, Loss] = analytic.FORMULAS | {"staircase": staircase.staircas
 def _registry() -> dict[str, Surface]:
     specs = load_specs()
     found = {name: from_spec(name, f, specs[name]) for name, f in FORMULAS.items()}
-    for surface in datasets.build(specs):
+    for surface in [*datasets.build(specs), *polynomial.build(specs)]:
         found[surface.name] = surface
     return found
 

@@ -52,6 +52,13 @@ MODELS: dict[str, tuple[Callable, Callable]] = {
 """Registry: surface name to (per-sample loss, data generator)."""
 
 
+PREDICTIONS: dict[str, Callable] = {
+    "linear_regression": lambda p, x: p[..., :1] * x + p[..., 1:],
+    "logistic_regression": lambda p, x: 1.0 / (1.0 + np.exp(-(p[..., :1] * x + p[..., 1:]))),
+}
+"""The model's output at feature x: the line w x + b, or the probability sigmoid(w x + b)."""
+
+
 def weighted(per_sample: Callable, x: np.ndarray, y: np.ndarray) -> Callable:
     """(p, weights) -> sum_i weights_i loss_i(p): weights 1/B on a batch of B."""
     xs, ys = jnp.asarray(x, jnp.float32), jnp.asarray(y, jnp.float32)
@@ -104,6 +111,7 @@ def _make(name: str, spec: dict) -> Surface:
             "model": name,
             "parameters": ("w", "b"),
             "validation_f": val_f,
+            "predict": PREDICTIONS[name],
         },
     )
 
@@ -136,13 +144,6 @@ def minibatch_weights(key: jax.Array, t: jax.Array, batch_size: jax.Array, n: in
     return member / (hi - lo)
 
 
-PREDICTIONS: dict[str, Callable] = {
-    "linear_regression": lambda p, x: p[..., :1] * x + p[..., 1:],
-    "logistic_regression": lambda p, x: 1.0 / (1.0 + np.exp(-(p[..., :1] * x + p[..., 1:]))),
-}
-"""The model's output at feature x: the line w x + b, or the probability sigmoid(w x + b)."""
-
-
 def model_x(surface, points: int = 24) -> np.ndarray:
     """Feature values spanning the surface's data, where model curves are drawn."""
     x = np.concatenate([surface.extras["x"], surface.extras["x_val"]])
@@ -152,4 +153,4 @@ def model_x(surface, points: int = 24) -> np.ndarray:
 def model_curves(surface, positions: np.ndarray, xs: np.ndarray) -> np.ndarray:
     """The model at features ``xs`` for each parameter row: shape (len(positions), len(xs))."""
     with np.errstate(over="ignore", invalid="ignore"):
-        return PREDICTIONS[surface.extras["model"]](np.asarray(positions, np.float64), xs)
+        return surface.extras["predict"](np.asarray(positions, np.float64), xs)

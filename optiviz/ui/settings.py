@@ -34,6 +34,8 @@ class Settings:
     seed: int = 0
     n_seeds: int = 24
     formula: str = ""
+    weight_decay: float = 0.0
+    degree: int = 15
 
     def hyper(self, optimizer: str | None = None) -> dict:
         """Keyword arguments for ``optiviz.simulate``: the optimizer's and schedule's knobs."""
