@@ -13,10 +13,10 @@ from optiviz.dynamics import Trajectory
 
 
 def mean_path(runs: Sequence[Trajectory]) -> Trajectory:
-    """The mean over ``runs`` of positions, losses, gradients (and validation losses on
-    data surfaces), ignoring diverged
-    runs' NaN. Its verdict is the most common verdict among the runs, and
-    ``diverged_at`` is set only if every run diverged (then the earliest step).
+    """The mean over ``runs`` of positions, losses, gradients (and validation losses
+    on data surfaces), ignoring diverged runs' NaN. Its verdict is the most common
+    verdict among the runs, and ``diverged_at`` is set only if every run diverged
+    (then the earliest step).
     """
     if not runs:
         raise ValueError("mean_path needs at least one run")

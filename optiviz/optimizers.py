@@ -160,6 +160,9 @@ COUPLED_DECAY = r"g_t = \nabla L(x_t) + \lambda x_t"
 DECOUPLED = frozenset({"adamw"})
 """Rules that decay the weights themselves instead of reading the coupled gradient."""
 
+DECAY_NOTE = COUPLED_DECAY + r"\text{ (AdamW: decoupled, as in its rule; the loss shown is } L)"
+"""How lambda enters every rule, as the formulas panel states it."""
+
 
 def get(name: str) -> Callable[[OptimizerParams], optax.GradientTransformation]:
     """The constructor for ``name``; raises ``ValueError`` for unknown names."""

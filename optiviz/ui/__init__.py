@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optiviz.ui import controls, explore, lab, lessons, state, warmup
+from optiviz.ui import controls, explore, fit_controls, fit_view, lab, lessons, state, warmup
 from optiviz.ui import options as opt
 from optiviz.ui.panels import panel
 
@@ -65,7 +65,9 @@ def _explore() -> None:
         formula = ""
         if name == "custom":
             surface, formula = controls.formula_control()
+        elif fit_view.shows(explore.resolve_surface(name)):
+            surface = fit_controls.degree_surface()
         else:
             surface = explore.resolve_surface(name)
         settings = controls.explore_controls(surface, name, formula)
-        explore.render(settings, surface)
+        (fit_view.render if fit_view.shows(surface) else explore.render)(settings, surface)

@@ -28,7 +28,7 @@ class Settings:
     beta2: float
     eps: float
     steps: int
-    start: tuple[float, ...]
+    start: tuple[float, ...] | None
     noise: float = 0.0
     batch_size: int | None = None
     seed: int = 0
