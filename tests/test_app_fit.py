@@ -5,6 +5,7 @@ Figures are read back from the page and compared with the core's own runs.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import optiviz
+import optiviz.decay_search
 from optiviz import lessons, surfaces
 from optiviz.figures.fit import EARLY_STOP
 
@@ -45,6 +47,17 @@ def _clean(at: AppTest) -> None:
 def _chart(at: AppTest, key: str) -> dict:
     (chart,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
     return json.loads(chart.proto.spec)
+
+
+def _array(value) -> np.ndarray:
+    """A spec array: Plotly's base64 typed array (with its shape) or a JSON list."""
+    if isinstance(value, dict):
+        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = value.get("shape")
+        if isinstance(shape, str):
+            shape = [int(v) for v in shape.split(",")]
+        return flat.reshape(shape) if shape else flat
+    return np.array(value, dtype=float)
 
 
 def _summary(at: AppTest) -> dict:
@@ -124,3 +137,56 @@ def test_fit_lessons_open_and_show_their_setup(lesson_id: str) -> None:
     assert at.select_slider(key="alpha").value == settings["alpha"]
     run = _core(settings["degree"], alpha=settings["alpha"], weight_decay=settings["weight_decay"])
     assert _summary(at)["val"] == pytest.approx(run.validation_losses[-1], rel=1e-3)
+
+
+def _lab(**query: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params.update({"page": "lab", **query})
+    at.session_state["lab_side"] = 32
+    at.session_state["lab_budget"] = 9
+    at.run()
+    _clean(at)
+    return at
+
+
+BEST = re.compile(r"\*\*Bayesian \(GP \+ EI\)\*\*: best validation loss (?P<loss>[\d.e-]+)")
+
+
+def test_lab_searches_alpha_and_weight_decay_by_validation_loss() -> None:
+    at = _lab(surface="polynomial_regression", optimizer="adam", steps="300")
+    assert at.radio(key="lab_space").value == "weight_decay"
+    landscape = _chart(at, "landscape_chart")
+    assert landscape["layout"]["yaxis"]["title"]["text"] == "weight decay λ"
+    (match,) = [m for e in at.markdown if (m := BEST.search(e.value))]
+    result = optiviz.decay_search.decay_search(
+        "bayes",
+        budget=9,
+        alpha_range=(1e-4, 10.0),
+        decay_range=(1e-4, 1.0),
+        surface=surfaces.polynomial_regression(15),
+        optimizer="adam",
+        steps=300,
+    )
+    assert float(match["loss"]) == pytest.approx(result.best_trial.loss, rel=1e-3)
+    assert _chart(at, "best_so_far")["data"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"surface": "polynomial_regression", "optimizer": "adam", "steps": "300"},
+        {"surface": "rosenbrock", "optimizer": "adam", "schedule": "exponential"},
+    ],
+)
+def test_lab_landscapes_open_in_3d_with_the_trials_on_them(query: dict) -> None:
+    at = _lab(**query)
+    flat = _chart(at, "landscape_chart")
+    at.segmented_control(key="lab_picture").set_value("3-D landscape").run()
+    _clean(at)
+    spec = _chart(at, "landscape_3d")
+    surface, trials, best = spec["data"][:3]
+    assert surface["type"] == "surface" and trials["name"] == "trials" and best["name"] == "best"
+    heat = flat["data"][0]
+    np.testing.assert_allclose(_array(surface["z"]), _array(heat["z"]), rtol=1e-6)
+    assert len(_array(trials["x"])) == 9
+    assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith("-landscape_chart")]

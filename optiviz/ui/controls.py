@@ -293,6 +293,7 @@ def lab_shared_controls(surface: surfaces.Surface) -> Settings:
         alpha=float(state.get("alpha", 0.1)),
         steps=steps,
         start=start,
+        degree=surface.extras.get("degree", Settings.degree),
         **hyper,
         **sched,
     )

@@ -85,6 +85,9 @@ VALIDATORS: Mapping[str, Callable[[str], bool]] = {
     "lab_seed": _number(0, 10_000),
     "lab_metric": _member(["loss", "steps"]),
     "lab_shown": _member(["grid", "random", "bayes"]),
+    "lab_space": _member(["k", "weight_decay"]),
+    "lab_decay": _member(opt.decay_options()[1:]),
+    "lab_picture": _member(["Map", "3-D landscape"]),
 }
 """Each bound parameter and the test its raw URL text must pass."""
 
