@@ -9,6 +9,7 @@ import pytest
 
 import optiviz
 from optiviz import lessons, surfaces
+from optiviz.surfaces import polynomial
 
 FIT = ("underfitting", "overfitting", "weight-decay", "early-stopping", "small-alpha-underfit")
 
@@ -60,6 +61,13 @@ def test_overfitting_training_falls_while_validation_turns_up() -> None:
     assert _close(run.losses[-1], train) and _close(cubic.losses[-1], cubic_train)
     assert _close(run.validation_losses[-1], val)
     assert run.validation_losses[-1] > 9 * cubic.validation_losses[-1]  # "ten times"
+    s = surfaces.polynomial_regression(15)
+    near_train = np.abs(polynomial.predict(run.positions[-1], s.extras["x"]) - s.extras["y"])
+    off_val = np.abs(polynomial.predict(run.positions[-1], s.extras["x_val"]) - s.extras["y_val"])
+    assert near_train.max() < 0.3 < off_val.max()
+    x = np.linspace(-1, 1, 201)
+    stray = np.abs(polynomial.predict(run.positions[-1], x) - np.sin(np.pi * x))
+    assert x[np.argmax(stray)] > 0.9  # "most of all near x = 1"
 
 
 def test_weight_decay_costs_a_little_training_loss_and_saves_validation() -> None:
@@ -73,9 +81,16 @@ def test_weight_decay_costs_a_little_training_loss_and_saves_validation() -> Non
     assert decayed.validation_losses[-1] < strong.validation_losses[-1]
 
 
+def _stray(run: optiviz.Trajectory, t: int) -> float:
+    """How far the model at step t strays from sin(pi x) inside the samples, |x| < 0.9."""
+    x = np.linspace(-0.9, 0.9, 181)
+    return float(np.max(np.abs(polynomial.predict(run.positions[t], x) - np.sin(np.pi * x))))
+
+
 def test_early_stopping_star_sits_where_the_lesson_says() -> None:
     run = _run("early-stopping")
     best = int(np.argmin(run.validation_losses))
+    assert _stray(run, best) < _stray(run, len(run.losses) - 1) / 3  # "swings far from it"
     assert str(best) in lessons.load()["early-stopping"].watch
     best_val, final_val = _abouts("early-stopping")
     assert _close(run.validation_losses[best], best_val)
