@@ -163,6 +163,12 @@ DECOUPLED = frozenset({"adamw"})
 DECAY_NOTE = COUPLED_DECAY + r"\text{ (AdamW: decoupled, as in its rule; the loss shown is } L)"
 """How lambda enters every rule, as the formulas panel states it."""
 
+PENALTY_NOTE = (
+    "With weight decay λ > 0 every loss shown is the data loss alone, without the "
+    "penalty λ|x|²/2 that the decay adds to what the optimizer minimises."
+)
+"""The sentence shown wherever a loss is drawn while lambda > 0."""
+
 
 def get(name: str) -> Callable[[OptimizerParams], optax.GradientTransformation]:
     """The constructor for ``name``; raises ``ValueError`` for unknown names."""

@@ -190,3 +190,12 @@ def test_lab_landscapes_open_in_3d_with_the_trials_on_them(query: dict) -> None:
     np.testing.assert_allclose(_array(surface["z"]), _array(heat["z"]), rtol=1e-6)
     assert len(_array(trials["x"])) == 9
     assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith("-landscape_chart")]
+
+
+def test_a_weight_decay_on_an_analytic_surface_says_the_loss_has_no_penalty() -> None:
+    at = _open(surface="rosenbrock", mode="single", optimizer="sgd", alpha="0.001")
+    assert not [c for c in at.caption if "without the penalty" in c.value]
+    at.select_slider(key="weight_decay").set_value(1.0).run()
+    _clean(at)
+    assert [c for c in at.caption if "without the penalty" in c.value]
+    assert any("weight decay" in e.value for e in at.latex)

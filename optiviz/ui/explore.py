@@ -169,6 +169,8 @@ def render(s: Settings, surface: surfaces.Surface) -> None:
     """The page body for settings ``s``, top to bottom."""
     state.set_values({"surface_dim": surface.dim})
     st.caption(surface.description)
+    if s.weight_decay > 0:
+        st.caption(optimizers.PENALTY_NOTE)
     drawn = None
     with panel("Animation"):
         three_d = surface.dim == 2 and picture_control() == PICTURES[1]

@@ -8,7 +8,7 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from optiviz import landscape, limits, lr_range_test, schedules, search
+from optiviz import landscape, limits, lr_range_test, optimizers, schedules, search
 from optiviz.figures import lab as lab_figures
 from optiviz.search import STRATEGIES, default_grid
 from optiviz.surfaces import Surface
@@ -263,6 +263,8 @@ def _range_test_panel(s: Settings) -> None:
 def render(s: Settings, surface: Surface, c: dict) -> None:
     """The lab page body for shared settings ``s`` and lab controls ``c``."""
     st.caption(surface.description)
+    if s.weight_decay > 0:
+        st.caption(optimizers.PENALTY_NOTE)
     if c["space"] == "k" and s.schedule not in schedules.USES_K:
         st.info(
             "The landscape's k axis is a decay rate, so this page uses exponential "
