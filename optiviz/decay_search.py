@@ -23,6 +23,9 @@ from optiviz.dynamics import prepare, start_point
 from optiviz.search import SearchResult, _check_range, _Evaluator, run_search
 from optiviz.surfaces import Surface, get
 
+LANDSCAPE_CHUNK = 1024
+"""Runs per compiled landscape batch (a 32 x 32 grid; larger grids run in chunks)."""
+
 TRACES: Counter = Counter()
 """How many times the compiled validation sweep has been traced (for tests)."""
 
@@ -80,17 +83,21 @@ class _ValidationEvaluator(_Evaluator):
         self.start_gap = max(float(surface.extras["validation_f"](self.x0)), 1e-30)
 
     def __call__(self, alphas: np.ndarray, decays: np.ndarray) -> np.ndarray:
-        """Scores of the pairs; up to MAX_SEARCH_BUDGET pairs are padded to that many, so
-        every search shares one compiled batch size."""
+        """Scores of the pairs, in padded batches of MAX_SEARCH_BUDGET (searches) or
+        LANDSCAPE_CHUNK (landscapes): two compiled batch sizes serve every budget and side."""
         n = len(alphas)
-        size = max(n, limits.MAX_SEARCH_BUDGET)
-        a = np.resize(np.asarray(alphas, np.float32), size)
-        lam = np.resize(np.asarray(decays, np.float32), size)
+        size = limits.MAX_SEARCH_BUDGET if n <= limits.MAX_SEARCH_BUDGET else LANDSCAPE_CHUNK
+        a, lam = (np.asarray(v, np.float32) for v in (alphas, decays))
+        return np.concatenate(
+            [self._batch(a[i : i + size], lam[i : i + size], size) for i in range(0, n, size)]
+        )[:n]
+
+    def _batch(self, a: np.ndarray, lam: np.ndarray, size: int) -> np.ndarray:
         h = self.base._replace(
-            schedule=self.base.schedule._replace(alpha=a),
-            optimizer=self.base.optimizer._replace(weight_decay=lam),
+            schedule=self.base.schedule._replace(alpha=np.resize(a, size)),
+            optimizer=self.base.optimizer._replace(weight_decay=np.resize(lam, size)),
         )
-        return np.asarray(self.fn(h, self.x0, jax.random.key(0)), np.float64)[:n]
+        return np.asarray(self.fn(h, self.x0, jax.random.key(0)), np.float64)
 
 
 def _data_surface(surface: str | Surface) -> Surface:

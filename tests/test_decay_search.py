@@ -58,3 +58,18 @@ def test_searches_score_by_validation_and_compile_once() -> None:
 def test_surfaces_without_validation_data_are_refused() -> None:
     with pytest.raises(ValueError, match="validation"):
         decay_search.decay_landscape("rosenbrock", "sgd", alphas=[0.1], decays=[0.1])
+
+
+def test_large_landscapes_run_in_chunks_of_one_compiled_size() -> None:
+    model = surfaces.polynomial_regression(5, seed=305)
+    before = decay_search.TRACES["validation_sweep"]
+    alphas, decays = np.geomspace(1e-3, 0.1, 40), np.geomspace(1e-4, 1.0, 30)  # 1200 cells
+    values = decay_search.decay_landscape(model, "adam", alphas=alphas, decays=decays, steps=STEPS)
+    other = decay_search.decay_landscape(
+        model, "adam", alphas=alphas[:35], decays=decays, steps=STEPS
+    )
+    assert decay_search.TRACES["validation_sweep"] == before + 1
+    np.testing.assert_array_equal(other, values[:35])
+    for i, j in ((0, 0), (39, 29), (20, 15)):
+        run = optiviz.simulate(model, "adam", alpha=alphas[i], weight_decay=decays[j], steps=STEPS)
+        assert values[i, j] == pytest.approx(run.validation_losses[-1], rel=1e-4)
