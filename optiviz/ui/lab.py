@@ -18,7 +18,7 @@ from optiviz.ui.panels import panel
 from optiviz.ui.settings import Settings
 
 BIND = state.BIND
-STRATEGY_LABELS = {"grid": "Grid", "random": "Random", "bayes": "Bayesian (GP + EI)"}
+STRATEGY_LABELS = lab_views.STRATEGY_LABELS
 METRICS = {"loss": "final loss (log₁₀)", "steps": "steps to reach the minimum"}
 
 
