@@ -183,7 +183,7 @@ def loss_figure(scene: FitScene) -> dict:
 
 
 def _axis_title(k: int, share: float) -> str:
-    return f"principal direction {k} ({100 * share:.0f}% of the path's spread)"
+    return f"principal direction {k}: {100 * share:.0f}% of spread"
 
 
 def plane_figure(scene: FitScene) -> dict:
@@ -209,7 +209,7 @@ def plane_figure(scene: FitScene) -> dict:
                 "mode": "lines",
                 "x": _f32(xy[:, 0]),
                 "y": _f32(xy[:, 1]),
-                "line": {"color": "white", "width": 2},
+                "line": {"color": run.colour, "width": 2.5},
                 "name": f"path: {run.name}",
             },
             {
@@ -237,5 +237,6 @@ def plane_figure(scene: FitScene) -> dict:
         xaxis={"title": {"text": _axis_title(1, plane.explained[0])}},
         yaxis={"title": {"text": _axis_title(2, plane.explained[1])}},
     )
-    layout["margin"]["t"] = 64
+    layout["margin"] = {"l": 64, "r": 16, "t": 84, "b": 72}
+    layout["legend"] = {"orientation": "h", "y": -0.3, "font": {"size": 11}}
     return {"data": [heat, *paths], "layout": layout}
