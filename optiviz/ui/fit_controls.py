@@ -35,8 +35,8 @@ def weight_decay_control() -> float:
             opt.decay_options(),
             format_func=opt.fmt,
             key="weight_decay",
-            help="Pulls every weight towards 0 each step (g ← g + λx; AdamW: x ← x − αλx). "
-            "The loss shown stays the data loss, without the λ|x|²/2 penalty.",
+            help="Pulls every weight towards 0 each step (g ← g + λx; AdamW: x ← x − αλx), "
+            "while the loss shown stays the data loss, without the λ|x|²/2 penalty.",
             **state.BIND,
         )
     )
