@@ -13,13 +13,16 @@ from optiviz.dynamics import Trajectory
 
 
 def mean_path(runs: Sequence[Trajectory]) -> Trajectory:
-    """The mean over ``runs`` of positions, losses and gradients, ignoring diverged
-    runs' NaN. Its verdict is the most common verdict among the runs, and
-    ``diverged_at`` is set only if every run diverged (then the earliest step).
+    """The mean over ``runs`` of positions, losses, gradients (and validation losses
+    on data surfaces), ignoring diverged runs' NaN. Its verdict is the most common
+    verdict among the runs, and ``diverged_at`` is set only if every run diverged
+    (then the earliest step).
     """
     if not runs:
         raise ValueError("mean_path needs at least one run")
     fields = ("positions", "losses", "grads")
+    if runs[0].validation_losses is not None:
+        fields += ("validation_losses",)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         mean = {f: np.nanmean(np.stack([getattr(r, f) for r in runs]), axis=0) for f in fields}

@@ -16,7 +16,9 @@ import numpy as np
 from optiviz import engine, limits, optimizers, schedules, verdicts
 from optiviz.surfaces import Surface, get
 
-HYPER_KEYS = frozenset({"momentum", "rho", "beta1", "beta2", "eps", "drop", "every", "staircase"})
+HYPER_KEYS = frozenset(
+    {"momentum", "rho", "beta1", "beta2", "eps", "weight_decay", "drop", "every", "staircase"}
+)
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,9 @@ class Trajectory:
     """One run. ``positions`` (steps+1, dim), ``losses`` (steps+1): f at each position;
     ``lrs`` (steps): alpha_t used at step t; ``grads`` (steps, dim): the gradient
     applied at step t (mini-batch and noise included). After ``diverged_at``
-    positions and losses are NaN.
+    positions and losses are NaN. ``losses`` is the data loss alone: weight decay's
+    penalty lambda |x|^2 / 2 is never added. ``validation_losses`` (steps+1): on
+    data surfaces the held-out loss at each position (NaN where losses are), else None.
     """
 
     positions: np.ndarray
@@ -36,6 +40,7 @@ class Trajectory:
     alpha: float
     optimizer: str
     schedule: str
+    validation_losses: np.ndarray | None = None
 
     @property
     def step_lengths(self) -> np.ndarray:
@@ -55,6 +60,9 @@ def _checked_hyper(optimizer: str, hyper: dict) -> dict:
             f"unknown hyperparameter(s) {sorted(unknown)}: use {', '.join(sorted(HYPER_KEYS))}"
         )
     optimizers.get(optimizer)
+    decay = hyper.get("weight_decay", 0.0)
+    if not (np.isfinite(decay) and decay >= 0):
+        raise ValueError(f"weight_decay must be a finite number >= 0, got {decay}")
     out = dict(hyper)
     out.setdefault("eps", optimizers.DEFAULT_EPS.get(optimizer, 1e-8))
     return out
@@ -72,15 +80,29 @@ def start_point(surface: Surface, start: Sequence[float] | None) -> np.ndarray:
 
 
 def _finish(surface, raw, steps, alpha, optimizer, schedule) -> Trajectory:
+    *raw, validation = raw
     positions, losses, lrs, grads, ends = (np.asarray(a, np.float64) for a in raw)
     positions, losses = positions[: steps + 1].copy(), losses[: steps + 1].copy()
+    if validation is not None:
+        validation = np.asarray(validation, np.float64)[: steps + 1].copy()
     at = verdicts.first_bad(positions, losses, limits.DIVERGENCE_RADIUS)
     if at is not None:
-        positions[at:] = np.nan
-        losses[at:] = np.nan
+        for values in (
+            (positions, losses) if validation is None else (positions, losses, validation)
+        ):
+            values[at:] = np.nan
     verdict = verdicts.classify(positions, ends[0], ends[1], surface.scale, at)
     return Trajectory(
-        positions, losses, lrs[:steps], grads[:steps], verdict, at, alpha, optimizer, schedule
+        positions,
+        losses,
+        lrs[:steps],
+        grads[:steps],
+        verdict,
+        at,
+        alpha,
+        optimizer,
+        schedule,
+        validation,
     )
 
 
@@ -193,7 +215,7 @@ def simulate_many(
     else:
         pad = _padder(n, limits.run_bucket(n))
         out = engine.batch_fn(surface, optimizer, length)(*map(pad, (h, x0, keys)))
-        raws = [[np.asarray(a)[i] for a in out] for i in range(n)]
+        raws = [[None if a is None else np.asarray(a)[i] for a in out] for i in range(n)]
     return [
         _finish(surface, raw, steps, float(a), optimizer, schedule)
         for raw, a in zip(raws, alphas, strict=True)

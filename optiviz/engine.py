@@ -22,8 +22,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from optiviz import datasets, limits, optimizers, schedules
-from optiviz.surfaces import Surface
+from optiviz import limits, optimizers, schedules
+from optiviz.surfaces import Surface, datasets
 
 TRACES: Counter = Counter()
 """How many times each compiled function has been traced (for tests)."""
@@ -56,12 +56,15 @@ def make_hyper(
     beta1: float = 0.9,
     beta2: float = 0.999,
     eps: float = 1e-8,
+    weight_decay: float = 0.0,
 ) -> Hyper:
     """Hyper of float32 scalars (int32 for the schedule kind and steps)."""
     f32 = np.float32
     return Hyper(
         schedules.ScheduleParams(f32(alpha), f32(k), f32(drop), f32(every), f32(staircase)),
-        optimizers.OptimizerParams(f32(momentum), f32(rho), f32(beta1), f32(beta2), f32(eps)),
+        optimizers.OptimizerParams(
+            f32(momentum), f32(rho), f32(beta1), f32(beta2), f32(eps), f32(weight_decay)
+        ),
         np.int32(schedules.index(schedule)),
         f32(noise),
         f32(batch_size),
@@ -116,14 +119,21 @@ def _trajectory(surface: Surface, optimizer: str, length: int):
         grad_f = jax.grad(surface.f)
         last = jnp.take(positions, h.steps, axis=0)
         ends = jnp.stack([jnp.linalg.norm(grad_f(x0)), jnp.linalg.norm(grad_f(last))])
-        return positions, losses, lrs, grads, ends
+        return positions, losses, lrs, grads, ends, _validation(surface, positions)
 
     return run
 
 
+def _validation(surface: Surface, positions):
+    """The held-out loss at each position (``extras["validation_f"]``), or None."""
+    val_f = surface.extras.get("validation_f")
+    return None if val_f is None else jax.vmap(val_f)(positions)
+
+
 @lru_cache(maxsize=48)
 def trajectory_fn(surface: Surface, optimizer: str, length: int):
-    """jit(h, x0, key) -> (positions, losses, lrs, grads, |grad f| at start and end)."""
+    """jit(h, x0, key) -> (positions, losses, lrs, grads, |grad f| at start and end,
+    validation losses or None)."""
     return jax.jit(_trajectory(surface, optimizer, length))
 
 

@@ -37,3 +37,15 @@ def surface_grid(surface: Surface | str, n: int = 121) -> Grid:
     z[~np.isfinite(z)] = np.nan
     shape = (n,) if surface.dim == 1 else (n, n)
     return Grid(axes, z.reshape(shape))
+
+
+def plane_grid(
+    surface: Surface, center: np.ndarray, directions: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    """f(center + a_j u + b_i v) on the plane spanned by ``directions`` = (u, v) columns:
+    shape (len(b), len(a)), rows are b. Non-finite values become NaN."""
+    aa, bb = np.meshgrid(a, b, indexing="xy")
+    points = center + aa.reshape(-1, 1) * directions[:, 0] + bb.reshape(-1, 1) * directions[:, 1]
+    z = np.asarray(_batched(surface)(jnp.asarray(points, jnp.float32)), np.float64)
+    z[~np.isfinite(z)] = np.nan
+    return z.reshape(aa.shape)

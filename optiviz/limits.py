@@ -28,6 +28,12 @@ MAX_LANDSCAPE_SIDE = 256
 MAX_SEARCH_BUDGET = 64
 """Trials of one hyperparameter search."""
 
+MAX_SAMPLES = 1000
+"""Training or validation samples of a generated data set."""
+
+MAX_DEGREE = 20
+"""Degree of the polynomial-regression model (degree + 1 parameters)."""
+
 MAX_FORMULA_LENGTH = 300
 """Characters of a typed loss function."""
 

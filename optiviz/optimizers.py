@@ -3,6 +3,12 @@
 Each constructor returns an ``optax.GradientTransformation`` whose update is the
 *direction* d_t; the engine then moves x <- x - alpha_t * d_t, so the schedule
 stays a traced value. The formulas in ``FORMULAS`` are exactly these rules.
+
+Weight decay lambda follows PyTorch: every rule but AdamW reads the coupled
+gradient g_t = grad L(x_t) + lambda x_t (L2 regularisation, torch's
+``weight_decay``); AdamW decays the weights outside its adaptive rule,
+d_t = m_hat / (sqrt(v_hat) + eps) + lambda x_t, as ``torch.optim.AdamW`` does.
+Both use ``optax.add_decayed_weights``. The loss the app reports is L alone.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ class OptimizerParams(NamedTuple):
     beta1: float = 0.9
     beta2: float = 0.999
     eps: float = 1e-8
+    weight_decay: float = 0.0
 
 
 class AdagradState(NamedTuple):
@@ -42,6 +49,18 @@ def scale_by_adagrad(eps: float) -> optax.GradientTransformation:
         return g / (jnp.sqrt(total) + eps), AdagradState(total)
 
     return optax.GradientTransformation(init, update)
+
+
+def coupled(
+    rule: Callable[[OptimizerParams], optax.GradientTransformation],
+) -> Callable[[OptimizerParams], optax.GradientTransformation]:
+    """``rule`` fed the coupled gradient g + lambda x (torch's ``weight_decay``)."""
+
+    def build(p: OptimizerParams) -> optax.GradientTransformation:
+        return optax.chain(optax.add_decayed_weights(p.weight_decay), rule(p))
+
+    build.__doc__ = f"g <- g + lambda x; then {rule.__doc__}"
+    return build
 
 
 def sgd(p: OptimizerParams) -> optax.GradientTransformation:
@@ -74,13 +93,22 @@ def adam(p: OptimizerParams) -> optax.GradientTransformation:
     return optax.scale_by_adam(b1=p.beta1, b2=p.beta2, eps=p.eps, eps_root=0.0)
 
 
+def adamw(p: OptimizerParams) -> optax.GradientTransformation:
+    """Loshchilov & Hutter: d = m_hat / (sqrt(v_hat) + eps) + lambda x (decoupled decay)."""
+    return optax.chain(
+        optax.scale_by_adam(b1=p.beta1, b2=p.beta2, eps=p.eps, eps_root=0.0),
+        optax.add_decayed_weights(p.weight_decay),
+    )
+
+
 OPTIMIZERS: dict[str, Callable[[OptimizerParams], optax.GradientTransformation]] = {
-    "sgd": sgd,
-    "momentum": momentum,
-    "nesterov": nesterov,
-    "adagrad": adagrad,
-    "rmsprop": rmsprop,
-    "adam": adam,
+    "sgd": coupled(sgd),
+    "momentum": coupled(momentum),
+    "nesterov": coupled(nesterov),
+    "adagrad": coupled(adagrad),
+    "rmsprop": coupled(rmsprop),
+    "adam": coupled(adam),
+    "adamw": adamw,
 }
 """Registry: optimizer name to constructor."""
 
@@ -91,19 +119,21 @@ LABELS = {
     "adagrad": "Adagrad",
     "rmsprop": "RMSprop",
     "adam": "Adam",
+    "adamw": "AdamW",
 }
 
 HYPERPARAMS: dict[str, tuple[str, ...]] = {
-    "sgd": (),
-    "momentum": ("momentum",),
-    "nesterov": ("momentum",),
-    "adagrad": ("eps",),
-    "rmsprop": ("rho", "eps"),
-    "adam": ("beta1", "beta2", "eps"),
+    "sgd": ("weight_decay",),
+    "momentum": ("momentum", "weight_decay"),
+    "nesterov": ("momentum", "weight_decay"),
+    "adagrad": ("eps", "weight_decay"),
+    "rmsprop": ("rho", "eps", "weight_decay"),
+    "adam": ("beta1", "beta2", "eps", "weight_decay"),
+    "adamw": ("beta1", "beta2", "eps", "weight_decay"),
 }
 """Which hyperparameters each rule reads."""
 
-DEFAULT_EPS = {"adagrad": 1e-10, "rmsprop": 1e-8, "adam": 1e-8}
+DEFAULT_EPS = {"adagrad": 1e-10, "rmsprop": 1e-8, "adam": 1e-8, "adamw": 1e-8}
 """PyTorch's default eps per optimizer."""
 
 FORMULAS = {
@@ -118,8 +148,26 @@ FORMULAS = {
     r"v_{t+1} = \beta_2 v_t + (1-\beta_2) g_t^2,\;"
     r"\hat m = \frac{m_{t+1}}{1-\beta_1^{t+1}},\; \hat v = \frac{v_{t+1}}{1-\beta_2^{t+1}},\;"
     r"x_{t+1} = x_t - \alpha_t \frac{\hat m}{\sqrt{\hat v} + \varepsilon}",
+    "adamw": r"m, v, \hat m, \hat v \text{ as Adam},\;"
+    r"x_{t+1} = x_t - \alpha_t \left(\frac{\hat m}{\sqrt{\hat v} + \varepsilon}"
+    r" + \lambda x_t\right)",
 }
 """The LaTeX of each rule, exactly as implemented above (v_0 = G_0 = s_0 = m_0 = 0)."""
+
+COUPLED_DECAY = r"g_t = \nabla L(x_t) + \lambda x_t"
+"""The gradient every rule but AdamW reads when weight decay lambda > 0 (torch's L2)."""
+
+DECOUPLED = frozenset({"adamw"})
+"""Rules that decay the weights themselves instead of reading the coupled gradient."""
+
+DECAY_NOTE = COUPLED_DECAY + r"\text{ (AdamW: decoupled, as in its rule; the loss shown is } L)"
+"""How lambda enters every rule, as the formulas panel states it."""
+
+PENALTY_NOTE = (
+    "With weight decay λ > 0 every loss shown is the data loss alone, without the "
+    "penalty λ|x|²/2 that the decay adds to what the optimizer minimises."
+)
+"""The sentence shown wherever a loss is drawn while lambda > 0."""
 
 
 def get(name: str) -> Callable[[OptimizerParams], optax.GradientTransformation]:

@@ -237,11 +237,24 @@ def search(
     log10(loss - f_min), over the SURROGATE_SIDE^2 grid plus N_RANDOM_CANDIDATES random
     points.
     """
+    _check_strategy(strategy, budget)
+    ranges = (_check_range("alpha_range", alpha_range), _check_range("k_range", k_range))
+    evaluate = _Evaluator(get(surface), optimizer, schedule, start, steps, hyper)
+    return run_search(strategy, budget, ranges, seed, evaluate)
+
+
+def _check_strategy(strategy: str, budget: int) -> None:
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
     limits.check("budget", budget, limits.MAX_SEARCH_BUDGET)
-    ranges = (_check_range("alpha_range", alpha_range), _check_range("k_range", k_range))
-    evaluate = _Evaluator(get(surface), optimizer, schedule, start, steps, hyper)
+
+
+def run_search(strategy: str, budget: int, ranges, seed: int, evaluate) -> SearchResult:
+    """``strategy`` over the log box ``ranges`` = ((alpha lo, hi), (second lo, hi)), scored
+    by ``evaluate``: (alphas, seconds) -> scores, with ``targets(scores)`` the GP's
+    target (see ``_Evaluator``). ``search`` and ``decay_search`` are this, with their own
+    evaluators; Trial.k holds the second hyperparameter."""
+    _check_strategy(strategy, budget)
     rng = np.random.default_rng(seed)
     snapshots: list[Snapshot] = []
     if strategy == "bayes":

@@ -9,15 +9,17 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import datasets, engine, surfaces
+from optiviz import engine, surfaces
+from optiviz.surfaces import datasets
 
-DATA = [name for name in surfaces.names() if surfaces.get(name).n_samples is not None]
+DATA = list(datasets.MODELS)
 LINEAR = surfaces.get("linear_regression")
 N = LINEAR.n_samples
 
 
 def test_both_models_are_registered() -> None:
     assert set(DATA) == {"linear_regression", "logistic_regression"}
+    assert {"linear_regression", "logistic_regression"} < set(surfaces.names())
 
 
 def numpy_mean_loss(name: str, p: np.ndarray) -> float:

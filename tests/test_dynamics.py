@@ -9,6 +9,7 @@ import pytest
 
 import optiviz
 from optiviz import engine, limits, optimizers, schedules, surfaces, verdicts
+from optiviz.surfaces import staircase
 
 X0 = 1.5
 
@@ -150,7 +151,7 @@ def test_staircase_too_small_is_slow_and_still_on_the_stairs() -> None:
     run = stair_run("too small")
     assert run.verdict == "slow"
     assert len(run.positions) == STAIRS.default_steps + 1
-    assert STAIRS.start[0] < run.positions[-1, 0] < max(surfaces.STAIR_RISERS)
+    assert STAIRS.start[0] < run.positions[-1, 0] < max(staircase.STAIR_RISERS)
 
 
 def test_staircase_good_converges_at_the_bottom() -> None:
@@ -163,13 +164,13 @@ def test_staircase_too_large_leaps_and_bounces() -> None:
     run = stair_run("too large")
     assert run.verdict == "oscillating"
     x = run.positions[:, 0]
-    risers = np.asarray(surfaces.STAIR_RISERS)
+    risers = np.asarray(staircase.STAIR_RISERS)
     crossed = [
         np.sum((risers > min(a, b)) & (risers < max(a, b)))
         for a, b in zip(x[:-1], x[1:], strict=True)
     ]
     assert max(crossed) >= 2  # one step clears two risers: it leapt over a whole tread
-    tail = x[-20:] - surfaces.STAIR_BOTTOM
+    tail = x[-20:] - staircase.STAIR_BOTTOM
     assert np.all(np.abs(tail) < 0.5)
     assert np.all(np.sign(tail[1:]) == -np.sign(tail[:-1]))  # across the bottom every step
     assert np.min(np.abs(tail)) > 0.1  # and never settling

@@ -58,3 +58,20 @@ def test_html_is_self_contained_and_carries_the_frames() -> None:
         html[html.index("Plotly.addFrames(") :].split(",", 1)[1].rsplit(")", 1)[0].split(");", 1)[0]
     )
     assert [f["name"] for f in frames] == [str(t) for t in range(21)]
+
+
+def test_csv_of_a_model_names_every_coefficient_and_the_validation_loss() -> None:
+    model = surfaces.polynomial_regression(4)
+    run = optiviz.simulate(model, "adam", alpha=0.01, steps=6)
+    rows = list(csv.reader(io.StringIO(trajectories_csv([("fit", run)]))))
+    assert rows[0] == ["run", "step", "p0", "p1", "p2", "p3", "p4", "loss", "validation_loss"] + [
+        "alpha_t",
+        "grad_p0",
+        "grad_p1",
+        "grad_p2",
+        "grad_p3",
+        "grad_p4",
+    ]
+    assert len(rows) == 1 + 7 and all(len(r) == len(rows[0]) for r in rows[1:-1])
+    assert float(rows[3][8]) == run.validation_losses[2]
+    assert float(rows[3][7]) == run.losses[2]

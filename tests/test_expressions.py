@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import optiviz
-from optiviz import expressions, limits, surfaces, typed_surfaces
+from optiviz import limits, surfaces
+from optiviz.surfaces import expressions, typed
 
 HOSTILE = [
     ("__import__('os').system('echo hi')", "not allowed"),
@@ -163,9 +164,9 @@ def test_dimension_follows_the_variables():
 def test_same_text_gives_the_same_surface_object():
     first = surfaces.from_expression("x^2 + 3*y^2")
     assert surfaces.from_expression("x^2  +  3*y^2") is first
-    assert typed_surfaces.from_expression("x^2 + 3*y^2", bounds=None) is first
+    assert typed.from_expression("x^2 + 3*y^2", bounds=None) is first
     assert surfaces.from_expression("x^2 + 3*y^2", bounds=[[-2, 2], [-2, 2]]) is not first
-    assert typed_surfaces._cached_surface.cache_info().maxsize <= 64
+    assert typed._cached_surface.cache_info().maxsize <= 64
 
 
 def test_simulate_on_a_typed_parabola_matches_the_closed_form():
@@ -223,13 +224,14 @@ def test_given_bounds_and_start_are_kept_and_checked():
 )
 def test_minimum_in_view(text, in_view):
     s = surfaces.from_expression(text)
-    assert typed_surfaces.minimum_in_view(s) is in_view
-    assert (typed_surfaces.view_warning(s) is None) is in_view
+    assert typed.minimum_in_view(s) is in_view
+    assert (typed.view_warning(s) is None) is in_view
     assert bool(s.minima) is in_view
 
 
 def test_registered_surfaces_have_their_minimum_in_view():
-    assert all(typed_surfaces.minimum_in_view(surfaces.get(n)) for n in surfaces.names())
+    plotted = surfaces.names(dim=1) + surfaces.names(dim=2)
+    assert all(typed.minimum_in_view(surfaces.get(n)) for n in plotted)
 
 
 def test_undefined_values_are_nan_and_runs_diverge_without_crashing():

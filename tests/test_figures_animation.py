@@ -14,11 +14,12 @@ import pytest
 from PIL import Image
 
 import optiviz
-from optiviz import datasets, grids, surfaces
+from optiviz import grids, surfaces
 from optiviz.figures import style
 from optiviz.figures.animation import path_animation
 from optiviz.figures.runs import Run, readout
 from optiviz.figures.surface3d import MAX_FRAMES_3D, surface_figure
+from optiviz.surfaces import datasets
 
 STAIRCASE = surfaces.get("staircase")
 GRID_SIDE = 41

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 import optiviz
 from optiviz import engine, limits, surfaces
-from optiviz.typed_surfaces import from_expression
+from optiviz.surfaces.typed import from_expression
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -156,7 +156,7 @@ def test_every_lru_cache_in_the_core_and_figures_is_bounded():
                 assert value.cache_info().maxsize is not None or no_arguments, found[-1]
     for compiled in (engine.trajectory_fn, engine.batch_fn, engine.sweep_fn):
         assert 0 < compiled.cache_info().maxsize < 1000
-    assert "optiviz.typed_surfaces._cached_surface" in found
+    assert "optiviz.surfaces.typed._cached_surface" in found
 
 
 def _cache_decorators(tree: ast.AST):

@@ -30,6 +30,7 @@ ALPHAS = {
     "adagrad": 0.3,
     "rmsprop": 0.005,
     "adam": 0.05,
+    "adamw": 0.05,
 }
 SCHEDULES = {
     "constant": ("constant", {}),
@@ -55,30 +56,30 @@ def multiplier(kind: str, k=0.0, drop=0.5, every=10, staircase=False) -> Callabl
     }[kind]
 
 
-def torch_optimizer(name: str, params: list, alpha: float, eps: float):
+def torch_optimizer(name: str, params: list, alpha: float, eps: float, decay: float = 0.0):
     """The torch.optim counterpart of each rule, with our hyperparameters."""
-    beta = HYPER["momentum"]
+    beta, betas = HYPER["momentum"], (HYPER["beta1"], HYPER["beta2"])
+    wd = {"weight_decay": decay}
     make = {
-        "sgd": lambda: torch.optim.SGD(params, lr=alpha),
-        "momentum": lambda: torch.optim.SGD(params, lr=alpha, momentum=beta),
-        "nesterov": lambda: torch.optim.SGD(params, lr=alpha, momentum=beta, nesterov=True),
+        "sgd": lambda: torch.optim.SGD(params, lr=alpha, **wd),
+        "momentum": lambda: torch.optim.SGD(params, lr=alpha, momentum=beta, **wd),
+        "nesterov": lambda: torch.optim.SGD(params, lr=alpha, momentum=beta, nesterov=True, **wd),
         "adagrad": lambda: torch.optim.Adagrad(
-            params, lr=alpha, eps=eps, initial_accumulator_value=0.0
+            params, lr=alpha, eps=eps, initial_accumulator_value=0.0, **wd
         ),
-        "rmsprop": lambda: torch.optim.RMSprop(params, lr=alpha, alpha=HYPER["rho"], eps=eps),
-        "adam": lambda: torch.optim.Adam(
-            params, lr=alpha, betas=(HYPER["beta1"], HYPER["beta2"]), eps=eps
-        ),
+        "rmsprop": lambda: torch.optim.RMSprop(params, lr=alpha, alpha=HYPER["rho"], eps=eps, **wd),
+        "adam": lambda: torch.optim.Adam(params, lr=alpha, betas=betas, eps=eps, **wd),
+        "adamw": lambda: torch.optim.AdamW(params, lr=alpha, betas=betas, eps=eps, **wd),
     }
     return make[name]()
 
 
 def torch_positions(
-    name: str, kind: str, params: dict, eps: float, start=START, alpha=None
+    name: str, kind: str, params: dict, eps: float, start=START, alpha=None, decay=0.0
 ) -> np.ndarray:
     """Positions x_0..x_STEPS of torch's run, float64, one scheduler step per optimizer step."""
     p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
-    opt = torch_optimizer(name, [p], alpha or ALPHAS[name], eps)
+    opt = torch_optimizer(name, [p], alpha or ALPHAS[name], eps, decay)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, multiplier(kind, **params))
     out = [p.detach().numpy().copy()]
     for _ in range(STEPS):
@@ -121,7 +122,7 @@ def test_matches_torch(name: str, schedule: str) -> None:
     np.testing.assert_allclose(run.positions, reference, rtol=1e-4, atol=0)
 
 
-ADAPTIVE = ["adagrad", "rmsprop", "adam"]
+ADAPTIVE = ["adagrad", "rmsprop", "adam", "adamw"]
 NEAR = (0.9, 0.8)  # gradients of order 1, so an eps of 0.1 weighs against sqrt(s)
 
 
@@ -136,3 +137,33 @@ def test_eps_placement_and_zero_start_match_torch(name: str) -> None:
     reference = torch_positions(name, "constant", {}, eps, start=NEAR, alpha=alpha)
     assert np.linalg.norm(reference[-1] - reference[0]) > 0.01
     np.testing.assert_allclose(run.positions, reference, rtol=1e-4, atol=0)
+
+
+DECAYS = {"sgd": 2.0, "momentum": 2.0, "nesterov": 2.0, "adagrad": 1.0, "rmsprop": 1.0}
+DECAYS |= {"adam": 1.0, "adamw": 0.5}
+"""lambda per rule: large enough on Rosenbrock to move the path far past the tolerance."""
+
+
+@pytest.mark.parametrize("schedule", ["constant", "exponential"])
+@pytest.mark.parametrize("name", list(ALPHAS))
+def test_weight_decay_matches_torch(name: str, schedule: str) -> None:
+    """Coupled L2 (torch's weight_decay) for every rule but AdamW, decoupled for AdamW."""
+    kind, params = SCHEDULES[schedule]
+    eps, decay = optimizers.DEFAULT_EPS.get(name, 1e-8), DECAYS[name]
+    common = {"schedule": kind, "start": START, "steps": STEPS, "eps": eps, **HYPER, **params}
+    run = optiviz.simulate("rosenbrock", name, alpha=ALPHAS[name], weight_decay=decay, **common)
+    plain = optiviz.simulate("rosenbrock", name, alpha=ALPHAS[name], **common)
+    reference = torch_positions(name, kind, params, eps, decay=decay)
+    assert run.diverged_at is None
+    assert np.max(np.abs(reference - plain.positions)) > 1e-2  # the decay matters here
+    np.testing.assert_allclose(run.positions, reference, rtol=1e-4, atol=0)
+
+
+def test_adamw_is_adam_when_lambda_is_zero_and_differs_from_coupled_adam() -> None:
+    common = {"alpha": 0.05, "start": START, "steps": STEPS}
+    adam, adamw = (optiviz.simulate("rosenbrock", n, **common) for n in ("adam", "adamw"))
+    np.testing.assert_array_equal(adam.positions, adamw.positions)
+    coupled, decoupled = (
+        optiviz.simulate("rosenbrock", n, weight_decay=1.0, **common) for n in ("adam", "adamw")
+    )
+    assert np.max(np.abs(coupled.positions - decoupled.positions)) > 1e-2

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import jax
 import numpy as np
 import pytest
 
 from optiviz import limits, surfaces
+from optiviz.surfaces import staircase
 
 NAMES = surfaces.names()
 REQUIRED = {"parabola", "quadratic", "rosenbrock", "himmelblau", "beale", "staircase"}
@@ -23,7 +27,7 @@ def test_required_surfaces_are_registered() -> None:
 def test_documented_fields(name: str) -> None:
     s = surfaces.get(name)
     assert s.name == name
-    assert s.dim in (1, 2)
+    assert s.dim in (1, 2) or s.dim == s.extras["degree"] + 1
     assert len(s.bounds) == s.dim
     assert all(lo < hi for lo, hi in s.bounds)
     assert len(s.start) == s.dim
@@ -97,13 +101,28 @@ def test_staircase_has_flat_treads_and_steep_risers() -> None:
     s = surfaces.get("staircase")
     slope = jax.vmap(jax.grad(s.f))
     treads = np.float32([[0.5, 0.0], [1.5, 0.0], [2.5, 0.0], [3.5, 0.0]])
-    risers = np.float32([[r, 0.0] for r in surfaces.STAIR_RISERS])
+    risers = np.float32([[r, 0.0] for r in staircase.STAIR_RISERS])
     tread_slope = -np.asarray(slope(treads))[:, 0]
     riser_slope = -np.asarray(slope(risers))[:, 0]
-    np.testing.assert_allclose(tread_slope, surfaces.STAIR_TILT, rtol=0.05)
+    np.testing.assert_allclose(tread_slope, staircase.STAIR_TILT, rtol=0.05)
     assert np.all(riser_slope > 20 * tread_slope)
 
 
 def test_unknown_surface_raises() -> None:
     with pytest.raises(ValueError, match="unknown surface"):
         surfaces.get("moebius")
+
+
+KINDS = ("analytic", "base", "datasets", "expressions", "polynomial", "staircase", "typed")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_kind_imports_the_registry_back(kind: str) -> None:
+    path = Path(surfaces.__file__).parent / f"{kind}.py"
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module == "optiviz.surfaces":
+            assert all(a.name in KINDS for a in node.names), f"{kind} imports the registry"
+        if isinstance(node, ast.ImportFrom) and node.module == "optiviz":
+            assert "surfaces" not in [a.name for a in node.names], f"{kind} imports the registry"
+        if isinstance(node, ast.Import):
+            assert "optiviz.surfaces" not in [a.name for a in node.names], kind

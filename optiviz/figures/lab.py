@@ -58,9 +58,9 @@ def _decade_ticks(values: np.ndarray) -> dict:
     return {"tickvals": decades, "ticktext": [f"{10.0**d:g}" for d in decades]}
 
 
-def _log_axes(fig: go.Figure, alphas, ks, row=None, col=None) -> None:
+def _log_axes(fig: go.Figure, alphas, ks, row=None, col=None, y_label="decay k") -> None:
     fig.update_xaxes(title="learning rate α", **_decade_ticks(alphas), row=row, col=col)
-    fig.update_yaxes(title="decay k", **_decade_ticks(ks), row=row, col=col)
+    fig.update_yaxes(title=y_label, **_decade_ticks(ks), row=row, col=col)
 
 
 def _heat(alphas, ks, values, *, colourscale, label, showscale=True) -> go.Heatmap:
@@ -149,9 +149,11 @@ def landscape_figure(
     trials: tuple[Trial, ...] | list[Trial] | None = None,
     best: Trial | None = None,
     metric_label: str = "final loss",
+    y_label: str = "decay k",
 ) -> go.Figure:
-    """Heatmap of ``losses`` (len(alphas), len(ks)) over log alpha x log k; +inf cells
-    (diverged) in DIVERGED_COLOUR; ``trials`` numbered from 1 in order; ``best`` a star."""
+    """Heatmap of ``losses`` (len(alphas), len(ks)) over log alpha x log k (or the
+    ``y_label`` hyperparameter); +inf cells (diverged) in DIVERGED_COLOUR; ``trials``
+    numbered from 1 in order; ``best`` a star."""
     alphas, ks, losses = _check_grid(alphas, ks, losses)
     fig = go.Figure([_heat(alphas, ks, losses, colourscale=COLOURSCALE, label=metric_label)])
     fig.add_trace(_diverged_layer(alphas, ks, losses))
@@ -160,7 +162,7 @@ def landscape_figure(
         fig.add_trace(_trial_markers(trials))
     if best is not None:
         fig.add_trace(_point(best.alpha, best.k, best.index, "best", BEST_COLOUR))
-    _log_axes(fig, alphas, ks)
+    _log_axes(fig, alphas, ks, y_label=y_label)
     fig.update_layout(height=HEIGHT, clickmode="event+select", legend={"orientation": "h"})
     return fig
 

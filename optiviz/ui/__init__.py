@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optiviz.ui import controls, explore, lab, lessons, state, warmup
+from optiviz.ui import controls, explore, fit_controls, fit_view, lab, lessons, state, warmup
 from optiviz.ui import options as opt
 from optiviz.ui.panels import panel
 
@@ -50,13 +50,16 @@ def _lab() -> None:
     name = controls.surface_control()
     with panel("Surface"):
         surface = None if name == "custom" else explore.resolve_surface(name)
-        if surface is None or surface.dim != 2:
+        if surface is not None and fit_view.shows(surface):
+            surface = fit_controls.degree_surface()
+        elif surface is None or surface.dim != 2:
             st.info(
-                "The lab searches (α, k) on the 2-D registry surfaces: pick one in the sidebar."
+                "The lab searches (α, k) on the 2-D registry surfaces and (α, λ) on the "
+                "polynomial model: pick one in the sidebar."
             )
             return
         settings = controls.lab_shared_controls(surface)
-        lab.render(settings, surface, lab.lab_controls())
+        lab.render(settings, surface, lab.lab_controls(surface))
 
 
 def _explore() -> None:
@@ -65,7 +68,9 @@ def _explore() -> None:
         formula = ""
         if name == "custom":
             surface, formula = controls.formula_control()
+        elif fit_view.shows(explore.resolve_surface(name)):
+            surface = fit_controls.degree_surface()
         else:
             surface = explore.resolve_surface(name)
         settings = controls.explore_controls(surface, name, formula)
-        explore.render(settings, surface)
+        (fit_view.render if fit_view.shows(surface) else explore.render)(settings, surface)

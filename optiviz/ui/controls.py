@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optiviz import limits, optimizers, schedules, surfaces, typed_surfaces
-from optiviz.ui import noise_controls, state
+from optiviz import limits, optimizers, schedules, surfaces
+from optiviz.surfaces import typed
+from optiviz.ui import fit_controls, noise_controls, state
 from optiviz.ui import options as opt
 from optiviz.ui.settings import Settings
 
@@ -52,7 +53,7 @@ def formula_control() -> tuple[surfaces.Surface, str]:
         good = state.formula_fallback()
         st.sidebar.error(f"{exc}. Still showing: {good}")
         surface, text = surfaces.from_expression(good), good
-    warning = typed_surfaces.view_warning(surface)
+    warning = typed.view_warning(surface)
     if warning:
         st.sidebar.warning(warning)
     return surface, text
@@ -134,6 +135,7 @@ def hyper_controls(names: tuple[str, ...]) -> dict:
             help="Added to the denominator so a tiny gradient history cannot make a huge step.",
             **BIND,
         )
+    out["weight_decay"] = fit_controls.weight_decay_control()
     return out
 
 
@@ -201,8 +203,9 @@ def schedule_controls() -> dict:
     return out
 
 
-def run_length_controls(surface: surfaces.Surface) -> tuple[int, tuple[float, ...]]:
-    """Number of steps and the start point (also settable by clicking the map)."""
+def run_length_controls(surface: surfaces.Surface) -> tuple[int, tuple[float, ...] | None]:
+    """Number of steps and the start point (also settable by clicking the map); models
+    with more than two parameters start at their own start (None)."""
     steps = st.sidebar.slider(
         "Steps",
         *opt.STEP_RANGE,
@@ -210,6 +213,8 @@ def run_length_controls(surface: surfaces.Surface) -> tuple[int, tuple[float, ..
         help="How long the ball may roll; a slow α may run out of time before the bottom.",
         **BIND,
     )
+    if surface.dim > 2:
+        return steps, None
     names = surface.extras.get("parameters", ("x", "y"))
     cols = st.sidebar.columns(surface.dim)
     start = tuple(
@@ -266,6 +271,7 @@ def explore_controls(surface: surfaces.Surface, name: str, formula: str = "") ->
         steps=steps,
         start=start,
         formula=formula,
+        degree=surface.extras.get("degree", Settings.degree),
         **hyper,
         **sched,
         **noise,
@@ -287,6 +293,7 @@ def lab_shared_controls(surface: surfaces.Surface) -> Settings:
         alpha=float(state.get("alpha", 0.1)),
         steps=steps,
         start=start,
+        degree=surface.extras.get("degree", Settings.degree),
         **hyper,
         **sched,
     )

@@ -9,7 +9,6 @@ import streamlit as st
 
 from optiviz import (
     clouds,
-    datasets,
     export,
     grids,
     optimizers,
@@ -23,6 +22,7 @@ from optiviz.figures.html import figure_html
 from optiviz.figures.runs import Run
 from optiviz.figures.style import PRESET_COLOURS, VERDICT_COLOURS, run_colour
 from optiviz.figures.surface3d import surface_figure
+from optiviz.surfaces import datasets
 from optiviz.ui import charts, state
 from optiviz.ui.panels import panel
 from optiviz.ui.settings import Settings
@@ -35,10 +35,13 @@ PLOT_CONFIG = {
 }
 
 
-def resolve_surface(name: str, formula: str = "") -> surfaces.Surface:
-    """The registry surface, or the typed formula's surface for 'custom'."""
+def resolve_surface(name: str, formula: str = "", degree: int | None = None) -> surfaces.Surface:
+    """The registry surface, the typed formula's surface for 'custom', or the polynomial
+    model of ``degree``."""
     if name == "custom":
         return surfaces.from_expression(formula)
+    if degree is not None and "degree" in surfaces.get(name).extras:
+        return surfaces.polynomial_regression(degree)
     return surfaces.get(name)
 
 
@@ -93,7 +96,7 @@ def _with_data(runs: list[Run], surface: surfaces.Surface, xs) -> list[Run]:
 
 def compute_runs(s: Settings) -> tuple[list[Run], list]:
     """The runs the settings ask for (and, in seeds mode, the whole cloud)."""
-    surface = resolve_surface(s.surface, s.formula)
+    surface = resolve_surface(s.surface, s.formula, s.degree)
     runs, cloud = _runs(s, surface)
     if surface.n_samples is not None:
         runs = _with_data(runs, surface, datasets.model_x(surface))
@@ -156,12 +159,18 @@ def formulas(s: Settings) -> None:
     st.latex(rf"\textbf{{{schedules.LABELS[s.schedule]}}}:\; " + schedules.FORMULAS[s.schedule])
     if s.staircase and s.schedule in schedules.USES_K:
         st.latex(r"\text{staircase: } " + schedules.STAIRCASE_NOTE)
+    if s.weight_decay > 0:
+        st.latex(
+            rf"\text{{weight decay }} \lambda = {s.weight_decay:g}:\; " + optimizers.DECAY_NOTE
+        )
 
 
 def render(s: Settings, surface: surfaces.Surface) -> None:
     """The page body for settings ``s``, top to bottom."""
     state.set_values({"surface_dim": surface.dim})
     st.caption(surface.description)
+    if s.weight_decay > 0:
+        st.caption(optimizers.PENALTY_NOTE)
     drawn = None
     with panel("Animation"):
         three_d = surface.dim == 2 and picture_control() == PICTURES[1]

@@ -8,23 +8,27 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from optiviz import landscape, limits, lr_range_test, schedules, search
+from optiviz import landscape, limits, lr_range_test, optimizers, schedules, search
 from optiviz.figures import lab as lab_figures
 from optiviz.search import STRATEGIES, default_grid
 from optiviz.surfaces import Surface
+from optiviz.ui import explore, lab_views, state
 from optiviz.ui import options as opt
-from optiviz.ui import state
 from optiviz.ui.panels import panel
 from optiviz.ui.settings import Settings
 
 BIND = state.BIND
-STRATEGY_LABELS = {"grid": "Grid", "random": "Random", "bayes": "Bayesian (GP + EI)"}
+STRATEGY_LABELS = lab_views.STRATEGY_LABELS
 METRICS = {"loss": "final loss (log₁₀)", "steps": "steps to reach the minimum"}
 
 
 def _lab_schedule(s: Settings) -> str:
     """The landscape's k axis needs a schedule that reads k."""
     return s.schedule if s.schedule in schedules.USES_K else "exponential"
+
+
+def _surface(s: Settings) -> Surface:
+    return explore.resolve_surface(s.surface, s.formula, s.degree)
 
 
 def _kwargs(s: Settings) -> dict:
@@ -38,7 +42,7 @@ def _kwargs(s: Settings) -> dict:
 def cached_landscape(s: Settings, alpha_range, k_range, side: int):
     """(alphas, ks, final losses, steps to tolerance) on a side x side log grid."""
     alphas, ks = default_grid(alpha_range, k_range, side)
-    final, first = landscape(s.surface, s.optimizer, alphas=alphas, ks=ks, **_kwargs(s))
+    final, first = landscape(_surface(s), s.optimizer, alphas=alphas, ks=ks, **_kwargs(s))
     return alphas, ks, final, first
 
 
@@ -52,7 +56,7 @@ def cached_search(s: Settings, strategy: str, budget: int, alpha_range, k_range,
         alpha_range=alpha_range,
         k_range=k_range,
         seed=seed,
-        surface=s.surface,
+        surface=_surface(s),
         optimizer=s.optimizer,
         **kwargs,
     )
@@ -62,7 +66,7 @@ def cached_search(s: Settings, strategy: str, budget: int, alpha_range, k_range,
 def cached_range_test(s: Settings, lr_min: float, lr_max: float, steps: int):
     """The range test for the settings' surface, optimizer and start."""
     return lr_range_test(
-        s.surface,
+        _surface(s),
         s.optimizer,
         start=s.start,
         lr_min=lr_min,
@@ -107,9 +111,10 @@ def _widened(label: str, pair, options: list[float]) -> tuple[float, float]:
     return lo, hi
 
 
-def lab_controls() -> dict:
+def lab_controls(surface: Surface) -> dict:
     """The lab's own sidebar controls, below the shared ones."""
     st.sidebar.markdown("**Search space**")
+    space = lab_views.space_controls(surface)
     a_opts, k_opts = opt.alpha_options(), opt.k_options()[1:]
     state.default("lab_side", 128)
     state.default("lab_budget", 20)
@@ -163,11 +168,24 @@ def lab_controls() -> dict:
         "side": int(side),
         "budget": int(budget),
         "seed": seed,
+        **space,
     }
 
 
-def _landscape_panel(s: Settings, c: dict) -> None:
+def _shown_control() -> str:
     state.default("lab_shown", "bayes")
+    return st.radio(
+        "Trials drawn on the map",
+        STRATEGIES,
+        format_func=STRATEGY_LABELS.get,
+        horizontal=True,
+        key="lab_shown",
+        help="Which strategy's runs are numbered on the map, in the order tried.",
+    )
+
+
+def _landscape_panel(s: Settings, c: dict) -> None:
+    picture = lab_views.picture_control()
     metric = st.radio(
         "Colour the map by",
         list(METRICS),
@@ -176,14 +194,7 @@ def _landscape_panel(s: Settings, c: dict) -> None:
         key="lab_metric",
         help="Final loss after the run, or how many steps it took to get close.",
     )
-    shown = st.radio(
-        "Trials drawn on the map",
-        STRATEGIES,
-        format_func=STRATEGY_LABELS.get,
-        horizontal=True,
-        key="lab_shown",
-        help="Which strategy's runs are numbered on the map, in the order tried.",
-    )
+    shown = _shown_control()
     with st.spinner("Running every cell of the landscape…"):
         alphas, ks, final, first = cached_landscape(s, c["alpha_range"], c["k_range"], c["side"])
     results = {
@@ -193,26 +204,16 @@ def _landscape_panel(s: Settings, c: dict) -> None:
     with np.errstate(divide="ignore", invalid="ignore"):
         values = np.log10(np.maximum(final, 1e-12)) if metric == "loss" else first.astype(float)
     values = np.where(np.isfinite(final), values, np.inf)
-    result = results[shown]
-    fig = lab_figures.landscape_figure(
-        alphas,
-        ks,
-        values,
-        trials=result.trials,
-        best=result.best_trial,
-        metric_label=METRICS[metric],
-    )
     left, right = st.columns([3, 2])
     with left:
-        st.plotly_chart(
-            fig,
-            key="landscape_chart",
-            on_select=partial(_on_cell_click, _lab_schedule(s)),
-            selection_mode="points",
-        )
-        st.caption(
-            "Grey cells diverged. Click a cell or a numbered trial to open that run "
-            "on the Explore page."
+        lab_views.draw_landscape(
+            picture,
+            alphas,
+            ks,
+            values,
+            results[shown],
+            (METRICS[metric], "decay k"),
+            partial(_on_cell_click, _lab_schedule(s)),
         )
     with right:
         st.plotly_chart(lab_figures.best_so_far_figure(results), key="best_so_far")
@@ -262,12 +263,17 @@ def _range_test_panel(s: Settings) -> None:
 def render(s: Settings, surface: Surface, c: dict) -> None:
     """The lab page body for shared settings ``s`` and lab controls ``c``."""
     st.caption(surface.description)
-    if s.schedule not in schedules.USES_K:
+    if s.weight_decay > 0:
+        st.caption(optimizers.PENALTY_NOTE)
+    if c["space"] == "k" and s.schedule not in schedules.USES_K:
         st.info(
             "The landscape's k axis is a decay rate, so this page uses exponential "
             "decay α₀·e^(−kt). Choose 1/t decay in the sidebar to search that instead."
         )
     with panel("Landscape and search"):
-        _landscape_panel(s, c)
+        if c["space"] == "weight_decay":
+            lab_views.decay_panel(s, c, _shown_control)
+        else:
+            _landscape_panel(s, c)
     with panel("Range test"):
         _range_test_panel(s)

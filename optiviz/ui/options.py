@@ -33,6 +33,11 @@ def k_options() -> list[float]:
     return [0.0, *_nice(10 ** (np.arange(-4 * 8, 1) / 8))]
 
 
+def decay_options() -> list[float]:
+    """Weight decays: 0, then a log scale from 1e-5 to 10 (three per decade)."""
+    return [0.0, *_nice(10 ** (np.arange(-5 * 3, 1 * 3 + 1) / 3))]
+
+
 def eps_options() -> list[float]:
     """Epsilons from 1e-12 to 1e-1 in decades."""
     return [float(f"1e{e}") for e in range(-12, 0)]

@@ -28,12 +28,14 @@ class Settings:
     beta2: float
     eps: float
     steps: int
-    start: tuple[float, ...]
+    start: tuple[float, ...] | None
     noise: float = 0.0
     batch_size: int | None = None
     seed: int = 0
     n_seeds: int = 24
     formula: str = ""
+    weight_decay: float = 0.0
+    degree: int = 15
 
     def hyper(self, optimizer: str | None = None) -> dict:
         """Keyword arguments for ``optiviz.simulate``: the optimizer's and schedule's knobs."""

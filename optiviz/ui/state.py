@@ -66,6 +66,8 @@ VALIDATORS: Mapping[str, Callable[[str], bool]] = {
     "beta1": _number(0.0, 0.999),
     "beta2": _number(0.0, 0.9999),
     "eps": _member(opt.eps_options()),
+    "weight_decay": _member(opt.decay_options()),
+    "degree": _number(0, limits.MAX_DEGREE),
     "steps": _number(*opt.STEP_RANGE),
     "start_x": _number(-1e3, 1e3),
     "start_y": _number(-1e3, 1e3),
@@ -83,6 +85,9 @@ VALIDATORS: Mapping[str, Callable[[str], bool]] = {
     "lab_seed": _number(0, 10_000),
     "lab_metric": _member(["loss", "steps"]),
     "lab_shown": _member(["grid", "random", "bayes"]),
+    "lab_space": _member(["k", "weight_decay"]),
+    "lab_decay": _member(opt.decay_options()[1:]),
+    "lab_picture": _member(["Map", "3-D landscape"]),
 }
 """Each bound parameter and the test its raw URL text must pass."""
 
@@ -205,7 +210,7 @@ def apply_surface_defaults(name: str, only_missing: bool = False) -> None:
         "alpha": opt.nearest(opt.alpha_options(), surface.lr_presets["good"]),
         "steps": int(surface.default_steps),
         "start_x": float(surface.start[0]),
-        "start_y": float(surface.start[1]) if surface.dim == 2 else 0.0,
+        "start_y": float(surface.start[1]) if surface.dim >= 2 else 0.0,
     }
     for key, value in values.items():
         if not (only_missing and key in st.session_state):

@@ -24,7 +24,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from optiviz import limits
-from optiviz.surfaces import Loss
+from optiviz.surfaces.base import Loss
 
 
 class Op(NamedTuple):

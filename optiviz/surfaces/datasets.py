@@ -17,6 +17,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from optiviz.surfaces.base import Surface, presets, tuple2
+
 N_TRAIN = 64
 N_VAL = 32
 SEED = 7
@@ -50,6 +52,13 @@ MODELS: dict[str, tuple[Callable, Callable]] = {
 """Registry: surface name to (per-sample loss, data generator)."""
 
 
+PREDICTIONS: dict[str, Callable] = {
+    "linear_regression": lambda p, x: p[..., :1] * x + p[..., 1:],
+    "logistic_regression": lambda p, x: 1.0 / (1.0 + np.exp(-(p[..., :1] * x + p[..., 1:]))),
+}
+"""The model's output at feature x: the line w x + b, or the probability sigmoid(w x + b)."""
+
+
 def weighted(per_sample: Callable, x: np.ndarray, y: np.ndarray) -> Callable:
     """(p, weights) -> sum_i weights_i loss_i(p): weights 1/B on a batch of B."""
     xs, ys = jnp.asarray(x, jnp.float32), jnp.asarray(y, jnp.float32)
@@ -73,9 +82,7 @@ def _minimize(f: Callable, start: tuple[float, ...]) -> tuple[float, ...]:
     return tuple(float(v) for v in p)
 
 
-def _make(name: str, spec: dict):
-    from optiviz.surfaces import PRESET_KEYS, Surface, _tuple2
-
+def _make(name: str, spec: dict) -> Surface:
     per_sample, draw = MODELS[name]
     rng = np.random.default_rng(SEED)
     x, y = draw(rng, N_TRAIN + N_VAL)
@@ -87,12 +94,12 @@ def _make(name: str, spec: dict):
         name=name,
         f=f,
         dim=2,
-        bounds=_tuple2(spec["bounds"]),
+        bounds=tuple2(spec["bounds"]),
         start=tuple(float(v) for v in spec["start"]),
         default_steps=int(spec["default_steps"]),
         minima=(_minimize(f, (0.0, 0.0)),),
         description=spec["description"],
-        lr_presets={key: float(spec["lr_presets"][key]) for key in PRESET_KEYS},
+        lr_presets=presets(spec),
         label=spec["label"],
         n_samples=N_TRAIN,
         weighted_loss=loss,
@@ -104,11 +111,12 @@ def _make(name: str, spec: dict):
             "model": name,
             "parameters": ("w", "b"),
             "validation_f": val_f,
+            "predict": PREDICTIONS[name],
         },
     )
 
 
-def build(specs: dict) -> list:
+def build(specs: dict) -> list[Surface]:
     """The data-defined surfaces, with presentation from ``specs``."""
     return [_make(name, specs[name]) for name in MODELS]
 
@@ -136,13 +144,6 @@ def minibatch_weights(key: jax.Array, t: jax.Array, batch_size: jax.Array, n: in
     return member / (hi - lo)
 
 
-PREDICTIONS: dict[str, Callable] = {
-    "linear_regression": lambda p, x: p[..., :1] * x + p[..., 1:],
-    "logistic_regression": lambda p, x: 1.0 / (1.0 + np.exp(-(p[..., :1] * x + p[..., 1:]))),
-}
-"""The model's output at feature x: the line w x + b, or the probability sigmoid(w x + b)."""
-
-
 def model_x(surface, points: int = 24) -> np.ndarray:
     """Feature values spanning the surface's data, where model curves are drawn."""
     x = np.concatenate([surface.extras["x"], surface.extras["x_val"]])
@@ -152,4 +153,4 @@ def model_x(surface, points: int = 24) -> np.ndarray:
 def model_curves(surface, positions: np.ndarray, xs: np.ndarray) -> np.ndarray:
     """The model at features ``xs`` for each parameter row: shape (len(positions), len(xs))."""
     with np.errstate(over="ignore", invalid="ignore"):
-        return PREDICTIONS[surface.extras["model"]](np.asarray(positions, np.float64), xs)
+        return surface.extras["predict"](np.asarray(positions, np.float64), xs)

@@ -1,7 +1,7 @@
 """Surfaces from typed formulas: plot box, start, minimum and presets found on a grid.
 
-The formula is parsed by :mod:`optiviz.expressions` (never evaluated as Python);
-this module turns the parsed function into a :class:`~optiviz.surfaces.Surface`
+The formula is parsed by :mod:`optiviz.surfaces.expressions` (never evaluated as Python);
+this module turns the parsed function into a :class:`~optiviz.surfaces.base.Surface`
 and remembers the last few (an LRU), so the same text is the same object and its
 compiled loops are reused.
 """
@@ -17,8 +17,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from optiviz.expressions import _normalized, parse
-from optiviz.surfaces import PRESET_KEYS, Loss, Surface
+from optiviz.surfaces.base import PRESET_KEYS, Loss, Surface
+from optiviz.surfaces.expressions import _normalized, parse
 
 DEFAULT_BOUNDS = (-3.0, 3.0)
 DEFAULT_STEPS = 100

@@ -1,0 +1,89 @@
+"""What every kind of surface shares: the :class:`Surface` record and its presentation.
+
+The formulas live in the kind modules; their presentation (bounds, start,
+presets, descriptions) lives in ``assets/surfaces.toml`` and is read by
+:func:`load_specs`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+import jax
+
+from optiviz.resources import read_asset
+
+PRESET_KEYS = ("too small", "good", "too large", "diverging")
+
+Loss = Callable[[jax.Array], jax.Array]
+
+
+@dataclass(frozen=True, eq=False)
+class Surface:
+    """A loss surface. ``f`` maps a length-``dim`` array to a scalar loss.
+
+    Data-defined surfaces also carry ``n_samples`` and ``sample_losses``
+    (params, weights over samples) -> weighted loss, so that a mini-batch
+    gradient is the gradient of a weighted mean; ``f`` is its full-batch mean.
+    Surfaces compare by identity, so they can key caches of compiled code.
+    """
+
+    name: str
+    f: Loss
+    dim: int
+    bounds: tuple[tuple[float, float], ...]
+    start: tuple[float, ...]
+    default_steps: int
+    minima: tuple[tuple[float, ...], ...]
+    description: str
+    lr_presets: Mapping[str, float]
+    label: str = ""
+    n_samples: int | None = None
+    weighted_loss: Callable[[jax.Array, jax.Array], jax.Array] | None = None
+    extras: Mapping[str, object] = field(default_factory=dict)
+
+    def batch_loss(self, x: jax.Array, weights: jax.Array) -> jax.Array:
+        """Loss on the mini-batch described by ``weights`` (ignored when analytic)."""
+        if self.weighted_loss is None:
+            return self.f(x)
+        return self.weighted_loss(x, weights)
+
+    @property
+    def scale(self) -> float:
+        """Diagonal of the plot box, the unit for step-length tolerances."""
+        return float(sum((hi - lo) ** 2 for lo, hi in self.bounds) ** 0.5)
+
+
+def tuple2(rows: list) -> tuple[tuple[float, ...], ...]:
+    """Rows of numbers as a tuple of float tuples (bounds, minima)."""
+    return tuple(tuple(float(v) for v in row) for row in rows)
+
+
+def presets(spec: dict) -> dict[str, float]:
+    """The learning-rate presets of a surface's spec, in ``PRESET_KEYS`` order."""
+    return {key: float(spec["lr_presets"][key]) for key in PRESET_KEYS}
+
+
+def from_spec(name: str, f: Loss, spec: dict) -> Surface:
+    """An analytic Surface: the loss ``f`` with the presentation in ``spec``."""
+    return Surface(
+        name=name,
+        f=f,
+        dim=len(spec["bounds"]),
+        bounds=tuple2(spec["bounds"]),
+        start=tuple(float(v) for v in spec["start"]),
+        default_steps=int(spec["default_steps"]),
+        minima=tuple2(spec["minima"]),
+        description=spec["description"],
+        lr_presets=presets(spec),
+        label=spec["label"],
+    )
+
+
+@cache
+def load_specs() -> dict[str, dict]:
+    """``assets/surfaces.toml``: every registered surface's presentation, by name."""
+    return tomllib.loads(read_asset("surfaces.toml"))

@@ -1,0 +1,64 @@
+"""The fit page body, for models with more than two parameters: data, losses, plane."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from optiviz import fit, surfaces
+from optiviz.figures.fit import SLICE_NOTE, data_figure, loss_figure, plane_figure
+from optiviz.ui import explore
+from optiviz.ui.panels import panel
+from optiviz.ui.settings import Settings
+
+CONFIG = {"displaylogo": False, "scrollZoom": False}
+
+
+def shows(surface: surfaces.Surface) -> bool:
+    """Whether this view draws ``surface``: the polynomial models, of any degree."""
+    return "degree" in surface.extras
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def scene_for(s: Settings) -> tuple[fit.FitScene, list]:
+    """The fit scene of the settings' runs, and the runs (bounded cache)."""
+    runs, _ = explore.compute_runs(s)
+    surface = explore.resolve_surface(s.surface, s.formula, s.degree)
+    return fit.fit_scene(surface, [(r.name, r.colour, r.trajectory) for r in runs]), runs
+
+
+def summary(scene: fit.FitScene) -> str:
+    """Markdown: per run the final training and validation loss and the best step."""
+    lines = []
+    for run in scene.runs:
+        best, last = run.best_step, len(run.train) - 1
+        lines.append(
+            f"<span style='color:{run.colour}'>●</span> **{run.name}**: training loss "
+            f"{run.train[-1]:.4g}, validation loss {run.validation[-1]:.4g} at step {last}; "
+            f"lowest validation loss {run.validation[best]:.4g} at step {best}"
+        )
+    return "  \n".join(lines)
+
+
+def render(s: Settings, surface: surfaces.Surface) -> None:
+    """The page body: caption, the three figures, the numbers, formulas, downloads, link."""
+    st.caption(surface.description)
+    with panel("Fit"):
+        scene, runs = scene_for(s)
+        left, right = st.columns(2)
+        with left:
+            st.plotly_chart(data_figure(scene), key="fit_data", config=CONFIG)
+        with right:
+            st.plotly_chart(loss_figure(scene), key="fit_losses", config=CONFIG)
+        st.markdown(summary(scene), unsafe_allow_html=True)
+        st.plotly_chart(plane_figure(scene), key="fit_plane", config=CONFIG)
+        share = float(np.sum(scene.plane.explained))
+        st.caption(
+            SLICE_NOTE.format(dim=scene.dim)
+            + f" The plane holds {100 * share:.0f}% of the path's spread; the loss off the "
+            "plane is not shown."
+        )
+    with panel("Formulas"):
+        explore.formulas(s)
+    with panel("Download and share"):
+        explore.downloads(runs, data_figure(scene))

@@ -1,0 +1,201 @@
+"""The fit view and its lessons in the app, driven headlessly with ``AppTest``.
+
+Figures are read back from the page and compared with the core's own runs.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import optiviz
+import optiviz.decay_search
+from optiviz import lessons, surfaces
+from optiviz.figures.fit import EARLY_STOP
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+TIMEOUT = 180
+LINK = {"surface": "polynomial_regression", "mode": "single", "optimizer": "adam"}
+LINK |= {"alpha": "0.01", "steps": "1500"}
+SUMMARY = re.compile(
+    r"training loss (?P<train>[\d.e-]+), validation loss (?P<val>[\d.e-]+) at step (?P<last>\d+); "
+    r"lowest validation loss (?P<best_val>[\d.e-]+) at step (?P<best>\d+)"
+)
+FIT_LESSONS = ("underfitting", "overfitting", "weight-decay", "early-stopping")
+FIT_LESSONS += ("small-alpha-underfit",)
+
+
+def _open(**query: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params.update(query)
+    at.run()
+    _clean(at)
+    return at
+
+
+def _clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _chart(at: AppTest, key: str) -> dict:
+    (chart,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    return json.loads(chart.proto.spec)
+
+
+def _array(value) -> np.ndarray:
+    """A spec array: Plotly's base64 typed array (with its shape) or a JSON list."""
+    if isinstance(value, dict):
+        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = value.get("shape")
+        if isinstance(shape, str):
+            shape = [int(v) for v in shape.split(",")]
+        return flat.reshape(shape) if shape else flat
+    return np.array(value, dtype=float)
+
+
+def _summary(at: AppTest) -> dict:
+    (match,) = [m for e in at.markdown if (m := SUMMARY.search(e.value))]
+    return {k: float(v) for k, v in match.groupdict().items()}
+
+
+def _link(at: AppTest) -> str:
+    """The page's share link (bound widgets write the address in the browser, not here)."""
+    (code,) = [c.value for c in at.code if "surface=polynomial_regression" in c.value]
+    return code
+
+
+def _core(degree: int, **kw) -> optiviz.Trajectory:
+    kw = {"alpha": 0.01, "steps": 1500, **kw}
+    return optiviz.simulate(surfaces.polynomial_regression(degree), "adam", **kw)
+
+
+@pytest.fixture(scope="module")
+def fit_app() -> AppTest:
+    return _open(**LINK)
+
+
+def test_fit_view_shows_the_core_run_three_ways(fit_app: AppTest) -> None:
+    run = _core(15)
+    shown = _summary(fit_app)
+    assert shown["train"] == pytest.approx(run.losses[-1], rel=1e-3)
+    assert shown["val"] == pytest.approx(run.validation_losses[-1], rel=1e-3)
+    assert shown["best"] == int(np.argmin(run.validation_losses)) and shown["last"] == 1500
+    losses = _chart(fit_app, "fit_losses")
+    assert losses["data"][2]["x"] == [shown["best"]] and EARLY_STOP in losses["data"][2]["name"]
+    data = _chart(fit_app, "fit_data")
+    assert data["frames"][-1]["name"] == "1500" and data["data"][0]["name"] == "training data"
+    plane = _chart(fit_app, "fit_plane")
+    assert "2-D slice of a 16-D loss" in plane["layout"]["title"]["text"]
+    assert any("2-D slice of a 16-D loss" in c.value for c in fit_app.caption)
+    assert not [c for c in fit_app.get("plotly_chart") if c.proto.id.endswith("-map")]
+
+
+def test_degree_and_weight_decay_controls_reach_the_run_and_the_url(fit_app: AppTest) -> None:
+    for key in ("degree", "weight_decay"):
+        widget = fit_app.slider(key=key) if key == "degree" else fit_app.select_slider(key=key)
+        assert widget.help and widget.label in ("Model degree", "Weight decay λ")
+    fit_app.select_slider(key="weight_decay").set_value(0.046).run()
+    _clean(fit_app)
+    assert _summary(fit_app)["val"] == pytest.approx(
+        _core(15, weight_decay=0.046).validation_losses[-1], rel=1e-3
+    )
+    assert "weight_decay=0.046" in _link(fit_app)
+    assert any("weight decay" in e.value for e in fit_app.latex)
+    fit_app.slider(key="degree").set_value(3).run()
+    _clean(fit_app)
+    assert "degree=3" in _link(fit_app)
+    assert "4-D loss" in _chart(fit_app, "fit_plane")["layout"]["title"]["text"]
+    assert _summary(fit_app)["train"] == pytest.approx(
+        _core(3, weight_decay=0.046).losses[-1], rel=1e-3
+    )
+
+
+def test_a_link_with_degree_and_decay_opens_with_them() -> None:
+    at = _open(**LINK, degree="1", weight_decay="0.1")
+    assert at.slider(key="degree").value == 1
+    assert at.select_slider(key="weight_decay").value == 0.1
+    assert _summary(at)["val"] == pytest.approx(
+        _core(1, weight_decay=0.1).validation_losses[-1], rel=1e-3
+    )
+
+
+@pytest.mark.parametrize("lesson_id", FIT_LESSONS)
+def test_fit_lessons_open_and_show_their_setup(lesson_id: str) -> None:
+    at = _open(page="lessons")
+    at.button(key=f"lesson_{lesson_id}").click().run()
+    _clean(at)
+    settings = lessons.load()[lesson_id].settings
+    assert at.slider(key="degree").value == settings["degree"]
+    assert at.select_slider(key="weight_decay").value == settings["weight_decay"]
+    assert at.select_slider(key="alpha").value == settings["alpha"]
+    run = _core(settings["degree"], alpha=settings["alpha"], weight_decay=settings["weight_decay"])
+    assert _summary(at)["val"] == pytest.approx(run.validation_losses[-1], rel=1e-3)
+
+
+def _lab(**query: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params.update({"page": "lab", **query})
+    at.session_state["lab_side"] = 32
+    at.session_state["lab_budget"] = 9
+    at.run()
+    _clean(at)
+    return at
+
+
+BEST = re.compile(r"\*\*Bayesian \(GP \+ EI\)\*\*: best validation loss (?P<loss>[\d.e-]+)")
+
+
+def test_lab_searches_alpha_and_weight_decay_by_validation_loss() -> None:
+    at = _lab(surface="polynomial_regression", optimizer="adam", steps="300")
+    assert at.radio(key="lab_space").value == "weight_decay"
+    landscape = _chart(at, "landscape_chart")
+    assert landscape["layout"]["yaxis"]["title"]["text"] == "weight decay λ"
+    (match,) = [m for e in at.markdown if (m := BEST.search(e.value))]
+    result = optiviz.decay_search.decay_search(
+        "bayes",
+        budget=9,
+        alpha_range=(1e-4, 10.0),
+        decay_range=(1e-4, 1.0),
+        surface=surfaces.polynomial_regression(15),
+        optimizer="adam",
+        steps=300,
+    )
+    assert float(match["loss"]) == pytest.approx(result.best_trial.loss, rel=1e-3)
+    assert _chart(at, "best_so_far")["data"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"surface": "polynomial_regression", "optimizer": "adam", "steps": "300"},
+        {"surface": "rosenbrock", "optimizer": "adam", "schedule": "exponential"},
+    ],
+)
+def test_lab_landscapes_open_in_3d_with_the_trials_on_them(query: dict) -> None:
+    at = _lab(**query)
+    flat = _chart(at, "landscape_chart")
+    at.segmented_control(key="lab_picture").set_value("3-D landscape").run()
+    _clean(at)
+    spec = _chart(at, "landscape_3d")
+    surface, trials, best = spec["data"][:3]
+    assert surface["type"] == "surface" and trials["name"] == "trials" and best["name"] == "best"
+    heat = flat["data"][0]
+    np.testing.assert_allclose(_array(surface["z"]), _array(heat["z"]), rtol=1e-6)
+    assert len(_array(trials["x"])) == 9
+    assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith("-landscape_chart")]
+
+
+def test_a_weight_decay_on_an_analytic_surface_says_the_loss_has_no_penalty() -> None:
+    at = _open(surface="rosenbrock", mode="single", optimizer="sgd", alpha="0.001")
+    assert not [c for c in at.caption if "without the penalty" in c.value]
+    at.select_slider(key="weight_decay").set_value(1.0).run()
+    _clean(at)
+    assert [c for c in at.caption if "without the penalty" in c.value]
+    assert any("weight decay" in e.value for e in at.latex)

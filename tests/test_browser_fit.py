@@ -1,0 +1,74 @@
+"""The fit view in a real browser: ``streamlit run app.py`` driven by Debian's Chromium.
+
+Opens a link to the degree-15 model and checks that its three figures are drawn:
+the data with the moving curve, the two losses with the early-stopping mark, and
+the path on its principal plane with the slice caption.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.live_app import CHROMIUM, ERRORS_JS, FIRST_CHART_MS, IDLE, AppServer, launch_chromium
+
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"
+)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+LINK = "?surface=polynomial_regression&mode=single&optimizer=adam&alpha=0.01&steps=1500"
+CHARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => ({
+  title: gd._fullLayout.title.text,
+  traces: gd.data.length,
+  frames: (gd._transitionData._frames || []).length,
+  drawn: gd.querySelectorAll('.main-svg').length > 0,
+}))"""
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[AppServer]:
+    app = AppServer()
+    try:
+        app.wait_healthy()
+        yield app
+    finally:
+        app.stop()
+
+
+def shoot(url: str, path: Path) -> tuple[list[dict], list[str], str]:
+    """Open ``url``, wait for the fit view, save a full-page screenshot; return the charts,
+    the exception boxes and the page text."""
+    with sync_api.sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            tab = browser.new_page(
+                viewport={"width": 1400, "height": int(os.environ.get("FIT_SHOT_HEIGHT", "1000"))}
+            )
+            tab.goto(url)
+            tab.wait_for_function(
+                "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3",
+                timeout=FIRST_CHART_MS,
+            )
+            tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+            tab.screenshot(path=str(path), full_page=True)
+            return tab.evaluate(CHARTS_JS), tab.evaluate(ERRORS_JS), tab.inner_text("body")
+        finally:
+            browser.close()
+
+
+def test_fit_view_renders_its_three_figures(server: AppServer, tmp_path: Path) -> None:
+    charts, errors, text = shoot(server.url + LINK, tmp_path / "fit.png")
+    assert errors == []
+    assert len(charts) == 3 and all(c["drawn"] for c in charts)
+    data, losses, plane = charts
+    assert "fitted curve" in data["title"] and data["frames"] > 10
+    assert "validation" in losses["title"] and losses["traces"] == 3
+    assert "principal directions" in plane["title"]
+    assert "early stopping stops here" in text
+    assert "2-D slice of a 16-D loss" in text
+    assert (tmp_path / "fit.png").stat().st_size > 20_000

@@ -1,0 +1,70 @@
+"""The fit view's figure builders, checked by inspecting the figures' data."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+import optiviz
+from optiviz import fit, surfaces
+from optiviz.figures import fit as figures
+
+
+@pytest.fixture(scope="module")
+def scene() -> fit.FitScene:
+    s = surfaces.polynomial_regression(15)
+    runs = [
+        (
+            f"λ={lam:g}",
+            colour,
+            optiviz.simulate(s, "adam", alpha=0.01, steps=1500, weight_decay=lam),
+        )
+        for lam, colour in ((0.0, "#3b82f6"), (0.046, "#16a34a"))
+    ]
+    return fit.fit_scene(s, runs)
+
+
+def test_every_figure_is_valid_plotly(scene: fit.FitScene) -> None:
+    for build in (figures.data_figure, figures.loss_figure, figures.plane_figure):
+        go.Figure(build(scene))
+
+
+def test_data_figure_moves_each_runs_curve_frame_by_frame(scene: fit.FitScene) -> None:
+    fig = figures.data_figure(scene)
+    train, held = fig["data"][:2]
+    np.testing.assert_allclose(train["x"], scene.x_train, rtol=1e-6)
+    np.testing.assert_allclose(held["y"], scene.y_val, rtol=1e-6)
+    assert [f["name"] for f in fig["frames"]] == [str(t) for t in scene.frames]
+    last = fig["frames"][-1]
+    for k, run in enumerate(scene.runs):
+        np.testing.assert_allclose(last["data"][k]["y"], run.curves[-1], rtol=1e-5)
+        assert fig["data"][last["traces"][k]]["name"] == f"model: {run.name}"
+    assert len(fig["layout"]["sliders"][0]["steps"]) == len(scene.frames)
+
+
+def test_loss_figure_marks_the_lowest_validation_loss(scene: fit.FitScene) -> None:
+    fig = figures.loss_figure(scene)
+    for k, run in enumerate(scene.runs):
+        train, validation, star = fig["data"][3 * k : 3 * k + 3]
+        np.testing.assert_allclose(train["y"], run.train, rtol=1e-6)
+        np.testing.assert_allclose(validation["y"], run.validation, rtol=1e-6)
+        assert star["x"] == [run.best_step] and figures.EARLY_STOP in star["name"]
+        assert star["y"][0] == pytest.approx(np.min(run.validation), rel=1e-6)
+        assert fig["layout"]["shapes"][k]["x0"] == run.best_step
+    assert fig["layout"]["annotations"][0]["text"] == figures.EARLY_STOP
+    assert "without the weight-decay penalty" in fig["layout"]["title"]["text"]
+    assert scene.runs[0].best_step < 600 < len(scene.runs[0].train)
+
+
+def test_plane_figure_draws_the_loss_slice_and_the_projected_paths(scene: fit.FitScene) -> None:
+    fig = figures.plane_figure(scene)
+    heat = fig["data"][0]
+    assert np.shape(heat["z"]) == (len(scene.plane.b), len(scene.plane.a))
+    np.testing.assert_allclose(heat["x"], scene.plane.a, rtol=1e-6)
+    for k, run in enumerate(scene.runs):
+        path = fig["data"][1 + 2 * k]
+        np.testing.assert_allclose(path["x"], run.plane_path[:, 0], rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(path["y"], run.plane_path[:, 1], rtol=1e-5, atol=1e-7)
+    assert "2-D slice of a 16-D loss" in fig["layout"]["title"]["text"]
+    assert "%" in fig["layout"]["xaxis"]["title"]["text"]

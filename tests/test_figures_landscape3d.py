@@ -1,0 +1,44 @@
+"""The 3-D landscape of the lab: the surface is the values, the trials sit on it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from optiviz.figures.landscape3d import landscape_3d_figure, on_surface
+from optiviz.search import Trial
+
+ALPHAS = np.geomspace(1e-3, 1.0, 4)
+KS = np.geomspace(1e-2, 1.0, 3)
+VALUES = np.arange(12, dtype=float).reshape(4, 3)
+VALUES[3, 2] = np.inf
+TRIALS = [
+    Trial(0, 1e-3, 1e-2, 5.0, 5.0),
+    Trial(1, 0.1, 0.1, 2.0, 2.0),
+    Trial(2, 1.0, 1.0, np.inf, 2.0),
+]
+
+
+def test_surface_is_the_values_over_log_axes_with_diverged_holes() -> None:
+    fig = landscape_3d_figure(ALPHAS, KS, VALUES, trials=TRIALS, best=TRIALS[1], y_label="λ")
+    surface = fig.data[0]
+    np.testing.assert_allclose(surface.x, np.log10(ALPHAS))
+    np.testing.assert_allclose(surface.y, np.log10(KS))
+    z = np.array(surface.z, dtype=float)
+    assert z.shape == (3, 4) and z[1, 2] == VALUES[2, 1] and np.isnan(z[2, 3])
+    assert fig.layout.scene.yaxis.title.text == "λ"
+    assert [t.name for t in fig.data] == [fig.data[0].name, "trials", "best"]
+
+
+def test_trials_sit_on_their_nearest_cell_and_diverged_ones_on_top() -> None:
+    heights = on_surface(ALPHAS, KS, np.where(np.isfinite(VALUES), VALUES, np.nan), TRIALS)
+    assert heights[0] == VALUES[0, 0] and heights[1] == VALUES[2, 1]
+    assert heights[2] == np.nanmax(np.where(np.isfinite(VALUES), VALUES, np.nan))
+    fig = landscape_3d_figure(ALPHAS, KS, VALUES, trials=TRIALS)
+    np.testing.assert_allclose(fig.data[1].z, heights)
+    assert list(fig.data[1].text) == ["1", "2", "3"]
+
+
+def test_bad_grids_are_refused() -> None:
+    with pytest.raises(ValueError, match="shape"):
+        landscape_3d_figure(ALPHAS, KS, VALUES.T)
