@@ -8,11 +8,12 @@ import pytest
 
 import optiviz
 import optiviz.figures as figures
-from optiviz import datasets, grids, surfaces
+from optiviz import grids, surfaces
 from optiviz.figures import lab, style
 from optiviz.figures.animation import path_animation
 from optiviz.figures.notebook import GRID_POINTS, LOSS_LABEL, STEPS_LABEL
 from optiviz.figures.runs import Run
+from optiviz.surfaces import datasets
 
 
 def _named(fig: go.Figure, name: str):

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from optiviz import datasets, grids
+from optiviz import grids
 from optiviz.dynamics import Trajectory
 from optiviz.figures import lab
 from optiviz.figures.animation import path_animation
@@ -23,7 +23,7 @@ from optiviz.figures.runs import Run
 from optiviz.figures.style import run_colour
 from optiviz.range_test import RangeTest
 from optiviz.search import SearchResult
-from optiviz.surfaces import Surface, get
+from optiviz.surfaces import Surface, datasets, get
 
 GRID_POINTS = 161
 """Points per side of the loss background, as on the app's explore page."""
