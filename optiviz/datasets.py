@@ -74,7 +74,7 @@ def _minimize(f: Callable, start: tuple[float, ...]) -> tuple[float, ...]:
 
 
 def _make(name: str, spec: dict):
-    from optiviz.surfaces import PRESET_KEYS, Surface, _tuple2
+    from optiviz.surfaces import Surface, _tuple2, presets_from
 
     per_sample, draw = MODELS[name]
     rng = np.random.default_rng(SEED)
@@ -92,7 +92,7 @@ def _make(name: str, spec: dict):
         default_steps=int(spec["default_steps"]),
         minima=(_minimize(f, (0.0, 0.0)),),
         description=spec["description"],
-        lr_presets={key: float(spec["lr_presets"][key]) for key in PRESET_KEYS},
+        lr_presets=presets_from(spec),
         label=spec["label"],
         n_samples=N_TRAIN,
         weighted_loss=loss,

@@ -29,6 +29,8 @@ class Surface:
     Data-defined surfaces also carry ``n_samples`` and ``sample_losses``
     (params, weights over samples) -> weighted loss, so that a mini-batch
     gradient is the gradient of a weighted mean; ``f`` is its full-batch mean.
+    ``lr_presets`` maps the labels of PRESET_KEYS that the surface can honestly
+    show, in that order, to plain-GD learning rates.
     Surfaces compare by identity, so they can key caches of compiled code.
     """
 
@@ -156,8 +158,18 @@ def _tuple2(rows: list) -> tuple[tuple[float, ...], ...]:
     return tuple(tuple(float(v) for v in row) for row in rows)
 
 
+def presets_from(spec: dict) -> dict[str, float]:
+    """The spec's ``lr_presets`` in PRESET_KEYS order; a label a surface cannot honestly
+    show is left out of the TOML, and "too small" must be there. ValueError otherwise."""
+    given = spec["lr_presets"]
+    unknown = set(given) - set(PRESET_KEYS)
+    if unknown or "too small" not in given:
+        raise ValueError(f"lr_presets must name 'too small' and only {PRESET_KEYS}: {given}")
+    return {key: float(given[key]) for key in PRESET_KEYS if key in given}
+
+
 def _from_spec(name: str, f: Loss, spec: dict) -> Surface:
-    presets = {key: float(spec["lr_presets"][key]) for key in PRESET_KEYS}
+    presets = presets_from(spec)
     return Surface(
         name=name,
         f=f,

@@ -386,3 +386,20 @@ def test_page_offers_the_downloads_and_a_share_link(app: AppTest) -> None:
     assert labels == {"⬇ Runs as CSV", "⬇ Animation as HTML"}
     (link,) = [c.value for c in app.code if "surface=staircase" in c.value]
     assert "presets=too+small" in link and "alpha=0.8" in link
+
+
+def test_race_offers_only_the_labels_a_surface_earns() -> None:
+    at = _open(surface="rosenbrock", presets=["good", "too large"])
+    _clean(at)
+    picker = at.multiselect(key="presets")
+    assert [o.split(" (")[0] for o in picker.options] == [
+        *surfaces.get("rosenbrock").lr_presets,
+        "my α",
+    ]
+    assert picker.value == ["too large"]
+    assert set(_verdicts(at)) == {"too large α=0.0042"}
+    _set(at, "selectbox", "surface", "beale")
+    _set(at, "multiselect", "presets", ["too small", "good", "diverging"])
+    _set(at, "selectbox", "surface", "logistic_regression")
+    assert at.multiselect(key="presets").value == ["too small", "good"]
+    assert _verdicts(at) == {"too small α=0.02": "slow", "good α=1": "converged"}

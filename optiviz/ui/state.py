@@ -200,7 +200,7 @@ def apply_surface_defaults(name: str, only_missing: bool = False) -> None:
     of surface ``name`` ("custom": the last formula that parsed)."""
     surface = _surface_for(name)
     values = {
-        "alpha": opt.nearest(opt.alpha_options(), surface.lr_presets["good"]),
+        "alpha": opt.default_alpha(surface),
         "steps": int(surface.default_steps),
         "start_x": float(surface.start[0]),
         "start_y": float(surface.start[1]) if surface.dim == 2 else 0.0,
@@ -223,6 +223,17 @@ def on_formula_change() -> None:
         return
     formula_fallback(st.session_state["formula"])
     apply_surface_defaults("custom")
+
+
+def fit_presets(available: list[str]) -> None:
+    """Before the comparison picker draws: drop chosen labels the surface does not offer
+    (a link or lesson made for another surface); if none is left, race the default labels
+    it has."""
+    chosen = list(st.session_state.get("presets", []))
+    kept = [p for p in chosen if p in available]
+    if kept != chosen:
+        fallback = [p for p in DEFAULT_PRESETS if p in available]
+        st.session_state["presets"] = kept or fallback
 
 
 def on_alpha_change() -> None:
