@@ -25,10 +25,11 @@ def levels(z: np.ndarray) -> np.ndarray:
     return lifted / top if top > 0 else np.zeros_like(lifted)
 
 
-def colourise(u: np.ndarray, bands: int = BANDS) -> np.ndarray:
-    """RGBA uint8 image of values in [0, 1] through LANDSCAPE_STOPS, quantised to bands."""
-    stops = np.array([s for s, _ in LANDSCAPE_STOPS])
-    rgb = np.array([c for _, c in LANDSCAPE_STOPS], dtype=np.float64)
+def colourise(u: np.ndarray, bands: int = BANDS, stops=LANDSCAPE_STOPS) -> np.ndarray:
+    """RGBA uint8 image of values in [0, 1] through ``stops`` (position, RGB), quantised
+    to bands."""
+    rgb = np.array([c for _, c in stops], dtype=np.float64)
+    stops = np.array([s for s, _ in stops])
     q = np.floor(np.nan_to_num(u, nan=1.0) * bands).clip(0, bands - 1) / (bands - 1)
     channels = [np.interp(q, stops, rgb[:, i]) for i in range(3)]
     alpha = np.where(np.isfinite(u), 255.0, 0.0)

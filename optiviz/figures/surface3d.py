@@ -44,7 +44,7 @@ def surface_figure(runs: Sequence[Run], surface: Surface, grid: Grid) -> dict:
             "x": grid.axes[0],
             "y": grid.axes[1],
             "z": z,
-            "colorscale": "Plasma",
+            "colorscale": style.LANDSCAPE_SCALE,
             "showscale": False,
             "opacity": 0.92,
             "hoverinfo": "skip",
