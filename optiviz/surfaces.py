@@ -29,6 +29,7 @@ class Surface:
     Data-defined surfaces also carry ``n_samples`` and ``sample_losses``
     (params, weights over samples) -> weighted loss, so that a mini-batch
     gradient is the gradient of a weighted mean; ``f`` is its full-batch mean.
+    ``equal_axes``: the parameters share units, so the map draws x and y at one scale.
     ``lr_presets`` maps the labels of PRESET_KEYS that the surface can honestly
     show, in that order, to plain-GD learning rates.
     Surfaces compare by identity, so they can key caches of compiled code.
@@ -44,6 +45,7 @@ class Surface:
     description: str
     lr_presets: Mapping[str, float]
     label: str = ""
+    equal_axes: bool = False
     n_samples: int | None = None
     weighted_loss: Callable[[jax.Array, jax.Array], jax.Array] | None = None
     extras: Mapping[str, object] = field(default_factory=dict)
@@ -181,6 +183,7 @@ def _from_spec(name: str, f: Loss, spec: dict) -> Surface:
         description=spec["description"],
         lr_presets=presets,
         label=spec["label"],
+        equal_axes=bool(spec.get("equal_axes", False)),
     )
 
 

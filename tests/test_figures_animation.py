@@ -15,7 +15,7 @@ from PIL import Image
 
 import optiviz
 from optiviz import datasets, grids, surfaces
-from optiviz.figures import style
+from optiviz.figures import background, style
 from optiviz.figures.animation import path_animation
 from optiviz.figures.runs import Run, readout
 from optiviz.figures.surface3d import MAX_FRAMES_3D, surface_figure
@@ -133,13 +133,14 @@ def test_positions_after_divergence_are_gaps() -> None:
     assert f"diverging: diverged at step {tr.diverged_at}" in text
 
 
-def test_background_is_a_png_of_the_grid() -> None:
+def test_background_is_a_png_at_least_image_side_dense() -> None:
     fig = _figure(_runs())
     (image,) = fig["layout"]["images"]
     prefix = "data:image/png;base64,"
     assert image["source"].startswith(prefix)
     png = Image.open(io.BytesIO(base64.b64decode(image["source"][len(prefix) :])))
-    assert png.format == "PNG" and png.size == (GRID_SIDE, GRID_SIDE)
+    side = background.IMAGE_SIDE
+    assert side > GRID_SIDE and png.format == "PNG" and png.size == (side, side)
     (x0, x1), (y0, y1) = STAIRCASE.bounds
     assert (image["x"], image["y"], image["sizex"], image["sizey"]) == (x0, y1, x1 - x0, y1 - y0)
     assert _figure(_runs("parabola"), "parabola")["layout"]["images"] == []

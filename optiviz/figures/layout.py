@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from optiviz import grids
 from optiviz.figures import background, style
 from optiviz.figures.runs import Run
 from optiviz.grids import Grid
@@ -16,6 +17,9 @@ LOSS = {"xaxis": "x2", "yaxis": "y2"}
 RATE = {"xaxis": "x3", "yaxis": "y3"}
 TEXT = {"xaxis": "x4", "yaxis": "y4"}
 DATA = {"xaxis": "x5", "yaxis": "y5"}
+
+MAP_GRID = "rgba(255,255,255,0.35)"
+"""Grid lines over the map's background image: visible on dark bands, quiet on light ones."""
 
 RIGHT = [0.64, 1.0]
 ROWS = {
@@ -64,6 +68,21 @@ def curve_range(grid: Grid) -> list[float]:
     return _padded(lo, hi, False)
 
 
+def map_scale(surface: Surface) -> dict[str, dict]:
+    """Extra settings for a 2-D map's x and y axes: faint grid lines both ways over the
+    image, and one unit as long on both axes where the surface's parameters share units
+    (``surface.equal_axes``); the shorter side's plot area shrinks, the ranges stay."""
+    if surface.dim != 2:
+        return {"xaxis": {}, "yaxis": {}}
+    grid = {"showgrid": True, "gridcolor": MAP_GRID, "zeroline": False}
+    if not surface.equal_axes:
+        return {"xaxis": dict(grid), "yaxis": dict(grid)}
+    return {
+        "xaxis": {**grid, "constrain": "domain"},
+        "yaxis": {**grid, "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"},
+    }
+
+
 def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> dict:
     """Axis and domain settings for the map, loss, alpha_t, readout and data panels."""
     rows = ROWS[with_data]
@@ -74,12 +93,19 @@ def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> 
     steps = max(len(r.trajectory.lrs) for r in runs)
     (x0, x1), *rest = surface.bounds
     y_range = list(rest[0]) if surface.dim == 2 else curve_range(grid)
+    scale = map_scale(surface)
     layout = {
-        "xaxis": {"domain": [0, 0.56], "range": [x0, x1], "title": {"text": names[0]}},
+        "xaxis": {
+            "domain": [0, 0.56],
+            "range": [x0, x1],
+            "title": {"text": names[0]},
+            **scale["xaxis"],
+        },
         "yaxis": {
             "domain": [0, 0.82],
             "range": y_range,
             "title": {"text": names[1] if surface.dim == 2 else f"f({names[0]})"},
+            **scale["yaxis"],
         },
         "xaxis2": {
             "domain": RIGHT,
@@ -117,10 +143,13 @@ def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> 
     return layout
 
 
-def images(surface: Surface, grid: Grid) -> list[dict]:
-    """The 2-D loss as a background PNG stretched over the map's plot box."""
+def images(surface: Surface, grid: Grid | None = None) -> list[dict]:
+    """The 2-D loss as a background PNG stretched over the map's plot box, rendered from
+    ``grid`` or, where that is coarser than background.IMAGE_SIDE, from a grid that fine."""
     if surface.dim != 2:
         return []
+    if grid is None or grid.z.shape[0] < background.IMAGE_SIDE:
+        grid = grids.surface_grid(surface, background.IMAGE_SIDE)
     (x0, x1), (y0, y1) = surface.bounds
     return [
         {
