@@ -15,7 +15,7 @@ from PIL import Image
 
 import optiviz
 from optiviz import datasets, grids, surfaces
-from optiviz.figures import background, style
+from optiviz.figures import background, style, surface3d
 from optiviz.figures.animation import path_animation
 from optiviz.figures.runs import Run, readout
 from optiviz.figures.surface3d import MAX_FRAMES_3D, surface_figure
@@ -208,3 +208,41 @@ def test_a_constant_rate_panel_starts_at_zero() -> None:
         )
     ]
     assert "range" not in axes(decaying, s, grid, False)["yaxis3"]
+
+
+def test_surface3d_mesh_makes_every_riser_a_clean_step_within_budget() -> None:
+    runs = _runs(steps=150)
+    fig = surface_figure(runs, STAIRCASE, grids.surface_grid(STAIRCASE, 61))
+    mesh = fig["data"][0]
+    xs = np.asarray(mesh["x"])
+    assert len(xs) >= surface3d.MESH_SIDE >= 161 and np.shape(mesh["z"]) == (len(xs), len(xs))
+    for riser in surfaces.STAIR_RISERS:
+        inside = np.abs(xs - riser) < surfaces.STAIR_HALF_WIDTH
+        assert inside.sum() >= 6, riser
+    assert np.isfinite(np.asarray(mesh["z"])).all()
+    assert mesh["lighting"]["diffuse"] > 0 and "lightposition" in mesh
+    assert len(pio.to_json(go.Figure(**fig))) < 400_000
+
+
+@pytest.mark.parametrize("name", surfaces.names(dim=2))
+def test_surface3d_camera_looks_from_behind_the_start_towards_the_minimum(name: str) -> None:
+    s = surfaces.get(name)
+    eye = surface3d.camera(s)["eye"]
+    (x0, x1), (y0, y1) = s.bounds
+    spans = np.array([(x1 - x0) / surface3d.ASPECT["x"], (y1 - y0) / surface3d.ASPECT["y"]])
+    offsets = (np.asarray(s.minima) - np.asarray(s.start)) / spans
+    travel = offsets[np.argmin(np.linalg.norm(offsets, axis=1))]
+    toward = -np.array([eye["x"], eye["y"]]) @ travel / np.linalg.norm(travel)
+    assert toward > 0.7 * surface3d.EYE_DISTANCE, name
+    assert eye["z"] > 0
+
+
+def test_surface3d_ball_floats_above_the_surface() -> None:
+    runs = _runs(steps=60)
+    fig = surface_figure(runs, STAIRCASE, grids.surface_grid(STAIRCASE, 61))
+    spread = fig["data"][0]["cmax"] - fig["data"][0]["cmin"]
+    for frame in fig["frames"]:
+        t = int(frame["name"])
+        for run, ball in zip(runs, frame["data"], strict=True):
+            height = ball["z"][0] - run.trajectory.losses[t]
+            assert height == pytest.approx(surface3d.BALL_LIFT * spread / 1.25, rel=1e-3)
