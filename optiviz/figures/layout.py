@@ -24,9 +24,14 @@ MAP_GRID = "rgba(255,255,255,0.35)"
 RIGHT = [0.64, 1.0]
 ROWS = {
     False: {"loss": [0.46, 0.82], "rate": [0.0, 0.36]},
-    True: {"data": [0.58, 0.84], "loss": [0.29, 0.53], "rate": [0.0, 0.24]},
+    True: {"data": [0.62, 0.84], "loss": [0.29, 0.51], "rate": [0.0, 0.24]},
 }
-"""Vertical domains of the right-hand panels, without and with a data panel."""
+"""Vertical domains of the right-hand panels, without and with a data panel. The legend
+hangs from the loss panel's top, so the data panel ends TITLE_ROOM above it for its
+"data x" title."""
+
+TITLE_ROOM = 56
+"""Pixels below a panel for its tick labels and axis title."""
 
 
 def _log_ok(values: np.ndarray, spread: float = 1.0) -> bool:
@@ -59,6 +64,25 @@ def _flat_range(values: np.ndarray) -> dict:
     if finite.size and finite.max() - finite.min() <= 1e-6 * max(abs(finite.max()), 1e-30):
         return {"range": [0.0, 1.2 * float(finite.max())]} if finite.max() > 0 else {}
     return {}
+
+
+def rate_axis(lrs: np.ndarray) -> dict:
+    """The α_t axis: linear unless the finite rates are all positive and span more than a
+    decade (max / min > 10); then log, labelled at the powers of ten only (0.01, 0.1, 1).
+    A linear axis over rates that hardly vary starts from 0 (see ``_flat_range``)."""
+    lrs = np.asarray(lrs, dtype=np.float64)
+    if not _log_ok(lrs, 10.0):
+        return {"type": "linear", **_flat_range(lrs)}
+    finite = lrs[np.isfinite(lrs)]
+    lo, hi = np.floor(np.log10(finite.min())), np.ceil(np.log10(finite.max()))
+    decades = [float(10.0**k) for k in np.arange(lo, hi + 1)]
+    return {
+        "type": "log",
+        "tickmode": "array",
+        "tickvals": decades,
+        "ticktext": [f"{v:g}" for v in decades],
+        "minor": {"showgrid": False, "ticks": ""},
+    }
 
 
 def curve_range(grid: Grid) -> list[float]:
@@ -131,8 +155,7 @@ def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> 
             "domain": rows["rate"],
             "anchor": "x3",
             "title": {"text": "α<sub>t</sub>"},
-            "type": "log" if _log_ok(lrs, 20.0) else "linear",
-            **_flat_range(lrs),
+            **rate_axis(lrs),
         },
         "xaxis4": {"domain": [0, 1], "anchor": "y4", "range": [0, 1], "visible": False},
         "yaxis4": {"domain": [0.84, 1], "anchor": "x4", "range": [0, 1], "visible": False},
