@@ -30,14 +30,18 @@ pytestmark = pytest.mark.skipif(
 sync_api = pytest.importorskip("playwright.sync_api")
 
 SIZES = [(1280, 720), (1920, 1080)]
-PAGES = {"staircase race": "", "data surface": "?surface=linear_regression"}
+PAGES = {
+    "staircase race": "",
+    "data surface": "?surface=linear_regression",
+    "step decay (log axes)": "?mode=single&alpha=2.8&schedule=step&drop=0.5&every=10",
+}
 TOLERANCE = 1.0
 """Pixels two boxes may share each way (anti-aliased glyph edges)."""
 
 TEXTS_JS = """() => {
   const gd = document.querySelector('.js-plotly-plot');
-  const parts = gd.querySelectorAll('[class^="g-"][class$="title"] text, .xtick text, '
-    + '.ytick text, .legendtext, .slider-group text, .updatemenu-button text, '
+  const parts = gd.querySelectorAll('[class^="g-"][class$="title"] text, '
+    + 'g[class$="tick"] > text, .legendtext, .slider-group text, .updatemenu-button text, '
     + '.textpoint text');
   return [...parts].map(e => {
     const r = e.getBoundingClientRect();
@@ -47,6 +51,25 @@ TEXTS_JS = """() => {
     return {text: e.textContent, group, box: [r.left, r.top, r.right, r.bottom]};
   }).filter(t => t.text.trim() && t.box[2] - t.box[0] > 0);
 }"""
+
+
+MAP_RECT_JS = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const svg = gd.querySelector('.main-svg').getBoundingClientRect();
+  const x = gd._fullLayout.xaxis, y = gd._fullLayout.yaxis;
+  return [svg.left + x._offset, svg.top + y._offset,
+          svg.left + x._offset + x._length, svg.top + y._offset + y._length];
+}"""
+"""The map's plot area (its background picture) in page pixels."""
+
+MAP_OWN = {"xtick", "ytick", "g-xtitle", "g-ytitle", "ytitle", "xtitle"}
+"""Text groups that belong to the map itself."""
+
+
+def intruders(texts: list[dict], rect: list[float], tolerance: float = TOLERANCE) -> list[str]:
+    """Texts of other panels drawn over the map's plot area."""
+    box = {"text": "map", "group": "map", "box": rect}
+    return [a for a, _ in overlaps([t for t in texts if t["group"] not in MAP_OWN] + [box])]
 
 
 def overlaps(texts: list[dict], tolerance: float = TOLERANCE) -> list[tuple[str, str]]:
@@ -102,6 +125,8 @@ def test_no_text_overlaps_in_the_main_chart(server, browser, size, query) -> Non
         groups = {t["group"] for t in texts}
         assert {"legend", "slider", "button"} <= groups, groups
         assert any("title" in g for g in groups), groups
+        assert {"y2tick", "y3tick"} <= groups, groups
         assert overlaps(texts) == []
+        assert intruders(texts, page.evaluate(MAP_RECT_JS)) == []
     finally:
         page.close()

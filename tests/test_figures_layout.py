@@ -47,3 +47,16 @@ def test_data_panel_title_clears_the_legend() -> None:
     assert legend_top == rows["loss"][1]
     assert (rows["data"][0] - legend_top) * plot_height >= layout.TITLE_ROOM
     assert frame["height"] == style.HEIGHT + 200
+
+
+def test_tiny_and_huge_decades_read_as_powers() -> None:
+    axis = layout.rate_axis(np.r_[1e-5, 0.01])
+    assert axis["ticktext"] == ["10<sup>-5</sup>", "10<sup>-4</sup>", "0.001", "0.01"]
+
+
+def test_log_loss_axis_labels_at_most_six_decades() -> None:
+    axis = layout.loss_axis([-29.0, 1.0], log=True)
+    assert axis["type"] == "log" and axis["dtick"] == 6 and axis["exponentformat"] == "power"
+    assert 30 / axis["dtick"] + 1 <= layout.MAX_LOSS_TICKS + 1
+    assert layout.loss_axis([-1.0, 1.0], log=True)["dtick"] == 1
+    assert layout.loss_axis([0.0, 5.0], log=False) == {"type": "linear", "range": [0.0, 5.0]}

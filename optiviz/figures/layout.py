@@ -21,7 +21,10 @@ DATA = {"xaxis": "x5", "yaxis": "y5"}
 MAP_GRID = "rgba(255,255,255,0.35)"
 """Grid lines over the map's background image: visible on dark bands, quiet on light ones."""
 
-RIGHT = [0.64, 1.0]
+MAP_X = [0.0, 0.54]
+RIGHT = [0.67, 1.0]
+"""Horizontal domains of the map and the right-hand panels: the gap holds the right
+panels' tick labels and titles at 1280 px wide without touching the map."""
 ROWS = {
     False: {"loss": [0.46, 0.82], "rate": [0.0, 0.36]},
     True: {"data": [0.62, 0.84], "loss": [0.29, 0.51], "rate": [0.0, 0.24]},
@@ -75,13 +78,38 @@ def rate_axis(lrs: np.ndarray) -> dict:
         return {"type": "linear", **_flat_range(lrs)}
     finite = lrs[np.isfinite(lrs)]
     lo, hi = np.floor(np.log10(finite.min())), np.ceil(np.log10(finite.max()))
-    decades = [float(10.0**k) for k in np.arange(lo, hi + 1)]
+    powers = np.arange(lo, hi + 1).astype(int)
     return {
         "type": "log",
         "tickmode": "array",
-        "tickvals": decades,
-        "ticktext": [f"{v:g}" for v in decades],
+        "tickvals": [float(10.0**k) for k in powers],
+        "ticktext": [decade_label(k) for k in powers],
         "minor": {"showgrid": False, "ticks": ""},
+    }
+
+
+def decade_label(k: int) -> str:
+    """10^k as a tick reads: 0.001 to 1000 written out, 10<sup>k</sup> beyond."""
+    return f"{10.0**k:g}" if -3 <= k <= 3 else f"10<sup>{k}</sup>"
+
+
+MAX_LOSS_TICKS = 5
+
+
+def loss_axis(value_range: list[float], log: bool) -> dict:
+    """The loss axis over ``value_range`` (log10 units when ``log``): on a log axis, a
+    label every d decades, d chosen so that at most MAX_LOSS_TICKS + 1 show, all as 10^k,
+    so labels keep one width and never crowd the panel's title."""
+    if not log:
+        return {"type": "linear", "range": value_range}
+    span = value_range[1] - value_range[0]
+    every = max(1, int(np.ceil(span / MAX_LOSS_TICKS)))
+    return {
+        "type": "log",
+        "range": value_range,
+        "dtick": every,
+        "exponentformat": "power",
+        "showexponent": "all",
     }
 
 
@@ -120,7 +148,7 @@ def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> 
     scale = map_scale(surface)
     layout = {
         "xaxis": {
-            "domain": [0, 0.56],
+            "domain": MAP_X,
             "range": [x0, x1],
             "title": {"text": names[0]},
             **scale["xaxis"],
@@ -142,8 +170,7 @@ def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> 
             "domain": rows["loss"],
             "anchor": "x2",
             "title": {"text": "loss"},
-            "type": "log" if log_loss else "linear",
-            "range": loss_range(runs, log_loss),
+            **loss_axis(loss_range(runs, log_loss), log_loss),
         },
         "xaxis3": {
             "domain": RIGHT,
