@@ -30,6 +30,8 @@ DEFAULT_PRESETS = ("too small", "good", "too large")
 DEFAULT_OPTIMIZERS = ("sgd", "momentum", "adam")
 DEFAULT_FORMULA = "x^2 + 5*y^2 + sin(3*x)"
 RAW = "_raw_query"
+PRESENT = "present"
+"""Presenter mode: ``?present=1`` in the address, the 'Presenter mode' toggle on the page."""
 
 
 def _number(lo: float, hi: float) -> Callable[[str], bool]:
@@ -83,6 +85,7 @@ VALIDATORS: Mapping[str, Callable[[str], bool]] = {
     "lab_seed": _number(0, 10_000),
     "lab_metric": _member(["loss", "steps"]),
     "lab_shown": _member(["grid", "random", "bayes"]),
+    PRESENT: _member(["0", "1"]),
 }
 """Each bound parameter and the test its raw URL text must pass."""
 
@@ -105,6 +108,7 @@ def init() -> None:
     if RAW not in st.session_state:
         st.session_state[RAW] = {k: st.query_params.get_all(k) for k in st.query_params}
         _load_pickers(st.session_state[RAW])
+        st.session_state[PRESENT] = st.session_state[RAW].get(PRESENT, ["0"])[-1] == "1"
     name = st.session_state.get("surface") or _raw_surface()
     if "alpha" not in st.session_state:
         apply_surface_defaults(name, only_missing=True)
@@ -129,6 +133,15 @@ def publish() -> None:
             st.query_params.pop(key, None)
         else:
             st.query_params[key] = [str(v) for v in value] if many else str(value)
+    if st.session_state.get(PRESENT):
+        st.query_params[PRESENT] = "1"
+    else:
+        st.query_params.pop(PRESENT, None)
+
+
+def presenting() -> bool:
+    """Whether presenter mode is on."""
+    return bool(st.session_state.get(PRESENT))
 
 
 def _text(value) -> str:
@@ -142,6 +155,8 @@ def share_link() -> str:
     pairs = []
     for key in VALIDATORS:
         value = st.session_state.get(key)
+        if key == PRESENT:
+            value = "1" if value else None
         if value is None:
             continue
         values = value if isinstance(value, list | tuple) else [value]
