@@ -97,20 +97,18 @@ MAX_LOSS_TICKS = 5
 
 
 def loss_axis(value_range: list[float], log: bool) -> dict:
-    """The loss axis over ``value_range`` (log10 units when ``log``): on a log axis, a
-    label every d decades, d chosen so that at most MAX_LOSS_TICKS + 1 show, all as 10^k,
-    so labels keep one width and never crowd the panel's title."""
+    """The loss axis over ``value_range`` (log10 units when ``log``). Log labels read as
+    powers of ten, and past MAX_LOSS_TICKS decades one shows every d decades, d chosen so
+    that at most MAX_LOSS_TICKS + 1 show: labels keep one width and never crowd the
+    panel's title. Over fewer decades Plotly's own 1-2-5 labels stay, so a range inside
+    one decade still has some."""
     if not log:
         return {"type": "linear", "range": value_range}
+    axis = {"type": "log", "range": value_range, "exponentformat": "power", "showexponent": "all"}
     span = value_range[1] - value_range[0]
-    every = max(1, int(np.ceil(span / MAX_LOSS_TICKS)))
-    return {
-        "type": "log",
-        "range": value_range,
-        "dtick": every,
-        "exponentformat": "power",
-        "showexponent": "all",
-    }
+    if span > MAX_LOSS_TICKS:
+        axis["dtick"] = int(np.ceil(span / MAX_LOSS_TICKS))
+    return axis
 
 
 def curve_range(grid: Grid) -> list[float]:
