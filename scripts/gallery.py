@@ -75,7 +75,10 @@ def capture(url: str, out: Path, size: tuple[int, int], suffix: str, only: str =
             for stem, query in shots().items():
                 if only not in stem:
                     continue
-                page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+                page = browser.new_page(
+                    viewport={"width": size[0], "height": size[1]},
+                    color_scheme="dark" if suffix else "light",
+                )
                 try:
                     problems += _shoot(page, url + query, out / f"{stem}{suffix}.png")
                 except PlaywrightError as error:

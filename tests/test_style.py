@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from colorspacious import cspace_convert
 
-from optiviz.figures import background, style
+from optiviz.figures import background, layout, style
 
 VISIONS = (None, "deuteranomaly", "protanomaly", "tritanomaly")
 """Normal vision, then the three dichromacies (severity 100 is -anopia)."""
@@ -86,3 +86,22 @@ def test_the_check_catches_the_old_plasma_map() -> None:
         (1.0, (240, 249, 33)),
     )
     assert _least([style.OKABE_ITO["orange"]], _bands(plasma), None) < AGAINST_MAP
+
+
+THEME_TEXT = {"light": "#31333f", "dark": "#fafafa"}
+"""Streamlit's text colour in each theme, which Plotly's legend text follows."""
+
+
+def _luminance(rgb1: np.ndarray) -> float:
+    """WCAG relative luminance of an sRGB colour in [0, 1]."""
+    linear = np.where(rgb1 <= 0.04045, rgb1 / 12.92, ((rgb1 + 0.055) / 1.055) ** 2.4)
+    return float(linear @ [0.2126, 0.7152, 0.0722])
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_legend_text_reads_on_its_box_in_both_themes(theme: str) -> None:
+
+    *rgb, alpha = (float(v) for v in layout.LEGEND_BG[5:-1].split(","))
+    box = alpha * np.array(rgb) / 255 + (1 - alpha) * _rgb(style.PAPER[theme])
+    lum = sorted([_luminance(box), _luminance(_rgb(THEME_TEXT[theme]))])
+    assert (lum[1] + 0.05) / (lum[0] + 0.05) >= 4.5  # WCAG AA for normal text

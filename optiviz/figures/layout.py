@@ -21,6 +21,10 @@ DATA = {"xaxis": "x5", "yaxis": "y5"}
 MAP_GRID = "rgba(255,255,255,0.35)"
 """Grid lines over the map's background image: visible on dark bands, quiet on light ones."""
 
+LEGEND_BG = "rgba(127,127,127,0.16)"
+"""Behind the legend: a faint grey box that keeps the theme's text colour readable on the
+light and the dark theme alike (white at 75 % hid the dark theme's light text)."""
+
 MAP_X = [0.0, 0.54]
 RIGHT = [0.67, 1.0]
 """Horizontal domains of the map and the right-hand panels: the gap holds the right
@@ -269,7 +273,7 @@ def frame(with_data: bool) -> dict:
             "xanchor": "right",
             "y": ROWS[with_data]["loss"][1],
             "yanchor": "top",
-            "bgcolor": "rgba(255,255,255,0.75)",
+            "bgcolor": LEGEND_BG,
             "font": {"size": 11},
         },
         "font": style.FONT,
