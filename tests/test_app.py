@@ -389,3 +389,50 @@ def test_page_offers_the_downloads_and_a_share_link(app: AppTest) -> None:
     assert labels == {"⬇ Runs as CSV", "⬇ Animation as HTML"}
     (link,) = [c.value for c in app.code if "surface=staircase" in c.value]
     assert "presets=too+small" in link and "alpha=0.8" in link
+
+
+def test_race_offers_only_the_labels_a_surface_earns() -> None:
+    at = _open(surface="rosenbrock", presets=["good", "too large"])
+    _clean(at)
+    picker = at.multiselect(key="presets")
+    assert [o.split(" (")[0] for o in picker.options] == [
+        *surfaces.get("rosenbrock").lr_presets,
+        "my α",
+    ]
+    assert picker.value == ["too large"]
+    assert set(_verdicts(at)) == {"too large α=0.0042"}
+    _set(at, "selectbox", "surface", "beale")
+    _set(at, "multiselect", "presets", ["too small", "good", "diverging"])
+    _set(at, "selectbox", "surface", "logistic_regression")
+    assert at.multiselect(key="presets").value == ["too small", "good"]
+    assert _verdicts(at) == {"too small α=0.02": "slow", "good α=1": "converged"}
+
+
+def _presenter_css(at: AppTest) -> bool:
+    return any('section[data-testid="stSidebar"]' in m.value for m in at.markdown)
+
+
+def test_presenter_mode_from_the_link_and_the_toggle_and_kept_by_the_share_link() -> None:
+    at = _open(present="1")
+    _clean(at)
+    assert at.toggle(key="present").value is True
+    assert _presenter_css(at)
+    assert at.query_params["present"] == "1"
+    (link,) = [c.value for c in at.code if "surface=staircase" in c.value]
+    assert "present=1" in link
+    _set(at, "toggle", "present", False)
+    assert not _presenter_css(at)
+    assert "present" not in at.query_params
+    (link,) = [c.value for c in at.code if "surface=staircase" in c.value]
+    assert "present=" not in link
+    _set(at, "toggle", "present", True)
+    assert _presenter_css(at) and at.query_params["present"] == "1"
+
+
+def test_presenter_mode_is_off_by_default_and_a_bad_value_is_named() -> None:
+    at = _open()
+    assert at.toggle(key="present").value is False and not _presenter_css(at)
+    at = _open(present="yes")
+    (warning,) = at.warning
+    assert "present=yes" in warning.value
+    assert at.toggle(key="present").value is False

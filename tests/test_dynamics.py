@@ -383,7 +383,7 @@ def test_every_combination_runs_with_documented_shapes(surface: str, optimizer: 
     s = surfaces.get(surface)
     for schedule in schedules.SCHEDULES:
         run = optiviz.simulate(
-            surface, optimizer, alpha=s.lr_presets["good"] / 10, schedule=schedule, k=0.1, steps=4
+            surface, optimizer, alpha=s.lr_presets["too small"], schedule=schedule, k=0.1, steps=4
         )
         assert run.positions.shape == (5, s.dim)
         assert run.losses.shape == (5,)

@@ -15,11 +15,11 @@ from PIL import Image
 
 import optiviz
 from optiviz import grids, surfaces
-from optiviz.figures import style
+from optiviz.figures import background, style, surface3d
 from optiviz.figures.animation import path_animation
 from optiviz.figures.runs import Run, readout
 from optiviz.figures.surface3d import MAX_FRAMES_3D, surface_figure
-from optiviz.surfaces import datasets
+from optiviz.surfaces import datasets, staircase
 
 STAIRCASE = surfaces.get("staircase")
 GRID_SIDE = 41
@@ -134,13 +134,14 @@ def test_positions_after_divergence_are_gaps() -> None:
     assert f"diverging: diverged at step {tr.diverged_at}" in text
 
 
-def test_background_is_a_png_of_the_grid() -> None:
+def test_background_is_a_png_at_least_image_side_dense() -> None:
     fig = _figure(_runs())
     (image,) = fig["layout"]["images"]
     prefix = "data:image/png;base64,"
     assert image["source"].startswith(prefix)
     png = Image.open(io.BytesIO(base64.b64decode(image["source"][len(prefix) :])))
-    assert png.format == "PNG" and png.size == (GRID_SIDE, GRID_SIDE)
+    side = background.IMAGE_SIDE
+    assert side > GRID_SIDE and png.format == "PNG" and png.size == (side, side)
     (x0, x1), (y0, y1) = STAIRCASE.bounds
     assert (image["x"], image["y"], image["sizex"], image["sizey"]) == (x0, y1, x1 - x0, y1 - y0)
     assert _figure(_runs("parabola"), "parabola")["layout"]["images"] == []
@@ -208,3 +209,47 @@ def test_a_constant_rate_panel_starts_at_zero() -> None:
         )
     ]
     assert "range" not in axes(decaying, s, grid, False)["yaxis3"]
+
+
+def test_surface3d_mesh_makes_every_riser_a_clean_step_within_budget() -> None:
+    runs = _runs(steps=150)
+    fig = surface_figure(runs, STAIRCASE, grids.surface_grid(STAIRCASE, 61))
+    mesh = fig["data"][0]
+    xs = np.asarray(mesh["x"])
+    z = np.frombuffer(base64.b64decode(mesh["z"]["bdata"]), np.float32)
+    assert mesh["z"]["shape"] == f"{len(xs)}, {len(xs)}"
+    z = z.reshape(len(xs), len(xs))
+    assert len(xs) >= surface3d.MESH_SIDE >= 161
+    fine = grids.surface_grid(STAIRCASE, len(xs)).z
+    np.testing.assert_allclose(z, np.minimum(fine, z.max()), rtol=1e-6)
+    for riser in staircase.STAIR_RISERS:
+        inside = np.abs(xs - riser) < staircase.STAIR_HALF_WIDTH
+        assert inside.sum() >= 6, riser
+    assert np.isfinite(z).all()
+    assert mesh["lighting"]["diffuse"] > 0 and "lightposition" in mesh
+    go.Figure(**fig)
+    assert len(pio.to_json(fig, validate=False)) < 250_000  # as Streamlit sends it
+
+
+@pytest.mark.parametrize("name", surfaces.names(dim=2))
+def test_surface3d_camera_looks_from_behind_the_start_towards_the_minimum(name: str) -> None:
+    s = surfaces.get(name)
+    eye = surface3d.camera(s)["eye"]
+    (x0, x1), (y0, y1) = s.bounds
+    spans = np.array([(x1 - x0) / surface3d.ASPECT["x"], (y1 - y0) / surface3d.ASPECT["y"]])
+    offsets = (np.asarray(s.minima) - np.asarray(s.start)) / spans
+    travel = offsets[np.argmin(np.linalg.norm(offsets, axis=1))]
+    toward = -np.array([eye["x"], eye["y"]]) @ travel / np.linalg.norm(travel)
+    assert toward > 0.7 * surface3d.EYE_DISTANCE, name
+    assert eye["z"] > 0
+
+
+def test_surface3d_ball_floats_above_the_surface() -> None:
+    runs = _runs(steps=60)
+    fig = surface_figure(runs, STAIRCASE, grids.surface_grid(STAIRCASE, 61))
+    spread = fig["data"][0]["cmax"] - fig["data"][0]["cmin"]
+    for frame in fig["frames"]:
+        t = int(frame["name"])
+        for run, ball in zip(runs, frame["data"], strict=True):
+            height = ball["z"][0] - run.trajectory.losses[t]
+            assert height == pytest.approx(surface3d.BALL_LIFT * spread / 1.25, rel=1e-3)

@@ -71,7 +71,7 @@ def test_the_registry_holds_the_overfitting_degree_and_presets_are_gd_rates() ->
     assert s.extras["degree"] == 15 and s is surfaces.polynomial_regression(15)
     phi = polynomial.basis(s.extras["x"], 15)
     top = np.linalg.eigvalsh(2 * phi.T @ phi / s.n_samples)[-1]
-    assert s.lr_presets["diverging"] > 2 / top > s.lr_presets["too large"] > s.lr_presets["good"]
+    assert s.lr_presets["diverging"] > 2 / top > s.lr_presets["too small"]
     run = optiviz.simulate(s, "sgd", alpha=s.lr_presets["diverging"], steps=300)
     assert run.verdict == "diverged"
     assert np.isnan(run.validation_losses[run.diverged_at :]).all()

@@ -40,14 +40,6 @@ def test_documented_fields(name: str) -> None:
     assert surfaces.get(s) is s
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_presets_are_the_four_keys_increasing(name: str) -> None:
-    presets = surfaces.get(name).lr_presets
-    assert set(presets) == {"too small", "good", "too large", "diverging"}
-    values = [presets[key] for key in surfaces.PRESET_KEYS]
-    assert all(0 < a < b for a, b in zip(values[:-1], values[1:], strict=True))
-
-
 MINIMA = [(name, m) for name in NAMES for m in surfaces.get(name).minima]
 
 

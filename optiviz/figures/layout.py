@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from optiviz import grids
 from optiviz.figures import background, style
 from optiviz.figures.runs import Run
 from optiviz.grids import Grid
@@ -17,12 +18,27 @@ RATE = {"xaxis": "x3", "yaxis": "y3"}
 TEXT = {"xaxis": "x4", "yaxis": "y4"}
 DATA = {"xaxis": "x5", "yaxis": "y5"}
 
-RIGHT = [0.64, 1.0]
+MAP_GRID = "rgba(255,255,255,0.35)"
+"""Grid lines over the map's background image: visible on dark bands, quiet on light ones."""
+
+LEGEND_BG = "rgba(127,127,127,0.16)"
+"""Behind the legend: a faint grey box that keeps the theme's text colour readable on the
+light and the dark theme alike (white at 75 % hid the dark theme's light text)."""
+
+MAP_X = [0.0, 0.54]
+RIGHT = [0.67, 1.0]
+"""Horizontal domains of the map and the right-hand panels: the gap holds the right
+panels' tick labels and titles at 1280 px wide without touching the map."""
 ROWS = {
     False: {"loss": [0.46, 0.82], "rate": [0.0, 0.36]},
-    True: {"data": [0.58, 0.84], "loss": [0.29, 0.53], "rate": [0.0, 0.24]},
+    True: {"data": [0.62, 0.84], "loss": [0.29, 0.51], "rate": [0.0, 0.24]},
 }
-"""Vertical domains of the right-hand panels, without and with a data panel."""
+"""Vertical domains of the right-hand panels, without and with a data panel. The legend
+hangs from the loss panel's top, so the data panel ends TITLE_ROOM above it for its
+"data x" title."""
+
+TITLE_ROOM = 56
+"""Pixels below a panel for its tick labels and axis title."""
 
 
 def _log_ok(values: np.ndarray, spread: float = 1.0) -> bool:
@@ -57,11 +73,68 @@ def _flat_range(values: np.ndarray) -> dict:
     return {}
 
 
+def rate_axis(lrs: np.ndarray) -> dict:
+    """The α_t axis: linear unless the finite rates are all positive and span more than a
+    decade (max / min > 10); then log, labelled at the powers of ten only (0.01, 0.1, 1).
+    A linear axis over rates that hardly vary starts from 0 (see ``_flat_range``)."""
+    lrs = np.asarray(lrs, dtype=np.float64)
+    if not _log_ok(lrs, 10.0):
+        return {"type": "linear", **_flat_range(lrs)}
+    finite = lrs[np.isfinite(lrs)]
+    lo, hi = np.floor(np.log10(finite.min())), np.ceil(np.log10(finite.max()))
+    powers = np.arange(lo, hi + 1).astype(int)
+    return {
+        "type": "log",
+        "tickmode": "array",
+        "tickvals": [float(10.0**k) for k in powers],
+        "ticktext": [decade_label(k) for k in powers],
+        "minor": {"showgrid": False, "ticks": ""},
+    }
+
+
+def decade_label(k: int) -> str:
+    """10^k as a tick reads: 0.001 to 1000 written out, 10<sup>k</sup> beyond."""
+    return f"{10.0**k:g}" if -3 <= k <= 3 else f"10<sup>{k}</sup>"
+
+
+MAX_LOSS_TICKS = 5
+
+
+def loss_axis(value_range: list[float], log: bool) -> dict:
+    """The loss axis over ``value_range`` (log10 units when ``log``). Log labels read as
+    powers of ten, and past MAX_LOSS_TICKS decades one shows every d decades, d chosen so
+    that at most MAX_LOSS_TICKS + 1 show: labels keep one width and never crowd the
+    panel's title. Over fewer decades Plotly's own 1-2-5 labels stay, so a range inside
+    one decade still has some."""
+    if not log:
+        return {"type": "linear", "range": value_range}
+    axis = {"type": "log", "range": value_range, "exponentformat": "power", "showexponent": "all"}
+    span = value_range[1] - value_range[0]
+    if span > MAX_LOSS_TICKS:
+        axis["dtick"] = int(np.ceil(span / MAX_LOSS_TICKS))
+    return axis
+
+
 def curve_range(grid: Grid) -> list[float]:
     """A y range for a 1-D curve: the curve's values over the plot box."""
     values = grid.z[np.isfinite(grid.z)]
     lo, hi = (float(values.min()), float(values.max())) if values.size else (0.0, 1.0)
     return _padded(lo, hi, False)
+
+
+def map_scale(surface: Surface) -> dict[str, dict]:
+    """Extra settings for a 2-D map's x and y axes: faint grid lines both ways over the
+    image, and one unit as long on both axes where the surface's parameters share units
+    (``surface.equal_axes``); the shorter side's plot area shrinks, the ranges stay."""
+    if surface.dim != 2:
+        return {"xaxis": {}, "yaxis": {}}
+    grid = {"showgrid": True, "gridcolor": MAP_GRID, "zeroline": False}
+    if not surface.equal_axes:
+        return {"xaxis": dict(grid), "yaxis": dict(grid)}
+    return {
+        "xaxis": {**grid, "constrain": "domain"},
+        "yaxis": {**grid, "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"},
+    }
 
 
 def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> dict:
@@ -74,12 +147,19 @@ def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> 
     steps = max(len(r.trajectory.lrs) for r in runs)
     (x0, x1), *rest = surface.bounds
     y_range = list(rest[0]) if surface.dim == 2 else curve_range(grid)
+    scale = map_scale(surface)
     layout = {
-        "xaxis": {"domain": [0, 0.56], "range": [x0, x1], "title": {"text": names[0]}},
+        "xaxis": {
+            "domain": MAP_X,
+            "range": [x0, x1],
+            "title": {"text": names[0]},
+            **scale["xaxis"],
+        },
         "yaxis": {
             "domain": [0, 0.82],
             "range": y_range,
             "title": {"text": names[1] if surface.dim == 2 else f"f({names[0]})"},
+            **scale["yaxis"],
         },
         "xaxis2": {
             "domain": RIGHT,
@@ -92,8 +172,7 @@ def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> 
             "domain": rows["loss"],
             "anchor": "x2",
             "title": {"text": "loss"},
-            "type": "log" if log_loss else "linear",
-            "range": loss_range(runs, log_loss),
+            **loss_axis(loss_range(runs, log_loss), log_loss),
         },
         "xaxis3": {
             "domain": RIGHT,
@@ -105,8 +184,7 @@ def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> 
             "domain": rows["rate"],
             "anchor": "x3",
             "title": {"text": "α<sub>t</sub>"},
-            "type": "log" if _log_ok(lrs, 20.0) else "linear",
-            **_flat_range(lrs),
+            **rate_axis(lrs),
         },
         "xaxis4": {"domain": [0, 1], "anchor": "y4", "range": [0, 1], "visible": False},
         "yaxis4": {"domain": [0.84, 1], "anchor": "x4", "range": [0, 1], "visible": False},
@@ -117,10 +195,13 @@ def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> 
     return layout
 
 
-def images(surface: Surface, grid: Grid) -> list[dict]:
-    """The 2-D loss as a background PNG stretched over the map's plot box."""
+def images(surface: Surface, grid: Grid | None = None) -> list[dict]:
+    """The 2-D loss as a background PNG stretched over the map's plot box, rendered from
+    ``grid`` or, where that is coarser than background.IMAGE_SIDE, from a grid that fine."""
     if surface.dim != 2:
         return []
+    if grid is None or grid.z.shape[0] < background.IMAGE_SIDE:
+        grid = grids.surface_grid(surface, background.IMAGE_SIDE)
     (x0, x1), (y0, y1) = surface.bounds
     return [
         {
@@ -192,7 +273,7 @@ def frame(with_data: bool) -> dict:
             "xanchor": "right",
             "y": ROWS[with_data]["loss"][1],
             "yanchor": "top",
-            "bgcolor": "rgba(255,255,255,0.75)",
+            "bgcolor": LEGEND_BG,
             "font": {"size": 11},
         },
         "font": style.FONT,

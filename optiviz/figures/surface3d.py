@@ -1,23 +1,49 @@
 """The 3-D view: the loss surface with each run's path and ball.
 
 3-D traces only animate with ``redraw: true``, which is slow without GPU
-rendering, so this view uses a coarse surface and few frames (``MAX_FRAMES_3D``).
+rendering, so this view animates few frames (``MAX_FRAMES_3D``). The mesh is fine
+enough (``MESH_SIDE``) that each staircase riser is a clean step, the surface is lit
+from above, the camera stands behind the start looking towards the nearest minimum,
+and balls float a little above the surface so it never hides them.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 
 import numpy as np
 
+from optiviz import grids
 from optiviz.figures import style
 from optiviz.figures.runs import Run, compact, frame_steps
 from optiviz.grids import Grid
 from optiviz.surfaces import Surface
 
 MAX_FRAMES_3D = 30
+MESH_SIDE = 161
+"""Mesh points per side: 7 inside each staircase riser (half-width 0.15 over a 6.5 wide box)."""
+
+PATH_LIFT = 0.012
+BALL_LIFT = 0.04
+"""Heights of paths and balls above the surface, as fractions of the drawn z range."""
+
+LIGHTING = {"ambient": 0.45, "diffuse": 0.85, "specular": 0.15, "roughness": 0.55, "fresnel": 0.1}
+LIGHT_POSITION = {"x": -1e4, "y": -2e4, "z": 5e4}
+"""A light high above and in front of the default camera, so slopes shade by steepness."""
+
+ASPECT = {"x": 1.5, "y": 1.1, "z": 0.6}
+EYE_DISTANCE = 1.7
+EYE_HEIGHT = 1.05
+EYE_TURN = 35.0
+"""The camera: horizontal distance from the scene's centre, height (scene units), and how
+many degrees it stands off the line of travel, so drops along the valley show in profile."""
+
+BALL_SIZE_3D = 10
+
 CLIP_PERCENTILE = 97.0
-"""Surface heights above this percentile are cut, so a steep rim cannot flatten the valley."""
+"""Surface heights above this percentile are capped there, so a steep rim cannot flatten
+the valley; paths above the cap are not drawn."""
 
 
 def _ceiling(z: np.ndarray) -> float:
@@ -26,69 +52,112 @@ def _ceiling(z: np.ndarray) -> float:
 
 
 def _lift(losses: np.ndarray, ceiling: float, lift: float) -> np.ndarray:
-    """Path heights: the loss plus a small lift, NaN above the cut (drawn as a gap)."""
+    """Heights above the loss by ``lift``, NaN above the cut (drawn as a gap)."""
     z = losses + lift
     return np.where(losses <= ceiling, z, np.nan)
 
 
+def camera(surface: Surface) -> dict:
+    """The default camera: behind the start, looking down the valley towards the nearest
+    minimum.
+
+    In scene units (each axis scaled to ASPECT), the eye sits EYE_DISTANCE from the
+    centre opposite the direction d of travel turned by EYE_TURN degrees, at EYE_HEIGHT;
+    without a known minimum (or when the start is one) d is the diagonal (1, 1).
+    """
+    (x0, x1), (y0, y1) = surface.bounds
+    start = np.asarray(surface.start, float)
+    spans = np.array([(x1 - x0) / ASPECT["x"], (y1 - y0) / ASPECT["y"]])
+    d = np.array([1.0, 1.0])
+    if surface.minima:
+        minima = np.asarray(surface.minima, float)
+        nearest = minima[np.argmin(np.linalg.norm((minima - start) / spans, axis=1))]
+        if np.linalg.norm((nearest - start) / spans) > 1e-6:
+            d = (nearest - start) / spans
+    turn = np.radians(EYE_TURN)
+    rotate = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    d = rotate @ (d / np.linalg.norm(d))
+    eye = {"x": float(-EYE_DISTANCE * d[0]), "y": float(-EYE_DISTANCE * d[1]), "z": EYE_HEIGHT}
+    return {"eye": eye, "center": {"x": 0.0, "y": 0.0, "z": -0.1}}
+
+
+def _mesh(surface: Surface, grid: Grid) -> Grid:
+    return grid if grid.z.shape[0] >= MESH_SIDE else grids.surface_grid(surface, MESH_SIDE)
+
+
+def typed_array(a: np.ndarray) -> dict:
+    """A 2-D float32 array as Plotly's typed-array spec (base64 bytes and shape), which a
+    figure dict otherwise serialises as nested JSON lists, about three times larger."""
+    a = np.ascontiguousarray(a, dtype=np.float32)
+    shape = ", ".join(str(n) for n in a.shape)
+    return {"dtype": "f4", "bdata": base64.b64encode(a.tobytes()).decode("ascii"), "shape": shape}
+
+
+def _surface_trace(grid: Grid, ceiling: float, spread: float) -> dict:
+    # Capped, not cut: a NaN hole's edge is drawn as a saw of dropped quads.
+    z = np.minimum(grid.z, ceiling).astype(np.float32)
+    low = float(np.nanmin(z))
+    return {
+        "type": "surface",
+        "x": grid.axes[0],
+        "y": grid.axes[1],
+        "z": typed_array(z),
+        "colorscale": style.LANDSCAPE_SCALE,
+        # The palest colours sit above the cap: lit treads would otherwise wash out white.
+        "cmin": low,
+        "cmax": low + 1.25 * spread,
+        "showscale": False,
+        "hoverinfo": "skip",
+        "lighting": LIGHTING,
+        "lightposition": LIGHT_POSITION,
+        "contours": {"z": {"show": True, "usecolormap": False, "color": "rgba(0,0,0,0.25)"}},
+    }
+
+
 def surface_figure(runs: Sequence[Run], surface: Surface, grid: Grid) -> dict:
-    """A Plotly figure dict: the surface, each run's path, and an animated ball (few frames)."""
+    """A Plotly figure dict: the lit surface (from ``grid``, or a MESH_SIDE grid where that
+    is coarser), each run's path, and an animated ball (few frames)."""
     if surface.dim != 2:
         raise ValueError("the 3-D view needs a 2-parameter surface")
+    grid = _mesh(surface, grid)
     ceiling = _ceiling(grid.z)
-    z = np.where(grid.z <= ceiling, grid.z, np.nan).astype(np.float32)
-    lift = 0.01 * (ceiling - float(np.nanmin(grid.z)))
-    data = [
-        {
-            "type": "surface",
-            "x": grid.axes[0],
-            "y": grid.axes[1],
-            "z": z,
-            "colorscale": "Plasma",
-            "showscale": False,
-            "opacity": 0.92,
-            "hoverinfo": "skip",
-            "contours": {"z": {"show": True, "usecolormap": True, "project": {"z": False}}},
-        }
-    ]
-    for run in runs:
-        p, heights = run.trajectory.positions, _lift(run.trajectory.losses, ceiling, lift)
-        data.append(
-            {
-                "type": "scatter3d",
-                "x": p[:, 0].astype(np.float32),
-                "y": p[:, 1].astype(np.float32),
-                "z": heights.astype(np.float32),
-                "mode": "lines",
-                "line": {"color": run.colour, "width": 5},
-                "name": run.legend,
-                "showlegend": False,
-                "hoverinfo": "skip",
-            }
-        )
-    balls = [_ball(run, 0, ceiling, lift) for run in runs]
+    spread = ceiling - float(np.nanmin(grid.z))
+    data = [_surface_trace(grid, ceiling, spread)]
+    lift, ball_lift = PATH_LIFT * spread, BALL_LIFT * spread
+    data += [_path(run, ceiling, lift) for run in runs]
     first = len(data)
-    for run, ball in zip(runs, balls, strict=True):
-        data.append(
-            {
-                "type": "scatter3d",
-                "mode": "markers",
-                "name": run.legend,
-                "marker": {"color": run.colour, "size": 7, "line": {"color": "white", "width": 2}},
-                **ball,
-            }
-        )
+    data += [_ball_trace(run, _ball(run, 0, ceiling, ball_lift)) for run in runs]
     steps = frame_steps(len(runs[0].trajectory.lrs), MAX_FRAMES_3D)
     ids = list(range(first, first + len(runs)))
     frames = [
         {
             "name": str(int(t)),
             "traces": ids,
-            "data": [_ball(run, int(t), ceiling, lift) for run in runs],
+            "data": [_ball(run, int(t), ceiling, ball_lift) for run in runs],
         }
         for t in steps
     ]
     return {"data": data, "frames": frames, "layout": _layout(surface, steps)}
+
+
+def _path(run: Run, ceiling: float, lift: float) -> dict:
+    p, heights = run.trajectory.positions, _lift(run.trajectory.losses, ceiling, lift)
+    return {
+        "type": "scatter3d",
+        "x": p[:, 0].astype(np.float32),
+        "y": p[:, 1].astype(np.float32),
+        "z": heights.astype(np.float32),
+        "mode": "lines",
+        "line": {"color": run.colour, "width": 6},
+        "name": run.legend,
+        "showlegend": False,
+        "hoverinfo": "skip",
+    }
+
+
+def _ball_trace(run: Run, ball: dict) -> dict:
+    marker = {"color": run.colour, "size": BALL_SIZE_3D, "line": {"color": "white", "width": 2}}
+    return {"type": "scatter3d", "mode": "markers", "name": run.legend, "marker": marker, **ball}
 
 
 def _ball(run: Run, t: int, ceiling: float, lift: float) -> dict:
@@ -112,7 +181,8 @@ def _layout(surface: Surface, steps: np.ndarray) -> dict:
         "transition": {"duration": 0},
     }
     return {
-        "height": style.HEIGHT,
+        "height": style.HEIGHT + 100,
+        "autosize": True,
         "margin": {"l": 0, "r": 0, "t": 10, "b": 40},
         "font": style.FONT,
         "legend": {"orientation": "h", "y": 1.0},
@@ -121,8 +191,8 @@ def _layout(surface: Surface, steps: np.ndarray) -> dict:
             "yaxis": {"title": {"text": names[1]}, "range": [y0, y1]},
             "zaxis": {"title": {"text": "loss"}},
             "aspectmode": "manual",
-            "aspectratio": {"x": 1.4, "y": 1.0, "z": 0.6},
-            "camera": {"eye": {"x": -1.3, "y": -1.5, "z": 1.1}},
+            "aspectratio": ASPECT,
+            "camera": camera(surface),
         },
         "updatemenus": [
             {

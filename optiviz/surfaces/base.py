@@ -28,6 +28,9 @@ class Surface:
     Data-defined surfaces also carry ``n_samples`` and ``sample_losses``
     (params, weights over samples) -> weighted loss, so that a mini-batch
     gradient is the gradient of a weighted mean; ``f`` is its full-batch mean.
+    ``equal_axes``: the parameters share units, so the map draws x and y at one scale.
+    ``lr_presets`` maps the labels of PRESET_KEYS that the surface can honestly
+    show, in that order, to plain-GD learning rates.
     Surfaces compare by identity, so they can key caches of compiled code.
     """
 
@@ -41,6 +44,7 @@ class Surface:
     description: str
     lr_presets: Mapping[str, float]
     label: str = ""
+    equal_axes: bool = False
     n_samples: int | None = None
     weighted_loss: Callable[[jax.Array, jax.Array], jax.Array] | None = None
     extras: Mapping[str, object] = field(default_factory=dict)
@@ -63,8 +67,13 @@ def tuple2(rows: list) -> tuple[tuple[float, ...], ...]:
 
 
 def presets(spec: dict) -> dict[str, float]:
-    """The learning-rate presets of a surface's spec, in ``PRESET_KEYS`` order."""
-    return {key: float(spec["lr_presets"][key]) for key in PRESET_KEYS}
+    """The spec's ``lr_presets`` in PRESET_KEYS order; a label a surface cannot honestly
+    show is left out of the TOML, and "too small" must be there. ValueError otherwise."""
+    given = spec["lr_presets"]
+    unknown = set(given) - set(PRESET_KEYS)
+    if unknown or "too small" not in given:
+        raise ValueError(f"lr_presets must name 'too small' and only {PRESET_KEYS}: {given}")
+    return {key: float(given[key]) for key in PRESET_KEYS if key in given}
 
 
 def from_spec(name: str, f: Loss, spec: dict) -> Surface:
@@ -80,6 +89,7 @@ def from_spec(name: str, f: Loss, spec: dict) -> Surface:
         description=spec["description"],
         lr_presets=presets(spec),
         label=spec["label"],
+        equal_axes=bool(spec.get("equal_axes", False)),
     )
 
 

@@ -16,13 +16,20 @@ import jax
 import numpy as np
 from numpy.polynomial import legendre
 
-from optiviz import limits
-from optiviz.surfaces.base import PRESET_KEYS, Surface, load_specs
+from optiviz import limits, verdicts
+from optiviz.surfaces.base import Surface, load_specs
 from optiviz.surfaces.datasets import full_batch, weighted
 
 NAME = "polynomial_regression"
-PRESET_FACTORS = {"too small": 0.02, "good": 0.5, "too large": 1.9, "diverging": 3.0}
-"""Plain-GD learning rates as multiples of 1/L, L the largest curvature of the loss."""
+TOO_SMALL_FACTORS = (0.02, 0.005, 0.001, 0.0002)
+GOOD_FACTORS = (1.9, 1.5, 1.0, 0.5)
+DIVERGING_FACTOR = 3.0
+"""Plain-GD learning-rate candidates as multiples of 1/L, L the largest curvature of the loss.
+
+The loss is quadratic, so plain GD either settles (alpha < 2/L) or diverges: a bounce that
+lasts needs alpha within a hair of 2/L, and there is no honest "too large" preset."""
+MARGIN = 2.0
+"""How far inside (or outside) the verdict's tolerances a preset's closed-form run must end."""
 
 
 def truth(x: np.ndarray) -> np.ndarray:
@@ -52,9 +59,42 @@ def _samples(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray
     return x, truth(x) + rng.normal(0.0, noise, n)
 
 
-def _presets(phi: np.ndarray) -> dict[str, float]:
+def gd_settles(alpha: float, phi: np.ndarray, best: np.ndarray, steps: int, scale: float) -> float:
+    """How far inside the "converged" tolerances plain GD from p = 0 ends (> 1: inside).
+
+    Closed form on the quadratic loss with Hessian H = 2 phi^T phi / n = V diag(lam) V^T:
+    p_t - p* = V diag((1 - alpha lam)^t) V^T (0 - p*), grad_t = H (p_t - p*), and a step is
+    -alpha grad_t. The verdict needs |grad_T| <= GRAD_TOL and every tail step (the largest is
+    the first, for alpha < 2/L) at most STEP_TOL * scale.
+    """
+    lam, vecs = np.linalg.eigh(2.0 * phi.T @ phi / len(phi))
+    c = vecs.T @ -best
+    tail = max(5, steps // 10)
+
+    def grad_norm(t: int) -> float:
+        return float(np.linalg.norm(lam * (1.0 - alpha * lam) ** t * c))
+
+    return min(
+        verdicts.GRAD_TOL / max(grad_norm(steps), 1e-300),
+        verdicts.STEP_TOL * scale / max(alpha * grad_norm(steps - tail), 1e-300),
+    )
+
+
+def _presets(phi: np.ndarray, best: np.ndarray, steps: int, scale: float) -> dict[str, float]:
+    """Plain-GD presets that earn their labels, chosen by :func:`gd_settles`: "too small"
+    ends short of the tolerances, "good" well inside them (left out where no rate below
+    2/L settles in ``steps``), "diverging" is 3/L."""
     top = float(np.linalg.eigvalsh(2.0 * phi.T @ phi / len(phi))[-1])
-    return {key: float(f"{PRESET_FACTORS[key] / top:.3g}") for key in PRESET_KEYS}
+
+    def rates(factors: tuple[float, ...]) -> list[float]:
+        return [float(f"{f / top:.3g}") for f in factors]
+
+    small = [
+        a for a in rates(TOO_SMALL_FACTORS) if gd_settles(a, phi, best, steps, scale) < 1 / MARGIN
+    ]
+    good = [a for a in rates(GOOD_FACTORS) if gd_settles(a, phi, best, steps, scale) > MARGIN]
+    presets = {"too small": small[0]} | ({"good": good[0]} if good else {})
+    return presets | {"diverging": rates((DIVERGING_FACTOR,))[0]}
 
 
 def _check(degree: int, n_train: int, n_validation: int, noise: float) -> None:
@@ -101,7 +141,7 @@ def _cached(degree: int, n_train: int, n_validation: int, noise: float, seed: in
         default_steps=int(spec["default_steps"]),
         minima=(tuple(float(v) for v in best),),
         description=spec["description"].format(**words),
-        lr_presets=_presets(phi),
+        lr_presets=_presets(phi, best, int(spec["default_steps"]), 2 * bound * (degree + 1) ** 0.5),
         label=spec["label"].format(**words),
         n_samples=n_train,
         weighted_loss=loss,

@@ -79,6 +79,7 @@ def _cached_surface(text: str, bounds, start) -> Surface:
         ),
         lr_presets=_presets(curvature),
         label=f"f({variables}) = {text}",
+        equal_axes=dim == 2,
         extras={"formula": text},
     )
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optiviz.ui import controls, explore, fit_controls, fit_view, lab, lessons, state, warmup
+from optiviz.ui import (
+    controls,
+    explore,
+    fit_controls,
+    fit_view,
+    lab,
+    lessons,
+    presenter,
+    state,
+    warmup,
+)
 from optiviz.ui import options as opt
 from optiviz.ui.panels import panel
 
@@ -33,6 +43,7 @@ def main() -> None:
         help="Explore one surface, search the (α, k) space, or open a ready lesson.",
     )
     st.title(TITLE)
+    presenter.toggle()
     _notice()
     if page != "lessons":
         lessons.banner()

@@ -234,15 +234,17 @@ def run_length_controls(surface: surfaces.Surface) -> tuple[int, tuple[float, ..
 
 
 def comparison_control(surface: surfaces.Surface) -> tuple[str, ...]:
-    """Which preset learning rates race in comparison mode."""
+    """Which preset learning rates race in comparison mode (only the surface's own labels)."""
+    available = opt.available_presets(surface)
+    state.fit_presets(available)
     chosen = st.sidebar.multiselect(
         "Learning rates to race",
-        [*surfaces.PRESET_KEYS, "my α"],
+        available,
         format_func=lambda p: p if p == "my α" else f"{p} (α = {surface.lr_presets[p]:g})",
         key="presets",
         help="The surface's preset rates; 'my α' adds a ball at the α slider's value.",
     )
-    return tuple(chosen) or ("good",)
+    return tuple(chosen) or (available[0],)
 
 
 def explore_controls(surface: surfaces.Surface, name: str, formula: str = "") -> Settings:

@@ -20,14 +20,13 @@ from optiviz import (
 from optiviz.figures.animation import path_animation
 from optiviz.figures.html import figure_html
 from optiviz.figures.runs import Run
-from optiviz.figures.style import PRESET_COLOURS, VERDICT_COLOURS, run_colour
+from optiviz.figures.style import MY_ALPHA_COLOUR, PRESET_COLOURS, VERDICT_COLOURS, run_colour
 from optiviz.figures.surface3d import surface_figure
 from optiviz.surfaces import datasets
 from optiviz.ui import charts, state
 from optiviz.ui.panels import panel
 from optiviz.ui.settings import Settings
 
-MY_ALPHA_COLOUR = "#9333ea"
 PLOT_CONFIG = {
     "displaylogo": False,
     "scrollZoom": False,

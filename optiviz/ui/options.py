@@ -28,6 +28,19 @@ def alpha_options() -> list[float]:
     return sorted(set(grid) | {float(v) for v in presets})
 
 
+def default_alpha(surface: surfaces.Surface) -> float:
+    """The α a surface opens with, on the slider's scale: its "good" preset, or, where it
+    has none, the geometric mean of "too small" and the next preset up."""
+    rates = list(surface.lr_presets.values())
+    between = float(np.sqrt(rates[0] * rates[min(1, len(rates) - 1)]))
+    return nearest(alpha_options(), surface.lr_presets.get("good", between))
+
+
+def available_presets(surface: surfaces.Surface) -> list[str]:
+    """The comparison picker's choices: the surface's own preset labels, then "my α"."""
+    return [*surface.lr_presets, "my α"]
+
+
 def k_options() -> list[float]:
     """Decay rates: 0, then a log scale from 1e-4 to 1."""
     return [0.0, *_nice(10 ** (np.arange(-4 * 8, 1) / 8))]

@@ -30,6 +30,8 @@ DEFAULT_PRESETS = ("too small", "good", "too large")
 DEFAULT_OPTIMIZERS = ("sgd", "momentum", "adam")
 DEFAULT_FORMULA = "x^2 + 5*y^2 + sin(3*x)"
 RAW = "_raw_query"
+PRESENT = "present"
+"""Presenter mode: ``?present=1`` in the address, the 'Presenter mode' toggle on the page."""
 
 
 def _number(lo: float, hi: float) -> Callable[[str], bool]:
@@ -88,6 +90,7 @@ VALIDATORS: Mapping[str, Callable[[str], bool]] = {
     "lab_space": _member(["k", "weight_decay"]),
     "lab_decay": _member(opt.decay_options()[1:]),
     "lab_picture": _member(["Map", "3-D landscape"]),
+    PRESENT: _member(["0", "1"]),
 }
 """Each bound parameter and the test its raw URL text must pass."""
 
@@ -112,6 +115,7 @@ def init() -> None:
     if RAW not in st.session_state:
         st.session_state[RAW] = {k: st.query_params.get_all(k) for k in st.query_params}
         _load_pickers(st.session_state[RAW])
+        st.session_state[PRESENT] = st.session_state[RAW].get(PRESENT, ["0"])[-1] == "1"
     name = st.session_state.get("surface") or _raw_surface()
     if "alpha" not in st.session_state:
         apply_surface_defaults(name, only_missing=True)
@@ -136,6 +140,15 @@ def publish() -> None:
             st.query_params.pop(key, None)
         else:
             st.query_params[key] = [str(v) for v in value] if many else str(value)
+    if st.session_state.get(PRESENT):
+        st.query_params[PRESENT] = "1"
+    else:
+        st.query_params.pop(PRESENT, None)
+
+
+def presenting() -> bool:
+    """Whether presenter mode is on."""
+    return bool(st.session_state.get(PRESENT))
 
 
 def _text(value) -> str:
@@ -149,6 +162,8 @@ def share_link() -> str:
     pairs = []
     for key in VALIDATORS:
         value = st.session_state.get(key)
+        if key == PRESENT:
+            value = "1" if value else None
         if value is None:
             continue
         values = value if isinstance(value, list | tuple) else [value]
@@ -207,7 +222,7 @@ def apply_surface_defaults(name: str, only_missing: bool = False) -> None:
     of surface ``name`` ("custom": the last formula that parsed)."""
     surface = _surface_for(name)
     values = {
-        "alpha": opt.nearest(opt.alpha_options(), surface.lr_presets["good"]),
+        "alpha": opt.default_alpha(surface),
         "steps": int(surface.default_steps),
         "start_x": float(surface.start[0]),
         "start_y": float(surface.start[1]) if surface.dim >= 2 else 0.0,
@@ -230,6 +245,17 @@ def on_formula_change() -> None:
         return
     formula_fallback(st.session_state["formula"])
     apply_surface_defaults("custom")
+
+
+def fit_presets(available: list[str]) -> None:
+    """Before the comparison picker draws: drop chosen labels the surface does not offer
+    (a link or lesson made for another surface); if none is left, race the default labels
+    it has."""
+    chosen = list(st.session_state.get("presets", []))
+    kept = [p for p in chosen if p in available]
+    if kept != chosen:
+        fallback = [p for p in DEFAULT_PRESETS if p in available]
+        st.session_state["presets"] = kept or fallback
 
 
 def on_alpha_change() -> None:

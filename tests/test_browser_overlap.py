@@ -1,0 +1,132 @@
+"""No text of the main chart sits on another, at 1280 x 720 and 1920 x 1080, in Chromium.
+
+Axis titles, tick labels, legend items, slider labels, buttons and the readout are
+collected with their bounding boxes from the drawn SVG; any two that overlap by more
+than a pixel each way fail the test, named.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from bench.live_app import (
+    CHROMIUM,
+    ERRORS_JS,
+    FIRST_CHART_MS,
+    IDLE,
+    MAP_CHART,
+    AppServer,
+    launch_chromium,
+)
+
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"
+)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+SIZES = [(1280, 720), (1920, 1080)]
+PAGES = {
+    "staircase race": "",
+    "data surface": "?surface=linear_regression",
+    "step decay (log axes)": "?mode=single&alpha=2.8&schedule=step&drop=0.5&every=10",
+}
+TOLERANCE = 1.0
+"""Pixels two boxes may share each way (anti-aliased glyph edges)."""
+
+TEXTS_JS = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const parts = gd.querySelectorAll('[class^="g-"][class$="title"] text, '
+    + 'g[class$="tick"] > text, .legendtext, .slider-group text, .updatemenu-button text, '
+    + '.textpoint text');
+  return [...parts].map(e => {
+    const r = e.getBoundingClientRect();
+    const group = e.closest('.legend') ? 'legend' : e.closest('.slider-group') ? 'slider'
+      : e.closest('.updatemenu-button') ? 'button' : e.closest('.textpoint') ? 'readout'
+      : e.parentNode.getAttribute('class') || e.getAttribute('class') || '';
+    return {text: e.textContent, group, box: [r.left, r.top, r.right, r.bottom]};
+  }).filter(t => t.text.trim() && t.box[2] - t.box[0] > 0);
+}"""
+
+
+MAP_RECT_JS = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const svg = gd.querySelector('.main-svg').getBoundingClientRect();
+  const x = gd._fullLayout.xaxis, y = gd._fullLayout.yaxis;
+  return [svg.left + x._offset, svg.top + y._offset,
+          svg.left + x._offset + x._length, svg.top + y._offset + y._length];
+}"""
+"""The map's plot area (its background picture) in page pixels."""
+
+MAP_OWN = {"xtick", "ytick", "g-xtitle", "g-ytitle", "ytitle", "xtitle"}
+"""Text groups that belong to the map itself."""
+
+
+def intruders(texts: list[dict], rect: list[float], tolerance: float = TOLERANCE) -> list[str]:
+    """Texts of other panels drawn over the map's plot area."""
+    box = {"text": "map", "group": "map", "box": rect}
+    return [a for a, _ in overlaps([t for t in texts if t["group"] not in MAP_OWN] + [box])]
+
+
+def overlaps(texts: list[dict], tolerance: float = TOLERANCE) -> list[tuple[str, str]]:
+    """Pairs of texts whose boxes share more than ``tolerance`` pixels both ways."""
+    hits = []
+    for a, b in itertools.combinations(texts, 2):
+        (l1, t1, r1, b1), (l2, t2, r2, b2) = a["box"], b["box"]
+        wide = min(r1, r2) - max(l1, l2)
+        tall = min(b1, b2) - max(t1, t2)
+        if wide > tolerance and tall > tolerance:
+            hits.append((f"{a['group']}:{a['text']}", f"{b['group']}:{b['text']}"))
+    return hits
+
+
+def test_overlap_check_finds_a_real_overlap() -> None:
+    a = {"text": "data x", "group": "g-x5title", "box": [100, 100, 150, 115]}
+    b = {"text": "good", "group": "legend", "box": [140, 110, 180, 125]}
+    c = {"text": "loss", "group": "g-y2title", "box": [149.5, 90, 170, 100.5]}
+    assert overlaps([a, b, c]) == [("g-x5title:data x", "legend:good")]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[AppServer]:
+    app = AppServer()
+    try:
+        app.wait_healthy()
+        yield app
+    finally:
+        app.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(server: AppServer) -> Iterator:
+    with sync_api.sync_playwright() as pw:
+        chromium = launch_chromium(pw)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("query", PAGES.values(), ids=PAGES.keys())
+def test_no_text_overlaps_in_the_main_chart(server, browser, size, query) -> None:
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    try:
+        page.goto(server.url + query)
+        page.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
+        page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+        page.wait_for_timeout(1000)
+        assert page.evaluate(ERRORS_JS) == []
+        texts = page.evaluate(TEXTS_JS)
+        groups = {t["group"] for t in texts}
+        assert {"legend", "slider", "button"} <= groups, groups
+        assert any("title" in g for g in groups), groups
+        assert {"y2tick", "y3tick"} <= groups, groups
+        assert overlaps(texts) == []
+        assert intruders(texts, page.evaluate(MAP_RECT_JS)) == []
+    finally:
+        page.close()

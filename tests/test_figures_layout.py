@@ -1,0 +1,62 @@
+"""Panel geometry: the α_t axis and the room between the right-hand panels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from optiviz.figures import layout, style
+
+
+@pytest.mark.parametrize(
+    "lrs",
+    [np.full(50, 0.8), np.linspace(0.1, 1.0, 50), np.r_[np.full(10, 0.055), np.full(10, 0.55)]],
+)
+def test_rate_axis_is_linear_within_a_decade(lrs: np.ndarray) -> None:
+    axis = layout.rate_axis(lrs)
+    assert axis["type"] == "linear"
+    assert "tickvals" not in axis
+
+
+def test_flat_rates_start_from_zero() -> None:
+    assert layout.rate_axis(np.full(20, 0.8))["range"] == pytest.approx([0.0, 0.96])
+
+
+def test_rate_axis_is_log_with_decade_ticks_beyond_a_decade() -> None:
+    lrs = np.r_[np.full(10, 0.055), np.full(10, 0.8), np.full(10, 2.8)]
+    axis = layout.rate_axis(lrs)
+    assert axis["type"] == "log"
+    assert axis["tickvals"] == [0.01, 0.1, 1.0, 10.0]
+    assert axis["ticktext"] == ["0.01", "0.1", "1", "10"]
+    assert all(np.log10(v) == round(np.log10(v)) for v in axis["tickvals"])
+
+
+def test_decayed_rates_get_decades_and_nonpositive_or_nan_rates_stay_linear() -> None:
+    decay = 2.8 * np.exp(-0.05 * np.arange(150))
+    assert layout.rate_axis(decay)["tickvals"][0] == pytest.approx(1e-3)
+    assert layout.rate_axis(np.r_[0.0, 1.0, 100.0])["type"] == "linear"
+    assert layout.rate_axis(np.r_[np.nan, 0.01, 0.5])["type"] == "log"
+    assert layout.rate_axis(np.r_[np.nan, np.nan])["type"] == "linear"
+
+
+def test_data_panel_title_clears_the_legend() -> None:
+    rows = layout.ROWS[True]
+    frame = layout.frame(with_data=True)
+    plot_height = frame["height"] - frame["margin"]["t"] - frame["margin"]["b"]
+    legend_top = frame["legend"]["y"]
+    assert legend_top == rows["loss"][1]
+    assert (rows["data"][0] - legend_top) * plot_height >= layout.TITLE_ROOM
+    assert frame["height"] == style.HEIGHT + 200
+
+
+def test_tiny_and_huge_decades_read_as_powers() -> None:
+    axis = layout.rate_axis(np.r_[1e-5, 0.01])
+    assert axis["ticktext"] == ["10<sup>-5</sup>", "10<sup>-4</sup>", "0.001", "0.01"]
+
+
+def test_log_loss_axis_labels_at_most_six_decades() -> None:
+    axis = layout.loss_axis([-29.0, 1.0], log=True)
+    assert axis["type"] == "log" and axis["dtick"] == 6 and axis["exponentformat"] == "power"
+    assert 30 / axis["dtick"] + 1 <= layout.MAX_LOSS_TICKS + 1
+    assert "dtick" not in layout.loss_axis([1.1, 1.6], log=True)
+    assert layout.loss_axis([0.0, 5.0], log=False) == {"type": "linear", "range": [0.0, 5.0]}
