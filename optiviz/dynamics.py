@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import jax
 import numpy as np
 
-from optiviz import engine, limits, optimizers, schedules, verdicts
+from optiviz import engine, limits, optimizers, schedules, sweeps, verdicts
 from optiviz.surfaces import Surface, get
 
 HYPER_KEYS = frozenset({"momentum", "rho", "beta1", "beta2", "eps", "drop", "every", "staircase"})
@@ -215,13 +215,6 @@ def compare_optimizers(
     return [simulate(surface, name, alpha=alpha, **kwargs) for name in optimizers_]
 
 
-def _grid(alphas, ks, **fixed) -> engine.Hyper:
-    """Shared scalars with alpha and k raveled over the grid (see ``engine.GRID_AXES``)."""
-    aa, kk = np.meshgrid(np.asarray(alphas, np.float32), np.asarray(ks, np.float32), indexing="ij")
-    one = engine.make_hyper(alpha=0.0, **fixed)
-    return one._replace(schedule=one.schedule._replace(alpha=aa.ravel(), k=kk.ravel()))
-
-
 def landscape(
     surface: str | Surface,
     optimizer: str,
@@ -235,22 +228,36 @@ def landscape(
     noise: float = 0.0,
     batch_size: int | None = None,
     seed: int = 0,
+    block_cells: int = sweeps.BLOCK_CELLS,
     **hyper,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Final loss (inf where diverged) and steps to reach f <= f_min + ``tol``
-    (steps + 1 where never), each of shape (len(alphas), len(ks)); one vmapped call.
+    (steps + 1 where never), each of shape (len(alphas), len(ks)).
+
+    The grid runs in blocks of whole rows, about ``block_cells`` cells each, on
+    every core (see ``sweeps``); memory grows with the block, not the grid.
     """
     surface, steps, length, batch, hyper = prepare(
         surface, optimizer, schedule, steps, batch_size, hyper
     )
-    limits.check("landscape cells", len(alphas) * len(ks), limits.MAX_LANDSCAPE_SIDE**2)
-    h = _grid(alphas, ks, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper)
+    limits.check("landscape cells", len(alphas) * len(ks), limits.MAX_LANDSCAPE_CELLS)
+    limits.check("block_cells", block_cells, limits.MAX_LANDSCAPE_CELLS)
+    h = engine.make_hyper(
+        alpha=0.0, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper
+    )
     level = np.float32(f_min(surface) + tol)
-    fn = engine.sweep_fn(surface, optimizer, length, engine.GRID_AXES)
-    final, first = fn(h, start_point(surface, start), jax.random.key(seed), level)
-    shape = (len(alphas), len(ks))
-    first = np.minimum(np.asarray(first), steps + 1)
-    return np.asarray(final, np.float64).reshape(shape), first.reshape(shape)
+    final, first = sweeps.run_grid(
+        surface,
+        optimizer,
+        length,
+        h,
+        (alphas, ks),
+        start_point(surface, start),
+        jax.random.key(seed),
+        level,
+        block_cells,
+    )
+    return np.asarray(final, np.float64), np.minimum(first, steps + 1)
 
 
 def sweep(

@@ -74,16 +74,24 @@ def stack(hypers: list[Hyper]) -> Hyper:
     return jax.tree.map(lambda *xs: np.stack(xs), *hypers)
 
 
-def _gradient(surface: Surface, x, t, h: Hyper, key):
-    # The noise key is the second half of a split of (key, t); mini-batches draw from
-    # (key, epoch) in ``minibatch_weights``.
-    _, noise_key = jax.random.split(jax.random.fold_in(key, t))
+def step_loss(surface: Surface, t, h: Hyper, key):
+    """The loss whose gradient step t follows: f, or on a data surface the weighted
+    loss of step t's mini-batch, drawn from (key, epoch) by ``minibatch_weights``."""
     if surface.n_samples is None:
-        g = jax.grad(surface.f)(x)
-    else:
-        w = datasets.minibatch_weights(key, t, h.batch_size, surface.n_samples)
-        g = jax.grad(surface.weighted_loss)(x, w)
-    return g + h.noise * jax.random.normal(noise_key, x.shape)
+        return surface.f
+    w = datasets.minibatch_weights(key, t, h.batch_size, surface.n_samples)
+    return lambda x: surface.weighted_loss(x, w)
+
+
+def gradient_noise(t, h: Hyper, key, dim: int):
+    """Step t's N(0, noise^2) draw per coordinate, from the second half of a split of
+    (key, t); the same draw for every run that shares the key."""
+    _, noise_key = jax.random.split(jax.random.fold_in(key, t))
+    return h.noise * jax.random.normal(noise_key, (dim,))
+
+
+def _gradient(surface: Surface, x, t, h: Hyper, key):
+    return jax.grad(step_loss(surface, t, h, key))(x) + gradient_noise(t, h, key, x.shape[0])
 
 
 def _stepper(surface: Surface, optimizer: str, h: Hyper, key):

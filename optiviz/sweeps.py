@@ -1,0 +1,218 @@
+"""The (alpha, k) grid engine behind ``landscape`` and ``sweep``: blocks of cells on every core.
+
+A block is R alphas x C ks of cells stepped as *one* optimizer state whose
+parameters are a (dim, R, C) array: one contiguous (R, C) slab per coordinate.
+Every rule in ``optimizers`` is elementwise, so this is the arithmetic of one
+run per cell, while the step count and Adam's bias corrections stay scalars of
+the block (``tests/test_sweeps.py`` checks each rule against the vmapped sweep).
+Work that does not depend on the cell is done once:
+
+- every schedule is alpha_0 times a factor of (k, t) alone, so the factors for
+  the grid's ks are tabulated once per call and a cell's alpha_t costs one multiply;
+- the gradient comes from one forward-mode pass per coordinate (``jax.jvp``), whose
+  primal is f at the same point, so the steps-to-tolerance count needs no extra f;
+- the loop runs ``h.steps`` iterations (a traced bound), not the bucket's length.
+
+Blocks of about ``BLOCK_CELLS`` cells keep a block's state cache-resident across
+its whole loop, and run on ``THREADS`` Python threads (XLA releases the GIL), so a
+grid uses every core. Only THREADS blocks are in flight, so memory is bounded by
+the block size, not the grid's.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import os
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from optiviz import datasets, engine, limits, optimizers, schedules
+from optiviz.surfaces import Surface
+
+BLOCK_CELLS = 8192
+"""Cells per block: a block's state (a few arrays of this many floats) fits in L2."""
+
+MAX_BLOCK_COLS = 1024
+"""ks per block, which bounds a block's schedule table (steps x ks floats)."""
+
+THREADS = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+"""Blocks run at once: one per core this process may use."""
+
+
+def _cells(fn):
+    """``fn`` of one point's coordinates, mapped over (R, C) arrays of each."""
+    return jax.vmap(jax.vmap(fn))
+
+
+def _value_and_grad(loss):
+    """(loss, gradient tuple) at a point given as scalar coordinates: one forward-mode
+    pass per coordinate, moving only that one (no multiplies by zero tangents)."""
+
+    def run(*x):
+        def partial(i):
+            def along(c):
+                return loss(jnp.stack([*x[:i], c, *x[i + 1 :]]))
+
+            return jax.jvp(along, (x[i],), (jnp.ones_like(x[i]),))
+
+        passes = [partial(i) for i in range(len(x))]
+        return passes[0][0], tuple(tangent for _, tangent in passes)
+
+    return run
+
+
+class Tables(NamedTuple):
+    """What every cell shares at step t, row t of each: alpha_t / alpha_0 per k
+    (length, C), the gradient noise draw (length, dim) and the mini-batch weights
+    (length, n_samples; no columns on an analytic surface)."""
+
+    factors: jax.Array
+    noise: jax.Array
+    weights: jax.Array
+
+
+def _tables(surface: Surface, length: int):
+    def run(h: engine.Hyper, ks, key) -> Tables:
+        ts = jnp.arange(length)
+        unit = h.schedule._replace(alpha=jnp.float32(1.0))
+
+        def factor(t, k):
+            return schedules.evaluate(h.kind, unit._replace(k=k), t.astype(jnp.float32))
+
+        factors = jax.vmap(lambda t: jax.vmap(lambda k: factor(t, k))(ks))(ts)
+        noise = jax.vmap(lambda t: engine.gradient_noise(t, h, key, surface.dim))(ts)
+        n = surface.n_samples
+        if n is None:
+            weights = jnp.zeros((length, 0))
+        else:
+            weights = jax.vmap(lambda t: datasets.minibatch_weights(key, t, h.batch_size, n))(ts)
+        return Tables(factors, noise, weights)
+
+    return run
+
+
+@lru_cache(maxsize=48)
+def tables_fn(surface: Surface, length: int):
+    """jit(h, ks, key) -> the ``Tables`` of a grid whose k axis is ks."""
+    return jax.jit(_tables(surface, length))
+
+
+def _escaped(x) -> jax.Array:
+    """(R, C): cells of the (dim, R, C) ``x`` with a coordinate that is not finite or
+    beyond the divergence radius; ~(|c| <= R) is true for NaN, inf and |c| > R alike."""
+    return functools.reduce(operator.or_, [~(jnp.abs(c) <= limits.DIVERGENCE_RADIUS) for c in x])
+
+
+def _block(surface: Surface, optimizer: str):
+    def run(h: engine.Hyper, alphas, tables: Tables, x0, level):
+        engine.TRACES["sweep"] += 1
+        tx = optimizers.get(optimizer)(h.optimizer)
+        shape = (alphas.shape[0], tables.factors.shape[1])
+        f = _cells(lambda *c: surface.f(jnp.stack(c)))
+
+        def step(t, carry):
+            x, state, dead, first = carry
+            value, g = _cells(_value_and_grad(_step_loss(surface, tables, t)))(*x)
+            value = value if surface.n_samples is None else f(*x)
+            first = jnp.where(~dead & (value <= level), jnp.minimum(first, t), first)
+            g = jnp.stack(g) + tables.noise[t][:, None, None]
+            d, state = tx.update(g, state, x)
+            moved = x - alphas[:, None] * tables.factors[t][None, :] * d
+            dead = dead | _escaped(moved)
+            return jnp.where(dead, x, moved), state, dead, first
+
+        x = jnp.broadcast_to(x0[:, None, None], (len(x0), *shape))
+        start = (x, tx.init(x), jnp.zeros(shape, bool), jnp.full(shape, h.steps + 1))
+        x, _, dead, first = jax.lax.fori_loop(0, h.steps, step, start)
+        final = f(*x)
+        first = jnp.where(~dead & (final <= level), jnp.minimum(first, h.steps), first)
+        return jnp.where(dead | ~jnp.isfinite(final), jnp.inf, final), first
+
+    return run
+
+
+def _step_loss(surface: Surface, tables: Tables, t):
+    """``engine.step_loss`` with step t's mini-batch read from the tables."""
+    if surface.n_samples is None:
+        return surface.f
+    return lambda p: surface.weighted_loss(p, tables.weights[t])
+
+
+def _abstract(tree):
+    return jax.tree.map(lambda a: jax.ShapeDtypeStruct(a.shape, a.dtype), tree)
+
+
+@lru_cache(maxsize=48)
+def block_fn(surface: Surface, optimizer: str, length: int, rows: int, cols: int):
+    """(h, alphas (rows,), tables of cols ks, x0, level) -> (final loss or inf, first
+    step with loss <= level or steps + 1), each (rows, cols). Compiled ahead of time
+    (one trace), so the threads share it and never trace it twice."""
+    h = engine.make_hyper(alpha=0.0, steps=1)
+    ks, key = np.zeros(cols, np.float32), jax.random.key(0)
+    tables = jax.eval_shape(tables_fn(surface, length), h, ks, key)
+    example = (h, np.zeros(rows, np.float32), tables, np.zeros(surface.dim, np.float32))
+    lowered = jax.jit(_block(surface, optimizer)).lower(*_abstract((*example, np.float32(0))))
+    return lowered.compile()
+
+
+def _split(n: int, size: int) -> tuple[int, int]:
+    """(parts, part length) covering n items in parts of at most ``size``, balanced."""
+    parts = -(-n // max(1, size))
+    return parts, -(-n // parts)
+
+
+def _padded(values: np.ndarray, length: int) -> np.ndarray:
+    """``values`` as float32, extended to ``length`` by repeating the last one."""
+    return np.asarray(values, np.float32)[np.minimum(np.arange(length), len(values) - 1)]
+
+
+def run_grid(
+    surface: Surface,
+    optimizer: str,
+    length: int,
+    h: engine.Hyper,
+    axes: tuple[np.ndarray, np.ndarray],
+    x0: np.ndarray,
+    key: jax.Array,
+    level: np.float32,
+    block_cells: int = BLOCK_CELLS,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Final losses and first steps over the alphas x ks grid ``axes``, in blocks.
+
+    ``h`` holds the shared scalars (its alpha and k are ignored). A block is at most
+    ``MAX_BLOCK_COLS`` ks by enough alphas for about ``block_cells`` cells, with at
+    least ``THREADS`` blocks where the grid allows; edges are padded by repeating the
+    last alpha or k. Blocks run on ``THREADS`` threads.
+    """
+    alphas, ks = axes
+    col_parts, cols = _split(len(ks), min(MAX_BLOCK_COLS, block_cells))
+    row_parts, rows = _split(len(alphas), max(1, block_cells // cols))
+    if row_parts * col_parts < THREADS:
+        row_parts, rows = _split(len(alphas), -(-len(alphas) // (THREADS // col_parts)))
+    alphas = _padded(alphas, row_parts * rows).reshape(row_parts, rows)
+    ks = _padded(ks, col_parts * cols).reshape(col_parts, cols)
+    tables = [tables_fn(surface, length)(h, k, key) for k in ks]
+    fn = block_fn(surface, optimizer, length, rows, cols)
+
+    def block(ij: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        i, j = ij
+        return tuple(np.asarray(a) for a in fn(h, alphas[i], tables[j], x0, level))
+
+    cells = [(i, j) for i in range(row_parts) for j in range(col_parts)]
+    with ThreadPoolExecutor(min(THREADS, len(cells))) as pool:
+        parts = list(pool.map(block, cells))
+    final, first = (
+        np.stack([part[m] for part in parts])
+        .reshape(row_parts, col_parts, rows, cols)
+        .transpose(0, 2, 1, 3)
+        .reshape(row_parts * rows, col_parts * cols)
+        for m in (0, 1)
+    )
+    shape = (len(axes[0]), len(axes[1]))
+    return final[: shape[0], : shape[1]], first[: shape[0], : shape[1]]
