@@ -5,9 +5,10 @@ In one process, interleaved, best of ``--repeats``: a NumPy loop over trajectori
 whole grid (float32, and float64 as NumPy defaults to), vectorised PyTorch (skipped
 where torch is missing) and ``optiviz.sweep``. For each: the time, the ratio to
 optiviz, trajectory-steps per second and the fraction of the machine's peak flop rate
-(``peak``; flops per step in ``sweep_baselines.FLOPS_PER_STEP``). Then the lab's
-landscapes and a 1024 x 1024 landscape in chunks. Run from the repository root with
-``.venv/bin/python -m bench.bench_sweep``.
+(``peak``; flops per step in ``sweep_baselines.FLOPS_PER_STEP``), and the CPU time
+(all threads), which a loaded machine disturbs less than the wall time. Then the lab's
+landscapes and a 1024 x 1024 landscape in blocks (``optiviz.sweeps``). Run from the
+repository root with ``.venv/bin/python -m bench.bench_sweep``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import time
 from collections.abc import Callable
 
@@ -23,6 +25,7 @@ import numpy as np
 
 import optiviz
 from bench import sweep_baselines as base
+from optiviz import sweeps
 from optiviz.search import default_grid
 
 LAB_RANGES = ((1e-4, 1.0), (1e-4, 1e-1))
@@ -90,22 +93,23 @@ def implementations(alphas, ks) -> dict[str, Callable[[], np.ndarray]]:
     return out
 
 
-def best_times(calls: dict[str, Callable], repeats: int) -> tuple[dict, dict, float]:
-    """Best wall seconds of each call over interleaved repeats after one untimed warm-up
-    call, its result, and the first (compiling) optiviz call."""
+def best_times(calls: dict[str, Callable], repeats: int) -> tuple[dict, dict, dict, float]:
+    """Best wall and best CPU seconds of each call over interleaved repeats after one
+    untimed warm-up call, its result, and the first (compiling) optiviz call."""
     t0 = time.perf_counter()
     results = {"optiviz.sweep": calls["optiviz.sweep"]()}
     first = time.perf_counter() - t0
     for name, call in calls.items():
         if name != "optiviz.sweep":
             call()  # warm up: torch starts its thread pool on the first call
-    times = {name: np.inf for name in calls}
+    wall, cpu = {name: np.inf for name in calls}, {name: np.inf for name in calls}
     for _ in range(repeats):
         for name, call in calls.items():
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             results[name] = call()
-            times[name] = min(times[name], time.perf_counter() - t0)
-    return times, results, first
+            cpu[name] = min(cpu[name], time.process_time() - c0)
+            wall[name] = min(wall[name], time.perf_counter() - t0)
+    return wall, cpu, results, first
 
 
 def agree(ours: np.ndarray, theirs: np.ndarray) -> float:
@@ -115,25 +119,29 @@ def agree(ours: np.ndarray, theirs: np.ndarray) -> float:
     return float(np.mean(both_inf | close))
 
 
-def loop_baseline(alphas, ks, n: int, losses: np.ndarray) -> tuple[float, float]:
-    """Seconds per trajectory of the NumPy loop on ``n`` random cells, and its agreement."""
+def loop_baseline(alphas, ks, n: int, losses: np.ndarray) -> tuple[float, float, float]:
+    """Wall and CPU seconds per trajectory of the NumPy loop on ``n`` random cells, and
+    its agreement with ``losses``."""
     rng = np.random.default_rng(0)
     cells = [tuple(c) for c in rng.integers(0, [len(alphas), len(ks)], size=(n, 2))]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     out = np.array([base.loop_adam(alphas[i], ks[j]) for i, j in cells])
-    per_trajectory = (time.perf_counter() - t0) / n
-    return per_trajectory, agree(np.array([losses[c] for c in cells]), out)
+    wall, cpu = (time.perf_counter() - t0) / n, (time.process_time() - c0) / n
+    return wall, cpu, agree(np.array([losses[c] for c in cells]), out)
 
 
-def report(times: dict, n_cells: int, peak_flops: float) -> None:
-    """One row per implementation."""
-    ours = times["optiviz.sweep"]
-    print(f"{'':32} {'time':>9} {'x optiviz':>10} {'traj-steps/s':>13} {'% of peak':>10}")
-    for name, seconds in times.items():
+def report(wall: dict, cpu: dict, n_cells: int, peak_flops: float) -> None:
+    """One row per implementation: wall time, its ratio, rate and share of peak; CPU time
+    and its ratio."""
+    ours, ours_cpu = wall["optiviz.sweep"], cpu["optiviz.sweep"]
+    head = f"{'time':>9} {'x optiviz':>10} {'traj-steps/s':>13} {'% of peak':>10}"
+    print(f"{'':32} {head} {'CPU time':>9} {'x optiviz':>10}")
+    for name, seconds in wall.items():
         rate = n_cells * base.STEPS / seconds
         share = 100 * rate * base.FLOPS_PER_STEP / peak_flops
         row = f"{seconds:8.3f}s {seconds / ours:9.1f}x {rate:13.3g} {share:9.2f}%"
-        print(f"  {name:30} {row}")
+        c = cpu.get(name, np.nan)
+        print(f"  {name:30} {row} {c:8.3f}s {c / ours_cpu:9.1f}x")
 
 
 def lab_landscapes(sides: tuple[int, ...], repeats: int) -> None:
@@ -152,6 +160,22 @@ def lab_landscapes(sides: tuple[int, ...], repeats: int) -> None:
         print(f"  lab landscape {side}x{side}: first {first:.3f} s, cached {cached:.3f} s")
 
 
+def big_landscape(side: int) -> None:
+    """One side x side landscape of the sweep's runs, in blocks: seconds and memory."""
+    alphas, ks = grid(side)
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    final, _ = optiviz.landscape(
+        "rosenbrock", "adam", alphas=alphas, ks=ks, schedule="exponential", steps=base.STEPS
+    )
+    seconds = time.perf_counter() - t0
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024
+    rate = side * side * base.STEPS / seconds
+    print(f"  landscape {side}x{side} in blocks of {sweeps.BLOCK_CELLS} cells: {seconds:.2f} s")
+    print(f"    {rate:.3g} trajectory-steps/s; peak RSS grew {grown:.0f} MB")
+    print(f"    finite cells: {np.isfinite(final).mean():.3f}")
+
+
 def _timed(call: Callable) -> float:
     t0 = time.perf_counter()
     call()
@@ -163,6 +187,7 @@ def main() -> None:
     parser.add_argument("--side", type=int, default=128, help="cells per side of the grid")
     parser.add_argument("--baseline", type=int, default=32, help="NumPy-loop trajectories")
     parser.add_argument("--repeats", type=int, default=7, help="interleaved calls (best kept)")
+    parser.add_argument("--big", type=int, default=1024, help="side of the chunked landscape")
     args = parser.parse_args()
 
     info, (peak_flops, how) = cpuinfo(), peak()
@@ -174,10 +199,13 @@ def main() -> None:
     n = args.side**2
     print(f"sweep: {args.side}x{args.side} Adam runs x {base.STEPS} steps, Rosenbrock, exp decay")
     optiviz.surfaces.get("rosenbrock")  # load the registry and start the backend untimed
-    times, results, first = best_times(implementations(alphas, ks), args.repeats)
-    per_trajectory, loop_agrees = loop_baseline(alphas, ks, args.baseline, results["optiviz.sweep"])
-    times["NumPy loop over trajectories"] = per_trajectory * n
-    report(times, n, peak_flops)
+    wall, cpu, results, first = best_times(implementations(alphas, ks), args.repeats)
+    loop_wall, loop_cpu, loop_agrees = loop_baseline(
+        alphas, ks, args.baseline, results["optiviz.sweep"]
+    )
+    wall["NumPy loop over trajectories"] = loop_wall * n
+    cpu["NumPy loop over trajectories"] = loop_cpu * n
+    report(wall, cpu, n, peak_flops)
     print(f"  optiviz first call (compile + run): {first:.3f} s")
     print(f"  NumPy loop timed on {args.baseline} cells and scaled to {n}")
     print("final losses agree with optiviz (rtol 1e-2, inf where both diverge):")
@@ -186,6 +214,7 @@ def main() -> None:
         if name != "optiviz.sweep":
             print(f"  {name}: {100 * agree(results['optiviz.sweep'], losses):.1f}% of cells")
     lab_landscapes((128, 256), args.repeats)
+    big_landscape(args.big)
 
 
 if __name__ == "__main__":
