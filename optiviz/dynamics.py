@@ -60,6 +60,10 @@ def _checked_hyper(optimizer: str, hyper: dict) -> dict:
     return out
 
 
+_keys = jax.jit(jax.vmap(jax.random.key))
+"""PRNG keys of an array of seeds (jitted: the unjitted vmap traces on every call)."""
+
+
 def start_point(surface: Surface, start: Sequence[float] | None) -> np.ndarray:
     """The start as a float32 vector (the surface's default when None); ValueError if it
     has the wrong length or is not finite."""
@@ -160,7 +164,9 @@ def simulate_many(
     """Several runs of one optimizer in one vmapped call: one per entry of ``alphas``.
 
     ``k``, ``starts`` and ``seeds`` are either one value for all runs or one
-    per run (a single-element list broadcasts).
+    per run (a single-element list broadcasts). Only alpha, k, the start and the
+    key carry the run axis (``engine.GRID_AXES``); a batch is padded to one of
+    ``limits.RUN_BUCKETS`` sizes by repeating the last run.
     """
     surface, steps, length, batch, hyper = prepare(
         surface, optimizer, schedule, steps, batch_size, hyper
@@ -172,39 +178,24 @@ def simulate_many(
     x0 = np.stack([start_point(surface, s) for s in starts])
     x0 = np.broadcast_to(x0, (n, surface.dim))
     seeds = np.broadcast_to(np.asarray([0] if seeds is None else seeds, np.uint32), (n,))
-    keys = jax.vmap(jax.random.key)(seeds)
-    h = engine.stack(
-        [
-            engine.make_hyper(
-                alpha=a,
-                schedule=schedule,
-                k=kk,
-                steps=steps,
-                noise=noise,
-                batch_size=batch,
-                **hyper,
-            )
-            for a, kk in zip(alphas, ks, strict=True)
-        ]
+    h = engine.make_hyper(
+        alpha=0.0, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper
     )
     if n == 1:
-        one = jax.tree.map(lambda a: a[0], h)
-        raws = [engine.trajectory_fn(surface, optimizer, length)(one, x0[0], keys[0])]
+        one = h._replace(schedule=h.schedule._replace(alpha=np.float32(alphas[0]), k=ks[0]))
+        key = jax.random.key(seeds[0])
+        raws = [engine.trajectory_fn(surface, optimizer, length)(one, x0[0], key)]
     else:
-        pad = _padder(n, limits.run_bucket(n))
-        out = engine.batch_fn(surface, optimizer, length)(*map(pad, (h, x0, keys)))
-        raws = [[np.asarray(a)[i] for a in out] for i in range(n)]
+        index = np.minimum(np.arange(limits.run_bucket(n)), n - 1)
+        runs = h.schedule._replace(alpha=np.float32(alphas)[index], k=ks[index])
+        fn = engine.batch_fn(surface, optimizer, length, engine.GRID_AXES)
+        out = fn(h._replace(schedule=runs), x0[index], _keys(seeds[index]))
+        out = [np.asarray(a) for a in out]
+        raws = [[a[i] for a in out] for i in range(n)]
     return [
         _finish(surface, raw, steps, float(a), optimizer, schedule)
         for raw, a in zip(raws, alphas, strict=True)
     ]
-
-
-def _padder(n: int, size: int):
-    """Pad every leaf's leading axis from n to size by repeating the last run, so the
-    compiled batch function sees only a few batch sizes (``limits.RUN_BUCKETS``)."""
-    index = np.minimum(np.arange(size), n - 1)
-    return lambda tree: jax.tree.map(lambda a: a[index], tree)
 
 
 def compare_optimizers(
