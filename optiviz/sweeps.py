@@ -32,7 +32,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from optiviz import datasets, engine, limits, optimizers, schedules
+from optiviz import engine, limits, optimizers
 from optiviz.surfaces import Surface
 
 BLOCK_CELLS = 8192
@@ -68,31 +68,22 @@ def _value_and_grad(loss):
 
 
 class Tables(NamedTuple):
-    """What every cell shares at step t, row t of each: alpha_t / alpha_0 per k
-    (length, C), the gradient noise draw (length, dim) and the mini-batch weights
-    (length, n_samples; no columns on an analytic surface)."""
+    """What every cell of a block shares, row t for step t: alpha_t / alpha_0 for each
+    of the block's ks (length, C), and the noise and mini-batches (``engine.Draws``)."""
 
     factors: jax.Array
-    noise: jax.Array
-    weights: jax.Array
+    draws: engine.Draws
 
 
 def _tables(surface: Surface, length: int):
     def run(h: engine.Hyper, ks, key) -> Tables:
-        ts = jnp.arange(length)
-        unit = h.schedule._replace(alpha=jnp.float32(1.0))
+        unit = h._replace(schedule=h.schedule._replace(alpha=jnp.float32(1.0)))
 
-        def factor(t, k):
-            return schedules.evaluate(h.kind, unit._replace(k=k), t.astype(jnp.float32))
+        def rates(k):
+            schedule = unit.schedule._replace(k=k)
+            return engine.learning_rates(unit._replace(schedule=schedule), length)
 
-        factors = jax.vmap(lambda t: jax.vmap(lambda k: factor(t, k))(ks))(ts)
-        noise = jax.vmap(lambda t: engine.gradient_noise(t, h, key, surface.dim))(ts)
-        n = surface.n_samples
-        if n is None:
-            weights = jnp.zeros((length, 0))
-        else:
-            weights = jax.vmap(lambda t: datasets.minibatch_weights(key, t, h.batch_size, n))(ts)
-        return Tables(factors, noise, weights)
+        return Tables(jax.vmap(rates, out_axes=1)(ks), engine.draws(surface, unit, key, length))
 
     return run
 
@@ -118,10 +109,11 @@ def _block(surface: Surface, optimizer: str):
 
         def step(t, carry):
             x, state, dead, first = carry
-            value, g = _cells(_value_and_grad(_step_loss(surface, tables, t)))(*x)
+            loss = engine.step_loss(surface, tables.draws.weights[t])
+            value, g = _cells(_value_and_grad(loss))(*x)
             value = value if surface.n_samples is None else f(*x)
             first = jnp.where(~dead & (value <= level), jnp.minimum(first, t), first)
-            g = jnp.stack(g) + tables.noise[t][:, None, None]
+            g = jnp.stack(g) + tables.draws.noise[t][:, None, None]
             d, state = tx.update(g, state, x)
             moved = x - alphas[:, None] * tables.factors[t][None, :] * d
             dead = dead | _escaped(moved)
@@ -135,13 +127,6 @@ def _block(surface: Surface, optimizer: str):
         return jnp.where(dead | ~jnp.isfinite(final), jnp.inf, final), first
 
     return run
-
-
-def _step_loss(surface: Surface, tables: Tables, t):
-    """``engine.step_loss`` with step t's mini-batch read from the tables."""
-    if surface.n_samples is None:
-        return surface.f
-    return lambda p: surface.weighted_loss(p, tables.weights[t])
 
 
 def _abstract(tree):
