@@ -11,7 +11,9 @@ Work that does not depend on the cell is done once:
   the grid's ks are tabulated once per call and a cell's alpha_t costs one multiply;
 - the gradient comes from one forward-mode pass per coordinate (``jax.jvp``), whose
   primal is f at the same point, so the steps-to-tolerance count needs no extra f;
-- the loop runs ``h.steps`` iterations (a traced bound), not the bucket's length.
+- the loop runs ``h.steps`` iterations (a traced bound), not the bucket's length;
+- a diverged cell is flagged, not frozen: its x keeps stepping (to inf or NaN), which
+  saves a select per step, and its loss is reported as inf all the same.
 
 Blocks of about ``BLOCK_CELLS`` cells keep a block's state cache-resident across
 its whole loop, and run on ``THREADS`` Python threads (XLA releases the GIL), so a
@@ -40,6 +42,10 @@ BLOCK_CELLS = 8192
 
 MAX_BLOCK_COLS = 1024
 """ks per block, which bounds a block's schedule table (steps x ks floats)."""
+
+COMPILER_OPTIONS = {"xla_cpu_copy_insertion_use_region_analysis": True}
+"""XLA options for the block loop alone: region analysis lets the loop update its state
+in place; without it XLA copies x and the divergence flags every step (about 10%)."""
 
 THREADS = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 """Blocks run at once: one per core this process may use."""
@@ -115,9 +121,8 @@ def _block(surface: Surface, optimizer: str):
             first = jnp.where(~dead & (value <= level), jnp.minimum(first, t), first)
             g = jnp.stack(g) + tables.draws.noise[t][:, None, None]
             d, state = tx.update(g, state, x)
-            moved = x - alphas[:, None] * tables.factors[t][None, :] * d
-            dead = dead | _escaped(moved)
-            return jnp.where(dead, x, moved), state, dead, first
+            x = x - alphas[:, None] * tables.factors[t][None, :] * d
+            return x, state, dead | _escaped(x), first
 
         x = jnp.broadcast_to(x0[:, None, None], (len(x0), *shape))
         start = (x, tx.init(x), jnp.zeros(shape, bool), jnp.full(shape, h.steps + 1))
@@ -143,7 +148,7 @@ def block_fn(surface: Surface, optimizer: str, length: int, rows: int, cols: int
     tables = jax.eval_shape(tables_fn(surface, length), h, ks, key)
     example = (h, np.zeros(rows, np.float32), tables, np.zeros(surface.dim, np.float32))
     lowered = jax.jit(_block(surface, optimizer)).lower(*_abstract((*example, np.float32(0))))
-    return lowered.compile()
+    return lowered.compile(COMPILER_OPTIONS if jax.default_backend() == "cpu" else None)
 
 
 def _split(n: int, size: int) -> tuple[int, int]:
