@@ -225,30 +225,23 @@ def landscape(
     """Final loss (inf where diverged) and steps to reach f <= f_min + ``tol``
     (steps + 1 where never), each of shape (len(alphas), len(ks)).
 
-    The grid runs in blocks of whole rows, about ``block_cells`` cells each, on
-    every core (see ``sweeps``); memory grows with the block, not the grid.
+    The grid runs in blocks of about ``block_cells`` cells on every core (see
+    ``sweeps``); memory grows with the block, not the grid.
     """
-    surface, steps, length, batch, hyper = prepare(
-        surface, optimizer, schedule, steps, batch_size, hyper
-    )
-    limits.check("landscape cells", len(alphas) * len(ks), limits.MAX_LANDSCAPE_CELLS)
-    limits.check("block_cells", block_cells, limits.MAX_LANDSCAPE_CELLS)
-    h = engine.make_hyper(
-        alpha=0.0, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper
-    )
-    level = np.float32(f_min(surface) + tol)
-    final, first = sweeps.run_grid(
+    return _grid(
         surface,
         optimizer,
-        length,
-        h,
         (alphas, ks),
-        start_point(surface, start),
-        jax.random.key(seed),
-        level,
-        block_cells,
+        schedule=schedule,
+        start=start,
+        steps=steps,
+        tol=tol,
+        noise=noise,
+        batch_size=batch_size,
+        seed=seed,
+        block_cells=block_cells,
+        hyper=hyper,
     )
-    return np.asarray(final, np.float64), np.minimum(first, steps + 1)
 
 
 def sweep(
@@ -260,20 +253,61 @@ def sweep(
     schedule: str = "constant",
     start: Sequence[float] | None = None,
     steps: int | None = None,
+    noise: float = 0.0,
+    batch_size: int | None = None,
+    seed: int = 0,
+    block_cells: int = sweeps.BLOCK_CELLS,
     **hyper,
 ) -> np.ndarray:
-    """Final losses over the alphas x ks grid, shape (len(alphas), len(ks)); inf = diverged."""
-    final, _ = landscape(
+    """Final losses over the alphas x ks grid, shape (len(alphas), len(ks)); inf = diverged.
+
+    ``landscape``'s final losses, without counting steps to a tolerance."""
+    final, _ = _grid(
         surface,
         optimizer,
-        alphas=alphas,
-        ks=ks,
+        (alphas, ks),
         schedule=schedule,
         start=start,
         steps=steps,
-        **hyper,
+        tol=None,
+        noise=noise,
+        batch_size=batch_size,
+        seed=seed,
+        block_cells=block_cells,
+        hyper=hyper,
     )
     return final
+
+
+def _grid(
+    surface,
+    optimizer,
+    axes,
+    *,
+    schedule,
+    start,
+    steps,
+    tol,
+    noise,
+    batch_size,
+    seed,
+    block_cells,
+    hyper,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``landscape``; with ``tol`` None the steps-to-tolerance count is skipped (all
+    steps + 1)."""
+    surface, steps, length, batch, hyper = prepare(
+        surface, optimizer, schedule, steps, batch_size, hyper
+    )
+    limits.check("landscape cells", len(axes[0]) * len(axes[1]), limits.MAX_LANDSCAPE_CELLS)
+    limits.check("block_cells", block_cells, limits.MAX_LANDSCAPE_CELLS)
+    h = engine.make_hyper(
+        alpha=0.0, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper
+    )
+    level = None if tol is None else np.float32(f_min(surface) + tol)
+    x0, key = start_point(surface, start), jax.random.key(seed)
+    final, first = sweeps.run_grid(surface, optimizer, length, h, axes, x0, key, level, block_cells)
+    return np.asarray(final, np.float64), np.minimum(first, steps + 1)
 
 
 def f_min(surface: Surface) -> float:

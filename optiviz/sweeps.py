@@ -106,7 +106,7 @@ def _escaped(x) -> jax.Array:
     return functools.reduce(operator.or_, [~(jnp.abs(c) <= limits.DIVERGENCE_RADIUS) for c in x])
 
 
-def _block(surface: Surface, optimizer: str):
+def _block(surface: Surface, optimizer: str, count: bool):
     def run(h: engine.Hyper, alphas, tables: Tables, x0, level):
         engine.TRACES["sweep"] += 1
         tx = optimizers.get(optimizer)(h.optimizer)
@@ -117,8 +117,9 @@ def _block(surface: Surface, optimizer: str):
             x, state, dead, first = carry
             loss = engine.step_loss(surface, tables.draws.weights[t])
             value, g = _cells(_value_and_grad(loss))(*x)
-            value = value if surface.n_samples is None else f(*x)
-            first = jnp.where(~dead & (value <= level), jnp.minimum(first, t), first)
+            if count:
+                value = value if surface.n_samples is None else f(*x)
+                first = jnp.where(~dead & (value <= level), jnp.minimum(first, t), first)
             g = jnp.stack(g) + tables.draws.noise[t][:, None, None]
             d, state = tx.update(g, state, x)
             x = x - alphas[:, None] * tables.factors[t][None, :] * d
@@ -128,7 +129,8 @@ def _block(surface: Surface, optimizer: str):
         start = (x, tx.init(x), jnp.zeros(shape, bool), jnp.full(shape, h.steps + 1))
         x, _, dead, first = jax.lax.fori_loop(0, h.steps, step, start)
         final = f(*x)
-        first = jnp.where(~dead & (final <= level), jnp.minimum(first, h.steps), first)
+        if count:
+            first = jnp.where(~dead & (final <= level), jnp.minimum(first, h.steps), first)
         return jnp.where(dead | ~jnp.isfinite(final), jnp.inf, final), first
 
     return run
@@ -139,15 +141,17 @@ def _abstract(tree):
 
 
 @lru_cache(maxsize=48)
-def block_fn(surface: Surface, optimizer: str, length: int, rows: int, cols: int):
+def block_fn(surface: Surface, optimizer: str, length: int, rows: int, cols: int, count: bool):
     """(h, alphas (rows,), tables of cols ks, x0, level) -> (final loss or inf, first
-    step with loss <= level or steps + 1), each (rows, cols). Compiled ahead of time
-    (one trace), so the threads share it and never trace it twice."""
+    step with loss <= level or steps + 1), each (rows, cols); without ``count`` the
+    first steps are all steps + 1. Compiled ahead of time (one trace), so the threads
+    share it and never trace it twice."""
     h = engine.make_hyper(alpha=0.0, steps=1)
     ks, key = np.zeros(cols, np.float32), jax.random.key(0)
     tables = jax.eval_shape(tables_fn(surface, length), h, ks, key)
     example = (h, np.zeros(rows, np.float32), tables, np.zeros(surface.dim, np.float32))
-    lowered = jax.jit(_block(surface, optimizer)).lower(*_abstract((*example, np.float32(0))))
+    block = jax.jit(_block(surface, optimizer, count))
+    lowered = block.lower(*_abstract((*example, np.float32(0))))
     return lowered.compile(COMPILER_OPTIONS if jax.default_backend() == "cpu" else None)
 
 
@@ -170,10 +174,11 @@ def run_grid(
     axes: tuple[np.ndarray, np.ndarray],
     x0: np.ndarray,
     key: jax.Array,
-    level: np.float32,
+    level: np.float32 | None,
     block_cells: int = BLOCK_CELLS,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Final losses and first steps over the alphas x ks grid ``axes``, in blocks.
+    """Final losses and first steps over the alphas x ks grid ``axes``, in blocks;
+    with ``level`` None, steps to the level are not counted.
 
     ``h`` holds the shared scalars (its alpha and k are ignored). A block is at most
     ``MAX_BLOCK_COLS`` ks by enough alphas for about ``block_cells`` cells, with at
@@ -188,7 +193,8 @@ def run_grid(
     alphas = _padded(alphas, row_parts * rows).reshape(row_parts, rows)
     ks = _padded(ks, col_parts * cols).reshape(col_parts, cols)
     tables = [tables_fn(surface, length)(h, k, key) for k in ks]
-    fn = block_fn(surface, optimizer, length, rows, cols)
+    fn = block_fn(surface, optimizer, length, rows, cols, level is not None)
+    level = np.float32(-np.inf if level is None else level)
 
     def block(ij: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
         i, j = ij

@@ -120,3 +120,12 @@ def test_moving_alpha_and_k_never_retraces_the_blocks() -> None:
         surface, "rmsprop", alphas=[1e-4, 0.5, 2.0], ks=[0.9, 0.01], rho=0.5, **kwargs
     )
     assert engine.TRACES["sweep"] == before + 1
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "nesterov", "adam"])
+def test_sweep_is_the_landscape_without_the_count(optimizer: str) -> None:
+    kwargs = {"alphas": ALPHAS, "ks": KS, "schedule": "step", "steps": 45, "noise": 0.2}
+    final = optiviz.sweep("himmelblau", optimizer, seed=1, **kwargs)
+    counted, _ = optiviz.landscape("himmelblau", optimizer, seed=1, **kwargs)
+    np.testing.assert_array_equal(final, counted)
+    assert np.isfinite(final).any()
