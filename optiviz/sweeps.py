@@ -12,8 +12,8 @@ Work that does not depend on the cell is done once:
 - the gradient comes from one forward-mode pass per coordinate (``jax.jvp``), whose
   primal is f at the same point, so the steps-to-tolerance count needs no extra f;
 - the loop runs ``h.steps`` iterations (a traced bound), not the bucket's length;
-- a diverged cell is flagged, not frozen: its x keeps stepping (to inf or NaN), which
-  saves a select per step, and its loss is reported as inf all the same.
+- a coordinate that leaves the box becomes NaN and stays NaN (``_bounded``), so a
+  diverged cell needs neither a flag nor freezing: its loss is reported as inf.
 
 Blocks of about ``BLOCK_CELLS`` cells keep a block's state cache-resident across
 its whole loop, and run on ``THREADS`` Python threads (XLA releases the GIL), so a
@@ -23,8 +23,6 @@ the block size, not the grid's.
 
 from __future__ import annotations
 
-import functools
-import operator
 import os
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -100,10 +98,17 @@ def tables_fn(surface: Surface, length: int):
     return jax.jit(_tables(surface, length))
 
 
-def _escaped(x) -> jax.Array:
-    """(R, C): cells of the (dim, R, C) ``x`` with a coordinate that is not finite or
-    beyond the divergence radius; ~(|c| <= R) is true for NaN, inf and |c| > R alike."""
-    return functools.reduce(operator.or_, [~(jnp.abs(c) <= limits.DIVERGENCE_RADIUS) for c in x])
+def _bounded(x: jax.Array) -> jax.Array:
+    """x, with NaN for each coordinate that is not finite or beyond the divergence
+    radius (~(|c| <= R) is true for NaN, inf and |c| > R alike). A NaN coordinate stays
+    NaN under every update, so a cell has diverged iff a coordinate is NaN: divergence
+    needs no flag of its own, and no pass over the block to keep one."""
+    return jnp.where(jnp.abs(x) <= limits.DIVERGENCE_RADIUS, x, jnp.nan)
+
+
+def _diverged(x: jax.Array) -> jax.Array:
+    """(R, C): cells of the (dim, R, C) ``x`` with a NaN coordinate."""
+    return jnp.any(jnp.isnan(x), axis=0)
 
 
 def _block(surface: Surface, optimizer: str, count: bool):
@@ -113,25 +118,26 @@ def _block(surface: Surface, optimizer: str, count: bool):
         shape = (alphas.shape[0], tables.factors.shape[1])
         f = _cells(lambda *c: surface.f(jnp.stack(c)))
 
+        def hits(first, x, value, t):
+            return jnp.where(~_diverged(x) & (value <= level), jnp.minimum(first, t), first)
+
         def step(t, carry):
-            x, state, dead, first = carry
+            x, state, first = carry
             loss = engine.step_loss(surface, tables.draws.weights[t])
             value, g = _cells(_value_and_grad(loss))(*x)
             if count:
-                value = value if surface.n_samples is None else f(*x)
-                first = jnp.where(~dead & (value <= level), jnp.minimum(first, t), first)
+                first = hits(first, x, value if surface.n_samples is None else f(*x), t)
             g = jnp.stack(g) + tables.draws.noise[t][:, None, None]
             d, state = tx.update(g, state, x)
-            x = x - alphas[:, None] * tables.factors[t][None, :] * d
-            return x, state, dead | _escaped(x), first
+            return _bounded(x - alphas[:, None] * tables.factors[t][None, :] * d), state, first
 
         x = jnp.broadcast_to(x0[:, None, None], (len(x0), *shape))
-        start = (x, tx.init(x), jnp.zeros(shape, bool), jnp.full(shape, h.steps + 1))
-        x, _, dead, first = jax.lax.fori_loop(0, h.steps, step, start)
+        start = (x, tx.init(x), jnp.full(shape, h.steps + 1))
+        x, _, first = jax.lax.fori_loop(0, h.steps, step, start)
         final = f(*x)
         if count:
-            first = jnp.where(~dead & (final <= level), jnp.minimum(first, h.steps), first)
-        return jnp.where(dead | ~jnp.isfinite(final), jnp.inf, final), first
+            first = hits(first, x, final, h.steps)
+        return jnp.where(_diverged(x) | ~jnp.isfinite(final), jnp.inf, final), first
 
     return run
 
