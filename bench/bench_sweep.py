@@ -83,6 +83,9 @@ def implementations(alphas, ks) -> dict[str, Callable[[], np.ndarray]]:
         "NumPy vectorised, float32": lambda: base.numpy_grid(alphas, ks, np.float32),
         "NumPy vectorised, float64": lambda: base.numpy_grid(alphas, ks, np.float64),
     }
+    # GNU OpenMP threads otherwise spin after each torch op, on the cores (and in the CPU
+    # time) of whatever is timed next in this process.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         import torch
     except ImportError:
