@@ -228,20 +228,9 @@ def landscape(
     The grid runs in blocks of about ``block_cells`` cells on every core (see
     ``sweeps``); memory grows with the block, not the grid.
     """
-    return _grid(
-        surface,
-        optimizer,
-        (alphas, ks),
-        schedule=schedule,
-        start=start,
-        steps=steps,
-        tol=tol,
-        noise=noise,
-        batch_size=batch_size,
-        seed=seed,
-        block_cells=block_cells,
-        hyper=hyper,
-    )
+    grid = {"schedule": schedule, "start": start, "steps": steps, "block_cells": block_cells}
+    draws = {"noise": noise, "batch_size": batch_size, "seed": seed}
+    return _grid(surface, optimizer, (alphas, ks), tol, **grid, **draws, hyper=hyper)
 
 
 def sweep(
@@ -262,20 +251,9 @@ def sweep(
     """Final losses over the alphas x ks grid, shape (len(alphas), len(ks)); inf = diverged.
 
     ``landscape``'s final losses, without counting steps to a tolerance."""
-    final, _ = _grid(
-        surface,
-        optimizer,
-        (alphas, ks),
-        schedule=schedule,
-        start=start,
-        steps=steps,
-        tol=None,
-        noise=noise,
-        batch_size=batch_size,
-        seed=seed,
-        block_cells=block_cells,
-        hyper=hyper,
-    )
+    grid = {"schedule": schedule, "start": start, "steps": steps, "block_cells": block_cells}
+    draws = {"noise": noise, "batch_size": batch_size, "seed": seed}
+    final, _ = _grid(surface, optimizer, (alphas, ks), None, **grid, **draws, hyper=hyper)
     return final
 
 
@@ -283,11 +261,11 @@ def _grid(
     surface,
     optimizer,
     axes,
+    tol,
     *,
     schedule,
     start,
     steps,
-    tol,
     noise,
     batch_size,
     seed,

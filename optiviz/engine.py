@@ -1,9 +1,11 @@
-"""The compiled inner loop shared by trajectories, many-run batches and sweeps.
+"""The compiled inner loop of trajectories and many-run batches (and of the plain
+vmapped sweep ``sweep_fn``, which search uses; grids run in ``sweeps``).
 
 One step: g = grad of the (mini-batch) loss at x_t, plus optional Gaussian
 noise; d, state = optimizer.update(g, state); x_{t+1} = x_t - alpha_t d. What
 does not depend on x (alpha_t, the noise, the mini-batch) is drawn for every
 step before the loop (:class:`Draws`).
+
 Everything numeric is a traced argument (:class:`Hyper`); only the surface, the
 optimizer and the scan length (a bucket from ``limits.STEP_BUCKETS``) are
 static. Steps t >= ``steps`` leave x unchanged, so one compiled scan serves
@@ -11,7 +13,8 @@ every step count in its bucket.
 
 Compilations per session are therefore at most
 |surfaces| x |optimizers| x |buckets| x 3 (trajectory, batch of trajectories,
-sweep), and in practice a handful; ``TRACES`` counts them.
+sweep), times the grid shapes for ``sweeps``' blocks, and in practice a
+handful; ``TRACES`` counts them.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ MAX_BLOCK_COLS = 1024
 
 COMPILER_OPTIONS = {"xla_cpu_copy_insertion_use_region_analysis": True}
 """XLA options for the block loop alone: region analysis lets the loop update its state
-in place; without it XLA copies x and the divergence flags every step (about 10%)."""
+in place; without it XLA copies the block's x every step (about 10% of the time)."""
 
 THREADS = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 """Blocks run at once: one per core this process may use."""
