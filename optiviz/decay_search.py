@@ -45,11 +45,10 @@ def _final_validation(surface: Surface, optimizer: str, length: int):
 
     def run(h: engine.Hyper, x0, key):
         TRACES["validation_sweep"] += 1
-        tx, step = engine._stepper(surface, optimizer, h, key)
+        tx, step = engine._stepper(surface, optimizer, h)
         carry = (x0, tx.init(x0), jnp.array(False))
-        (x, _, dead), _ = jax.lax.scan(
-            lambda c, t: (step(c, t)[0], None), carry, jnp.arange(length)
-        )
+        steps = (jnp.arange(length), engine.draws(surface, h, key, length))
+        (x, _, dead), _ = jax.lax.scan(lambda c, xs: (step(c, xs)[0], None), carry, steps)
         val = val_f(x)
         return jnp.where(dead | ~jnp.isfinite(val), jnp.inf, val)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import jax
 import numpy as np
 
-from optiviz import engine, limits, optimizers, schedules, verdicts
+from optiviz import engine, limits, optimizers, schedules, sweeps, verdicts
 from optiviz.surfaces import Surface, get
 
 HYPER_KEYS = frozenset(
@@ -66,6 +66,10 @@ def _checked_hyper(optimizer: str, hyper: dict) -> dict:
     out = dict(hyper)
     out.setdefault("eps", optimizers.DEFAULT_EPS.get(optimizer, 1e-8))
     return out
+
+
+_keys = jax.jit(jax.vmap(jax.random.key))
+"""PRNG keys of an array of seeds (jitted: the unjitted vmap traces on every call)."""
 
 
 def start_point(surface: Surface, start: Sequence[float] | None) -> np.ndarray:
@@ -182,7 +186,9 @@ def simulate_many(
     """Several runs of one optimizer in one vmapped call: one per entry of ``alphas``.
 
     ``k``, ``starts`` and ``seeds`` are either one value for all runs or one
-    per run (a single-element list broadcasts).
+    per run (a single-element list broadcasts). Only alpha, k, the start and the
+    key carry the run axis (``engine.GRID_AXES``); a batch is padded to one of
+    ``limits.RUN_BUCKETS`` sizes by repeating the last run.
     """
     surface, steps, length, batch, hyper = prepare(
         surface, optimizer, schedule, steps, batch_size, hyper
@@ -194,39 +200,24 @@ def simulate_many(
     x0 = np.stack([start_point(surface, s) for s in starts])
     x0 = np.broadcast_to(x0, (n, surface.dim))
     seeds = np.broadcast_to(np.asarray([0] if seeds is None else seeds, np.uint32), (n,))
-    keys = jax.vmap(jax.random.key)(seeds)
-    h = engine.stack(
-        [
-            engine.make_hyper(
-                alpha=a,
-                schedule=schedule,
-                k=kk,
-                steps=steps,
-                noise=noise,
-                batch_size=batch,
-                **hyper,
-            )
-            for a, kk in zip(alphas, ks, strict=True)
-        ]
+    h = engine.make_hyper(
+        alpha=0.0, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper
     )
     if n == 1:
-        one = jax.tree.map(lambda a: a[0], h)
-        raws = [engine.trajectory_fn(surface, optimizer, length)(one, x0[0], keys[0])]
+        one = h._replace(schedule=h.schedule._replace(alpha=np.float32(alphas[0]), k=ks[0]))
+        key = jax.random.key(seeds[0])
+        raws = [engine.trajectory_fn(surface, optimizer, length)(one, x0[0], key)]
     else:
-        pad = _padder(n, limits.run_bucket(n))
-        out = engine.batch_fn(surface, optimizer, length)(*map(pad, (h, x0, keys)))
-        raws = [[None if a is None else np.asarray(a)[i] for a in out] for i in range(n)]
+        index = np.minimum(np.arange(limits.run_bucket(n)), n - 1)
+        runs = h.schedule._replace(alpha=np.float32(alphas)[index], k=ks[index])
+        fn = engine.batch_fn(surface, optimizer, length, engine.GRID_AXES)
+        out = fn(h._replace(schedule=runs), x0[index], _keys(seeds[index]))
+        out = [None if a is None else np.asarray(a) for a in out]
+        raws = [[None if a is None else a[i] for a in out] for i in range(n)]
     return [
         _finish(surface, raw, steps, float(a), optimizer, schedule)
         for raw, a in zip(raws, alphas, strict=True)
     ]
-
-
-def _padder(n: int, size: int):
-    """Pad every leaf's leading axis from n to size by repeating the last run, so the
-    compiled batch function sees only a few batch sizes (``limits.RUN_BUCKETS``)."""
-    index = np.minimum(np.arange(size), n - 1)
-    return lambda tree: jax.tree.map(lambda a: a[index], tree)
 
 
 def compare_optimizers(
@@ -235,13 +226,6 @@ def compare_optimizers(
     """One run per optimizer at the same alpha (each optimizer is its own compiled loop)."""
     limits.check("runs", len(optimizers_), limits.MAX_RUNS)
     return [simulate(surface, name, alpha=alpha, **kwargs) for name in optimizers_]
-
-
-def _grid(alphas, ks, **fixed) -> engine.Hyper:
-    """Shared scalars with alpha and k raveled over the grid (see ``engine.GRID_AXES``)."""
-    aa, kk = np.meshgrid(np.asarray(alphas, np.float32), np.asarray(ks, np.float32), indexing="ij")
-    one = engine.make_hyper(alpha=0.0, **fixed)
-    return one._replace(schedule=one.schedule._replace(alpha=aa.ravel(), k=kk.ravel()))
 
 
 def landscape(
@@ -257,22 +241,18 @@ def landscape(
     noise: float = 0.0,
     batch_size: int | None = None,
     seed: int = 0,
+    block_cells: int = sweeps.BLOCK_CELLS,
     **hyper,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Final loss (inf where diverged) and steps to reach f <= f_min + ``tol``
-    (steps + 1 where never), each of shape (len(alphas), len(ks)); one vmapped call.
+    (steps + 1 where never), each of shape (len(alphas), len(ks)).
+
+    The grid runs in blocks of about ``block_cells`` cells on every core (see
+    ``sweeps``); memory grows with the block, not the grid.
     """
-    surface, steps, length, batch, hyper = prepare(
-        surface, optimizer, schedule, steps, batch_size, hyper
-    )
-    limits.check("landscape cells", len(alphas) * len(ks), limits.MAX_LANDSCAPE_SIDE**2)
-    h = _grid(alphas, ks, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper)
-    level = np.float32(f_min(surface) + tol)
-    fn = engine.sweep_fn(surface, optimizer, length, engine.GRID_AXES)
-    final, first = fn(h, start_point(surface, start), jax.random.key(seed), level)
-    shape = (len(alphas), len(ks))
-    first = np.minimum(np.asarray(first), steps + 1)
-    return np.asarray(final, np.float64).reshape(shape), first.reshape(shape)
+    grid = {"schedule": schedule, "start": start, "steps": steps, "block_cells": block_cells}
+    draws = {"noise": noise, "batch_size": batch_size, "seed": seed}
+    return _grid(surface, optimizer, (alphas, ks), tol, **grid, **draws, hyper=hyper)
 
 
 def sweep(
@@ -284,20 +264,50 @@ def sweep(
     schedule: str = "constant",
     start: Sequence[float] | None = None,
     steps: int | None = None,
+    noise: float = 0.0,
+    batch_size: int | None = None,
+    seed: int = 0,
+    block_cells: int = sweeps.BLOCK_CELLS,
     **hyper,
 ) -> np.ndarray:
-    """Final losses over the alphas x ks grid, shape (len(alphas), len(ks)); inf = diverged."""
-    final, _ = landscape(
-        surface,
-        optimizer,
-        alphas=alphas,
-        ks=ks,
-        schedule=schedule,
-        start=start,
-        steps=steps,
-        **hyper,
-    )
+    """Final losses over the alphas x ks grid, shape (len(alphas), len(ks)); inf = diverged.
+
+    ``landscape``'s final losses, without counting steps to a tolerance."""
+    grid = {"schedule": schedule, "start": start, "steps": steps, "block_cells": block_cells}
+    draws = {"noise": noise, "batch_size": batch_size, "seed": seed}
+    final, _ = _grid(surface, optimizer, (alphas, ks), None, **grid, **draws, hyper=hyper)
     return final
+
+
+def _grid(
+    surface,
+    optimizer,
+    axes,
+    tol,
+    *,
+    schedule,
+    start,
+    steps,
+    noise,
+    batch_size,
+    seed,
+    block_cells,
+    hyper,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``landscape``; with ``tol`` None the steps-to-tolerance count is skipped (all
+    steps + 1)."""
+    surface, steps, length, batch, hyper = prepare(
+        surface, optimizer, schedule, steps, batch_size, hyper
+    )
+    limits.check("landscape cells", len(axes[0]) * len(axes[1]), limits.MAX_LANDSCAPE_CELLS)
+    limits.check("block_cells", block_cells, limits.MAX_LANDSCAPE_CELLS)
+    h = engine.make_hyper(
+        alpha=0.0, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper
+    )
+    level = None if tol is None else np.float32(f_min(surface) + tol)
+    x0, key = start_point(surface, start), jax.random.key(seed)
+    final, first = sweeps.run_grid(surface, optimizer, length, h, axes, x0, key, level, block_cells)
+    return np.asarray(final, np.float64), np.minimum(first, steps + 1)
 
 
 def f_min(surface: Surface) -> float:

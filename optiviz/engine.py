@@ -1,7 +1,11 @@
-"""The compiled inner loop shared by trajectories, many-run batches and sweeps.
+"""The compiled inner loop of trajectories and many-run batches (and of the plain
+vmapped sweep ``sweep_fn``, which search uses; grids run in ``sweeps``).
 
 One step: g = grad of the (mini-batch) loss at x_t, plus optional Gaussian
-noise; d, state = optimizer.update(g, state); x_{t+1} = x_t - alpha_t d.
+noise; d, state = optimizer.update(g, state); x_{t+1} = x_t - alpha_t d. What
+does not depend on x (alpha_t, the noise, the mini-batch) is drawn for every
+step before the loop (:class:`Draws`).
+
 Everything numeric is a traced argument (:class:`Hyper`); only the surface, the
 optimizer and the scan length (a bucket from ``limits.STEP_BUCKETS``) are
 static. Steps t >= ``steps`` leave x unchanged, so one compiled scan serves
@@ -9,7 +13,8 @@ every step count in its bucket.
 
 Compilations per session are therefore at most
 |surfaces| x |optimizers| x |buckets| x 3 (trajectory, batch of trajectories,
-sweep), and in practice a handful; ``TRACES`` counts them.
+sweep), times the grid shapes for ``sweeps``' blocks, and in practice a
+handful; ``TRACES`` counts them.
 """
 
 from __future__ import annotations
@@ -72,38 +77,63 @@ def make_hyper(
     )
 
 
-def stack(hypers: list[Hyper]) -> Hyper:
-    """One Hyper whose leaves have a leading run axis, for ``vmap``."""
-    return jax.tree.map(lambda *xs: np.stack(xs), *hypers)
+class Draws(NamedTuple):
+    """What step t uses that does not depend on the position, in row t of each:
+    alpha_t (length,), the gradient noise (length, dim) and the mini-batch weights
+    (length, n_samples; no columns on an analytic surface). Computed before the loop,
+    so the loop body holds no PRNG and no schedule."""
+
+    lr: jax.Array
+    noise: jax.Array
+    weights: jax.Array
 
 
-def _gradient(surface: Surface, x, t, h: Hyper, key):
-    # The noise key is the second half of a split of (key, t); mini-batches draw from
-    # (key, epoch) in ``minibatch_weights``.
-    _, noise_key = jax.random.split(jax.random.fold_in(key, t))
-    if surface.n_samples is None:
-        g = jax.grad(surface.f)(x)
+def learning_rates(h: Hyper, length: int) -> jax.Array:
+    """alpha_t for t = 0 .. length - 1."""
+    ts = jnp.arange(length, dtype=jnp.float32)
+    return jax.vmap(lambda t: schedules.evaluate(h.kind, h.schedule, t))(ts)
+
+
+def draws(surface: Surface, h: Hyper, key, length: int) -> Draws:
+    """Each step's ``Draws``. Step t's noise is N(0, noise^2) per coordinate from the
+    second half of a split of (key, t); its mini-batch comes from (key, epoch), see
+    ``datasets.minibatch_weights``. Runs that share the key share the draws."""
+    ts = jnp.arange(length)
+
+    def noise(t):
+        _, noise_key = jax.random.split(jax.random.fold_in(key, t))
+        return h.noise * jax.random.normal(noise_key, (surface.dim,))
+
+    n = surface.n_samples
+    if n is None:
+        weights = jnp.zeros((length, 0))
     else:
-        w = datasets.minibatch_weights(key, t, h.batch_size, surface.n_samples)
-        g = jax.grad(surface.weighted_loss)(x, w)
-    return g + h.noise * jax.random.normal(noise_key, x.shape)
+        weights = jax.vmap(lambda t: datasets.minibatch_weights(key, t, h.batch_size, n))(ts)
+    return Draws(learning_rates(h, length), jax.vmap(noise)(ts), weights)
 
 
-def _stepper(surface: Surface, optimizer: str, h: Hyper, key):
+def step_loss(surface: Surface, weights):
+    """The loss a step follows: f, or on a data surface the mini-batch's weighted loss."""
+    if surface.n_samples is None:
+        return surface.f
+    return lambda x: surface.weighted_loss(x, weights)
+
+
+def _stepper(surface: Surface, optimizer: str, h: Hyper):
     tx = optimizers.get(optimizer)(h.optimizer)
 
-    def step(carry, t):
+    def step(carry, xs):
+        t, draw = xs
         x, state, dead = carry
-        g = _gradient(surface, x, t, h, key)
-        lr = schedules.evaluate(h.kind, h.schedule, t.astype(jnp.float32))
+        g = jax.grad(step_loss(surface, draw.weights))(x) + draw.noise
         d, new_state = tx.update(g, state, x)
         active = t < h.steps
-        x_new = jnp.where(active, x - lr * d, x)
+        x_new = jnp.where(active, x - draw.lr * d, x)
         new_state = jax.tree.map(lambda a, b: jnp.where(active, a, b), new_state, state)
         escaped = ~jnp.all(jnp.isfinite(x_new)) | jnp.any(jnp.abs(x_new) > limits.DIVERGENCE_RADIUS)
         dead = dead | escaped
         x_out = jnp.where(dead, jnp.nan, x_new)
-        return (jnp.where(dead, x, x_new), new_state, dead), (x_out, lr, g)
+        return (jnp.where(dead, x, x_new), new_state, dead), (x_out, draw.lr, g)
 
     return tx, step
 
@@ -111,9 +141,10 @@ def _stepper(surface: Surface, optimizer: str, h: Hyper, key):
 def _trajectory(surface: Surface, optimizer: str, length: int):
     def run(h: Hyper, x0, key):
         TRACES["trajectory"] += 1
-        tx, step = _stepper(surface, optimizer, h, key)
+        tx, step = _stepper(surface, optimizer, h)
         carry = (x0, tx.init(x0), jnp.array(False))
-        _, (xs, lrs, grads) = jax.lax.scan(step, carry, jnp.arange(length))
+        steps = (jnp.arange(length), draws(surface, h, key, length))
+        _, (xs, lrs, grads) = jax.lax.scan(step, carry, steps)
         positions = jnp.concatenate([x0[None], xs])
         losses = jax.vmap(surface.f)(positions)
         grad_f = jax.grad(surface.f)
@@ -130,40 +161,6 @@ def _validation(surface: Surface, positions):
     return None if val_f is None else jax.vmap(val_f)(positions)
 
 
-@lru_cache(maxsize=48)
-def trajectory_fn(surface: Surface, optimizer: str, length: int):
-    """jit(h, x0, key) -> (positions, losses, lrs, grads, |grad f| at start and end,
-    validation losses or None)."""
-    return jax.jit(_trajectory(surface, optimizer, length))
-
-
-@lru_cache(maxsize=48)
-def batch_fn(surface: Surface, optimizer: str, length: int):
-    """``trajectory_fn`` vmapped over a leading run axis of h, x0 and key."""
-    return jax.jit(jax.vmap(_trajectory(surface, optimizer, length)))
-
-
-def _final(surface: Surface, optimizer: str, length: int):
-    def run(h: Hyper, x0, key, level):
-        TRACES["sweep"] += 1
-        tx, step = _stepper(surface, optimizer, h, key)
-
-        def counted(carry, t):
-            inner, first = carry
-            inner, _ = step(inner, t)
-            hit = (surface.f(inner[0]) <= level) & ~inner[2] & (t < h.steps)
-            return (inner, jnp.minimum(first, jnp.where(hit, t + 1, length + 1))), None
-
-        start_hit = jnp.where(surface.f(x0) <= level, 0, length + 1)
-        carry = ((x0, tx.init(x0), jnp.array(False)), start_hit)
-        ((x, _, dead), first), _ = jax.lax.scan(counted, carry, jnp.arange(length))
-        loss = surface.f(x)
-        final = jnp.where(dead | ~jnp.isfinite(loss), jnp.inf, loss)
-        return final, first
-
-    return run
-
-
 GRID_AXES = Hyper(
     schedules.ScheduleParams(alpha=0, k=0, drop=None, every=None, staircase=None),
     optimizers.OptimizerParams(*[None] * len(optimizers.OptimizerParams._fields)),
@@ -172,12 +169,50 @@ GRID_AXES = Hyper(
     batch_size=None,
     steps=None,
 )
-"""``sweep_fn`` axes for an (alpha, k) grid: only alpha and k carry the run axis.
+"""``sweep_fn`` and ``batch_fn`` axes for runs that differ only in alpha and k (and,
+for a batch, start and seed): only alpha and k of h carry the run axis.
 
 Shared scalars stay scalars inside the vmapped loop, so the schedule switch
 picks one branch and Adam's bias corrections are computed once per step, not
-once per cell: about 2.5x faster than batching every leaf.
+once per run: about 2.5x faster than batching every leaf.
 """
+
+
+@lru_cache(maxsize=48)
+def trajectory_fn(surface: Surface, optimizer: str, length: int):
+    """jit(h, x0, key) -> (positions, losses, lrs, grads, |grad f| at start and end,
+    validation losses or None)."""
+    return jax.jit(_trajectory(surface, optimizer, length))
+
+
+@lru_cache(maxsize=48)
+def batch_fn(surface: Surface, optimizer: str, length: int, axes: Hyper | int = 0):
+    """``trajectory_fn`` vmapped over a leading run axis of x0, key and the leaves of h
+    that ``axes`` names (0: all of them; or a Hyper of 0/None such as ``GRID_AXES``)."""
+    return jax.jit(jax.vmap(_trajectory(surface, optimizer, length), in_axes=(axes, 0, 0)))
+
+
+def _final(surface: Surface, optimizer: str, length: int):
+    def run(h: Hyper, x0, key, level):
+        TRACES["sweep"] += 1
+        tx, step = _stepper(surface, optimizer, h)
+
+        def counted(carry, xs):
+            inner, first = carry
+            inner, _ = step(inner, xs)
+            t = xs[0]
+            hit = (surface.f(inner[0]) <= level) & ~inner[2] & (t < h.steps)
+            return (inner, jnp.minimum(first, jnp.where(hit, t + 1, length + 1))), None
+
+        start_hit = jnp.where(surface.f(x0) <= level, 0, length + 1)
+        carry = ((x0, tx.init(x0), jnp.array(False)), start_hit)
+        steps = (jnp.arange(length), draws(surface, h, key, length))
+        ((x, _, dead), first), _ = jax.lax.scan(counted, carry, steps)
+        loss = surface.f(x)
+        final = jnp.where(dead | ~jnp.isfinite(loss), jnp.inf, loss)
+        return final, first
+
+    return run
 
 
 @lru_cache(maxsize=48)

@@ -23,7 +23,10 @@ MAX_SEEDS = 50
 """Runs in the many-seeds cloud."""
 
 MAX_LANDSCAPE_SIDE = 256
-"""Cells per side of an (alpha, k) landscape."""
+"""Cells per side of the lab's (alpha, k) landscape."""
+
+MAX_LANDSCAPE_CELLS = 1024 * 1024
+"""Cells of one landscape through the API; it runs in blocks, so memory stays bounded."""
 
 MAX_SEARCH_BUDGET = 64
 """Trials of one hyperparameter search."""

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import optiviz
-from optiviz import engine, limits, surfaces
+from optiviz import engine, limits, surfaces, sweeps
 from optiviz.surfaces.typed import from_expression
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,8 +36,9 @@ def _too_many_optimizers():
 
 
 def _too_many_cells():
-    side = [0.1 * (i + 1) for i in range(limits.MAX_LANDSCAPE_SIDE + 1)]
-    optiviz.landscape("quadratic", "sgd", alphas=side, ks=side, schedule="exponential")
+    ks = [0.01] * 1024
+    alphas = [0.1] * (limits.MAX_LANDSCAPE_CELLS // len(ks) + 1)
+    optiviz.landscape("quadratic", "sgd", alphas=alphas, ks=ks, schedule="exponential")
 
 
 def _too_large_budget():
@@ -74,7 +75,7 @@ def _too_large_an_exponent():
         (_too_many_steps, ("steps", str(limits.MAX_STEPS))),
         (_too_many_seeds, ("runs", str(limits.MAX_SEEDS))),
         (_too_many_optimizers, ("runs", str(limits.MAX_RUNS))),
-        (_too_many_cells, ("landscape cells", str(limits.MAX_LANDSCAPE_SIDE**2))),
+        (_too_many_cells, ("landscape cells", str(limits.MAX_LANDSCAPE_CELLS))),
         (_too_large_budget, ("budget", str(limits.MAX_SEARCH_BUDGET))),
         (_too_long_a_range_test, ("steps", str(limits.MAX_STEPS))),
         (_too_long_a_formula, ("too long", str(limits.MAX_FORMULA_LENGTH))),
@@ -154,7 +155,8 @@ def test_every_lru_cache_in_the_core_and_figures_is_bounded():
                 found.append(f"{module.__name__}.{name}")
                 no_arguments = not inspect.signature(value).parameters
                 assert value.cache_info().maxsize is not None or no_arguments, found[-1]
-    for compiled in (engine.trajectory_fn, engine.batch_fn, engine.sweep_fn):
+    compiled_fns = (engine.trajectory_fn, engine.batch_fn, engine.sweep_fn, sweeps.block_fn)
+    for compiled in (*compiled_fns, sweeps.tables_fn):
         assert 0 < compiled.cache_info().maxsize < 1000
     assert "optiviz.surfaces.typed._cached_surface" in found
 

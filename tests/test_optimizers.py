@@ -162,7 +162,8 @@ def test_weight_decay_matches_torch(name: str, schedule: str) -> None:
 def test_adamw_is_adam_when_lambda_is_zero_and_differs_from_coupled_adam() -> None:
     common = {"alpha": 0.05, "start": START, "steps": STEPS}
     adam, adamw = (optiviz.simulate("rosenbrock", n, **common) for n in ("adam", "adamw"))
-    np.testing.assert_array_equal(adam.positions, adamw.positions)
+    # Two compiled programs (AdamW adds lambda x after the rule): equal to float32 rounding.
+    np.testing.assert_allclose(adamw.positions, adam.positions, rtol=2e-6, atol=1e-6)
     coupled, decoupled = (
         optiviz.simulate("rosenbrock", n, weight_decay=1.0, **common) for n in ("adam", "adamw")
     )
