@@ -93,7 +93,7 @@ def baseline(n: int) -> np.ndarray:
 
 
 def _settings(alpha: float, steps: int):
-    from optiviz.ui.settings import Settings
+    from optiviz.settings import Settings
 
     return Settings(
         surface="staircase",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from optiviz import limits, optimizers, schedules, surfaces, typed_surfaces
+from optiviz.settings import Settings
 from optiviz.ui import noise_controls, state
 from optiviz.ui import options as opt
-from optiviz.ui.settings import Settings
 
 BIND = state.BIND
 _init = state.default

@@ -23,9 +23,9 @@ from optiviz.figures.html import figure_html
 from optiviz.figures.runs import Run
 from optiviz.figures.style import PRESET_COLOURS, VERDICT_COLOURS, run_colour
 from optiviz.figures.surface3d import surface_figure
+from optiviz.settings import Settings
 from optiviz.ui import charts, state
 from optiviz.ui.panels import panel
-from optiviz.ui.settings import Settings
 
 MY_ALPHA_COLOUR = "#9333ea"
 PLOT_CONFIG = {

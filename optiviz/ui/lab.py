@@ -11,11 +11,11 @@ import streamlit as st
 from optiviz import landscape, limits, lr_range_test, schedules, search
 from optiviz.figures import lab as lab_figures
 from optiviz.search import STRATEGIES, default_grid
+from optiviz.settings import Settings
 from optiviz.surfaces import Surface
 from optiviz.ui import options as opt
 from optiviz.ui import state
 from optiviz.ui.panels import panel
-from optiviz.ui.settings import Settings
 
 BIND = state.BIND
 STRATEGY_LABELS = {"grid": "Grid", "random": "Random", "bayes": "Bayesian (GP + EI)"}
