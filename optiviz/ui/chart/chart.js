@@ -157,6 +157,29 @@ function playOptions(layout) {
   return play ? play.args[1] : { frame: { duration: 30, redraw: false }, mode: "immediate" };
 }
 
+function ownButtons(layout) {
+  // Play / Pause run through buttonClicked: an animation's promise rejects when Pause (or
+  // a rerun) interrupts it, and Plotly's own buttons leave that rejection unhandled.
+  for (const menu of layout.updatemenus || []) {
+    menu.buttons = menu.buttons.map((b) => ({ ...b, execute: false }));
+  }
+}
+
+function play(gd, names, options) {
+  // Play from the frame after the one shown (from the start once at the end).
+  const step = currentStep(gd);
+  let index = names.findIndex((name) => Number(name) === step);
+  if (index >= names.length - 1) index = -1;
+  return window.Plotly.animate(gd, names.slice(index + 1), options).catch(() => null);
+}
+
+function buttonClicked(gd, event) {
+  const [frames, options] = event.button.args;
+  const names = gd._transitionData._frames.map((f) => f.name);
+  if (frames === null) return play(gd, names, options);
+  return window.Plotly.animate(gd, frames, options).catch(() => null);
+}
+
 async function draw(gd, state, data) {
   const Plotly = await loadPlotly(data.plotly);
   const figure = decode(data.figure);
@@ -174,10 +197,11 @@ async function draw(gd, state, data) {
     full.layout.sliders[0].active = index;
   }
   const layout = themed(full.layout, gd.parentElement);
+  ownButtons(layout);
   await Plotly.react(gd, { data: full.data, layout, frames: full.frames, config: data.config });
   state.kind = data.kind;
   if (playing && index < names.length - 1) {
-    Plotly.animate(gd, names.slice(index + 1), playOptions(full.layout));
+    play(gd, names, playOptions(full.layout));
   }
 }
 
@@ -186,6 +210,7 @@ function listen(gd, state) {
   let down = null;
   gd.addEventListener("pointerdown", (e) => (down = [e.clientX, e.clientY]), true);
   gd.addEventListener("pointerup", (e) => (state.up = [e.clientX, e.clientY]), true);
+  gd.on("plotly_buttonclicked", (event) => buttonClicked(gd, event));
   gd.on("plotly_click", (event) => {
     const point = event.points && event.points[0];
     if (!point) return;
