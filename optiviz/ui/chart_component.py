@@ -67,12 +67,19 @@ def chart(data: dict, *, key: str, config: dict, on_click: Callable[[], None] | 
     ``optiviz.figures.chart_data``; ``on_click`` runs when the user clicks a point
     (read it with ``clicked(key)``). Raises ``ValueError`` for data that is not strict
     JSON, which Streamlit would otherwise send as its ``str()``."""
+    check_json(data)
     payload = _with_urls(data) | {"config": config, "plotly": _plotly_url()}
+    return _mount()(key=key, data=payload, on_click_change=on_click or (lambda: None))
+
+
+def check_json(data: dict) -> None:
+    """Raise ``ValueError`` unless ``data`` is a figure dict that is strict JSON."""
     try:
-        json.dumps(payload, allow_nan=False)
+        json.dumps(data, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"the chart's data cannot be sent ({exc})") from exc
-    return _mount()(key=key, data=payload, on_click_change=on_click or (lambda: None))
+    if not isinstance(data.get("figure"), dict) or not data["figure"].get("data"):
+        raise ValueError("the chart's data has no figure to draw")
 
 
 def _plotly_url() -> str:

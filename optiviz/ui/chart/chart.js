@@ -231,7 +231,8 @@ function showError(gd, error) {
     box.className = "optiviz-chart-error";
     box.setAttribute("role", "alert");
     box.style.cssText =
-      "padding:1rem;border-radius:0.5rem;color:#7d353b;background:rgba(255,43,43,0.09)";
+      "padding:1rem;border-radius:var(--st-base-radius, 0.5rem);" +
+      "color:var(--st-red-text-color, #9e303b);background:var(--st-red-background-color, #fff1f2)";
     gd.parentElement.insertBefore(box, gd);
   }
   box.textContent = `The chart could not be drawn (${error.message || error}). The rest of the page works.`;
