@@ -46,18 +46,12 @@ PROBE_JS = """() => {
       .map(d => Array.from(d.x).slice(0, 40)));
   };
   window.__drawn = before => new Promise(resolve => {
-    const finished = window.__optivizFinished;
-    let finishedAt = null;
     const poll = () => {
-      if (finishedAt === null && window.__optivizFinished > finished) {
-        finishedAt = performance.now();
-      }
       const gd = document.querySelector('[data-testid="stMain"] .js-plotly-plot');
       const now = window.__paths();
       if (now !== null && now !== before) {
         requestAnimationFrame(() => requestAnimationFrame(() => resolve({
-          ms: performance.now() - window.__keyAt, same: gd === window.__gd,
-          finished: (finishedAt ?? performance.now()) - window.__keyAt})));
+          ms: performance.now() - window.__keyAt, same: gd === window.__gd})));
       } else requestAnimationFrame(poll);
     };
     poll();
@@ -67,24 +61,57 @@ PROBE_JS = """() => {
 time (two animation frames after) the map shows paths other than ``before``."""
 
 
+class Frames:
+    """WebSocket frames of a page, from Chrome's network events (CDP): their network
+    timestamps do not wait for a busy page's main thread."""
+
+    def __init__(self, page) -> None:
+        self.sent: list[float] = []
+        self.received: list[tuple[float, int]] = []
+        cdp = page.context.new_cdp_session(page)
+        cdp.on("Network.webSocketFrameSent", lambda e: self.sent.append(e["timestamp"]))
+        cdp.on("Network.webSocketFrameReceived", self._received)
+        cdp.send("Network.enable")
+
+    def _received(self, event: dict) -> None:
+        frame = event["response"]
+        size = len(frame["payloadData"])
+        if frame.get("opcode") == 2:  # binary frames come base64-encoded
+            size = size * 3 // 4
+        self.received.append((event["timestamp"], size))
+
+    def mark(self) -> tuple[int, int]:
+        return len(self.sent), len(self.received)
+
+    def since(self, mark: tuple[int, int]) -> tuple[int, float]:
+        """Bytes received since ``mark``, and ms from the first frame sent then (the
+        rerun request) to the last frame received."""
+        received = self.received[mark[1] :]
+        sent = self.sent[mark[0] :]
+        if not sent or not received:
+            return sum(b for _, b in received), float("nan")
+        return sum(b for _, b in received), 1e3 * (received[-1][0] - sent[0])
+
+
+def _open(browser, url: str):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    frames = Frames(page)
+    page.add_init_script(FINISHED_HOOK_JS)
+    page.goto(url)
+    page.wait_for_selector(
+        '[data-testid="stMain"] .js-plotly-plot .main-svg', timeout=FIRST_CHART_MS
+    )
+    page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+    page.evaluate(PROBE_JS)
+    return page, frames
+
+
 def _measure(url: str, moves: int) -> dict[str, list]:
     """Bytes, ms and same-div flags of ``moves`` α moves on the page at ``url``."""
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        received: list[int] = []
-        page.on(
-            "websocket",
-            lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))),
-        )
-        page.add_init_script(FINISHED_HOOK_JS)
-        page.goto(url)
-        page.wait_for_selector(
-            '[data-testid="stMain"] .js-plotly-plot .main-svg', timeout=FIRST_CHART_MS
-        )
-        page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
-        page.evaluate(PROBE_JS)
-        out: dict[str, list] = {"bytes": [], "ms": [], "same": [], "finished": []}
+        page, frames = _open(browser, url)
+        out: dict[str, list] = {"bytes": [], "ms": [], "same": [], "server": []}
         slider = page.get_by_role("slider", name="Learning rate α")
         for i in range(moves + 1):
             before = page.evaluate("window.__paths()")
@@ -93,17 +120,37 @@ def _measure(url: str, moves: int) -> dict[str, list]:
                 "document.querySelector('[data-testid=\"stMain\"] .js-plotly-plot'); }"
             )
             page.evaluate(WATCH_STATE_JS)
-            start = len(received)
+            mark = frames.mark()
             slider.press("ArrowRight")
             drawn = page.evaluate("b => window.__drawn(b)", before)
             page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
             page.wait_for_timeout(300)  # frames still on their way after script_finished
+            size, server = frames.since(mark)
             if i:  # the first move compiles
-                out["bytes"].append(sum(received[start:]))
+                out["bytes"].append(size)
                 out["ms"].append(drawn["ms"])
                 out["same"].append(drawn["same"])
-                out["finished"].append(drawn["finished"])
+                out["server"].append(server)
+        out["picture"] = _switch_pictures(page, frames, moves)
         browser.close()
+    return out
+
+
+PICTURES = ("3-D view", "Top view + loss + α_t")
+
+
+def _switch_pictures(page, frames: Frames, n: int) -> list[float]:
+    """Server round trips (ms) of ``n`` switches between the top and the 3-D view, after
+    one of each to warm up: the picture control reruns only its panel's fragment."""
+    out = []
+    for i in range(n + 2):
+        page.evaluate(WATCH_STATE_JS)
+        mark = frames.mark()
+        page.get_by_text(PICTURES[i % 2], exact=True).click()
+        page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
+        page.wait_for_timeout(300)
+        if i >= 2:
+            out.append(frames.since(mark)[1])
     return out
 
 
@@ -113,7 +160,7 @@ def _summary(name: str, view: str, m: dict[str, list]) -> str:
     same = f"{sum(m['same'])}/{len(m['same'])}"
     return (
         f"| {name} | {view} | {np.median(kb):.0f} | {kb.max():.0f} | {np.median(ms):.0f} "
-        f"| {np.percentile(ms, 90):.0f} | {np.median(m['finished']):.0f} | {same} |"
+        f"| {np.percentile(ms, 90):.0f} | {np.nanmedian(m['server']):.0f} | {same} |"
     )
 
 
@@ -136,10 +183,14 @@ def main() -> None:
     print(f"Machine: {machine()}; headless Chromium --disable-gpu; {args.moves} moves per view")
     print(
         "\n| server | view | KB per move (median) | max KB | key → drawn ms (median) | p90 ms "
-        "| same graph div |"
+        "| rerun sent → last frame ms (median) | same graph div |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
+    print("\n| server | view | picture switch: rerun sent → last frame ms (median) |")
+    print("|---|---|---|")
+    for key, m in raw.items():
+        print(f"| {key.replace(' / ', ' | ')} | {np.nanmedian(m['picture']):.0f} |")
     if args.json:
         args.json.write_text(json.dumps(raw, indent=1))
 
