@@ -106,12 +106,18 @@ def _open(browser, url: str):
     return page, frames
 
 
-def _measure(url: str, moves: int) -> dict[str, list]:
-    """Bytes, ms and same-div flags of ``moves`` α moves on the page at ``url``."""
+def _cpu_ms(app: AppServer) -> float:
+    """CPU time (user + system) the server's processes have used so far, in ms."""
+    return 1e3 * sum(sum(p.cpu_times()[:2]) for p in app.processes() if p.is_running())
+
+
+def _measure(app: AppServer, query: str, moves: int) -> dict[str, list]:
+    """Bytes, ms, server CPU and same-div flags of ``moves`` α moves on the page."""
+    url = app.url + query
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         page, frames = _open(browser, url)
-        out: dict[str, list] = {"bytes": [], "ms": [], "same": [], "server": []}
+        out: dict[str, list] = {"bytes": [], "ms": [], "same": [], "server": [], "cpu": []}
         slider = page.get_by_role("slider", name="Learning rate α")
         for i in range(moves + 1):
             before = page.evaluate("window.__paths()")
@@ -120,7 +126,7 @@ def _measure(url: str, moves: int) -> dict[str, list]:
                 "document.querySelector('[data-testid=\"stMain\"] .js-plotly-plot'); }"
             )
             page.evaluate(WATCH_STATE_JS)
-            mark = frames.mark()
+            mark, cpu = frames.mark(), _cpu_ms(app)
             slider.press("ArrowRight")
             drawn = page.evaluate("b => window.__drawn(b)", before)
             page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
@@ -131,7 +137,8 @@ def _measure(url: str, moves: int) -> dict[str, list]:
                 out["ms"].append(drawn["ms"])
                 out["same"].append(drawn["same"])
                 out["server"].append(server)
-        out["picture"] = _switch_pictures(page, frames, moves)
+                out["cpu"].append(_cpu_ms(app) - cpu)
+        out["picture"], out["picture_cpu"] = _switch_pictures(app, page, frames, moves)
         browser.close()
     return out
 
@@ -139,19 +146,20 @@ def _measure(url: str, moves: int) -> dict[str, list]:
 PICTURES = ("3-D view", "Top view + loss + α_t")
 
 
-def _switch_pictures(page, frames: Frames, n: int) -> list[float]:
-    """Server round trips (ms) of ``n`` switches between the top and the 3-D view, after
-    one of each to warm up: the picture control reruns only its panel's fragment."""
-    out = []
+def _switch_pictures(app: AppServer, page, frames: Frames, n: int):
+    """Server round trips and server CPU (ms) of ``n`` switches between the top and the
+    3-D view, after one of each to warm up."""
+    trips, cpus = [], []
     for i in range(n + 2):
         page.evaluate(WATCH_STATE_JS)
-        mark = frames.mark()
+        mark, cpu = frames.mark(), _cpu_ms(app)
         page.get_by_text(PICTURES[i % 2], exact=True).click()
         page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
         page.wait_for_timeout(300)
         if i >= 2:
-            out.append(frames.since(mark)[1])
-    return out
+            trips.append(frames.since(mark)[1])
+            cpus.append(_cpu_ms(app) - cpu)
+    return trips, cpus
 
 
 def _summary(name: str, view: str, m: dict[str, list]) -> str:
@@ -160,7 +168,8 @@ def _summary(name: str, view: str, m: dict[str, list]) -> str:
     same = f"{sum(m['same'])}/{len(m['same'])}"
     return (
         f"| {name} | {view} | {np.median(kb):.0f} | {kb.max():.0f} | {np.median(ms):.0f} "
-        f"| {np.percentile(ms, 90):.0f} | {np.nanmedian(m['server']):.0f} | {same} |"
+        f"| {np.percentile(ms, 90):.0f} | {np.nanmedian(m['server']):.0f} "
+        f"| {np.median(m['cpu']):.0f} | {same} |"
     )
 
 
@@ -177,20 +186,21 @@ def main() -> None:
         with AppServer(**kwargs) as app:
             app.wait_healthy()
             for view, query in views.items():
-                m = _measure(app.url + query, args.moves)
+                m = _measure(app, query, args.moves)
                 raw[f"{name} / {view}"] = m
                 rows.append(_summary(name, view, m))
     print(f"Machine: {machine()}; headless Chromium --disable-gpu; {args.moves} moves per view")
     print(
         "\n| server | view | KB per move (median) | max KB | key → drawn ms (median) | p90 ms "
-        "| rerun sent → last frame ms (median) | same graph div |"
+        "| rerun sent → last frame ms (median) | server CPU ms (median) | same graph div |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
-    print("\n| server | view | picture switch: rerun sent → last frame ms (median) |")
-    print("|---|---|---|")
+    print("\n| server | view | picture switch: rerun sent → last frame ms | server CPU ms |")
+    print("|---|---|---|---|")
     for key, m in raw.items():
-        print(f"| {key.replace(' / ', ' | ')} | {np.nanmedian(m['picture']):.0f} |")
+        trip, cpu = np.nanmedian(m["picture"]), np.median(m["picture_cpu"])
+        print(f"| {key.replace(' / ', ' | ')} | {trip:.0f} | {cpu:.0f} |")
     if args.json:
         args.json.write_text(json.dumps(raw, indent=1))
 

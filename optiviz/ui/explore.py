@@ -44,7 +44,7 @@ def chart_for(s: Settings, three_d: bool = False) -> dict:
 def _on_click(key: str) -> None:
     point = chart_component.clicked(key)
     if point:
-        values = {"start_x": round(float(point["x"]), 3)}
+        values = {"start_x": round(float(point["x"]), 3), "start_clicked": True}
         if state.get("surface_dim", 2) == 2:
             values["start_y"] = round(float(point["y"]), 3)
         state.set_values(values)
@@ -92,15 +92,26 @@ def render(s: Settings, surface: surfaces.Surface) -> None:
     st.caption(surface.description)
     scene = None
     with panel("Animation"):
-        three_d = surface.dim == 2 and picture_control() == PICTURES[1]
         scene = scene_for(s)
-        _views(s, scene, three_d)
     if scene is None:
         return
+    animation_panel(s, surface.dim == 2)
     with panel("Formulas"):
         formulas(s)
     with panel("Download and share"):
         downloads(s, scene)
+
+
+@st.fragment
+def animation_panel(s: Settings, has_3d: bool) -> None:
+    """The picture control, the chart, the verdicts and the readout. A fragment: switching
+    the picture reruns only this panel. A click on the chart sets the start inputs in the
+    sidebar, so it reruns the whole app."""
+    with panel("Animation"):
+        three_d = has_3d and picture_control() == PICTURES[1]
+        _views(s, scene_for(s), three_d)
+    if state.pop("start_clicked"):
+        st.rerun()
 
 
 PICTURES = ("Top view + loss + α_t", "3-D view")
