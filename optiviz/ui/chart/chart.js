@@ -52,7 +52,8 @@ function decode(value) {
 
 function fmt(v, digits) {
   // Python's format(v, f".{digits}g").
-  if (!Number.isFinite(v)) return String(v);
+  if (Number.isNaN(v)) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
   const rounded = Number(v.toPrecision(digits));
   const size = Math.abs(rounded);
   if (size !== 0 && (size < 1e-4 || size >= 10 ** digits)) {
@@ -275,3 +276,6 @@ export default function (component) {
     }, 0);
   };
 }
+
+// For the tests (tests/test_chart_js.py), which run these in Node.
+export { decode, mapFigure };
