@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from optiviz import scenes
 from optiviz.ui import controls, explore, lab, lessons, state, warmup
 from optiviz.ui import options as opt
 from optiviz.ui.panels import panel
@@ -49,7 +50,7 @@ def main() -> None:
 def _lab() -> None:
     name = controls.surface_control()
     with panel("Surface"):
-        surface = None if name == "custom" else explore.resolve_surface(name)
+        surface = None if name == "custom" else scenes.resolve_surface(name)
         if surface is None or surface.dim != 2:
             st.info(
                 "The lab searches (α, k) on the 2-D registry surfaces: pick one in the sidebar."
@@ -66,6 +67,6 @@ def _explore() -> None:
         if name == "custom":
             surface, formula = controls.formula_control()
         else:
-            surface = explore.resolve_surface(name)
+            surface = scenes.resolve_surface(name)
         settings = controls.explore_controls(surface, name, formula)
         explore.render(settings, surface)

@@ -23,7 +23,6 @@ PLOT_CONFIG = {
     "responsive": True,
     "toImageButtonOptions": {"format": "png", "filename": "optiviz"},
 }
-resolve_surface = scenes.resolve_surface
 
 
 @st.cache_resource(max_entries=48, show_spinner=False)
@@ -99,7 +98,7 @@ def render(s: Settings, surface: surfaces.Surface) -> None:
     with panel("Formulas"):
         formulas(s)
     with panel("Download and share"):
-        downloads(s, scene)
+        downloads(scene)
 
 
 @st.fragment
@@ -150,7 +149,7 @@ def _views(s: Settings, scene: scenes.Scene, three_d: bool) -> None:
         st.markdown("  \n".join(step_readout(r) for r in runs))
 
 
-def downloads(s: Settings, scene: scenes.Scene) -> None:
+def downloads(scene: scenes.Scene) -> None:
     """CSV of every run, the animation as HTML, and the link that reopens this view."""
     st.subheader("Download and share")
     left, right = st.columns(2)
