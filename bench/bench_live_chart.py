@@ -11,6 +11,11 @@ helps). Per move it records:
   finished and the new paths were drawn;
 - ms: from the keydown to the second animation frame after the graph first holds the
   new paths (found by polling once per animation frame);
+- the server's share: from the rerun request leaving Chrome to the rerun's last frame
+  arriving (Chrome's network timestamps), and the server's CPU time (user + system of its
+  processes, from the key press to 300 ms after the rerun finished);
+- the browser's share: from the last WebSocket message the page handled before the new
+  paths appeared to their drawing;
 - whether the chart is the same graph div as before the move.
 
 Run from the repository root: ``.venv/bin/python -m bench.bench_live_chart``.
@@ -36,6 +41,18 @@ from bench.live_app import (
     machine,
 )
 
+MESSAGES_JS = """(() => {
+  const Native = window.WebSocket;
+  window.__messagesAt = [];
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => window.__messagesAt.push(performance.now()));
+    }
+  };
+})()"""
+"""Init script: the page-clock time of every WebSocket message the page handles."""
+
 PROBE_JS = """() => {
   window.__keyAt = null;
   document.addEventListener('keydown', () => { window.__keyAt ??= performance.now(); }, true);
@@ -50,8 +67,11 @@ PROBE_JS = """() => {
       const gd = document.querySelector('[data-testid="stMain"] .js-plotly-plot');
       const now = window.__paths();
       if (now !== null && now !== before) {
+        const seen = performance.now();
+        const got = window.__messagesAt.filter(t => t <= seen).pop();
         requestAnimationFrame(() => requestAnimationFrame(() => resolve({
-          ms: performance.now() - window.__keyAt, same: gd === window.__gd})));
+          ms: performance.now() - window.__keyAt, same: gd === window.__gd,
+          browser: performance.now() - got})));
       } else requestAnimationFrame(poll);
     };
     poll();
@@ -97,6 +117,7 @@ def _open(browser, url: str):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     frames = Frames(page)
     page.add_init_script(FINISHED_HOOK_JS)
+    page.add_init_script(MESSAGES_JS)
     page.goto(url)
     page.wait_for_selector(
         '[data-testid="stMain"] .js-plotly-plot .main-svg', timeout=FIRST_CHART_MS
@@ -117,7 +138,14 @@ def _measure(app: AppServer, query: str, moves: int) -> dict[str, list]:
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         page, frames = _open(browser, url)
-        out: dict[str, list] = {"bytes": [], "ms": [], "same": [], "server": [], "cpu": []}
+        out: dict[str, list] = {
+            "bytes": [],
+            "ms": [],
+            "same": [],
+            "server": [],
+            "cpu": [],
+            "browser": [],
+        }
         slider = page.get_by_role("slider", name="Learning rate α")
         for i in range(moves + 1):
             before = page.evaluate("window.__paths()")
@@ -136,6 +164,7 @@ def _measure(app: AppServer, query: str, moves: int) -> dict[str, list]:
                 out["bytes"].append(size)
                 out["ms"].append(drawn["ms"])
                 out["same"].append(drawn["same"])
+                out["browser"].append(drawn["browser"])
                 out["server"].append(server)
                 out["cpu"].append(_cpu_ms(app) - cpu)
         out["picture"], out["picture_cpu"] = _switch_pictures(app, page, frames, moves)
@@ -169,7 +198,7 @@ def _summary(name: str, view: str, m: dict[str, list]) -> str:
     return (
         f"| {name} | {view} | {np.median(kb):.0f} | {kb.max():.0f} | {np.median(ms):.0f} "
         f"| {np.percentile(ms, 90):.0f} | {np.nanmedian(m['server']):.0f} "
-        f"| {np.median(m['cpu']):.0f} | {same} |"
+        f"| {np.median(m['cpu']):.0f} | {np.median(m['browser']):.0f} | {same} |"
     )
 
 
@@ -192,9 +221,10 @@ def main() -> None:
     print(f"Machine: {machine()}; headless Chromium --disable-gpu; {args.moves} moves per view")
     print(
         "\n| server | view | KB per move (median) | max KB | key → drawn ms (median) | p90 ms "
-        "| rerun sent → last frame ms (median) | server CPU ms (median) | same graph div |"
+        "| rerun sent → last frame ms (median) | server CPU ms (median) "
+        "| last message → drawn ms (median) | same graph div |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
     print("\n| server | view | picture switch: rerun sent → last frame ms | server CPU ms |")
     print("|---|---|---|---|")

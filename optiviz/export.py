@@ -1,4 +1,4 @@
-"""Runs as CSV: one row per run and step, for spreadsheets and notebooks."""
+"""Runs and landscapes as CSV, for spreadsheets and notebooks."""
 
 from __future__ import annotations
 
@@ -34,6 +34,26 @@ def trajectories_csv(runs: Sequence[tuple[str, Trajectory]]) -> str:
             writer.writerow(
                 [name, t, *(_num(v) for v in tr.positions[t]), _num(tr.losses[t]), *rate, *grad]
             )
+    return out.getvalue()
+
+
+def landscape_csv(
+    alphas: Sequence[float], ks: Sequence[float], final: np.ndarray, first: np.ndarray, steps: int
+) -> str:
+    """CSV with columns alpha, k, final_loss, steps_to_min: one row per cell of
+    ``optiviz.landscape``'s (final, first) grids, alpha-major. ``final_loss`` is ``inf``
+    where the run diverged; ``steps_to_min`` is empty where it never came within the
+    tolerance (first > steps)."""
+    final, first = np.asarray(final, np.float64), np.asarray(first)
+    if final.shape != (len(alphas), len(ks)) or first.shape != final.shape:
+        raise ValueError(f"grids of shape {final.shape} do not match {len(alphas)} x {len(ks)}")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["alpha", "k", "final_loss", "steps_to_min"])
+    for i, alpha in enumerate(alphas):
+        for j, k in enumerate(ks):
+            reached = int(first[i, j]) if first[i, j] <= steps else ""
+            writer.writerow([repr(float(alpha)), repr(float(k)), repr(float(final[i, j])), reached])
     return out.getvalue()
 
 

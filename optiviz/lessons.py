@@ -6,8 +6,12 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlencode
 
-from optiviz.surfaces import ASSETS
+from optiviz.resources import read_asset
+
+DEFAULT_BASE_URL = "http://localhost:8501"
+"""Where ``streamlit run`` and ``optiviz app`` serve the app by default."""
 
 
 @dataclass(frozen=True)
@@ -26,11 +30,20 @@ class Lesson:
 @cache
 def load() -> dict[str, Lesson]:
     """Every lesson, in file order, keyed by id."""
-    with open(ASSETS / "lessons.toml", "rb") as fh:
-        raw = tomllib.load(fh)["lessons"]
+    raw = tomllib.loads(read_asset("lessons.toml"))["lessons"]
     return {
         key: Lesson(
             key, v["title"], v["summary"], v["watch"], tuple(v["claims"]), dict(v["settings"])
         )
         for key, v in raw.items()
     }
+
+
+def query(lesson: Lesson) -> str:
+    """The app's query string that opens ``lesson``: its settings plus ``lesson=<id>``."""
+    return "?" + urlencode({**lesson.settings, "lesson": lesson.id}, doseq=True)
+
+
+def link(lesson: Lesson, base_url: str = DEFAULT_BASE_URL) -> str:
+    """The address that opens ``lesson`` in the app served at ``base_url``."""
+    return base_url.rstrip("/") + "/" + query(lesson)

@@ -11,12 +11,12 @@ import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 import jax
 import jax.numpy as jnp
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+from optiviz.resources import read_asset
+
 PRESET_KEYS = ("too small", "good", "too large", "diverging")
 
 Loss = Callable[[jax.Array], jax.Array]
@@ -174,8 +174,7 @@ def _from_spec(name: str, f: Loss, spec: dict) -> Surface:
 
 @cache
 def _load_specs() -> dict[str, dict]:
-    with open(ASSETS / "surfaces.toml", "rb") as fh:
-        return tomllib.load(fh)
+    return tomllib.loads(read_asset("surfaces.toml"))
 
 
 @cache

@@ -64,6 +64,12 @@ def test_streamlit_config_sets_fast_reruns_and_both_themes():
     assert config["theme"]["light"]["backgroundColor"] != config["theme"]["dark"]["backgroundColor"]
 
 
+def test_streamlit_config_turns_the_post_script_collection_off():
+    """A full ``gc.collect`` after every run cost ~100 ms a move (docs/benchmarks.md)."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+
+
 def _requirements() -> list[str]:
     lines = (ROOT / "requirements.txt").read_text().splitlines()
     return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import streamlit as st
 
 from optiviz import lessons
 from optiviz.ui import state
-
-
-def lesson_query(lesson: lessons.Lesson) -> str:
-    """The query string that opens ``lesson``: its settings plus ``lesson=<id>``."""
-    return "?" + urlencode({**lesson.settings, "lesson": lesson.id}, doseq=True)
 
 
 def open_lesson(lesson_id: str) -> None:
@@ -42,7 +35,7 @@ def render() -> None:
                 type="primary",
                 help="Sets every control for this lesson and opens its page.",
             )
-            right.markdown(f"[Link to this lesson]({lesson_query(lesson)})")
+            right.markdown(f"[Link to this lesson]({lessons.query(lesson)})")
 
 
 def banner() -> None:

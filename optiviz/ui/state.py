@@ -95,8 +95,10 @@ MANUAL = {
     "schedule": False,
     "compare_optimizers": True,
     "presets": True,
+    "lesson": False,
 }
-"""Pickers mirrored by name in the address (True: a list, as repeated parameters)."""
+"""Pickers mirrored by name in the address (True: a list, as repeated parameters); the open
+lesson too, so that a lesson's link shows its banner."""
 
 
 def init() -> None:

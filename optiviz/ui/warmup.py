@@ -3,6 +3,7 @@ compile of what a visitor touches next once the first page is drawn."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import tempfile
@@ -16,6 +17,9 @@ from optiviz import simulate, simulate_many, surfaces
 
 log = logging.getLogger("optiviz")
 CACHE_DIR = Path(os.environ.get("OPTIVIZ_JAX_CACHE", Path(tempfile.gettempdir()) / "optiviz-jax"))
+FREEZE = os.environ.get("OPTIVIZ_GC_FREEZE", "1") != "0"
+"""Freeze the warmed-up heap (``freeze_heap``); ``OPTIVIZ_GC_FREEZE=0`` keeps it collectable,
+for ``bench.bench_protocol``'s comparison."""
 NEXT = (
     ("staircase", "sgd", 1),
     ("staircase", "momentum", 1),
@@ -45,6 +49,18 @@ def _compile_next() -> None:
                 simulate_many(surface, optimizer, alphas=[0.1] * runs)
         except Exception:  # noqa: BLE001 - warm-up is best effort, never a failure
             log.exception("warm-up of %s/%s failed", name, optimizer)
+    if FREEZE:
+        freeze_heap()
+
+
+def freeze_heap() -> int:
+    """Collect once, then move every surviving object into the permanent generation
+    (``gc.freeze``); returns how many. Later collections, Streamlit's full one after each
+    run included, no longer walk the modules, compiled programs and caches that the
+    warm-up left; objects made afterwards are collected as before."""
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
 
 
 @st.cache_resource(max_entries=1)

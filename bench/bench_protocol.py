@@ -1,0 +1,282 @@
+"""A class on one server: N browserless sessions against one ``streamlit run app.py`` on loopback.
+
+Each session (``bench.protocol_client.ProtocolSession``) speaks Streamlit's WebSocket
+protocol, as a browser's client would, with no browser: it opens the explore page
+with the exponential schedule at its own start point (so no session hits another's
+cached figures), waits for every session to be open, then makes ``--moves`` moves,
+alternately "Learning rate α" and "Decay rate k" one notch up (each move a state no
+earlier move had, so the page's own caches never answer), each after a think time
+of 2 s ± 50 %; ``--view default`` opens the first screen instead (no decay, so no k)
+and moves only α. A move's time runs from sending ``rerun_script`` to receiving
+``script_finished``; its bytes are the sum of the ForwardMsgs in between. During
+the moves the CPU seconds of the server's process tree are read (psutil); after
+them its resident memory. The run is bounded: ``--max-seconds`` per phase, and
+each rerun times out after two minutes.
+
+Every server variant (``--variants``) is started at once, warmed up, and the
+phases run paired, each N on every variant in turn, so a variant's figures are
+compared with the baseline's from the same minutes. Run from the repository root
+with ``.venv/bin/python -m bench.bench_protocol`` (quick check:
+``--sessions 1 --moves 4 --variants config``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from websockets.exceptions import ConnectionClosed
+
+from bench.live_app import AppServer, machine
+from bench.protocol_client import ProtocolSession
+
+ALPHA, K = "Learning rate α", "Decay rate k"
+DISCONNECTS = (TimeoutError, OSError, ConnectionClosed)
+THINK_S = 2.0
+VARIANTS = {
+    "config": {},
+    "Streamlit default": {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true", "OPTIVIZ_GC_FREEZE": "0"},
+    "postScriptGC off": {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "false", "OPTIVIZ_GC_FREEZE": "0"},
+    "freeze": {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true", "OPTIVIZ_GC_FREEZE": "1"},
+    "postScriptGC off + freeze": {
+        "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false",
+        "OPTIVIZ_GC_FREEZE": "1",
+    },
+}
+"""Server variants by environment: the repository as it is (``.streamlit/config.toml``,
+``optiviz.ui.warmup``), and each combination of Streamlit's full collection after every
+run (``runner.postScriptGC``) and the app's ``gc.freeze`` of the warmed-up heap."""
+
+
+VIEWS = {"decay": ("exponential", (ALPHA, K)), "default": ("", (ALPHA,))}
+"""``--view``: (the schedule in the URL, the sliders moved in turn). "default" is the
+first screen as a visitor sees it, which has no decay and so no k."""
+
+
+def start_query(index: int, schedule: str = "exponential") -> str:
+    """Session ``index``'s own start point on the default surface; with a decay
+    ``schedule`` the page also draws "Decay rate k"."""
+    start = f"start_x={0.3 + 0.02 * index:.2f}&start_y={1 - 0.02 * index:.2f}"
+    return f"schedule={schedule}&{start}" if schedule else start
+
+
+@dataclass
+class Move:
+    """One move as its session saw it."""
+
+    label: str
+    seconds: float
+    bytes: int
+    ok: bool
+    error: str = ""
+
+
+@dataclass
+class Phase:
+    """N sessions' moves on one server, with the server's CPU seconds during the moves."""
+
+    variant: str
+    sessions: int
+    view: str = "decay"
+    moves: list[Move] = field(default_factory=list)
+    cpu_s: float = 0.0
+    wall_s: float = 0.0
+    rss_mb: float = 0.0
+    idle_cpu: float = 0.0
+    """The server's CPU seconds per second when no session moves (heartbeats, timers)."""
+
+    @property
+    def errors(self) -> list[str]:
+        return [m.error or f"{m.label}: not finished" for m in self.moves if not m.ok]
+
+    def ms(self, q: float) -> float:
+        """The ``q`` th percentile of the finished moves' times, in ms."""
+        seconds = [m.seconds for m in self.moves if m.ok]
+        return float(np.percentile(seconds, q)) * 1e3 if seconds else float("nan")
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server CPU per move, ms: the phase's CPU less the idle rate, over its moves."""
+        return 1e3 * (self.cpu_s - self.idle_cpu * self.wall_s) / max(len(self.moves), 1)
+
+    @property
+    def kb(self) -> float:
+        """The median move's bytes received, in kB."""
+        sizes = [m.bytes for m in self.moves if m.ok]
+        return float(np.median(sizes)) / 1e3 if sizes else float("nan")
+
+
+async def _move(session: ProtocolSession, label: str, direction: int) -> Move:
+    try:
+        run = await session.rerun({label: session.notch(label, direction)})
+    except (*DISCONNECTS, KeyError) as exc:
+        return Move(label, float("nan"), 0, False, f"{label}: {type(exc).__name__} {exc}")
+    return Move(label, run.seconds, run.bytes, run.ok, "; ".join(run.exceptions))
+
+
+async def user(
+    port: int,
+    index: int,
+    moves: int,
+    opened: asyncio.Barrier,
+    think_s: float = THINK_S,
+    deadline: float = float("inf"),
+    view: str = "decay",
+) -> list[Move]:
+    """One visitor: open the page, wait at ``opened`` for the others, then ``moves`` moves
+    of the ``view``'s sliders in turn, each after ``think_s`` ± 50 %; stops early past
+    ``deadline`` (``time.monotonic``)."""
+    rng, done, waited = random.Random(index), [], False
+    schedule, labels = VIEWS[view]
+    try:
+        async with ProtocolSession(port, start_query(index, schedule)) as session:
+            first = await session.rerun()
+            await opened.wait()
+            waited = True
+            if not first.ok:
+                return [Move("open", first.seconds, 0, False, "; ".join(first.exceptions))]
+            await asyncio.sleep(rng.uniform(0, think_s))
+            for i in range(moves):
+                if time.monotonic() > deadline:
+                    break
+                label = labels[i % len(labels)]
+                done.append(await _move(session, label, -1 if session.at_end(label, 1) else 1))
+                await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
+    except DISCONNECTS as exc:
+        done.append(Move("session", float("nan"), 0, False, f"{type(exc).__name__}: {exc}"))
+    finally:
+        if not waited:
+            await opened.wait()
+    return done
+
+
+def _cpu_s(server: AppServer) -> float:
+    return sum(sum(p.cpu_times()[:2]) for p in server.processes() if p.is_running())
+
+
+async def _phase(phase: Phase, server: AppServer, moves: int, think_s: float, limit: float):
+    opened = asyncio.Barrier(phase.sessions + 1)
+    deadline = time.monotonic() + limit
+    users = [
+        asyncio.create_task(user(server.port, i, moves, opened, think_s, deadline, phase.view))
+        for i in range(phase.sessions)
+    ]
+    await opened.wait()
+    cpu, started = _cpu_s(server), time.perf_counter()
+    for moved in await asyncio.gather(*users):
+        phase.moves += moved
+    phase.cpu_s, phase.wall_s = _cpu_s(server) - cpu, time.perf_counter() - started
+
+
+def measure(
+    server: AppServer,
+    sessions: int,
+    moves: int,
+    variant: str = "config",
+    think_s: float = THINK_S,
+    limit_s: float = 300.0,
+    idle_cpu: float = 0.0,
+    view: str = "decay",
+) -> Phase:
+    """``sessions`` visitors making ``moves`` moves each on ``server``; then its RSS."""
+    phase = Phase(variant, sessions, view, idle_cpu=idle_cpu)
+    asyncio.run(_phase(phase, server, moves, think_s, limit_s))
+    phase.rss_mb = server.rss_mb()
+    return phase
+
+
+def settle(server: AppServer, quiet_cpu_s: float = 0.05, timeout_s: float = 90.0) -> None:
+    """Wait until the server uses under ``quiet_cpu_s`` of CPU in a second (the background
+    compile after the first page is done)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        before = _cpu_s(server)
+        time.sleep(1.0)
+        if _cpu_s(server) - before < quiet_cpu_s:
+            return
+
+
+def warm_up(server: AppServer, idle_s: float = 4.0) -> float:
+    """Compile the page's JAX code with one session of a few moves, let the server settle,
+    and return its idle CPU seconds per second, read over ``idle_s``."""
+    server.wait_healthy()
+    measure(server, 1, 4, think_s=0.0)
+    settle(server)
+    before = _cpu_s(server)
+    time.sleep(idle_s)
+    return (_cpu_s(server) - before) / idle_s
+
+
+HEADER = (
+    "| variant | sessions | moves | errors | p50 ms | p95 ms | server CPU ms/move "
+    "| kB/move (median) | server RSS after, MiB |\n|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def row(p: Phase) -> str:
+    """``p`` as a Markdown row under ``HEADER``."""
+    return (
+        f"| {p.variant} | {p.sessions} | {len(p.moves)} | {len(p.errors)} | {p.ms(50):.0f} "
+        f"| {p.ms(95):.0f} | {p.cpu_ms:.0f} | {p.kb:.0f} | {p.rss_mb:.0f} |"
+    )
+
+
+def ratios(phases: list[Phase], baseline: str) -> list[str]:
+    """Each variant's p50, p95 and CPU per move over the baseline's at the same N."""
+    lines = []
+    base = {p.sessions: p for p in phases if p.variant == baseline}
+    for phase in phases:
+        ref = base.get(phase.sessions)
+        if phase.variant == baseline or ref is None:
+            continue
+        lines.append(
+            f"{phase.variant} / {baseline}, N = {phase.sessions}: "
+            f"p50 {phase.ms(50) / ref.ms(50):.2f}, p95 {phase.ms(95) / ref.ms(95):.2f}, "
+            f"CPU per move {phase.cpu_ms / ref.cpu_ms:.2f}"
+        )
+    return lines
+
+
+def main() -> None:
+    """Print a row per (N, variant), the ratios to the first variant, errors and RSS."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, nargs="+", default=[1, 8, 30])
+    parser.add_argument("--moves", type=int, default=12, help="moves per session")
+    parser.add_argument("--think", type=float, default=THINK_S, help="mean think time, s")
+    parser.add_argument("--max-seconds", type=float, default=300.0, help="limit per phase")
+    parser.add_argument("--variants", nargs="+", default=["config"], choices=list(VARIANTS))
+    parser.add_argument("--view", default="decay", choices=list(VIEWS), help="see VIEWS")
+    args = parser.parse_args()
+    servers = {name: AppServer(env=VARIANTS[name]) for name in args.variants}
+    phases: list[Phase] = []
+    try:
+        idle = {name: warm_up(server) for name, server in servers.items()}
+        for n in args.sessions:
+            for name, server in servers.items():
+                limits = (args.think, args.max_seconds, idle[name], args.view)
+                phases.append(measure(server, n, args.moves, name, *limits))
+                print(row(phases[-1]), flush=True)
+    finally:
+        for server in servers.values():
+            server.stop()
+    print(f"\nMachine: {machine()}; the sessions and the server share it; view: {args.view}")
+    print(
+        "Server idle CPU, subtracted: "
+        + ", ".join(f"{k} {1e3 * v:.0f} ms/s" for k, v in idle.items())
+    )
+    print()
+    print(HEADER)
+    for phase in phases:
+        print(row(phase))
+    print("\n".join(["", *ratios(phases, args.variants[0])]))
+    for phase in phases:
+        for error in phase.errors[:5]:
+            print(f"error ({phase.variant}, N = {phase.sessions}): {error[:200]}")
+
+
+if __name__ == "__main__":
+    main()

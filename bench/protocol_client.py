@@ -1,0 +1,271 @@
+"""A Streamlit session without a browser: Streamlit's own WebSocket protocol, spoken from Python.
+
+A ``ProtocolSession`` opens ``ws://HOST:PORT/_stcore/stream`` (subprotocols
+``streamlit`` plus a token), runs the page with ``BackMsg.rerun_script`` and reads
+``ForwardMsg``s until ``script_finished``, as the browser's client does:
+
+- it holds a value for every widget the page draws and sends all of them with each
+  rerun, in the wire form the server's serializers expect (a select slider as a
+  ``string_array_value`` of formatted options, a selectbox or radio as the
+  ``string_value`` of the displayed label, a multiselect as a ``string_array_value``
+  of labels); a new widget starts at its default, a known one keeps the session's
+  value unless the server sends ``set_value``, and widgets the last run did not draw
+  are dropped;
+- it adopts the query string of ``page_info_changed`` and the page script hash of
+  ``new_session``;
+- it keeps cacheable messages (``Element``s of 10 kB or more) by hash, tells the
+  server which it holds, and resolves the ``ref_hash`` messages sent in their place;
+- a widget drawn inside a fragment reruns only that fragment.
+
+Used by ``bench.bench_protocol`` and ``tests/test_bench_protocol.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.Element_pb2 import Element
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.Slider_pb2 import Slider
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+RUN_TIMEOUT_S = 120.0
+"""Generous: a session's first run may compile the page's JAX code."""
+
+VALUE_TYPES = {
+    "selectbox": "string_value",
+    "radio": "string_value",
+    "text_input": "string_value",
+    "text_area": "string_value",
+    "color_picker": "string_value",
+    "multiselect": "string_array_value",
+    "button_group": "string_array_value",
+    "checkbox": "bool_value",
+    "number_input": "double_value",
+}
+"""Widget element -> ``WidgetState`` field; sliders are decided by their type. Buttons
+(triggers), download buttons and chart selections hold no state until clicked."""
+
+FINISHED = ForwardMsg.ScriptFinishedStatus
+SUCCESS = (FINISHED.FINISHED_SUCCESSFULLY, FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
+
+
+@dataclass
+class Widget:
+    """One widget as the session holds it: the element's proto and the current value."""
+
+    id: str
+    kind: str
+    proto: Any
+    value: Any
+    fragment_id: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.proto.label
+
+    @property
+    def value_type(self) -> str:
+        if self.kind == "slider":
+            select = self.proto.type == Slider.Type.SELECT_SLIDER
+            return "string_array_value" if select else "double_array_value"
+        return VALUE_TYPES[self.kind]
+
+    def state(self) -> WidgetState:
+        """This widget's value as the browser sends it."""
+        state = WidgetState(id=self.id)
+        if self.value_type.endswith("_array_value"):
+            getattr(state, self.value_type).data[:] = self.value
+        else:
+            setattr(state, self.value_type, self.value)
+        return state
+
+
+def _default(kind: str, p: Any) -> Any:
+    """A newly drawn widget's value: the server's ``set_value`` if it sent one, else the
+    default; ``None`` for a widget with no value yet (an empty selectbox, say)."""
+    if kind == "slider":
+        if p.type == Slider.Type.SELECT_SLIDER:
+            return list(p.raw_value) if p.set_value else [p.options[int(i)] for i in p.default]
+        return list(p.value) if p.set_value else list(p.default)
+    if kind in ("selectbox", "radio"):
+        if p.set_value and p.HasField("raw_value"):
+            return p.raw_value
+        return p.options[p.default] if p.HasField("default") else None
+    if kind == "multiselect":
+        return list(p.raw_values) if p.set_value else [p.options[i] for i in p.default]
+    if kind == "button_group":
+        return list(p.raw_values) if p.set_value else [p.options[i].content for i in p.default]
+    if kind == "number_input":
+        if p.set_value and p.HasField("value"):
+            return p.value
+        return p.default if p.HasField("default") else None
+    return p.value if p.set_value or not hasattr(p, "default") else p.default
+
+
+def _sent_value(kind: str, p: Any) -> tuple[bool, Any]:
+    """(whether the server set the value, that value) for a widget the session knows."""
+    if not p.set_value:
+        return False, None
+    return True, _default(kind, p)
+
+
+@dataclass
+class Run:
+    """What one rerun cost and showed, as this client saw it."""
+
+    seconds: float = 0.0
+    bytes: int = 0
+    messages: int = 0
+    status: int | None = None
+    exceptions: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Finished (``script_finished``, not stopped early) with no exception element."""
+        return self.status in SUCCESS and not self.exceptions
+
+
+class ProtocolSession:
+    """One browserless session of a Streamlit app on ``host:port``."""
+
+    def __init__(self, port: int, query: str = "", host: str = "127.0.0.1") -> None:
+        self.url = f"ws://{host}:{port}/_stcore/stream"
+        self.query = query
+        self.page_script_hash = ""
+        self.widgets: dict[str, Widget] = {}
+        self._cache: dict[str, tuple[ForwardMsg, int]] = {}
+        self._max_age = 2
+        self._runs = 0
+        self._ws: Any = None
+
+    async def __aenter__(self) -> ProtocolSession:
+        self._ws = await websockets.connect(
+            self.url,
+            subprotocols=["streamlit", secrets.token_hex(8)],
+            max_size=None,
+            open_timeout=30,
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._ws.close()
+
+    def widget(self, label: str) -> Widget:
+        """The widget the page last drew with ``label``; ``KeyError`` if there is none."""
+        for widget in self.widgets.values():
+            if widget.label == label:
+                return widget
+        raise KeyError(f"no widget labelled {label!r}; the page has {self.labels()}")
+
+    def labels(self) -> list[str]:
+        return [w.label for w in self.widgets.values()]
+
+    def notch(self, label: str, steps: int = 1) -> Any:
+        """The value an arrow key ``steps`` notches along would give the slider ``label``
+        (clamped at its ends), as sent on the wire."""
+        widget = self.widget(label)
+        p = widget.proto
+        if widget.value_type == "string_array_value":
+            index = list(p.options).index(widget.value[0]) + steps
+            return [p.options[min(max(index, 0), len(p.options) - 1)]]
+        value = widget.value[0] + steps * p.step
+        return [min(max(value, p.min), p.max)]
+
+    def at_end(self, label: str, steps: int) -> bool:
+        """Whether moving ``label`` by ``steps`` notches would leave its value unchanged."""
+        return self.notch(label, steps) == self.widget(label).value
+
+    async def rerun(self, changes: dict[str, Any] | None = None) -> Run:
+        """Send every widget's value, with ``changes`` (label -> wire value) applied, and
+        read the run's messages until ``script_finished``."""
+        fragment = ""
+        for label, value in (changes or {}).items():
+            widget = self.widget(label)
+            widget.value = value
+            fragment = fragment or widget.fragment_id
+        msg = BackMsg()
+        client = msg.rerun_script
+        client.query_string = self.query
+        client.page_script_hash = self.page_script_hash
+        client.fragment_id = fragment
+        client.cached_message_hashes[:] = list(self._cache)
+        client.widget_states.widgets.extend(
+            w.state() for w in self.widgets.values() if w.value is not None
+        )
+        started = time.perf_counter()
+        await self._ws.send(msg.SerializeToString())
+        run = await asyncio.wait_for(self._read_run(fragment), RUN_TIMEOUT_S)
+        run.seconds = time.perf_counter() - started
+        return run
+
+    async def _read_run(self, fragment: str) -> Run:
+        run, seen = Run(), set()
+        while run.status is None:
+            data = await self._ws.recv()
+            run.bytes += len(data)
+            run.messages += 1
+            self._handle(ForwardMsg.FromString(data), run, seen)
+        if run.status in SUCCESS:
+            self._finish(seen, fragment)
+        return run
+
+    def _handle(self, msg: ForwardMsg, run: Run, seen: set[str]) -> None:
+        kind = msg.WhichOneof("type")
+        if kind == "ref_hash":
+            cached = self._cache.get(msg.ref_hash)
+            if cached is None:
+                run.exceptions.append(f"ref_hash {msg.ref_hash} is not in the client's cache")
+                return
+            self._cache[msg.ref_hash] = (cached[0], self._runs)
+            msg, kind = cached[0], "delta"
+        elif msg.metadata.cacheable and msg.hash:
+            self._cache[msg.hash] = (msg, self._runs)
+        if kind == "new_session":
+            self.page_script_hash = msg.new_session.page_script_hash
+            self._max_age = msg.new_session.config.max_cached_message_age or self._max_age
+        elif kind == "page_info_changed":
+            self.query = msg.page_info_changed.query_string
+        elif kind == "script_finished":
+            run.status = msg.script_finished
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            self._element(msg.delta.new_element, msg.delta.fragment_id, run, seen)
+
+    def _element(self, element: Element, fragment: str, run: Run, seen: set[str]) -> None:
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
+            return
+        if kind != "slider" and kind not in VALUE_TYPES:
+            return
+        proto = getattr(element, kind)
+        seen.add(proto.id)
+        known = self.widgets.get(proto.id)
+        if known is None:
+            self.widgets[proto.id] = Widget(proto.id, kind, proto, _default(kind, proto), fragment)
+            return
+        known.proto, known.fragment_id = proto, fragment
+        sent, value = _sent_value(kind, proto)
+        if sent:
+            known.value = value
+
+    def _finish(self, seen: set[str], fragment: str) -> None:
+        """After a finished run: drop the widgets it did not draw (a fragment run, only its
+        own) and the cached messages not used for more than the server's maximum age."""
+        self.widgets = {
+            key: w
+            for key, w in self.widgets.items()
+            if key in seen or (fragment and w.fragment_id != fragment)
+        }
+        self._runs += 1
+        self._cache = {
+            key: (msg, used)
+            for key, (msg, used) in self._cache.items()
+            if self._runs - used <= self._max_age
+        }

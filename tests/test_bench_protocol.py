@@ -1,0 +1,61 @@
+"""The protocol client of ``bench.bench_protocol`` against a real ``streamlit run app.py``.
+
+Guards the load benchmark from silent rot: a client that sent a widget in the wrong wire
+form, or lost track of the page, would still "finish" runs of a broken page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+
+from bench import bench_protocol
+from bench.live_app import AppServer
+from bench.protocol_client import SUCCESS, ProtocolSession
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[AppServer]:
+    app = AppServer()
+    try:
+        app.wait_healthy()
+        yield app
+    finally:
+        app.stop()
+
+
+def test_two_moves_each_finish_without_an_exception_and_send_bytes(server):
+    phase = bench_protocol.measure(server, sessions=1, moves=2, think_s=0.0)
+    assert [m.label for m in phase.moves] == [bench_protocol.ALPHA, bench_protocol.K]
+    for move in phase.moves:
+        assert move.ok, move.error
+        assert move.bytes > 10_000, "a move redraws the map: tens of kB at least"
+        assert move.seconds > 0
+    assert phase.cpu_s > 0 and phase.rss_mb > 100
+
+
+async def _alpha_moves(port: int) -> tuple[ProtocolSession, list, list[list[str]]]:
+    """Open the page, then move α up twice; the session, its runs and α after each."""
+    async with ProtocolSession(port, bench_protocol.start_query(3)) as session:
+        runs = [await session.rerun()]
+        alphas = [session.widget(bench_protocol.ALPHA).value]
+        for _ in range(2):
+            runs.append(
+                await session.rerun({bench_protocol.ALPHA: session.notch(bench_protocol.ALPHA)})
+            )
+            alphas.append(session.widget(bench_protocol.ALPHA).value)
+        return session, runs, alphas
+
+
+def test_alpha_moves_one_option_up_and_the_session_adopts_the_servers_values(server):
+    session, runs, alphas = asyncio.run(_alpha_moves(server.port))
+    for run in runs:
+        assert run.status in SUCCESS and not run.exceptions
+    options = list(session.widget(bench_protocol.ALPHA).proto.options)
+    assert [options.index(a[0]) - options.index(alphas[0][0]) for a in alphas] == [0, 1, 2]
+    presets = session.widget("Learning rates to race").value
+    assert "my α" in presets, "compare mode adds 'my α' when α moves; the client must adopt it"
+    assert session.widget(bench_protocol.K).value, "the exponential schedule draws k"
+    assert "start_x=0.36" in session.query and session.page_script_hash

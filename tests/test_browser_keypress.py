@@ -1,0 +1,81 @@
+"""``bench_keypress``'s graph watcher in headless Chromium, on a page without Streamlit.
+
+A key press either updates the first graph in place (``Plotly.react``) or replaces its
+element (what ``st.plotly_chart`` does for a new figure); the watcher must time both,
+tell them apart, and ignore a redraw of the same data.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import plotly
+import pytest
+
+from bench.bench_keypress import WATCH_GRAPH_JS
+from bench.live_app import CHROMIUM, launch_chromium
+
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"
+)
+sync_api = pytest.importorskip("playwright.sync_api")
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+DELAY_MS = 150
+
+PAGE_JS = """([mode, delay]) => {
+  const host = document.getElementById('host');
+  const draw = (div, x) => Plotly.newPlot(div, [{x, y: x.map(v => v * v)}], {});
+  const fresh = () => { const d = document.createElement('div'); host.append(d); return d; };
+  let gd = fresh();
+  draw(gd, [0, 1, 2]);
+  document.addEventListener('keydown', () => setTimeout(() => {
+    if (mode === 'react') Plotly.react(gd, [{x: [0, 2, 4], y: [0, 4, 16]}], {});
+    else if (mode === 'same') Plotly.relayout(gd, {title: {text: 'no new data'}});
+    else { gd.remove(); gd = fresh(); draw(gd, [0, 2, 4]); }
+  }, delay));
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    with sync_api.sync_playwright() as pw:
+        chromium = launch_chromium(pw)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _move(browser, mode: str) -> dict:
+    page = browser.new_page()
+    try:
+        page.set_content('<div id="host"></div>')
+        page.evaluate(WATCH_GRAPH_JS)
+        page.add_script_tag(path=str(PLOTLY_JS))
+        page.evaluate(PAGE_JS, [mode, DELAY_MS])
+        page.wait_for_selector(".js-plotly-plot .main-svg")
+        page.evaluate("__optivizArm()")
+        page.keyboard.press("ArrowRight")
+        if mode == "same":
+            page.wait_for_timeout(3 * DELAY_MS)
+        else:
+            page.wait_for_function("window.__optivizMove.drawn !== null", timeout=10_000)
+        return page.evaluate("window.__optivizMove")
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(("mode", "same"), [("react", True), ("remount", False)])
+def test_watcher_times_new_data_in_place_or_in_a_new_element(browser, mode, same):
+    move = _move(browser, mode)
+    assert move["same"] is same
+    assert move["data"] - move["key"] >= DELAY_MS - 5, "the new data came DELAY_MS after the key"
+    assert move["data"] < move["drawn"], "drawn is two animation frames after the data"
+
+
+def test_watcher_ignores_a_redraw_of_the_same_data(browser):
+    move = _move(browser, "same")
+    assert move["key"] is not None
+    assert move["data"] is None and move["drawn"] is None

@@ -1,0 +1,42 @@
+"""The installed package's app in a real browser: ``optiviz app`` from the wheel's venv,
+started outside the repository (see ``conftest.installed``), driven by Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bench.live_app import CHROMIUM, ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART, launch_chromium
+from optiviz import lessons
+
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"
+)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def test_installed_app_draws_the_race_and_opens_a_lesson_link(installed) -> None:
+    with installed.app() as url, sync_api.sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+            tab.goto(url)
+            tab.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
+            tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+            assert tab.evaluate(ERRORS_JS) == []
+            legend = tab.locator(f"{MAP_CHART} .legendtext").all_text_contents()
+            assert any("converged" in text for text in legend), legend
+            listed = installed.run(installed.optiviz, "lessons", "--base-url", url)
+            assert listed.returncode == 0, listed.stderr
+            lines = listed.stdout.splitlines()
+            lesson = lessons.load()["range-test"]
+            link = lines[lines.index(f"{lesson.id}: {lesson.title}") + 1].strip()
+            assert link == lessons.link(lesson, url)
+            tab.goto(link)
+            tab.get_by_text(f"Lesson: {lesson.title}.").wait_for(timeout=FIRST_CHART_MS)
+            tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+            assert tab.evaluate(ERRORS_JS) == []
+        finally:
+            browser.close()
