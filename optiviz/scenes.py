@@ -11,12 +11,27 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from optiviz import clouds, datasets, optimizers, simulate, simulate_many, surfaces
+from optiviz.colours import MY_ALPHA_COLOUR, PRESET_COLOURS, run_colour
 from optiviz.dynamics import Trajectory
-from optiviz.figures.runs import Run
-from optiviz.figures.style import PRESET_COLOURS, run_colour
 from optiviz.settings import Settings
 
-MY_ALPHA_COLOUR = "#9333ea"
+
+@dataclass(frozen=True)
+class Run:
+    """One trajectory as drawn: its legend name and colour, and on data-defined
+    surfaces its validation loss per step and its model's curve per step
+    (shape (steps + 1, len(model_x)))."""
+
+    name: str
+    trajectory: Trajectory
+    colour: str
+    validation: np.ndarray | None = None
+    model: np.ndarray | None = None
+
+    @property
+    def legend(self) -> str:
+        """Name and verdict: 'good α=0.8 · converged'."""
+        return f"{self.name} · {self.trajectory.label}"
 
 
 @dataclass(frozen=True)

@@ -220,7 +220,7 @@ def test_the_3d_camera_survives_a_rerun(page) -> None:
     page.get_by_text("3-D view", exact=True).click()
     page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
     page.wait_for_function(f"() => {GD} && {GD}._fullLayout.scene", timeout=FIRST_CHART_MS)
-    start = page.evaluate(CAMERA_JS)
+    start, runs = page.evaluate(CAMERA_JS), page.evaluate("window.__optivizFinished")
     box = page.locator(".optiviz-chart").bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(cx, cy)
@@ -229,6 +229,8 @@ def test_the_3d_camera_survives_a_rerun(page) -> None:
     page.mouse.up()
     page.wait_for_function(f"s => JSON.stringify(({CAMERA_JS})()) !== s", arg=json.dumps(start))
     turned = page.evaluate(CAMERA_JS)
+    page.wait_for_timeout(1500)  # a click would rerun the app to set the start
+    assert page.evaluate("window.__optivizFinished") == runs, "a rotate-drag set the start"
     _move_alpha_3d(page)
     np.testing.assert_allclose(page.evaluate(CAMERA_JS), turned, rtol=1e-6)
     assert not np.allclose(turned, start)

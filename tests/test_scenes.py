@@ -12,7 +12,7 @@ import pytest
 
 import optiviz
 from optiviz import clouds, datasets, surfaces
-from optiviz.figures.style import PRESET_COLOURS, run_colour
+from optiviz.colours import PRESET_COLOURS, run_colour
 from optiviz.scenes import MY_ALPHA_COLOUR, scene
 from optiviz.settings import Settings
 

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-PRESET_COLOURS = {
-    "too small": "#3b82f6",
-    "good": "#16a34a",
-    "too large": "#f59e0b",
-    "diverging": "#dc2626",
-}
-"""The comparison view's colour per learning-rate preset."""
+from optiviz.colours import PALETTE, PRESET_COLOURS, run_colour
 
-PALETTE = ("#3b82f6", "#16a34a", "#f59e0b", "#dc2626", "#9333ea", "#0891b2", "#db2777", "#65a30d")
-"""Run colours in order, for runs that are not presets (distinct on light and dark themes)."""
+__all__ = ["PALETTE", "PRESET_COLOURS", "run_colour"]
 
 VERDICT_COLOURS = {
     "converged": "#16a34a",
@@ -39,8 +32,3 @@ MAX_FRAMES = 150
 """Animation frames at most; longer runs are subsampled evenly."""
 FRAME_MS = 30
 """Milliseconds per animation frame when playing."""
-
-
-def run_colour(i: int) -> str:
-    """Colour of the i-th run."""
-    return PALETTE[i % len(PALETTE)]
