@@ -130,9 +130,9 @@ def _cloud_traces(cloud: Sequence[Trajectory], surface: Surface) -> list[dict]:
     return traces
 
 
-def _static(runs, surface, grid, cloud) -> tuple[list[dict], list[dict[str, int]]]:
+def _static(runs, surface, grid, cloud, clickable) -> tuple[list[dict], list[dict[str, int]]]:
     """The static traces, and per run the indices of its path, loss and alpha_t traces."""
-    traces = [click_grid(surface, grid)]
+    traces = [click_grid(surface, grid)] if clickable else []
     if surface.dim == 1:
         traces.append(_line(MAP, grid.axes[0], grid.z, "#64748b", name="f(x)", hoverinfo="skip"))
     if runs[0].model is not None:
@@ -224,11 +224,14 @@ def animation_parts(
     frame_ms: int = style.FRAME_MS,
     cloud: Sequence[Trajectory] = (),
     model_x: np.ndarray | None = None,
+    with_click_grid: bool = True,
 ) -> Parts:
-    """Everything of ``path_animation`` but the frames (same arguments and errors)."""
+    """Everything of ``path_animation`` but the frames (same arguments and errors).
+    ``with_click_grid=False`` leaves out the invisible click grid, for a chart that reads a
+    click's map position itself."""
     _validate(runs, surface, grid, model_x)
     with_data = runs[0].model is not None
-    static, run_ids = _static(runs, surface, grid, cloud)
+    static, run_ids = _static(runs, surface, grid, cloud, with_click_grid)
     moving = [t for run in runs for t in _templates(run)] + [dict(READOUT_TEMPLATE)]
     steps = frame_steps(len(runs[0].trajectory.lrs), max_frames)
     layout_ = {

@@ -94,6 +94,7 @@ def map_chart(
         frame_ms=frame_ms,
         cloud=scene.cloud,
         model_x=scene.model_x,
+        with_click_grid=False,  # the component reads a click's position on the map itself
     )
     layout = {**parts.layout, "uirevision": f"map:{scene.surface.name}"}
     slider = layout["sliders"][0]

@@ -206,21 +206,36 @@ async function draw(gd, state, data) {
   }
 }
 
+function mapPoint(gd, event) {
+  // The map's data coordinates under a click, or null outside its plot area.
+  const xa = gd._fullLayout.xaxis;
+  const ya = gd._fullLayout.yaxis;
+  if (!xa || !ya) return null;
+  const box = gd.querySelector(".main-svg").getBoundingClientRect();
+  const px = event.clientX - box.left - xa._offset;
+  const py = event.clientY - box.top - ya._offset;
+  if (px < 0 || px > xa._length || py < 0 || py > ya._length) return null;
+  return { x: xa.p2l(px), y: ya.p2l(py) };
+}
+
 function listen(gd, state) {
-  // Clicks on the map (or the 3-D surface) set the start; a rotate-drag is not a click.
+  // A click on the map (anywhere in its plot area), or on the 3-D surface, sets the
+  // start; a rotate-drag in 3-D is not a click.
   let down = null;
   gd.addEventListener("pointerdown", (e) => (down = [e.clientX, e.clientY]), true);
   gd.addEventListener("pointerup", (e) => (state.up = [e.clientX, e.clientY]), true);
+  gd.addEventListener("click", (event) => {
+    if (state.kind !== "map" || !down) return;
+    if (Math.hypot(event.clientX - down[0], event.clientY - down[1]) > CLICK_DRAG_PX) return;
+    const point = mapPoint(gd, event);
+    if (point) state.setTriggerValue("click", point);
+  });
   gd.on("plotly_buttonclicked", (event) => buttonClicked(gd, event));
   gd.on("plotly_click", (event) => {
     const point = event.points && event.points[0];
-    if (!point) return;
-    if (state.kind === "3d") {
-      const up = state.up || down;
-      if (!down || !up || Math.hypot(up[0] - down[0], up[1] - down[1]) > CLICK_DRAG_PX) return;
-    } else if ((point.data.xaxis || "x") !== "x") {
-      return;
-    }
+    if (!point || state.kind !== "3d") return;
+    const up = state.up || down;
+    if (!down || !up || Math.hypot(up[0] - down[0], up[1] - down[1]) > CLICK_DRAG_PX) return;
     state.setTriggerValue("click", { x: point.x, y: point.y });
   });
 }
