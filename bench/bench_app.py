@@ -23,7 +23,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
-import plotly.io
 from streamlit.testing.v1 import AppTest
 
 from bench.live_app import machine
@@ -69,8 +68,8 @@ def _move(at: AppTest, key: str, value: float) -> float:
 
 
 def payload(at: AppTest) -> list[int]:
-    """Bytes of each Plotly chart's JSON spec and config, as sent to the browser."""
-    return [len(e.proto.spec) + len(e.proto.config) for e in at.get("plotly_chart")]
+    """Bytes of each chart component's JSON data, as sent to the browser."""
+    return [len(e.proto.json) for e in at.get("bidi_component")]
 
 
 def view(setup: dict, alphas: list[float]) -> tuple[np.ndarray, list[int]]:
@@ -93,7 +92,7 @@ def baseline(n: int) -> np.ndarray:
 
 
 def _settings(alpha: float, steps: int):
-    from optiviz.ui.settings import Settings
+    from optiviz.settings import Settings
 
     return Settings(
         surface="staircase",
@@ -127,30 +126,29 @@ def _clock(costs: dict[str, list[float]], name: str) -> Iterator[None]:
 def breakdown(steps: int) -> dict[str, float]:
     """Median ms of each piece of a cache-missing rerun, done by hand outside Streamlit.
 
-    The pieces are those of ``optiviz.ui.explore.figures_for`` and of
-    ``st.plotly_chart`` for the two charts (both handed over prebuilt, so
-    Streamlit only serialises them).
+    The pieces are those of ``optiviz.ui.explore.chart_for`` and of the component's
+    JSON encoding, for both pictures (only the one on screen is built in the app).
     """
-    from optiviz import grids
-    from optiviz.figures.animation import path_animation
-    from optiviz.figures.surface3d import surface_figure
-    from optiviz.ui import explore
+    import json
 
-    surface = explore.resolve_surface("staircase")
+    from optiviz import grids, scenes
+    from optiviz.figures import chart_data
+
+    surface = scenes.resolve_surface("staircase")
     costs: dict[str, list[float]] = {}
     for alpha in fresh_alphas(8):
-        with _clock(costs, "JAX runs (compute_runs)"):
-            runs, _ = explore.compute_runs(_settings(alpha, steps))
-        with _clock(costs, "path_animation dict"):
-            top = path_animation(runs, surface, grids.surface_grid(surface, 161))
-        with _clock(costs, "surface_figure dict"):
-            three = surface_figure(runs, surface, grids.surface_grid(surface, 61))
+        with _clock(costs, "JAX runs (scenes.scene)"):
+            scene = scenes.scene(_settings(alpha, steps))
+        with _clock(costs, "map_chart data"):
+            top = chart_data.map_chart(scene, grids.surface_grid(surface, 161))
+        with _clock(costs, "surface_chart data"):
+            three = chart_data.surface_chart(scene, grids.surface_grid(surface, 61))
         with _clock(costs, "st.cache_data pickle + unpickle"):
-            pickle.loads(pickle.dumps((runs, top, three)))
-        with _clock(costs, "plotly.io.to_json (map)"):
-            plotly.io.to_json(top, validate=False)
-        with _clock(costs, "plotly.io.to_json (3-D)"):
-            plotly.io.to_json(three, validate=False)
+            pickle.loads(pickle.dumps((top, three)))
+        with _clock(costs, "json.dumps (map)"):
+            json.dumps(top)
+        with _clock(costs, "json.dumps (3-D)"):
+            json.dumps(three)
     return {name: float(np.median(v[1:])) for name, v in costs.items()}
 
 

@@ -149,11 +149,15 @@ def free_port() -> int:
 
 
 class AppServer:
-    """``streamlit run APP`` (``app.py`` by default) in its own process group, headless, on a
-    free loopback port."""
+    """``streamlit run APP`` (``app.py`` by default) of the checkout at ``root`` (this one by
+    default) in its own process group, headless, on a free loopback port."""
 
     def __init__(
-        self, env: dict[str, str] | None = None, log: Path | None = None, app: str = "app.py"
+        self,
+        env: dict[str, str] | None = None,
+        log: Path | None = None,
+        app: str = "app.py",
+        root: Path = ROOT,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -161,7 +165,7 @@ class AppServer:
         self._log = open(log or os.devnull, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", app, *self._flags()],
-            cwd=ROOT,
+            cwd=root,
             env={**os.environ, **(env or {})},
             stdout=self._log,
             stderr=subprocess.STDOUT,

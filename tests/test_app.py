@@ -6,7 +6,6 @@ checked against the core, so a slider that stops reaching the figure fails here.
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from pathlib import Path
@@ -14,12 +13,14 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 import optiviz
 from optiviz import optimizers, schedules, surfaces
-from optiviz.figures.animation import CLICK_GRID, FAINT
+from optiviz.figures import chart_data
+from optiviz.figures.animation import FAINT
 from optiviz.figures.surface3d import MAX_FRAMES_3D
 from optiviz.surfaces import datasets
 
@@ -61,15 +62,42 @@ def _keys(elements) -> set[str]:
     return {e.key for e in elements}
 
 
+def _element(at: AppTest, key: str):
+    (chart,) = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
+    return chart
+
+
+def _component(at: AppTest, key: str = "map") -> dict:
+    """The data the chart component got, as the browser parses it (strict JSON)."""
+    return json.loads(_element(at, key).proto.json, parse_constant=_no_constant)
+
+
+def _no_constant(name: str):
+    raise AssertionError(f"the chart's data holds {name}, which is not JSON")
+
+
+def _decoded(value):
+    if isinstance(value, dict) and "bdata" in value:
+        return chart_data.decode_array(value)
+    if isinstance(value, dict):
+        return {k: _decoded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decoded(v) for v in value]
+    return value
+
+
 def _chart(at: AppTest, key: str = "map") -> dict:
-    (chart,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
-    return json.loads(chart.proto.spec)
+    """The chart's figure (data, layout and, in 3-D, frames) with its arrays decoded."""
+    return _decoded(_component(at, key)["figure"])
+
+
+def _steps(at: AppTest) -> list[int]:
+    """The top view's frame steps: the component builds one frame per step."""
+    return _component(at)["animation"]["steps"]
 
 
 def _array(value) -> np.ndarray:
-    """A spec array: Plotly's base64 typed array or a JSON list (None becomes NaN)."""
-    if isinstance(value, dict):
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    """A decoded array, or a JSON list (None becomes NaN)."""
     return np.asarray(value, dtype=float)
 
 
@@ -126,11 +154,13 @@ def test_default_view_is_the_staircase_race(app: AppTest) -> None:
     assert _verdicts(app) == expected
     spec = _chart(app)
     assert _balls(spec) == [f"{name} · {label}" for name, label in expected.items()]
-    assert len(_validate(spec).frames) == 150
-    assert not [c for c in app.get("plotly_chart") if c.proto.id.endswith("-surface3d")]
+    _validate(spec)
+    steps = _steps(app)
+    assert len(steps) == 150 and (steps[0], steps[-1]) == (0, 150)
+    assert not [c for c in app.get("bidi_component") if c.proto.id.endswith("-surface3d")]
     three = _three_d(app)
     assert 2 <= len(_validate(three).frames) <= MAX_FRAMES_3D
-    assert not [c for c in app.get("plotly_chart") if c.proto.id.endswith("-map")]
+    assert not [c for c in app.get("bidi_component") if c.proto.id.endswith("-map")]
 
 
 def test_moving_alpha_changes_the_animated_run(single: AppTest) -> None:
@@ -191,10 +221,9 @@ def test_a_huge_alpha_diverges_honestly(single: AppTest) -> None:
     _set(single, "select_slider", "alpha", biggest)
     (label,) = _verdicts(single).values()
     assert re.fullmatch(r"diverged at step \d+", label)
-    spec = _chart(single)
-    last = spec["frames"][-1]
-    ball = spec["data"].index(_traces(spec, name=_balls(spec)[0])[0])
-    assert last["data"][last["traces"].index(ball)]["x"] == [None]
+    path = _paths(_chart(single))[0]
+    assert _steps(single)[-1] == len(path) - 1
+    assert np.isnan(path[-1]).all()  # the last frame's ball, cut from the path, is a gap
 
 
 def _combinations() -> list[tuple[str, str, str]]:
@@ -224,7 +253,7 @@ def test_surface_optimizer_schedule_combinations_run(single: AppTest) -> None:
         single.selectbox(key="optimizer").set_value(optimizer)
         _set(single, "selectbox", "schedule", schedule)
         spec = _chart(single)
-        assert len(spec["frames"]) == 21, (name, optimizer, schedule)
+        assert len(_steps(single)) == 21, (name, optimizer, schedule)
         assert len(_balls(spec)) == 1, (name, optimizer, schedule)
         assert len(_paths(spec)[0]) == 21, (name, optimizer, schedule)
 
@@ -249,24 +278,24 @@ def test_formulas_are_the_core_formulas(single: AppTest) -> None:
 
 
 def _click(at: AppTest, x: float, y: float) -> None:
-    """What the browser sends when the user clicks a point of the map: its selection.
+    """What the browser sends when the user clicks a point of the map: the component's
+    ``click`` trigger, ``setTriggerValue("click", {x, y})``.
 
-    AppTest has no setter for chart selections, so the selection's widget state is
-    added to the ones AppTest would send (private ``_tree`` and ``_run``)."""
-    (chart,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith("-map")]
-    point = {"x": x, "y": y, "curve_number": 0, "point_index": 0, "point_number": 0}
-    selection = {"points": [point], "point_indices": [0], "box": [], "lasso": []}
+    AppTest has no setter for component triggers, so the trigger's widget state is added
+    to the ones AppTest would send (private ``_tree`` and ``_run``)."""
+    trigger = json.dumps([{"event": "click", "value": {"x": x, "y": y}}])
     states = at._tree.get_widget_states()
     states.widgets.append(
-        WidgetState(id=chart.proto.id, string_value=json.dumps({"selection": selection}))
+        WidgetState(
+            id=_make_trigger_id(_element(at, "map").proto.id, "events"), json_trigger_value=trigger
+        )
     )
     at._run(states)
     _clean(at)
 
 
 def test_clicking_the_map_sets_the_start(app: AppTest) -> None:
-    (grid,) = _traces(_chart(app), name="start here")
-    assert len(_array(grid["x"])) == CLICK_GRID**2
+    assert not _traces(_chart(app), name="start here")  # the component reads the position
     _click(app, 1.5, -0.5)
     assert app.number_input(key="start_x").value == 1.5
     assert app.number_input(key="start_y").value == -0.5
@@ -365,7 +394,7 @@ def test_a_link_opens_with_its_values() -> None:
     assert at.slider(key="steps").value == 300
     spec = _chart(at)
     assert _balls(spec)[0].startswith("α=0.01 · ")
-    assert spec["frames"][-1]["name"] == "300"
+    assert _steps(at)[-1] == 300
     assert {key: at.query_params[key] for key in link} == link
     _set(at, "selectbox", "surface", "himmelblau")
     assert at.query_params["surface"] == "himmelblau"

@@ -6,9 +6,11 @@ script installs ``/usr/bin/chromium`` where it is missing.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 
 from bench.live_app import (
@@ -50,6 +52,9 @@ def page(server: AppServer) -> Iterator:
         browser = launch_chromium(pw)
         try:
             tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+            tab.console_errors = []
+            tab.on("console", lambda m: m.type == "error" and tab.console_errors.append(m.text))
+            tab.on("pageerror", lambda e: tab.console_errors.append(str(e)))
             tab.add_init_script(FINISHED_HOOK_JS)
             tab.goto(server.url)
             tab.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
@@ -112,6 +117,142 @@ CLIPPED_JS = """() => {
   }).map(e => e.textContent);
 }"""
 """The texts and buttons of the map figure that stick out of its drawing area."""
+
+
+GD = "document.querySelector('.optiviz-chart')"
+
+PATHS_JS = f"""() => {GD}.data.filter(d => d.xaxis === 'x' && d.line && d.line.dash === 'dot')
+  .map(d => Array.from(d.x))"""
+"""Each run's whole path on the map (x only), as drawn."""
+
+SHOWN_JS = f"""() => {{
+  const gd = {GD};
+  const slider = gd._fullLayout.sliders[0];
+  const queue = gd._transitionData._frameQueue || [];
+  return {{step: Number(slider._input.steps[slider.active].label), playing: queue.length > 0}};
+}}"""
+"""The step the slider shows, and whether the animation is playing."""
+
+
+def _move_alpha(page, key: str = "ArrowRight") -> None:
+    """Press a key on "Learning rate α", wait for the rerun and for the new paths."""
+    before = page.evaluate(PATHS_JS)
+    page.evaluate(WATCH_STATE_JS)
+    page.get_by_role("slider", name="Learning rate α").press(key)
+    page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
+    page.wait_for_function(f"b => JSON.stringify(({PATHS_JS})()) !== b", arg=json.dumps(before))
+
+
+def _pause(page) -> None:
+    page.locator(MAP_CHART).first.locator(".updatemenu-button", has_text="Pause").click()
+
+
+def test_moving_alpha_keeps_the_same_graph_div(page) -> None:
+    _pause(page)
+    page.evaluate(f"() => {{ {GD}.__optivizTag = 'before the move'; }}")
+    count = page.evaluate("() => document.querySelectorAll('.optiviz-chart').length")
+    _move_alpha(page)
+    assert page.evaluate(f"() => {GD}.__optivizTag") == "before the move"
+    assert page.evaluate("() => document.querySelectorAll('.optiviz-chart').length") == count
+    _move_alpha(page, "ArrowLeft")
+    assert page.evaluate(f"() => {GD}.__optivizTag") == "before the move"
+
+
+def test_play_continues_across_an_alpha_move(page) -> None:
+    _pause(page)
+    page.evaluate(f"() => Plotly.animate({GD}, ['0'], {{mode: 'immediate'}})")
+    page.locator(MAP_CHART).first.locator(".updatemenu-button", has_text="Play").click()
+    page.wait_for_function(f"() => ({SHOWN_JS})().step >= 10", timeout=15_000)
+    before = page.evaluate(SHOWN_JS)["step"]
+    _move_alpha(page)
+    after = page.evaluate(SHOWN_JS)
+    assert after["playing"], "the animation stopped at the move"
+    assert after["step"] >= before, "the animation went back to the start"
+    page.wait_for_function(f"s => ({SHOWN_JS})().step > s", arg=after["step"], timeout=15_000)
+    state = page.evaluate(SHOWN_VS_FRAME_JS)
+    assert state["shown"] == state["frame"], f"the ball left the drawn path at step {state['name']}"
+    _pause(page)
+
+
+def test_paused_the_chart_keeps_its_step_on_the_new_paths(page) -> None:
+    _pause(page)
+    page.evaluate(f"() => Plotly.animate({GD}, ['40'], {{mode: 'immediate'}})")
+    page.wait_for_function(f"() => ({SHOWN_JS})().step === 40", timeout=15_000)
+    _move_alpha(page)
+    assert page.evaluate(SHOWN_JS) == {"step": 40, "playing": False}
+    state = page.evaluate(SHOWN_VS_FRAME_JS)
+    assert state["name"] == "40" and state["shown"] == state["frame"]
+
+
+START_JS = """() => [...document.querySelectorAll('[data-testid="stNumberInput"] input')]
+  .slice(0, 2).map(e => Number(e.value))"""
+"""The values of the first two number inputs: Start x and Start y."""
+
+PIXEL_JS = f"""([x, y]) => {{
+  const gd = {GD}, box = gd.querySelector('.main-svg').getBoundingClientRect();
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+  return [box.left + xa._offset + xa.l2p(x), box.top + ya._offset + ya.l2p(y)];
+}}"""
+"""Page pixel of map point (x, y)."""
+
+
+def test_a_click_on_the_map_sets_the_start(page) -> None:
+    _pause(page)
+    target = [2.2, -1.1]
+    assert page.evaluate(START_JS) != target
+    page.evaluate(WATCH_STATE_JS)
+    page.mouse.click(*page.evaluate(PIXEL_JS, target))
+    page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
+    page.wait_for_function(f"() => Math.abs(({START_JS})()[0] - 2.2) < 0.02")
+    np.testing.assert_allclose(page.evaluate(START_JS), target, atol=0.02)  # about 1 px
+    start = page.evaluate(START_JS)
+    page.wait_for_function(
+        f"s => ({PATHS_JS})().every(x => Math.abs(x[0] - s) < 1e-5)", arg=start[0]
+    )
+
+
+CAMERA_JS = f"() => {{ const e = {GD}._fullLayout.scene.camera.eye; return [e.x, e.y, e.z]; }}"
+
+
+def test_the_3d_camera_survives_a_rerun(page) -> None:
+    page.evaluate(WATCH_STATE_JS)
+    page.get_by_text("3-D view", exact=True).click()
+    page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
+    page.wait_for_function(f"() => {GD} && {GD}._fullLayout.scene", timeout=FIRST_CHART_MS)
+    start, runs = page.evaluate(CAMERA_JS), page.evaluate("window.__optivizFinished")
+    box = page.locator(".optiviz-chart").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx + 150, cy + 40, steps=8)
+    page.mouse.up()
+    page.wait_for_function(f"s => JSON.stringify(({CAMERA_JS})()) !== s", arg=json.dumps(start))
+    turned = page.evaluate(CAMERA_JS)
+    page.wait_for_timeout(1500)  # a click would rerun the app to set the start
+    assert page.evaluate("window.__optivizFinished") == runs, "a rotate-drag set the start"
+    _move_alpha_3d(page)
+    np.testing.assert_allclose(page.evaluate(CAMERA_JS), turned, rtol=1e-6)
+    assert not np.allclose(turned, start)
+    page.evaluate(WATCH_STATE_JS)
+    page.get_by_text("Top view + loss + α_t", exact=True).click()
+    page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
+    page.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
+
+
+def _move_alpha_3d(page) -> None:
+    before = page.evaluate(f"() => Array.from({GD}.data[1].x).slice(0, 9)")
+    page.evaluate(WATCH_STATE_JS)
+    page.get_by_role("slider", name="Learning rate α").press("ArrowRight")
+    page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
+    page.wait_for_function(
+        f"b => JSON.stringify(Array.from({GD}.data[1].x).slice(0, 9)) !== b",
+        arg=json.dumps(before),
+    )
+
+
+def test_no_console_errors(page) -> None:
+    assert page.evaluate(ERRORS_JS) == []
+    assert page.console_errors == []
 
 
 def test_fixed_margins_hold_every_label(page) -> None:

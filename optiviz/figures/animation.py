@@ -12,6 +12,7 @@ and the readout (a few numbers per run). The 2-D background is a PNG in
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -129,14 +130,19 @@ def _cloud_traces(cloud: Sequence[Trajectory], surface: Surface) -> list[dict]:
     return traces
 
 
-def _static(runs, surface, grid, cloud) -> list[dict]:
-    traces = [click_grid(surface, grid)]
+def _static(runs, surface, grid, cloud, clickable) -> tuple[list[dict], list[dict[str, int]]]:
+    """The static traces, and per run the indices of its path, loss and alpha_t traces."""
+    traces = [click_grid(surface, grid)] if clickable else []
     if surface.dim == 1:
         traces.append(_line(MAP, grid.axes[0], grid.z, "#64748b", name="f(x)", hoverinfo="skip"))
     if runs[0].model is not None:
         traces += data_panel.data_traces(surface)
     traces += _cloud_traces(cloud, surface)
-    return traces + [t for run in runs for t in _run_traces(run, surface)]
+    ids = []
+    for run in runs:
+        ids.append({"path": len(traces), "loss": len(traces) + 1, "rate": len(traces) + 2})
+        traces += _run_traces(run, surface)
+    return traces, ids
 
 
 def _templates(run: Run) -> list[dict]:
@@ -197,6 +203,46 @@ def _frames(runs, surface, steps: list[int], tail, ids, model_x) -> list[dict]:
     return frames
 
 
+class Parts(NamedTuple):
+    """The animated view without its frames: ``static`` traces (drawn once), ``moving``
+    templates (the traces frames update, last the readout), the ``layout``, the frame
+    ``steps`` and per run the indices of its ``path``, ``loss`` and ``rate`` traces."""
+
+    static: list[dict]
+    moving: list[dict]
+    layout: dict
+    steps: np.ndarray
+    run_ids: list[dict[str, int]]
+
+
+def animation_parts(
+    runs: Sequence[Run],
+    surface: Surface,
+    grid: Grid,
+    *,
+    max_frames: int = style.MAX_FRAMES,
+    frame_ms: int = style.FRAME_MS,
+    cloud: Sequence[Trajectory] = (),
+    model_x: np.ndarray | None = None,
+    with_click_grid: bool = True,
+) -> Parts:
+    """Everything of ``path_animation`` but the frames (same arguments and errors).
+    ``with_click_grid=False`` leaves out the invisible click grid, for a chart that reads a
+    click's map position itself."""
+    _validate(runs, surface, grid, model_x)
+    with_data = runs[0].model is not None
+    static, run_ids = _static(runs, surface, grid, cloud, with_click_grid)
+    moving = [t for run in runs for t in _templates(run)] + [dict(READOUT_TEMPLATE)]
+    steps = frame_steps(len(runs[0].trajectory.lrs), max_frames)
+    layout_ = {
+        **layout.axes(runs, surface, grid, with_data),
+        **layout.controls(steps, frame_ms),
+        **layout.frame(with_data),
+        "images": layout.images(surface, grid),
+    }
+    return Parts(static, moving, layout_, steps, run_ids)
+
+
 def path_animation(
     runs: Sequence[Run],
     surface: Surface,
@@ -216,25 +262,14 @@ def path_animation(
     runs are drawn as faint static lines. Raises ``ValueError`` for no runs,
     runs of different lengths, or model curves without ``model_x``.
     """
-    _validate(runs, surface, grid, model_x)
-    with_data = runs[0].model is not None
-    static = _static(runs, surface, grid, cloud)
-    moving = [t for run in runs for t in _templates(run)] + [dict(READOUT_TEMPLATE)]
-    ids = list(range(len(static), len(static) + len(moving)))
-    steps = frame_steps(len(runs[0].trajectory.lrs), max_frames)
-    frames = _frames(runs, surface, [int(t) for t in steps], tail, ids, model_x)
-    for template, first in zip(moving, frames[0]["data"], strict=True):
+    parts = animation_parts(
+        runs, surface, grid, max_frames=max_frames, frame_ms=frame_ms, cloud=cloud, model_x=model_x
+    )
+    ids = list(range(len(parts.static), len(parts.static) + len(parts.moving)))
+    frames = _frames(runs, surface, [int(t) for t in parts.steps], tail, ids, model_x)
+    for template, first in zip(parts.moving, frames[0]["data"], strict=True):
         template.update(first)
-    return {
-        "data": static + moving,
-        "layout": {
-            **layout.axes(runs, surface, grid, with_data),
-            **layout.controls(steps, frame_ms),
-            **layout.frame(with_data),
-            "images": layout.images(surface, grid),
-        },
-        "frames": frames,
-    }
+    return {"data": parts.static + parts.moving, "layout": parts.layout, "frames": frames}
 
 
 def _validate(runs: Sequence[Run], surface: Surface, grid: Grid, model_x) -> None:

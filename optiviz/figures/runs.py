@@ -4,30 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 
-from optiviz.dynamics import Trajectory
 from optiviz.figures import style
+from optiviz.scenes import Run
 
-
-@dataclass(frozen=True)
-class Run:
-    """One trajectory as drawn: its legend name and colour, and on data-defined
-    surfaces its validation loss per step and its model's curve per step
-    (shape (steps + 1, len(model_x)))."""
-
-    name: str
-    trajectory: Trajectory
-    colour: str
-    validation: np.ndarray | None = None
-    model: np.ndarray | None = None
-
-    @property
-    def legend(self) -> str:
-        """Name and verdict: 'good α=0.8 · converged'."""
-        return f"{self.name} · {self.trajectory.label}"
+__all__ = ["Run", "compact", "frame_steps", "readout", "readouts"]
 
 
 def frame_steps(steps: int, max_frames: int = style.MAX_FRAMES) -> np.ndarray:

@@ -2,46 +2,16 @@
 
 from __future__ import annotations
 
-OKABE_ITO = {
-    "orange": "#E69F00",
-    "sky blue": "#56B4E9",
-    "bluish green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish purple": "#CC79A7",
-    "black": "#000000",
-}
-"""The Okabe–Ito palette (Okabe & Ito, "Color Universal Design", 2002), built to stay
-distinct under the common colour-vision deficiencies."""
-
-PRESET_COLOURS = {
-    "too small": OKABE_ITO["blue"],
-    "good": OKABE_ITO["bluish green"],
-    "too large": OKABE_ITO["orange"],
-    "diverging": OKABE_ITO["vermillion"],
-}
-"""The comparison view's colour per learning-rate preset."""
-
-MY_ALPHA_COLOUR = OKABE_ITO["sky blue"]
-"""The race's 'my α' ball."""
-
-PALETTE = (
-    OKABE_ITO["blue"],
-    OKABE_ITO["orange"],
-    OKABE_ITO["bluish green"],
-    OKABE_ITO["vermillion"],
-    OKABE_ITO["sky blue"],
-    OKABE_ITO["reddish purple"],
-    OKABE_ITO["yellow"],
-    "#7F7F7F",
+from optiviz.colours import (
+    MY_ALPHA_COLOUR,
+    OKABE_ITO,
+    PALETTE,
+    PRESET_COLOURS,
+    SAFE_RUNS,
+    run_colour,
 )
-"""Run colours in order. The first five are the ones ``tests/test_style.py`` checks
-under deuteranopia, protanopia and tritanopia, against each other, the landscape
-and both themes' paper; the last three only tell a sixth to eighth run apart."""
 
-SAFE_RUNS = 5
-"""How many of PALETTE's colours carry the colour-vision guarantee."""
+__all__ = ["MY_ALPHA_COLOUR", "OKABE_ITO", "PALETTE", "PRESET_COLOURS", "SAFE_RUNS", "run_colour"]
 
 VERDICT_COLOURS = {
     "converged": PRESET_COLOURS["good"],
@@ -77,8 +47,3 @@ MAX_FRAMES = 150
 """Animation frames at most; longer runs are subsampled evenly."""
 FRAME_MS = 30
 """Milliseconds per animation frame when playing."""
-
-
-def run_colour(i: int) -> str:
-    """Colour of the i-th run."""
-    return PALETTE[i % len(PALETTE)]

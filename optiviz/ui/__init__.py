@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from optiviz import scenes
 from optiviz.ui import (
     controls,
     explore,
@@ -60,7 +61,7 @@ def main() -> None:
 def _lab() -> None:
     name = controls.surface_control()
     with panel("Surface"):
-        surface = None if name == "custom" else explore.resolve_surface(name)
+        surface = None if name == "custom" else scenes.resolve_surface(name)
         if surface is not None and fit_view.shows(surface):
             surface = fit_controls.degree_surface()
         elif surface is None or surface.dim != 2:
@@ -79,9 +80,9 @@ def _explore() -> None:
         formula = ""
         if name == "custom":
             surface, formula = controls.formula_control()
-        elif fit_view.shows(explore.resolve_surface(name)):
+        elif fit_view.shows(scenes.resolve_surface(name)):
             surface = fit_controls.degree_surface()
         else:
-            surface = explore.resolve_surface(name)
+            surface = scenes.resolve_surface(name)
         settings = controls.explore_controls(surface, name, formula)
         (fit_view.render if fit_view.shows(surface) else explore.render)(settings, surface)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from optiviz import limits, optimizers, schedules, surfaces
+from optiviz.settings import Settings
 from optiviz.surfaces import typed
 from optiviz.ui import fit_controls, noise_controls, state
 from optiviz.ui import options as opt
-from optiviz.ui.settings import Settings
 
 BIND = state.BIND
 _init = state.default

@@ -2,123 +2,49 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import streamlit as st
 
-from optiviz import (
-    clouds,
-    export,
-    grids,
-    optimizers,
-    schedules,
-    simulate,
-    simulate_many,
-    surfaces,
-)
+from optiviz import clouds, export, grids, optimizers, scenes, schedules, surfaces
+from optiviz.figures import chart_data
 from optiviz.figures.animation import path_animation
 from optiviz.figures.html import figure_html
 from optiviz.figures.runs import Run
-from optiviz.figures.style import MY_ALPHA_COLOUR, PRESET_COLOURS, VERDICT_COLOURS, run_colour
-from optiviz.figures.surface3d import surface_figure
-from optiviz.surfaces import datasets
-from optiviz.ui import charts, state
+from optiviz.figures.style import VERDICT_COLOURS
+from optiviz.settings import Settings
+from optiviz.ui import chart_component, state
 from optiviz.ui.panels import panel
-from optiviz.ui.settings import Settings
 
 PLOT_CONFIG = {
     "displaylogo": False,
     "scrollZoom": False,
+    "responsive": True,
     "toImageButtonOptions": {"format": "png", "filename": "optiviz"},
 }
 
 
-def resolve_surface(name: str, formula: str = "", degree: int | None = None) -> surfaces.Surface:
-    """The registry surface, the typed formula's surface for 'custom', or the polynomial
-    model of ``degree``."""
-    if name == "custom":
-        return surfaces.from_expression(formula)
-    if degree is not None and "degree" in surfaces.get(name).extras:
-        return surfaces.polynomial_regression(degree)
-    return surfaces.get(name)
-
-
-def _compare_runs(s: Settings, surface: surfaces.Surface) -> list[Run]:
-    alphas = [s.alpha if p == "my α" else surface.lr_presets[p] for p in s.presets]
-    runs = simulate_many(surface, s.optimizer, alphas=alphas, **s.many_kwargs())
-    return [
-        Run(f"{p} α={a:g}", r, MY_ALPHA_COLOUR if p == "my α" else PRESET_COLOURS[p])
-        for p, a, r in zip(s.presets, alphas, runs, strict=True)
-    ]
-
-
-def _optimizer_runs(s: Settings, surface: surfaces.Surface) -> list[Run]:
-    return [
-        Run(
-            optimizers.LABELS[name],
-            simulate(surface, name, alpha=s.alpha, **s.run_kwargs(name)),
-            run_colour(i),
-        )
-        for i, name in enumerate(s.compare_optimizers)
-    ]
-
-
-def _seed_runs(s: Settings, surface: surfaces.Surface) -> tuple[list[Run], list]:
-    kwargs = s.many_kwargs() | {"seeds": list(range(s.seed, s.seed + s.n_seeds))}
-    cloud = simulate_many(surface, s.optimizer, alphas=[s.alpha] * s.n_seeds, **kwargs)
-    return [Run(f"mean of {s.n_seeds} seeds", clouds.mean_path(cloud), run_colour(0))], cloud
-
-
-def _runs(s: Settings, surface: surfaces.Surface) -> tuple[list[Run], list]:
-    if s.mode == "compare":
-        return _compare_runs(s, surface), []
-    if s.mode == "optimizers":
-        return _optimizer_runs(s, surface), []
-    if s.mode == "seeds":
-        return _seed_runs(s, surface)
-    run = simulate(surface, s.optimizer, alpha=s.alpha, **s.run_kwargs())
-    return [Run(f"α={s.alpha:g}", run, run_colour(0))], []
-
-
-def _with_data(runs: list[Run], surface: surfaces.Surface, xs) -> list[Run]:
-    """On data-defined surfaces, attach validation losses and model curves to each run."""
-    return [
-        replace(
-            run,
-            validation=datasets.validation_losses(surface, run.trajectory.positions),
-            model=datasets.model_curves(surface, run.trajectory.positions, xs),
-        )
-        for run in runs
-    ]
-
-
-def compute_runs(s: Settings) -> tuple[list[Run], list]:
-    """The runs the settings ask for (and, in seeds mode, the whole cloud)."""
-    surface = resolve_surface(s.surface, s.formula, s.degree)
-    runs, cloud = _runs(s, surface)
-    if surface.n_samples is not None:
-        runs = _with_data(runs, surface, datasets.model_x(surface))
-    return runs, cloud
+@st.cache_resource(max_entries=48, show_spinner=False)
+def scene_for(s: Settings) -> scenes.Scene:
+    """The scene for the settings (bounded cache: moving back to a value costs nothing)."""
+    return scenes.scene(s)
 
 
 @st.cache_data(max_entries=48, show_spinner=False)
-def figures_for(s: Settings, three_d: bool = False) -> tuple[list[Run], dict, list]:
-    """Runs, the picture (the animated top view, or the 3-D view) and the cloud of noisy
-    runs for the settings (bounded cache). Only the picture on screen is built and sent."""
-    surface = resolve_surface(s.surface, s.formula)
-    runs, cloud = compute_runs(s)
-    if three_d and surface.dim == 2:
-        return runs, surface_figure(runs, surface, grids.surface_grid(surface, 61)), cloud
-    xs = datasets.model_x(surface) if surface.n_samples is not None else None
-    top = path_animation(runs, surface, grids.surface_grid(surface, 161), cloud=cloud, model_x=xs)
-    return runs, top, cloud
+def chart_for(s: Settings, three_d: bool = False) -> dict:
+    """The chart component's data for the settings: the top view, or the 3-D view."""
+    scene = scene_for(s)
+    if three_d:
+        return chart_data.surface_chart(scene, grids.surface_grid(scene.surface, 61))
+    return chart_data.map_chart(scene, grids.surface_grid(scene.surface, 161))
 
 
-def _on_click() -> None:
-    point = state.clicked_point("map")
+def _on_click(key: str) -> None:
+    point = chart_component.clicked(key)
     if point:
-        values = {"start_x": round(float(point["x"]), 3)}
+        values = {"start_x": round(float(point["x"]), 3), "start_clicked": True}
         if state.get("surface_dim", 2) == 2:
             values["start_y"] = round(float(point["y"]), 3)
         state.set_values(values)
@@ -170,17 +96,28 @@ def render(s: Settings, surface: surfaces.Surface) -> None:
     st.caption(surface.description)
     if s.weight_decay > 0:
         st.caption(optimizers.PENALTY_NOTE)
-    drawn = None
+    scene = None
     with panel("Animation"):
-        three_d = surface.dim == 2 and picture_control() == PICTURES[1]
-        drawn = figures_for(s, three_d)
-        _views(*drawn, three_d)
-    if drawn is None:
+        scene = scene_for(s)
+    if scene is None:
         return
+    animation_panel(s, surface.dim == 2)
     with panel("Formulas"):
         formulas(s)
     with panel("Download and share"):
-        downloads(drawn[0], drawn[1])
+        downloads(scene)
+
+
+@st.fragment
+def animation_panel(s: Settings, has_3d: bool) -> None:
+    """The picture control, the chart, the verdicts and the readout. A fragment: switching
+    the picture reruns only this panel. A click on the chart sets the start inputs in the
+    sidebar, so it reruns the whole app."""
+    with panel("Animation"):
+        three_d = has_3d and picture_control() == PICTURES[1]
+        _views(s, scene_for(s), three_d)
+    if state.pop("start_clicked"):
+        st.rerun()
 
 
 PICTURES = ("Top view + loss + α_t", "3-D view")
@@ -203,30 +140,30 @@ def picture_control() -> str:
     )
 
 
-def _views(runs: list[Run], figure: dict, cloud: list, three_d: bool) -> None:
-    if three_d:
-        charts.plotly(figure, key="surface3d", config=PLOT_CONFIG)
-    else:
-        charts.plotly(
-            figure, key="map", on_select=_on_click, selection_mode="points", config=PLOT_CONFIG
-        )
+def _views(s: Settings, scene: scenes.Scene, three_d: bool) -> None:
+    key = "surface3d" if three_d else "map"
+    chart_component.chart(
+        chart_for(s, three_d), key=key, config=PLOT_CONFIG, on_click=partial(_on_click, key)
+    )
+    runs = scene.runs
     st.markdown(verdict_lines(runs), unsafe_allow_html=True)
-    if cloud:
+    if scene.cloud:
         st.markdown(
-            f"Spread of the {len(cloud)} end points: "
-            f"**{clouds.end_spread(cloud):.3g}** (root-mean-square distance)"
+            f"Spread of the {len(scene.cloud)} end points: "
+            f"**{clouds.end_spread(scene.cloud):.3g}** (root-mean-square distance)"
         )
     with st.expander("What one step does", expanded=True):
         st.markdown("  \n".join(step_readout(r) for r in runs))
 
 
-def downloads(runs: list[Run], top: dict) -> None:
-    """CSV of every run, the animation as HTML, and the link that reopens this view."""
+def downloads(scene: scenes.Scene, html: Callable[[], dict] | None = None) -> None:
+    """CSV of every run, a figure as HTML (``html()``; the animated top view by default),
+    and the link that reopens this view. Both files are built only when clicked."""
     st.subheader("Download and share")
     left, right = st.columns(2)
     left.download_button(
         "⬇ Runs as CSV",
-        data=lambda: export.trajectories_csv([(r.name, r.trajectory) for r in runs]),
+        data=lambda: export.trajectories_csv([(r.name, r.trajectory) for r in scene.runs]),
         file_name="optiviz-runs.csv",
         mime="text/csv",
         key="dl_csv",
@@ -235,7 +172,7 @@ def downloads(runs: list[Run], top: dict) -> None:
     )
     right.download_button(
         "⬇ Animation as HTML",
-        data=lambda: figure_html(top),
+        data=lambda: figure_html(html() if html else _animation(scene)),
         file_name="optiviz.html",
         mime="text/html",
         key="dl_html",
@@ -244,3 +181,9 @@ def downloads(runs: list[Run], top: dict) -> None:
     )
     st.markdown("**Link to this view** (copy it with the button on the right):")
     st.code(state.share_link(), language=None)
+
+
+def _animation(scene: scenes.Scene) -> dict:
+    """The whole animated top view as one figure, for the HTML download."""
+    grid = grids.surface_grid(scene.surface, 161)
+    return path_animation(scene.runs, scene.surface, grid, cloud=scene.cloud, model_x=scene.model_x)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from optiviz import fit, surfaces
+from optiviz import fit, scenes, surfaces
 from optiviz.figures.fit import SLICE_NOTE, data_figure, loss_figure, plane_figure
+from optiviz.settings import Settings
 from optiviz.ui import explore
 from optiviz.ui.panels import panel
-from optiviz.ui.settings import Settings
 
 CONFIG = {"displaylogo": False, "scrollZoom": False}
 
@@ -19,12 +19,13 @@ def shows(surface: surfaces.Surface) -> bool:
     return "degree" in surface.extras
 
 
-@st.cache_data(max_entries=24, show_spinner=False)
-def scene_for(s: Settings) -> tuple[fit.FitScene, list]:
-    """The fit scene of the settings' runs, and the runs (bounded cache)."""
-    runs, _ = explore.compute_runs(s)
-    surface = explore.resolve_surface(s.surface, s.formula, s.degree)
-    return fit.fit_scene(surface, [(r.name, r.colour, r.trajectory) for r in runs]), runs
+@st.cache_resource(max_entries=24, show_spinner=False)
+def scene_for(s: Settings) -> tuple[fit.FitScene, scenes.Scene]:
+    """The fit scene of the settings' runs, and the explore scene they come from
+    (bounded cache)."""
+    runs = scenes.scene(s)
+    tracks = [(r.name, r.colour, r.trajectory) for r in runs.runs]
+    return fit.fit_scene(runs.surface, tracks), runs
 
 
 def summary(scene: fit.FitScene) -> str:
@@ -43,6 +44,7 @@ def summary(scene: fit.FitScene) -> str:
 def render(s: Settings, surface: surfaces.Surface) -> None:
     """The page body: caption, the three figures, the numbers, formulas, downloads, link."""
     st.caption(surface.description)
+    runs = None
     with panel("Fit"):
         scene, runs = scene_for(s)
         left, right = st.columns(2)
@@ -58,7 +60,9 @@ def render(s: Settings, surface: surfaces.Surface) -> None:
             + f" The plane holds {100 * share:.0f}% of the path's spread; the loss off the "
             "plane is not shown."
         )
+    if runs is None:
+        return
     with panel("Formulas"):
         explore.formulas(s)
     with panel("Download and share"):
-        explore.downloads(runs, data_figure(scene))
+        explore.downloads(runs, lambda: data_figure(scene))

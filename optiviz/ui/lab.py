@@ -8,14 +8,14 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from optiviz import landscape, limits, lr_range_test, optimizers, schedules, search
+from optiviz import landscape, limits, lr_range_test, optimizers, scenes, schedules, search
 from optiviz.figures import lab as lab_figures
 from optiviz.search import STRATEGIES, default_grid
+from optiviz.settings import Settings
 from optiviz.surfaces import Surface
-from optiviz.ui import explore, lab_views, state
+from optiviz.ui import lab_views, state
 from optiviz.ui import options as opt
 from optiviz.ui.panels import panel
-from optiviz.ui.settings import Settings
 
 BIND = state.BIND
 STRATEGY_LABELS = lab_views.STRATEGY_LABELS
@@ -28,7 +28,7 @@ def _lab_schedule(s: Settings) -> str:
 
 
 def _surface(s: Settings) -> Surface:
-    return explore.resolve_surface(s.surface, s.formula, s.degree)
+    return scenes.resolve_surface(s.surface, s.formula, s.degree)
 
 
 def _kwargs(s: Settings) -> dict:

@@ -11,14 +11,14 @@ from collections.abc import Callable
 import numpy as np
 import streamlit as st
 
-from optiviz import decay_search
+from optiviz import decay_search, scenes
 from optiviz.figures import lab as lab_figures
 from optiviz.figures.landscape3d import landscape_3d_figure
 from optiviz.search import STRATEGIES, SearchResult, default_grid
+from optiviz.settings import Settings
 from optiviz.surfaces import Surface
-from optiviz.ui import explore, state
 from optiviz.ui import options as opt
-from optiviz.ui.settings import Settings
+from optiviz.ui import state
 
 PICTURES = ("Map", "3-D landscape")
 SPACES = {"k": "α and decay rate k", "weight_decay": "α and weight decay λ (validation)"}
@@ -115,7 +115,7 @@ def _kwargs(s: Settings) -> dict:
 
 
 def _surface(s: Settings) -> Surface:
-    return explore.resolve_surface(s.surface, s.formula, s.degree)
+    return scenes.resolve_surface(s.surface, s.formula, s.degree)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -283,6 +283,11 @@ def default(key: str, value) -> None:
     st.session_state.setdefault(key, value)
 
 
+def pop(key: str, default=None):
+    """Take a session value out (a one-shot flag), or ``default``."""
+    return st.session_state.pop(key, default)
+
+
 def get(key: str, default=None):
     """A session value, or ``default``."""
     return st.session_state.get(key, default)

@@ -1,0 +1,239 @@
+"""The live chart in a real browser: bytes per α move and α key -> new paths drawn.
+
+Two ``streamlit run`` servers, one of this checkout and one of a reference checkout
+(``--reference``, by default ``/work/main``), each driven by headless Chromium
+(``--disable-gpu``) in the same run, so the ratio cancels most of the machine's load.
+For each view (the default first screen, and the single-run view) the page opens, α is
+moved once to compile, then → is pressed ``--moves`` times (each a new α, so no cache
+helps). Per move it records:
+
+- bytes: the WebSocket frames the browser received from the key press until the rerun
+  finished and the new paths were drawn;
+- ms: from the keydown to the second animation frame after the graph first holds the
+  new paths (found by polling once per animation frame);
+- the server's share: from the rerun request leaving Chrome to the rerun's last frame
+  arriving (Chrome's network timestamps), and the server's CPU time (user + system of its
+  processes, from the key press to 300 ms after the rerun finished);
+- the browser's share: from the last WebSocket message the page handled before the new
+  paths appeared to their drawing;
+- whether the chart is the same graph div as before the move.
+
+Run from the repository root: ``.venv/bin/python -m bench.bench_live_chart``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+from playwright.sync_api import sync_playwright
+
+from bench.live_app import (
+    FINISHED_HOOK_JS,
+    FIRST_CHART_MS,
+    IDLE,
+    RERUN_DONE_JS,
+    WATCH_STATE_JS,
+    AppServer,
+    launch_chromium,
+    machine,
+)
+
+MESSAGES_JS = """(() => {
+  const Native = window.WebSocket;
+  window.__messagesAt = [];
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => window.__messagesAt.push(performance.now()));
+    }
+  };
+})()"""
+"""Init script: the page-clock time of every WebSocket message the page handles."""
+
+PROBE_JS = """() => {
+  window.__keyAt = null;
+  document.addEventListener('keydown', () => { window.__keyAt ??= performance.now(); }, true);
+  window.__paths = () => {
+    const gd = document.querySelector('[data-testid="stMain"] .js-plotly-plot');
+    if (!gd || !gd.data) return null;
+    return JSON.stringify(gd.data.filter(d => d.xaxis === 'x' && d.line && d.line.dash === 'dot')
+      .map(d => Array.from(d.x).slice(0, 40)));
+  };
+  window.__drawn = before => new Promise(resolve => {
+    const poll = () => {
+      const gd = document.querySelector('[data-testid="stMain"] .js-plotly-plot');
+      const now = window.__paths();
+      if (now !== null && now !== before) {
+        const seen = performance.now();
+        const got = window.__messagesAt.filter(t => t <= seen).pop();
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve({
+          ms: performance.now() - window.__keyAt, same: gd === window.__gd,
+          browser: performance.now() - got})));
+      } else requestAnimationFrame(poll);
+    };
+    poll();
+  });
+}"""
+"""Page helpers: the keydown time, the map's dotted paths, and a promise of the first
+time (two animation frames after) the map shows paths other than ``before``."""
+
+
+class Frames:
+    """WebSocket frames of a page, from Chrome's network events (CDP): their network
+    timestamps do not wait for a busy page's main thread."""
+
+    def __init__(self, page) -> None:
+        self.sent: list[float] = []
+        self.received: list[tuple[float, int]] = []
+        cdp = page.context.new_cdp_session(page)
+        cdp.on("Network.webSocketFrameSent", lambda e: self.sent.append(e["timestamp"]))
+        cdp.on("Network.webSocketFrameReceived", self._received)
+        cdp.send("Network.enable")
+
+    def _received(self, event: dict) -> None:
+        frame = event["response"]
+        size = len(frame["payloadData"])
+        if frame.get("opcode") == 2:  # binary frames come base64-encoded
+            size = size * 3 // 4
+        self.received.append((event["timestamp"], size))
+
+    def mark(self) -> tuple[int, int]:
+        return len(self.sent), len(self.received)
+
+    def since(self, mark: tuple[int, int]) -> tuple[int, float]:
+        """Bytes received since ``mark``, and ms from the first frame sent then (the
+        rerun request) to the last frame received."""
+        received = self.received[mark[1] :]
+        sent = self.sent[mark[0] :]
+        if not sent or not received:
+            return sum(b for _, b in received), float("nan")
+        return sum(b for _, b in received), 1e3 * (received[-1][0] - sent[0])
+
+
+def _open(browser, url: str):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    frames = Frames(page)
+    page.add_init_script(FINISHED_HOOK_JS)
+    page.add_init_script(MESSAGES_JS)
+    page.goto(url)
+    page.wait_for_selector(
+        '[data-testid="stMain"] .js-plotly-plot .main-svg', timeout=FIRST_CHART_MS
+    )
+    page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+    page.evaluate(PROBE_JS)
+    return page, frames
+
+
+def _cpu_ms(app: AppServer) -> float:
+    """CPU time (user + system) the server's processes have used so far, in ms."""
+    return 1e3 * sum(sum(p.cpu_times()[:2]) for p in app.processes() if p.is_running())
+
+
+def _measure(app: AppServer, query: str, moves: int) -> dict[str, list]:
+    """Bytes, ms, server CPU and same-div flags of ``moves`` α moves on the page."""
+    url = app.url + query
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page, frames = _open(browser, url)
+        out: dict[str, list] = {
+            "bytes": [],
+            "ms": [],
+            "same": [],
+            "server": [],
+            "cpu": [],
+            "browser": [],
+        }
+        slider = page.get_by_role("slider", name="Learning rate α")
+        for i in range(moves + 1):
+            before = page.evaluate("window.__paths()")
+            page.evaluate(
+                "() => { window.__keyAt = null; window.__gd = "
+                "document.querySelector('[data-testid=\"stMain\"] .js-plotly-plot'); }"
+            )
+            page.evaluate(WATCH_STATE_JS)
+            mark, cpu = frames.mark(), _cpu_ms(app)
+            slider.press("ArrowRight")
+            drawn = page.evaluate("b => window.__drawn(b)", before)
+            page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
+            page.wait_for_timeout(300)  # frames still on their way after script_finished
+            size, server = frames.since(mark)
+            if i:  # the first move compiles
+                out["bytes"].append(size)
+                out["ms"].append(drawn["ms"])
+                out["same"].append(drawn["same"])
+                out["browser"].append(drawn["browser"])
+                out["server"].append(server)
+                out["cpu"].append(_cpu_ms(app) - cpu)
+        out["picture"], out["picture_cpu"] = _switch_pictures(app, page, frames, moves)
+        browser.close()
+    return out
+
+
+PICTURES = ("3-D view", "Top view + loss + α_t")
+
+
+def _switch_pictures(app: AppServer, page, frames: Frames, n: int):
+    """Server round trips and server CPU (ms) of ``n`` switches between the top and the
+    3-D view, after one of each to warm up."""
+    trips, cpus = [], []
+    for i in range(n + 2):
+        page.evaluate(WATCH_STATE_JS)
+        mark, cpu = frames.mark(), _cpu_ms(app)
+        page.get_by_text(PICTURES[i % 2], exact=True).click()
+        page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
+        page.wait_for_timeout(300)
+        if i >= 2:
+            trips.append(frames.since(mark)[1])
+            cpus.append(_cpu_ms(app) - cpu)
+    return trips, cpus
+
+
+def _summary(name: str, view: str, m: dict[str, list]) -> str:
+    kb = np.array(m["bytes"]) / 1e3
+    ms = np.array(m["ms"])
+    same = f"{sum(m['same'])}/{len(m['same'])}"
+    return (
+        f"| {name} | {view} | {np.median(kb):.0f} | {kb.max():.0f} | {np.median(ms):.0f} "
+        f"| {np.percentile(ms, 90):.0f} | {np.nanmedian(m['server']):.0f} "
+        f"| {np.median(m['cpu']):.0f} | {np.median(m['browser']):.0f} | {same} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=12, help="timed α moves per view")
+    parser.add_argument("--reference", type=Path, default=Path("/work/main"))
+    parser.add_argument("--json", type=Path, help="also write the raw measurements here")
+    args = parser.parse_args()
+    views = {"default": "", "single run": "?mode=single"}
+    rows, raw = [], {}
+    for name, root in (("reference", args.reference), ("this checkout", None)):
+        kwargs = {"root": root} if root else {}
+        with AppServer(**kwargs) as app:
+            app.wait_healthy()
+            for view, query in views.items():
+                m = _measure(app, query, args.moves)
+                raw[f"{name} / {view}"] = m
+                rows.append(_summary(name, view, m))
+    print(f"Machine: {machine()}; headless Chromium --disable-gpu; {args.moves} moves per view")
+    print(
+        "\n| server | view | KB per move (median) | max KB | key → drawn ms (median) | p90 ms "
+        "| rerun sent → last frame ms (median) | server CPU ms (median) "
+        "| last message → drawn ms (median) | same graph div |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    print("\n| server | view | picture switch: rerun sent → last frame ms | server CPU ms |")
+    print("|---|---|---|---|")
+    for key, m in raw.items():
+        trip, cpu = np.nanmedian(m["picture"]), np.median(m["picture_cpu"])
+        print(f"| {key.replace(' / ', ' | ')} | {trip:.0f} | {cpu:.0f} |")
+    if args.json:
+        args.json.write_text(json.dumps(raw, indent=1))
+
+
+if __name__ == "__main__":
+    main()

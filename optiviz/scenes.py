@@ -1,0 +1,117 @@
+"""What the explore view shows, as one value: settings in, a ``Scene`` out.
+
+Pure: no Streamlit and no Plotly. The page maps widgets to ``Settings`` and hands the
+scene to the chart; every run, validation loss, model curve and noisy cloud is made here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from optiviz import clouds, optimizers, simulate, simulate_many, surfaces
+from optiviz.colours import MY_ALPHA_COLOUR, PRESET_COLOURS, run_colour
+from optiviz.dynamics import Trajectory
+from optiviz.settings import Settings
+from optiviz.surfaces import datasets
+
+
+@dataclass(frozen=True)
+class Run:
+    """One trajectory as drawn: its legend name and colour, and on data-defined
+    surfaces its validation loss per step and its model's curve per step
+    (shape (steps + 1, len(model_x)))."""
+
+    name: str
+    trajectory: Trajectory
+    colour: str
+    validation: np.ndarray | None = None
+    model: np.ndarray | None = None
+
+    @property
+    def legend(self) -> str:
+        """Name and verdict: 'good α=0.8 · converged'."""
+        return f"{self.name} · {self.trajectory.label}"
+
+
+@dataclass(frozen=True)
+class Scene:
+    """The runs drawn (in legend order), the faint cloud of noisy runs (seeds mode),
+    and on data-defined surfaces the x values the model curves are sampled at."""
+
+    surface: surfaces.Surface
+    runs: tuple[Run, ...]
+    cloud: tuple[Trajectory, ...] = ()
+    model_x: np.ndarray | None = None
+
+
+def resolve_surface(name: str, formula: str = "", degree: int | None = None) -> surfaces.Surface:
+    """The registry surface, the typed formula's surface for 'custom', or the polynomial
+    model of ``degree``."""
+    if name == "custom":
+        return surfaces.from_expression(formula)
+    if degree is not None and "degree" in surfaces.get(name).extras:
+        return surfaces.polynomial_regression(degree)
+    return surfaces.get(name)
+
+
+def _compare_runs(s: Settings, surface: surfaces.Surface) -> list[Run]:
+    alphas = [s.alpha if p == "my α" else surface.lr_presets[p] for p in s.presets]
+    runs = simulate_many(surface, s.optimizer, alphas=alphas, **s.many_kwargs())
+    return [
+        Run(f"{p} α={a:g}", r, MY_ALPHA_COLOUR if p == "my α" else PRESET_COLOURS[p])
+        for p, a, r in zip(s.presets, alphas, runs, strict=True)
+    ]
+
+
+def _optimizer_runs(s: Settings, surface: surfaces.Surface) -> list[Run]:
+    return [
+        Run(
+            optimizers.LABELS[name],
+            simulate(surface, name, alpha=s.alpha, **s.run_kwargs(name)),
+            run_colour(i),
+        )
+        for i, name in enumerate(s.compare_optimizers)
+    ]
+
+
+def _seed_runs(s: Settings, surface: surfaces.Surface) -> tuple[list[Run], list]:
+    kwargs = s.many_kwargs() | {"seeds": list(range(s.seed, s.seed + s.n_seeds))}
+    cloud = simulate_many(surface, s.optimizer, alphas=[s.alpha] * s.n_seeds, **kwargs)
+    return [Run(f"mean of {s.n_seeds} seeds", clouds.mean_path(cloud), run_colour(0))], cloud
+
+
+def _runs(s: Settings, surface: surfaces.Surface) -> tuple[list[Run], list]:
+    if s.mode == "compare":
+        return _compare_runs(s, surface), []
+    if s.mode == "optimizers":
+        return _optimizer_runs(s, surface), []
+    if s.mode == "seeds":
+        return _seed_runs(s, surface)
+    run = simulate(surface, s.optimizer, alpha=s.alpha, **s.run_kwargs())
+    return [Run(f"α={s.alpha:g}", run, run_colour(0))], []
+
+
+def _with_data(runs: list[Run], surface: surfaces.Surface, xs: np.ndarray) -> list[Run]:
+    """On data-defined surfaces, attach validation losses and model curves to each run."""
+    return [
+        replace(
+            run,
+            validation=datasets.validation_losses(surface, run.trajectory.positions),
+            model=datasets.model_curves(surface, run.trajectory.positions, xs),
+        )
+        for run in runs
+    ]
+
+
+def scene(s: Settings) -> Scene:
+    """The scene the settings ask for: compare mode races ``s.presets`` (with "my α" at
+    ``s.alpha``), optimizers mode runs each of ``s.compare_optimizers``, seeds mode draws
+    the mean of ``s.n_seeds`` noisy runs over their cloud, single mode one run."""
+    surface = resolve_surface(s.surface, s.formula, s.degree)
+    runs, cloud = _runs(s, surface)
+    if surface.n_samples is None:
+        return Scene(surface, tuple(runs), tuple(cloud))
+    xs = datasets.model_x(surface)
+    return Scene(surface, tuple(_with_data(runs, surface, xs)), tuple(cloud), xs)

@@ -1,0 +1,298 @@
+// Optiviz's chart: one Plotly graph div that lives across reruns and is updated in place.
+//
+// Streamlit calls the default export again, with the same parentElement, whenever the
+// data changes. The data (optiviz/figures/chart_data.py) carries the static traces and
+// layout, arrays as base64 typed-array specs; for the top view this file builds the
+// animation frames, the slider steps and the per-step readout from each run's arrays.
+
+const CLICK_DRAG_PX = 5; // a pointer that moved further between press and release rotated
+
+function pageUrl(path) {
+  // Media URLs are absolute paths on the server; the app may live under a base path.
+  return new URL(path.replace(/^\//, ""), new URL(".", window.location.href)).href;
+}
+
+function loadPlotly(url) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__optivizPlotly) {
+    window.__optivizPlotly = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = pageUrl(url);
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => {
+        window.__optivizPlotly = null;
+        reject(new Error("plotly.js could not be loaded"));
+      };
+      document.head.appendChild(script);
+    });
+  }
+  return window.__optivizPlotly;
+}
+
+const TYPES = { f4: Float32Array, f8: Float64Array, i4: Int32Array };
+
+function typed(spec) {
+  const binary = atob(spec.bdata);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  const flat = new TYPES[spec.dtype](bytes.buffer);
+  // Plotly writes a shape as "rows, cols"; encode_array writes [rows, cols].
+  const shape = typeof spec.shape === "string" ? spec.shape.split(",").map(Number) : spec.shape;
+  if (!shape || shape.length < 2) return flat;
+  const width = shape[1];
+  return Array.from({ length: shape[0] }, (_, r) => flat.subarray(r * width, (r + 1) * width));
+}
+
+function decode(value) {
+  if (Array.isArray(value)) return value.map(decode);
+  if (value && typeof value === "object") {
+    if (typeof value.bdata === "string" && value.dtype in TYPES) return typed(value);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decode(v)]));
+  }
+  return value;
+}
+
+function fmt(v, digits) {
+  // Python's format(v, f".{digits}g").
+  if (Number.isNaN(v)) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  const rounded = Number(v.toPrecision(digits));
+  const size = Math.abs(rounded);
+  if (size !== 0 && (size < 1e-4 || size >= 10 ** digits)) {
+    return rounded.toExponential().replace(/e([+-])(\d)$/, "e$10$2");
+  }
+  return String(rounded);
+}
+
+function readout(run, t) {
+  // optiviz.figures.runs.readout, for step t.
+  if (t >= run.lr.length || !Number.isFinite(run.loss[t])) {
+    const last = run.loss[Math.min(t, run.loss.length - 1)];
+    return `${run.name}: ${Number.isFinite(last) ? `loss ${fmt(last, 4)}` : run.label}`;
+  }
+  return (
+    `${run.name}: |gradient| ${fmt(run.grad[t], 3)} × α<sub>t</sub> ${fmt(run.lr[t], 3)}` +
+    ` → step ${fmt(run.step[t], 3)} · loss ${fmt(run.loss[t], 4)}`
+  );
+}
+
+function tracks(figure, animation) {
+  // Each run's map x/y, loss and alpha_t, read from its static traces.
+  return animation.runs.map((run) => ({
+    ...run,
+    x: figure.data[run.path].x,
+    y: figure.data[run.path].y,
+    loss: figure.data[run.loss].y,
+    lr: figure.data[run.rate].y,
+  }));
+}
+
+function frameData(runs, animation, i) {
+  // What optiviz.figures.animation._frames puts in frame i.
+  const t = animation.steps[i];
+  const lo = Math.max(0, t - animation.tail);
+  const data = [];
+  for (const run of runs) {
+    const last = Math.min(t, run.lr.length - 1);
+    const x = Array.from(run.x.subarray(lo, t + 1));
+    const y = Array.from(run.y.subarray(lo, t + 1));
+    data.push({ x, y }, { x: x.slice(-1), y: y.slice(-1) });
+    data.push({ x: [t], y: [run.loss[t]] }, { x: [last], y: [run.lr[last]] });
+    if (run.model) data.push({ x: Array.from(animation.model_x), y: Array.from(run.model[i]) });
+  }
+  const text = [`<b>step ${t}</b>`, ...runs.map((run) => readout(run, t))].join("<br>");
+  data.push({ x: [0], y: [1], text: [text] });
+  return data;
+}
+
+function mapFigure(figure, animation) {
+  // The figure with its frames and slider steps built, moving traces at frame 0.
+  const runs = tracks(figure, animation);
+  const names = animation.steps.map(String);
+  const frames = names.map((name, i) => ({
+    name,
+    traces: animation.ids,
+    data: frameData(runs, animation, i),
+  }));
+  const slider = figure.layout.sliders[0];
+  const [template] = slider.steps;
+  const steps = names.map((name) => ({ ...template, label: name, args: [[name], template.args[1]] }));
+  figure.layout.sliders = [{ ...slider, steps }];
+  return { ...figure, frames };
+}
+
+function themed(layout, element) {
+  // Streamlit's Plotly theme does not reach a component: take its colours from CSS and
+  // style the axes as it does (horizontal grid lines only, no zero lines).
+  const css = getComputedStyle(element);
+  const text = css.getPropertyValue("--st-text-color").trim();
+  const grid = "rgba(128,128,128,0.22)";
+  const out = { paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", ...layout };
+  if (text) out.font = { color: text, ...(layout.font || {}) };
+  for (const [key, axis] of Object.entries(layout)) {
+    if (/^[xy]axis\d*$/.test(key)) {
+      out[key] = { zeroline: false, gridcolor: grid, showgrid: key[0] === "y", ...axis };
+    }
+  }
+  if (layout.scene) {
+    out.scene = { ...layout.scene };
+    for (const key of ["xaxis", "yaxis", "zaxis"]) {
+      out.scene[key] = { gridcolor: grid, ...(layout.scene[key] || {}) };
+    }
+  }
+  return out;
+}
+
+function currentStep(gd) {
+  const slider = gd._fullLayout && gd._fullLayout.sliders && gd._fullLayout.sliders[0];
+  if (!slider || !slider._input.steps.length) return null;
+  return Number(slider._input.steps[slider._input.active || 0].label);
+}
+
+function isPlaying(gd) {
+  const queue = gd._transitionData && gd._transitionData._frameQueue;
+  return Boolean(queue && queue.length);
+}
+
+function playOptions(layout) {
+  const menus = layout.updatemenus || [];
+  const play = menus.length ? menus[0].buttons.find((b) => b.args[0] === null) : null;
+  return play ? play.args[1] : { frame: { duration: 30, redraw: false }, mode: "immediate" };
+}
+
+function ownButtons(layout) {
+  // Play / Pause run through buttonClicked: an animation's promise rejects when Pause (or
+  // a rerun) interrupts it, and Plotly's own buttons leave that rejection unhandled.
+  for (const menu of layout.updatemenus || []) {
+    menu.buttons = menu.buttons.map((b) => ({ ...b, execute: false }));
+  }
+}
+
+function play(gd, names, options) {
+  // Play from the frame after the one shown (from the start once at the end).
+  const step = currentStep(gd);
+  let index = names.findIndex((name) => Number(name) === step);
+  if (index >= names.length - 1) index = -1;
+  return window.Plotly.animate(gd, names.slice(index + 1), options).catch(() => null);
+}
+
+function buttonClicked(gd, event) {
+  const [frames, options] = event.button.args;
+  const names = gd._transitionData._frames.map((f) => f.name);
+  if (frames === null) return play(gd, names, options);
+  return window.Plotly.animate(gd, frames, options).catch(() => null);
+}
+
+async function draw(gd, state, data) {
+  const Plotly = await loadPlotly(data.plotly);
+  const figure = decode(data.figure);
+  const full = data.animation ? mapFigure(figure, decode(data.animation)) : figure;
+  const step = currentStep(gd);
+  const playing = isPlaying(gd);
+  if (playing) await Plotly.animate(gd, [null], { mode: "immediate" });
+  // Resume at the step shown before, or the last one at or before it on the new paths.
+  const names = (full.frames || []).map((f) => f.name);
+  let index = 0;
+  if (step !== null) names.forEach((name, i) => (Number(name) <= step ? (index = i) : null));
+  if (full.frames && full.frames.length) {
+    const moving = full.frames[index];
+    moving.traces.forEach((id, j) => Object.assign(full.data[id], moving.data[j]));
+    full.layout.sliders[0].active = index;
+  }
+  const layout = themed(full.layout, gd.parentElement);
+  ownButtons(layout);
+  await Plotly.react(gd, { data: full.data, layout, frames: full.frames, config: data.config });
+  state.kind = data.kind;
+  if (playing && index < names.length - 1) {
+    play(gd, names, playOptions(full.layout));
+  }
+}
+
+function mapPoint(gd, event) {
+  // The map's data coordinates under a click, or null outside its plot area.
+  const xa = gd._fullLayout.xaxis;
+  const ya = gd._fullLayout.yaxis;
+  if (!xa || !ya) return null;
+  const box = gd.querySelector(".main-svg").getBoundingClientRect();
+  const px = event.clientX - box.left - xa._offset;
+  const py = event.clientY - box.top - ya._offset;
+  if (px < 0 || px > xa._length || py < 0 || py > ya._length) return null;
+  return { x: xa.p2l(px), y: ya.p2l(py) };
+}
+
+function listen(gd, state) {
+  // A click on the map (anywhere in its plot area), or on the 3-D surface, sets the
+  // start; a rotate-drag in 3-D is not a click.
+  let down = null;
+  gd.addEventListener("pointerdown", (e) => (down = [e.clientX, e.clientY]), true);
+  gd.addEventListener("pointerup", (e) => (state.up = [e.clientX, e.clientY]), true);
+  gd.addEventListener("click", (event) => {
+    if (state.kind !== "map" || !down) return;
+    if (Math.hypot(event.clientX - down[0], event.clientY - down[1]) > CLICK_DRAG_PX) return;
+    const point = mapPoint(gd, event);
+    if (point) state.setTriggerValue("click", point);
+  });
+  gd.on("plotly_buttonclicked", (event) => buttonClicked(gd, event));
+  gd.on("plotly_click", (event) => {
+    const point = event.points && event.points[0];
+    if (!point || state.kind !== "3d") return;
+    const up = state.up || down;
+    if (!down || !up || Math.hypot(up[0] - down[0], up[1] - down[1]) > CLICK_DRAG_PX) return;
+    state.setTriggerValue("click", { x: point.x, y: point.y });
+  });
+}
+
+function showError(gd, error) {
+  let box = gd.parentElement.querySelector(":scope > .optiviz-chart-error");
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "optiviz-chart-error";
+    box.setAttribute("role", "alert");
+    box.style.cssText =
+      "padding:1rem;border-radius:var(--st-base-radius, 0.5rem);" +
+      "color:var(--st-red-text-color, #9e303b);background:var(--st-red-background-color, #fff1f2)";
+    gd.parentElement.insertBefore(box, gd);
+  }
+  box.textContent = `The chart could not be drawn (${error.message || error}). The rest of the page works.`;
+  console.warn("optiviz chart:", error);
+}
+
+function clearError(gd) {
+  const box = gd.parentElement.querySelector(":scope > .optiviz-chart-error");
+  if (box) box.remove();
+}
+
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  let gd = parentElement.querySelector(":scope > .optiviz-chart");
+  if (!gd) {
+    gd = document.createElement("div");
+    gd.className = "optiviz-chart";
+    parentElement.appendChild(gd);
+  }
+  const state = gd.__optiviz || (gd.__optiviz = { chain: Promise.resolve(), listening: false });
+  state.setTriggerValue = setTriggerValue;
+  state.latest = data;
+  // One draw at a time; a draw whose data is already stale is skipped.
+  state.chain = state.chain
+    .then(() => {
+      if (state.latest !== data) return null;
+      return draw(gd, state, data).then(() => {
+        if (!state.listening) {
+          listen(gd, state);
+          state.listening = true;
+        }
+        clearError(gd);
+      });
+    })
+    .catch((error) => showError(gd, error));
+  return () => {
+    // Also called when a newer call supersedes this one: free the graph only if it left.
+    setTimeout(() => {
+      if (!gd.isConnected && window.Plotly) window.Plotly.purge(gd);
+    }, 0);
+  };
+}
+
+// For the tests (tests/test_chart_js.py), which run these in Node.
+export { decode, mapFigure };

@@ -1,0 +1,103 @@
+"""The in-place chart: a Streamlit v2 component whose JavaScript (``chart/chart.js``)
+keeps one Plotly graph across reruns and updates it with ``Plotly.react``.
+
+plotly.js itself (the ``plotly`` package's ``plotly.min.js``) and the top view's
+background PNG are served once as media files and referenced by URL, so a rerun sends
+neither again; the browser loads plotly.js once per page.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import streamlit as st
+from streamlit import runtime
+
+PROJECT = "optiviz"
+NAME = "chart"
+COMPONENT = f"{PROJECT}.{NAME}"
+"""The component's name: ``<project>.<component>`` as declared in pyproject.toml."""
+ASSET_DIR = "ui/chart"
+"""The component's asset directory, relative to the ``optiviz`` package."""
+JS = "chart.js"
+
+
+def _package_root() -> Path:
+    return Path(str(resources.files(PROJECT)))
+
+
+def _ensure_assets() -> None:
+    """Declare the asset directory on the running Streamlit, as pyproject.toml does for an
+    installed package; a checkout run with ``streamlit run app.py`` is not installed."""
+    from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
+
+    manager = runtime.get_instance().bidi_component_registry
+    if manager.get_component_asset_root(COMPONENT) is None:
+        manifest = ComponentManifest(PROJECT, "0", [ComponentConfig(NAME, ASSET_DIR)])
+        manager.register_from_manifest(manifest, _package_root())
+
+
+@cache
+def _plotly_js() -> bytes:
+    return (resources.files("plotly") / "package_data" / "plotly.min.js").read_bytes()
+
+
+def _media_url(data: bytes, mimetype: str, name: str) -> str:
+    """A media file URL the browser can cache; re-added each run so it stays served."""
+    return runtime.get_instance().media_file_mgr.add(data, mimetype, f"optiviz.{name}")
+
+
+def background_url(source: str) -> str:
+    """A ``data:image/png;base64`` background image as a media file URL."""
+    return _media_url(base64.b64decode(source.split(",", 1)[1]), "image/png", "background")
+
+
+def _mount():
+    _ensure_assets()
+    return st.components.v2.component(COMPONENT, js=JS, isolate_styles=False)
+
+
+def chart(data: dict, *, key: str, config: dict, on_click: Callable[[], None] | None = None):
+    """Mount (or update in place) the chart under ``key`` with ``data`` from
+    ``optiviz.figures.chart_data``; ``on_click`` runs when the user clicks a point
+    (read it with ``clicked(key)``). Raises ``ValueError`` for data that is not strict
+    JSON, which Streamlit would otherwise send as its ``str()``."""
+    check_json(data)
+    payload = _with_urls(data) | {"config": config, "plotly": _plotly_url()}
+    return _mount()(key=key, data=payload, on_click_change=on_click or (lambda: None))
+
+
+def check_json(data: dict) -> None:
+    """Raise ``ValueError`` unless ``data`` is a figure dict that is strict JSON."""
+    try:
+        json.dumps(data, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"the chart's data cannot be sent ({exc})") from exc
+    if not isinstance(data.get("figure"), dict) or not data["figure"].get("data"):
+        raise ValueError("the chart's data has no figure to draw")
+
+
+def _plotly_url() -> str:
+    return _media_url(_plotly_js(), "application/javascript", "plotly")
+
+
+def _with_urls(data: dict) -> dict:
+    """``data`` with the background image, if any, as a media URL instead of inline."""
+    images = data["figure"]["layout"].get("images") or []
+    if not images or not images[0]["source"].startswith("data:"):
+        return data
+    layout = dict(data["figure"]["layout"])
+    layout["images"] = [{**images[0], "source": background_url(images[0]["source"])}]
+    return {**data, "figure": {**data["figure"], "layout": layout}}
+
+
+def clicked(key: str) -> dict | None:
+    """The point ``{"x", "y"}`` the user just clicked on chart ``key``, or None."""
+    value = st.session_state.get(key)
+    point = value.get("click") if value else None
+    return point if isinstance(point, dict) else None

@@ -1,0 +1,99 @@
+"""The chart's JavaScript builds the same frames as ``path_animation``: run in Node on
+the component's data, compared with the Python figure of the same scene."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import optiviz
+from optiviz import grids, surfaces
+from optiviz.figures import style
+from optiviz.figures.animation import path_animation
+from optiviz.figures.chart_data import map_chart
+from optiviz.figures.runs import Run
+from optiviz.scenes import Scene
+from optiviz.surfaces import datasets
+
+JS = Path(__file__).resolve().parents[1] / "optiviz" / "ui" / "chart" / "chart.js"
+NODE = shutil.which("node")
+pytestmark = pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
+
+RUNNER = """
+import { readFileSync } from "node:fs";
+const { decode, mapFigure } = await import(process.argv.at(-1));
+const data = JSON.parse(readFileSync(0, "utf8"));
+const built = mapFigure(decode(data.figure), decode(data.animation));
+const plain = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
+process.stdout.write(JSON.stringify({frames: built.frames, sliders: built.layout.sliders}, plain));
+"""
+
+
+def _scene(surface: str, alphas, steps: int) -> Scene:
+    s = surfaces.get(surface)
+    runs = [
+        Run(f"α={a:g}", optiviz.simulate(s, "sgd", alpha=a, steps=steps), style.run_colour(i))
+        for i, a in enumerate(alphas)
+    ]
+    if s.n_samples is None:
+        return Scene(s, tuple(runs))
+    xs = datasets.model_x(s)
+    runs = [
+        Run(
+            r.name,
+            r.trajectory,
+            r.colour,
+            datasets.validation_losses(s, r.trajectory.positions),
+            datasets.model_curves(s, r.trajectory.positions, xs),
+        )
+        for r in runs
+    ]
+    return Scene(s, tuple(runs), model_x=xs)
+
+
+def _built(chart: dict, tmp_path: Path) -> dict:
+    module = tmp_path / "chart.mjs"
+    module.write_text(JS.read_text())
+    out = subprocess.run(
+        [NODE, "--input-type=module", "-e", RUNNER, "--", module.as_uri()],
+        input=json.dumps(chart),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return json.loads(out.stdout)
+
+
+def _values(a) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in a], dtype=float)
+
+
+@pytest.mark.parametrize(
+    ("surface", "alphas", "steps"),
+    [("staircase", (0.055, 0.8, 2.8, 4.0), 150), ("linear_regression", (0.5,), 300)],
+)
+def test_js_frames_match_path_animation(surface, alphas, steps, tmp_path) -> None:
+    scene = _scene(surface, alphas, steps)
+    grid = grids.surface_grid(scene.surface, 41)
+    built = _built(map_chart(scene, grid), tmp_path)
+    expected = path_animation(
+        scene.runs, scene.surface, grid, cloud=scene.cloud, model_x=scene.model_x
+    )
+    assert [f["name"] for f in built["frames"]] == [f["name"] for f in expected["frames"]]
+    assert built["sliders"][0]["steps"] == expected["layout"]["sliders"][0]["steps"]
+    for js, py in zip(built["frames"], expected["frames"], strict=True):
+        assert js["traces"] == [i - 1 for i in py["traces"]]  # the chart has no click grid
+        *moving, text = js["data"]
+        *py_moving, py_text = py["data"]
+        assert text["text"] == py_text["text"], js["name"]
+        for a, b in zip(moving, py_moving, strict=True):
+            for axis in ("x", "y"):
+                np.testing.assert_allclose(
+                    _values(a[axis]), _values(b[axis]), rtol=1e-4, atol=1e-6, equal_nan=True
+                )

@@ -1,0 +1,133 @@
+"""The chart component's data: typed-array encoding, and the arrays it carries decoded
+and compared with the trajectories they came from."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+import optiviz
+from optiviz import grids, surfaces
+from optiviz.figures import style
+from optiviz.figures.chart_data import decode_array, encode, encode_array, map_chart, surface_chart
+from optiviz.figures.runs import Run, frame_steps
+from optiviz.figures.surface3d import surface_figure
+from optiviz.scenes import Scene
+from optiviz.surfaces import datasets
+
+STAIRCASE = surfaces.get("staircase")
+
+
+def _scene(surface="staircase", alphas=(0.055, 0.8, 2.8), steps=150) -> Scene:
+    s = surfaces.get(surface)
+    runs = [
+        Run(f"α={a:g}", optiviz.simulate(s, "sgd", alpha=a, steps=steps), style.run_colour(i))
+        for i, a in enumerate(alphas)
+    ]
+    if s.n_samples is None:
+        return Scene(s, tuple(runs))
+    xs = datasets.model_x(s)
+    runs = [
+        Run(
+            r.name,
+            r.trajectory,
+            r.colour,
+            datasets.validation_losses(s, r.trajectory.positions),
+            datasets.model_curves(s, r.trajectory.positions, xs),
+        )
+        for r in runs
+    ]
+    return Scene(s, tuple(runs), model_x=xs)
+
+
+def _decode(value):
+    if isinstance(value, dict) and "bdata" in value:
+        return decode_array(value)
+    if isinstance(value, dict):
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.array([1.5, np.nan, -np.inf, 1e-30, 3.0e7]),
+        np.arange(7, dtype=np.int64),
+        np.array([True, False]),
+        np.linspace(0, 1, 12).reshape(3, 4),
+    ],
+)
+def test_typed_arrays_round_trip(values) -> None:
+    spec = encode_array(values)
+    assert spec["dtype"] == ("f4" if values.dtype.kind == "f" else "i4")
+    back = decode_array(json.loads(json.dumps(spec)))
+    assert back.shape == values.shape
+    np.testing.assert_array_equal(back, values.astype(back.dtype))
+
+
+def test_encode_gives_strict_json() -> None:
+    data = {"a": (1, np.float32(2.5), float("nan")), "b": [np.int64(3), {"c": float("inf")}]}
+    encoded = encode(data)
+    assert encoded == {"a": [1, 2.5, None], "b": [3, {"c": None}]}
+    json.dumps(encoded, allow_nan=False)
+
+
+def test_map_chart_carries_each_runs_arrays() -> None:
+    view = _scene()
+    chart = map_chart(view, grids.surface_grid(STAIRCASE, 161))
+    json.dumps(chart, allow_nan=False)
+    figure, animation = _decode(chart["figure"]), _decode(chart["animation"])
+    data = figure["data"]
+    assert animation["steps"] == [int(t) for t in frame_steps(150)]
+    for run, arrays in zip(view.runs, animation["runs"], strict=True):
+        tr = run.trajectory
+        path, loss, rate = data[arrays["path"]], data[arrays["loss"]], data[arrays["rate"]]
+        assert path["line"]["dash"] == "dot" and path["line"]["color"] == run.colour
+        np.testing.assert_allclose(np.stack([path["x"], path["y"]], 1), tr.positions, 1e-6)
+        np.testing.assert_allclose(loss["y"], tr.losses, rtol=1e-6)
+        assert rate["name"] == f"{run.name} α_t"
+        np.testing.assert_allclose(rate["y"], tr.lrs, rtol=1e-6)
+        np.testing.assert_allclose(arrays["grad"], np.linalg.norm(tr.grads, axis=1), 1e-6)
+        np.testing.assert_allclose(arrays["step"], tr.step_lengths, rtol=1e-5, atol=1e-12)
+        assert (arrays["name"], arrays["label"]) == (run.name, tr.label)
+    moving = [data[i] for i in animation["ids"]]
+    assert [t["name"] for t in moving if t.get("marker", {}).get("size") == style.BALL_SIZE] == [
+        run.legend for run in view.runs
+    ]
+    assert moving[-1]["mode"] == "text"  # the readout comes last
+    go.Figure(data=data, layout=figure["layout"])  # the static part is valid Plotly
+
+
+def test_map_chart_is_small_and_has_no_frames() -> None:
+    chart = map_chart(_scene(), grids.surface_grid(STAIRCASE, 161))
+    assert "frames" not in chart["figure"]
+    assert len(chart["figure"]["layout"]["sliders"][0]["steps"]) == 1  # a template
+    assert chart["figure"]["layout"]["uirevision"] == "map:staircase"
+    without_image = dict(chart["figure"]["layout"], images=[])
+    size = len(json.dumps({**chart, "figure": {**chart["figure"], "layout": without_image}}))
+    assert size < 40_000, size
+
+
+def test_data_surface_chart_carries_model_curves_per_frame() -> None:
+    view = _scene("linear_regression", alphas=(0.5,), steps=300)
+    animation = _decode(map_chart(view, grids.surface_grid(view.surface, 41))["animation"])
+    steps = frame_steps(300)
+    (arrays,) = animation["runs"]
+    np.testing.assert_allclose(arrays["model"], view.runs[0].model[steps], rtol=1e-6)
+    np.testing.assert_allclose(animation["model_x"], view.model_x, rtol=1e-6)
+
+
+def test_surface_chart_is_the_3d_figure() -> None:
+    view = _scene(steps=40)
+    grid = grids.surface_grid(STAIRCASE, 31)
+    figure = _decode(surface_chart(view, grid)["figure"])
+    expected = surface_figure(view.runs, STAIRCASE, grid)
+    want = _decode(expected["data"][0]["z"])
+    np.testing.assert_allclose(figure["data"][0]["z"], want, equal_nan=True)
+    assert [f["name"] for f in figure["frames"]] == [f["name"] for f in expected["frames"]]
+    assert figure["layout"]["uirevision"] == "3d:staircase"
