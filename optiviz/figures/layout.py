@@ -137,6 +137,11 @@ def map_scale(surface: Surface) -> dict[str, dict]:
     }
 
 
+TICK_STANDOFF = {"ticklabelstandoff": 6}
+"""Room between a panel and its tick labels, so the first x and y labels at a corner
+(the map's lower left, say) do not touch."""
+
+
 def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> dict:
     """Axis and domain settings for the map, loss, alpha_t, readout and data panels."""
     rows = ROWS[with_data]
@@ -192,6 +197,9 @@ def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> 
     if with_data:
         layout["xaxis5"] = {"domain": RIGHT, "anchor": "y5", "title": {"text": "data x"}}
         layout["yaxis5"] = {"domain": rows["data"], "anchor": "x5", "title": {"text": "y"}}
+    for name, axis in layout.items():
+        if name not in ("xaxis4", "yaxis4"):
+            axis.update(TICK_STANDOFF)
     return layout
 
 
@@ -243,8 +251,8 @@ def controls(steps: np.ndarray, duration: int) -> dict:
     }
     slider = {
         "active": 0,
-        "x": 0.16,
-        "len": 0.84,
+        "x": 0.22,
+        "len": 0.78,
         "y": -0.09,
         "yanchor": "top",
         "currentvalue": {"prefix": "step ", "font": {"size": 12}, "xanchor": "right"},

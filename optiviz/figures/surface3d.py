@@ -211,8 +211,8 @@ def _layout(surface: Surface, steps: np.ndarray) -> dict:
         ],
         "sliders": [
             {
-                "x": 0.16,
-                "len": 0.84,
+                "x": 0.22,
+                "len": 0.78,
                 "y": 0.0,
                 "yanchor": "top",
                 "pad": {"t": 0},
