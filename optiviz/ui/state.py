@@ -250,12 +250,15 @@ def on_formula_change() -> None:
 def fit_presets(available: list[str]) -> None:
     """Before the comparison picker draws: drop chosen labels the surface does not offer
     (a link or lesson made for another surface); if none is left, race the default labels
-    it has."""
+    it has. Where "good" was asked for and the surface has none, "my α" races in its place:
+    the α slider then opens between the surface's presets."""
     chosen = list(st.session_state.get("presets", []))
     kept = [p for p in chosen if p in available]
     if kept != chosen:
-        fallback = [p for p in DEFAULT_PRESETS if p in available]
-        st.session_state["presets"] = kept or fallback
+        kept = kept or [p for p in DEFAULT_PRESETS if p in available]
+        if "good" in chosen and "good" not in available and "my α" not in kept:
+            kept.append("my α")
+        st.session_state["presets"] = kept
 
 
 def on_alpha_change() -> None:
