@@ -92,7 +92,7 @@ def data_figure(scene: FitScene) -> dict:
         title={"text": "The data and the fitted curve, step by step", "font": {"size": 14}},
         xaxis={"title": {"text": "x"}},
         yaxis={"title": {"text": "y"}, "range": data_range(scene)},
-        **controls(scene.frames, style.FRAME_MS * 4),
+        **controls(scene.frames, style.FRAME_MS * 4, slider_x=0.38),
     )
     layout["height"] = HEIGHT + 100
     layout["margin"] = {"l": 64, "r": 16, "t": 40, "b": 170}
@@ -179,6 +179,7 @@ def loss_figure(scene: FitScene) -> dict:
         annotations=notes[:1],
     )
     layout["margin"]["t"] = 64
+    layout["legend"] = {"orientation": "h", "y": -0.3, "font": {"size": 11}}  # below "step"
     return {"data": traces, "layout": layout}
 
 

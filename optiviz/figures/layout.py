@@ -227,8 +227,9 @@ def images(surface: Surface, grid: Grid | None = None) -> list[dict]:
     ]
 
 
-def controls(steps: np.ndarray, duration: int) -> dict:
-    """Play / Pause buttons and a frame slider labelled by step."""
+def controls(steps: np.ndarray, duration: int, slider_x: float = 0.22) -> dict:
+    """Play / Pause buttons and a frame slider labelled by step, starting at ``slider_x``
+    of the plot width (clear of the buttons: narrower charts need a larger share)."""
     still = {
         "frame": {"duration": 0, "redraw": False},
         "mode": "immediate",
@@ -251,8 +252,8 @@ def controls(steps: np.ndarray, duration: int) -> dict:
     }
     slider = {
         "active": 0,
-        "x": 0.22,
-        "len": 0.78,
+        "x": slider_x,
+        "len": 1 - slider_x,
         "y": -0.09,
         "yanchor": "top",
         "currentvalue": {"prefix": "step ", "font": {"size": 12}, "xanchor": "right"},
