@@ -97,3 +97,35 @@ def test_js_frames_match_path_animation(surface, alphas, steps, tmp_path) -> Non
                 np.testing.assert_allclose(
                     _values(a[axis]), _values(b[axis]), rtol=1e-4, atol=1e-6, equal_nan=True
                 )
+
+
+OUTLINE_RUNNER = """
+import { readFileSync } from "node:fs";
+const { decode, outlined } = await import(process.argv.at(-1));
+const data = JSON.parse(readFileSync(0, "utf8"));
+const plain = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
+const out = [false, true].map((dark) => outlined(decode(data.figure).data, data.outline, dark));
+process.stdout.write(JSON.stringify(out, plain));
+"""
+
+
+def test_js_outlines_contrast_with_the_theme(tmp_path) -> None:
+    scene = _scene("staircase", (0.8, 2.8), 30)
+    chart = map_chart(scene, grids.surface_grid(scene.surface, 41))
+    module = tmp_path / "chart.mjs"
+    module.write_text(JS.read_text())
+    out = subprocess.run(
+        [NODE, "--input-type=module", "-e", OUTLINE_RUNNER, "--", module.as_uri()],
+        input=json.dumps(chart),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    for theme, data in zip(("light", "dark"), json.loads(out.stdout), strict=True):
+        outlines = [d["line"]["color"] for d in data if d.get("meta") == "outline"]
+        rims = [d["marker"]["line"]["color"] for d in data if d.get("meta") == "ball"]
+        assert outlines == rims == [style.OUTLINE[theme]] * len(scene.runs)
+        paths = [d for d in data if d.get("meta") == "path"]
+        assert [d["line"]["color"] for d in paths] == [r.colour for r in scene.runs]
+        assert all(d["line"]["dash"] == "solid" for d in paths)

@@ -143,6 +143,31 @@ function themed(layout, element) {
   return out;
 }
 
+function isDark(element) {
+  // Streamlit's page background, from its CSS variable: dark when its luminance is low.
+  const css = getComputedStyle(element).getPropertyValue("--st-background-color").trim();
+  const probe = document.createElement("canvas").getContext("2d");
+  if (!css || !probe) return false;
+  probe.fillStyle = css;
+  const hex = probe.fillStyle.match(/^#(..)(..)(..)$/);
+  if (!hex) return false;
+  const [r, g, b] = hex.slice(1).map((h) => parseInt(h, 16));
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128;
+}
+
+function outlined(data, colours, dark) {
+  // Path outlines and ball rims in the colour that contrasts with the theme's page.
+  const colour = colours && colours[dark ? "dark" : "light"];
+  if (!colour) return data;
+  return data.map((trace) => {
+    if (trace.meta === "outline") return { ...trace, line: { ...trace.line, color: colour } };
+    if (trace.meta === "ball") {
+      return { ...trace, marker: { ...trace.marker, line: { ...trace.marker.line, color: colour } } };
+    }
+    return trace;
+  });
+}
+
 function currentStep(gd) {
   const slider = gd._fullLayout && gd._fullLayout.sliders && gd._fullLayout.sliders[0];
   if (!slider || !slider._input.steps.length) return null;
@@ -201,7 +226,8 @@ async function draw(gd, state, data) {
   }
   const layout = themed(full.layout, gd.parentElement);
   ownButtons(layout);
-  await Plotly.react(gd, { data: full.data, layout, frames: full.frames, config: data.config });
+  const traces = outlined(full.data, data.outline, isDark(gd.parentElement));
+  await Plotly.react(gd, { data: traces, layout, frames: full.frames, config: data.config });
   state.kind = data.kind;
   if (playing && index < names.length - 1) {
     play(gd, names, playOptions(full.layout));
@@ -295,4 +321,4 @@ export default function (component) {
 }
 
 // For the tests (tests/test_chart_js.py), which run these in Node.
-export { decode, mapFigure };
+export { decode, mapFigure, outlined };
