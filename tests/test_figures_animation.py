@@ -263,9 +263,11 @@ def test_paths_are_solid_over_a_contrasting_outline_and_balls_are_big() -> None:
     runs = _runs()
     fig = _figure(runs)
     data = fig["data"]
-    for run in runs:
-        i = _path(fig, run)
-        path, outline = data[i], data[i - 1]
+    outlines = [i for i, d in enumerate(data) if d.get("meta") == "outline"]
+    paths = [_path(fig, run) for run in runs]
+    assert len(outlines) == len(runs) and max(outlines) < min(paths)  # under every path
+    for run, i, j in zip(runs, paths, outlines, strict=True):
+        path, outline = data[i], data[j]
         assert path["line"]["dash"] == "solid" and path["line"]["color"] == run.colour
         assert "opacity" not in path
         assert outline["meta"] == "outline" and outline["line"]["color"] == style.OUTLINE["light"]

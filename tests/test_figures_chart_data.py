@@ -89,7 +89,13 @@ def test_map_chart_carries_each_runs_arrays() -> None:
         tr = run.trajectory
         path, loss, rate = data[arrays["path"]], data[arrays["loss"]], data[arrays["rate"]]
         assert path["meta"] == "path" and path["line"]["color"] == run.colour
-        assert data[arrays["path"] - 1]["meta"] == "outline"
+        (outline,) = [
+            d
+            for d in data[: arrays["path"]]
+            if d.get("meta") == "outline"
+            and d["line"]["width"] > path["line"]["width"]
+            and np.array_equal(d["x"], path["x"])
+        ]
         np.testing.assert_allclose(np.stack([path["x"], path["y"]], 1), tr.positions, 1e-6)
         np.testing.assert_allclose(loss["y"], tr.losses, rtol=1e-6)
         assert rate["name"] == f"{run.name} α_t"

@@ -88,24 +88,23 @@ def _line(axes: dict, x, y, colour: str, **extra) -> dict:
     }
 
 
-def _path_traces(run: Run, surface: Surface) -> list[dict]:
-    """A run's whole path: a solid line over a wider outline in ``style.OUTLINE``'s colour,
-    so it stays visible on map bands of its own colour."""
+def _outline(run: Run, surface: Surface) -> dict:
+    """A run's whole path as a wide line in ``style.OUTLINE``'s colour, drawn under every
+    path so that each path stays visible on map bands of its own colour."""
+    width = style.PATH_WIDTH + 2 * style.PATH_OUTLINE
+    line = {"color": style.OUTLINE["light"], "width": width}
     xy = _map_xy(run.trajectory, surface)
-    outline = {"color": style.OUTLINE["light"], "width": style.PATH_WIDTH + 2 * style.PATH_OUTLINE}
-    path = {"color": run.colour, "width": style.PATH_WIDTH, "dash": "solid"}
-    return [
-        _line(MAP, *xy, run.colour, hoverinfo="skip", meta="outline", line=outline),
-        _line(MAP, *xy, run.colour, hoverinfo="skip", meta="path", line=path),
-    ]
+    return _line(MAP, *xy, run.colour, hoverinfo="skip", meta="outline", line=line)
 
 
 def _run_traces(run: Run, surface: Surface) -> list[dict]:
-    """A run's outlined path, its loss curve, its alpha_t curve, its validation loss."""
+    """A run's solid path (its outline lies under all paths), its loss curve, its alpha_t
+    curve, its validation loss."""
     tr = run.trajectory
     steps = np.arange(len(tr.losses))
+    path = {"color": run.colour, "width": style.PATH_WIDTH, "dash": "solid"}
     traces = [
-        *_path_traces(run, surface),
+        _line(MAP, *_map_xy(tr, surface), run.colour, hoverinfo="skip", meta="path", line=path),
         _line(LOSS, steps, tr.losses, run.colour, name=f"{run.name} training loss"),
         _line(RATE, steps[:-1], tr.lrs, run.colour, name=f"{run.name} α_t"),
     ]
@@ -143,9 +142,10 @@ def _static(runs, surface, grid, cloud, clickable) -> tuple[list[dict], list[dic
     if runs[0].model is not None:
         traces += data_panel.data_traces(surface)
     traces += _cloud_traces(cloud, surface)
+    traces += [_outline(run, surface) for run in runs]
     ids = []
     for run in runs:
-        n = len(traces) + 1  # after the path's outline
+        n = len(traces)
         ids.append({"path": n, "loss": n + 1, "rate": n + 2})
         traces += _run_traces(run, surface)
     return traces, ids
