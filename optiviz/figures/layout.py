@@ -137,6 +137,11 @@ def map_scale(surface: Surface) -> dict[str, dict]:
     }
 
 
+MAP_TICK_STANDOFF = 6
+"""Pixels between the map (and the α_t panel) and their x tick labels: clear of the y tick
+label at the lower left corner."""
+
+
 def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> dict:
     """Axis and domain settings for the map, loss, alpha_t, readout and data panels."""
     rows = ROWS[with_data]
@@ -153,6 +158,7 @@ def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> 
             "domain": MAP_X,
             "range": [x0, x1],
             "title": {"text": names[0]},
+            "ticklabelstandoff": MAP_TICK_STANDOFF,
             **scale["xaxis"],
         },
         "yaxis": {
@@ -179,6 +185,7 @@ def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> 
             "anchor": "y3",
             "range": [0, steps],
             "title": {"text": "step t"},
+            "ticklabelstandoff": MAP_TICK_STANDOFF,
         },
         "yaxis3": {
             "domain": rows["rate"],
