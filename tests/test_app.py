@@ -111,8 +111,8 @@ def _balls(spec: dict) -> list[str]:
 
 def _paths(spec: dict) -> list[np.ndarray]:
     """Each run's whole path on the map, as (steps + 1, 2) arrays, in run order."""
-    dotted = [d for d in _traces(spec, xaxis="x") if d.get("line", {}).get("dash") == "dot"]
-    return [np.stack([_array(d["x"]), _array(d["y"])], axis=1) for d in dotted]
+    paths = _traces(spec, xaxis="x", meta="path")
+    return [np.stack([_array(d["x"]), _array(d["y"])], axis=1) for d in paths]
 
 
 def _rate(spec: dict, run: str) -> np.ndarray:

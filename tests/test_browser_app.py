@@ -121,7 +121,7 @@ CLIPPED_JS = """() => {
 
 GD = "document.querySelector('.optiviz-chart')"
 
-PATHS_JS = f"""() => {GD}.data.filter(d => d.xaxis === 'x' && d.line && d.line.dash === 'dot')
+PATHS_JS = f"""() => {GD}.data.filter(d => d.xaxis === 'x' && d.meta === 'path')
   .map(d => Array.from(d.x))"""
 """Each run's whole path on the map (x only), as drawn."""
 

@@ -97,3 +97,68 @@ def test_js_frames_match_path_animation(surface, alphas, steps, tmp_path) -> Non
                 np.testing.assert_allclose(
                     _values(a[axis]), _values(b[axis]), rtol=1e-4, atol=1e-6, equal_nan=True
                 )
+
+
+OUTLINE_RUNNER = """
+import { readFileSync } from "node:fs";
+const { decode, outlined } = await import(process.argv.at(-1));
+const data = JSON.parse(readFileSync(0, "utf8"));
+const plain = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
+const out = [false, true].map((dark) => outlined(decode(data.figure).data, data.outline, dark));
+process.stdout.write(JSON.stringify(out, plain));
+"""
+
+
+def test_js_outlines_contrast_with_the_theme(tmp_path) -> None:
+    scene = _scene("staircase", (0.8, 2.8), 30)
+    chart = map_chart(scene, grids.surface_grid(scene.surface, 41))
+    module = tmp_path / "chart.mjs"
+    module.write_text(JS.read_text())
+    out = subprocess.run(
+        [NODE, "--input-type=module", "-e", OUTLINE_RUNNER, "--", module.as_uri()],
+        input=json.dumps(chart),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    for theme, data in zip(("light", "dark"), json.loads(out.stdout), strict=True):
+        outlines = [d["line"]["color"] for d in data if d.get("meta") == "outline"]
+        rims = [d["marker"]["line"]["color"] for d in data if d.get("meta") == "ball"]
+        assert outlines == rims == [style.OUTLINE[theme]] * len(scene.runs)
+        paths = [d for d in data if d.get("meta") == "path"]
+        assert [d["line"]["color"] for d in paths] == [r.colour for r in scene.runs]
+        assert all(d["line"]["dash"] == "solid" for d in paths)
+
+
+SPEED_RUNNER = """
+const { atSpeed, strided } = await import(process.argv.at(-1));
+const play = { frame: { duration: 30, redraw: false }, mode: "immediate" };
+const names = Array.from({ length: 11 }, (_, i) => String(i));
+const out = [0.5, 1, 2].map((speed) => {
+  const plan = atSpeed(play, speed);
+  return { duration: plan.options.frame.duration, stride: plan.stride,
+           names: strided(names, plan.stride), redraw: plan.options.frame.redraw };
+});
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def test_js_speeds_scale_the_time_per_step(tmp_path) -> None:
+    """½× shows each frame twice as long; 2× halves the time per step, as every second
+    frame for 30 ms (the browser draws no faster), still ending on the last frame."""
+    module = tmp_path / "chart.mjs"
+    module.write_text(JS.read_text())
+    out = subprocess.run(
+        [NODE, "--input-type=module", "-e", SPEED_RUNNER, "--", module.as_uri()],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    half, normal, double = json.loads(out.stdout)
+    per_step = [p["duration"] / p["stride"] for p in (half, normal, double)]
+    assert per_step == [60, 30, 15]
+    assert normal["names"] == [str(i) for i in range(11)] and normal["stride"] == 1
+    assert double["names"] == ["1", "3", "5", "7", "9", "10"] and double["duration"] == 30
+    assert half["names"] == normal["names"] and not double["redraw"]

@@ -253,3 +253,55 @@ def test_surface3d_ball_floats_above_the_surface() -> None:
         for run, ball in zip(runs, frame["data"], strict=True):
             height = ball["z"][0] - run.trajectory.losses[t]
             assert height == pytest.approx(surface3d.BALL_LIFT * spread / 1.25, rel=1e-3)
+
+
+MIN_BALL_PX = 18
+"""A ball a class can see from the back of a room (on a projected 1280-pixel page)."""
+
+
+def test_paths_are_solid_over_a_contrasting_outline_and_balls_are_big() -> None:
+    runs = _runs()
+    fig = _figure(runs)
+    data = fig["data"]
+    outlines = [i for i, d in enumerate(data) if d.get("meta") == "outline"]
+    paths = [_path(fig, run) for run in runs]
+    assert len(outlines) == len(runs) and max(outlines) < min(paths)  # under every path
+    for run, i, j in zip(runs, paths, outlines, strict=True):
+        path, outline = data[i], data[j]
+        assert path["line"]["dash"] == "solid" and path["line"]["color"] == run.colour
+        assert "opacity" not in path
+        assert outline["meta"] == "outline" and outline["line"]["color"] == style.OUTLINE["light"]
+        assert outline["line"]["width"] >= path["line"]["width"] + 3
+        np.testing.assert_array_equal(outline["x"], path["x"])
+        np.testing.assert_array_equal(outline["y"], path["y"])
+        ball = data[_trace_index(fig, name=run.legend, mode="markers")]
+        assert ball["marker"]["size"] >= MIN_BALL_PX
+        assert ball["marker"]["line"]["color"] == style.OUTLINE["light"]
+        assert ball["marker"]["line"]["width"] >= 2
+    assert not [d for d in data if d.get("line", {}).get("dash") in ("dot", "dash")]
+
+
+def _path(fig: dict, run: Run) -> int:
+    (i,) = [
+        i
+        for i, d in enumerate(fig["data"])
+        if d.get("meta") == "path" and d["line"]["color"] == run.colour
+    ]
+    return i
+
+
+def test_outline_contrasts_with_both_themes() -> None:
+    """Relative luminance: the light outline is near white, the dark one near black."""
+
+    def luminance(hex_colour: str) -> float:
+        rgb = np.array([int(hex_colour[k : k + 2], 16) for k in (1, 3, 5)]) / 255
+        lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        return float(lin @ [0.2126, 0.7152, 0.0722])
+
+    def ratio(a: str, b: str) -> float:
+        hi, lo = sorted([luminance(a), luminance(b)], reverse=True)
+        return (hi + 0.05) / (lo + 0.05)
+
+    for theme in ("light", "dark"):
+        assert ratio(style.OUTLINE[theme], style.PAPER[theme]) < 1.2  # the page's own colour
+        assert ratio(style.OUTLINE["light"], style.OUTLINE["dark"]) > 15

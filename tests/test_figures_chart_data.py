@@ -81,13 +81,21 @@ def test_map_chart_carries_each_runs_arrays() -> None:
     view = _scene()
     chart = map_chart(view, grids.surface_grid(STAIRCASE, 161))
     json.dumps(chart, allow_nan=False)
+    assert chart["outline"] == style.OUTLINE
     figure, animation = _decode(chart["figure"]), _decode(chart["animation"])
     data = figure["data"]
     assert animation["steps"] == [int(t) for t in frame_steps(150)]
     for run, arrays in zip(view.runs, animation["runs"], strict=True):
         tr = run.trajectory
         path, loss, rate = data[arrays["path"]], data[arrays["loss"]], data[arrays["rate"]]
-        assert path["line"]["dash"] == "dot" and path["line"]["color"] == run.colour
+        assert path["meta"] == "path" and path["line"]["color"] == run.colour
+        (outline,) = [
+            d
+            for d in data[: arrays["path"]]
+            if d.get("meta") == "outline"
+            and d["line"]["width"] > path["line"]["width"]
+            and np.array_equal(d["x"], path["x"])
+        ]
         np.testing.assert_allclose(np.stack([path["x"], path["y"]], 1), tr.positions, 1e-6)
         np.testing.assert_allclose(loss["y"], tr.losses, rtol=1e-6)
         assert rate["name"] == f"{run.name} α_t"

@@ -88,19 +88,23 @@ def _line(axes: dict, x, y, colour: str, **extra) -> dict:
     }
 
 
+def _outline(run: Run, surface: Surface) -> dict:
+    """A run's whole path as a wide line in ``style.OUTLINE``'s colour, drawn under every
+    path so that each path stays visible on map bands of its own colour."""
+    width = style.PATH_WIDTH + 2 * style.PATH_OUTLINE
+    line = {"color": style.OUTLINE["light"], "width": width}
+    xy = _map_xy(run.trajectory, surface)
+    return _line(MAP, *xy, run.colour, hoverinfo="skip", meta="outline", line=line)
+
+
 def _run_traces(run: Run, surface: Surface) -> list[dict]:
-    """A run's whole path (dotted), its loss curve, its alpha_t curve, its validation loss."""
+    """A run's solid path (its outline lies under all paths), its loss curve, its alpha_t
+    curve, its validation loss."""
     tr = run.trajectory
     steps = np.arange(len(tr.losses))
+    path = {"color": run.colour, "width": style.PATH_WIDTH, "dash": "solid"}
     traces = [
-        _line(
-            MAP,
-            *_map_xy(tr, surface),
-            run.colour,
-            opacity=0.55,
-            hoverinfo="skip",
-            line={"color": run.colour, "width": 1.5, "dash": "dot"},
-        ),
+        _line(MAP, *_map_xy(tr, surface), run.colour, hoverinfo="skip", meta="path", line=path),
         _line(LOSS, steps, tr.losses, run.colour, name=f"{run.name} training loss"),
         _line(RATE, steps[:-1], tr.lrs, run.colour, name=f"{run.name} α_t"),
     ]
@@ -138,9 +142,11 @@ def _static(runs, surface, grid, cloud, clickable) -> tuple[list[dict], list[dic
     if runs[0].model is not None:
         traces += data_panel.data_traces(surface)
     traces += _cloud_traces(cloud, surface)
+    traces += [_outline(run, surface) for run in runs]
     ids = []
     for run in runs:
-        ids.append({"path": len(traces), "loss": len(traces) + 1, "rate": len(traces) + 2})
+        n = len(traces)
+        ids.append({"path": n, "loss": n + 1, "rate": n + 2})
         traces += _run_traces(run, surface)
     return traces, ids
 
@@ -149,17 +155,17 @@ def _templates(run: Run) -> list[dict]:
     """The animated traces of one run: trail, ball, loss marker, alpha marker (, model)."""
     group = {"type": "scatter", "legendgroup": run.name, "hoverinfo": "skip"}
     dot = {"color": run.colour, "size": 9, "line": {"color": "white", "width": 1}}
-    ball = {**dot, "size": style.BALL_SIZE, "line": {"color": "white", "width": 2}}
+    edge = {"color": style.OUTLINE["light"], "width": style.BALL_OUTLINE}
+    ball = {**dot, "size": style.BALL_SIZE, "line": edge}
     out = [
         {
             **group,
             **MAP,
             "mode": "lines",
             "showlegend": False,
-            "opacity": 0.9,
-            "line": {"color": run.colour, "width": 4},
+            "line": {"color": run.colour, "width": style.PATH_WIDTH + style.PATH_OUTLINE},
         },
-        {**group, **MAP, "mode": "markers", "name": run.legend, "marker": ball},
+        {**group, **MAP, "mode": "markers", "name": run.legend, "marker": ball, "meta": "ball"},
         {**group, **LOSS, "mode": "markers", "showlegend": False, "marker": dot},
         {**group, **RATE, "mode": "markers", "showlegend": False, "marker": dot},
     ]

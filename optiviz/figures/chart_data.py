@@ -114,7 +114,9 @@ def map_chart(
         "model_x": scene.model_x,
     }
     figure = {"data": parts.static + parts.moving, "layout": layout}
-    return encode({"kind": "map", "figure": figure, "animation": animation})
+    return encode(
+        {"kind": "map", "figure": figure, "animation": animation, "outline": style.OUTLINE}
+    )
 
 
 def surface_chart(scene: Scene, grid: Grid) -> dict:

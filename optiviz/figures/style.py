@@ -39,7 +39,18 @@ PAPER = {"light": "#ffffff", "dark": "#0e1117"}
 
 FONT = {"family": "Inter, Source Sans Pro, sans-serif", "size": 13}
 HEIGHT = 560
-BALL_SIZE = 13
+BALL_SIZE = 20
+"""Diameter in px of each run's ball on the map: visible from the back of a room."""
+BALL_OUTLINE = 3
+"""Width in px of the ball's outline, in ``OUTLINE``'s colour."""
+PATH_WIDTH = 3.0
+"""Width in px of each run's whole path on the map (a solid line)."""
+PATH_OUTLINE = 2.0
+"""Width in px of the contrasting outline on each side of a path (and of its trail)."""
+OUTLINE = {"light": "#ffffff", "dark": "#111111"}
+"""The outline under paths and around balls, per theme: it contrasts with the page.
+Figures are built with the light one; the chart component swaps in the dark one on the
+dark theme (traces whose ``meta`` is ``"outline"`` or ``"ball"``)."""
 TAIL = 12
 """Steps of trail drawn behind each ball."""
 

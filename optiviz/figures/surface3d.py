@@ -39,7 +39,7 @@ EYE_TURN = 35.0
 """The camera: horizontal distance from the scene's centre, height (scene units), and how
 many degrees it stands off the line of travel, so drops along the valley show in profile."""
 
-BALL_SIZE_3D = 10
+BALL_SIZE_3D = 14
 
 CLIP_PERCENTILE = 97.0
 """Surface heights above this percentile are capped there, so a steep rim cannot flatten

@@ -62,13 +62,22 @@ def _mount():
     return st.components.v2.component(COMPONENT, js=JS, isolate_styles=False)
 
 
-def chart(data: dict, *, key: str, config: dict, on_click: Callable[[], None] | None = None):
+def chart(
+    data: dict,
+    *,
+    key: str,
+    config: dict,
+    on_click: Callable[[], None] | None = None,
+    present: bool = False,
+):
     """Mount (or update in place) the chart under ``key`` with ``data`` from
     ``optiviz.figures.chart_data``; ``on_click`` runs when the user clicks a point
-    (read it with ``clicked(key)``). Raises ``ValueError`` for data that is not strict
-    JSON, which Streamlit would otherwise send as its ``str()``."""
+    (read it with ``clicked(key)``). ``present`` (presenter mode) thickens the lines and
+    turns on the keys: space plays and pauses, ← and → step one frame. Raises
+    ``ValueError`` for data that is not strict JSON, which Streamlit would otherwise send
+    as its ``str()``."""
     check_json(data)
-    payload = _with_urls(data) | {"config": config, "plotly": _plotly_url()}
+    payload = _with_urls(data) | {"config": config, "plotly": _plotly_url(), "present": present}
     return _mount()(key=key, data=payload, on_click_change=on_click or (lambda: None))
 
 

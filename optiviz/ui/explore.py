@@ -143,7 +143,11 @@ def picture_control() -> str:
 def _views(s: Settings, scene: scenes.Scene, three_d: bool) -> None:
     key = "surface3d" if three_d else "map"
     chart_component.chart(
-        chart_for(s, three_d), key=key, config=PLOT_CONFIG, on_click=partial(_on_click, key)
+        chart_for(s, three_d),
+        key=key,
+        config=PLOT_CONFIG,
+        on_click=partial(_on_click, key),
+        present=state.presenting(),
     )
     runs = scene.runs
     st.markdown(verdict_lines(runs), unsafe_allow_html=True)

@@ -21,7 +21,8 @@ CSS = f"""<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"] {{ display: none !important; }}
 html {{ font-size: {ROOT_FONT_PX}px; }}
-.js-plotly-plot .scatterlayer path.js-line {{ stroke-width: {LINE_PX}px !important; }}
+.js-plotly-plot:not(.optiviz-chart) .scatterlayer path.js-line {{
+  stroke-width: {LINE_PX}px !important; }}
 </style>"""
 
 

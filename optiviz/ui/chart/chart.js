@@ -143,6 +143,31 @@ function themed(layout, element) {
   return out;
 }
 
+function isDark(element) {
+  // Streamlit's page background, from its CSS variable: dark when its luminance is low.
+  const css = getComputedStyle(element).getPropertyValue("--st-background-color").trim();
+  const probe = document.createElement("canvas").getContext("2d");
+  if (!css || !probe) return false;
+  probe.fillStyle = css;
+  const hex = probe.fillStyle.match(/^#(..)(..)(..)$/);
+  if (!hex) return false;
+  const [r, g, b] = hex.slice(1).map((h) => parseInt(h, 16));
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128;
+}
+
+function outlined(data, colours, dark) {
+  // Path outlines and ball rims in the colour that contrasts with the theme's page.
+  const colour = colours && colours[dark ? "dark" : "light"];
+  if (!colour) return data;
+  return data.map((trace) => {
+    if (trace.meta === "outline") return { ...trace, line: { ...trace.line, color: colour } };
+    if (trace.meta === "ball") {
+      return { ...trace, marker: { ...trace.marker, line: { ...trace.marker.line, color: colour } } };
+    }
+    return trace;
+  });
+}
+
 function currentStep(gd) {
   const slider = gd._fullLayout && gd._fullLayout.sliders && gd._fullLayout.sliders[0];
   if (!slider || !slider._input.steps.length) return null;
@@ -168,18 +193,22 @@ function ownButtons(layout) {
   }
 }
 
-function play(gd, names, options) {
+function play(gd, names, options, stride = 1) {
   // Play from the frame after the one shown (from the start once at the end).
   const step = currentStep(gd);
   let index = names.findIndex((name) => Number(name) === step);
   if (index >= names.length - 1) index = -1;
-  return window.Plotly.animate(gd, names.slice(index + 1), options).catch(() => null);
+  const queue = strided(names.slice(index + 1), stride);
+  return window.Plotly.animate(gd, queue, options).catch(() => null);
 }
 
 function buttonClicked(gd, event) {
   const [frames, options] = event.button.args;
   const names = gd._transitionData._frames.map((f) => f.name);
-  if (frames === null) return play(gd, names, options);
+  if (frames === null) {
+    const plan = atSpeed(options, gd.__optiviz.speed);
+    return play(gd, names, plan.options, plan.stride);
+  }
   return window.Plotly.animate(gd, frames, options).catch(() => null);
 }
 
@@ -201,10 +230,16 @@ async function draw(gd, state, data) {
   }
   const layout = themed(full.layout, gd.parentElement);
   ownButtons(layout);
-  await Plotly.react(gd, { data: full.data, layout, frames: full.frames, config: data.config });
+  const traces = presented(outlined(full.data, data.outline, isDark(gd.parentElement)), data);
+  await Plotly.react(gd, { data: traces, layout, frames: full.frames, config: data.config });
   state.kind = data.kind;
+  state.present = Boolean(data.present);
+  state.names = names;
+  state.playOptions = data.kind === "map" && names.length ? playOptions(full.layout) : null;
+  speedControl(gd, state);
   if (playing && index < names.length - 1) {
-    play(gd, names, playOptions(full.layout));
+    const plan = atSpeed(playOptions(full.layout), state.speed);
+    play(gd, names, plan.options, plan.stride);
   }
 }
 
@@ -242,6 +277,131 @@ function listen(gd, state) {
   });
 }
 
+// Presenter mode and play speed ---------------------------------------------------------
+
+const SPEEDS = [
+  ["½×", 0.5],
+  ["1×", 1],
+  ["2×", 2],
+];
+const PRESENT_LINE_SCALE = 1.5; // lines in presenter mode, as the page's CSS does elsewhere
+const STILL = { frame: { duration: 0, redraw: false }, mode: "immediate", transition: { duration: 0 } };
+
+const MIN_FRAME_MS = 30;
+// Headless Chromium with software rendering drew at most about 40 frames/s of the map, so
+// a frame shorter than this plays every stride-th frame for as long as stride frames.
+
+function atSpeed(options, speed) {
+  // Play options with the frame duration divided by speed, and the stride: a 30 ms frame
+  // at 2× is every second frame for 30 ms (each step still lasts 15 ms).
+  const frame = options.frame || {};
+  const want = (frame.duration || 0) / (speed || 1);
+  const stride = want > 0 && want < MIN_FRAME_MS ? Math.ceil(MIN_FRAME_MS / want) : 1;
+  return { options: { ...options, frame: { ...frame, duration: want * stride } }, stride };
+}
+
+function strided(names, stride) {
+  // Every stride-th of names, always ending on the last.
+  if (stride <= 1) return names;
+  return names.filter((_, k) => (k + 1) % stride === 0 || k === names.length - 1);
+}
+
+function presented(data, payload) {
+  // Thicker lines in presenter mode (?present=1).
+  if (!payload.present) return data;
+  return data.map((trace) =>
+    trace.line && trace.line.width
+      ? { ...trace, line: { ...trace.line, width: trace.line.width * PRESENT_LINE_SCALE } }
+      : trace,
+  );
+}
+
+function speedControl(gd, state) {
+  // ½× / 1× / 2× under an animated chart; a button does not take focus from the page.
+  let bar = gd.parentElement.querySelector(":scope > .optiviz-speed");
+  if (!state.playOptions) {
+    if (bar) bar.remove();
+    return;
+  }
+  if (!bar) {
+    bar = document.createElement("div");
+    bar.className = "optiviz-speed";
+    bar.setAttribute("role", "group");
+    bar.setAttribute("aria-label", "Play speed");
+    bar.style.cssText = "display:flex;gap:0.25rem;align-items:center;font-size:0.875rem;";
+    bar.append("Speed ");
+    for (const [label, speed] of SPEEDS) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      button.dataset.speed = String(speed);
+      button.title = `Play at ${label} speed`;
+      button.addEventListener("mousedown", (e) => e.preventDefault());
+      button.addEventListener("click", () => setSpeed(gd, state, speed));
+      bar.appendChild(button);
+    }
+    gd.parentElement.appendChild(bar);
+  }
+  for (const button of bar.querySelectorAll("button")) {
+    const on = Number(button.dataset.speed) === state.speed;
+    button.setAttribute("aria-pressed", String(on));
+    button.style.cssText =
+      "padding:0.1rem 0.6rem;border-radius:var(--st-base-radius, 0.5rem);cursor:pointer;" +
+      "border:1px solid var(--st-border-color, rgba(128,128,128,0.4));" +
+      `font:inherit;color:inherit;background:${on ? "var(--st-secondary-background-color, rgba(128,128,128,0.2))" : "transparent"};` +
+      `font-weight:${on ? 700 : 400}`;
+  }
+}
+
+function setSpeed(gd, state, speed) {
+  state.speed = speed;
+  speedControl(gd, state);
+  if (isPlaying(gd)) {
+    window.Plotly.animate(gd, [null], STILL).then(() => togglePlay(gd, state));
+  }
+}
+
+function togglePlay(gd, state) {
+  if (isPlaying(gd)) return window.Plotly.animate(gd, [null], STILL).catch(() => null);
+  const plan = atSpeed(state.playOptions, state.speed);
+  return play(gd, state.names, plan.options, plan.stride);
+}
+
+async function stepFrame(gd, state, by) {
+  // Pause, then show the frame `by` frames from the one shown (clamped to the ends).
+  if (isPlaying(gd)) await window.Plotly.animate(gd, [null], STILL).catch(() => null);
+  const step = currentStep(gd);
+  const index = state.names.findIndex((name) => Number(name) === step);
+  const next = Math.min(state.names.length - 1, Math.max(0, index + by));
+  if (next !== index) await window.Plotly.animate(gd, [state.names[next]], STILL).catch(() => null);
+}
+
+function typing(target) {
+  // Keys meant for a text field, a select, a Streamlit slider or any other control.
+  if (!(target instanceof Element)) return false;
+  if (target.isContentEditable) return true;
+  if (target.closest('input, textarea, select, [role="slider"], [role="combobox"]')) return true;
+  if (target.closest('[data-testid="stSlider"], [role="listbox"], [role="radiogroup"]')) return true;
+  return target.closest("button, a[href]") !== null && !target.closest(".optiviz-speed");
+}
+
+function listenKeys(gd, state) {
+  // Presenter mode only (elsewhere space and the arrows scroll the page, as usual):
+  // space plays and pauses, ← and → step one frame.
+  const onKey = (event) => {
+    if (!gd.isConnected) return document.removeEventListener("keydown", onKey);
+    if (!state.present || !state.playOptions || state.kind !== "map") return;
+    if (event.altKey || event.ctrlKey || event.metaKey || (event.repeat && event.key === " ")) return;
+    if (typing(event.target)) return;
+    if (event.key === " ") togglePlay(gd, state);
+    else if (event.key === "ArrowRight") stepFrame(gd, state, 1);
+    else if (event.key === "ArrowLeft") stepFrame(gd, state, -1);
+    else return;
+    event.preventDefault();
+  };
+  document.addEventListener("keydown", onKey);
+}
+
 function showError(gd, error) {
   let box = gd.parentElement.querySelector(":scope > .optiviz-chart-error");
   if (!box) {
@@ -270,7 +430,8 @@ export default function (component) {
     gd.className = "optiviz-chart";
     parentElement.appendChild(gd);
   }
-  const state = gd.__optiviz || (gd.__optiviz = { chain: Promise.resolve(), listening: false });
+  const state =
+    gd.__optiviz || (gd.__optiviz = { chain: Promise.resolve(), listening: false, speed: 1 });
   state.setTriggerValue = setTriggerValue;
   state.latest = data;
   // One draw at a time; a draw whose data is already stale is skipped.
@@ -280,6 +441,7 @@ export default function (component) {
       return draw(gd, state, data).then(() => {
         if (!state.listening) {
           listen(gd, state);
+          listenKeys(gd, state);
           state.listening = true;
         }
         clearError(gd);
@@ -295,4 +457,4 @@ export default function (component) {
 }
 
 // For the tests (tests/test_chart_js.py), which run these in Node.
-export { decode, mapFigure };
+export { atSpeed, decode, mapFigure, outlined, presented, strided };

@@ -1,0 +1,160 @@
+"""Presenter mode's keys and play speeds in a real browser (``?present=1``).
+
+Space plays and pauses, → and ← step one frame, and ½× / 1× / 2× scale the frame
+duration; keys pressed on a Streamlit slider are the slider's, not the chart's.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from bench.live_app import (
+    CHROMIUM,
+    ERRORS_JS,
+    FIRST_CHART_MS,
+    IDLE,
+    MAP_CHART,
+    AppServer,
+    launch_chromium,
+)
+
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"
+)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+SHOWN_JS = """() => {
+  const gd = document.querySelector('.optiviz-chart');
+  const slider = gd._fullLayout.sliders[0];
+  const queue = gd._transitionData._frameQueue || [];
+  return {index: slider.active, step: Number(slider._input.steps[slider.active].label),
+          playing: queue.length > 0};
+}"""
+"""The frame the slider shows (index and step) and whether the animation plays."""
+
+RATE_JS = """async (ms) => {
+  const index = () => document.querySelector('.optiviz-chart')._fullLayout.sliders[0].active;
+  await new Promise(r => setTimeout(r, 150));  // past the first frame's start-up
+  const a = index(), t0 = performance.now();
+  await new Promise(r => setTimeout(r, ms));
+  return (index() - a) / ((performance.now() - t0) / 1000);
+}"""
+"""Frames drawn per second while playing, over ``ms`` milliseconds."""
+
+
+@pytest.fixture(scope="module")
+def page() -> Iterator:
+    """The explore page in presenter mode, its chart drawn, paused at the first frame."""
+    with AppServer() as server, sync_api.sync_playwright() as pw:
+        server.wait_healthy()
+        browser = launch_chromium(pw)
+        try:
+            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+            tab.goto(server.url + "?present=1")
+            tab.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
+            tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+            tab.wait_for_selector(".optiviz-speed button", timeout=FIRST_CHART_MS)
+            yield tab
+        finally:
+            browser.close()
+
+
+def _shown(page) -> dict:
+    return page.evaluate(SHOWN_JS)
+
+
+def _pause_at_start(page) -> None:
+    page.evaluate("() => Plotly.animate(document.querySelector('.optiviz-chart'), [null])")
+    page.wait_for_function(f"() => !({SHOWN_JS})().playing")
+    page.evaluate(
+        "() => Plotly.animate(document.querySelector('.optiviz-chart'), ['0'], "
+        "{frame: {duration: 0, redraw: false}, mode: 'immediate'})"
+    )
+    page.wait_for_function(f"() => ({SHOWN_JS})().index === 0")
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")  # the page
+
+
+def test_space_plays_and_pauses(page) -> None:
+    _pause_at_start(page)
+    page.keyboard.press("Space")
+    page.wait_for_function(f"() => ({SHOWN_JS})().index >= 5", timeout=15_000)
+    assert _shown(page)["playing"]
+    page.keyboard.press("Space")
+    page.wait_for_function(f"() => !({SHOWN_JS})().playing", timeout=5_000)
+    paused = _shown(page)
+    page.wait_for_timeout(400)
+    assert _shown(page) == paused, "the animation went on after the second space"
+    assert paused["index"] >= 5
+    assert page.evaluate(ERRORS_JS) == []
+
+
+def test_arrows_step_exactly_one_frame(page) -> None:
+    _pause_at_start(page)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => ({SHOWN_JS})().index === 1", timeout=5_000)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => ({SHOWN_JS})().index === 2", timeout=5_000)
+    page.wait_for_timeout(400)
+    assert _shown(page) == {"index": 2, "step": _shown(page)["step"], "playing": False}
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"() => ({SHOWN_JS})().index === 1", timeout=5_000)
+    page.wait_for_timeout(300)
+    assert _shown(page)["index"] == 1
+
+
+FIELDS_JS = """() => {
+  const box = document.createElement('div');
+  box.id = 'key-targets';
+  box.innerHTML = '<input id="typed" type="text">'
+    + '<div data-testid="stSlider"><div id="thumb" role="slider" tabindex="0"></div></div>';
+  document.querySelector('[data-testid="stMain"]').prepend(box);
+}"""
+"""A text field and a thumb shaped like Streamlit's slider (role="slider" in stSlider): in
+presenter mode the sidebar and its sliders are hidden, so the test adds its own."""
+
+
+@pytest.mark.parametrize("target", ["#typed", "#thumb"])
+def test_keys_typed_in_a_field_or_on_a_slider_are_not_the_charts(page, target) -> None:
+    _pause_at_start(page)
+    if not page.locator("#key-targets").count():
+        page.evaluate(FIELDS_JS)
+    page.locator(target).focus()
+    for key in ("Space", "ArrowRight", "ArrowRight"):
+        page.keyboard.press(key)
+    page.wait_for_timeout(500)
+    assert _shown(page) == {"index": 0, "step": 0, "playing": False}
+    if target == "#typed":
+        assert page.locator(target).input_value() == " "
+
+
+def _rate(page, label: str) -> float:
+    _pause_at_start(page)
+    page.locator(".optiviz-speed button", has_text=label).click()
+    assert page.locator(".optiviz-speed button", has_text=label).get_attribute("aria-pressed")
+    page.keyboard.press("Space")
+    rate = page.evaluate(RATE_JS, 1200)
+    page.keyboard.press("Space")
+    return rate
+
+
+def test_two_times_plays_twice_as_many_frames_per_second(page) -> None:
+    normal, double, half = _rate(page, "1×"), _rate(page, "2×"), _rate(page, "½×")
+    assert normal > 5, f"{normal:.1f} frames/s at 1×"
+    assert 1.5 < double / normal < 2.8, f"1× {normal:.1f}, 2× {double:.1f} frames/s"
+    assert 0.3 < half / normal < 0.75, f"1× {normal:.1f}, ½× {half:.1f} frames/s"
+
+
+def test_keys_are_off_outside_presenter_mode(page) -> None:
+    _pause_at_start(page)
+    page.get_by_text("Presenter mode").click()
+    page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+    page.wait_for_function("() => !location.search.includes('present=1')", timeout=10_000)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    for key in ("Space", "ArrowRight"):
+        page.keyboard.press(key)
+    page.wait_for_timeout(500)
+    assert _shown(page) == {"index": 0, "step": 0, "playing": False}
