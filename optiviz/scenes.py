@@ -6,6 +6,7 @@ scene to the chart; every run, validation loss, model curve and noisy cloud is m
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -93,8 +94,12 @@ def _runs(s: Settings, surface: surfaces.Surface) -> tuple[list[Run], list]:
     return [Run(f"α={s.alpha:g}", run, run_colour(0))], []
 
 
-def _with_data(runs: list[Run], surface: surfaces.Surface, xs: np.ndarray) -> list[Run]:
-    """On data-defined surfaces, attach validation losses and model curves to each run."""
+def with_data(runs: Sequence[Run], surface: surfaces.Surface) -> list[Run]:
+    """The runs, each with its validation loss per step and its model's curve at
+    ``datasets.model_x(surface)`` on a data-defined surface; unchanged elsewhere."""
+    if surface.n_samples is None:
+        return list(runs)
+    xs = datasets.model_x(surface)
     return [
         replace(
             run,
@@ -111,7 +116,5 @@ def scene(s: Settings) -> Scene:
     the mean of ``s.n_seeds`` noisy runs over their cloud, single mode one run."""
     surface = resolve_surface(s.surface, s.formula, s.degree)
     runs, cloud = _runs(s, surface)
-    if surface.n_samples is None:
-        return Scene(surface, tuple(runs), tuple(cloud))
-    xs = datasets.model_x(surface)
-    return Scene(surface, tuple(_with_data(runs, surface, xs)), tuple(cloud), xs)
+    xs = None if surface.n_samples is None else datasets.model_x(surface)
+    return Scene(surface, tuple(with_data(runs, surface)), tuple(cloud), xs)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import grids, surfaces
+from optiviz import grids, scenes, surfaces
 from optiviz.figures import style
 from optiviz.figures.animation import path_animation
 from optiviz.figures.chart_data import map_chart
@@ -40,20 +40,8 @@ def _scene(surface: str, alphas, steps: int) -> Scene:
         Run(f"α={a:g}", optiviz.simulate(s, "sgd", alpha=a, steps=steps), style.run_colour(i))
         for i, a in enumerate(alphas)
     ]
-    if s.n_samples is None:
-        return Scene(s, tuple(runs))
-    xs = datasets.model_x(s)
-    runs = [
-        Run(
-            r.name,
-            r.trajectory,
-            r.colour,
-            datasets.validation_losses(s, r.trajectory.positions),
-            datasets.model_curves(s, r.trajectory.positions, xs),
-        )
-        for r in runs
-    ]
-    return Scene(s, tuple(runs), model_x=xs)
+    xs = None if s.n_samples is None else datasets.model_x(s)
+    return Scene(s, tuple(scenes.with_data(runs, s)), model_x=xs)
 
 
 def _built(chart: dict, tmp_path: Path) -> dict:

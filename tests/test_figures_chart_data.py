@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 import optiviz
-from optiviz import grids, surfaces
+from optiviz import grids, scenes, surfaces
 from optiviz.figures import style
 from optiviz.figures.chart_data import decode_array, encode, encode_array, map_chart, surface_chart
 from optiviz.figures.runs import Run, frame_steps
@@ -27,20 +27,8 @@ def _scene(surface="staircase", alphas=(0.055, 0.8, 2.8), steps=150) -> Scene:
         Run(f"α={a:g}", optiviz.simulate(s, "sgd", alpha=a, steps=steps), style.run_colour(i))
         for i, a in enumerate(alphas)
     ]
-    if s.n_samples is None:
-        return Scene(s, tuple(runs))
-    xs = datasets.model_x(s)
-    runs = [
-        Run(
-            r.name,
-            r.trajectory,
-            r.colour,
-            datasets.validation_losses(s, r.trajectory.positions),
-            datasets.model_curves(s, r.trajectory.positions, xs),
-        )
-        for r in runs
-    ]
-    return Scene(s, tuple(runs), model_x=xs)
+    xs = None if s.n_samples is None else datasets.model_x(s)
+    return Scene(s, tuple(scenes.with_data(runs, s)), model_x=xs)
 
 
 def _decode(value):

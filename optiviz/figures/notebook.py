@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from optiviz import grids
+from optiviz import grids, scenes
 from optiviz.dynamics import Trajectory
 from optiviz.figures import lab
 from optiviz.figures.animation import path_animation
@@ -41,20 +41,7 @@ def _runs(trajectories: Sequence[Trajectory], surface: Surface, names) -> list[R
         if tr.positions.shape[1] != surface.dim:
             raise ValueError(f"a {tr.positions.shape[1]}-D run cannot be drawn on {surface.name}")
     pairs = enumerate(zip(names, trajectories, strict=True))
-    runs = [Run(name, tr, run_colour(i)) for i, (name, tr) in pairs]
-    if surface.n_samples is None:
-        return runs
-    xs = datasets.model_x(surface)
-    return [
-        Run(
-            run.name,
-            run.trajectory,
-            run.colour,
-            validation=datasets.validation_losses(surface, run.trajectory.positions),
-            model=datasets.model_curves(surface, run.trajectory.positions, xs),
-        )
-        for run in runs
-    ]
+    return scenes.with_data([Run(name, tr, run_colour(i)) for i, (name, tr) in pairs], surface)
 
 
 def animate(

@@ -12,6 +12,7 @@ validation samples:
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import jax
 import jax.numpy as jnp
@@ -121,9 +122,15 @@ def build(specs: dict) -> list[Surface]:
     return [_make(name, specs[name]) for name in MODELS]
 
 
+@lru_cache(maxsize=48)
+def _validation_fn(surface: Surface) -> Callable:
+    """jit(vmap(validation_f)), compiled once per surface (and positions shape)."""
+    return jax.jit(jax.vmap(surface.extras["validation_f"]))
+
+
 def validation_losses(surface, positions: np.ndarray) -> np.ndarray:
     """Validation loss at each row of ``positions`` (NaN where the row is NaN)."""
-    val_f = jax.jit(jax.vmap(surface.extras["validation_f"]))
+    val_f = _validation_fn(surface)
     return np.asarray(val_f(jnp.asarray(positions, jnp.float32)), np.float64)
 
 
