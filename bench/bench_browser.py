@@ -24,6 +24,7 @@ from bench.live_app import (
     FIRST_CHART_MS,
     IDLE,
     MAP_CHART,
+    PLAY,
     AppServer,
     launch_chromium,
     machine,
@@ -52,7 +53,7 @@ def frame_rate(browser, url: str, seconds: float) -> float:
     page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
     page.wait_for_timeout(1000)
     page.evaluate(COUNT_FRAMES_JS)
-    page.locator(MAP_CHART).first.locator(".updatemenu-button", has_text="Play").click()
+    page.locator(PLAY).click()
     page.wait_for_timeout(1000 * seconds)
     frames = page.evaluate("window.__optivizFrames")
     page.close()

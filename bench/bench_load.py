@@ -40,6 +40,7 @@ from bench.live_app import (
     AppServer,
     launch_chromium,
     machine,
+    play_button,
 )
 
 PAGES = ("Hyperparameter lab", "Lessons", "Explore")
@@ -111,8 +112,7 @@ async def session(browser, url: str, index: int, rounds: int) -> Log:
         for label in ("Learning rate α", "Decay rate k"):
             key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
             log.times.append(await _rerun(page, lambda lb=label, k=key: _press(page, lb, k), log))
-        play = page.locator(MAP_CHART).first.locator(".updatemenu-button", has_text="Play")
-        await play.click()
+        await play_button(page).click()
         await page.wait_for_timeout(500)
     log.errors += await page.evaluate(ERRORS_JS)
     await page.context.close()

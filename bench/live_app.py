@@ -38,17 +38,32 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 MAP_CHART = ".js-plotly-plot"
 """The animated top view is the first Plotly graph on the explore page."""
 
-MAP_STATE_JS = """() => {
+PLAY = ".optiviz-controls .optiviz-play"
+PAUSE = ".optiviz-controls .optiviz-pause"
+SCRUB = ".optiviz-controls .optiviz-scrub"
+"""The top view's own controls, under its graph: Play, Pause and the step slider."""
+
+SHOWN_INDEX_JS = f"Number(document.querySelector('{SCRUB}').value)"
+"""A JS expression: the index of the frame the top view's step slider shows."""
+
+MAP_STATE_JS = f"""() => {{
   const gd = document.querySelector('.js-plotly-plot');
   const frames = gd._transitionData._frames;
   const ids = frames[0].traces;
-  return {
-    active: gd._fullLayout.sliders[0].active,
+  return {{
+    active: {SHOWN_INDEX_JS},
     frames: frames.length,
     moving: ids.map(i => [gd.data[i].x, gd.data[i].y]),
-  };
-}"""
+  }};
+}}"""
 """The map's slider position, frame count and the x/y of its animated traces (ball, trail)."""
+
+
+def play_button(page):
+    """The Play button of the page's first animation: the app's own, or Plotly's."""
+    plotly = page.locator(MAP_CHART).first.locator(".updatemenu-button", has_text="Play")
+    return page.locator(PLAY).or_(plotly).first
+
 
 COUNT_FRAMES_JS = """() => {
   const gd = document.querySelector('.js-plotly-plot');

@@ -21,7 +21,10 @@ from bench.live_app import (
     IDLE,
     MAP_CHART,
     MAP_STATE_JS,
+    PAUSE,
+    PLAY,
     RERUN_DONE_JS,
+    SHOWN_INDEX_JS,
     WATCH_STATE_JS,
     AppServer,
     launch_chromium,
@@ -68,11 +71,8 @@ def test_play_moves_the_ball(page) -> None:
     assert page.evaluate(ERRORS_JS) == []
     before = page.evaluate(MAP_STATE_JS)
     assert before["frames"] > 10 and before["active"] == 0
-    page.locator(MAP_CHART).first.locator(".updatemenu-button", has_text="Play").click()
-    page.wait_for_function(
-        "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active >= 5",
-        timeout=15_000,
-    )
+    page.locator(PLAY).click()
+    page.wait_for_function(f"() => {SHOWN_INDEX_JS} >= 5", timeout=15_000)
     after = page.evaluate(MAP_STATE_JS)
     assert after["active"] > before["active"]
     assert after["moving"] != before["moving"], "the ball and trail were not redrawn"
@@ -80,7 +80,7 @@ def test_play_moves_the_ball(page) -> None:
 
 SHOWN_VS_FRAME_JS = """() => {
   const gd = document.querySelector('.js-plotly-plot');
-  const name = gd._fullLayout.sliders[0]._input.steps[gd._fullLayout.sliders[0].active].label;
+  const name = document.querySelector('.optiviz-step').textContent.replace('step ', '');
   const frame = gd._transitionData._frames.find(f => f.name === name);
   const shown = frame.traces.map(i => [gd.data[i].x, gd.data[i].y]);
   return {name, shown, frame: frame.data.map(d => [d.x, d.y])};
@@ -90,11 +90,8 @@ step the slider shows."""
 
 
 def test_moving_alpha_while_playing_keeps_the_ball_on_the_new_path(page) -> None:
-    page.locator(MAP_CHART).first.locator(".updatemenu-button", has_text="Play").click()
-    page.wait_for_function(
-        "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active >= 3",
-        timeout=15_000,
-    )
+    page.locator(PLAY).click()
+    page.wait_for_function(f"() => {SHOWN_INDEX_JS} >= 3", timeout=15_000)
     page.evaluate(WATCH_STATE_JS)
     finished = page.evaluate("window.__optivizFinished")
     page.get_by_role("slider", name="Learning rate α").press("ArrowRight")
@@ -108,8 +105,8 @@ def test_moving_alpha_while_playing_keeps_the_ball_on_the_new_path(page) -> None
 CLIPPED_JS = """() => {
   const gd = document.querySelector('.js-plotly-plot');
   const box = gd.querySelector('.main-svg').getBoundingClientRect();
-  const parts = gd.querySelectorAll('.slider-group text, .updatemenu-button, .g-xtitle, '
-    + '.g-ytitle, .xtick text, .ytick text, .legendtext');
+  const parts = gd.querySelectorAll('.g-xtitle, .g-ytitle, .xtick text, .ytick text, '
+    + '.legendtext');
   return [...parts].filter(e => e.getBoundingClientRect().width > 0).filter(e => {
     const r = e.getBoundingClientRect();
     return r.left < box.left - 0.5 || r.right > box.right + 0.5
@@ -127,11 +124,11 @@ PATHS_JS = f"""() => {GD}.data.filter(d => d.xaxis === 'x' && d.meta === 'path')
 
 SHOWN_JS = f"""() => {{
   const gd = {GD};
-  const slider = gd._fullLayout.sliders[0];
+  const step = document.querySelector('.optiviz-step').textContent.replace('step ', '');
   const queue = gd._transitionData._frameQueue || [];
-  return {{step: Number(slider._input.steps[slider.active].label), playing: queue.length > 0}};
+  return {{step: Number(step), playing: queue.length > 0}};
 }}"""
-"""The step the slider shows, and whether the animation is playing."""
+"""The step the slider's label shows, and whether the animation is playing."""
 
 
 def _move_alpha(page, key: str = "ArrowRight") -> None:
@@ -144,7 +141,7 @@ def _move_alpha(page, key: str = "ArrowRight") -> None:
 
 
 def _pause(page) -> None:
-    page.locator(MAP_CHART).first.locator(".updatemenu-button", has_text="Pause").click()
+    page.locator(PAUSE).click()
 
 
 def test_moving_alpha_keeps_the_same_graph_div(page) -> None:
@@ -161,7 +158,7 @@ def test_moving_alpha_keeps_the_same_graph_div(page) -> None:
 def test_play_continues_across_an_alpha_move(page) -> None:
     _pause(page)
     page.evaluate(f"() => Plotly.animate({GD}, ['0'], {{mode: 'immediate'}})")
-    page.locator(MAP_CHART).first.locator(".updatemenu-button", has_text="Play").click()
+    page.locator(PLAY).click()
     page.wait_for_function(f"() => ({SHOWN_JS})().step >= 10", timeout=15_000)
     before = page.evaluate(SHOWN_JS)["step"]
     _move_alpha(page)
@@ -277,4 +274,5 @@ def test_lab_page_renders(page) -> None:
         '[data-testid="stMain"] .js-plotly-plot .main-svg', timeout=FIRST_CHART_MS
     )
     assert page.evaluate(ERRORS_JS) == []
+    assert page.locator(PLAY).count() == 0
     assert page.locator('[data-testid="stMain"] .updatemenu-button', has_text="Play").count() == 0

@@ -1,8 +1,9 @@
 """No text of the main chart sits on another, at 1280 x 720 and 1920 x 1080, in Chromium.
 
-Axis titles, tick labels, legend items, slider labels, buttons and the readout are
-collected with their bounding boxes from the drawn SVG; any two that overlap by more
-than a pixel each way fail the test, named.
+Axis titles, tick labels, legend items and the readout are collected with their
+bounding boxes from the drawn SVG, and the top view's own controls (Play, Pause, the
+step slider and its label, the speeds) from the page under it; any two that overlap by
+more than a pixel each way fail the test, named.
 """
 
 from __future__ import annotations
@@ -41,17 +42,29 @@ TOLERANCE = 1.0
 TEXTS_JS = """() => {
   const gd = document.querySelector('.js-plotly-plot');
   const parts = gd.querySelectorAll('[class^="g-"][class$="title"] text, '
-    + 'g[class$="tick"] > text, .legendtext, .slider-group text, .updatemenu-button text, '
-    + '.textpoint text');
+    + 'g[class$="tick"] > text, .legendtext, .textpoint text');
   return [...parts].map(e => {
     const r = e.getBoundingClientRect();
-    const group = e.closest('.legend') ? 'legend' : e.closest('.slider-group') ? 'slider'
-      : e.closest('.updatemenu-button') ? 'button' : e.closest('.textpoint') ? 'readout'
+    const group = e.closest('.legend') ? 'legend' : e.closest('.textpoint') ? 'readout'
       : e.parentNode.getAttribute('class') || e.getAttribute('class') || '';
     return {text: e.textContent, group, box: [r.left, r.top, r.right, r.bottom]};
   }).filter(t => t.text.trim() && t.box[2] - t.box[0] > 0);
 }"""
 
+
+CONTROLS_JS = """() => {
+  const bar = document.querySelector('.optiviz-controls');
+  const svg = document.querySelector('.js-plotly-plot .main-svg').getBoundingClientRect();
+  const parts = [...bar.querySelectorAll(':scope > *, .optiviz-speed > button')]
+    .filter(e => !e.classList.contains('optiviz-speed'));
+  return {svgBottom: svg.bottom, svgRight: svg.right, parts: parts.map(e => {
+    const r = e.getBoundingClientRect();
+    return {text: e.textContent || e.className, group: 'controls',
+            box: [r.left, r.top, r.right, r.bottom]};
+  })};
+}"""
+"""The boxes of the top view's own controls (Play, Pause, the step slider, its label, the
+speeds), and the bottom and right edges of the graph above them."""
 
 MAP_RECT_JS = """() => {
   const gd = document.querySelector('.js-plotly-plot');
@@ -123,10 +136,17 @@ def test_no_text_overlaps_in_the_main_chart(server, browser, size, query) -> Non
         assert page.evaluate(ERRORS_JS) == []
         texts = page.evaluate(TEXTS_JS)
         groups = {t["group"] for t in texts}
-        assert {"legend", "slider", "button"} <= groups, groups
+        assert "legend" in groups, groups
         assert any("title" in g for g in groups), groups
         assert {"y2tick", "y3tick"} <= groups, groups
         assert overlaps(texts) == []
         assert intruders(texts, page.evaluate(MAP_RECT_JS)) == []
+        controls = page.evaluate(CONTROLS_JS)
+        assert len(controls["parts"]) == 7, controls  # 2 buttons, slider, label, 3 speeds
+        assert overlaps(controls["parts"]) == []
+        for part in controls["parts"]:
+            left, top, right, _ = part["box"]
+            assert top >= controls["svgBottom"] - TOLERANCE, part  # under the graph
+            assert right <= controls["svgRight"] + TOLERANCE, part  # not past its edge
     finally:
         page.close()

@@ -29,15 +29,15 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 SHOWN_JS = """() => {
   const gd = document.querySelector('.optiviz-chart');
-  const slider = gd._fullLayout.sliders[0];
+  const step = document.querySelector('.optiviz-step').textContent.replace('step ', '');
   const queue = gd._transitionData._frameQueue || [];
-  return {index: slider.active, step: Number(slider._input.steps[slider.active].label),
+  return {index: Number(document.querySelector('.optiviz-scrub').value), step: Number(step),
           playing: queue.length > 0};
 }"""
 """The frame the slider shows (index and step) and whether the animation plays."""
 
 RATE_JS = """async (ms) => {
-  const index = () => document.querySelector('.optiviz-chart')._fullLayout.sliders[0].active;
+  const index = () => Number(document.querySelector('.optiviz-scrub').value);
   await new Promise(r => setTimeout(r, 150));  // past the first frame's start-up
   const a = index(), t0 = performance.now();
   await new Promise(r => setTimeout(r, ms));

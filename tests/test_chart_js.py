@@ -30,7 +30,7 @@ const { decode, mapFigure } = await import(process.argv.at(-1));
 const data = JSON.parse(readFileSync(0, "utf8"));
 const built = mapFigure(decode(data.figure), decode(data.animation));
 const plain = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
-process.stdout.write(JSON.stringify({frames: built.frames, sliders: built.layout.sliders}, plain));
+process.stdout.write(JSON.stringify({frames: built.frames, layout: built.layout}, plain));
 """
 
 
@@ -69,12 +69,16 @@ def _values(a) -> np.ndarray:
 def test_js_frames_match_path_animation(surface, alphas, steps, tmp_path) -> None:
     scene = _scene(surface, alphas, steps)
     grid = grids.surface_grid(scene.surface, 41)
-    built = _built(map_chart(scene, grid), tmp_path)
+    chart = map_chart(scene, grid)
+    built = _built(chart, tmp_path)
     expected = path_animation(
         scene.runs, scene.surface, grid, cloud=scene.cloud, model_x=scene.model_x
     )
     assert [f["name"] for f in built["frames"]] == [f["name"] for f in expected["frames"]]
-    assert built["sliders"][0]["steps"] == expected["layout"]["sliders"][0]["steps"]
+    # The component draws Play, Pause and the step slider itself, at the same frame rate.
+    assert "sliders" not in built["layout"] and "updatemenus" not in built["layout"]
+    play = expected["layout"]["updatemenus"][0]["buttons"][0]["args"][1]
+    assert chart["animation"]["frame_ms"] == play["frame"]["duration"] == style.FRAME_MS
     for js, py in zip(built["frames"], expected["frames"], strict=True):
         assert js["traces"] == [i - 1 for i in py["traces"]]  # the chart has no click grid
         *moving, text = js["data"]

@@ -12,6 +12,7 @@ import pytest
 import optiviz
 from optiviz import grids, scenes, surfaces
 from optiviz.figures import style
+from optiviz.figures.animation import path_animation
 from optiviz.figures.chart_data import decode_array, encode, encode_array, map_chart, surface_chart
 from optiviz.figures.runs import Run, frame_steps
 from optiviz.figures.surface3d import surface_figure
@@ -102,7 +103,13 @@ def test_map_chart_carries_each_runs_arrays() -> None:
 def test_map_chart_is_small_and_has_no_frames() -> None:
     chart = map_chart(_scene(), grids.surface_grid(STAIRCASE, 161))
     assert "frames" not in chart["figure"]
-    assert len(chart["figure"]["layout"]["sliders"][0]["steps"]) == 1  # a template
+    layout = chart["figure"]["layout"]
+    assert "sliders" not in layout and "updatemenus" not in layout  # the component's own
+    full = path_animation(_scene().runs, STAIRCASE, grids.surface_grid(STAIRCASE, 161))
+    # The plot area keeps its height: the margin the controls held is taken off the figure.
+    plot_height = layout["height"] - layout["margin"]["b"] - layout["margin"]["t"]
+    full_layout = full["layout"]
+    assert plot_height == full_layout["height"] - sum(full_layout["margin"][k] for k in "bt")
     assert chart["figure"]["layout"]["uirevision"] == "map:staircase"
     without_image = dict(chart["figure"]["layout"], images=[])
     size = len(json.dumps({**chart, "figure": {**chart["figure"], "layout": without_image}}))

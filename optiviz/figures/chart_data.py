@@ -74,6 +74,11 @@ def _run_arrays(run, ids: dict[str, int], steps: np.ndarray) -> dict:
     return out
 
 
+CONTROLS_MARGIN = 64
+"""Bottom margin (px) of the top view in the component: the x tick labels and the axis
+titles; the component's own controls sit under the graph."""
+
+
 def map_chart(
     scene: Scene,
     grid: Grid,
@@ -83,8 +88,10 @@ def map_chart(
     frame_ms: int = style.FRAME_MS,
 ) -> dict:
     """The animated top view's data: the figure without frames, and ``animation``: the
-    frame steps, the moving traces' indices, and per run the arrays the frames are cut
-    from (map x and y, loss and alpha_t are read from the run's static traces).
+    frame steps, the milliseconds per frame, the moving traces' indices, and per run the
+    arrays the frames are cut from (map x and y, loss and alpha_t are read from the run's
+    static traces). The component draws Play, Pause and the step slider itself, so the
+    layout has no Plotly slider or buttons, and the bottom margin holds only the axes.
 
     Frame i shows, per run, the trail of the last ``tail`` steps, the ball, the loss and
     alpha_t markers and the model, then the readout, exactly as ``path_animation``.
@@ -99,12 +106,14 @@ def map_chart(
         model_x=scene.model_x,
         with_click_grid=False,  # the component reads a click's position on the map itself
     )
-    layout = {**parts.layout, "uirevision": f"map:{scene.surface.name}"}
-    slider = layout["sliders"][0]
-    layout["sliders"] = [{**slider, "steps": slider["steps"][:1]}]
+    layout = {k: v for k, v in parts.layout.items() if k not in ("sliders", "updatemenus")}
+    layout["uirevision"] = f"map:{scene.surface.name}"
+    layout["margin"] = {**layout["margin"], "b": CONTROLS_MARGIN}
+    layout["height"] -= parts.layout["margin"]["b"] - CONTROLS_MARGIN
     n_static = len(parts.static)
     animation = {
         "steps": [int(t) for t in parts.steps],
+        "frame_ms": frame_ms,
         "tail": tail,
         "ids": list(range(n_static, n_static + len(parts.moving))),
         "runs": [

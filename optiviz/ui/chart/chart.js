@@ -3,7 +3,9 @@
 // Streamlit calls the default export again, with the same parentElement, whenever the
 // data changes. The data (optiviz/figures/chart_data.py) carries the static traces and
 // layout, arrays as base64 typed-array specs; for the top view this file builds the
-// animation frames, the slider steps and the per-step readout from each run's arrays.
+// animation frames and the per-step readout from each run's arrays, and draws the
+// animation's controls (Play, Pause, the step slider, the speeds) as HTML under the graph:
+// Plotly redraws its own 150-step slider on every Plotly.react, a third of a move's cost.
 
 const CLICK_DRAG_PX = 5; // a pointer that moved further between press and release rotated
 
@@ -106,18 +108,13 @@ function frameData(runs, animation, i) {
 }
 
 function mapFigure(figure, animation) {
-  // The figure with its frames and slider steps built, moving traces at frame 0.
+  // The figure with its frames built, one per step, named by step.
   const runs = tracks(figure, animation);
-  const names = animation.steps.map(String);
-  const frames = names.map((name, i) => ({
-    name,
+  const frames = animation.steps.map((t, i) => ({
+    name: String(t),
     traces: animation.ids,
     data: frameData(runs, animation, i),
   }));
-  const slider = figure.layout.sliders[0];
-  const [template] = slider.steps;
-  const steps = names.map((name) => ({ ...template, label: name, args: [[name], template.args[1]] }));
-  figure.layout.sliders = [{ ...slider, steps }];
   return { ...figure, frames };
 }
 
@@ -169,6 +166,11 @@ function outlined(data, colours, dark) {
 }
 
 function currentStep(gd) {
+  // The step shown: the top view's own slider, or the 3-D view's Plotly slider.
+  const state = gd.__optiviz;
+  if (state && state.kind === "map" && state.names && state.names.length) {
+    return Number(state.names[state.shown || 0]);
+  }
   const slider = gd._fullLayout && gd._fullLayout.sliders && gd._fullLayout.sliders[0];
   if (!slider || !slider._input.steps.length) return null;
   return Number(slider._input.steps[slider._input.active || 0].label);
@@ -179,10 +181,9 @@ function isPlaying(gd) {
   return Boolean(queue && queue.length);
 }
 
-function playOptions(layout) {
-  const menus = layout.updatemenus || [];
-  const play = menus.length ? menus[0].buttons.find((b) => b.args[0] === null) : null;
-  return play ? play.args[1] : { frame: { duration: 30, redraw: false }, mode: "immediate" };
+function playOptions(animation) {
+  // Plotly.animate's options for Play: animation.frame_ms per frame, no redraw.
+  return { ...STILL, frame: { duration: animation.frame_ms, redraw: false } };
 }
 
 function ownButtons(layout) {
@@ -215,7 +216,8 @@ function buttonClicked(gd, event) {
 async function draw(gd, state, data) {
   const Plotly = await loadPlotly(data.plotly);
   const figure = decode(data.figure);
-  const full = data.animation ? mapFigure(figure, decode(data.animation)) : figure;
+  const animation = data.animation ? decode(data.animation) : null;
+  const full = animation ? mapFigure(figure, animation) : figure;
   const step = currentStep(gd);
   const playing = isPlaying(gd);
   if (playing) await Plotly.animate(gd, [null], { mode: "immediate" });
@@ -226,7 +228,7 @@ async function draw(gd, state, data) {
   if (full.frames && full.frames.length) {
     const moving = full.frames[index];
     moving.traces.forEach((id, j) => Object.assign(full.data[id], moving.data[j]));
-    full.layout.sliders[0].active = index;
+    if (!animation) full.layout.sliders[0].active = index;
   }
   const layout = themed(full.layout, gd.parentElement);
   ownButtons(layout);
@@ -235,10 +237,11 @@ async function draw(gd, state, data) {
   state.kind = data.kind;
   state.present = Boolean(data.present);
   state.names = names;
-  state.playOptions = data.kind === "map" && names.length ? playOptions(full.layout) : null;
-  speedControl(gd, state);
+  state.shown = index;
+  state.playOptions = animation && names.length ? playOptions(animation) : null;
+  controlBar(gd, state);
   if (playing && index < names.length - 1) {
-    const plan = atSpeed(playOptions(full.layout), state.speed);
+    const plan = atSpeed(state.playOptions || playOptions({ frame_ms: 30 }), state.speed);
     play(gd, names, plan.options, plan.stride);
   }
 }
@@ -268,6 +271,9 @@ function listen(gd, state) {
     if (point) state.setTriggerValue("click", point);
   });
   gd.on("plotly_buttonclicked", (event) => buttonClicked(gd, event));
+  gd.on("plotly_animatingframe", (event) => {
+    if (state.kind === "map") showStep(gd, state, state.names.indexOf(event.name));
+  });
   gd.on("plotly_click", (event) => {
     const point = event.points && event.points[0];
     if (!point || state.kind !== "3d") return;
@@ -316,46 +322,119 @@ function presented(data, payload) {
   );
 }
 
-function speedControl(gd, state) {
-  // ½× / 1× / 2× under an animated chart; a button does not take focus from the page.
-  let bar = gd.parentElement.querySelector(":scope > .optiviz-speed");
+function control(tag, className, label, title) {
+  // A control of the bar; a button does not take focus from the page (presenter keys).
+  const node = document.createElement(tag);
+  node.className = className;
+  if (tag === "button") {
+    node.type = "button";
+    node.textContent = label;
+    node.title = title;
+    node.addEventListener("mousedown", (e) => e.preventDefault());
+  }
+  return node;
+}
+
+function buildBar(gd, state) {
+  // ▶ Play, ❚❚ Pause, the step slider with its "step t" label, and the speeds.
+  const bar = control("div", "optiviz-controls");
+  bar.setAttribute("role", "group");
+  bar.setAttribute("aria-label", "Animation");
+  const play = control("button", "optiviz-play", "▶ Play", "Play the steps from the one shown");
+  play.addEventListener("click", () => isPlaying(gd) || togglePlay(gd, state));
+  const pause = control("button", "optiviz-pause", "❚❚ Pause", "Pause at the step shown");
+  pause.addEventListener("click", () => isPlaying(gd) && togglePlay(gd, state));
+  const scrub = control("input", "optiviz-scrub");
+  Object.assign(scrub, { type: "range", min: "0", step: "1" });
+  scrub.setAttribute("aria-label", "Step shown");
+  scrub.title = "Drag to show any step; the arrow keys move one step";
+  scrub.addEventListener("input", () => seek(gd, state, Number(scrub.value)));
+  const label = control("span", "optiviz-step");
+  const speeds = control("div", "optiviz-speed");
+  speeds.setAttribute("role", "group");
+  speeds.setAttribute("aria-label", "Play speed");
+  speeds.append("Speed ");
+  for (const [text, speed] of SPEEDS) {
+    const button = control("button", "", text, `Play at ${text} speed`);
+    button.dataset.speed = String(speed);
+    button.addEventListener("click", () => setSpeed(gd, state, speed));
+    speeds.appendChild(button);
+  }
+  bar.append(play, pause, scrub, label, speeds);
+  return bar;
+}
+
+function barStyle(bar, present) {
+  // Streamlit's colours from its CSS variables; larger in presenter mode.
+  const size = present ? "1.15rem" : "0.875rem";
+  bar.style.cssText =
+    "display:flex;flex-wrap:wrap;gap:0.25rem 0.5rem;align-items:center;margin:0.25rem 0 0;" +
+    `font-size:${size};color:var(--st-text-color, inherit)`;
+  const scrub = bar.querySelector(".optiviz-scrub");
+  scrub.style.cssText =
+    "flex:1 1 12rem;min-width:8rem;margin:0 0.25rem;" +
+    "accent-color:var(--st-primary-color, #ff4b4b);cursor:pointer";
+  bar.querySelector(".optiviz-step").style.cssText =
+    "min-width:5.5em;font-variant-numeric:tabular-nums";
+  bar.querySelector(".optiviz-speed").style.cssText =
+    "display:flex;gap:0.25rem;align-items:center";
+}
+
+function buttonStyle(button, on) {
+  button.style.cssText =
+    "padding:0.15rem 0.6rem;border-radius:var(--st-base-radius, 0.5rem);cursor:pointer;" +
+    "border:1px solid var(--st-border-color, rgba(128,128,128,0.4));" +
+    "font:inherit;color:inherit;" +
+    `background:${on ? "var(--st-secondary-background-color, rgba(128,128,128,0.2))" : "transparent"};` +
+    `font-weight:${on ? 700 : 400}`;
+}
+
+function controlBar(gd, state) {
+  // The top view's controls under its graph (none for the 3-D view, which has Plotly's).
+  let bar = gd.parentElement.querySelector(":scope > .optiviz-controls");
   if (!state.playOptions) {
     if (bar) bar.remove();
     return;
   }
   if (!bar) {
-    bar = document.createElement("div");
-    bar.className = "optiviz-speed";
-    bar.setAttribute("role", "group");
-    bar.setAttribute("aria-label", "Play speed");
-    bar.style.cssText = "display:flex;gap:0.25rem;align-items:center;font-size:0.875rem;";
-    bar.append("Speed ");
-    for (const [label, speed] of SPEEDS) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.textContent = label;
-      button.dataset.speed = String(speed);
-      button.title = `Play at ${label} speed`;
-      button.addEventListener("mousedown", (e) => e.preventDefault());
-      button.addEventListener("click", () => setSpeed(gd, state, speed));
-      bar.appendChild(button);
-    }
+    bar = buildBar(gd, state);
     gd.parentElement.appendChild(bar);
   }
-  for (const button of bar.querySelectorAll("button")) {
+  barStyle(bar, state.present);
+  for (const button of bar.querySelectorAll(".optiviz-play, .optiviz-pause")) {
+    buttonStyle(button, false);
+  }
+  for (const button of bar.querySelectorAll(".optiviz-speed button")) {
     const on = Number(button.dataset.speed) === state.speed;
     button.setAttribute("aria-pressed", String(on));
-    button.style.cssText =
-      "padding:0.1rem 0.6rem;border-radius:var(--st-base-radius, 0.5rem);cursor:pointer;" +
-      "border:1px solid var(--st-border-color, rgba(128,128,128,0.4));" +
-      `font:inherit;color:inherit;background:${on ? "var(--st-secondary-background-color, rgba(128,128,128,0.2))" : "transparent"};` +
-      `font-weight:${on ? 700 : 400}`;
+    buttonStyle(button, on);
   }
+  bar.querySelector(".optiviz-scrub").max = String(state.names.length - 1);
+  showStep(gd, state, state.shown || 0);
+}
+
+function showStep(gd, state, index) {
+  // Record and show the frame on screen: the slider's thumb and the "step t" label.
+  if (index < 0) return;
+  state.shown = index;
+  const bar = gd.parentElement.querySelector(":scope > .optiviz-controls");
+  if (!bar) return;
+  const text = `step ${state.names[index]}`;
+  const scrub = bar.querySelector(".optiviz-scrub");
+  scrub.value = String(index);
+  scrub.setAttribute("aria-valuetext", text);
+  bar.querySelector(".optiviz-step").textContent = text;
+}
+
+async function seek(gd, state, index) {
+  // The slider moved: pause, and show that frame.
+  if (isPlaying(gd)) await window.Plotly.animate(gd, [null], STILL).catch(() => null);
+  await window.Plotly.animate(gd, [state.names[index]], STILL).catch(() => null);
 }
 
 function setSpeed(gd, state, speed) {
   state.speed = speed;
-  speedControl(gd, state);
+  controlBar(gd, state);
   if (isPlaying(gd)) {
     window.Plotly.animate(gd, [null], STILL).then(() => togglePlay(gd, state));
   }
@@ -382,7 +461,7 @@ function typing(target) {
   if (target.isContentEditable) return true;
   if (target.closest('input, textarea, select, [role="slider"], [role="combobox"]')) return true;
   if (target.closest('[data-testid="stSlider"], [role="listbox"], [role="radiogroup"]')) return true;
-  return target.closest("button, a[href]") !== null && !target.closest(".optiviz-speed");
+  return target.closest("button, a[href]") !== null && !target.closest(".optiviz-controls");
 }
 
 function listenKeys(gd, state) {
