@@ -1,9 +1,9 @@
 """No text of the main chart sits on another, at 1280 x 720 and 1920 x 1080, in Chromium.
 
-Axis titles, tick labels, legend items and the readout are collected with their
-bounding boxes from the drawn SVG, and the top view's own controls (Play, Pause, the
-step slider and its label, the speeds) from the page under it; any two that overlap by
-more than a pixel each way fail the test, named.
+Axis titles, tick labels and legend items are collected with their bounding boxes from
+the drawn SVG, and the top view's own HTML, the readout above it and the controls (Play,
+Pause, the step slider and its label, the speeds) under it, from the page; any two that
+overlap by more than a pixel each way fail the test, named.
 """
 
 from __future__ import annotations
@@ -42,10 +42,10 @@ TOLERANCE = 1.0
 TEXTS_JS = """() => {
   const gd = document.querySelector('.js-plotly-plot');
   const parts = gd.querySelectorAll('[class^="g-"][class$="title"] text, '
-    + 'g[class$="tick"] > text, .legendtext, .textpoint text');
+    + 'g[class$="tick"] > text, .legendtext');
   return [...parts].map(e => {
     const r = e.getBoundingClientRect();
-    const group = e.closest('.legend') ? 'legend' : e.closest('.textpoint') ? 'readout'
+    const group = e.closest('.legend') ? 'legend'
       : e.parentNode.getAttribute('class') || e.getAttribute('class') || '';
     return {text: e.textContent, group, box: [r.left, r.top, r.right, r.bottom]};
   }).filter(t => t.text.trim() && t.box[2] - t.box[0] > 0);
@@ -57,14 +57,20 @@ CONTROLS_JS = """() => {
   const svg = document.querySelector('.js-plotly-plot .main-svg').getBoundingClientRect();
   const parts = [...bar.querySelectorAll(':scope > *, .optiviz-speed > button')]
     .filter(e => !e.classList.contains('optiviz-speed'));
-  return {svgBottom: svg.bottom, svgRight: svg.right, parts: parts.map(e => {
+  const box = e => {
     const r = e.getBoundingClientRect();
     return {text: e.textContent || e.className, group: 'controls',
             box: [r.left, r.top, r.right, r.bottom]};
-  })};
+  };
+  const lines = [...document.querySelectorAll('.optiviz-readout > div')].map(box);
+  return {svgTop: svg.top, svgBottom: svg.bottom, svgRight: svg.right, parts: parts.map(box),
+          lines};
 }"""
 """The boxes of the top view's own controls (Play, Pause, the step slider, its label, the
-speeds), and the bottom and right edges of the graph above them."""
+speeds) and of its readout's lines, and the edges of the graph between them."""
+
+RUNS_JS = "() => document.querySelector('.optiviz-chart').__optiviz.runs.length"
+"""How many runs the top view draws (one readout line each, under the step)."""
 
 MAP_RECT_JS = """() => {
   const gd = document.querySelector('.js-plotly-plot');
@@ -148,5 +154,9 @@ def test_no_text_overlaps_in_the_main_chart(server, browser, size, query) -> Non
             left, top, right, _ = part["box"]
             assert top >= controls["svgBottom"] - TOLERANCE, part  # under the graph
             assert right <= controls["svgRight"] + TOLERANCE, part  # not past its edge
+        assert len(controls["lines"]) == 1 + page.evaluate(RUNS_JS), controls["lines"]
+        for line in controls["lines"]:
+            assert line["box"][3] <= controls["svgTop"] + TOLERANCE, line  # above the graph
+            assert line["text"].startswith("step") or "loss" in line["text"], line
     finally:
         page.close()

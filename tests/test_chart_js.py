@@ -1,5 +1,5 @@
-"""The chart's JavaScript builds the same frames as ``path_animation``: run in Node on
-the component's data, compared with the Python figure of the same scene."""
+"""The chart's JavaScript builds the same frames and readouts as ``path_animation``: run
+in Node on the component's data, compared with the Python figure of the same scene."""
 
 from __future__ import annotations
 
@@ -26,11 +26,14 @@ pytestmark = pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
 
 RUNNER = """
 import { readFileSync } from "node:fs";
-const { decode, mapFigure } = await import(process.argv.at(-1));
+const { decode, mapFigure, readoutText, tracks } = await import(process.argv.at(-1));
 const data = JSON.parse(readFileSync(0, "utf8"));
-const built = mapFigure(decode(data.figure), decode(data.animation));
+const [figure, animation] = [decode(data.figure), decode(data.animation)];
+const built = mapFigure(figure, animation);
+const runs = tracks(figure, animation);
+const readouts = animation.steps.map((_, i) => readoutText(runs, animation, i));
 const plain = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
-process.stdout.write(JSON.stringify({frames: built.frames, layout: built.layout}, plain));
+process.stdout.write(JSON.stringify({frames: built.frames, layout: built.layout, readouts}, plain));
 """
 
 
@@ -79,12 +82,12 @@ def test_js_frames_match_path_animation(surface, alphas, steps, tmp_path) -> Non
     assert "sliders" not in built["layout"] and "updatemenus" not in built["layout"]
     play = expected["layout"]["updatemenus"][0]["buttons"][0]["args"][1]
     assert chart["animation"]["frame_ms"] == play["frame"]["duration"] == style.FRAME_MS
-    for js, py in zip(built["frames"], expected["frames"], strict=True):
-        assert js["traces"] == [i - 1 for i in py["traces"]]  # the chart has no click grid
-        *moving, text = js["data"]
+    for js, py, text in zip(built["frames"], expected["frames"], built["readouts"], strict=True):
+        # The chart has no click grid, and draws the readout (last) as HTML.
+        assert js["traces"] == [i - 1 for i in py["traces"][:-1]]
         *py_moving, py_text = py["data"]
-        assert text["text"] == py_text["text"], js["name"]
-        for a, b in zip(moving, py_moving, strict=True):
+        assert [text] == py_text["text"], js["name"]
+        for a, b in zip(js["data"], py_moving, strict=True):
             for axis in ("x", "y"):
                 np.testing.assert_allclose(
                     _values(a[axis]), _values(b[axis]), rtol=1e-4, atol=1e-6, equal_nan=True

@@ -11,6 +11,7 @@ import pytest
 
 import optiviz
 from optiviz import grids, scenes, surfaces
+from optiviz.figures import layout as layout_module
 from optiviz.figures import style
 from optiviz.figures.animation import path_animation
 from optiviz.figures.chart_data import decode_array, encode, encode_array, map_chart, surface_chart
@@ -91,12 +92,18 @@ def test_map_chart_carries_each_runs_arrays() -> None:
         np.testing.assert_allclose(rate["y"], tr.lrs, rtol=1e-6)
         np.testing.assert_allclose(arrays["grad"], np.linalg.norm(tr.grads, axis=1), 1e-6)
         np.testing.assert_allclose(arrays["step"], tr.step_lengths, rtol=1e-5, atol=1e-12)
-        assert (arrays["name"], arrays["label"]) == (run.name, tr.label)
+        assert (arrays["name"], arrays["label"], arrays["colour"]) == (
+            run.name,
+            tr.label,
+            run.colour,
+        )
     moving = [data[i] for i in animation["ids"]]
     assert [t["name"] for t in moving if t.get("marker", {}).get("size") == style.BALL_SIZE] == [
         run.legend for run in view.runs
     ]
-    assert moving[-1]["mode"] == "text"  # the readout comes last
+    # The readout is the component's HTML: no text trace, no readout band in the layout.
+    assert all(t.get("mode") != "text" for t in data)
+    assert "xaxis4" not in figure["layout"] and "yaxis4" not in figure["layout"]
     go.Figure(data=data, layout=figure["layout"])  # the static part is valid Plotly
 
 
@@ -106,10 +113,18 @@ def test_map_chart_is_small_and_has_no_frames() -> None:
     layout = chart["figure"]["layout"]
     assert "sliders" not in layout and "updatemenus" not in layout  # the component's own
     full = path_animation(_scene().runs, STAIRCASE, grids.surface_grid(STAIRCASE, 161))
-    # The plot area keeps its height: the margin the controls held is taken off the figure.
-    plot_height = layout["height"] - layout["margin"]["b"] - layout["margin"]["t"]
-    full_layout = full["layout"]
-    assert plot_height == full_layout["height"] - sum(full_layout["margin"][k] for k in "bt")
+
+    # Every panel keeps its size in pixels: the figure loses the readout's band (its share
+    # of the plot height) and the margin the controls held.
+    def pixels(lay: dict, axis: str) -> list[float]:
+        plot = lay["height"] - lay["margin"]["t"] - lay["margin"]["b"]
+        return [d * plot for d in lay[axis]["domain"]]
+
+    for axis in ("yaxis", "yaxis2", "yaxis3"):
+        np.testing.assert_allclose(pixels(layout, axis), pixels(full["layout"], axis), atol=1)
+    band = full["layout"]["yaxis4"]["domain"]
+    assert band == layout_module.READOUT_DOMAIN
+    assert pixels(layout, "yaxis")[1] < pixels(full["layout"], "yaxis4")[0] + 1  # below it
     assert chart["figure"]["layout"]["uirevision"] == "map:staircase"
     without_image = dict(chart["figure"]["layout"], images=[])
     size = len(json.dumps({**chart, "figure": {**chart["figure"], "layout": without_image}}))

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from optiviz.figures import style
+from optiviz.figures import layout, style
 from optiviz.figures.animation import animation_parts
 from optiviz.figures.surface3d import surface_figure
 from optiviz.grids import Grid
@@ -65,6 +65,7 @@ def _run_arrays(run, ids: dict[str, int], steps: np.ndarray) -> dict:
     out = {
         "name": run.name,
         "label": tr.label,
+        "colour": run.colour,
         **ids,
         "grad": np.linalg.norm(tr.grads.reshape(len(tr.grads), -1), axis=1),
         "step": tr.step_lengths,
@@ -78,6 +79,26 @@ CONTROLS_MARGIN = 64
 """Bottom margin (px) of the top view in the component: the x tick labels and the axis
 titles; the component's own controls sit under the graph."""
 
+COMPONENT_DRAWS = ("sliders", "updatemenus", "xaxis4", "yaxis4")
+"""Layout parts the component draws as HTML: the controls, and the readout's band."""
+
+
+def component_layout(full: dict) -> dict:
+    """``path_animation``'s layout less ``COMPONENT_DRAWS``, the panels' pixel sizes kept:
+    the y domains and the legend stretch over the readout's band, and the figure is that
+    band and the controls' margin shorter."""
+    keep = layout.READOUT_DOMAIN[0]
+    margin = full["margin"]
+    out = {k: v for k, v in full.items() if k not in COMPONENT_DRAWS}
+    for name, axis in out.items():
+        if name.startswith("yaxis"):
+            out[name] = {**axis, "domain": [min(1.0, d / keep) for d in axis["domain"]]}
+    out["legend"] = {**full["legend"], "y": min(1.0, full["legend"]["y"] / keep)}
+    plot = full["height"] - margin["t"] - margin["b"]
+    out["margin"] = {**margin, "b": CONTROLS_MARGIN}
+    out["height"] = round(plot * keep) + margin["t"] + CONTROLS_MARGIN
+    return out
+
 
 def map_chart(
     scene: Scene,
@@ -90,8 +111,8 @@ def map_chart(
     """The animated top view's data: the figure without frames, and ``animation``: the
     frame steps, the milliseconds per frame, the moving traces' indices, and per run the
     arrays the frames are cut from (map x and y, loss and alpha_t are read from the run's
-    static traces). The component draws Play, Pause and the step slider itself, so the
-    layout has no Plotly slider or buttons, and the bottom margin holds only the axes.
+    static traces). The component draws the readout, Play, Pause and the step slider
+    itself, in HTML (``component_layout``).
 
     Frame i shows, per run, the trail of the last ``tail`` steps, the ball, the loss and
     alpha_t markers and the model, then the readout, exactly as ``path_animation``.
@@ -106,23 +127,21 @@ def map_chart(
         model_x=scene.model_x,
         with_click_grid=False,  # the component reads a click's position on the map itself
     )
-    layout = {k: v for k, v in parts.layout.items() if k not in ("sliders", "updatemenus")}
-    layout["uirevision"] = f"map:{scene.surface.name}"
-    layout["margin"] = {**layout["margin"], "b": CONTROLS_MARGIN}
-    layout["height"] -= parts.layout["margin"]["b"] - CONTROLS_MARGIN
+    view = component_layout(parts.layout) | {"uirevision": f"map:{scene.surface.name}"}
+    moving = parts.moving[:-1]  # the readout, last, is HTML above the graph
     n_static = len(parts.static)
     animation = {
         "steps": [int(t) for t in parts.steps],
         "frame_ms": frame_ms,
         "tail": tail,
-        "ids": list(range(n_static, n_static + len(parts.moving))),
+        "ids": list(range(n_static, n_static + len(moving))),
         "runs": [
             _run_arrays(run, ids, parts.steps)
             for run, ids in zip(scene.runs, parts.run_ids, strict=True)
         ],
         "model_x": scene.model_x,
     }
-    figure = {"data": parts.static + parts.moving, "layout": layout}
+    figure = {"data": parts.static + moving, "layout": view}
     return encode(
         {"kind": "map", "figure": figure, "animation": animation, "outline": style.OUTLINE}
     )

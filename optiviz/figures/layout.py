@@ -37,6 +37,9 @@ ROWS = {
 hangs from the loss panel's top, so the data panel ends TITLE_ROOM above it for its
 "data x" title."""
 
+READOUT_DOMAIN = [0.84, 1.0]
+"""Vertical domain of the readout's text band, above every panel."""
+
 TITLE_ROOM = 56
 """Pixels below a panel for its tick labels and axis title."""
 
@@ -192,7 +195,7 @@ def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> 
             **rate_axis(lrs),
         },
         "xaxis4": {"domain": [0, 1], "anchor": "y4", "range": [0, 1], "visible": False},
-        "yaxis4": {"domain": [0.84, 1], "anchor": "x4", "range": [0, 1], "visible": False},
+        "yaxis4": {"domain": READOUT_DOMAIN, "anchor": "x4", "range": [0, 1], "visible": False},
     }
     if with_data:
         layout["xaxis5"] = {"domain": RIGHT, "anchor": "y5", "title": {"text": "data x"}}

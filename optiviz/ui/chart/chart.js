@@ -3,9 +3,10 @@
 // Streamlit calls the default export again, with the same parentElement, whenever the
 // data changes. The data (optiviz/figures/chart_data.py) carries the static traces and
 // layout, arrays as base64 typed-array specs; for the top view this file builds the
-// animation frames and the per-step readout from each run's arrays, and draws the
-// animation's controls (Play, Pause, the step slider, the speeds) as HTML under the graph:
-// Plotly redraws its own 150-step slider on every Plotly.react, a third of a move's cost.
+// animation frames from each run's arrays, and draws the per-step readout above the
+// graph and the animation's controls (Play, Pause, the step slider, the speeds) under it
+// as HTML: Plotly redraws its own 150-step slider on every Plotly.react, a third of a
+// move's cost, and its text traces again on every frame.
 
 const CLICK_DRAG_PX = 5; // a pointer that moved further between press and release rotated
 
@@ -90,7 +91,7 @@ function tracks(figure, animation) {
 }
 
 function frameData(runs, animation, i) {
-  // What optiviz.figures.animation._frames puts in frame i.
+  // What optiviz.figures.animation._frames puts in frame i, less the readout's text.
   const t = animation.steps[i];
   const lo = Math.max(0, t - animation.tail);
   const data = [];
@@ -102,9 +103,41 @@ function frameData(runs, animation, i) {
     data.push({ x: [t], y: [run.loss[t]] }, { x: [last], y: [run.lr[last]] });
     if (run.model) data.push({ x: Array.from(animation.model_x), y: Array.from(run.model[i]) });
   }
-  const text = [`<b>step ${t}</b>`, ...runs.map((run) => readout(run, t))].join("<br>");
-  data.push({ x: [0], y: [1], text: [text] });
   return data;
+}
+
+function readoutText(runs, animation, i) {
+  // The readout of frame i, as optiviz.figures.animation._frames writes it.
+  const t = animation.steps[i];
+  return [`<b>step ${t}</b>`, ...runs.map((run) => readout(run, t))].join("<br>");
+}
+
+function showReadout(box, runs, text) {
+  // The readout's lines, a run's in its colour; its tags (<b>, <sub>) as elements and
+  // everything else as text, so no name can inject markup.
+  box.replaceChildren(
+    ...text.split("<br>").map((line, k) => {
+      const row = document.createElement("div");
+      const run = runs[k - 1];
+      if (run && run.colour) {
+        const dot = document.createElement("span");
+        dot.textContent = "● ";
+        dot.style.color = run.colour;
+        row.appendChild(dot);
+      }
+      let parent = row;
+      for (const part of line.split(/(<\/?(?:b|sub)>)/)) {
+        if (part === "<b>" || part === "<sub>") {
+          parent = parent.appendChild(document.createElement(part.slice(1, -1)));
+        } else if (part === "</b>" || part === "</sub>") {
+          parent = parent.parentNode;
+        } else if (part) {
+          parent.appendChild(document.createTextNode(part));
+        }
+      }
+      return row;
+    }),
+  );
 }
 
 function mapFigure(figure, animation) {
@@ -238,7 +271,10 @@ async function draw(gd, state, data) {
   state.present = Boolean(data.present);
   state.names = names;
   state.shown = index;
+  state.animation = animation;
+  state.runs = animation ? tracks(figure, animation) : null;
   state.playOptions = animation && names.length ? playOptions(animation) : null;
+  readoutBox(gd, state, full.layout);
   controlBar(gd, state);
   if (playing && index < names.length - 1) {
     const plan = atSpeed(state.playOptions || playOptions({ frame_ms: 30 }), state.speed);
@@ -413,10 +449,33 @@ function controlBar(gd, state) {
   showStep(gd, state, state.shown || 0);
 }
 
+function readoutBox(gd, state, layout) {
+  // The top view's readout, above its graph, from the plot area's left edge.
+  let box = gd.parentElement.querySelector(":scope > .optiviz-readout");
+  if (!state.runs) {
+    if (box) box.remove();
+    return;
+  }
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "optiviz-readout";
+    box.setAttribute("aria-label", "What the step shown does, per run");
+    gd.parentElement.insertBefore(box, gd);
+  }
+  const left = (layout.margin && layout.margin.l) || 0;
+  box.style.cssText =
+    `padding:0 0 0.5rem ${left}px;font-size:${state.present ? "1.15rem" : "0.875rem"};` +
+    "line-height:1.4;font-variant-numeric:tabular-nums;color:var(--st-text-color, inherit)";
+}
+
 function showStep(gd, state, index) {
-  // Record and show the frame on screen: the slider's thumb and the "step t" label.
+  // Record and show the frame on screen: the readout, the slider's thumb and its label.
   if (index < 0) return;
   state.shown = index;
+  const box = gd.parentElement.querySelector(":scope > .optiviz-readout");
+  if (box && state.runs) {
+    showReadout(box, state.runs, readoutText(state.runs, state.animation, index));
+  }
   const bar = gd.parentElement.querySelector(":scope > .optiviz-controls");
   if (!bar) return;
   const text = `step ${state.names[index]}`;
@@ -536,4 +595,4 @@ export default function (component) {
 }
 
 // For the tests (tests/test_chart_js.py), which run these in Node.
-export { atSpeed, decode, mapFigure, outlined, presented, strided };
+export { atSpeed, decode, mapFigure, outlined, presented, readoutText, strided, tracks };
