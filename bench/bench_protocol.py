@@ -10,8 +10,10 @@ of 2 s ± 50 %; ``--view default`` opens the first screen instead (no decay, so 
 and moves only α. A move's time runs from sending ``rerun_script`` to receiving
 ``script_finished``; its bytes are the sum of the ForwardMsgs in between. During
 the moves the CPU seconds of the server's process tree are read (psutil); after
-them its resident memory. The run is bounded: ``--max-seconds`` per phase, and
-each rerun times out after two minutes.
+them its resident memory. With one session, each move's own server CPU is read too,
+from the kernel's per-thread run time (``/proc/<pid>/task/*/schedstat``, in ns), less
+the idle rate over the move, so its median can be given. The run is bounded:
+``--max-seconds`` per phase, and each rerun times out after two minutes.
 
 Every server variant (``--variants``) is started at once, warmed up, and the
 phases run paired, each N on every variant in turn, so a variant's figures are
@@ -26,7 +28,9 @@ import argparse
 import asyncio
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from websockets.exceptions import ConnectionClosed
@@ -73,6 +77,8 @@ class Move:
     bytes: int
     ok: bool
     error: str = ""
+    cpu_s: float = float("nan")
+    """The server's CPU seconds during the move (one session only; else nan)."""
 
 
 @dataclass
@@ -104,18 +110,28 @@ class Phase:
         return 1e3 * (self.cpu_s - self.idle_cpu * self.wall_s) / max(len(self.moves), 1)
 
     @property
+    def cpu_median_ms(self) -> float:
+        """The median move's own server CPU, ms, less the idle rate (one session only)."""
+        own = [m.cpu_s - self.idle_cpu * m.seconds for m in self.moves if m.cpu_s == m.cpu_s]
+        return float(np.median(own)) * 1e3 if own else float("nan")
+
+    @property
     def kb(self) -> float:
         """The median move's bytes received, in kB."""
         sizes = [m.bytes for m in self.moves if m.ok]
         return float(np.median(sizes)) / 1e3 if sizes else float("nan")
 
 
-async def _move(session: ProtocolSession, label: str, direction: int) -> Move:
+async def _move(
+    session: ProtocolSession, label: str, direction: int, cpu: Callable[[], float] | None
+) -> Move:
+    before = cpu() if cpu else float("nan")
     try:
         run = await session.rerun({label: session.notch(label, direction)})
     except (*DISCONNECTS, KeyError) as exc:
         return Move(label, float("nan"), 0, False, f"{label}: {type(exc).__name__} {exc}")
-    return Move(label, run.seconds, run.bytes, run.ok, "; ".join(run.exceptions))
+    used = cpu() - before if cpu else float("nan")
+    return Move(label, run.seconds, run.bytes, run.ok, "; ".join(run.exceptions), used)
 
 
 async def user(
@@ -126,10 +142,11 @@ async def user(
     think_s: float = THINK_S,
     deadline: float = float("inf"),
     view: str = "decay",
+    cpu: Callable[[], float] | None = None,
 ) -> list[Move]:
     """One visitor: open the page, wait at ``opened`` for the others, then ``moves`` moves
     of the ``view``'s sliders in turn, each after ``think_s`` ± 50 %; stops early past
-    ``deadline`` (``time.monotonic``)."""
+    ``deadline`` (``time.monotonic``). ``cpu()``, if given, is read around each move."""
     rng, done, waited = random.Random(index), [], False
     schedule, labels = VIEWS[view]
     try:
@@ -144,7 +161,8 @@ async def user(
                 if time.monotonic() > deadline:
                     break
                 label = labels[i % len(labels)]
-                done.append(await _move(session, label, -1 if session.at_end(label, 1) else 1))
+                direction = -1 if session.at_end(label, 1) else 1
+                done.append(await _move(session, label, direction, cpu))
                 await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
     except DISCONNECTS as exc:
         done.append(Move("session", float("nan"), 0, False, f"{type(exc).__name__}: {exc}"))
@@ -158,11 +176,26 @@ def _cpu_s(server: AppServer) -> float:
     return sum(sum(p.cpu_times()[:2]) for p in server.processes() if p.is_running())
 
 
+def run_time_s(pids: list[int]) -> float:
+    """The CPU seconds every thread of ``pids`` has run, to the nanosecond (the kernel's
+    schedstat; psutil's times tick in 10 ms)."""
+    total = 0
+    for pid in pids:
+        for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+            try:
+                total += int(stat.read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue  # a thread that ended while being read
+    return total / 1e9
+
+
 async def _phase(phase: Phase, server: AppServer, moves: int, think_s: float, limit: float):
     opened = asyncio.Barrier(phase.sessions + 1)
     deadline = time.monotonic() + limit
+    pids = [p.pid for p in server.processes()]
+    cpu = (lambda: run_time_s(pids)) if phase.sessions == 1 else None
     users = [
-        asyncio.create_task(user(server.port, i, moves, opened, think_s, deadline, phase.view))
+        asyncio.create_task(user(server.port, i, moves, opened, think_s, deadline, phase.view, cpu))
         for i in range(phase.sessions)
     ]
     await opened.wait()
@@ -213,15 +246,17 @@ def warm_up(server: AppServer, idle_s: float = 4.0) -> float:
 
 HEADER = (
     "| variant | sessions | moves | errors | p50 ms | p95 ms | server CPU ms/move "
-    "| kB/move (median) | server RSS after, MiB |\n|---|---|---|---|---|---|---|---|---|"
+    "| median move's CPU ms | kB/move (median) | server RSS after, MiB |\n"
+    "|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
 def row(p: Phase) -> str:
     """``p`` as a Markdown row under ``HEADER``."""
+    median = "—" if p.cpu_median_ms != p.cpu_median_ms else f"{p.cpu_median_ms:.0f}"
     return (
         f"| {p.variant} | {p.sessions} | {len(p.moves)} | {len(p.errors)} | {p.ms(50):.0f} "
-        f"| {p.ms(95):.0f} | {p.cpu_ms:.0f} | {p.kb:.0f} | {p.rss_mb:.0f} |"
+        f"| {p.ms(95):.0f} | {p.cpu_ms:.0f} | {median} | {p.kb:.0f} | {p.rss_mb:.0f} |"
     )
 
 

@@ -7,6 +7,8 @@ form, or lost track of the page, would still "finish" runs of a broken page.
 from __future__ import annotations
 
 import asyncio
+import os
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -34,6 +36,20 @@ def test_two_moves_each_finish_without_an_exception_and_send_bytes(server):
         assert move.bytes > 10_000, "a move redraws the map: tens of kB at least"
         assert move.seconds > 0
     assert phase.cpu_s > 0 and phase.rss_mb > 100
+    # One session: each move's own CPU is read; a rerun costs the server some, and no
+    # more than both cores for as long as it took.
+    assert all(0 < m.cpu_s < 2 * m.seconds + 0.05 for m in phase.moves), phase.moves
+    assert phase.cpu_median_ms > 0
+
+
+def test_run_time_agrees_with_the_process_clock() -> None:
+    """The kernel's per-thread run time, summed, against Python's own process clock."""
+    pid = [os.getpid()]
+    before, clock = bench_protocol.run_time_s(pid), time.process_time()
+    while time.process_time() - clock < 0.2:
+        sum(i * i for i in range(1000))
+    used, spent = bench_protocol.run_time_s(pid) - before, time.process_time() - clock
+    assert used == pytest.approx(spent, rel=0.1)
 
 
 async def _alpha_moves(port: int) -> tuple[ProtocolSession, list, list[list[str]]]:
