@@ -11,8 +11,8 @@ and moves only α. A move's time runs from sending ``rerun_script`` to receiving
 ``script_finished``; its bytes are the sum of the ForwardMsgs in between. During
 the moves the CPU seconds of the server's process tree are read (psutil); after
 them its resident memory. With one session, each move's own server CPU is read too,
-from the kernel's per-thread run time (``/proc/<pid>/task/*/schedstat``, in ns), less
-the idle rate over the move, so its median can be given. The run is bounded:
+from the server's CPU-time clock (``clock_getcpuclockid``, in ns, threads that have
+ended included), less the idle rate over the move, so its median can be given. The run is bounded:
 ``--max-seconds`` per phase, and each rerun times out after two minutes.
 
 Every server variant (``--variants``) is started at once, warmed up, and the
@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
+import ctypes.util
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 from websockets.exceptions import ConnectionClosed
@@ -176,17 +177,18 @@ def _cpu_s(server: AppServer) -> float:
     return sum(sum(p.cpu_times()[:2]) for p in server.processes() if p.is_running())
 
 
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+
+
 def run_time_s(pids: list[int]) -> float:
-    """The CPU seconds every thread of ``pids`` has run, to the nanosecond (the kernel's
-    schedstat; psutil's times tick in 10 ms)."""
-    total = 0
+    """The CPU seconds the processes ``pids`` have used, all their threads (ended ones
+    too), to the nanosecond: each one's CPU-time clock. psutil's times tick in 10 ms."""
+    total = 0.0
     for pid in pids:
-        for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
-            try:
-                total += int(stat.read_text().split()[0])
-            except (OSError, ValueError, IndexError):
-                continue  # a thread that ended while being read
-    return total / 1e9
+        clock = ctypes.c_int()
+        if _LIBC.clock_getcpuclockid(pid, ctypes.byref(clock)) == 0:
+            total += time.clock_gettime(clock.value)
+    return total
 
 
 async def _phase(phase: Phase, server: AppServer, moves: int, think_s: float, limit: float):
