@@ -63,8 +63,9 @@ CONTROLS_JS = """() => {
             box: [r.left, r.top, r.right, r.bottom]};
   };
   const lines = [...document.querySelectorAll('.optiviz-readout > div')].map(box);
+  const readout = box(document.querySelector('.optiviz-readout')).box;
   return {svgTop: svg.top, svgBottom: svg.bottom, svgRight: svg.right, parts: parts.map(box),
-          lines};
+          lines, readout};
 }"""
 """The boxes of the top view's own controls (Play, Pause, the step slider, its label, the
 speeds) and of its readout's lines, and the edges of the graph between them."""
@@ -157,6 +158,7 @@ def test_no_text_overlaps_in_the_main_chart(server, browser, size, query) -> Non
         assert len(controls["lines"]) == 1 + page.evaluate(RUNS_JS), controls["lines"]
         for line in controls["lines"]:
             assert line["box"][3] <= controls["svgTop"] + TOLERANCE, line  # above the graph
+            assert line["box"][3] <= controls["readout"][3] + TOLERANCE, line  # not clipped
             assert line["text"].startswith("step") or "loss" in line["text"], line
     finally:
         page.close()

@@ -129,6 +129,7 @@ function showReadout(box, runs, text) {
       for (const part of line.split(/(<\/?(?:b|sub)>)/)) {
         if (part === "<b>" || part === "<sub>") {
           parent = parent.appendChild(document.createElement(part.slice(1, -1)));
+          parent.style.lineHeight = "0"; // a subscript does not make its line taller
         } else if (part === "</b>" || part === "</sub>") {
           parent = parent.parentNode;
         } else if (part) {
@@ -462,10 +463,15 @@ function readoutBox(gd, state, layout) {
     box.setAttribute("aria-label", "What the step shown does, per run");
     gd.parentElement.insertBefore(box, gd);
   }
+  // A fixed height, one line per run under the step, and layout containment: a frame's
+  // new text relays out this box alone, not the page around it.
   const left = (layout.margin && layout.margin.l) || 0;
   box.style.cssText =
     `padding:0 0 0.5rem ${left}px;font-size:${state.present ? "1.15rem" : "0.875rem"};` +
-    "line-height:1.4;font-variant-numeric:tabular-nums;color:var(--st-text-color, inherit)";
+    `line-height:1.4;height:${1.4 * (state.runs.length + 1)}em;box-sizing:content-box;` +
+    "contain:layout paint;" +
+    "overflow:hidden;white-space:nowrap;font-variant-numeric:tabular-nums;" +
+    "color:var(--st-text-color, inherit)";
 }
 
 function showStep(gd, state, index) {
