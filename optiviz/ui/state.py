@@ -138,21 +138,17 @@ def publish() -> None:
     message with the whole address."""
     for key, many in MANUAL.items():
         value = st.session_state.get(key)
-        if value is None or value == []:
-            _publish(key, [])
-        else:
-            _publish(key, [str(v) for v in value] if many else [str(value)])
+        _publish(key, [] if value is None else [str(v) for v in value] if many else [str(value)])
     _publish(PRESENT, ["1"] if st.session_state.get(PRESENT) else [])
 
 
 def _publish(key: str, values: list[str]) -> None:
     """Make ``key``'s values in the address ``values`` (none: drop it), if they differ."""
-    if st.query_params.get_all(key) == values:
-        return
-    if not values:
-        st.query_params.pop(key, None)
-    else:
-        st.query_params[key] = values if len(values) > 1 else values[0]
+    if st.query_params.get_all(key) != values:
+        if values:
+            st.query_params[key] = values
+        else:
+            st.query_params.pop(key, None)
 
 
 def presenting() -> bool:
