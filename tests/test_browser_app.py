@@ -181,6 +181,41 @@ def test_paused_the_chart_keeps_its_step_on_the_new_paths(page) -> None:
     assert state["name"] == "40" and state["shown"] == state["frame"]
 
 
+ADDRESS_JS = """() => {
+  const q = new URLSearchParams(location.search);
+  return {page: q.get('page'), surface: q.get('surface'), mode: q.get('mode'),
+          alpha: q.get('alpha'), presets: q.getAll('presets')};
+}"""
+"""The view's state as the address bar holds it."""
+
+
+def _alpha_text(tab) -> str:
+    return tab.get_by_role("slider", name="Learning rate α").get_attribute("aria-valuetext")
+
+
+def test_the_address_keeps_the_view_across_alpha_moves(page) -> None:
+    """The app writes only the parameters that changed: after α moves the address still
+    holds every picker and the race's "my α", and it reopens the same view."""
+    _pause(page)
+    for _ in range(2):
+        _move_alpha(page)
+    alpha = _alpha_text(page)
+    page.wait_for_function(f"a => ({ADDRESS_JS})().alpha === a", arg=alpha, timeout=10_000)
+    address = page.evaluate(ADDRESS_JS)
+    assert address["page"] == "explore" and address["surface"] == "staircase"
+    assert address["mode"] == "compare" and address["presets"][-1] == "my α"
+    again = page.context.browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        again.goto(page.url)
+        again.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
+        again.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+        assert _alpha_text(again) == alpha
+        assert again.get_by_text(f"my α α={alpha}", exact=True).count() >= 1
+        assert again.evaluate(ADDRESS_JS) == address
+    finally:
+        again.close()
+
+
 START_JS = """() => [...document.querySelectorAll('[data-testid="stNumberInput"] input')]
   .slice(0, 2).map(e => Number(e.value))"""
 """The values of the first two number inputs: Start x and Start y."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -211,12 +212,11 @@ def images(surface: Surface, grid: Grid | None = None) -> list[dict]:
     ``grid`` or, where that is coarser than background.IMAGE_SIDE, from a grid that fine."""
     if surface.dim != 2:
         return []
-    if grid is None or grid.z.shape[0] < background.IMAGE_SIDE:
-        grid = grids.surface_grid(surface, background.IMAGE_SIDE)
+    fine = grid is not None and grid.z.shape[0] >= background.IMAGE_SIDE
     (x0, x1), (y0, y1) = surface.bounds
     return [
         {
-            "source": background.png_data_uri(grid.z),
+            "source": background.png_data_uri(grid.z) if fine else background_uri(surface),
             "xref": "x",
             "yref": "y",
             "x": x0,
@@ -228,6 +228,14 @@ def images(surface: Surface, grid: Grid | None = None) -> list[dict]:
             "opacity": 1.0,
         }
     ]
+
+
+@functools.lru_cache(maxsize=32)
+def background_uri(surface: Surface) -> str:
+    """The PNG data URI of ``surface`` on an IMAGE_SIDE grid, made once per surface (surfaces
+    compare by identity): a slider move redraws the same background, and even finding the
+    image by its grid's bytes cost about 1 ms a move."""
+    return background.png_data_uri(grids.surface_grid(surface, background.IMAGE_SIDE).z)
 
 
 def controls(steps: np.ndarray, duration: int, slider_x: float = 0.22) -> dict:

@@ -19,7 +19,7 @@ def shows(surface: surfaces.Surface) -> bool:
     return "degree" in surface.extras
 
 
-@st.cache_resource(max_entries=24, show_spinner=False)
+@st.cache_resource(max_entries=24, show_spinner=False, hash_funcs=explore.HASH_FUNCS)
 def scene_for(s: Settings) -> tuple[fit.FitScene, scenes.Scene]:
     """The fit scene of the settings' runs, and the explore scene they come from
     (bounded cache)."""

@@ -133,17 +133,22 @@ def _load_pickers(raw: Mapping[str, list[str]]) -> None:
 
 
 def publish() -> None:
-    """Write the pickers' current values to the address (at the end of each run)."""
+    """Write the pickers' current values to the address (at the end of each run). Only
+    the parameters whose value changed are written: each write sends the browser a
+    message with the whole address."""
     for key, many in MANUAL.items():
         value = st.session_state.get(key)
-        if value is None or value == []:
-            st.query_params.pop(key, None)
+        _publish(key, [] if value is None else [str(v) for v in value] if many else [str(value)])
+    _publish(PRESENT, ["1"] if st.session_state.get(PRESENT) else [])
+
+
+def _publish(key: str, values: list[str]) -> None:
+    """Make ``key``'s values in the address ``values`` (none: drop it), if they differ."""
+    if st.query_params.get_all(key) != values:
+        if values:
+            st.query_params[key] = values
         else:
-            st.query_params[key] = [str(v) for v in value] if many else str(value)
-    if st.session_state.get(PRESENT):
-        st.query_params[PRESENT] = "1"
-    else:
-        st.query_params.pop(PRESENT, None)
+            st.query_params.pop(key, None)
 
 
 def presenting() -> bool:

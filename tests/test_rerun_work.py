@@ -1,0 +1,206 @@
+"""What an α move does not redo on the server: the background image, Streamlit's hashing
+of ``Settings`` field by field, and address writes whose value did not change."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import fields, replace
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from streamlit.runtime.state.query_params import QueryParams
+from streamlit.testing.v1 import AppTest
+
+from optiviz import grids, scenes, surfaces
+from optiviz.figures import background, chart_data, layout
+from optiviz.settings import Settings
+from optiviz.ui import explore, state
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+STAIRCASE = surfaces.get("staircase")
+
+
+def _settings(**changes) -> Settings:
+    base = Settings(
+        surface="staircase",
+        mode="compare",
+        optimizer="sgd",
+        compare_optimizers=("sgd", "adam"),
+        presets=("too small", "good"),
+        alpha=0.8,
+        schedule="constant",
+        k=0.0,
+        drop=0.5,
+        every=10,
+        staircase=False,
+        momentum=0.9,
+        rho=0.99,
+        beta1=0.9,
+        beta2=0.999,
+        eps=1e-8,
+        steps=40,
+        start=STAIRCASE.start,
+    )
+    return replace(base, **changes)
+
+
+OTHER = {
+    str: "other",
+    float: 0.30000000000000004,
+    int: 11,
+    bool: True,
+    tuple: ("good",),
+}
+
+
+def _changed(s: Settings, name: str) -> Settings:
+    value = getattr(s, name)
+    if value is None:
+        return replace(s, **{name: 7})
+    return replace(s, **{name: OTHER[type(value)]})
+
+
+def test_every_field_changes_the_cache_key() -> None:
+    s = _settings()
+    keys = {explore.settings_key(s)}
+    for f in fields(Settings):
+        keys.add(explore.settings_key(_changed(s, f.name)))
+    assert len(keys) == len(fields(Settings)) + 1
+    assert explore.settings_key(s) == explore.settings_key(_settings())
+
+
+def test_values_that_compare_equal_still_get_their_own_entry() -> None:
+    # True == 1 and 0.0 == -0.0 in Python: the settings differ all the same.
+    s = _settings()
+    assert explore.settings_key(replace(s, every=1)) != explore.settings_key(replace(s, every=True))
+    assert explore.settings_key(replace(s, start=(0.0, 1.0))) != explore.settings_key(
+        replace(s, start=(1.0, 0.0))
+    )
+    assert explore.settings_key(replace(s, alpha=0.8)) != explore.settings_key(
+        replace(s, alpha=0.8000000000000002)
+    )
+
+
+def test_cached_scenes_and_charts_are_per_settings() -> None:
+    a, b = _settings(alpha=0.3), _settings(alpha=0.31)
+    assert explore.scene_for(a) is explore.scene_for(_settings(alpha=0.3))
+    alphas = [float(r.trajectory.lrs[0]) for r in explore.scene_for(b).runs]
+    assert alphas[-1] == pytest.approx(0.8)  # "good" races at its preset
+    other = explore.scene_for(replace(a, presets=("too small", "good", "my α")))
+    assert [float(r.trajectory.lrs[0]) for r in other.runs][-1] == pytest.approx(0.3)
+    assert explore.chart_for(a) == explore.chart_for(_settings(alpha=0.3))
+    assert explore.chart_for(a) != explore.chart_for(replace(a, steps=41))
+
+
+def test_the_background_is_encoded_once_per_surface(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    encode = background.png_data_uri
+    monkeypatch.setattr(background, "png_data_uri", lambda z: calls.append(z.shape) or encode(z))
+    layout.background_uri.cache_clear()
+    charts = []
+    for alpha in (0.3, 0.31, 0.32):
+        scene = scenes.scene(_settings(alpha=alpha, presets=("my α",)))
+        charts.append(chart_data.map_chart(scene, grids.surface_grid(STAIRCASE, 161)))
+    assert calls == [(background.IMAGE_SIDE, background.IMAGE_SIDE)]
+    sources = {c["figure"]["layout"]["images"][0]["source"] for c in charts}
+    assert sources == {encode(grids.surface_grid(STAIRCASE, background.IMAGE_SIDE).z)}
+    layout.images(surfaces.get("himmelblau"))
+    assert len(calls) == 2
+
+
+class _Counted(QueryParams):
+    """Streamlit's own query parameters, counting the address messages they would send."""
+
+    sent: int = 0
+
+    def _send_query_param_msg(self) -> None:
+        self.sent += 1
+
+
+@pytest.fixture
+def fake_st(monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
+    fake = SimpleNamespace(session_state={}, query_params=_Counted())
+    monkeypatch.setattr(state, "st", fake)
+    fake.session_state.update(
+        page="explore",
+        surface="staircase",
+        mode="compare",
+        optimizer="sgd",
+        schedule="constant",
+        compare_optimizers=["sgd", "adam"],
+        presets=["too small", "good"],
+        present=False,
+    )
+    return fake
+
+
+def test_publish_writes_only_what_changed(fake_st: SimpleNamespace) -> None:
+    q = fake_st.query_params
+    state.publish()
+    assert q.to_dict() == {
+        "page": "explore",
+        "surface": "staircase",
+        "mode": "compare",
+        "optimizer": "sgd",
+        "schedule": "constant",
+        "compare_optimizers": "adam",
+        "presets": "good",
+    }
+    assert q.get_all("presets") == ["too small", "good"]
+    assert q.sent == 7
+
+    q.sent = 0
+    state.publish()
+    assert q.sent == 0
+
+    fake_st.session_state["presets"] = ["too small", "good", "my α"]
+    state.publish()
+    assert q.sent == 1 and q.get_all("presets") == ["too small", "good", "my α"]
+
+    fake_st.session_state.update(present=True, lesson="ravine")
+    state.publish()
+    assert q.sent == 3 and q["present"] == "1" and q["lesson"] == "ravine"
+
+    fake_st.session_state.update(present=False, lesson=None, presets=[])
+    state.publish()
+    assert q.sent == 6
+    assert not {"present", "lesson", "presets"} & set(q)
+    state.publish()
+    assert q.sent == 6
+
+
+def test_publish_replaces_a_repeated_single_value(fake_st: SimpleNamespace) -> None:
+    q = fake_st.query_params
+    q._query_params["surface"] = ["himmelblau", "staircase"]
+    state.publish()
+    assert q.get_all("surface") == ["staircase"]
+
+
+def test_alpha_moves_in_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the real page: the second α move writes no address parameter (the first adds
+    "my α" to the race), encodes no background and never hashes Settings field by field."""
+    sends, hashed, encoded = [], [], []
+    send = QueryParams._send_query_param_msg
+    monkeypatch.setattr(
+        QueryParams, "_send_query_param_msg", lambda self: sends.append(1) or send(self)
+    )
+    asdict = dataclasses.asdict
+    monkeypatch.setattr(
+        dataclasses,
+        "asdict",
+        lambda obj, **kw: hashed.append(type(obj)) or asdict(obj, **kw),
+    )
+    png = background.png_data_uri
+    monkeypatch.setattr(background, "png_data_uri", lambda z: encoded.append(1) or png(z))
+    layout.background_uri.cache_clear()
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    assert not at.exception and len(encoded) == 1
+    for value, writes in ((1.0, 1), (1.2, 0)):
+        sends.clear()
+        at.select_slider(key="alpha").set_value(value).run()
+        assert not at.exception
+        assert len(sends) == writes
+    assert at.query_params["presets"][-1] == "my α"
+    assert len(encoded) == 1
+    assert Settings not in hashed
