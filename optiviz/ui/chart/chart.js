@@ -267,6 +267,7 @@ async function draw(gd, state, data) {
   const layout = themed(full.layout, gd.parentElement);
   ownButtons(layout);
   const traces = presented(outlined(full.data, data.outline, isDark(gd.parentElement)), data);
+  contain(gd, animation ? layout : null);
   await Plotly.react(gd, { data: traces, layout, frames: full.frames, config: data.config });
   state.kind = data.kind;
   state.present = Boolean(data.present);
@@ -281,6 +282,14 @@ async function draw(gd, state, data) {
     const plan = atSpeed(state.playOptions || playOptions({ frame_ms: 30 }), state.speed);
     play(gd, names, plan.options, plan.stride);
   }
+}
+
+function contain(gd, layout) {
+  // The top view's graph is the figure's size, so the browser lays it out apart from the
+  // page: Plotly measures text while it draws, and each measurement would otherwise lay
+  // out Streamlit's whole page again (about 10 % of a move, measured with bench_keypress).
+  // The 3-D view is left as it is: its scene's tick labels may reach past the graph.
+  gd.style.cssText = layout ? `contain:strict;width:100%;height:${layout.height}px` : "";
 }
 
 function mapPoint(gd, event) {
