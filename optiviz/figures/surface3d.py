@@ -33,8 +33,8 @@ LIGHT_POSITION = {"x": -1e4, "y": -2e4, "z": 5e4}
 """A light high above and in front of the default camera, so slopes shade by steepness."""
 
 ASPECT = {"x": 1.5, "y": 1.1, "z": 0.6}
-EYE_DISTANCE = 1.7
-EYE_HEIGHT = 1.05
+EYE_DISTANCE = 1.95
+EYE_HEIGHT = 1.2
 EYE_TURN = 35.0
 """The camera: horizontal distance from the scene's centre, height (scene units), and how
 many degrees it stands off the line of travel, so drops along the valley show in profile."""
