@@ -15,8 +15,9 @@ import optiviz
 from optiviz import grids, scenes, surfaces
 from optiviz.figures import style
 from optiviz.figures.animation import path_animation
-from optiviz.figures.chart_data import map_chart
+from optiviz.figures.chart_data import map_chart, surface_chart
 from optiviz.figures.runs import Run
+from optiviz.figures.surface3d import surface_figure
 from optiviz.scenes import Scene
 from optiviz.surfaces import datasets
 
@@ -157,3 +158,35 @@ def test_js_speeds_scale_the_time_per_step(tmp_path) -> None:
     assert normal["names"] == [str(i) for i in range(11)] and normal["stride"] == 1
     assert double["names"] == ["1", "3", "5", "7", "9", "10"] and double["duration"] == 30
     assert half["names"] == normal["names"] and not double["redraw"]
+
+
+PLAY_RUNNER = """
+import { readFileSync } from "node:fs";
+const { decode, playOptions } = await import(process.argv.at(-1));
+const [map, surface] = JSON.parse(readFileSync(0, "utf8"));
+const out = [map, surface].map((c) =>
+  playOptions(decode(c.figure).layout, c.animation ? decode(c.animation) : null));
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def test_js_play_options_per_view(tmp_path) -> None:
+    """Play (and Play resumed after a rerun) runs the top view at its frame time without a
+    redraw, and the 3-D view as its own Play button does, with a redraw per frame."""
+    scene = _scene("staircase", (0.8, 2.8), 30)
+    grid = grids.surface_grid(scene.surface, 41)
+    charts = [map_chart(scene, grid), surface_chart(scene, grid)]
+    module = tmp_path / "chart.mjs"
+    module.write_text(JS.read_text())
+    out = subprocess.run(
+        [NODE, "--input-type=module", "-e", PLAY_RUNNER, "--", module.as_uri()],
+        input=json.dumps(charts),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    top, three_d = json.loads(out.stdout)
+    assert top["frame"] == {"duration": style.FRAME_MS, "redraw": False}
+    play = surface_figure(scene.runs, scene.surface, grid)["layout"]["updatemenus"][0]["buttons"][0]
+    assert three_d == play["args"][1] and three_d["frame"]["redraw"] is True

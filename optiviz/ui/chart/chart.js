@@ -141,9 +141,8 @@ function showReadout(box, runs, text) {
   );
 }
 
-function mapFigure(figure, animation) {
-  // The figure with its frames built, one per step, named by step.
-  const runs = tracks(figure, animation);
+function mapFigure(figure, animation, runs = tracks(figure, animation)) {
+  // The figure with its frames built from the runs' tracks, one per step, named by step.
   const frames = animation.steps.map((t, i) => ({
     name: String(t),
     traces: animation.ids,
@@ -215,9 +214,13 @@ function isPlaying(gd) {
   return Boolean(queue && queue.length);
 }
 
-function playOptions(animation) {
-  // Plotly.animate's options for Play: animation.frame_ms per frame, no redraw.
-  return { ...STILL, frame: { duration: animation.frame_ms, redraw: false } };
+function playOptions(layout, animation) {
+  // Plotly.animate's options for Play: the top view's animation.frame_ms per frame, no
+  // redraw; the 3-D view's those of its own Play button.
+  if (animation) return { ...STILL, frame: { duration: animation.frame_ms, redraw: false } };
+  const menus = layout.updatemenus || [];
+  const play = menus.length ? menus[0].buttons.find((b) => b.args[0] === null) : null;
+  return play ? play.args[1] : { frame: { duration: 30, redraw: false }, mode: "immediate" };
 }
 
 function ownButtons(layout) {
@@ -251,7 +254,8 @@ async function draw(gd, state, data) {
   const Plotly = await loadPlotly(data.plotly);
   const figure = decode(data.figure);
   const animation = data.animation ? decode(data.animation) : null;
-  const full = animation ? mapFigure(figure, animation) : figure;
+  const runs = animation ? tracks(figure, animation) : null;
+  const full = animation ? mapFigure(figure, animation, runs) : figure;
   const step = currentStep(gd);
   const playing = isPlaying(gd);
   if (playing) await Plotly.animate(gd, [null], { mode: "immediate" });
@@ -274,12 +278,13 @@ async function draw(gd, state, data) {
   state.names = names;
   state.shown = index;
   state.animation = animation;
-  state.runs = animation ? tracks(figure, animation) : null;
-  state.playOptions = animation && names.length ? playOptions(animation) : null;
+  state.runs = runs;
+  const options = playOptions(full.layout, animation);
+  state.playOptions = animation && names.length ? options : null;
   readoutBox(gd, state, full.layout);
   controlBar(gd, state);
   if (playing && index < names.length - 1) {
-    const plan = atSpeed(state.playOptions || playOptions({ frame_ms: 30 }), state.speed);
+    const plan = atSpeed(options, state.speed);
     play(gd, names, plan.options, plan.stride);
   }
 }
@@ -610,4 +615,14 @@ export default function (component) {
 }
 
 // For the tests (tests/test_chart_js.py), which run these in Node.
-export { atSpeed, decode, mapFigure, outlined, presented, readoutText, strided, tracks };
+export {
+  atSpeed,
+  decode,
+  mapFigure,
+  outlined,
+  playOptions,
+  presented,
+  readoutText,
+  strided,
+  tracks,
+};
