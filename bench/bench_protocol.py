@@ -9,10 +9,10 @@ earlier move had, so the page's own caches never answer), each after a think tim
 of 2 s ± 50 %; ``--view default`` opens the first screen instead (no decay, so no k)
 and moves only α. A move's time runs from sending ``rerun_script`` to receiving
 ``script_finished``; its bytes are the sum of the ForwardMsgs in between. During
-the moves the CPU seconds of the server's process tree are read (psutil); after
-them its resident memory. With one session, each move's own server CPU is read too,
-from the server's CPU-time clock (``clock_getcpuclockid``, in ns, threads that have
-ended included), less the idle rate over the move, so its median can be given. The run is bounded:
+the moves the CPU seconds of the server's process tree are read, from each process's
+CPU-time clock (``clock_getcpuclockid``, in ns, threads that have ended included);
+after them its resident memory. With one session, each move's own server CPU is read
+too, less the idle rate over the move, so its median can be given. The run is bounded:
 ``--max-seconds`` per phase, and each rerun times out after two minutes.
 
 Every server variant (``--variants``) is started at once, warmed up, and the
@@ -173,10 +173,6 @@ async def user(
     return done
 
 
-def _cpu_s(server: AppServer) -> float:
-    return sum(sum(p.cpu_times()[:2]) for p in server.processes() if p.is_running())
-
-
 _LIBC = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
 
 
@@ -187,8 +183,16 @@ def run_time_s(pids: list[int]) -> float:
     for pid in pids:
         clock = ctypes.c_int()
         if _LIBC.clock_getcpuclockid(pid, ctypes.byref(clock)) == 0:
-            total += time.clock_gettime(clock.value)
+            try:
+                total += time.clock_gettime(clock.value)
+            except OSError:
+                continue  # the process ended between the two calls
     return total
+
+
+def _cpu_s(server: AppServer) -> float:
+    """The server's CPU seconds so far, its process tree's (``run_time_s``)."""
+    return run_time_s([p.pid for p in server.processes()])
 
 
 async def _phase(phase: Phase, server: AppServer, moves: int, think_s: float, limit: float):
