@@ -15,7 +15,9 @@ A ``ProtocolSession`` opens ``ws://HOST:PORT/_stcore/stream`` (subprotocols
   ``new_session``;
 - it keeps cacheable messages (``Element``s of 10 kB or more) by hash, tells the
   server which it holds, and resolves the ``ref_hash`` messages sent in their place;
-- a widget drawn inside a fragment reruns only that fragment.
+- a widget drawn inside a fragment reruns only that fragment;
+- a run that ends early for a rerun the script asked for (``st.rerun()``) goes on into
+  the app run the server starts by itself.
 
 Used by ``bench.bench_protocol`` and ``tests/test_bench_protocol.py``.
 """
@@ -125,6 +127,12 @@ class Run:
     messages: int = 0
     status: int | None = None
     exceptions: list[str] = field(default_factory=list)
+    elements: list[str] = field(default_factory=list)
+    """The kind of each element the run drew, in order (``"slider"``, ``"markdown"``...)."""
+    widgets: list[str] = field(default_factory=list)
+    """The labels of the widgets the run drew, in order."""
+    reruns: int = 0
+    """How many times the script asked for a rerun (``st.rerun()``) before it finished."""
 
     @property
     def ok(self) -> bool:
@@ -212,6 +220,9 @@ class ProtocolSession:
             run.bytes += len(data)
             run.messages += 1
             self._handle(ForwardMsg.FromString(data), run, seen)
+            if run.status == FINISHED.FINISHED_EARLY_FOR_RERUN:
+                # st.rerun(): the server starts the whole app's next run itself.
+                run.status, run.reruns, seen, fragment = None, run.reruns + 1, set(), ""
         if run.status in SUCCESS:
             self._finish(seen, fragment)
         return run
@@ -239,12 +250,14 @@ class ProtocolSession:
 
     def _element(self, element: Element, fragment: str, run: Run, seen: set[str]) -> None:
         kind = element.WhichOneof("type")
+        run.elements.append(kind)
         if kind == "exception":
             run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
             return
         if kind != "slider" and kind not in VALUE_TYPES:
             return
         proto = getattr(element, kind)
+        run.widgets.append(proto.label)
         seen.add(proto.id)
         known = self.widgets.get(proto.id)
         if known is None:

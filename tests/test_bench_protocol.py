@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench import bench_protocol
 from bench.live_app import AppServer
@@ -83,3 +84,34 @@ def test_alpha_moves_one_option_up_and_the_session_adopts_the_servers_values(ser
     assert "my α" in presets, "compare mode adds 'my α' when α moves; the client must adopt it"
     assert session.widget(bench_protocol.K).value, "the exponential schedule draws k"
     assert "start_x=0.36" in session.query and session.page_script_hash
+
+
+async def _runs_of_moves(port: int) -> list:
+    """Open the page, move α twice, then k; every run."""
+    async with ProtocolSession(port, bench_protocol.start_query(5)) as session:
+        runs = [await session.rerun()]
+        for label in (bench_protocol.ALPHA, bench_protocol.ALPHA, bench_protocol.K):
+            runs.append(await session.rerun({label: session.notch(label)}))
+        return runs
+
+
+def test_moving_alpha_reruns_only_its_fragment_and_moving_k_the_whole_app(server):
+    """α's slider lives in a fragment with everything α moves: a move sends α, the chart
+    and the verdicts, not the sidebar's other controls. The first move adds 'my α' to the
+    race list in the sidebar, so that one, and a move of k, rerun the whole app."""
+    opened, first, second, k_move = asyncio.run(_runs_of_moves(server.port))
+    finished = ForwardMsg.ScriptFinishedStatus
+    assert opened.status == finished.FINISHED_SUCCESSFULLY
+    assert first.reruns == 1 and first.status == finished.FINISHED_SUCCESSFULLY
+    assert "Steps" in first.widgets and "Learning rates to race" in first.widgets
+
+    assert second.reruns == 0 and second.status == finished.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+    assert bench_protocol.ALPHA in second.widgets
+    for outside in ("Loss surface", "Learning rates to race", "Optimizer", "Steps", "Start x"):
+        assert outside not in second.widgets, second.widgets
+    assert "bidi_component" in second.elements, "the chart is redrawn"
+    assert second.bytes > 10_000, "with the new paths"
+    assert len(second.elements) < len(opened.elements) / 2, (second.elements, opened.elements)
+
+    assert k_move.status == finished.FINISHED_SUCCESSFULLY
+    assert {"Steps", bench_protocol.K, bench_protocol.ALPHA} <= set(k_move.widgets)

@@ -96,7 +96,9 @@ def test_moving_alpha_while_playing_keeps_the_ball_on_the_new_path(page) -> None
     finished = page.evaluate("window.__optivizFinished")
     page.get_by_role("slider", name="Learning rate α").press("ArrowRight")
     page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
-    assert page.evaluate("window.__optivizFinished") == finished + 1  # the rerun hook counts
+    # The rerun hook counts: this first move adds "my α" to the race, so the fragment's run
+    # ends early and the whole app reruns (two script_finished messages).
+    assert page.evaluate("window.__optivizFinished") == finished + 2
     page.wait_for_timeout(600)  # frames an old animation would still be drawing
     state = page.evaluate(SHOWN_VS_FRAME_JS)
     assert state["shown"] == state["frame"], f"the ball left the drawn path at step {state['name']}"
@@ -153,6 +155,24 @@ def test_moving_alpha_keeps_the_same_graph_div(page) -> None:
     assert page.evaluate("() => document.querySelectorAll('.optiviz-chart').length") == count
     _move_alpha(page, "ArrowLeft")
     assert page.evaluate(f"() => {GD}.__optivizTag") == "before the move"
+
+
+def test_arrow_keys_keep_moving_alpha_from_its_fragment(page) -> None:
+    """α's slider is drawn by a fragment into the sidebar: each move reruns the fragment,
+    and the thumb keeps the focus, so a teacher can press → again and again."""
+    _pause(page)
+    thumb = page.get_by_role("slider", name="Learning rate α")
+    thumb.focus()
+    options = [float(thumb.get_attribute("aria-valuetext"))]
+    for _ in range(3):
+        before = page.evaluate(PATHS_JS)
+        page.evaluate(WATCH_STATE_JS)
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
+        page.wait_for_function(f"b => JSON.stringify(({PATHS_JS})()) !== b", arg=json.dumps(before))
+        assert thumb.evaluate("e => e === document.activeElement"), "α's thumb lost the focus"
+        options.append(float(thumb.get_attribute("aria-valuetext")))
+    assert options == sorted(set(options)), f"α did not step up once per press: {options}"
 
 
 def test_play_continues_across_an_alpha_move(page) -> None:

@@ -1,8 +1,13 @@
-"""Sidebar controls. ``explore_controls()`` draws them and returns a frozen ``Settings``."""
+"""Sidebar controls. ``explore_controls()`` draws them and returns a ``Draft``: the
+settings but α, whose slider ``Draft.settings()`` draws later, inside a fragment."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from optiviz import limits, optimizers, schedules, surfaces
 from optiviz.settings import Settings
@@ -139,9 +144,9 @@ def hyper_controls(names: tuple[str, ...]) -> dict:
     return out
 
 
-def alpha_control(mode: str) -> float:
-    """The learning rate on a log scale."""
-    return st.sidebar.select_slider(
+def alpha_control(mode: str, where: DeltaGenerator | None = None) -> float:
+    """The learning rate on a log scale, in the sidebar (or in ``where``)."""
+    return (where or st.sidebar).select_slider(
         "Learning rate α",
         opt.alpha_options(),
         format_func=opt.fmt,
@@ -247,8 +252,22 @@ def comparison_control(surface: surfaces.Surface) -> tuple[str, ...]:
     return tuple(chosen) or (available[0],)
 
 
-def explore_controls(surface: surfaces.Surface, name: str, formula: str = "") -> Settings:
-    """Draw the explore page's sidebar, top to bottom, and return its settings."""
+@dataclass(frozen=True)
+class Draft:
+    """The explore page's settings but α, and the sidebar slot that α's slider fills."""
+
+    fields: dict[str, Any]
+    alpha_slot: DeltaGenerator
+
+    def settings(self) -> Settings:
+        """Draw α's slider in its slot and return the whole settings. Called inside a
+        fragment, so that moving α reruns only the fragment, not the sidebar."""
+        alpha = alpha_control(self.fields["mode"], self.alpha_slot)
+        return Settings(alpha=alpha, **self.fields)
+
+
+def explore_controls(surface: surfaces.Surface, name: str, formula: str = "") -> Draft:
+    """Draw the explore page's sidebar, top to bottom, leaving a slot for α's slider."""
     mode = st.sidebar.radio(
         "View",
         list(opt.MODES),
@@ -259,25 +278,25 @@ def explore_controls(surface: surfaces.Surface, name: str, formula: str = "") ->
     presets = comparison_control(surface) if mode == "compare" else ()
     optimizer, chosen = optimizer_controls(mode)
     hyper = hyper_controls(chosen)
-    alpha = alpha_control(mode)
+    alpha_slot = st.sidebar.container()
     sched = schedule_controls()
     steps, start = run_length_controls(surface)
     noise = noise_controls.noise_controls(surface, mode)
-    return Settings(
-        surface=name,
-        mode=mode,
-        optimizer=optimizer,
-        compare_optimizers=chosen,
-        presets=presets,
-        alpha=alpha,
-        steps=steps,
-        start=start,
-        formula=formula,
-        degree=surface.extras.get("degree", Settings.degree),
+    fields = {
+        "surface": name,
+        "mode": mode,
+        "optimizer": optimizer,
+        "compare_optimizers": chosen,
+        "presets": presets,
+        "steps": steps,
+        "start": start,
+        "formula": formula,
+        "degree": surface.extras.get("degree", Settings.degree),
         **hyper,
         **sched,
         **noise,
-    )
+    }
+    return Draft(fields, alpha_slot)
 
 
 def lab_shared_controls(surface: surfaces.Surface) -> Settings:

@@ -31,6 +31,8 @@ DEFAULT_OPTIMIZERS = ("sgd", "momentum", "adam")
 DEFAULT_FORMULA = "x^2 + 5*y^2 + sin(3*x)"
 RAW = "_raw_query"
 PRESENT = "present"
+APP_RERUN = "_app_rerun"
+"""Set by a callback inside a fragment whose change reaches outside it: rerun the app."""
 """Presenter mode: ``?present=1`` in the address, the 'Presenter mode' toggle on the page."""
 
 
@@ -267,10 +269,12 @@ def fit_presets(available: list[str]) -> None:
 
 
 def on_alpha_change() -> None:
-    """Moving alpha in comparison mode adds 'my α' to the race."""
+    """Moving alpha in comparison mode adds 'my α' to the race. That changes a sidebar
+    widget outside α's fragment, so it asks for a rerun of the whole app (``APP_RERUN``)."""
     chosen = list(st.session_state.get("presets", []))
     if "my α" not in chosen:
         st.session_state["presets"] = [*chosen, "my α"]
+        st.session_state[APP_RERUN] = True
 
 
 def set_values(values: Mapping[str, object]) -> None:
