@@ -7,6 +7,11 @@ grows linearly with the number of frames: every path is a static trace drawn
 once, and each frame carries only each ball, its short trail, the step markers
 and the readout (a few numbers per run). The 2-D background is a PNG in
 ``layout.images``, so frames animate with ``redraw: false``.
+
+Each trace costs the browser about 2.4 ms per ``Plotly.react`` (its defaults and its
+calc), so runs share traces where they can: one outline under all paths, one trace per
+run for its ball and trail, one trace for all loss markers and one for all alpha_t
+markers.
 """
 
 from __future__ import annotations
@@ -88,13 +93,16 @@ def _line(axes: dict, x, y, colour: str, **extra) -> dict:
     }
 
 
-def _outline(run: Run, surface: Surface) -> dict:
-    """A run's whole path as a wide line in ``style.OUTLINE``'s colour, drawn under every
-    path so that each path stays visible on map bands of its own colour."""
+def _outline(runs: Sequence[Run], surface: Surface) -> dict:
+    """Every run's whole path as one wide line in ``style.OUTLINE``'s colour, drawn under
+    every path so that each path stays visible on map bands of its own colour. The paths
+    follow one another in run order, each ended by a NaN (a break in the line)."""
     width = style.PATH_WIDTH + 2 * style.PATH_OUTLINE
     line = {"color": style.OUTLINE["light"], "width": width}
-    xy = _map_xy(run.trajectory, surface)
-    return _line(MAP, *xy, run.colour, hoverinfo="skip", meta="outline", line=line)
+    gap = np.full(1, np.nan, np.float32)
+    xs, ys = zip(*(_map_xy(run.trajectory, surface) for run in runs), strict=True)
+    x, y = (np.concatenate([a for v in vs for a in (_f32(v), gap)]) for vs in (xs, ys))
+    return _line(MAP, x, y, line["color"], hoverinfo="skip", meta="outline", line=line)
 
 
 def _run_traces(run: Run, surface: Surface) -> list[dict]:
@@ -142,7 +150,7 @@ def _static(runs, surface, grid, cloud, clickable) -> tuple[list[dict], list[dic
     if runs[0].model is not None:
         traces += data_panel.data_traces(surface)
     traces += _cloud_traces(cloud, surface)
-    traces += [_outline(run, surface) for run in runs]
+    traces.append(_outline(runs, surface))
     ids = []
     for run in runs:
         n = len(traces)
@@ -151,25 +159,55 @@ def _static(runs, surface, grid, cloud, clickable) -> tuple[list[dict], list[dic
     return traces, ids
 
 
-def _templates(run: Run) -> list[dict]:
-    """The animated traces of one run: trail, ball, loss marker, alpha marker (, model)."""
-    group = {"type": "scatter", "legendgroup": run.name, "hoverinfo": "skip"}
-    dot = {"color": run.colour, "size": 9, "line": {"color": "white", "width": 1}}
-    edge = {"color": style.OUTLINE["light"], "width": style.BALL_OUTLINE}
-    ball = {**dot, "size": style.BALL_SIZE, "line": edge}
-    out = [
-        {
-            **group,
-            **MAP,
-            "mode": "lines",
-            "showlegend": False,
-            "line": {"color": run.colour, "width": style.PATH_WIDTH + style.PATH_OUTLINE},
+CLEAR = "rgba(0,0,0,0)"
+
+
+def _ball(run: Run, tail: int) -> dict:
+    """A run's ball and trail in one trace: the ball's position first, then the trail back
+    in time. Only the first point's marker has colours (the trail's are clear), so the
+    legend entry this trace carries shows the ball as it is on the map."""
+    return {
+        "type": "scatter",
+        **MAP,
+        "mode": "lines+markers",
+        "name": run.legend,
+        "legendgroup": run.name,
+        "hoverinfo": "skip",
+        "meta": "ball",
+        "line": {"color": run.colour, "width": style.PATH_WIDTH + style.PATH_OUTLINE},
+        "marker": {
+            "color": [run.colour] + [CLEAR] * tail,
+            "size": style.BALL_SIZE,
+            "line": {
+                "color": [style.OUTLINE["light"]] + [CLEAR] * tail,
+                "width": style.BALL_OUTLINE,
+            },
         },
-        {**group, **MAP, "mode": "markers", "name": run.legend, "marker": ball, "meta": "ball"},
-        {**group, **LOSS, "mode": "markers", "showlegend": False, "marker": dot},
-        {**group, **RATE, "mode": "markers", "showlegend": False, "marker": dot},
-    ]
-    return out + ([data_panel.model_template(run)] if run.model is not None else [])
+    }
+
+
+def _markers(runs: Sequence[Run], axes: dict) -> dict:
+    """Every run's marker on one line panel (loss or alpha_t), in run order and colours."""
+    colours = [run.colour for run in runs]
+    return {
+        "type": "scatter",
+        **axes,
+        "mode": "markers",
+        "showlegend": False,
+        "hoverinfo": "skip",
+        "marker": {"color": colours, "size": 9, "line": {"color": "white", "width": 1}},
+    }
+
+
+def _templates(runs: Sequence[Run], tail: int) -> list[dict]:
+    """The animated traces: per run its ball and trail (and model), then the loss
+    markers and the alpha_t markers of all runs."""
+    out = []
+    for run in runs:
+        out.append(_ball(run, tail))
+        if run.model is not None:
+            out.append(data_panel.model_template(run))
+    return out + [_markers(runs, LOSS), _markers(runs, RATE)]
 
 
 def _track(run: Run, surface: Surface) -> dict[str, list]:
@@ -180,20 +218,24 @@ def _track(run: Run, surface: Surface) -> dict[str, list]:
 
 
 def _moving(run: Run, track: dict, t: int, tail: int, model_x) -> list[dict]:
-    """The animated traces' data of one run at step t."""
-    lo, last = max(0, t - tail), min(t, len(track["lr"]) - 1)
-    x, y = track["x"][lo : t + 1], track["y"][lo : t + 1]
-    out = [
-        {"x": x, "y": y},
-        {"x": x[-1:], "y": y[-1:]},
-        {"x": [t], "y": [track["loss"][t]]},
-        {"x": [last], "y": [track["lr"][last]]},
-    ]
+    """A run's animated traces' data at step t: the ball at step t, then the trail back to
+    step t - tail (and the model)."""
+    lo = max(0, t - tail)
+    out = [{"x": track["x"][lo : t + 1][::-1], "y": track["y"][lo : t + 1][::-1]}]
     return out + ([data_panel.model_frame(run, model_x, t)] if run.model is not None else [])
 
 
+def _at(tracks: list[dict], t: int) -> list[dict]:
+    """The loss markers (at step t) and the alpha_t markers (at the last rate up to t)."""
+    last = min(t, len(tracks[0]["lr"]) - 1)
+    return [
+        {"x": [t] * len(tracks), "y": [tr["loss"][t] for tr in tracks]},
+        {"x": [last] * len(tracks), "y": [tr["lr"][last] for tr in tracks]},
+    ]
+
+
 def _frames(runs, surface, steps: list[int], tail, ids, model_x) -> list[dict]:
-    """One frame per step: each run's moving traces, then the readout text."""
+    """One frame per step: each run's moving traces, the markers, then the readout text."""
     tracks = [_track(run, surface) for run in runs]
     texts = [readouts(run, steps) for run in runs]
     frames = []
@@ -203,6 +245,7 @@ def _frames(runs, surface, steps: list[int], tail, ids, model_x) -> list[dict]:
             for run, tr in zip(runs, tracks, strict=True)
             for d in _moving(run, tr, t, tail, model_x)
         ]
+        data += _at(tracks, t)
         text = "<br>".join([f"<b>step {t}</b>"] + [lines[i] for lines in texts])
         data.append({"x": [0], "y": [1], "text": [text]})
         frames.append({"name": str(t), "data": data, "traces": ids})
@@ -211,7 +254,8 @@ def _frames(runs, surface, steps: list[int], tail, ids, model_x) -> list[dict]:
 
 class Parts(NamedTuple):
     """The animated view without its frames: ``static`` traces (drawn once), ``moving``
-    templates (the traces frames update, last the readout), the ``layout``, the frame
+    templates (the traces frames update: per run its ball and trail and its model, then
+    the loss markers, the alpha_t markers and last the readout), the ``layout``, the frame
     ``steps`` and per run the indices of its ``path``, ``loss`` and ``rate`` traces."""
 
     static: list[dict]
@@ -227,6 +271,7 @@ def animation_parts(
     grid: Grid,
     *,
     max_frames: int = style.MAX_FRAMES,
+    tail: int = style.TAIL,
     frame_ms: int = style.FRAME_MS,
     cloud: Sequence[Trajectory] = (),
     model_x: np.ndarray | None = None,
@@ -238,7 +283,7 @@ def animation_parts(
     _validate(runs, surface, grid, model_x)
     with_data = runs[0].model is not None
     static, run_ids = _static(runs, surface, grid, cloud, with_click_grid)
-    moving = [t for run in runs for t in _templates(run)] + [dict(READOUT_TEMPLATE)]
+    moving = _templates(runs, tail) + [dict(READOUT_TEMPLATE)]
     steps = frame_steps(len(runs[0].trajectory.lrs), max_frames)
     layout_ = {
         **layout.axes(runs, surface, grid, with_data),
@@ -262,14 +307,21 @@ def path_animation(
 ) -> dict:
     """The animated figure (a Plotly figure dict) of ``runs`` on ``surface``.
 
-    Frames are named by step; frame i carries, per run, the trail of the last
-    ``tail`` positions, the ball, the markers on the loss and alpha_t panels and
-    (when runs carry ``model`` curves over ``model_x``) the model. ``cloud``
-    runs are drawn as faint static lines. Raises ``ValueError`` for no runs,
-    runs of different lengths, or model curves without ``model_x``.
+    Frames are named by step; frame i carries, per run, its ball at step t followed by
+    its trail back to step t - ``tail`` (and, when runs carry ``model`` curves over
+    ``model_x``, the model), then every run's loss at t and alpha_t, in run order, and
+    the readout. ``cloud`` runs are drawn as faint static lines. Raises ``ValueError``
+    for no runs, runs of different lengths, or model curves without ``model_x``.
     """
     parts = animation_parts(
-        runs, surface, grid, max_frames=max_frames, frame_ms=frame_ms, cloud=cloud, model_x=model_x
+        runs,
+        surface,
+        grid,
+        max_frames=max_frames,
+        tail=tail,
+        frame_ms=frame_ms,
+        cloud=cloud,
+        model_x=model_x,
     )
     ids = list(range(len(parts.static), len(parts.static) + len(parts.moving)))
     frames = _frames(runs, surface, [int(t) for t in parts.steps], tail, ids, model_x)
