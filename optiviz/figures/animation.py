@@ -8,10 +8,7 @@ once, and each frame carries only each ball, its short trail, the step markers
 and the readout (a few numbers per run). The 2-D background is a PNG in
 ``layout.images``, so frames animate with ``redraw: false``.
 
-Each trace costs the browser about 2.4 ms per ``Plotly.react`` (its defaults and its
-calc), so runs share traces where they can: one outline under all paths, one trace per
-run for its ball and trail, one trace for all loss markers and one for all alpha_t
-markers.
+The moving traces (balls, trails, markers) are built in ``balls``.
 """
 
 from __future__ import annotations
@@ -22,9 +19,9 @@ from typing import NamedTuple
 import numpy as np
 
 from optiviz.dynamics import Trajectory
-from optiviz.figures import data_panel, layout, style
+from optiviz.figures import balls, data_panel, layout, style
 from optiviz.figures.layout import LOSS, MAP, RATE, TEXT
-from optiviz.figures.runs import Run, compact, frame_steps, readouts
+from optiviz.figures.runs import Run, frame_steps, map_xy, readouts
 from optiviz.grids import Grid
 from optiviz.surfaces import Surface
 
@@ -70,12 +67,6 @@ def click_grid(surface: Surface, grid: Grid) -> dict:
     }
 
 
-def _map_xy(tr: Trajectory, surface: Surface, lo: int = 0, hi: int | None = None):
-    """Map coordinates of positions lo..hi: (x, y) on surfaces, (x, f(x)) on curves."""
-    p = tr.positions[lo:hi]
-    return (p[:, 0], p[:, 1]) if surface.dim == 2 else (p[:, 0], tr.losses[lo:hi])
-
-
 def _f32(a) -> np.ndarray:
     return np.asarray(a, np.float32)
 
@@ -100,7 +91,7 @@ def _outline(runs: Sequence[Run], surface: Surface) -> dict:
     width = style.PATH_WIDTH + 2 * style.PATH_OUTLINE
     line = {"color": style.OUTLINE["light"], "width": width}
     gap = np.full(1, np.nan, np.float32)
-    xs, ys = zip(*(_map_xy(run.trajectory, surface) for run in runs), strict=True)
+    xs, ys = zip(*(map_xy(run.trajectory, surface) for run in runs), strict=True)
     x, y = (np.concatenate([a for v in vs for a in (_f32(v), gap)]) for vs in (xs, ys))
     return _line(MAP, x, y, line["color"], hoverinfo="skip", meta="outline", line=line)
 
@@ -112,7 +103,7 @@ def _run_traces(run: Run, surface: Surface) -> list[dict]:
     steps = np.arange(len(tr.losses))
     path = {"color": run.colour, "width": style.PATH_WIDTH, "dash": "solid"}
     traces = [
-        _line(MAP, *_map_xy(tr, surface), run.colour, hoverinfo="skip", meta="path", line=path),
+        _line(MAP, *map_xy(tr, surface), run.colour, hoverinfo="skip", meta="path", line=path),
         _line(LOSS, steps, tr.losses, run.colour, name=f"{run.name} training loss"),
         _line(RATE, steps[:-1], tr.lrs, run.colour, name=f"{run.name} α_t"),
     ]
@@ -136,7 +127,7 @@ def _cloud_traces(cloud: Sequence[Trajectory], surface: Surface) -> list[dict]:
     for tr in cloud:
         steps = np.arange(len(tr.losses))
         traces += [
-            _line(MAP, *_map_xy(tr, surface), FAINT, hoverinfo="skip"),
+            _line(MAP, *map_xy(tr, surface), FAINT, hoverinfo="skip"),
             _line(LOSS, steps, tr.losses, FAINT, hoverinfo="skip"),
         ]
     return traces
@@ -159,93 +150,14 @@ def _static(runs, surface, grid, cloud, clickable) -> tuple[list[dict], list[dic
     return traces, ids
 
 
-CLEAR = "rgba(0,0,0,0)"
-
-
-def _ball(run: Run, tail: int) -> dict:
-    """A run's ball and trail in one trace: the ball's position first, then the trail back
-    in time. Only the first point's marker has colours (the trail's are clear), so the
-    legend entry this trace carries shows the ball as it is on the map."""
-    return {
-        "type": "scatter",
-        **MAP,
-        "mode": "lines+markers",
-        "name": run.legend,
-        "legendgroup": run.name,
-        "hoverinfo": "skip",
-        "meta": "ball",
-        "line": {"color": run.colour, "width": style.PATH_WIDTH + style.PATH_OUTLINE},
-        "marker": {
-            "color": [run.colour] + [CLEAR] * tail,
-            "size": style.BALL_SIZE,
-            "line": {
-                "color": [style.OUTLINE["light"]] + [CLEAR] * tail,
-                "width": style.BALL_OUTLINE,
-            },
-        },
-    }
-
-
-def _markers(runs: Sequence[Run], axes: dict) -> dict:
-    """Every run's marker on one line panel (loss or alpha_t), in run order and colours."""
-    colours = [run.colour for run in runs]
-    return {
-        "type": "scatter",
-        **axes,
-        "mode": "markers",
-        "showlegend": False,
-        "hoverinfo": "skip",
-        "marker": {"color": colours, "size": 9, "line": {"color": "white", "width": 1}},
-    }
-
-
-def _templates(runs: Sequence[Run], tail: int) -> list[dict]:
-    """The animated traces: per run its ball and trail (and model), then the loss
-    markers and the alpha_t markers of all runs."""
-    out = []
-    for run in runs:
-        out.append(_ball(run, tail))
-        if run.model is not None:
-            out.append(data_panel.model_template(run))
-    return out + [_markers(runs, LOSS), _markers(runs, RATE)]
-
-
-def _track(run: Run, surface: Surface) -> dict[str, list]:
-    """A run's map x, y, losses and alpha_t as short JSON lists, compacted once for all frames."""
-    tr = run.trajectory
-    x, y = _map_xy(tr, surface)
-    return {"x": compact(x), "y": compact(y), "loss": compact(tr.losses), "lr": compact(tr.lrs)}
-
-
-def _moving(run: Run, track: dict, t: int, tail: int, model_x) -> list[dict]:
-    """A run's animated traces' data at step t: the ball at step t, then the trail back to
-    step t - tail (and the model)."""
-    lo = max(0, t - tail)
-    out = [{"x": track["x"][lo : t + 1][::-1], "y": track["y"][lo : t + 1][::-1]}]
-    return out + ([data_panel.model_frame(run, model_x, t)] if run.model is not None else [])
-
-
-def _at(tracks: list[dict], t: int) -> list[dict]:
-    """The loss markers (at step t) and the alpha_t markers (at the last rate up to t)."""
-    last = min(t, len(tracks[0]["lr"]) - 1)
-    return [
-        {"x": [t] * len(tracks), "y": [tr["loss"][t] for tr in tracks]},
-        {"x": [last] * len(tracks), "y": [tr["lr"][last] for tr in tracks]},
-    ]
-
-
 def _frames(runs, surface, steps: list[int], tail, ids, model_x) -> list[dict]:
-    """One frame per step: each run's moving traces, the markers, then the readout text."""
-    tracks = [_track(run, surface) for run in runs]
+    """One frame per step: the moving traces' data (``balls.frame_data``), then the
+    readout text."""
+    tracks = [balls.track(run, surface) for run in runs]
     texts = [readouts(run, steps) for run in runs]
     frames = []
     for i, t in enumerate(steps):
-        data = [
-            d
-            for run, tr in zip(runs, tracks, strict=True)
-            for d in _moving(run, tr, t, tail, model_x)
-        ]
-        data += _at(tracks, t)
+        data = balls.frame_data(runs, tracks, t, tail, model_x)
         text = "<br>".join([f"<b>step {t}</b>"] + [lines[i] for lines in texts])
         data.append({"x": [0], "y": [1], "text": [text]})
         frames.append({"name": str(t), "data": data, "traces": ids})
@@ -283,7 +195,7 @@ def animation_parts(
     _validate(runs, surface, grid, model_x)
     with_data = runs[0].model is not None
     static, run_ids = _static(runs, surface, grid, cloud, with_click_grid)
-    moving = _templates(runs, tail) + [dict(READOUT_TEMPLATE)]
+    moving = balls.templates(runs, tail) + [dict(READOUT_TEMPLATE)]
     steps = frame_steps(len(runs[0].trajectory.lrs), max_frames)
     layout_ = {
         **layout.axes(runs, surface, grid, with_data),

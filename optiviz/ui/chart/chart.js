@@ -91,9 +91,9 @@ function tracks(figure, animation) {
 }
 
 function frameData(runs, animation, i) {
-  // What optiviz.figures.animation._frames puts in frame i, less the readout's text: per
-  // run its ball at step t then its trail back in time (and its model), then every run's
-  // loss marker and alpha_t marker.
+  // What optiviz.figures.balls.frame_data puts in frame i: per run its ball at step t
+  // then its trail back in time (and its model), then every run's loss marker and alpha_t
+  // marker. (path_animation's frames add the readout, which is HTML here.)
   const t = animation.steps[i];
   const lo = Math.max(0, t - animation.tail);
   const data = [];
