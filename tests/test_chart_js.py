@@ -121,7 +121,9 @@ def test_js_outlines_contrast_with_the_theme(tmp_path) -> None:
     for theme, data in zip(("light", "dark"), json.loads(out.stdout), strict=True):
         outlines = [d["line"]["color"] for d in data if d.get("meta") == "outline"]
         rims = [d["marker"]["line"]["color"] for d in data if d.get("meta") == "ball"]
-        assert outlines == rims == [style.OUTLINE[theme]] * len(scene.runs)
+        assert outlines == [style.OUTLINE[theme]]  # one outline under every path
+        clear = ["rgba(0,0,0,0)"] * style.TAIL  # the trail's points: no marker
+        assert rims == [[style.OUTLINE[theme], *clear]] * len(scene.runs)
         paths = [d for d in data if d.get("meta") == "path"]
         assert [d["line"]["color"] for d in paths] == [r.colour for r in scene.runs]
         assert all(d["line"]["dash"] == "solid" for d in paths)

@@ -87,19 +87,85 @@ def test_frame_count_is_steps_plus_one_capped(steps) -> None:
     assert fig["frames"][-1]["name"] == str(steps)
 
 
+def _map_positions(run: Run, surface: str) -> np.ndarray:
+    """A run's (x, y) on the map at every step: its position, or (x, f(x)) on a curve."""
+    tr = run.trajectory
+    if surfaces.get(surface).dim == 2:
+        return tr.positions
+    return np.stack([tr.positions[:, 0], tr.losses], axis=1)
+
+
 @pytest.mark.parametrize("surface", ["staircase", "parabola"])
 def test_each_frame_puts_the_ball_at_the_trajectory_position(surface) -> None:
     runs = _runs(surface, steps=300)
     fig = _figure(runs, surface)
     for run in runs:
         ball = _trace_index(fig, name=run.legend)
-        tr = run.trajectory
+        xy = _map_positions(run, surface)
         for frame in fig["frames"]:
             t = int(frame["name"])
             data = _frame_data(frame, ball)
-            y = tr.positions[t, 1] if surface == "staircase" else tr.losses[t]
-            np.testing.assert_allclose(data["x"], [tr.positions[t, 0]], rtol=1e-4, atol=1e-6)
-            np.testing.assert_allclose(data["y"], [y], rtol=1e-4, atol=1e-6)
+            np.testing.assert_allclose(data["x"][0], xy[t, 0], rtol=1e-4, atol=1e-6)
+            np.testing.assert_allclose(data["y"][0], xy[t, 1], rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("surface", ["staircase", "parabola"])
+def test_one_trace_per_run_draws_its_ball_then_its_trail(surface) -> None:
+    """The ball's trace starts at step t and runs back to step t - tail; only that first
+    point's marker has colours (the ball's fill and rim), so the trail draws no markers."""
+    runs = _runs(surface, steps=60)
+    tail = 7
+    fig = _figure(runs, surface, tail=tail)
+    for run in runs:
+        i = _trace_index(fig, name=run.legend)
+        trace, xy = fig["data"][i], _map_positions(run, surface)
+        assert (trace["mode"], trace["meta"], trace["legendgroup"]) == (
+            "lines+markers",
+            "ball",
+            run.name,
+        )
+        marker = trace["marker"]
+        assert trace["line"]["color"] == marker["color"][0] == run.colour
+        assert marker["line"]["color"][0] == style.OUTLINE["light"]
+        fills, rims = marker["color"][1:], marker["line"]["color"][1:]
+        assert len(fills) == len(rims) == tail
+        assert set(fills + rims) == {"rgba(0,0,0,0)"}  # clear
+        assert (marker["size"], marker["line"]["width"]) == (style.BALL_SIZE, style.BALL_OUTLINE)
+        for frame in fig["frames"]:
+            t = int(frame["name"])
+            data = _frame_data(frame, i)
+            back = xy[max(0, t - tail) : t + 1][::-1]
+            assert len(data["x"]) == len(data["y"]) == len(back) <= len(marker["color"])
+            np.testing.assert_allclose(np.stack([data["x"], data["y"]], 1), back, 1e-4, 1e-6)
+
+
+def test_all_runs_share_one_loss_marker_trace_and_one_rate_marker_trace() -> None:
+    runs = _runs(presets=("too small", "good", "too large", "diverging"), steps=50)
+    fig = _figure(runs)
+    colours = [run.colour for run in runs]
+    moving = set(fig["frames"][0]["traces"])
+    for axis, values in (("y2", "losses"), ("y3", "lrs")):
+        (i,) = [i for i, d in enumerate(fig["data"]) if d.get("yaxis") == axis and i in moving]
+        assert fig["data"][i]["mode"] == "markers"
+        assert fig["data"][i]["marker"]["color"] == colours
+        for frame in fig["frames"]:
+            t = int(frame["name"])
+            at = min(t, len(runs[0].trajectory.lrs) - 1) if values == "lrs" else t
+            data = _frame_data(frame, i)
+            assert data["x"] == [at] * len(runs)
+            want = [getattr(run.trajectory, values)[at] for run in runs]
+            got = [np.nan if v is None else v for v in data["y"]]
+            np.testing.assert_allclose(got, want, rtol=1e-4, equal_nan=True)
+    assert np.isnan(runs[3].trajectory.losses[-1])  # the diverged run's marker is a gap
+
+
+def test_moving_traces_are_one_per_run_and_two_marker_traces() -> None:
+    """Plotly pays per trace on every update: 4 runs animate 6 traces (and the readout),
+    over 13 static ones (one outline, each run's path, loss and alpha_t)."""
+    runs = _runs(presets=("too small", "good", "too large", "diverging"))
+    fig = _figure(runs)
+    assert len(fig["frames"][0]["traces"]) == len(runs) + 2 + 1
+    assert len(fig["data"]) == 1 + 1 + 3 * len(runs) + len(runs) + 2 + 1  # click grid first
 
 
 def test_payload_grows_linearly_with_frames() -> None:
@@ -127,7 +193,7 @@ def test_positions_after_divergence_are_gaps() -> None:
     ball = _trace_index(fig, name=runs[1].legend)
     balls = {int(f["name"]): _frame_data(f, ball) for f in fig["frames"]}
     assert all(
-        b["x"] == [None] and b["y"] == [None] for t, b in balls.items() if t > tr.diverged_at
+        b["x"][0] is None and b["y"][0] is None for t, b in balls.items() if t > tr.diverged_at
     )
     assert all(None not in b["x"] for t, b in balls.items() if t < tr.diverged_at)
     text = fig["frames"][-1]["data"][-1]["text"][0]
@@ -263,22 +329,42 @@ def test_paths_are_solid_over_a_contrasting_outline_and_balls_are_big() -> None:
     runs = _runs()
     fig = _figure(runs)
     data = fig["data"]
-    outlines = [i for i, d in enumerate(data) if d.get("meta") == "outline"]
+    (j,) = [i for i, d in enumerate(data) if d.get("meta") == "outline"]
     paths = [_path(fig, run) for run in runs]
-    assert len(outlines) == len(runs) and max(outlines) < min(paths)  # under every path
-    for run, i, j in zip(runs, paths, outlines, strict=True):
-        path, outline = data[i], data[j]
+    outline = data[j]
+    assert j < min(paths)  # under every path
+    assert outline["line"]["color"] == style.OUTLINE["light"]
+    for run, i in zip(runs, paths, strict=True):
+        path = data[i]
         assert path["line"]["dash"] == "solid" and path["line"]["color"] == run.colour
         assert "opacity" not in path
-        assert outline["meta"] == "outline" and outline["line"]["color"] == style.OUTLINE["light"]
         assert outline["line"]["width"] >= path["line"]["width"] + 3
-        np.testing.assert_array_equal(outline["x"], path["x"])
-        np.testing.assert_array_equal(outline["y"], path["y"])
-        ball = data[_trace_index(fig, name=run.legend, mode="markers")]
+        ball = data[_trace_index(fig, name=run.legend, meta="ball")]
         assert ball["marker"]["size"] >= MIN_BALL_PX
-        assert ball["marker"]["line"]["color"] == style.OUTLINE["light"]
+        assert ball["marker"]["line"]["color"][0] == style.OUTLINE["light"]
         assert ball["marker"]["line"]["width"] >= 2
     assert not [d for d in data if d.get("line", {}).get("dash") in ("dot", "dash")]
+
+
+@pytest.mark.parametrize("presets", [("too small", "good", "too large"), ("good", "diverging")])
+def test_one_outline_holds_every_path_each_ended_by_a_gap(presets) -> None:
+    """The outline is the runs' paths in run order, each followed by a NaN: a line break,
+    so no segment joins one run's end to the next run's start."""
+    runs = _runs(presets=presets, steps=40)
+    fig = _figure(runs)
+    (outline,) = [d for d in fig["data"] if d.get("meta") == "outline"]
+    assert outline["x"].dtype == outline["y"].dtype == np.float32
+    paths = [fig["data"][_path(fig, run)] for run in runs]
+    for axis in ("x", "y"):
+        want = np.concatenate([np.append(p[axis], np.nan) for p in paths])
+        np.testing.assert_array_equal(outline[axis], want)
+    if "diverging" not in presets:  # paths without gaps of their own: one segment per run
+        x = outline["x"]
+        ends = np.flatnonzero(np.isnan(x))
+        segments = np.split(x, ends + 1)[:-1]
+        assert len(segments) == len(runs)
+        for segment, path in zip(segments, paths, strict=True):
+            np.testing.assert_array_equal(segment[:-1], path["x"])
 
 
 def _path(fig: dict, run: Run) -> int:

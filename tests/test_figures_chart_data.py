@@ -79,13 +79,6 @@ def test_map_chart_carries_each_runs_arrays() -> None:
         tr = run.trajectory
         path, loss, rate = data[arrays["path"]], data[arrays["loss"]], data[arrays["rate"]]
         assert path["meta"] == "path" and path["line"]["color"] == run.colour
-        (outline,) = [
-            d
-            for d in data[: arrays["path"]]
-            if d.get("meta") == "outline"
-            and d["line"]["width"] > path["line"]["width"]
-            and np.array_equal(d["x"], path["x"])
-        ]
         np.testing.assert_allclose(np.stack([path["x"], path["y"]], 1), tr.positions, 1e-6)
         np.testing.assert_allclose(loss["y"], tr.losses, rtol=1e-6)
         assert rate["name"] == f"{run.name} α_t"
@@ -97,14 +90,31 @@ def test_map_chart_carries_each_runs_arrays() -> None:
             tr.label,
             run.colour,
         )
+    (outline,) = [d for d in data if d.get("meta") == "outline"]
+    want = [np.append(data[a["path"]][k], np.nan) for a in animation["runs"] for k in "xy"]
+    np.testing.assert_array_equal(np.concatenate(want[0::2]), outline["x"])
+    np.testing.assert_array_equal(np.concatenate(want[1::2]), outline["y"])
     moving = [data[i] for i in animation["ids"]]
-    assert [t["name"] for t in moving if t.get("marker", {}).get("size") == style.BALL_SIZE] == [
+    assert [t["name"] for t in moving if t.get("meta") == "ball"] == [
         run.legend for run in view.runs
     ]
     # The readout is the component's HTML: no text trace, no readout band in the layout.
     assert all(t.get("mode") != "text" for t in data)
     assert "xaxis4" not in figure["layout"] and "yaxis4" not in figure["layout"]
     go.Figure(data=data, layout=figure["layout"])  # the static part is valid Plotly
+
+
+def test_the_first_screens_race_draws_19_traces_6_of_them_moving() -> None:
+    """Four runs: one outline, per run a path, a loss line and an alpha_t line (static);
+    per run its ball with its trail, and one trace each for the loss and alpha_t markers
+    (moving). Plotly pays per trace on every update (about 2.4 ms each)."""
+    view = _scene(alphas=(0.055, 0.8, 2.8, 1.0))
+    chart = map_chart(view, grids.surface_grid(STAIRCASE, 161))
+    data, ids = chart["figure"]["data"], chart["animation"]["ids"]
+    assert (len(data), len(ids)) == (19, 6)
+    assert [data[i]["meta"] for i in ids[:4]] == ["ball"] * 4
+    assert [data[i]["yaxis"] for i in ids[4:]] == ["y2", "y3"]
+    assert [d["xaxis"] for d in data if d.get("meta") == "outline"] == ["x"]
 
 
 def test_map_chart_is_small_and_has_no_frames() -> None:

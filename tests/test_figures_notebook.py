@@ -37,7 +37,7 @@ def test_animate_draws_every_run_with_its_verdict_and_frames_up_to_the_last_step
     assert [f.name for f in fig.frames] == [str(t) for t in range(61)]
     for tr in runs:
         ball = _named(fig, f"sgd α={tr.alpha:g} · {tr.label}")
-        assert ball.xaxis == "x" and ball.mode == "markers"
+        assert ball.xaxis == "x" and ball.mode == "lines+markers" and ball.meta == "ball"
         loss = _named(fig, f"sgd α={tr.alpha:g} training loss")
         finite = np.isfinite(tr.losses)
         assert np.allclose(np.array(loss.y, float)[finite], tr.losses[finite], rtol=1e-4)

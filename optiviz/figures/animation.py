@@ -7,6 +7,8 @@ grows linearly with the number of frames: every path is a static trace drawn
 once, and each frame carries only each ball, its short trail, the step markers
 and the readout (a few numbers per run). The 2-D background is a PNG in
 ``layout.images``, so frames animate with ``redraw: false``.
+
+The moving traces (balls, trails, markers) are built in ``balls``.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from typing import NamedTuple
 import numpy as np
 
 from optiviz.dynamics import Trajectory
-from optiviz.figures import data_panel, layout, style
+from optiviz.figures import balls, data_panel, layout, style
 from optiviz.figures.layout import LOSS, MAP, RATE, TEXT
-from optiviz.figures.runs import Run, compact, frame_steps, readouts
+from optiviz.figures.runs import Run, frame_steps, map_xy, readouts
 from optiviz.grids import Grid
 from optiviz.surfaces import Surface
 
@@ -65,12 +67,6 @@ def click_grid(surface: Surface, grid: Grid) -> dict:
     }
 
 
-def _map_xy(tr: Trajectory, surface: Surface, lo: int = 0, hi: int | None = None):
-    """Map coordinates of positions lo..hi: (x, y) on surfaces, (x, f(x)) on curves."""
-    p = tr.positions[lo:hi]
-    return (p[:, 0], p[:, 1]) if surface.dim == 2 else (p[:, 0], tr.losses[lo:hi])
-
-
 def _f32(a) -> np.ndarray:
     return np.asarray(a, np.float32)
 
@@ -88,13 +84,16 @@ def _line(axes: dict, x, y, colour: str, **extra) -> dict:
     }
 
 
-def _outline(run: Run, surface: Surface) -> dict:
-    """A run's whole path as a wide line in ``style.OUTLINE``'s colour, drawn under every
-    path so that each path stays visible on map bands of its own colour."""
+def _outline(runs: Sequence[Run], surface: Surface) -> dict:
+    """Every run's whole path as one wide line in ``style.OUTLINE``'s colour, drawn under
+    every path so that each path stays visible on map bands of its own colour. The paths
+    follow one another in run order, each ended by a NaN (a break in the line)."""
     width = style.PATH_WIDTH + 2 * style.PATH_OUTLINE
     line = {"color": style.OUTLINE["light"], "width": width}
-    xy = _map_xy(run.trajectory, surface)
-    return _line(MAP, *xy, run.colour, hoverinfo="skip", meta="outline", line=line)
+    gap = np.full(1, np.nan, np.float32)
+    xs, ys = zip(*(map_xy(run.trajectory, surface) for run in runs), strict=True)
+    x, y = (np.concatenate([a for v in vs for a in (_f32(v), gap)]) for vs in (xs, ys))
+    return _line(MAP, x, y, line["color"], hoverinfo="skip", meta="outline", line=line)
 
 
 def _run_traces(run: Run, surface: Surface) -> list[dict]:
@@ -104,7 +103,7 @@ def _run_traces(run: Run, surface: Surface) -> list[dict]:
     steps = np.arange(len(tr.losses))
     path = {"color": run.colour, "width": style.PATH_WIDTH, "dash": "solid"}
     traces = [
-        _line(MAP, *_map_xy(tr, surface), run.colour, hoverinfo="skip", meta="path", line=path),
+        _line(MAP, *map_xy(tr, surface), run.colour, hoverinfo="skip", meta="path", line=path),
         _line(LOSS, steps, tr.losses, run.colour, name=f"{run.name} training loss"),
         _line(RATE, steps[:-1], tr.lrs, run.colour, name=f"{run.name} α_t"),
     ]
@@ -128,7 +127,7 @@ def _cloud_traces(cloud: Sequence[Trajectory], surface: Surface) -> list[dict]:
     for tr in cloud:
         steps = np.arange(len(tr.losses))
         traces += [
-            _line(MAP, *_map_xy(tr, surface), FAINT, hoverinfo="skip"),
+            _line(MAP, *map_xy(tr, surface), FAINT, hoverinfo="skip"),
             _line(LOSS, steps, tr.losses, FAINT, hoverinfo="skip"),
         ]
     return traces
@@ -142,7 +141,7 @@ def _static(runs, surface, grid, cloud, clickable) -> tuple[list[dict], list[dic
     if runs[0].model is not None:
         traces += data_panel.data_traces(surface)
     traces += _cloud_traces(cloud, surface)
-    traces += [_outline(run, surface) for run in runs]
+    traces.append(_outline(runs, surface))
     ids = []
     for run in runs:
         n = len(traces)
@@ -151,58 +150,14 @@ def _static(runs, surface, grid, cloud, clickable) -> tuple[list[dict], list[dic
     return traces, ids
 
 
-def _templates(run: Run) -> list[dict]:
-    """The animated traces of one run: trail, ball, loss marker, alpha marker (, model)."""
-    group = {"type": "scatter", "legendgroup": run.name, "hoverinfo": "skip"}
-    dot = {"color": run.colour, "size": 9, "line": {"color": "white", "width": 1}}
-    edge = {"color": style.OUTLINE["light"], "width": style.BALL_OUTLINE}
-    ball = {**dot, "size": style.BALL_SIZE, "line": edge}
-    out = [
-        {
-            **group,
-            **MAP,
-            "mode": "lines",
-            "showlegend": False,
-            "line": {"color": run.colour, "width": style.PATH_WIDTH + style.PATH_OUTLINE},
-        },
-        {**group, **MAP, "mode": "markers", "name": run.legend, "marker": ball, "meta": "ball"},
-        {**group, **LOSS, "mode": "markers", "showlegend": False, "marker": dot},
-        {**group, **RATE, "mode": "markers", "showlegend": False, "marker": dot},
-    ]
-    return out + ([data_panel.model_template(run)] if run.model is not None else [])
-
-
-def _track(run: Run, surface: Surface) -> dict[str, list]:
-    """A run's map x, y, losses and alpha_t as short JSON lists, compacted once for all frames."""
-    tr = run.trajectory
-    x, y = _map_xy(tr, surface)
-    return {"x": compact(x), "y": compact(y), "loss": compact(tr.losses), "lr": compact(tr.lrs)}
-
-
-def _moving(run: Run, track: dict, t: int, tail: int, model_x) -> list[dict]:
-    """The animated traces' data of one run at step t."""
-    lo, last = max(0, t - tail), min(t, len(track["lr"]) - 1)
-    x, y = track["x"][lo : t + 1], track["y"][lo : t + 1]
-    out = [
-        {"x": x, "y": y},
-        {"x": x[-1:], "y": y[-1:]},
-        {"x": [t], "y": [track["loss"][t]]},
-        {"x": [last], "y": [track["lr"][last]]},
-    ]
-    return out + ([data_panel.model_frame(run, model_x, t)] if run.model is not None else [])
-
-
 def _frames(runs, surface, steps: list[int], tail, ids, model_x) -> list[dict]:
-    """One frame per step: each run's moving traces, then the readout text."""
-    tracks = [_track(run, surface) for run in runs]
+    """One frame per step: the moving traces' data (``balls.frame_data``), then the
+    readout text."""
+    tracks = [balls.track(run, surface) for run in runs]
     texts = [readouts(run, steps) for run in runs]
     frames = []
     for i, t in enumerate(steps):
-        data = [
-            d
-            for run, tr in zip(runs, tracks, strict=True)
-            for d in _moving(run, tr, t, tail, model_x)
-        ]
+        data = balls.frame_data(runs, tracks, t, tail, model_x)
         text = "<br>".join([f"<b>step {t}</b>"] + [lines[i] for lines in texts])
         data.append({"x": [0], "y": [1], "text": [text]})
         frames.append({"name": str(t), "data": data, "traces": ids})
@@ -211,7 +166,8 @@ def _frames(runs, surface, steps: list[int], tail, ids, model_x) -> list[dict]:
 
 class Parts(NamedTuple):
     """The animated view without its frames: ``static`` traces (drawn once), ``moving``
-    templates (the traces frames update, last the readout), the ``layout``, the frame
+    templates (the traces frames update: per run its ball and trail and its model, then
+    the loss markers, the alpha_t markers and last the readout), the ``layout``, the frame
     ``steps`` and per run the indices of its ``path``, ``loss`` and ``rate`` traces."""
 
     static: list[dict]
@@ -227,6 +183,7 @@ def animation_parts(
     grid: Grid,
     *,
     max_frames: int = style.MAX_FRAMES,
+    tail: int = style.TAIL,
     frame_ms: int = style.FRAME_MS,
     cloud: Sequence[Trajectory] = (),
     model_x: np.ndarray | None = None,
@@ -238,7 +195,7 @@ def animation_parts(
     _validate(runs, surface, grid, model_x)
     with_data = runs[0].model is not None
     static, run_ids = _static(runs, surface, grid, cloud, with_click_grid)
-    moving = [t for run in runs for t in _templates(run)] + [dict(READOUT_TEMPLATE)]
+    moving = balls.templates(runs, tail) + [dict(READOUT_TEMPLATE)]
     steps = frame_steps(len(runs[0].trajectory.lrs), max_frames)
     layout_ = {
         **layout.axes(runs, surface, grid, with_data),
@@ -262,14 +219,21 @@ def path_animation(
 ) -> dict:
     """The animated figure (a Plotly figure dict) of ``runs`` on ``surface``.
 
-    Frames are named by step; frame i carries, per run, the trail of the last
-    ``tail`` positions, the ball, the markers on the loss and alpha_t panels and
-    (when runs carry ``model`` curves over ``model_x``) the model. ``cloud``
-    runs are drawn as faint static lines. Raises ``ValueError`` for no runs,
-    runs of different lengths, or model curves without ``model_x``.
+    Frames are named by step; frame i carries, per run, its ball at step t followed by
+    its trail back to step t - ``tail`` (and, when runs carry ``model`` curves over
+    ``model_x``, the model), then every run's loss at t and alpha_t, in run order, and
+    the readout. ``cloud`` runs are drawn as faint static lines. Raises ``ValueError``
+    for no runs, runs of different lengths, or model curves without ``model_x``.
     """
     parts = animation_parts(
-        runs, surface, grid, max_frames=max_frames, frame_ms=frame_ms, cloud=cloud, model_x=model_x
+        runs,
+        surface,
+        grid,
+        max_frames=max_frames,
+        tail=tail,
+        frame_ms=frame_ms,
+        cloud=cloud,
+        model_x=model_x,
     )
     ids = list(range(len(parts.static), len(parts.static) + len(parts.moving)))
     frames = _frames(runs, surface, [int(t) for t in parts.steps], tail, ids, model_x)

@@ -114,14 +114,16 @@ def map_chart(
     static traces). The component draws the readout, Play, Pause and the step slider
     itself, in HTML (``component_layout``).
 
-    Frame i shows, per run, the trail of the last ``tail`` steps, the ball, the loss and
-    alpha_t markers and the model, then the readout, exactly as ``path_animation``.
+    Frame i shows, per run, the ball and the trail of the last ``tail`` steps and the
+    model, then all runs' loss and alpha_t markers, then the readout, exactly as
+    ``path_animation``.
     """
     parts = animation_parts(
         scene.runs,
         scene.surface,
         grid,
         max_frames=max_frames,
+        tail=tail,
         frame_ms=frame_ms,
         cloud=scene.cloud,
         model_x=scene.model_x,

@@ -7,10 +7,12 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from optiviz.dynamics import Trajectory
 from optiviz.figures import style
 from optiviz.scenes import Run
+from optiviz.surfaces import Surface
 
-__all__ = ["Run", "compact", "frame_steps", "readout", "readouts"]
+__all__ = ["Run", "compact", "frame_steps", "map_xy", "readout", "readouts"]
 
 
 def frame_steps(steps: int, max_frames: int = style.MAX_FRAMES) -> np.ndarray:
@@ -18,6 +20,12 @@ def frame_steps(steps: int, max_frames: int = style.MAX_FRAMES) -> np.ndarray:
     if steps + 1 <= max_frames:
         return np.arange(steps + 1)
     return np.unique(np.linspace(0, steps, max_frames).round().astype(int))
+
+
+def map_xy(tr: Trajectory, surface: Surface) -> tuple[np.ndarray, np.ndarray]:
+    """A run's map coordinates at every step: (x, y) on surfaces, (x, f(x)) on curves."""
+    p = tr.positions
+    return (p[:, 0], p[:, 1]) if surface.dim == 2 else (p[:, 0], tr.losses)
 
 
 def compact(values) -> list:

@@ -91,18 +91,21 @@ function tracks(figure, animation) {
 }
 
 function frameData(runs, animation, i) {
-  // What optiviz.figures.animation._frames puts in frame i, less the readout's text.
+  // What optiviz.figures.balls.frame_data puts in frame i: per run its ball at step t
+  // then its trail back in time (and its model), then every run's loss marker and alpha_t
+  // marker. (path_animation's frames add the readout, which is HTML here.)
   const t = animation.steps[i];
   const lo = Math.max(0, t - animation.tail);
   const data = [];
   for (const run of runs) {
-    const last = Math.min(t, run.lr.length - 1);
-    const x = Array.from(run.x.subarray(lo, t + 1));
-    const y = Array.from(run.y.subarray(lo, t + 1));
-    data.push({ x, y }, { x: x.slice(-1), y: y.slice(-1) });
-    data.push({ x: [t], y: [run.loss[t]] }, { x: [last], y: [run.lr[last]] });
+    const x = Array.from(run.x.subarray(lo, t + 1)).reverse();
+    const y = Array.from(run.y.subarray(lo, t + 1)).reverse();
+    data.push({ x, y });
     if (run.model) data.push({ x: Array.from(animation.model_x), y: Array.from(run.model[i]) });
   }
+  const last = Math.min(t, runs[0].lr.length - 1);
+  data.push({ x: runs.map(() => t), y: runs.map((run) => run.loss[t]) });
+  data.push({ x: runs.map(() => last), y: runs.map((run) => run.lr[last]) });
   return data;
 }
 
@@ -186,13 +189,17 @@ function isDark(element) {
 }
 
 function outlined(data, colours, dark) {
-  // Path outlines and ball rims in the colour that contrasts with the theme's page.
+  // Path outlines and ball rims in the colour that contrasts with the theme's page (a
+  // ball's rim colours are an array: the ball's, then its trail's clear ones).
   const colour = colours && colours[dark ? "dark" : "light"];
   if (!colour) return data;
+  const swap = (c) => (c === colours.light ? colour : c);
   return data.map((trace) => {
     if (trace.meta === "outline") return { ...trace, line: { ...trace.line, color: colour } };
     if (trace.meta === "ball") {
-      return { ...trace, marker: { ...trace.marker, line: { ...trace.marker.line, color: colour } } };
+      const rim = trace.marker.line.color;
+      const color = Array.isArray(rim) ? rim.map(swap) : swap(rim);
+      return { ...trace, marker: { ...trace.marker, line: { ...trace.marker.line, color } } };
     }
     return trace;
   });
