@@ -106,7 +106,7 @@ def _traces(spec: dict, **match) -> list[dict]:
 
 
 def _balls(spec: dict) -> list[str]:
-    return [d["name"] for d in _traces(spec, xaxis="x", mode="markers") if " · " in d["name"]]
+    return [d["name"] for d in _traces(spec, xaxis="x", meta="ball") if " · " in d["name"]]
 
 
 def _paths(spec: dict) -> list[np.ndarray]:
