@@ -96,8 +96,9 @@ async def _runs_of_moves(port: int) -> list:
 
 
 def test_moving_alpha_reruns_only_its_fragment_and_moving_k_the_whole_app(server):
-    """α's slider lives in a fragment with everything α moves: a move sends α, the chart
-    and the verdicts, not the sidebar's other controls. The first move adds 'my α' to the
+    """α's slider lives in a fragment with everything α moves: a move sends α, the chart,
+    the verdicts and the share link, not the sidebar's other controls, the formulas or the
+    download buttons. The first move adds 'my α' to the
     race list in the sidebar, so that one, and a move of k, rerun the whole app."""
     opened, first, second, k_move = asyncio.run(_runs_of_moves(server.port))
     finished = ForwardMsg.ScriptFinishedStatus
@@ -110,6 +111,8 @@ def test_moving_alpha_reruns_only_its_fragment_and_moving_k_the_whole_app(server
     for outside in ("Loss surface", "Learning rates to race", "Optimizer", "Steps", "Start x"):
         assert outside not in second.widgets, second.widgets
     assert "bidi_component" in second.elements, "the chart is redrawn"
+    assert "code" in second.elements, "and the share link, which holds α"
+    assert "download_button" not in second.elements, "the download buttons stay as they are"
     assert second.bytes > 10_000, "with the new paths"
     assert len(second.elements) < len(opened.elements) / 2, (second.elements, opened.elements)
 

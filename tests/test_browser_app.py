@@ -236,6 +236,28 @@ def test_the_address_keeps_the_view_across_alpha_moves(page) -> None:
         again.close()
 
 
+def test_downloads_and_link_follow_alpha_moves(page) -> None:
+    """The download buttons are outside α's fragment: after α moves (fragment reruns
+    only), the CSV holds the runs now shown and the share link holds the new α."""
+    _pause(page)
+    _move_alpha(page)
+    alpha = _alpha_text(page)
+    page.wait_for_function(
+        "a => [...document.querySelectorAll('[data-testid=\"stCode\"]')]"
+        ".some(e => e.textContent.includes('alpha=' + a))",
+        arg=alpha,
+        timeout=10_000,
+    )
+    with page.expect_download() as info:
+        page.get_by_role("button", name="⬇ Runs as CSV").click()
+    rows = info.value.path().read_text().splitlines()
+    assert rows[0].startswith("run,step,x,y,loss")
+    names = {row.split(",")[0] for row in rows[1:]}
+    assert f"my α α={alpha}" in names, sorted(names)
+    assert len(names) == 4, "the three presets and my α"
+    page.locator(MAP_CHART).first.scroll_into_view_if_needed()  # the next tests click it
+
+
 START_JS = """() => [...document.querySelectorAll('[data-testid="stNumberInput"] input')]
   .slice(0, 2).map(e => Number(e.value))"""
 """The values of the first two number inputs: Start x and Start y."""

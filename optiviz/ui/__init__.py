@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optiviz import scenes, surfaces
+from optiviz import scenes
 from optiviz.ui import (
     controls,
     explore,
@@ -84,16 +84,5 @@ def _explore() -> None:
             surface = fit_controls.degree_surface()
         else:
             surface = scenes.resolve_surface(name)
-        _explore_body(controls.explore_controls(surface, name, formula), surface)
-
-
-@st.fragment
-def _explore_body(draft: controls.Draft, surface: surfaces.Surface) -> None:
-    """α's slider and everything α moves: the chart, the verdicts, the readout, the
-    downloads. A fragment, so moving α reruns only this: the server and the browser skip
-    the sidebar's other controls. A move that changes the sidebar's race list (the first,
-    which adds "my α") reruns the whole app."""
-    if state.pop(state.APP_RERUN):
-        st.rerun()
-    settings = draft.settings()
-    (fit_view.render if fit_view.shows(surface) else explore.render)(settings, surface)
+        page = fit_view.render if fit_view.shows(surface) else explore.render
+        page(controls.explore_controls(surface, name, formula), surface)

@@ -265,6 +265,11 @@ class Draft:
         alpha = alpha_control(self.fields["mode"], self.alpha_slot)
         return Settings(alpha=alpha, **self.fields)
 
+    def optimizer_names(self) -> tuple[str, ...]:
+        """The optimizers the page runs: the overlay's, or the one optimizer."""
+        f = self.fields
+        return f["compare_optimizers"] if f["mode"] == "optimizers" else (f["optimizer"],)
+
 
 def explore_controls(surface: surfaces.Surface, name: str, formula: str = "") -> Draft:
     """Draw the explore page's sidebar, top to bottom, leaving a slot for α's slider."""

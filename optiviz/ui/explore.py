@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from optiviz import clouds, export, grids, optimizers, scenes, schedules, surfaces
 from optiviz.figures import chart_data
@@ -15,7 +17,7 @@ from optiviz.figures.html import figure_html
 from optiviz.figures.runs import Run
 from optiviz.figures.style import VERDICT_COLOURS
 from optiviz.settings import Settings
-from optiviz.ui import chart_component, state
+from optiviz.ui import chart_component, controls, state
 from optiviz.ui.panels import panel
 
 PLOT_CONFIG = {
@@ -89,23 +91,74 @@ def step_readout(run: Run) -> str:
     return text + f"; the {optimizers.LABELS[tr.optimizer]} rule turns it into a step of {step:.3g}"
 
 
-def formulas(s: Settings) -> None:
-    """The update rule(s) and the schedule, exactly as the core implements them."""
-    for name in s.compare_optimizers if s.mode == "optimizers" else (s.optimizer,):
+def formulas(names: tuple[str, ...], schedule: str, staircase: bool, weight_decay: float) -> None:
+    """The update rule(s) of optimizers ``names`` and the schedule, exactly as the core
+    implements them."""
+    for name in names:
         st.latex(rf"\textbf{{{optimizers.LABELS[name]}}}:\; " + optimizers.FORMULAS[name])
-    st.latex(rf"\textbf{{{schedules.LABELS[s.schedule]}}}:\; " + schedules.FORMULAS[s.schedule])
-    if s.staircase and s.schedule in schedules.USES_K:
+    st.latex(rf"\textbf{{{schedules.LABELS[schedule]}}}:\; " + schedules.FORMULAS[schedule])
+    if staircase and schedule in schedules.USES_K:
         st.latex(r"\text{staircase: } " + schedules.STAIRCASE_NOTE)
-    if s.weight_decay > 0:
-        st.latex(
-            rf"\text{{weight decay }} \lambda = {s.weight_decay:g}:\; " + optimizers.DECAY_NOTE
-        )
+    if weight_decay > 0:
+        st.latex(rf"\text{{weight decay }} \lambda = {weight_decay:g}:\; " + optimizers.DECAY_NOTE)
 
 
-def render(s: Settings, surface: surfaces.Surface) -> None:
-    """The page body for settings ``s``, top to bottom."""
+@dataclass
+class Shown:
+    """What α's fragment drew last: its runs, and the figure the HTML download saves.
+    The downloads sit outside the fragment, so an α move does not redraw them; they read
+    this when clicked."""
+
+    runs: list[Run] = field(default_factory=list)
+    figure: Callable[[], dict] | None = None
+
+
+View = Callable[[Settings, surfaces.Surface, Shown], None]
+"""A page's α-dependent body: draws the settings' pictures and fills ``Shown``."""
+
+
+def page(draft: controls.Draft, surface: surfaces.Surface, view: View) -> None:
+    """A page body, top to bottom: the caption, ``view`` inside α's fragment, the
+    formulas and the downloads. Moving α reruns only the fragment (the sidebar's other
+    controls, the formulas and the download buttons stay as they are); the fragment also
+    rewrites the share link, which holds α."""
     state.set_values({"surface_dim": surface.dim})
     st.caption(surface.description)
+    body = st.container()
+    f = draft.fields
+    with panel("Formulas"):
+        formulas(draft.optimizer_names(), f["schedule"], f["staircase"], f["weight_decay"])
+    shown, link = Shown(), None
+    with panel("Download and share"):
+        link = downloads(shown)
+    with body:
+        _alpha_fragment(draft, surface, view, shown, link)
+
+
+@st.fragment
+def _alpha_fragment(
+    draft: controls.Draft,
+    surface: surfaces.Surface,
+    view: View,
+    shown: Shown,
+    link: DeltaGenerator | None,
+) -> None:
+    """α's slider, ``view`` and the share link. A move that changes the sidebar's race
+    list (the first α move, which adds "my α") reruns the whole app instead."""
+    if state.pop(state.APP_RERUN):
+        st.rerun()
+    shown.runs, shown.figure = [], None
+    view(draft.settings(), surface, shown)
+    if link is not None:
+        link.code(state.share_link(), language=None)
+
+
+def render(draft: controls.Draft, surface: surfaces.Surface) -> None:
+    """The explore page's body for the sidebar's ``draft``."""
+    page(draft, surface, _explore_view)
+
+
+def _explore_view(s: Settings, surface: surfaces.Surface, shown: Shown) -> None:
     if s.weight_decay > 0:
         st.caption(optimizers.PENALTY_NOTE)
     scene = None
@@ -113,11 +166,8 @@ def render(s: Settings, surface: surfaces.Surface) -> None:
         scene = scene_for(s)
     if scene is None:
         return
+    shown.runs, shown.figure = scene.runs, partial(_animation, scene)
     animation_panel(s, surface.dim == 2)
-    with panel("Formulas"):
-        formulas(s)
-    with panel("Download and share"):
-        downloads(scene)
 
 
 @st.fragment
@@ -172,14 +222,14 @@ def _views(s: Settings, scene: scenes.Scene, three_d: bool) -> None:
         st.markdown("  \n".join(step_readout(r) for r in runs))
 
 
-def downloads(scene: scenes.Scene, html: Callable[[], dict] | None = None) -> None:
-    """CSV of every run, a figure as HTML (``html()``; the animated top view by default),
-    and the link that reopens this view. Both files are built only when clicked."""
+def downloads(shown: Shown) -> DeltaGenerator:
+    """CSV of every run shown, the shown figure as HTML, and the slot for the link that
+    reopens this view (α's fragment writes it). Both files are built only when clicked."""
     st.subheader("Download and share")
     left, right = st.columns(2)
     left.download_button(
         "⬇ Runs as CSV",
-        data=lambda: export.trajectories_csv([(r.name, r.trajectory) for r in scene.runs]),
+        data=lambda: _csv(shown),
         file_name="optiviz-runs.csv",
         mime="text/csv",
         key="dl_csv",
@@ -188,7 +238,7 @@ def downloads(scene: scenes.Scene, html: Callable[[], dict] | None = None) -> No
     )
     right.download_button(
         "⬇ Animation as HTML",
-        data=lambda: figure_html(html() if html else _animation(scene)),
+        data=lambda: figure_html(shown.figure()) if shown.figure else NOTHING_SHOWN,
         file_name="optiviz.html",
         mime="text/html",
         key="dl_html",
@@ -196,7 +246,16 @@ def downloads(scene: scenes.Scene, html: Callable[[], dict] | None = None) -> No
         help="A self-contained page that plays offline; the chart's camera icon saves a PNG.",
     )
     st.markdown("**Link to this view** (copy it with the button on the right):")
-    st.code(state.share_link(), language=None)
+    return st.container()
+
+
+NOTHING_SHOWN = "Nothing to save: the picture could not be drawn with these settings.\n"
+
+
+def _csv(shown: Shown) -> str:
+    if not shown.runs:
+        return NOTHING_SHOWN
+    return export.trajectories_csv([(r.name, r.trajectory) for r in shown.runs])
 
 
 def _animation(scene: scenes.Scene) -> dict:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import streamlit as st
 
 from optiviz import fit, scenes, surfaces
 from optiviz.figures.fit import SLICE_NOTE, data_figure, loss_figure, plane_figure
 from optiviz.settings import Settings
-from optiviz.ui import explore
+from optiviz.ui import controls, explore
 from optiviz.ui.panels import panel
 
 CONFIG = {"displaylogo": False, "scrollZoom": False}
@@ -41,12 +43,17 @@ def summary(scene: fit.FitScene) -> str:
     return "  \n".join(lines)
 
 
-def render(s: Settings, surface: surfaces.Surface) -> None:
-    """The page body: caption, the three figures, the numbers, formulas, downloads, link."""
-    st.caption(surface.description)
-    runs = None
+def render(draft: controls.Draft, surface: surfaces.Surface) -> None:
+    """The fit page's body for the sidebar's ``draft``: the figures in α's fragment, then
+    the formulas and downloads (``explore.page``)."""
+    explore.page(draft, surface, _fit_view)
+
+
+def _fit_view(s: Settings, surface: surfaces.Surface, shown: explore.Shown) -> None:
+    """The three figures and the numbers."""
     with panel("Fit"):
         scene, runs = scene_for(s)
+        shown.runs, shown.figure = runs.runs, partial(data_figure, scene)
         left, right = st.columns(2)
         with left:
             st.plotly_chart(data_figure(scene), key="fit_data", config=CONFIG)
@@ -60,9 +67,3 @@ def render(s: Settings, surface: surfaces.Surface) -> None:
             + f" The plane holds {100 * share:.0f}% of the path's spread; the loss off the "
             "plane is not shown."
         )
-    if runs is None:
-        return
-    with panel("Formulas"):
-        explore.formulas(s)
-    with panel("Download and share"):
-        explore.downloads(runs, lambda: data_figure(scene))
