@@ -31,9 +31,9 @@ DEFAULT_OPTIMIZERS = ("sgd", "momentum", "adam")
 DEFAULT_FORMULA = "x^2 + 5*y^2 + sin(3*x)"
 RAW = "_raw_query"
 PRESENT = "present"
+"""Presenter mode: ``?present=1`` in the address, the 'Presenter mode' toggle on the page."""
 APP_RERUN = "_app_rerun"
 """Set by a callback inside a fragment whose change reaches outside it: rerun the app."""
-"""Presenter mode: ``?present=1`` in the address, the 'Presenter mode' toggle on the page."""
 
 
 def _number(lo: float, hi: float) -> Callable[[str], bool]:
