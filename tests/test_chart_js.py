@@ -48,18 +48,24 @@ def _scene(surface: str, alphas, steps: int) -> Scene:
     return Scene(s, tuple(scenes.with_data(runs, s)), model_x=xs)
 
 
-def _built(chart: dict, tmp_path: Path) -> dict:
+def _run_js(runner: str, tmp_path: Path, payload=None):
+    """Run ``runner`` in Node with chart.js importable as its last argument and
+    ``payload`` as JSON on stdin; its JSON output."""
     module = tmp_path / "chart.mjs"
     module.write_text(JS.read_text())
     out = subprocess.run(
-        [NODE, "--input-type=module", "-e", RUNNER, "--", module.as_uri()],
-        input=json.dumps(chart),
+        [NODE, "--input-type=module", "-e", runner, "--", module.as_uri()],
+        input=None if payload is None else json.dumps(payload),
         capture_output=True,
         text=True,
         check=True,
         timeout=60,
     )
     return json.loads(out.stdout)
+
+
+def _built(chart: dict, tmp_path: Path) -> dict:
+    return _run_js(RUNNER, tmp_path, chart)
 
 
 def _values(a) -> np.ndarray:
@@ -108,17 +114,8 @@ process.stdout.write(JSON.stringify(out, plain));
 def test_js_outlines_contrast_with_the_theme(tmp_path) -> None:
     scene = _scene("staircase", (0.8, 2.8), 30)
     chart = map_chart(scene, grids.surface_grid(scene.surface, 41))
-    module = tmp_path / "chart.mjs"
-    module.write_text(JS.read_text())
-    out = subprocess.run(
-        [NODE, "--input-type=module", "-e", OUTLINE_RUNNER, "--", module.as_uri()],
-        input=json.dumps(chart),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    for theme, data in zip(("light", "dark"), json.loads(out.stdout), strict=True):
+    themes = _run_js(OUTLINE_RUNNER, tmp_path, chart)
+    for theme, data in zip(("light", "dark"), themes, strict=True):
         outlines = [d["line"]["color"] for d in data if d.get("meta") == "outline"]
         rims = [d["marker"]["line"]["color"] for d in data if d.get("meta") == "ball"]
         assert outlines == [style.OUTLINE[theme]]  # one outline under every path
@@ -145,16 +142,7 @@ process.stdout.write(JSON.stringify(out));
 def test_js_speeds_scale_the_time_per_step(tmp_path) -> None:
     """½× shows each frame twice as long; 2× halves the time per step, as every second
     frame for 30 ms (the browser draws no faster), still ending on the last frame."""
-    module = tmp_path / "chart.mjs"
-    module.write_text(JS.read_text())
-    out = subprocess.run(
-        [NODE, "--input-type=module", "-e", SPEED_RUNNER, "--", module.as_uri()],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    half, normal, double = json.loads(out.stdout)
+    half, normal, double = _run_js(SPEED_RUNNER, tmp_path)
     per_step = [p["duration"] / p["stride"] for p in (half, normal, double)]
     assert per_step == [60, 30, 15]
     assert normal["names"] == [str(i) for i in range(11)] and normal["stride"] == 1
@@ -178,17 +166,7 @@ def test_js_play_options_per_view(tmp_path) -> None:
     scene = _scene("staircase", (0.8, 2.8), 30)
     grid = grids.surface_grid(scene.surface, 41)
     charts = [map_chart(scene, grid), surface_chart(scene, grid)]
-    module = tmp_path / "chart.mjs"
-    module.write_text(JS.read_text())
-    out = subprocess.run(
-        [NODE, "--input-type=module", "-e", PLAY_RUNNER, "--", module.as_uri()],
-        input=json.dumps(charts),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    top, three_d = json.loads(out.stdout)
+    top, three_d = _run_js(PLAY_RUNNER, tmp_path, charts)
     assert top["frame"] == {"duration": style.FRAME_MS, "redraw": False}
     play = surface_figure(scene.runs, scene.surface, grid)["layout"]["updatemenus"][0]["buttons"][0]
     assert three_d == play["args"][1] and three_d["frame"]["redraw"] is True
