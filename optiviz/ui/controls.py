@@ -144,9 +144,9 @@ def hyper_controls(names: tuple[str, ...]) -> dict:
     return out
 
 
-def alpha_control(mode: str, where: DeltaGenerator | None = None) -> float:
-    """The learning rate on a log scale, in the sidebar (or in ``where``)."""
-    return (where or st.sidebar).select_slider(
+def alpha_control(mode: str, where: DeltaGenerator) -> float:
+    """The learning rate on a log scale, drawn in ``where`` (its slot in the sidebar)."""
+    return where.select_slider(
         "Learning rate α",
         opt.alpha_options(),
         format_func=opt.fmt,
@@ -254,7 +254,9 @@ def comparison_control(surface: surfaces.Surface) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Draft:
-    """The explore page's settings but α, and the sidebar slot that α's slider fills."""
+    """The explore page's settings but α, and the sidebar slot that α's slider fills.
+    ``fields["compare_optimizers"]`` holds the optimizers the page runs in every view:
+    the overlay's, or the one optimizer."""
 
     fields: dict[str, Any]
     alpha_slot: DeltaGenerator
@@ -264,11 +266,6 @@ class Draft:
         fragment, so that moving α reruns only the fragment, not the sidebar."""
         alpha = alpha_control(self.fields["mode"], self.alpha_slot)
         return Settings(alpha=alpha, **self.fields)
-
-    def optimizer_names(self) -> tuple[str, ...]:
-        """The optimizers the page runs: the overlay's, or the one optimizer."""
-        f = self.fields
-        return f["compare_optimizers"] if f["mode"] == "optimizers" else (f["optimizer"],)
 
 
 def explore_controls(surface: surfaces.Surface, name: str, formula: str = "") -> Draft:

@@ -127,7 +127,7 @@ def page(draft: controls.Draft, surface: surfaces.Surface, view: View) -> None:
     body = st.container()
     f = draft.fields
     with panel("Formulas"):
-        formulas(draft.optimizer_names(), f["schedule"], f["staircase"], f["weight_decay"])
+        formulas(f["compare_optimizers"], f["schedule"], f["staircase"], f["weight_decay"])
     shown, link = Shown(), None
     with panel("Download and share"):
         link = downloads(shown)
