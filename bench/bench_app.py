@@ -91,29 +91,34 @@ def baseline(n: int) -> np.ndarray:
     return np.array([_move(at, "a", round(0.1 * (i % 90 + 5), 1)) for i in range(n)])
 
 
-def _settings(alpha: float, steps: int):
+def staircase_settings(**changes):
+    """The explore page's settings on the staircase, spelled out: the race of the four
+    rates (``FOUR``) with gradient descent, a constant α = 0.8, 150 steps from (0.3, 1.0),
+    PyTorch's defaults for the other knobs. ``changes`` replace fields; the tests build
+    their settings from this too."""
     from optiviz.settings import Settings
 
-    return Settings(
-        surface="staircase",
-        mode="compare",
-        optimizer="sgd",
-        compare_optimizers=("sgd",),
-        presets=tuple(FOUR),
-        alpha=alpha,
-        schedule="constant",
-        k=0.0,
-        drop=0.5,
-        every=10,
-        staircase=False,
-        momentum=0.9,
-        rho=0.99,
-        beta1=0.9,
-        beta2=0.999,
-        eps=1e-8,
-        steps=steps,
-        start=(0.3, 1.0),
-    )
+    base = {
+        "surface": "staircase",
+        "mode": "compare",
+        "optimizer": "sgd",
+        "compare_optimizers": ("sgd",),
+        "presets": tuple(FOUR),
+        "alpha": 0.8,
+        "schedule": "constant",
+        "k": 0.0,
+        "drop": 0.5,
+        "every": 10,
+        "staircase": False,
+        "momentum": 0.9,
+        "rho": 0.99,
+        "beta1": 0.9,
+        "beta2": 0.999,
+        "eps": 1e-8,
+        "steps": 150,
+        "start": (0.3, 1.0),
+    }
+    return Settings(**(base | changes))
 
 
 @contextmanager
@@ -138,7 +143,7 @@ def breakdown(steps: int) -> dict[str, float]:
     costs: dict[str, list[float]] = {}
     for alpha in fresh_alphas(8):
         with _clock(costs, "JAX runs (scenes.scene)"):
-            scene = scenes.scene(_settings(alpha, steps))
+            scene = scenes.scene(staircase_settings(alpha=alpha, steps=steps))
         with _clock(costs, "map_chart data"):
             top = chart_data.map_chart(scene, grids.surface_grid(surface, 161))
         with _clock(costs, "surface_chart data"):

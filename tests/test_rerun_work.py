@@ -12,6 +12,7 @@ import pytest
 from streamlit.runtime.state.query_params import QueryParams
 from streamlit.testing.v1 import AppTest
 
+from bench.bench_app import staircase_settings
 from optiviz import grids, scenes, surfaces
 from optiviz.figures import background, chart_data, layout
 from optiviz.settings import Settings
@@ -22,27 +23,16 @@ STAIRCASE = surfaces.get("staircase")
 
 
 def _settings(**changes) -> Settings:
-    base = Settings(
-        surface="staircase",
-        mode="compare",
-        optimizer="sgd",
-        compare_optimizers=("sgd", "adam"),
-        presets=("too small", "good"),
-        alpha=0.8,
-        schedule="constant",
-        k=0.0,
-        drop=0.5,
-        every=10,
-        staircase=False,
-        momentum=0.9,
-        rho=0.99,
-        beta1=0.9,
-        beta2=0.999,
-        eps=1e-8,
-        steps=40,
-        start=STAIRCASE.start,
+    return staircase_settings(
+        **{
+            "mode": "compare",
+            "compare_optimizers": ("sgd", "adam"),
+            "presets": ("too small", "good"),
+            "steps": 40,
+            "start": STAIRCASE.start,
+            **changes,
+        }
     )
-    return replace(base, **changes)
 
 
 OTHER = {

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import optiviz
+from bench.bench_app import staircase_settings
 from optiviz import clouds, surfaces
 from optiviz.colours import PRESET_COLOURS, run_colour
 from optiviz.scenes import MY_ALPHA_COLOUR, scene
@@ -21,27 +21,16 @@ STAIRCASE = surfaces.get("staircase")
 
 
 def _settings(**changes) -> Settings:
-    base = Settings(
-        surface="staircase",
-        mode="single",
-        optimizer="sgd",
-        compare_optimizers=("sgd", "adam"),
-        presets=("too small", "good"),
-        alpha=0.8,
-        schedule="constant",
-        k=0.0,
-        drop=0.5,
-        every=10,
-        staircase=False,
-        momentum=0.9,
-        rho=0.99,
-        beta1=0.9,
-        beta2=0.999,
-        eps=1e-8,
-        steps=60,
-        start=STAIRCASE.start,
+    return staircase_settings(
+        **{
+            "mode": "single",
+            "compare_optimizers": ("sgd", "adam"),
+            "presets": ("too small", "good"),
+            "steps": 60,
+            "start": STAIRCASE.start,
+            **changes,
+        }
     )
-    return replace(base, **changes)
 
 
 def test_single_run_is_the_core_run() -> None:
