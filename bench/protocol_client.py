@@ -128,9 +128,10 @@ class Run:
     status: int | None = None
     exceptions: list[str] = field(default_factory=list)
     elements: list[str] = field(default_factory=list)
-    """The kind of each element the run drew, in order (``"slider"``, ``"markdown"``...)."""
+    """The kind of each element the run drew, in order (``"slider"``, ``"markdown"``...);
+    for a run that ``st.rerun()`` restarted, the restarted part's and then the app run's."""
     widgets: list[str] = field(default_factory=list)
-    """The labels of the widgets the run drew, in order."""
+    """The labels of the widgets the run drew, in order (likewise both parts)."""
     reruns: int = 0
     """How many times the script asked for a rerun (``st.rerun()``) before it finished."""
 
