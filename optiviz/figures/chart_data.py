@@ -17,6 +17,7 @@ import numpy as np
 
 from optiviz.figures import layout, style
 from optiviz.figures.animation import animation_parts
+from optiviz.figures.notes import notes
 from optiviz.figures.surface3d import surface_figure
 from optiviz.grids import Grid
 from optiviz.scenes import Scene
@@ -108,7 +109,8 @@ def map_chart(
     tail: int = style.TAIL,
     frame_ms: int = style.FRAME_MS,
 ) -> dict:
-    """The animated top view's data: the figure without frames, and ``animation``: the
+    """The animated top view's data: the figure without frames, the runs' ``notes``
+    (verdicts and first steps, drawn under the graph), and ``animation``: the
     frame steps, the milliseconds per frame, the moving traces' indices, and per run the
     arrays the frames are cut from (map x and y, loss and alpha_t are read from the run's
     static traces). The component draws the readout, Play, Pause and the step slider
@@ -145,12 +147,19 @@ def map_chart(
     }
     figure = {"data": parts.static + moving, "layout": view}
     return encode(
-        {"kind": "map", "figure": figure, "animation": animation, "outline": style.OUTLINE}
+        {
+            "kind": "map",
+            "figure": figure,
+            "animation": animation,
+            "outline": style.OUTLINE,
+            "notes": notes(scene.runs),
+        }
     )
 
 
 def surface_chart(scene: Scene, grid: Grid) -> dict:
-    """The 3-D view's data: ``surface_figure`` as it is (its frames are few and small)."""
+    """The 3-D view's data: ``surface_figure`` as it is (its frames are few and small),
+    and the runs' ``notes``."""
     figure = surface_figure(scene.runs, scene.surface, grid)
     figure["layout"]["uirevision"] = f"3d:{scene.surface.name}"
-    return encode({"kind": "3d", "figure": figure, "animation": None})
+    return encode({"kind": "3d", "figure": figure, "animation": None, "notes": notes(scene.runs)})

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-import numpy as np
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -15,7 +14,6 @@ from optiviz.figures import chart_data
 from optiviz.figures.animation import path_animation
 from optiviz.figures.html import figure_html
 from optiviz.figures.runs import Run
-from optiviz.figures.style import VERDICT_COLOURS
 from optiviz.settings import Settings
 from optiviz.ui import chart_component, controls, state
 from optiviz.ui.panels import panel
@@ -62,33 +60,6 @@ def _on_click(key: str) -> None:
         if state.get("surface_dim", 2) == 2:
             values["start_y"] = round(float(point["y"]), 3)
         state.set_values(values)
-
-
-def verdict_lines(runs: list[Run]) -> str:
-    """Markdown: one coloured line per run with its verdict and final loss."""
-    lines = []
-    for run in runs:
-        tr = run.trajectory
-        colour = VERDICT_COLOURS[tr.verdict]
-        finite = tr.losses[np.isfinite(tr.losses)]
-        final = f"final loss {finite[-1]:.4g}" if finite.size else "undefined at the start"
-        lines.append(
-            f"<span style='color:{run.colour}'>●</span> **{run.name}**: "
-            f"<span style='color:{colour}'>**{tr.label}**</span> · {final}"
-        )
-    return "  \n".join(lines)
-
-
-def step_readout(run: Run) -> str:
-    """The arithmetic of the first step: gradient × learning rate = step."""
-    tr = run.trajectory
-    if not np.isfinite(tr.losses[0]):
-        return f"**{run.name}**: the loss is not defined at the start point; move the start."
-    g, lr, step = float(np.linalg.norm(tr.grads[0])), float(tr.lrs[0]), float(tr.step_lengths[0])
-    text = f"**{run.name}**, step 0: gradient {g:.3g} × learning rate {lr:.3g}"
-    if tr.optimizer == "sgd":
-        return text + f" = a step of {step:.3g}"
-    return text + f"; the {optimizers.LABELS[tr.optimizer]} rule turns it into a step of {step:.3g}"
 
 
 def formulas(names: tuple[str, ...], schedule: str, staircase: bool, weight_decay: float) -> None:
@@ -211,15 +182,11 @@ def _views(s: Settings, scene: scenes.Scene, three_d: bool) -> None:
         on_click=partial(_on_click, key),
         present=state.presenting(),
     )
-    runs = scene.runs
-    st.markdown(verdict_lines(runs), unsafe_allow_html=True)
     if scene.cloud:
         st.markdown(
             f"Spread of the {len(scene.cloud)} end points: "
             f"**{clouds.end_spread(scene.cloud):.3g}** (root-mean-square distance)"
         )
-    with st.expander("What one step does", expanded=True):
-        st.markdown("  \n".join(step_readout(r) for r in runs))
 
 
 def downloads(shown: Shown) -> DeltaGenerator:

@@ -258,6 +258,7 @@ function buttonClicked(gd, event) {
 }
 
 async function draw(gd, state, data) {
+  notesBox(gd, data.notes);
   const Plotly = await loadPlotly(data.plotly);
   const figure = decode(data.figure);
   const animation = data.animation ? decode(data.animation) : null;
@@ -456,7 +457,7 @@ function controlBar(gd, state) {
   }
   if (!bar) {
     bar = buildBar(gd, state);
-    gd.parentElement.appendChild(bar);
+    gd.after(bar); // before the notes
   }
   barStyle(bar, state.present);
   for (const button of bar.querySelectorAll(".optiviz-play, .optiviz-pause")) {
@@ -565,6 +566,74 @@ function listenKeys(gd, state) {
     event.preventDefault();
   };
   document.addEventListener("keydown", onKey);
+}
+
+// The words under the graph --------------------------------------------------------------
+
+function element(tag, text, style) {
+  const node = document.createElement(tag);
+  if (text) node.textContent = text;
+  if (style) node.style.cssText = style;
+  return node;
+}
+
+function verdictRow(v) {
+  // "● good α=0.8: converged · final loss 0": the dot in the run's colour, the name in
+  // bold, the verdict in bold in its colour (optiviz.figures.notes.verdict).
+  const row = element("div");
+  row.className = "optiviz-verdict";
+  row.append(
+    element("span", "● ", `color:${v.colour}`),
+    element("b", v.name),
+    ": ",
+    element("b", v.label, `color:${v.label_colour}`),
+    ` · ${v.final}`,
+  );
+  return row;
+}
+
+function stepRow(step) {
+  // "good α=0.8, step 0: gradient 0.632 × learning rate 0.8 = a step of 0.506".
+  const row = element("div");
+  row.append(element("b", step.name), step.text);
+  return row;
+}
+
+function notesBox(gd, notes) {
+  // Each run's verdict, then "What one step does" (a <details> the user may close; it
+  // stays as they left it across reruns), under the graph and its controls. Text only,
+  // so no run name can inject markup.
+  const parent = gd.parentElement;
+  let box = parent.querySelector(":scope > .optiviz-notes");
+  if (!notes) {
+    if (box) box.remove();
+    return;
+  }
+  if (!box) {
+    box = element("div", "", "margin:1rem 0 0;line-height:1.6;color:var(--st-text-color, inherit)");
+    box.className = "optiviz-notes";
+    const verdicts = element("div", "", "margin:0 0 1rem");
+    verdicts.className = "optiviz-verdicts";
+    verdicts.setAttribute("aria-label", "Verdicts");
+    const details = element(
+      "details",
+      "",
+      "border:1px solid var(--st-border-color, rgba(128,128,128,0.3));" +
+        "border-radius:var(--st-base-radius, 0.5rem)",
+    );
+    details.className = "optiviz-steps";
+    details.open = true;
+    details.append(
+      element("summary", "", "padding:0.5rem 1rem;cursor:pointer"),
+      element("div", "", "padding:0.25rem 1rem 1rem"),
+    );
+    box.append(verdicts, details);
+    parent.appendChild(box);
+  }
+  box.querySelector(".optiviz-verdicts").replaceChildren(...notes.verdicts.map(verdictRow));
+  const details = box.querySelector(".optiviz-steps");
+  details.querySelector("summary").textContent = notes.steps_title;
+  details.lastChild.replaceChildren(...notes.first_steps.map(stepRow));
 }
 
 function showError(gd, error) {

@@ -1,0 +1,56 @@
+"""The words under a chart: each run's verdict, and what its first step does.
+
+The chart component draws them as HTML under its graph, so one message brings an α
+move's paths and words together (``chart_data``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from optiviz import optimizers
+from optiviz.figures.style import VERDICT_COLOURS
+from optiviz.scenes import Run
+
+STEPS_TITLE = "What one step does"
+NOT_DEFINED = ": the loss is not defined at the start point; move the start."
+
+
+def verdict(run: Run) -> dict:
+    """A run's verdict line: its name and colour, the verdict's label and colour, and
+    its final loss (the last finite one), e.g. "good α=0.8: converged · final loss 0"."""
+    tr = run.trajectory
+    finite = tr.losses[np.isfinite(tr.losses)]
+    final = f"final loss {finite[-1]:.4g}" if finite.size else "undefined at the start"
+    return {
+        "name": run.name,
+        "colour": run.colour,
+        "label": tr.label,
+        "label_colour": VERDICT_COLOURS[tr.verdict],
+        "final": final,
+    }
+
+
+def first_step(run: Run) -> dict:
+    """The arithmetic of step 0 after the run's name: gradient × learning rate = step,
+    |∇f(x₀)| · α₀ for gradient descent; other rules say which step they turn it into."""
+    tr = run.trajectory
+    if not np.isfinite(tr.losses[0]):
+        return {"name": run.name, "text": NOT_DEFINED}
+    g, lr, step = float(np.linalg.norm(tr.grads[0])), float(tr.lrs[0]), float(tr.step_lengths[0])
+    text = f", step 0: gradient {g:.3g} × learning rate {lr:.3g}"
+    if tr.optimizer == "sgd":
+        text += f" = a step of {step:.3g}"
+    else:
+        text += f"; the {optimizers.LABELS[tr.optimizer]} rule turns it into a step of {step:.3g}"
+    return {"name": run.name, "text": text}
+
+
+def notes(runs: list[Run]) -> dict:
+    """What the component writes under the graph: ``verdicts`` (``verdict`` per run) and,
+    under ``steps_title``, ``first_steps`` (``first_step`` per run)."""
+    return {
+        "verdicts": [verdict(r) for r in runs],
+        "steps_title": STEPS_TITLE,
+        "first_steps": [first_step(r) for r in runs],
+    }
