@@ -88,13 +88,21 @@ View = Callable[[Settings, surfaces.Surface, Shown], None]
 """A page's α-dependent body: draws the settings' pictures and fills ``Shown``."""
 
 
-def page(draft: controls.Draft, surface: surfaces.Surface, view: View) -> None:
-    """A page body, top to bottom: the caption, ``view`` inside α's fragment, the
-    formulas and the downloads. Moving α reruns only the fragment (the sidebar's other
-    controls, the formulas and the download buttons stay as they are); the fragment also
-    rewrites the share link, which holds α."""
+def page(
+    draft: controls.Draft,
+    surface: surfaces.Surface,
+    view: View,
+    above: Callable[[], object] | None = None,
+) -> None:
+    """A page body, top to bottom: the caption, ``above`` (controls of the body, such as
+    the picture), ``view`` inside α's fragment, the formulas and the downloads. Moving α
+    reruns only the fragment (the sidebar's other controls, ``above``, the formulas and
+    the download buttons stay as they are); the fragment also rewrites the share link,
+    which holds α."""
     state.set_values({"surface_dim": surface.dim})
     st.caption(surface.description)
+    if above is not None:
+        above()
     body = st.container()
     f = draft.fields
     with panel("Formulas"):
@@ -125,30 +133,21 @@ def _alpha_fragment(
 
 
 def render(draft: controls.Draft, surface: surfaces.Surface) -> None:
-    """The explore page's body for the sidebar's ``draft``."""
-    page(draft, surface, _explore_view)
+    """The explore page's body for the sidebar's ``draft``; surfaces in x and y add the
+    picture control (the top view or the 3-D view) above the chart."""
+    page(draft, surface, _explore_view, above=picture_control if surface.dim == 2 else None)
 
 
 def _explore_view(s: Settings, surface: surfaces.Surface, shown: Shown) -> None:
+    """The chart (the picture chosen above it) and, for a cloud, its spread. A click on
+    the chart sets the start inputs in the sidebar, so it reruns the whole app."""
     if s.weight_decay > 0:
         st.caption(optimizers.PENALTY_NOTE)
-    scene = None
     with panel("Animation"):
         scene = scene_for(s)
-    if scene is None:
-        return
-    shown.runs, shown.figure = scene.runs, partial(_animation, scene)
-    animation_panel(s, surface.dim == 2)
-
-
-@st.fragment
-def animation_panel(s: Settings, has_3d: bool) -> None:
-    """The picture control, the chart, the verdicts and the readout. A fragment: switching
-    the picture reruns only this panel. A click on the chart sets the start inputs in the
-    sidebar, so it reruns the whole app."""
-    with panel("Animation"):
-        three_d = has_3d and picture_control() == PICTURES[1]
-        _views(s, scene_for(s), three_d)
+        shown.runs, shown.figure = scene.runs, partial(_animation, scene)
+        three_d = surface.dim == 2 and state.get("picture", PICTURES[0]) == PICTURES[1]
+        _views(s, scene, three_d)
     if state.pop("start_clicked"):
         st.rerun()
 
@@ -157,7 +156,8 @@ PICTURES = ("Top view + loss + α_t", "3-D view")
 
 
 def picture_control() -> str:
-    """Which picture to draw: only that one is built and sent to the browser."""
+    """Which picture to draw: only that one is built and sent to the browser. Drawn
+    outside α's fragment, so an α move does not send it again; a switch reruns the app."""
     state.default("picture", PICTURES[0])
     return (
         st.segmented_control(
