@@ -3,12 +3,17 @@ JavaScript and asset directory are where pyproject.toml and Streamlit look for t
 
 from __future__ import annotations
 
+import asyncio
 import tomllib
+import urllib.request
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from bench.live_app import AppServer
+from bench.protocol_client import ProtocolSession
 from optiviz.ui import chart_component
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,3 +40,24 @@ def test_pyproject_declares_the_component_asset_dir() -> None:
     assert (entry["name"], entry["asset_dir"]) == (chart_component.NAME, chart_component.ASSET_DIR)
     js = ROOT / "optiviz" / chart_component.ASSET_DIR / chart_component.JS
     assert "export default function" in js.read_text()
+
+
+def test_the_server_serves_plotly_js_at_the_charts_url() -> None:
+    """Once a page has drawn a chart, ``plotly_url`` answers with the plotly package's own
+    ``plotly.min.js``, whatever the run: the URL holds no hash of anything."""
+    server = AppServer()
+    try:
+        server.wait_healthy()
+
+        async def open_page() -> None:
+            async with ProtocolSession(server.port) as session:
+                assert (await session.rerun()).ok
+
+        asyncio.run(open_page())
+        url = server.url + chart_component.plotly_url().lstrip("/")
+        with urllib.request.urlopen(url, timeout=30) as response:
+            served = response.read()
+    finally:
+        server.stop()
+    bundled = resources.files("plotly") / "package_data" / chart_component.PLOTLY_JS
+    assert served == bundled.read_bytes()

@@ -1,9 +1,9 @@
 """The in-place chart: a Streamlit v2 component whose JavaScript (``chart/chart.js``)
 keeps one Plotly graph across reruns and updates it with ``Plotly.react``.
 
-plotly.js itself (the ``plotly`` package's ``plotly.min.js``) and the top view's
-background PNG are served once as media files and referenced by URL, so a rerun sends
-neither again; the browser loads plotly.js once per page.
+plotly.js itself (the ``plotly`` package's ``plotly.min.js``) is served as a component
+asset (``PLOTLY``) and the top view's background PNG as a media file, both referenced
+by URL, so a rerun sends neither again; the browser loads plotly.js once per page.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
-from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -25,6 +24,10 @@ COMPONENT = f"{PROJECT}.{NAME}"
 ASSET_DIR = "ui/chart"
 """The component's asset directory, relative to the ``optiviz`` package."""
 JS = "chart.js"
+PLOTLY = f"{PROJECT}.plotly"
+"""plotly.js's route: the ``plotly`` package's ``package_data`` folder, served as the
+assets of a second component, so the browser fetches ``plotly.min.js`` by a fixed URL."""
+PLOTLY_JS = "plotly.min.js"
 
 
 def _package_root() -> Path:
@@ -33,18 +36,17 @@ def _package_root() -> Path:
 
 def _ensure_assets() -> None:
     """Declare the asset directory on the running Streamlit, as pyproject.toml does for an
-    installed package; a checkout run with ``streamlit run app.py`` is not installed."""
+    installed package (a checkout run with ``streamlit run app.py`` is not installed), and
+    plotly.js's (``PLOTLY``), which no manifest can declare: it lives in another package."""
     from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
     manager = runtime.get_instance().bidi_component_registry
     if manager.get_component_asset_root(COMPONENT) is None:
         manifest = ComponentManifest(PROJECT, "0", [ComponentConfig(NAME, ASSET_DIR)])
         manager.register_from_manifest(manifest, _package_root())
-
-
-@cache
-def _plotly_js() -> bytes:
-    return (resources.files("plotly") / "package_data" / "plotly.min.js").read_bytes()
+    if manager.get_component_asset_root(PLOTLY) is None:
+        plotly = ComponentManifest(PROJECT, "0", [ComponentConfig("plotly", "package_data")])
+        manager.register_from_manifest(plotly, Path(str(resources.files("plotly"))))
 
 
 def _media_url(data: bytes, mimetype: str, name: str) -> str:
@@ -77,8 +79,9 @@ def chart(
     ``ValueError`` for data that is not strict JSON, which Streamlit would otherwise send
     as its ``str()``."""
     check_json(data)
-    payload = _with_urls(data) | {"config": config, "plotly": _plotly_url(), "present": present}
-    return _mount()(key=key, data=payload, on_click_change=on_click or (lambda: None))
+    component = _mount()
+    payload = _with_urls(data) | {"config": config, "plotly": plotly_url(), "present": present}
+    return component(key=key, data=payload, on_click_change=on_click or (lambda: None))
 
 
 def check_json(data: dict) -> None:
@@ -91,8 +94,9 @@ def check_json(data: dict) -> None:
         raise ValueError("the chart's data has no figure to draw")
 
 
-def _plotly_url() -> str:
-    return _media_url(_plotly_js(), "application/javascript", "plotly")
+def plotly_url() -> str:
+    """Where the browser loads plotly.js from: a fixed URL, nothing hashed per run."""
+    return f"/_stcore/bidi-components/{PLOTLY}/{PLOTLY_JS}"
 
 
 def _with_urls(data: dict) -> dict:
