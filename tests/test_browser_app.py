@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 
 import numpy as np
@@ -256,6 +257,44 @@ def test_downloads_and_link_follow_alpha_moves(page) -> None:
     assert f"my α α={alpha}" in names, sorted(names)
     assert len(names) == 4, "the three presets and my α"
     page.locator(MAP_CHART).first.scroll_into_view_if_needed()  # the next tests click it
+
+
+NOTES_JS = """() => {
+  const box = document.querySelector('.optiviz-notes');
+  const rows = sel => [...box.querySelectorAll(sel)].map(e => e.textContent);
+  return {verdicts: rows('.optiviz-verdicts > div'), steps: rows('.optiviz-steps > div > div'),
+          open: box.querySelector('.optiviz-steps').open};
+}"""
+"""The verdict lines and the first-step lines the chart writes under its graph."""
+
+STEP = re.compile(
+    r"(?P<name>.+), step 0: gradient (?P<g>[\d.e+-]+) × learning rate (?P<lr>[\d.e+-]+)"
+    r" = a step of (?P<step>[\d.e+-]+)"
+)
+
+
+def test_the_words_under_the_chart_follow_alpha(page) -> None:
+    """After an α move, the chart's own notes name my α's verdict, and its first step is
+    its gradient times the new α; a closed "What one step does" stays closed."""
+    _pause(page)
+    page.locator(".optiviz-steps > summary").click()
+    assert page.evaluate(NOTES_JS)["open"] is False
+    _move_alpha(page)
+    alpha = _alpha_text(page)
+    page.wait_for_function(
+        f"a => ({NOTES_JS})().steps.some(t => t.startsWith('my α α=' + a + ','))", arg=alpha
+    )
+    notes = page.evaluate(NOTES_JS)
+    assert notes["open"] is False, "the user's choice outlives the move"
+    assert len(notes["verdicts"]) == len(notes["steps"]) == 4
+    (mine,) = [v for v in notes["verdicts"] if v.startswith(f"● my α α={alpha}: ")]
+    assert re.search(r": (converged|slow|oscillating|diverged at step \d+) · ", mine), mine
+    (step,) = [m for t in notes["steps"] if (m := STEP.fullmatch(t)) and "my α" in t]
+    assert float(step["lr"]) == pytest.approx(float(alpha), rel=5e-3)
+    product = float(step["g"]) * float(step["lr"])
+    assert float(step["step"]) == pytest.approx(product, rel=1e-2)
+    page.locator(".optiviz-steps > summary").click()
+    assert page.evaluate(NOTES_JS)["open"] is True
 
 
 START_JS = """() => [...document.querySelectorAll('[data-testid="stNumberInput"] input')]
