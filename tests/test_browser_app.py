@@ -262,7 +262,7 @@ def test_downloads_and_link_follow_alpha_moves(page) -> None:
 NOTES_JS = """() => {
   const box = document.querySelector('.optiviz-notes');
   const rows = sel => [...box.querySelectorAll(sel)].map(e => e.textContent);
-  return {verdicts: rows('.optiviz-verdicts > div'), steps: rows('.optiviz-steps > div > div'),
+  return {verdicts: rows('.optiviz-verdict'), steps: rows('.optiviz-steps > div > div'),
           open: box.querySelector('.optiviz-steps').open};
 }"""
 """The verdict lines and the first-step lines the chart writes under its graph."""
@@ -295,6 +295,34 @@ def test_the_words_under_the_chart_follow_alpha(page) -> None:
     assert float(step["step"]) == pytest.approx(product, rel=1e-2)
     page.locator(".optiviz-steps > summary").click()
     assert page.evaluate(NOTES_JS)["open"] is True
+
+
+RUN_SHOWN_JS = f"""i => {{
+  const gd = {GD}, name = gd.__optiviz.runs[i].name;
+  const own = gd.data.filter(t => t.name && t.name.startsWith(name));
+  return {{lines: own.map(t => t.visible !== false),
+          row: document.querySelectorAll('.optiviz-verdict')[i].getAttribute('aria-pressed')}};
+}}"""
+"""Whether run i's own lines (its loss and α_t lines, its ball) are drawn, and its verdict
+row's pressed state."""
+
+
+def test_a_click_on_a_verdict_hides_its_run_across_an_alpha_move(page) -> None:
+    """The verdict lines are the top view's legend: a click hides that run's lines and
+    ball; it stays hidden when α moves; another click (here Enter) shows it again."""
+    _pause(page)
+    assert page.evaluate(RUN_SHOWN_JS, 0) == {"lines": [True, True, True], "row": "true"}
+    page.locator(".optiviz-verdict").first.click()
+    page.wait_for_function(f"() => ({RUN_SHOWN_JS})(0).row === 'false'")
+    assert page.evaluate(RUN_SHOWN_JS, 0) == {"lines": [False, False, False], "row": "false"}
+    assert page.evaluate(RUN_SHOWN_JS, 1)["lines"] == [True, True, True], "only that run"
+    _move_alpha(page)
+    assert page.evaluate(RUN_SHOWN_JS, 0) == {"lines": [False, False, False], "row": "false"}
+    page.locator(".optiviz-verdict").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => ({RUN_SHOWN_JS})(0).row === 'true'")
+    assert page.evaluate(RUN_SHOWN_JS, 0)["lines"] == [True, True, True]
+    assert page.evaluate("() => document.activeElement.className") == "optiviz-verdict"
 
 
 START_JS = """() => [...document.querySelectorAll('[data-testid="stNumberInput"] input')]

@@ -143,7 +143,7 @@ def test_no_text_overlaps_in_the_main_chart(server, browser, size, query) -> Non
         assert page.evaluate(ERRORS_JS) == []
         texts = page.evaluate(TEXTS_JS)
         groups = {t["group"] for t in texts}
-        assert "legend" in groups, groups
+        assert ("legend" in groups) == ("surface=" in query), groups  # data surfaces only
         assert any("title" in g for g in groups), groups
         assert {"y2tick", "y3tick"} <= groups, groups
         assert overlaps(texts) == []

@@ -26,8 +26,8 @@ def test_installed_app_draws_the_race_and_opens_a_lesson_link(installed) -> None
             tab.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
             tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
             assert tab.evaluate(ERRORS_JS) == []
-            legend = tab.locator(f"{MAP_CHART} .legendtext").all_text_contents()
-            assert any("converged" in text for text in legend), legend
+            verdicts = tab.locator(".optiviz-verdict").all_text_contents()
+            assert any(": converged · " in text for text in verdicts), verdicts
             listed = installed.run(installed.optiviz, "lessons", "--base-url", url)
             assert listed.returncode == 0, listed.stderr
             lines = listed.stdout.splitlines()

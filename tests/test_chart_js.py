@@ -101,6 +101,46 @@ def test_js_frames_match_path_animation(surface, alphas, steps, tmp_path) -> Non
                 )
 
 
+HIDDEN_RUNNER = """
+import { readFileSync } from "node:fs";
+const { decode, frameData, hiddenTraces, tracks } = await import(process.argv.at(-1));
+const data = JSON.parse(readFileSync(0, "utf8"));
+const [figure, animation] = [decode(data.figure), decode(data.animation)];
+const runs = tracks(figure, animation);
+runs[1].hidden = true;
+const traces = hiddenTraces(runs, animation);
+const frame = frameData(runs, animation, 40);
+const plain = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : Number.isNaN(v) ? "NaN" : v);
+process.stdout.write(JSON.stringify({traces, frame}, plain));
+"""
+
+
+@pytest.mark.parametrize(
+    ("surface", "alphas"),
+    [("staircase", (0.055, 0.8, 2.8)), ("linear_regression", (0.005, 0.05, 0.5))],
+)
+def test_js_a_hidden_run_loses_its_traces_and_markers(surface, alphas, tmp_path) -> None:
+    """Hiding run 1 (a click on its verdict) hides its path, loss and α_t lines, its ball
+    (and its model on a data surface); its loss and α_t markers become gaps."""
+    scene = _scene(surface, alphas, 150)
+    chart = map_chart(scene, grids.surface_grid(scene.surface, 41))
+    out = _run_js(HIDDEN_RUNNER, tmp_path, chart)
+    run = chart["animation"]["runs"][1]
+    data = chart["figure"]["data"]
+    ball = [i for i, t in enumerate(data) if t.get("meta") == "ball"][1]
+    own = {run["path"], run["loss"], run["rate"], ball}
+    if scene.model_x is not None:
+        own.add(ball + 1)  # the run's model curve follows its ball
+    assert set(out["traces"]) == own
+    assert {data[run["loss"]]["name"], data[run["rate"]]["name"]} == {
+        f"{run['name']} training loss",
+        f"{run['name']} α_t",
+    }
+    loss_markers, rate_markers = out["frame"][-2:]
+    assert [v == "NaN" for v in loss_markers["y"]] == [False, True, False]
+    assert [v == "NaN" for v in rate_markers["y"]] == [False, True, False]
+
+
 OUTLINE_RUNNER = """
 import { readFileSync } from "node:fs";
 const { decode, outlined } = await import(process.argv.at(-1));

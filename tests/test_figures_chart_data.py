@@ -117,6 +117,26 @@ def test_the_first_screens_race_draws_19_traces_6_of_them_moving() -> None:
     assert [d["xaxis"] for d in data if d.get("meta") == "outline"] == ["x"]
 
 
+@pytest.mark.parametrize(
+    ("surface", "listed"),
+    [("staircase", []), ("linear_regression", ["training data", "validation data"])],
+)
+def test_the_legend_lists_the_data_and_the_notes_list_the_runs(surface, listed) -> None:
+    """The runs are listed under the graph with their verdicts (the component's notes),
+    so no ball carries a legend entry; a data surface's legend still says what its dots
+    and crosses are. ``path_animation`` (the HTML download) keeps the runs' entries."""
+    view = _scene(surface, alphas=(0.05, 0.5))
+    grid = grids.surface_grid(view.surface, 41)
+    chart = map_chart(view, grid)
+    shown = [t["name"] for t in chart["figure"]["data"] if t.get("showlegend", True)]
+    assert shown == listed
+    assert [v["name"] for v in chart["notes"]["verdicts"]] == ["α=0.05", "α=0.5"]
+    download = path_animation(view.runs, view.surface, grid, model_x=view.model_x)
+    balls = [t["name"] for t in download["data"] if t.get("meta") == "ball"]
+    assert balls == [run.legend for run in view.runs]
+    assert all(t.get("showlegend", True) for t in download["data"] if t.get("meta") == "ball")
+
+
 def test_map_chart_is_small_and_has_no_frames() -> None:
     chart = map_chart(_scene(), grids.surface_grid(STAIRCASE, 161))
     assert "frames" not in chart["figure"]

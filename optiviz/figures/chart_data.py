@@ -101,6 +101,13 @@ def component_layout(full: dict) -> dict:
     return out
 
 
+def _unlisted(trace: dict) -> dict:
+    """A ball's trace without its legend entry: the component lists the runs under the
+    graph with their verdicts (``notes``), where a click hides or shows one; the legend
+    keeps only what the lines and dots of a data surface are."""
+    return {**trace, "showlegend": False} if trace.get("meta") == "ball" else trace
+
+
 def map_chart(
     scene: Scene,
     grid: Grid,
@@ -114,7 +121,8 @@ def map_chart(
     frame steps, the milliseconds per frame, the moving traces' indices, and per run the
     arrays the frames are cut from (map x and y, loss and alpha_t are read from the run's
     static traces). The component draws the readout, Play, Pause and the step slider
-    itself, in HTML (``component_layout``).
+    itself, in HTML (``component_layout``), and lists the runs under the graph rather
+    than in the legend.
 
     Frame i shows, per run, the ball and the trail of the last ``tail`` steps and the
     model, then all runs' loss and alpha_t markers, then the readout, exactly as
@@ -132,7 +140,7 @@ def map_chart(
         with_click_grid=False,  # the component reads a click's position on the map itself
     )
     view = component_layout(parts.layout) | {"uirevision": f"map:{scene.surface.name}"}
-    moving = parts.moving[:-1]  # the readout, last, is HTML above the graph
+    moving = [_unlisted(t) for t in parts.moving[:-1]]  # the readout, last, is HTML
     n_static = len(parts.static)
     animation = {
         "steps": [int(t) for t in parts.steps],

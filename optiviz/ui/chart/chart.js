@@ -104,8 +104,9 @@ function frameData(runs, animation, i) {
     if (run.model) data.push({ x: Array.from(animation.model_x), y: Array.from(run.model[i]) });
   }
   const last = Math.min(t, runs[0].lr.length - 1);
-  data.push({ x: runs.map(() => t), y: runs.map((run) => run.loss[t]) });
-  data.push({ x: runs.map(() => last), y: runs.map((run) => run.lr[last]) });
+  const shown = (run, v) => (run.hidden ? NaN : v); // a hidden run's marker is a gap
+  data.push({ x: runs.map(() => t), y: runs.map((run) => shown(run, run.loss[t])) });
+  data.push({ x: runs.map(() => last), y: runs.map((run) => shown(run, run.lr[last])) });
   return data;
 }
 
@@ -258,11 +259,12 @@ function buttonClicked(gd, event) {
 }
 
 async function draw(gd, state, data) {
-  notesBox(gd, data.notes);
-  const Plotly = await loadPlotly(data.plotly);
   const figure = decode(data.figure);
   const animation = data.animation ? decode(data.animation) : null;
   const runs = animation ? tracks(figure, animation) : null;
+  if (runs) hide(state, runs, figure.layout.uirevision);
+  notesBox(gd, state, data);
+  const Plotly = await loadPlotly(data.plotly);
   const full = animation ? mapFigure(figure, animation, runs) : figure;
   const step = currentStep(gd);
   const playing = isPlaying(gd);
@@ -279,6 +281,7 @@ async function draw(gd, state, data) {
   const layout = themed(full.layout, gd.parentElement);
   ownButtons(layout);
   const traces = presented(outlined(full.data, data.outline, isDark(gd.parentElement)), data);
+  if (runs) hiddenTraces(runs, animation).forEach((i) => (traces[i] = { ...traces[i], visible: false }));
   contain(gd, animation ? layout : null);
   await Plotly.react(gd, { data: traces, layout, frames: full.frames, config: data.config });
   state.kind = data.kind;
@@ -577,6 +580,40 @@ function element(tag, text, style) {
   return node;
 }
 
+function hide(state, runs, revision) {
+  // Mark the runs the user hid (by clicking their verdict); a new surface or another
+  // number of runs shows them all again.
+  const key = `${revision}:${runs.length}`;
+  if (state.hiddenKey !== key) state.hidden = new Set();
+  state.hiddenKey = key;
+  runs.forEach((run, i) => (run.hidden = state.hidden.has(i)));
+}
+
+function hiddenTraces(runs, animation) {
+  // The traces of the hidden runs: path, loss and alpha_t lines, ball and trail, model.
+  // (animation.runs holds their indices: tracks() replaces a run's loss index by its losses.)
+  const out = [];
+  let k = 0;
+  runs.forEach((run, i) => {
+    const ids = animation.runs[i];
+    const own = [ids.path, ids.loss, ids.rate, animation.ids[k++]];
+    if (run.model) own.push(animation.ids[k++]);
+    if (run.hidden) out.push(...own);
+  });
+  return out;
+}
+
+function toggleRun(gd, state, i) {
+  // Hide or show run i, then draw again from the data the chart holds.
+  if (state.hidden.has(i)) state.hidden.delete(i);
+  else state.hidden.add(i);
+  state.refocus = i;
+  const data = state.latest;
+  state.chain = state.chain
+    .then(() => (state.latest === data ? draw(gd, state, data) : null))
+    .catch((error) => showError(gd, error));
+}
+
 function verdictRow(v) {
   // "● good α=0.8: converged · final loss 0": the dot in the run's colour, the name in
   // bold, the verdict in bold in its colour (optiviz.figures.notes.verdict).
@@ -599,10 +636,33 @@ function stepRow(step) {
   return row;
 }
 
-function notesBox(gd, notes) {
+const TOGGLE_HINT = "Click a run's line to hide it from the chart, and again to show it.";
+const HINT_STYLE = "font-size:0.875rem;opacity:0.7";
+
+function verdictToggles(gd, state, rows) {
+  // On the top view a run's verdict line is its legend entry: a click (or Enter, or
+  // space) hides the run's lines, ball and markers, and shows them again.
+  rows.forEach((row, i) => {
+    const hidden = state.hidden.has(i);
+    row.setAttribute("role", "button");
+    row.tabIndex = 0;
+    row.setAttribute("aria-pressed", String(!hidden));
+    row.title = hidden ? "Click to show this run again" : "Click to hide this run";
+    row.style.cssText = `cursor:pointer;width:fit-content;opacity:${hidden ? 0.45 : 1}`;
+    row.addEventListener("click", () => toggleRun(gd, state, i));
+    row.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
+      toggleRun(gd, state, i);
+    });
+  });
+}
+
+function notesBox(gd, state, data) {
   // Each run's verdict, then "What one step does" (a <details> the user may close; it
   // stays as they left it across reruns), under the graph and its controls. Text only,
   // so no run name can inject markup.
+  const notes = data.notes;
   const parent = gd.parentElement;
   let box = parent.querySelector(":scope > .optiviz-notes");
   if (!notes) {
@@ -630,7 +690,16 @@ function notesBox(gd, notes) {
     box.append(verdicts, details);
     parent.appendChild(box);
   }
-  box.querySelector(".optiviz-verdicts").replaceChildren(...notes.verdicts.map(verdictRow));
+  const rows = notes.verdicts.map(verdictRow);
+  const list = box.querySelector(".optiviz-verdicts");
+  if (data.animation) {
+    verdictToggles(gd, state, rows);
+    list.replaceChildren(...rows, element("div", TOGGLE_HINT, HINT_STYLE));
+  } else {
+    list.replaceChildren(...rows);
+  }
+  if (state.refocus !== undefined && rows[state.refocus]) rows[state.refocus].focus();
+  state.refocus = undefined;
   const details = box.querySelector(".optiviz-steps");
   details.querySelector("summary").textContent = notes.steps_title;
   details.lastChild.replaceChildren(...notes.first_steps.map(stepRow));
@@ -665,7 +734,8 @@ export default function (component) {
     parentElement.appendChild(gd);
   }
   const state =
-    gd.__optiviz || (gd.__optiviz = { chain: Promise.resolve(), listening: false, speed: 1 });
+    gd.__optiviz ||
+    (gd.__optiviz = { chain: Promise.resolve(), listening: false, speed: 1, hidden: new Set() });
   state.setTriggerValue = setTriggerValue;
   state.latest = data;
   // One draw at a time; a draw whose data is already stale is skipped.
@@ -694,6 +764,8 @@ export default function (component) {
 export {
   atSpeed,
   decode,
+  frameData,
+  hiddenTraces,
   mapFigure,
   outlined,
   playOptions,
