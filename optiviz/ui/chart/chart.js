@@ -6,7 +6,10 @@
 // animation frames from each run's arrays, and draws the per-step readout above the
 // graph and the animation's controls (Play, Pause, the step slider, the speeds) under it
 // as HTML: Plotly redraws its own 150-step slider on every Plotly.react, a third of a
-// move's cost, and its text traces again on every frame.
+// move's cost, and its text traces again on every frame. Under those it writes each
+// run's verdict (on the top view, a click hides or shows the run: the legend) and "What
+// one step does" (optiviz/figures/notes.py), so an α move's words and paths come in one
+// message.
 
 const CLICK_DRAG_PX = 5; // a pointer that moved further between press and release rotated
 
@@ -281,7 +284,9 @@ async function draw(gd, state, data) {
   const layout = themed(full.layout, gd.parentElement);
   ownButtons(layout);
   const traces = presented(outlined(full.data, data.outline, isDark(gd.parentElement)), data);
-  if (runs) hiddenTraces(runs, animation).forEach((i) => (traces[i] = { ...traces[i], visible: false }));
+  for (const i of runs ? hiddenTraces(runs, animation) : []) {
+    traces[i] = { ...traces[i], visible: false };
+  }
   contain(gd, animation ? layout : null);
   await Plotly.react(gd, { data: traces, layout, frames: full.frames, config: data.config });
   state.kind = data.kind;
@@ -636,7 +641,7 @@ function stepRow(step) {
   return row;
 }
 
-const TOGGLE_HINT = "Click a run's line to hide it from the chart, and again to show it.";
+const TOGGLE_HINT = "Click a run's verdict to hide the run in the chart; click again to show it.";
 const HINT_STYLE = "font-size:0.875rem;opacity:0.7";
 
 function verdictToggles(gd, state, rows) {
