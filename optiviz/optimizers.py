@@ -144,10 +144,11 @@ FORMULAS = {
     r"\frac{g_t}{\sqrt{G_{t+1}} + \varepsilon}",
     "rmsprop": r"s_{t+1} = \rho s_t + (1-\rho) g_t^2,\quad x_{t+1} = x_t - \alpha_t\,"
     r"\frac{g_t}{\sqrt{s_{t+1}} + \varepsilon}",
-    "adam": r"m_{t+1} = \beta_1 m_t + (1-\beta_1) g_t,\;"
-    r"v_{t+1} = \beta_2 v_t + (1-\beta_2) g_t^2,\;"
+    # Two lines (gathered): in one, the rule ran past the page's right edge.
+    "adam": r"\begin{gathered}m_{t+1} = \beta_1 m_t + (1-\beta_1) g_t,\;"
+    r"v_{t+1} = \beta_2 v_t + (1-\beta_2) g_t^2,\\"
     r"\hat m = \frac{m_{t+1}}{1-\beta_1^{t+1}},\; \hat v = \frac{v_{t+1}}{1-\beta_2^{t+1}},\;"
-    r"x_{t+1} = x_t - \alpha_t \frac{\hat m}{\sqrt{\hat v} + \varepsilon}",
+    r"x_{t+1} = x_t - \alpha_t \frac{\hat m}{\sqrt{\hat v} + \varepsilon}\end{gathered}",
     "adamw": r"m, v, \hat m, \hat v \text{ as Adam},\;"
     r"x_{t+1} = x_t - \alpha_t \left(\frac{\hat m}{\sqrt{\hat v} + \varepsilon}"
     r" + \lambda x_t\right)",

@@ -391,6 +391,35 @@ def _move_alpha_3d(page) -> None:
     )
 
 
+FORMULA_OVERFLOW_JS = """() => [...document.querySelectorAll('.katex-display')].filter(e => {
+  const box = e.getBoundingClientRect();
+  const column = e.closest('[data-testid="stVerticalBlock"]').getBoundingClientRect();
+  return e.scrollWidth > e.clientWidth + 4 || box.right > column.right + 1;
+}).map(e => e.textContent.slice(0, 40))"""
+"""The formulas cut at their column's right edge (KaTeX scrolls what does not fit; a
+fitting one is shrink-wrapped, its scroll width within a few pixels of its width)."""
+
+
+def test_every_update_rule_fits_its_column(server, page) -> None:
+    """The longest rules (Adam, and AdamW beside it) are written whole, not cut at the
+    right edge, with the sidebar open and in presenter mode."""
+    tab = page.context.browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        for extra in ("", "&present=1"):
+            tab.goto(
+                server.url
+                + "?mode=optimizers"
+                + "".join(f"&compare_optimizers={name}" for name in ("sgd", "adam", "adamw"))
+                + extra
+            )
+            tab.wait_for_selector(".katex-display", timeout=FIRST_CHART_MS)
+            tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+            assert tab.locator(".katex-display").count() == 4, "three rules and the schedule"
+            assert tab.evaluate(FORMULA_OVERFLOW_JS) == []
+    finally:
+        tab.close()
+
+
 def test_no_console_errors(page) -> None:
     assert page.evaluate(ERRORS_JS) == []
     assert page.console_errors == []
