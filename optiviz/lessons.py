@@ -39,9 +39,23 @@ def load() -> dict[str, Lesson]:
     }
 
 
+def url_text(value: object) -> str:
+    """A setting as the app writes it in its address, which is the only spelling its
+    widgets accept: floats in their shortest form (0.0 as "0", 100.0 as "100"),
+    booleans in lower case."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def query(lesson: Lesson) -> str:
     """The app's query string that opens ``lesson``: its settings plus ``lesson=<id>``."""
-    return "?" + urlencode({**lesson.settings, "lesson": lesson.id}, doseq=True)
+    pairs = [
+        (key, url_text(v))
+        for key, value in lesson.settings.items()
+        for v in (value if isinstance(value, list) else [value])
+    ]
+    return "?" + urlencode([*pairs, ("lesson", lesson.id)])
 
 
 def link(lesson: Lesson, base_url: str = DEFAULT_BASE_URL) -> str:

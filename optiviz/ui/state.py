@@ -158,10 +158,7 @@ def presenting() -> bool:
     return bool(st.session_state.get(PRESENT))
 
 
-def _text(value) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    return opt.fmt(value) if isinstance(value, float) else str(value)
+_text = lessons.url_text
 
 
 def share_link() -> str:
