@@ -41,9 +41,7 @@ def shots() -> dict[str, str]:
         "lessons": "?page=lessons",
     }
     for i, lesson in enumerate(lessons.load().values(), start=1):
-        out[f"lesson-{i:02d}-{lesson.id}"] = "?" + urlencode(
-            {**lesson.settings, "lesson": lesson.id}, doseq=True
-        )
+        out[f"lesson-{i:02d}-{lesson.id}"] = lessons.query(lesson)  # the link the app lists
     for name in surfaces.names():
         out[f"surface-{name}"] = "?" + urlencode({"surface": name})
         if surfaces.get(name).dim == 2:
