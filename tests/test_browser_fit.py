@@ -23,6 +23,12 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 LINK = "?surface=polynomial_regression&mode=single&optimizer=adam&alpha=0.01&steps=1500"
 CHARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => ({
+  boxes: Object.fromEntries(Object.entries({
+    buttons: '.updatemenu-button', slider: '.slider-rail-rect, .slider-grip-rect',
+    ticks: 'g.slider-labels', legend: '.legend .traces',
+  }).map(([part, sel]) => [part, [...gd.querySelectorAll(sel)].map(e => {
+    const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom];
+  })])),
   title: gd._fullLayout.title.text,
   traces: gd.data.length,
   frames: (gd._transitionData._frames || []).length,
@@ -67,6 +73,12 @@ def test_fit_view_renders_its_three_figures(server: AppServer, tmp_path: Path) -
     assert len(charts) == 3 and all(c["drawn"] for c in charts)
     data, losses, plane = charts
     assert "fitted curve" in data["title"] and data["frames"] > 10
+    # Under the data panel, one row each: Play / Pause, the step slider, the legend.
+    boxes = data["boxes"]
+    assert len(boxes["buttons"]) == 2 and boxes["slider"] and boxes["ticks"]
+    assert len(boxes["legend"]) == 3  # training data, validation data, the model
+    for upper, lower in (("buttons", "slider"), ("ticks", "legend")):
+        assert max(b[3] for b in boxes[upper]) <= min(b[1] for b in boxes[lower]) + 1, upper
     assert "validation" in losses["title"] and losses["traces"] == 3
     assert "principal directions" in plane["title"]
     assert "early stopping stops here" in text

@@ -92,13 +92,16 @@ def data_figure(scene: FitScene) -> dict:
         title={"text": "The data and the fitted curve, step by step", "font": {"size": 14}},
         xaxis={"title": {"text": "x"}},
         yaxis={"title": {"text": "y"}, "range": data_range(scene)},
-        **controls(scene.frames, style.FRAME_MS * 4, slider_x=0.38),
+        **controls(scene.frames, style.FRAME_MS * 4, slider_x=0.0),
     )
-    layout["height"] = HEIGHT + 100
-    layout["margin"] = {"l": 64, "r": 16, "t": 40, "b": 170}
+    # Under the plot, one row each: Play / Pause, the step slider, the legend. In the
+    # page's half-width column the buttons take about 40 % of the plot's width, so a
+    # slider beside them would start under them.
+    layout["height"] = HEIGHT + 150
+    layout["margin"] = {"l": 64, "r": 16, "t": 40, "b": 220}
     layout["updatemenus"][0]["y"] = -0.2
-    layout["sliders"][0]["y"] = -0.18
-    layout["legend"] = {"orientation": "h", "y": -0.5, "font": {"size": 11}}
+    layout["sliders"][0]["y"] = -0.34
+    layout["legend"] = {"orientation": "h", "y": -0.74, "yanchor": "top", "font": {"size": 11}}
     return {"data": [*_samples(scene), *curves], "layout": layout, "frames": frames}
 
 
