@@ -131,6 +131,25 @@ def test_keys_typed_in_a_field_or_on_a_slider_are_not_the_charts(page, target) -
         assert page.locator(target).input_value() == " "
 
 
+def test_space_on_a_verdict_hides_its_run_and_does_not_play(page) -> None:
+    """A focused verdict line takes space for itself (hide or show its run), so the page's
+    space (Play) does not also fire."""
+    _pause_at_start(page)
+    row = page.locator(".optiviz-verdict").first
+    row.focus()
+    page.keyboard.press("Space")
+    page.wait_for_function(
+        "() => document.querySelector('.optiviz-verdict').getAttribute('aria-pressed') === 'false'"
+    )
+    page.wait_for_timeout(500)
+    assert _shown(page) == {"index": 0, "step": 0, "playing": False}
+    page.keyboard.press("Space")
+    page.wait_for_function(
+        "() => document.querySelector('.optiviz-verdict').getAttribute('aria-pressed') === 'true'"
+    )
+    assert not _shown(page)["playing"]
+
+
 def _rate(page, label: str) -> float:
     _pause_at_start(page)
     page.locator(".optiviz-speed button", has_text=label).click()

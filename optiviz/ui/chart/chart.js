@@ -658,6 +658,7 @@ function verdictToggles(gd, state, rows) {
     row.addEventListener("keydown", (event) => {
       if (event.key !== "Enter" && event.key !== " ") return;
       event.preventDefault();
+      event.stopPropagation(); // presenter mode's space is Play on the page, not here
       toggleRun(gd, state, i);
     });
   });
