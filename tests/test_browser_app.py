@@ -435,6 +435,17 @@ def test_fixed_margins_hold_every_label(page) -> None:
     assert page.evaluate(CLIPPED_JS) == []
 
 
+LAB_LEGEND_JS = """() => {
+  const gd = document.querySelector('[data-testid="stMain"] .js-plotly-plot');
+  const box = e => {
+    const r = e.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom];
+  };
+  return {legend: box(gd.querySelector('.legend')), title: box(gd.querySelector('.g-xtitle'))};
+}"""
+"""The lab map's legend box and its x-axis title box."""
+
+
 def test_lab_page_renders(page) -> None:
     radio = page.locator('[data-testid="stSidebar"] [data-testid="stRadio"]').first
     lab = radio.get_by_text("Hyperparameter lab", exact=True)
@@ -449,3 +460,7 @@ def test_lab_page_renders(page) -> None:
     assert page.evaluate(ERRORS_JS) == []
     assert page.locator(PLAY).count() == 0
     assert page.locator('[data-testid="stMain"] .updatemenu-button', has_text="Play").count() == 0
+    # The landscape map's legend (trials, best) sits under its α axis title, not on it.
+    page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot .legend', timeout=FIRST_CHART_MS)
+    boxes = page.evaluate(LAB_LEGEND_JS)
+    assert boxes["legend"][1] >= boxes["title"][3] - 1, boxes

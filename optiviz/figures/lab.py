@@ -32,6 +32,9 @@ SMOOTH_COLOUR = "#1d4ed8"
 SUGGESTED_COLOUR = "#16a34a"
 CLICK_STRIDE = 4
 HEIGHT = 520
+TOP_MARGIN = {"t": 40}
+"""Room above the plots for the mode bar only: they have no title, and Plotly's default
+100 px left an empty band between the controls and the map."""
 _AK_HOVER = "α=%{customdata[0]:.3g}, k=%{customdata[1]:.3g}<extra></extra>"
 
 
@@ -163,7 +166,12 @@ def landscape_figure(
     if best is not None:
         fig.add_trace(_point(best.alpha, best.k, best.index, "best", BEST_COLOUR))
     _log_axes(fig, alphas, ks, y_label=y_label)
-    fig.update_layout(height=HEIGHT, clickmode="event+select", legend={"orientation": "h"})
+    fig.update_layout(
+        height=HEIGHT,
+        clickmode="event+select",
+        legend={"orientation": "h", "y": -0.2, "yanchor": "top"},  # under the α axis title
+        margin=TOP_MARGIN | {"b": 110},
+    )
     return fig
 
 
@@ -190,7 +198,7 @@ def best_so_far_figure(results: Mapping[str, SearchResult]) -> go.Figure:
     positive = bool(finite) and min(finite) > 0
     fig.update_xaxes(title="trial")
     fig.update_yaxes(title="best loss so far", type="log" if positive else "linear")
-    fig.update_layout(height=HEIGHT // 2 + 100)
+    fig.update_layout(height=HEIGHT // 2 + 100, margin=TOP_MARGIN)
     return fig
 
 
@@ -217,7 +225,7 @@ def surrogate_figure(snapshot: Snapshot) -> go.Figure:
             col,
         )
         _log_axes(fig, alphas, ks, 1, col)
-    fig.update_layout(height=HEIGHT - 120, showlegend=False)
+    fig.update_layout(height=HEIGHT - 120, showlegend=False, margin={"t": 50})  # titles
     return fig
 
 
