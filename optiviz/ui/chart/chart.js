@@ -613,10 +613,7 @@ function toggleRun(gd, state, i) {
   if (state.hidden.has(i)) state.hidden.delete(i);
   else state.hidden.add(i);
   state.refocus = i;
-  const data = state.latest;
-  state.chain = state.chain
-    .then(() => (state.latest === data ? draw(gd, state, data) : null))
-    .catch((error) => showError(gd, error));
+  queueDraw(gd, state, state.latest);
 }
 
 function verdictRow(v) {
@@ -711,6 +708,23 @@ function notesBox(gd, state, data) {
   details.lastChild.replaceChildren(...notes.first_steps.map(stepRow));
 }
 
+function queueDraw(gd, state, data) {
+  // One draw at a time; a draw whose data is already stale is skipped.
+  state.chain = state.chain
+    .then(() => {
+      if (state.latest !== data) return null;
+      return draw(gd, state, data).then(() => {
+        if (!state.listening) {
+          listen(gd, state);
+          listenKeys(gd, state);
+          state.listening = true;
+        }
+        clearError(gd);
+      });
+    })
+    .catch((error) => showError(gd, error));
+}
+
 function showError(gd, error) {
   let box = gd.parentElement.querySelector(":scope > .optiviz-chart-error");
   if (!box) {
@@ -740,24 +754,10 @@ export default function (component) {
     parentElement.appendChild(gd);
   }
   const state =
-    gd.__optiviz ||
-    (gd.__optiviz = { chain: Promise.resolve(), listening: false, speed: 1, hidden: new Set() });
+    gd.__optiviz || (gd.__optiviz = { chain: Promise.resolve(), listening: false, speed: 1 });
   state.setTriggerValue = setTriggerValue;
   state.latest = data;
-  // One draw at a time; a draw whose data is already stale is skipped.
-  state.chain = state.chain
-    .then(() => {
-      if (state.latest !== data) return null;
-      return draw(gd, state, data).then(() => {
-        if (!state.listening) {
-          listen(gd, state);
-          listenKeys(gd, state);
-          state.listening = true;
-        }
-        clearError(gd);
-      });
-    })
-    .catch((error) => showError(gd, error));
+  queueDraw(gd, state, data);
   return () => {
     // Also called when a newer call supersedes this one: free the graph only if it left.
     setTimeout(() => {
