@@ -24,7 +24,8 @@ COMPONENT = f"{PROJECT}.{NAME}"
 ASSET_DIR = "ui/chart"
 """The component's asset directory, relative to the ``optiviz`` package."""
 JS = "chart.js"
-PLOTLY = f"{PROJECT}.plotly"
+PLOTLY_NAME = "plotly"
+PLOTLY = f"{PROJECT}.{PLOTLY_NAME}"
 """plotly.js's route: the ``plotly`` package's ``package_data`` folder, served as the
 assets of a second component, so the browser fetches ``plotly.min.js`` by a fixed URL."""
 PLOTLY_JS = "plotly.min.js"
@@ -38,15 +39,18 @@ def _ensure_assets() -> None:
     """Declare the asset directory on the running Streamlit, as pyproject.toml does for an
     installed package (a checkout run with ``streamlit run app.py`` is not installed), and
     plotly.js's (``PLOTLY``), which no manifest can declare: it lives in another package."""
+    _declare(NAME, ASSET_DIR, _package_root())
+    _declare(PLOTLY_NAME, "package_data", Path(str(resources.files("plotly"))))
+
+
+def _declare(name: str, asset_dir: str, root: Path) -> None:
+    """Register component ``<PROJECT>.<name>`` with assets ``root / asset_dir``, once."""
     from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
 
     manager = runtime.get_instance().bidi_component_registry
-    if manager.get_component_asset_root(COMPONENT) is None:
-        manifest = ComponentManifest(PROJECT, "0", [ComponentConfig(NAME, ASSET_DIR)])
-        manager.register_from_manifest(manifest, _package_root())
-    if manager.get_component_asset_root(PLOTLY) is None:
-        plotly = ComponentManifest(PROJECT, "0", [ComponentConfig("plotly", "package_data")])
-        manager.register_from_manifest(plotly, Path(str(resources.files("plotly"))))
+    if manager.get_component_asset_root(f"{PROJECT}.{name}") is None:
+        manifest = ComponentManifest(PROJECT, "0", [ComponentConfig(name, asset_dir)])
+        manager.register_from_manifest(manifest, root)
 
 
 def _media_url(data: bytes, mimetype: str, name: str) -> str:
