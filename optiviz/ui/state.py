@@ -158,9 +158,6 @@ def presenting() -> bool:
     return bool(st.session_state.get(PRESENT))
 
 
-_text = lessons.url_text
-
-
 def share_link() -> str:
     """The address that reopens this view: every set control, by name."""
     pairs = []
@@ -171,7 +168,7 @@ def share_link() -> str:
         if value is None:
             continue
         values = value if isinstance(value, list | tuple) else [value]
-        pairs += [(key, _text(v)) for v in values]
+        pairs += [(key, lessons.url_text(v)) for v in values]
     base = (st.context.url or "").split("?")[0]
     return f"{base}?{urlencode(pairs)}"
 
@@ -182,7 +179,7 @@ def apply_settings(values: Mapping[str, object]) -> None:
         apply_surface_defaults(str(values["surface"]))
     for key, value in values.items():
         items = value if isinstance(value, list) else [value]
-        if key in VALIDATORS and all(VALIDATORS[key](_text(v)) for v in items):
+        if key in VALIDATORS and all(VALIDATORS[key](lessons.url_text(v)) for v in items):
             st.session_state[key] = value
 
 
