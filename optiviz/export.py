@@ -24,7 +24,7 @@ def trajectories_csv(runs: Sequence[tuple[str, Trajectory]]) -> str:
     Step t's row holds the position and loss (the data loss, without any weight-decay
     penalty) at step t and the rate and gradient used to leave it; the last row of a
     run (t = steps) has empty rate and gradient. ``validation_loss`` appears when the
-    runs have validation losses (data surfaces).
+    runs have validation losses (data surfaces). Numbers are written by :func:`shortest`.
     """
     if not runs:
         raise ValueError("no runs to export")
@@ -51,7 +51,7 @@ def landscape_csv(
     """CSV with columns alpha, k, final_loss, steps_to_min: one row per cell of
     ``optiviz.landscape``'s (final, first) grids, alpha-major. ``final_loss`` is ``inf``
     where the run diverged; ``steps_to_min`` is empty where it never came within the
-    tolerance (first > steps)."""
+    tolerance (first > steps). Losses are written by :func:`shortest`."""
     final, first = np.asarray(final, np.float64), np.asarray(first)
     if final.shape != (len(alphas), len(ks)) or first.shape != final.shape:
         raise ValueError(f"grids of shape {final.shape} do not match {len(alphas)} x {len(ks)}")
@@ -61,9 +61,25 @@ def landscape_csv(
     for i, alpha in enumerate(alphas):
         for j, k in enumerate(ks):
             reached = int(first[i, j]) if first[i, j] <= steps else ""
-            writer.writerow([repr(float(alpha)), repr(float(k)), repr(float(final[i, j])), reached])
+            writer.writerow([repr(float(alpha)), repr(float(k)), shortest(final[i, j]), reached])
     return out.getvalue()
 
 
+def shortest(value: float) -> str:
+    """The shortest text that reads back to ``value``. A float32 (the engine's numbers)
+    gets the fewest digits that give it back through float32 ("0.3", not
+    "0.30000001192092896"); any other float gets Python's repr; inf and nan stay "inf",
+    "-inf" and "nan"."""
+    value = float(value)
+    single = np.float32(value)
+    if float(single) != value or not np.isfinite(single):
+        return repr(value)
+    forms = (
+        np.format_float_positional(single, unique=True, trim="-"),
+        np.format_float_scientific(single, unique=True, trim="-"),
+    )
+    return min(forms, key=len)
+
+
 def _num(value: float) -> str:
-    return "" if not np.isfinite(value) else repr(float(value))
+    return "" if not np.isfinite(value) else shortest(value)

@@ -11,7 +11,7 @@ import pytest
 
 import optiviz
 from optiviz import grids, surfaces
-from optiviz.export import trajectories_csv
+from optiviz.export import landscape_csv, shortest, trajectories_csv
 from optiviz.figures.animation import path_animation
 from optiviz.figures.html import figure_html
 from optiviz.figures.runs import Run
@@ -73,5 +73,39 @@ def test_csv_of_a_model_names_every_coefficient_and_the_validation_loss() -> Non
         "grad_p4",
     ]
     assert len(rows) == 1 + 7 and all(len(r) == len(rows[0]) for r in rows[1:-1])
-    assert float(rows[3][8]) == run.validation_losses[2]
-    assert float(rows[3][7]) == run.losses[2]
+    assert np.float32(float(rows[3][8])) == run.validation_losses[2]
+    assert np.float32(float(rows[3][7])) == run.losses[2]
+
+
+def _numbers(text: str) -> list[str]:
+    rows = list(csv.reader(io.StringIO(text)))[1:]
+    return [cell for row in rows for cell in row[1:] if cell]
+
+
+def test_csv_writes_the_float32_digits_that_read_back_exactly() -> None:
+    run = optiviz.simulate("parabola", "sgd", alpha=0.3, steps=20)
+    text = trajectories_csv([("α=0.3", run)])
+    rows = _rows(text)
+    assert {r["alpha_t"] for r in rows[:-1]} == {"0.3"}
+    assert "0.30000001" not in text
+    columns = ("x", "loss", "alpha_t", "grad_x")
+    arrays = (run.positions[:, 0], run.losses, run.lrs, run.grads[:, 0])
+    for column, values in zip(columns, arrays, strict=True):
+        written = [r[column] for r in rows][: len(values)]
+        assert [np.float32(float(w)) for w in written] == list(values.astype(np.float32))
+        assert all(float(np.float32(v)) == v for v in values), "the engine's numbers are float32"
+    assert max(len(n) for n in _numbers(text)) <= len("-1.2345678e-05")
+
+
+def test_landscape_csv_keeps_inf_and_writes_float32_losses_short() -> None:
+    final = np.array([[np.float32(0.1), np.inf]])
+    text = landscape_csv([0.3, 2.0], [0.0], final.T, np.array([[3], [99]]), steps=50)
+    assert text.splitlines()[1:] == ["0.3,0.0,0.1,3", "2.0,0.0,inf,"]
+
+
+@pytest.mark.parametrize("value", [0.1, 1 / 3, 1e-12, 1e30, 123456789.0, -2.5e-5, 0.0])
+def test_shortest_reads_back_to_the_same_number(value: float) -> None:
+    single = float(np.float32(value))
+    assert float(np.float32(float(shortest(single)))) == single
+    assert float(shortest(value)) == value, "a float64 that is not a float32 keeps its digits"
+    assert len(shortest(single)) <= len(repr(single))
