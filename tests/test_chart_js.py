@@ -15,7 +15,7 @@ import optiviz
 from optiviz import grids, scenes, surfaces
 from optiviz.figures import style
 from optiviz.figures.animation import path_animation
-from optiviz.figures.chart_data import map_chart, surface_chart
+from optiviz.figures.chart_data import decode_array, map_chart, surface_chart
 from optiviz.figures.runs import Run
 from optiviz.figures.surface3d import surface_figure
 from optiviz.scenes import Scene
@@ -139,6 +139,36 @@ def test_js_a_hidden_run_loses_its_traces_and_markers(surface, alphas, tmp_path)
     loss_markers, rate_markers = out["frame"][-2:]
     assert [v == "NaN" for v in loss_markers["y"]] == [False, True, False]
     assert [v == "NaN" for v in rate_markers["y"]] == [False, True, False]
+
+
+UNOUTLINED_RUNNER = """
+import { readFileSync } from "node:fs";
+const { decode, tracks, unoutlined } = await import(process.argv.at(-1));
+const data = JSON.parse(readFileSync(0, "utf8"));
+const [figure, animation] = [decode(data.figure), decode(data.animation)];
+const runs = tracks(figure, animation);
+runs[1].hidden = true;
+const traces = unoutlined(figure.data, runs);
+const outline = traces.find((t) => t.meta === "outline");
+const plain = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : Number.isNaN(v) ? "NaN" : v);
+process.stdout.write(JSON.stringify({x: outline.x, y: outline.y}, plain));
+"""
+
+
+def test_js_a_hidden_run_leaves_no_outline(tmp_path) -> None:
+    """The outline under the paths loses a hidden run's stretch (a white ghost otherwise
+    stays on the map); the other runs' stretches are kept exactly."""
+    scene = _scene("staircase", (0.055, 0.8, 2.8), 60)
+    chart = map_chart(scene, grids.surface_grid(scene.surface, 41))
+    out = _run_js(UNOUTLINED_RUNNER, tmp_path, chart)
+    data = chart["figure"]["data"]
+    paths = [decode_array(data[r["path"]]["x"]) for r in chart["animation"]["runs"]]
+    got = _values([np.nan if v == "NaN" else v for v in out["x"]])
+    want = np.concatenate(
+        [np.append(np.full(len(p), np.nan) if i == 1 else p, np.nan) for i, p in enumerate(paths)]
+    )
+    np.testing.assert_allclose(got, want, rtol=1e-6, equal_nan=True)
+    assert np.isfinite(got).sum() == len(paths[0]) + len(paths[2])
 
 
 OUTLINE_RUNNER = """

@@ -283,10 +283,11 @@ async function draw(gd, state, data) {
   }
   const layout = themed(full.layout, gd.parentElement);
   ownButtons(layout);
-  const traces = presented(outlined(full.data, data.outline, isDark(gd.parentElement)), data);
+  let traces = presented(outlined(full.data, data.outline, isDark(gd.parentElement)), data);
   for (const i of runs ? hiddenTraces(runs, animation) : []) {
     traces[i] = { ...traces[i], visible: false };
   }
+  if (runs) traces = unoutlined(traces, runs);
   contain(gd, animation ? layout : null);
   await Plotly.react(gd, { data: traces, layout, frames: full.frames, config: data.config });
   state.kind = data.kind;
@@ -608,6 +609,24 @@ function hiddenTraces(runs, animation) {
   return out;
 }
 
+function unoutlined(traces, runs) {
+  // The traces with the hidden runs' stretches of the outline blanked: the outline is one
+  // trace, every run's path in run order, each ended by a NaN (a line break), as
+  // optiviz.figures.animation._outline draws it; a hidden run leaves no white ghost.
+  const j = traces.findIndex((trace) => trace.meta === "outline");
+  if (j < 0 || !runs.some((run) => run.hidden)) return traces;
+  const x = Float64Array.from(traces[j].x);
+  const y = Float64Array.from(traces[j].y);
+  let at = 0;
+  for (const run of runs) {
+    if (run.hidden) [x, y].forEach((a) => a.fill(NaN, at, at + run.x.length));
+    at += run.x.length + 1;
+  }
+  const out = traces.slice();
+  out[j] = { ...traces[j], x, y };
+  return out;
+}
+
 function toggleRun(gd, state, i) {
   // Hide or show run i, then draw again from the data the chart holds.
   if (state.hidden.has(i)) state.hidden.delete(i);
@@ -779,4 +798,5 @@ export {
   readoutText,
   strided,
   tracks,
+  unoutlined,
 };
