@@ -289,7 +289,10 @@ async function draw(gd, state, data) {
   }
   if (runs) traces = unoutlined(traces, runs);
   contain(gd, animation ? layout : null);
+  const ranges = animation && state.revision !== layout.uirevision ? mapRanges(layout) : null;
   await Plotly.react(gd, { data: traces, layout, frames: full.frames, config: data.config });
+  if (ranges) await keepRanges(gd, ranges);
+  state.revision = layout.uirevision;
   state.kind = data.kind;
   state.present = Boolean(data.present);
   state.names = names;
@@ -312,6 +315,28 @@ function contain(gd, layout) {
   // out Streamlit's whole page again (about 10 % of a move, measured with bench_keypress).
   // The 3-D view is left as it is: its scene's tick labels may reach past the graph.
   gd.style.cssText = layout ? `contain:strict;width:100%;height:${layout.height}px` : "";
+}
+
+function mapRanges(layout) {
+  // The map's x and y ranges as sent, copied: Plotly.react writes into the layout it is given.
+  const out = {};
+  for (const key of ["xaxis", "yaxis"]) {
+    const range = layout[key] && layout[key].range;
+    if (range) out[`${key}.range`] = range.slice();
+  }
+  return out;
+}
+
+async function keepRanges(gd, ranges) {
+  // A new surface's map shows its own box: Plotly.react (plotly.js 3) keeps the old x
+  // range of axes tied by scaleanchor with constrain "domain", so the staircase's x axis
+  // stayed on the typed formula's map. Only on a new uirevision: a zoom stays across moves.
+  const drawn = (key) => gd._fullLayout[key.split(".")[0]].range;
+  const stale = Object.keys(ranges).some((key) => {
+    const [got, want] = [drawn(key), ranges[key]];
+    return got[0] !== want[0] || got[1] !== want[1];
+  });
+  if (stale) await window.Plotly.relayout(gd, ranges);
 }
 
 function mapPoint(gd, event) {
