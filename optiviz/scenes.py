@@ -14,6 +14,7 @@ import numpy as np
 from optiviz import clouds, optimizers, simulate, simulate_many, surfaces
 from optiviz.colours import MY_ALPHA_COLOUR, PRESET_COLOURS, run_colour
 from optiviz.dynamics import Trajectory
+from optiviz.params import MY_ALPHA
 from optiviz.settings import Settings
 from optiviz.surfaces import datasets
 
@@ -58,12 +59,17 @@ def resolve_surface(name: str, formula: str = "", degree: int | None = None) -> 
 
 
 def _compare_runs(s: Settings, surface: surfaces.Surface) -> list[Run]:
-    alphas = [s.alpha if p == "my α" else surface.lr_presets[p] for p in s.presets]
+    alphas = [s.alpha if p == MY_ALPHA else surface.lr_presets[p] for p in s.presets]
     runs = simulate_many(surface, s.optimizer, alphas=alphas, **s.many_kwargs())
     return [
-        Run(f"{p} α={a:g}", r, MY_ALPHA_COLOUR if p == "my α" else PRESET_COLOURS[p])
+        Run(_race_name(p, a), r, MY_ALPHA_COLOUR if p == MY_ALPHA else PRESET_COLOURS[p])
         for p, a, r in zip(s.presets, alphas, runs, strict=True)
     ]
+
+
+def _race_name(preset: str, alpha: float) -> str:
+    """'good α=0.8', and 'my α=0.87' (the label already names α)."""
+    return f"{MY_ALPHA}={alpha:g}" if preset == MY_ALPHA else f"{preset} α={alpha:g}"
 
 
 def _optimizer_runs(s: Settings, surface: surfaces.Surface) -> list[Run]:

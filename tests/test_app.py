@@ -179,7 +179,7 @@ def _core(surface: str, **kwargs) -> optiviz.Trajectory:
 def test_moving_alpha_in_the_race_adds_my_alpha(app: AppTest) -> None:
     _set(app, "select_slider", "alpha", 0.3)
     assert app.multiselect(key="presets").value[-1] == "my α"
-    assert list(_verdicts(app))[-1] == "my α α=0.3"
+    assert list(_verdicts(app))[-1] == "my α=0.3"
     spec = _chart(app)
     assert len(_balls(spec)) == 4
     np.testing.assert_allclose(_paths(spec)[-1], _core("staircase", alpha=0.3).positions, 1e-5)
@@ -429,12 +429,21 @@ def test_race_offers_only_the_labels_a_surface_earns() -> None:
     ]
     assert picker.value == ["too large", "my α"]  # "my α" stands in for the missing "good"
     alpha = at.select_slider(key="alpha").value
-    assert set(_verdicts(at)) == {"too large α=0.0042", f"my α α={alpha:g}"}
+    assert set(_verdicts(at)) == {"too large α=0.0042", f"my α={alpha:g}"}
     _set(at, "selectbox", "surface", "beale")
     _set(at, "multiselect", "presets", ["too small", "good", "diverging"])
     _set(at, "selectbox", "surface", "logistic_regression")
-    assert at.multiselect(key="presets").value == ["too small", "good"]
-    assert _verdicts(at) == {"too small α=0.02": "slow", "good α=1": "converged"}
+    # a new surface opens on its own race, each chip with that surface's α
+    logistic = surfaces.get("logistic_regression")
+    picker = at.multiselect(key="presets")
+    assert picker.value == ["too small", "good", "too large"]
+    shown = {o.split(" (α = ")[0]: o.split(" (α = ")[1][:-1] for o in picker.options[:-1]}
+    assert shown == {p: f"{a:g}" for p, a in logistic.lr_presets.items()}
+    assert _verdicts(at) == {
+        "too small α=0.02": "slow",
+        "good α=1": "converged",
+        f"too large α={logistic.lr_presets['too large']:g}": "oscillating",
+    }
 
 
 def _presenter_css(at: AppTest) -> bool:

@@ -231,7 +231,7 @@ def test_the_address_keeps_the_view_across_alpha_moves(page) -> None:
         again.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
         again.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
         assert _alpha_text(again) == alpha
-        assert again.get_by_text(f"my α α={alpha}", exact=True).count() >= 1
+        assert again.get_by_text(f"my α={alpha}", exact=True).count() >= 1
         assert again.evaluate(ADDRESS_JS) == address
     finally:
         again.close()
@@ -254,7 +254,7 @@ def test_downloads_and_link_follow_alpha_moves(page) -> None:
     rows = info.value.path().read_text().splitlines()
     assert rows[0].startswith("run,step,x,y,loss")
     names = {row.split(",")[0] for row in rows[1:]}
-    assert f"my α α={alpha}" in names, sorted(names)
+    assert f"my α={alpha}" in names, sorted(names)
     assert len(names) == 4, "the three presets and my α"
     page.locator(MAP_CHART).first.scroll_into_view_if_needed()  # the next tests click it
 
@@ -282,12 +282,12 @@ def test_the_words_under_the_chart_follow_alpha(page) -> None:
     _move_alpha(page)
     alpha = _alpha_text(page)
     page.wait_for_function(
-        f"a => ({NOTES_JS})().steps.some(t => t.startsWith('my α α=' + a + ','))", arg=alpha
+        f"a => ({NOTES_JS})().steps.some(t => t.startsWith('my α=' + a + ','))", arg=alpha
     )
     notes = page.evaluate(NOTES_JS)
     assert notes["open"] is False, "the user's choice outlives the move"
     assert len(notes["verdicts"]) == len(notes["steps"]) == 4
-    (mine,) = [v for v in notes["verdicts"] if v.startswith(f"● my α α={alpha}: ")]
+    (mine,) = [v for v in notes["verdicts"] if v.startswith(f"● my α={alpha}: ")]
     assert re.search(r": (converged|slow|oscillating|diverged at step \d+) · ", mine), mine
     (step,) = [m for t in notes["steps"] if (m := STEP.fullmatch(t)) and "my α" in t]
     assert float(step["lr"]) == pytest.approx(float(alpha), rel=5e-3)

@@ -4,6 +4,7 @@ of ``Settings`` field by field, and address writes whose value did not change.""
 from __future__ import annotations
 
 import dataclasses
+import urllib.parse
 from dataclasses import fields, replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -125,28 +126,24 @@ def fake_st(monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
     return fake
 
 
-def test_publish_writes_only_what_changed(fake_st: SimpleNamespace) -> None:
+def test_publish_writes_the_address_in_one_message_and_only_on_change(
+    fake_st: SimpleNamespace,
+) -> None:
     q = fake_st.query_params
     state.publish()
-    assert q.to_dict() == {
-        "page": "explore",
-        "surface": "staircase",
-        "mode": "compare",
-        "optimizer": "sgd",
-        "schedule": "constant",
-        "compare_optimizers": "adam",
-        "presets": "good",
-    }
+    assert q.sent == 1
+    assert q.get_all("compare_optimizers") == ["sgd", "adam"]
     assert q.get_all("presets") == ["too small", "good"]
-    assert q.sent == 7
+    assert q["page"] == "explore" and q["surface"] == "staircase", "a link names its view"
+    assert "optimizer" not in q and "schedule" not in q, "table defaults are left out"
 
-    q.sent = 0
     state.publish()
-    assert q.sent == 0
+    assert q.sent == 1, "an unchanged view sends no address message"
 
-    fake_st.session_state["presets"] = ["too small", "good", "my α"]
+    fake_st.session_state.update(presets=["too small", "good", "my α"], steps=155, alpha=0.3)
     state.publish()
-    assert q.sent == 1 and q.get_all("presets") == ["too small", "good", "my α"]
+    assert q.sent == 2 and q.get_all("presets") == ["too small", "good", "my α"]
+    assert q["steps"] == "155" and q["alpha"] == "0.3"
 
     fake_st.session_state.update(present=True, lesson="ravine")
     state.publish()
@@ -154,22 +151,33 @@ def test_publish_writes_only_what_changed(fake_st: SimpleNamespace) -> None:
 
     fake_st.session_state.update(present=False, lesson=None, presets=[])
     state.publish()
-    assert q.sent == 6
+    assert q.sent == 4
     assert not {"present", "lesson", "presets"} & set(q)
+
+
+def test_the_address_is_the_share_link(fake_st: SimpleNamespace) -> None:
+    fake_st.context = SimpleNamespace(url="http://localhost:8501/")
+    fake_st.session_state.update(steps=152, start_x=-1.2, staircase=True, lab_alpha=(1e-3, 1.0))
     state.publish()
-    assert q.sent == 6
+    link = urllib.parse.urlsplit(state.share_link())
+    pairs = urllib.parse.parse_qsl(link.query)
+    address = [(k, v) for k in fake_st.query_params for v in fake_st.query_params.get_all(k)]
+    assert sorted(pairs) == sorted(address)
+    assert ("lab_alpha", "0.001") in pairs and ("lab_alpha", "1") in pairs
 
 
 def test_publish_replaces_a_repeated_single_value(fake_st: SimpleNamespace) -> None:
     q = fake_st.query_params
-    q._query_params["surface"] = ["himmelblau", "staircase"]
+    fake_st.session_state["surface"] = "himmelblau"
+    q._query_params["surface"] = ["rosenbrock", "himmelblau"]
     state.publish()
-    assert q.get_all("surface") == ["staircase"]
+    assert q.get_all("surface") == ["himmelblau"]
 
 
 def test_alpha_moves_in_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
-    """On the real page: the second α move writes no address parameter (the first adds
-    "my α" to the race), encodes no background and never hashes Settings field by field."""
+    """On the real page: every α move writes the address once (with the new α; the first
+    also adds "my α" to the race), encodes no background and never hashes Settings field
+    by field."""
     sends, hashed, encoded = [], [], []
     send = QueryParams._send_query_param_msg
     monkeypatch.setattr(
@@ -187,11 +195,11 @@ def test_alpha_moves_in_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     explore.chart_for.clear()  # a test before this one may have drawn the same view
     at = AppTest.from_file(str(APP), default_timeout=120).run()
     assert not at.exception and len(encoded) == 1
-    for value, writes in ((1.0, 1), (1.2, 0)):
+    for value in (1.0, 1.2):
         sends.clear()
         at.select_slider(key="alpha").set_value(value).run()
         assert not at.exception
-        assert len(sends) == writes
+        assert len(sends) == 1 and at.query_params["alpha"] == f"{value:g}"
     assert at.query_params["presets"][-1] == "my α"
     assert len(encoded) == 1
     assert Settings not in hashed

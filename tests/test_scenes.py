@@ -45,7 +45,7 @@ def test_compare_races_the_presets_and_my_alpha() -> None:
     view = scene(_settings(mode="compare", presets=("too small", "good", "my α"), alpha=0.3))
     names = [r.name for r in view.runs]
     small, good = STAIRCASE.lr_presets["too small"], STAIRCASE.lr_presets["good"]
-    assert names == [f"too small α={small:g}", f"good α={good:g}", "my α α=0.3"]
+    assert names == [f"too small α={small:g}", f"good α={good:g}", "my α=0.3"]
     assert [r.colour for r in view.runs] == [*PRESET_COLOURS.values()][:2] + [MY_ALPHA_COLOUR]
     np.testing.assert_allclose(view.runs[-1].trajectory.lrs, 0.3, rtol=1e-6)
 

@@ -18,6 +18,7 @@ from optiviz.ui import (
 )
 from optiviz.ui import options as opt
 from optiviz.ui.panels import panel
+from optiviz.ui.widgets import draw
 
 TITLE = "Optiviz · see how optimizers move"
 
@@ -35,14 +36,7 @@ def main() -> None:
     """Draw the whole app: sidebar navigation, then the chosen page."""
     warmup.configure_compilation_cache()
     state.init()
-    page = st.sidebar.radio(
-        "Page",
-        list(opt.PAGES),
-        format_func=opt.PAGES.get,
-        key="page",
-        horizontal=True,
-        help="Explore one surface, search the (α, k) space, or open a ready lesson.",
-    )
+    page = draw("page", format_func=opt.PAGES.get, horizontal=True)
     st.title(TITLE)
     presenter.toggle()
     _notice()

@@ -9,7 +9,7 @@ from functools import partial
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from optiviz import clouds, export, grids, optimizers, scenes, schedules, surfaces
+from optiviz import clouds, export, grids, optimizers, params, scenes, schedules, surfaces
 from optiviz.figures import chart_data
 from optiviz.figures.animation import path_animation
 from optiviz.figures.html import figure_html
@@ -17,6 +17,7 @@ from optiviz.figures.runs import Run
 from optiviz.settings import Settings
 from optiviz.ui import chart_component, controls, state
 from optiviz.ui.panels import panel
+from optiviz.ui.widgets import draw
 
 PLOT_CONFIG = {
     "displaylogo": False,
@@ -123,13 +124,15 @@ def _alpha_fragment(
     link: DeltaGenerator | None,
 ) -> None:
     """α's slider, ``view`` and the share link. A move that changes the sidebar's race
-    list (the first α move, which adds "my α") reruns the whole app instead."""
+    list (the first α move, which adds "my α") reruns the whole app instead. The address
+    is written again at its end, so that it follows α as the share link does."""
     if state.pop(state.APP_RERUN):
         st.rerun()
     shown.runs, shown.figure = [], None
     view(draft.settings(), surface, shown)
     if link is not None:
         link.code(state.share_link(), language=None)
+    state.publish()
 
 
 def render(draft: controls.Draft, surface: surfaces.Surface) -> None:
@@ -152,25 +155,13 @@ def _explore_view(s: Settings, surface: surfaces.Surface, shown: Shown) -> None:
         st.rerun()
 
 
-PICTURES = ("Top view + loss + α_t", "3-D view")
+PICTURES = params.PICTURES
 
 
 def picture_control() -> str:
     """Which picture to draw: only that one is built and sent to the browser. Drawn
     outside α's fragment, so an α move does not send it again; a switch reruns the app."""
-    state.default("picture", PICTURES[0])
-    return (
-        st.segmented_control(
-            "Picture",
-            PICTURES,
-            key="picture",
-            bind="query-params",
-            persist_state="session",
-            help="The animated top view with the loss and α_t panels, or the surface in 3-D "
-            "(drag to turn it).",
-        )
-        or PICTURES[0]
-    )
+    return draw("picture", st) or PICTURES[0]
 
 
 def _views(s: Settings, scene: scenes.Scene, three_d: bool) -> None:

@@ -1,156 +1,120 @@
 """The one module that touches ``st.session_state`` and ``st.query_params``.
 
-Every control is a keyed widget mirrored in a query parameter of the same name,
-so the address bar always holds the page's state and a copied link reopens it.
-Sliders and number inputs use Streamlit's own binding (``bind="query-params"``);
-pickers with display labels (``MANUAL``) are mirrored here by name, because a
-bound picker would put its display label in the address.
-Defaults that depend on the surface (alpha, steps, start) are written to
-session state when the surface changes. A link's raw parameters are checked
-here once per session: bad or hostile values are dropped by Streamlit, and
-this module names them in a notice.
+Every control is a keyed widget whose value lives in session state under its key, and the
+address holds the same values under the same names, as the share link writes them. Both
+read one table, ``optiviz.params.PARAMS``:
+
+- a link is parsed once per session (``init``): each parameter's texts must spell a value
+  its control can show, or it is dropped and named in a notice (``rejected``);
+- at the end of every run, and of every fragment run, ``publish`` writes the address from
+  session state in one message, so the address bar is always the share link.
+
+Everything that depends on the surface (α, steps, start, the race, the batch size) is reset
+in one place, ``apply_surface_defaults``, when the surface or the typed formula changes.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from optiviz import lessons, limits, surfaces
-from optiviz.ui import options as opt
+from optiviz import params, surfaces
+from optiviz.params import PARAMS
 
-BIND = {"bind": "query-params", "persist_state": "session"}
-"""Widget arguments: every control lives in the address and keeps its value while hidden."""
+BIND = {"persist_state": "session"}
+"""Widget arguments: a control keeps its value while it is hidden."""
 
-DEFAULT_SURFACE = "staircase"
-DEFAULT_PRESETS = ("too small", "good", "too large")
-DEFAULT_OPTIMIZERS = ("sgd", "momentum", "adam")
-DEFAULT_FORMULA = "x^2 + 5*y^2 + sin(3*x)"
+DEFAULT_SURFACE = params.DEFAULT_SURFACE
+DEFAULT_FORMULA = params.DEFAULT_FORMULA
 RAW = "_raw_query"
 PRESENT = "present"
 """Presenter mode: ``?present=1`` in the address, the 'Presenter mode' toggle on the page."""
 APP_RERUN = "_app_rerun"
 """Set by a callback inside a fragment whose change reaches outside it: rerun the app."""
-
-
-def _number(lo: float, hi: float) -> Callable[[str], bool]:
-    def ok(text: str) -> bool:
-        try:
-            value = float(text)
-        except ValueError:
-            return False
-        return math.isfinite(value) and lo <= value <= hi
-
-    return ok
-
-
-def _member(choices) -> Callable[[str], bool]:
-    allowed = {opt.fmt(c) if isinstance(c, float) else str(c) for c in choices}
-    return lambda text: text in allowed
-
-
-VALIDATORS: Mapping[str, Callable[[str], bool]] = {
-    "page": _member(opt.PAGES),
-    "surface": _member([*opt.SURFACE_NAMES, "custom"]),
-    "mode": _member(opt.MODES),
-    "optimizer": _member(opt.OPTIMIZER_NAMES),
-    "compare_optimizers": _member(opt.OPTIMIZER_NAMES),
-    "presets": _member([*surfaces.PRESET_KEYS, "my α"]),
-    "schedule": _member(opt.SCHEDULE_NAMES),
-    "alpha": _member(opt.alpha_options()),
-    "k": _member(opt.k_options()),
-    "drop": _number(0.05, 1.0),
-    "every": _number(1, limits.MAX_STEPS),
-    "staircase": _member(["true", "false"]),
-    "momentum": _number(0.0, 0.999),
-    "rho": _number(0.0, 0.999),
-    "beta1": _number(0.0, 0.999),
-    "beta2": _number(0.0, 0.9999),
-    "eps": _member(opt.eps_options()),
-    "weight_decay": _member(opt.decay_options()),
-    "degree": _number(0, limits.MAX_DEGREE),
-    "steps": _number(*opt.STEP_RANGE),
-    "start_x": _number(-1e3, 1e3),
-    "start_y": _number(-1e3, 1e3),
-    "noise": _number(0.0, 10.0),
-    "seed": _number(0, 2**31 - 1),
-    "n_seeds": _number(2, limits.MAX_SEEDS),
-    "batch_size": _number(1, 10_000),
-    "formula": lambda text: 0 < len(text) <= limits.MAX_FORMULA_LENGTH,
-    "lesson": _member(lessons.load()),
-    "picture": _member(["Top view + loss + α_t", "3-D view"]),
-    "lab_alpha": _member(opt.alpha_options()),
-    "lab_k": _member(opt.k_options()[1:]),
-    "lab_side": _member([32, 64, 128, 192, 256]),
-    "lab_budget": _number(4, limits.MAX_SEARCH_BUDGET),
-    "lab_seed": _number(0, 10_000),
-    "lab_metric": _member(["loss", "steps"]),
-    "lab_shown": _member(["grid", "random", "bayes"]),
-    "lab_space": _member(["k", "weight_decay"]),
-    "lab_decay": _member(opt.decay_options()[1:]),
-    "lab_picture": _member(["Map", "3-D landscape"]),
-    PRESENT: _member(["0", "1"]),
-}
-"""Each bound parameter and the test its raw URL text must pass."""
-
-
-MANUAL = {
-    "page": False,
-    "surface": False,
-    "mode": False,
-    "optimizer": False,
-    "schedule": False,
-    "compare_optimizers": True,
-    "presets": True,
-    "lesson": False,
-}
-"""Pickers mirrored by name in the address (True: a list, as repeated parameters); the open
-lesson too, so that a lesson's link shows its banner."""
+_SHOWN_PRESETS = "_presets_shown_for"
+"""The surface preset rates the race picker's chips were last drawn with."""
 
 
 def init() -> None:
-    """Once per session: keep the link's raw parameters and load the pickers from them;
-    then fill the surface's defaults for whatever is still unset."""
+    """Once per session: keep the link's raw parameters and set every control it spells
+    well; then fill the surface's defaults for whatever is still unset."""
     if RAW not in st.session_state:
-        st.session_state[RAW] = {k: st.query_params.get_all(k) for k in st.query_params}
-        _load_pickers(st.session_state[RAW])
-        st.session_state[PRESENT] = st.session_state[RAW].get(PRESENT, ["0"])[-1] == "1"
-    name = st.session_state.get("surface") or _raw_surface()
+        raw = {k: st.query_params.get_all(k) for k in st.query_params}
+        st.session_state[RAW] = raw
+        _load(raw)
+    name = st.session_state.get("surface") or DEFAULT_SURFACE
+    st.session_state["surface"] = name
+    st.session_state.setdefault("formula", DEFAULT_FORMULA)
     if "alpha" not in st.session_state:
         apply_surface_defaults(name, only_missing=True)
-    st.session_state.setdefault("surface", name)
-    st.session_state.setdefault("formula", DEFAULT_FORMULA)
-    st.session_state.setdefault("presets", list(DEFAULT_PRESETS))
-    st.session_state.setdefault("compare_optimizers", list(DEFAULT_OPTIMIZERS))
+    for key in ("page", "mode", "optimizer", "compare_optimizers", "schedule"):
+        st.session_state.setdefault(key, PARAMS[key].default)
 
 
-def _load_pickers(raw: Mapping[str, list[str]]) -> None:
-    for key, many in MANUAL.items():
-        good = [v for v in raw.get(key, []) if VALIDATORS[key](v)]
-        if good:
-            st.session_state[key] = good if many else good[-1]
+def _load(raw: Mapping[str, list[str]]) -> None:
+    for key, texts in raw.items():
+        value = _parsed(key, texts)
+        if value is not None:
+            st.session_state[key] = value == "1" if key == PRESENT else value
+    if "formula" in st.session_state:
+        formula_fallback(st.session_state["formula"])
+
+
+def _parsed(key: str, texts: list[str]) -> Any:
+    row = PARAMS.get(key)
+    if row is None:
+        return None
+    try:
+        return row.parse(texts)
+    except (ValueError, KeyError):
+        return None
+
+
+ALWAYS_WRITTEN = frozenset(params.surface_defaults(surfaces.get(DEFAULT_SURFACE))) | {
+    "batch_size",
+    "noise",
+    "page",
+    "surface",
+    "mode",
+}
+"""Controls always written: the page, surface and view that frame a link, and those whose
+default depends on the surface or the view (a link that left one out would open on the
+table's default instead)."""
+
+
+def pairs() -> list[tuple[str, str]]:
+    """Every set control as (name, text) pairs, in the table's order: the address. A value
+    equal to its table default is left out (a link without it opens on that default)."""
+    out = []
+    for key, row in PARAMS.items():
+        value = st.session_state.get(key)
+        if key == PRESENT:
+            value = "1" if value else None
+        if value is None or (key not in ALWAYS_WRITTEN and _same(value, row.default)):
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        out += [(key, params.url_text(v)) for v in values]
+    return out
 
 
 def publish() -> None:
-    """Write the pickers' current values to the address (at the end of each run). Only
-    the parameters whose value changed are written: each write sends the browser a
-    message with the whole address."""
-    for key, many in MANUAL.items():
-        value = st.session_state.get(key)
-        _publish(key, [] if value is None else [str(v) for v in value] if many else [str(value)])
-    _publish(PRESENT, ["1"] if st.session_state.get(PRESENT) else [])
+    """Make the address spell every control's current value, in one message, if it
+    differs (a write sends the browser the whole address)."""
+    wanted: dict[str, list[str]] = {}
+    for key, text in pairs():
+        wanted.setdefault(key, []).append(text)
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
 
 
-def _publish(key: str, values: list[str]) -> None:
-    """Make ``key``'s values in the address ``values`` (none: drop it), if they differ."""
-    if st.query_params.get_all(key) != values:
-        if values:
-            st.query_params[key] = values
-        else:
-            st.query_params.pop(key, None)
+def _same(value: Any, default: Any) -> bool:
+    if isinstance(value, list | tuple) and isinstance(default, list | tuple):
+        return list(value) == list(default)
+    return type(value) is type(default) and value == default
 
 
 def presenting() -> bool:
@@ -160,27 +124,22 @@ def presenting() -> bool:
 
 def share_link() -> str:
     """The address that reopens this view: every set control, by name."""
-    pairs = []
-    for key in VALIDATORS:
-        value = st.session_state.get(key)
-        if key == PRESENT:
-            value = "1" if value else None
-        if value is None:
-            continue
-        values = value if isinstance(value, list | tuple) else [value]
-        pairs += [(key, lessons.url_text(v)) for v in values]
     base = (st.context.url or "").split("?")[0]
-    return f"{base}?{urlencode(pairs)}"
+    return f"{base}?{urlencode(pairs())}"
 
 
 def apply_settings(values: Mapping[str, object]) -> None:
-    """Set widgets from a lesson's settings; values that fail their test are skipped."""
+    """Set widgets from a lesson's settings; values their control cannot show are skipped."""
     if "surface" in values:
+        st.session_state["surface"] = str(values["surface"])
+        if "formula" in values:
+            formula_fallback(str(values["formula"]))
         apply_surface_defaults(str(values["surface"]))
     for key, value in values.items():
         items = value if isinstance(value, list) else [value]
-        if key in VALIDATORS and all(VALIDATORS[key](lessons.url_text(v)) for v in items):
-            st.session_state[key] = value
+        parsed = _parsed(key, [params.url_text(v) for v in items])
+        if parsed is not None:
+            st.session_state[key] = parsed
 
 
 def formula_fallback(text: str | None = None) -> str:
@@ -190,22 +149,17 @@ def formula_fallback(text: str | None = None) -> str:
     return st.session_state.get("_good_formula", DEFAULT_FORMULA)
 
 
-def _raw_surface() -> str:
-    values = st.session_state[RAW].get("surface", [])
-    if values and values[-1] in opt.SURFACE_NAMES:
-        return values[-1]
-    return DEFAULT_SURFACE
-
-
 def rejected() -> list[str]:
-    """The link's parameters that were unknown or failed their test, as 'name=value'."""
+    """The link's parameters that were unknown or spell nothing their control can show."""
     bad = []
     for key, values in st.session_state.get(RAW, {}).items():
-        test = VALIDATORS.get(key)
-        if test is None:
+        row = PARAMS.get(key)
+        if row is None:
             bad.append(f"{key} (unknown)")
-        else:
-            bad += [f"{key}={v[:40]}" for v in values if not test(v)]
+        elif _parsed(key, values) is None:
+            bad += [f"{key}={v[:40]}" for v in values if not row.accepts(v)] or [
+                f"{key}={'&'.join(values)[:40]}"
+            ]
     return bad
 
 
@@ -215,20 +169,14 @@ def _surface_for(name: str) -> surfaces.Surface:
             return surfaces.from_expression(formula_fallback())
         except ValueError:
             pass
-    return surfaces.get(name if name in opt.SURFACE_NAMES else DEFAULT_SURFACE)
+    return surfaces.get(name if name in params.SURFACE_NAMES else DEFAULT_SURFACE)
 
 
 def apply_surface_defaults(name: str, only_missing: bool = False) -> None:
-    """Set alpha ('good' preset, on the slider's scale), steps and start to the defaults
-    of surface ``name`` ("custom": the last formula that parsed)."""
-    surface = _surface_for(name)
-    values = {
-        "alpha": opt.default_alpha(surface),
-        "steps": int(surface.default_steps),
-        "start_x": float(surface.start[0]),
-        "start_y": float(surface.start[1]) if surface.dim >= 2 else 0.0,
-    }
-    for key, value in values.items():
+    """Set everything that depends on surface ``name`` ("custom": the last formula that
+    parsed) to its defaults (``params.surface_defaults``); with ``only_missing``, only
+    what is unset."""
+    for key, value in params.surface_defaults(_surface_for(name)).items():
         if not (only_missing and key in st.session_state):
             st.session_state[key] = value
 
@@ -236,6 +184,15 @@ def apply_surface_defaults(name: str, only_missing: bool = False) -> None:
 def on_surface_change() -> None:
     """Callback of the surface selector."""
     apply_surface_defaults(st.session_state["surface"])
+
+
+def on_mode_change() -> None:
+    """Callback of the view picker: the many-seeds view on an analytic surface without
+    noise gets ``params.seeds_noise``, so that its cloud shows a spread."""
+    surface = _surface_for(st.session_state.get("surface", DEFAULT_SURFACE))
+    noiseless = not st.session_state.get("noise") and surface.n_samples is None
+    if st.session_state.get("mode") == "seeds" and noiseless:
+        st.session_state["noise"] = params.seeds_noise(surface)
 
 
 def on_formula_change() -> None:
@@ -248,26 +205,30 @@ def on_formula_change() -> None:
     apply_surface_defaults("custom")
 
 
-def fit_presets(available: list[str]) -> None:
-    """Before the comparison picker draws: drop chosen labels the surface does not offer
-    (a link or lesson made for another surface); if none is left, race the default labels
-    it has. Where "good" was asked for and the surface has none, "my α" races in its place:
-    the α slider then opens between the surface's presets."""
+def fit_presets(surface: surfaces.Surface) -> None:
+    """Before the race picker draws: keep only the labels ``surface`` offers (a link or
+    lesson made for another surface), or its default race if none is left; "my α" races
+    in place of an asked-for "good" the surface has not. Where the
+    surface's preset rates differ from those the picker's chips last showed, the value is
+    written again, so the browser redraws every chip with its current α (the browser keeps
+    a picker's chips as the texts it was sent)."""
+    available = params.available_presets(surface)
     chosen = list(st.session_state.get("presets", []))
-    kept = [p for p in chosen if p in available]
-    if kept != chosen:
-        kept = kept or [p for p in DEFAULT_PRESETS if p in available]
-        if "good" in chosen and "good" not in available and "my α" not in kept:
-            kept.append("my α")
+    kept = [p for p in chosen if p in available] or params.default_presets(surface)
+    if "good" in chosen and "good" not in available and params.MY_ALPHA not in kept:
+        kept.append(params.MY_ALPHA)
+    shown = tuple(surface.lr_presets.items())
+    if kept != chosen or st.session_state.get(_SHOWN_PRESETS) != shown:
         st.session_state["presets"] = kept
+        st.session_state[_SHOWN_PRESETS] = shown
 
 
 def on_alpha_change() -> None:
     """Moving alpha in comparison mode adds 'my α' to the race. That changes a sidebar
     widget outside α's fragment, so it asks for a rerun of the whole app (``APP_RERUN``)."""
     chosen = list(st.session_state.get("presets", []))
-    if "my α" not in chosen:
-        st.session_state["presets"] = [*chosen, "my α"]
+    if params.MY_ALPHA not in chosen:
+        st.session_state["presets"] = [*chosen, params.MY_ALPHA]
         st.session_state[APP_RERUN] = True
 
 
@@ -284,16 +245,17 @@ def clicked_point(chart_key: str) -> dict | None:
     return points[0] if points else None
 
 
-def default(key: str, value) -> None:
-    """A control's default, set once in session state (so lessons and links can set it too)."""
-    st.session_state.setdefault(key, value)
+def default(key: str, value: Any = None) -> None:
+    """A control's default, set once in session state (so lessons and links can set it
+    too); without ``value``, the table's."""
+    st.session_state.setdefault(key, PARAMS[key].default if value is None else value)
 
 
-def pop(key: str, default=None):
+def pop(key: str, default: Any = None) -> Any:
     """Take a session value out (a one-shot flag), or ``default``."""
     return st.session_state.pop(key, default)
 
 
-def get(key: str, default=None):
+def get(key: str, default: Any = None) -> Any:
     """A session value, or ``default``."""
     return st.session_state.get(key, default)
