@@ -3,7 +3,8 @@
 One run whose learning rate grows geometrically, alpha_t = lr_min (lr_max / lr_min)^(t / (T-1)),
 which is the engine's exponential schedule alpha_0 e^(-k t) with a negative
 k = -ln(lr_max / lr_min) / (T - 1). The loss first falls, then, past some threshold, rises;
-the rule picks a rate a little below that threshold.
+the rule picks a rate a little below that threshold: the turn is the rate at the lowest point
+of the smoothed loss, and the suggestion is the turn divided by MIN_DIVISOR.
 """
 
 from __future__ import annotations
@@ -17,15 +18,12 @@ from optiviz import limits
 from optiviz.dynamics import f_min, simulate
 from optiviz.surfaces import Surface, get
 
-NEAR_MIN = 0.01
-"""The smoothed loss counts as at its minimum once within this share of its total drop."""
-
 SCHEDULE_KNOBS = frozenset({"drop", "every", "staircase"})
 """Schedule settings a caller may pass along with the optimizer's; the test ignores them,
 because its schedule is the geometric ramp (a staircase would make the rates repeat)."""
 
 MIN_DIVISOR = 10.0
-"""The suggested rate is the rate at the minimum divided by this (fastai's original rule)."""
+"""The suggested rate is the rate at the turn divided by this (fastai's original rule)."""
 
 
 @dataclass(frozen=True)
@@ -36,10 +34,10 @@ class RangeTest:
     ``smoothed`` is their bias-corrected exponential moving average,
     s_i = (1 - beta) sum_j beta^(i-j) losses[j] / (1 - beta^(i+1)).
     ``stopped_at``: the index where the run stopped for divergence (the last one kept),
-    None if it ran to lr_max. Rule for ``suggested``: take the first index where the
-    smoothed loss comes within NEAR_MIN of its minimum (as a share of its total drop),
-    and divide that rate by MIN_DIVISOR: "a little below the threshold where the loss
-    stops falling".
+    None if it ran to lr_max. The rule: ``turn`` is the rate at the lowest point of the
+    smoothed loss (its first index, on a flat bottom), where the loss stops falling and
+    starts to rise; ``suggested`` = ``turn`` / ``divisor`` (MIN_DIVISOR, fastai's original
+    min/10): "a little below that threshold", where the loss still falls steeply.
     """
 
     lrs: np.ndarray
@@ -48,6 +46,8 @@ class RangeTest:
     stopped_at: int | None
     suggested: float
     diverge_factor: float
+    turn: float
+    divisor: float = MIN_DIVISOR
 
 
 def smooth(losses: np.ndarray, beta: float) -> np.ndarray:
@@ -76,11 +76,14 @@ def stop_index(gaps: np.ndarray, factor: float) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
+def turn(lrs: np.ndarray, smoothed: np.ndarray) -> float:
+    """The rate at the lowest point of the smoothed loss (the first, on a tie)."""
+    return float(lrs[int(np.argmin(smoothed))])
+
+
 def suggest(lrs: np.ndarray, smoothed: np.ndarray) -> float:
-    """lr at the first index within NEAR_MIN of the smoothed minimum, / MIN_DIVISOR."""
-    low = smoothed.min()
-    near = smoothed <= low + NEAR_MIN * max(smoothed[0] - low, 0.0)
-    return float(lrs[int(np.argmax(near))] / MIN_DIVISOR)
+    """The rule: the rate at the turn divided by MIN_DIVISOR."""
+    return turn(lrs, smoothed) / MIN_DIVISOR
 
 
 def _validate(lr_min: float, lr_max: float, steps: int, smoothing: float, factor: float) -> None:
@@ -132,4 +135,12 @@ def lr_range_test(
     keep = max(keep, 1)
     lrs, losses = run.lrs[:keep], run.losses[1 : keep + 1]
     smoothed = smooth(losses, smoothing)
-    return RangeTest(lrs, losses, smoothed, stop, suggest(lrs, smoothed), diverge_factor)
+    return RangeTest(
+        lrs,
+        losses,
+        smoothed,
+        stop,
+        suggest(lrs, smoothed),
+        diverge_factor,
+        turn=turn(lrs, smoothed),
+    )

@@ -5,7 +5,7 @@ import pytest
 
 import optiviz
 from optiviz.dynamics import f_min
-from optiviz.range_test import lr_range_test, smooth, stop_index, suggest
+from optiviz.range_test import MIN_DIVISOR, lr_range_test, smooth, stop_index, suggest, turn
 from optiviz.surfaces import get
 
 
@@ -38,10 +38,25 @@ def test_stop_index_finds_the_first_rise_above_the_factor():
     assert stop_index(np.array([3.0, 2.0, 1.0]), 4.0) is None
 
 
-def test_suggest_is_the_first_near_minimum_rate_over_ten():
+def test_the_turn_is_the_lowest_smoothed_point_and_the_suggestion_a_tenth_of_it():
     lrs = np.array([1e-3, 1e-2, 1e-1, 1.0, 10.0])
-    smoothed = np.array([10.0, 5.0, 1.0, 1.0 + 1e-3, 1.0 - 1e-3])
-    assert suggest(lrs, smoothed) == pytest.approx(1e-2)
+    smoothed = np.array([10.0, 5.0, 1.0, 1.0 - 1e-3, 1.0 + 1e-3])
+    assert turn(lrs, smoothed) == pytest.approx(1.0)
+    assert suggest(lrs, smoothed) == pytest.approx(0.1)
+    assert MIN_DIVISOR == 10.0
+
+
+def test_on_a_parabola_the_turn_is_the_last_rate_below_one():
+    """SGD on f = x^2: x_{t+1} = (1 - 2 alpha_t) x_t, so the loss falls while alpha_t < 1
+    and rises once alpha_t > 1. Unsmoothed, the turn is the largest rate of the ramp below
+    1, and the suggestion that rate over ten."""
+    r = lr_range_test("parabola", "sgd", lr_min=0.013, lr_max=10.0, steps=28, smoothing=0.0)
+    ramp = 0.013 * (10.0 / 0.013) ** (np.arange(28) / 27)
+    expected = ramp[ramp < 1].max()
+    assert r.turn == pytest.approx(expected, rel=1e-4)
+    assert r.suggested == pytest.approx(expected / 10, rel=1e-4)
+    assert r.divisor == 10.0
+    assert r.losses[np.argmin(r.losses) + 1] > r.losses.min()  # it did turn there
 
 
 def test_divergence_truncates_every_array():
