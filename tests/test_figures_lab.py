@@ -108,6 +108,35 @@ def test_best_so_far_draws_one_curve_per_strategy():
         lab.best_so_far_figure({})
 
 
+def test_crowded_trials_keep_their_number_in_the_hover_only():
+    """Trials 2 and 4 sit on top of trial 1 (within LABEL_GAP of the span): only 1, 3 and
+    5 are written; 5 is near 4, but 4 is not written, so 5 has room."""
+    a = np.array([1e-3, 1.05e-3, 0.1, 1.1e-3, 1.1e-3])
+    k = np.array([1e-2, 1.02e-2, 1e-2, 1.06e-2, 1.35e-2])
+    trials = tuple(Trial(i, float(a[i]), float(k[i]), 1.0, 1.0) for i in range(5))
+    fig = lab.landscape_figure(ALPHAS, KS, _losses(), trials=trials)
+    marks = _by_name(fig, "trials")[0]
+    assert list(marks.text) == ["1", "", "3", "", "5"]
+    assert list(marks.hovertext) == ["1", "2", "3", "4", "5"]
+    assert "%{hovertext}" in marks.hovertemplate
+    spans = (4.0, 2.0)  # log10 widths of ALPHAS and KS
+    assert list(lab.uncrowded(np.log10(a), np.log10(k), spans)) == [1, 0, 1, 0, 1]
+
+
+def test_every_surrogate_panel_has_its_own_titled_colour_bar_under_it():
+    grid = np.arange(96.0).reshape(8, 12)
+    snap = Snapshot(4, ALPHAS, KS, grid, grid + 1, grid + 2, _trials(), 0.01, 0.02)
+    fig = lab.surrogate_figure(snap)
+    heats = [t for t in fig.data if isinstance(t, go.Heatmap)]
+    assert [h.showscale for h in heats] == [True, True, True]
+    titles = [h.colorbar.title.text for h in heats]
+    assert all(titles) and len(set(titles)) == 3 and "log₁₀" in titles[0]
+    for heat, axis in zip(heats, ("xaxis", "xaxis2", "xaxis3"), strict=True):
+        lo, hi = fig.layout[axis].domain
+        assert lo < heat.colorbar.x < hi and heat.colorbar.len == pytest.approx(hi - lo)
+        assert heat.colorbar.orientation == "h" and heat.colorbar.y < 0
+
+
 def test_surrogate_has_three_panels_with_trials_and_the_next_point():
     grid = np.arange(96.0).reshape(8, 12)
     snap = Snapshot(4, ALPHAS, KS, grid, grid + 1, grid + 2, _trials(), 0.01, 0.02)
@@ -123,25 +152,29 @@ def test_surrogate_has_three_panels_with_trials_and_the_next_point():
         lab.surrogate_figure(bad)
 
 
-def test_range_test_marks_the_suggested_rate_on_a_log_axis():
+def test_range_test_marks_and_labels_the_turn_and_the_suggested_rate_on_a_log_axis():
     lrs = np.geomspace(1e-4, 1.0, 20)
     losses = np.r_[np.linspace(5, 1, 15), [1.5, 3, 6, 12, 40]]
-    test = RangeTest(lrs, losses, losses * 0.9, 19, 0.005, 4.0)
+    turn = float(lrs[14])  # the lowest point of the smoothed curve
+    test = RangeTest(lrs, losses, losses * 0.9, 19, turn / 10, 4.0, turn=turn)
     fig = lab.range_test_figure(test)
     assert fig.layout.xaxis.type == "log"
-    mark = _by_name(fig, "suggested α")[0]
-    assert list(mark.x) == [0.005] and list(mark.customdata[0]) == [0.005]
-    expected = np.interp(np.log(0.005), np.log(lrs), losses * 0.9)
+    mark, bend = _by_name(fig, "suggested α")[0], _by_name(fig, "turn")[0]
+    assert list(mark.x) == [turn / 10] and list(mark.customdata[0]) == [turn / 10]
+    expected = np.interp(np.log(turn / 10), np.log(lrs), losses * 0.9)
     assert mark.y[0] == pytest.approx(expected)
+    assert bend.x[0] == turn and bend.y[0] == pytest.approx(0.9 * losses[14])
+    assert bend.text[0] == f"turn α = {turn:.3g}"
+    assert mark.text[0] == f"suggested α = {turn / 10:.3g} (turn ÷ 10)"
     np.testing.assert_allclose(_by_name(fig, "smoothed")[0].y, losses * 0.9)
     assert fig.layout.yaxis.range[1] < losses.max()
     with pytest.raises(ValueError, match="same length"):
-        lab.range_test_figure(RangeTest(lrs, losses[:-1], losses, None, 0.005, 4.0))
+        lab.range_test_figure(RangeTest(lrs, losses[:-1], losses, None, 0.005, 4.0, turn=0.05))
 
 
 @pytest.mark.parametrize("loss", [7.0, math.inf])
 def test_range_test_that_diverged_at_once_is_drawn_as_one_point(loss):
-    test = RangeTest(np.array([1e-5]), np.array([loss]), np.array([loss]), 0, 1e-6, 4.0)
+    test = RangeTest(np.array([1e-5]), np.array([loss]), np.array([loss]), 0, 1e-6, 4.0, 1e-5)
     fig = lab.range_test_figure(test)
     assert list(_by_name(fig, "loss")[0].x) == [1e-5]
     assert (fig.layout.yaxis.range is None) == (loss == math.inf)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from optiviz.figures.landscape3d import landscape_3d_figure, on_surface
+from optiviz.figures.landscape3d import LIFT, landscape_3d_figure, on_surface
 from optiviz.search import Trial
 
 ALPHAS = np.geomspace(1e-3, 1.0, 4)
@@ -35,8 +35,33 @@ def test_trials_sit_on_their_nearest_cell_and_diverged_ones_on_top() -> None:
     assert heights[0] == VALUES[0, 0] and heights[1] == VALUES[2, 1]
     assert heights[2] == np.nanmax(np.where(np.isfinite(VALUES), VALUES, np.nan))
     fig = landscape_3d_figure(ALPHAS, KS, VALUES, trials=TRIALS)
-    np.testing.assert_allclose(fig.data[1].z, heights)
     assert list(fig.data[1].text) == ["1", "2", "3"]
+
+
+def test_markers_float_above_the_surface_so_it_cannot_hide_half_of_them() -> None:
+    fig = landscape_3d_figure(ALPHAS, KS, VALUES, trials=TRIALS, best=TRIALS[1])
+    heights = on_surface(ALPHAS, KS, np.where(np.isfinite(VALUES), VALUES, np.nan), TRIALS)
+    lift = LIFT * (10.0 - 0.0)  # the finite values run from 0 to 10
+    np.testing.assert_allclose(fig.data[1].z, heights + lift)
+    assert fig.data[2].z[0] == pytest.approx(VALUES[2, 1] + lift) and lift > 0
+
+
+def test_the_scene_leaves_room_for_its_colour_bar_and_its_corners() -> None:
+    fig = landscape_3d_figure(ALPHAS, KS, VALUES)
+    assert fig.layout.scene.domain.x[1] < (fig.data[0].colorbar.x or 1.02)
+    eye = fig.layout.scene.camera.eye
+    assert np.hypot(np.hypot(eye.x, eye.y), eye.z) > np.sqrt(3) * 1.25  # Plotly's default
+
+
+def test_crowded_trials_are_numbered_only_where_there_is_room() -> None:
+    crowded = [
+        Trial(0, 0.1, 0.1, 1.0, 1.0),
+        Trial(1, 0.105, 0.1, 1.0, 1.0),
+        Trial(2, 1e-3, 1e-2, 5.0, 1.0),
+    ]
+    fig = landscape_3d_figure(ALPHAS, KS, VALUES, trials=crowded)
+    assert list(fig.data[1].text) == ["1", "", "3"]
+    assert list(fig.data[1].hovertext) == ["trials: trial 1", "trials: trial 2", "trials: trial 3"]
 
 
 def test_bad_grids_are_refused() -> None:

@@ -31,6 +31,10 @@ RAW_COLOUR = "#93c5fd"
 SMOOTH_COLOUR = "#1d4ed8"
 SUGGESTED_COLOUR = "#16a34a"
 CLICK_STRIDE = 4
+LABEL_GAP = (0.07, 0.06)
+"""A trial's number is written only if it is at least this share of the x or the y span
+away from every number already written (a two-digit label is ~14 x 12 px on a ~300 px
+map); crowded trials keep their number in the hover."""
 HEIGHT = 520
 TOP_MARGIN = {"t": 40}
 """Room above the plots for the mode bar only: they have no title, and Plotly's default
@@ -110,21 +114,43 @@ def _click_grid(alphas, ks) -> go.Scatter:
     )
 
 
-def _trial_markers(trials: tuple[Trial, ...] | list[Trial], name: str = "trials") -> go.Scatter:
+def uncrowded(x, y, spans: tuple[float, float], gap=LABEL_GAP) -> np.ndarray:
+    """Which points get a label, in order: a point is labelled unless it lies within
+    ``gap`` (shares of ``spans``) in both x and y of a point labelled before it."""
+    x, y = np.asarray(x, np.float64) / spans[0], np.asarray(y, np.float64) / spans[1]
+    shown = np.zeros(x.size, bool)
+    for i in range(x.size):
+        near = (np.abs(x[:i] - x[i]) < gap[0]) & (np.abs(y[:i] - y[i]) < gap[1])
+        shown[i] = not np.any(near & shown[:i])
+    return shown
+
+
+def _trial_markers(
+    trials: tuple[Trial, ...] | list[Trial], spans: tuple[float, float]
+) -> go.Scatter:
+    """The trials as white dots, numbered from 1 where the number has room (``uncrowded``)."""
     a = np.array([t.alpha for t in trials])
     k = np.array([t.k for t in trials])
+    numbers = [str(t.index + 1) for t in trials]
+    shown = uncrowded(np.log10(a), np.log10(k), spans)
     return go.Scatter(
         x=np.log10(a),
         y=np.log10(k),
         mode="markers+text",
-        name=name,
-        text=[str(t.index + 1) for t in trials],
+        name="trials",
+        text=[n if keep else "" for n, keep in zip(numbers, shown, strict=True)],
+        hovertext=numbers,
         textposition="top center",
         textfont={"color": TRIAL_COLOUR},
         marker={"size": 9, "color": TRIAL_COLOUR, "line": {"color": TRIAL_EDGE, "width": 1}},
         customdata=np.stack([a, k, [t.index for t in trials]], axis=1),
-        hovertemplate="trial %{text}: " + _AK_HOVER,
+        hovertemplate="trial %{hovertext}: " + _AK_HOVER,
     )
+
+
+def _spans(alphas: np.ndarray, ks: np.ndarray) -> tuple[float, float]:
+    """The log10 widths of the two axes."""
+    return float(np.log10(alphas[-1] / alphas[0])), float(np.log10(ks[-1] / ks[0]))
 
 
 def _point(alpha: float, k: float, index: int, name: str, colour: str) -> go.Scatter:
@@ -162,7 +188,7 @@ def landscape_figure(
     fig.add_trace(_diverged_layer(alphas, ks, losses))
     fig.add_trace(_click_grid(alphas, ks))
     if trials:
-        fig.add_trace(_trial_markers(trials))
+        fig.add_trace(_trial_markers(trials, _spans(alphas, ks)))
     if best is not None:
         fig.add_trace(_point(best.alpha, best.k, best.index, "best", BEST_COLOUR))
     _log_axes(fig, alphas, ks, y_label=y_label)
@@ -202,30 +228,51 @@ def best_so_far_figure(results: Mapping[str, SearchResult]) -> go.Figure:
     return fig
 
 
+SURROGATE_PANELS = (
+    ("GP mean", "mean", "predicted log₁₀ loss gap"),
+    ("GP std", "std", "uncertainty (std of log₁₀ gap)"),
+    ("expected improvement", "ei", "expected improvement (log₁₀ gap)"),
+)
+"""Each surrogate panel: its title, the Snapshot field it shows, its colour bar's title."""
+
+
+def _panel_colourbar(fig: go.Figure, col: int, title: str) -> dict:
+    """A horizontal colour bar under panel ``col``, as wide as the panel."""
+    lo, hi = fig.get_subplot(1, col).xaxis.domain
+    return {
+        "title": {"text": title, "side": "top"},
+        "orientation": "h",
+        "x": (lo + hi) / 2,
+        "xanchor": "center",
+        "len": hi - lo,
+        "lenmode": "fraction",
+        "y": -0.32,
+        "yanchor": "top",
+        "thickness": 12,
+    }
+
+
 def surrogate_figure(snapshot: Snapshot) -> go.Figure:
-    """GP mean, std and expected improvement side by side, trials so far and the next point."""
-    panels = (
-        ("GP mean", snapshot.mean),
-        ("GP std", snapshot.std),
-        ("expected improvement", snapshot.ei),
-    )
+    """GP mean, std and expected improvement side by side, each with a titled colour bar
+    under it; the trials so far and the next point on each."""
     alphas, ks = snapshot.alphas, snapshot.ks
-    for name, values in panels:
-        _check_grid(alphas, ks, values, name)
-    fig = make_subplots(rows=1, cols=3, subplot_titles=[p[0] for p in panels], shared_yaxes=True)
-    for col, (name, values) in enumerate(panels, start=1):
-        fig.add_trace(
-            _heat(alphas, ks, values, colourscale=COLOURSCALE, label=name, showscale=False), 1, col
-        )
+    for name, field, _ in SURROGATE_PANELS:
+        _check_grid(alphas, ks, getattr(snapshot, field), name)
+    fig = make_subplots(
+        rows=1, cols=3, subplot_titles=[p[0] for p in SURROGATE_PANELS], shared_yaxes=True
+    )
+    for col, (name, field, bar) in enumerate(SURROGATE_PANELS, start=1):
+        heat = _heat(alphas, ks, getattr(snapshot, field), colourscale=COLOURSCALE, label=name)
+        fig.add_trace(heat.update(colorbar=_panel_colourbar(fig, col, bar)), 1, col)
         if snapshot.trials:
-            fig.add_trace(_trial_markers(snapshot.trials), 1, col)
+            fig.add_trace(_trial_markers(snapshot.trials, _spans(alphas, ks)), 1, col)
         fig.add_trace(
             _point(snapshot.next_alpha, snapshot.next_k, snapshot.index, "next", NEXT_COLOUR),
             1,
             col,
         )
         _log_axes(fig, alphas, ks, 1, col)
-    fig.update_layout(height=HEIGHT - 120, showlegend=False, margin={"t": 50})  # titles
+    fig.update_layout(height=HEIGHT, showlegend=False, margin={"t": 50, "b": 150})  # titles
     return fig
 
 
@@ -241,15 +288,34 @@ def _loss_range(test: RangeTest) -> list[float] | None:
     return [low - 0.05 * (top - low), top]
 
 
+def _rate_mark(
+    test: RangeTest, lrs, rate: float, name: str, text: str, marker: dict, where: str
+) -> go.Scatter:
+    """A marker on the smoothed curve at ``rate``, labelled ``text`` at ``where``."""
+    at = float(np.interp(np.log(rate), np.log(lrs), test.smoothed))
+    return go.Scatter(
+        x=[rate],
+        y=[at],
+        mode="markers+text",
+        name=name,
+        text=[text],
+        textposition=where,
+        cliponaxis=False,
+        marker={"size": 14, **marker},
+        customdata=[[rate]],
+        hovertemplate=f"{name}: α=%{{x:.3g}}, smoothed loss %{{y:.4g}}<extra></extra>",
+    )
+
+
 def range_test_figure(test: RangeTest) -> go.Figure:
-    """Loss against learning rate (log x): raw, smoothed, and the suggested rate marked.
+    """Loss against learning rate (log x): raw, smoothed, the turn (the smoothed loss's
+    lowest point) and the suggested rate (the turn / ``test.divisor``) marked and labelled.
 
     A test that diverged at its first step has one point: that is a result, drawn as such.
     """
     lrs = _check_axis("lrs", test.lrs, least=1)
     if len(test.losses) != lrs.size or len(test.smoothed) != lrs.size:
         raise ValueError("lrs, losses and smoothed must have the same length")
-    at = float(np.interp(np.log(test.suggested), np.log(lrs), test.smoothed))
     fig = go.Figure(
         [
             go.Scatter(x=lrs, y=test.losses, mode="lines", name="loss", line={"color": RAW_COLOUR}),
@@ -260,15 +326,23 @@ def range_test_figure(test: RangeTest) -> go.Figure:
                 name="smoothed",
                 line={"color": SMOOTH_COLOUR, "width": 3},
             ),
-            go.Scatter(
-                x=[test.suggested],
-                y=[at],
-                mode="markers+text",
-                name="suggested α",
-                text=[f"α = {test.suggested:.3g}"],
-                textposition="top right",
-                marker={"size": 14, "color": SUGGESTED_COLOUR, "symbol": "diamond"},
-                customdata=[[test.suggested]],
+            _rate_mark(
+                test,
+                lrs,
+                test.turn,
+                "turn",
+                f"turn α = {test.turn:.3g}",
+                {"color": "#ffffff", "line": {"color": SMOOTH_COLOUR, "width": 3}},
+                "top center",
+            ),
+            _rate_mark(
+                test,
+                lrs,
+                test.suggested,
+                "suggested α",
+                f"suggested α = {test.suggested:.3g} (turn ÷ {test.divisor:g})",
+                {"color": SUGGESTED_COLOUR, "symbol": "diamond"},
+                "top right",
             ),
         ]
     )

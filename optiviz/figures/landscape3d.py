@@ -9,10 +9,25 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from optiviz.figures.lab import BEST_COLOUR, COLOURSCALE, TRIAL_COLOUR, TRIAL_EDGE, _check_grid
+from optiviz.figures.lab import (
+    BEST_COLOUR,
+    COLOURSCALE,
+    TRIAL_COLOUR,
+    TRIAL_EDGE,
+    _check_grid,
+    uncrowded,
+)
 from optiviz.search import Trial
 
 HEIGHT = 620
+LIFT = 0.03
+"""Markers float this share of the height range above the surface, so that the surface
+does not cut them in half."""
+SCENE_DOMAIN = {"x": [0.0, 0.86], "y": [0.0, 1.0]}
+"""The scene leaves the right of the figure to the colour bar."""
+CAMERA = {"eye": {"x": 1.55, "y": 1.55, "z": 1.05}, "center": {"x": 0.0, "y": 0.0, "z": -0.1}}
+"""Farther than Plotly's default eye (1.25, 1.25, 1.25), so the cube's near corners and
+the axis labels stay inside the figure at 1280 px wide."""
 
 
 def _ticks(values: np.ndarray) -> dict:
@@ -32,16 +47,32 @@ def on_surface(alphas, seconds, z: np.ndarray, trials: Sequence[Trial]) -> np.nd
     return np.where(np.isfinite(heights), heights, top)
 
 
+def _lift(z: np.ndarray) -> float:
+    finite = z[np.isfinite(z)]
+    return LIFT * float(np.ptp(finite)) if finite.size else 0.0
+
+
+def _labels(alphas, seconds, trials) -> list[str]:
+    """Trial numbers from 1, blank where the number would crowd an earlier one."""
+    x = [math.log10(t.alpha) for t in trials]
+    y = [math.log10(t.k) for t in trials]
+    spans = (math.log10(alphas[-1] / alphas[0]), math.log10(seconds[-1] / seconds[0]))
+    keep = uncrowded(x, y, spans)
+    return [str(t.index + 1) if k else "" for t, k in zip(trials, keep, strict=True)]
+
+
 def _points(alphas, seconds, z, trials, name: str, colour: str, size: int) -> go.Scatter3d:
+    numbered = name == "trials"
     return go.Scatter3d(
         x=[math.log10(t.alpha) for t in trials],
         y=[math.log10(t.k) for t in trials],
-        z=on_surface(alphas, seconds, z, trials),
-        mode="markers+text" if name == "trials" else "markers",
-        text=[str(t.index + 1) for t in trials] if name == "trials" else None,
+        z=on_surface(alphas, seconds, z, trials) + _lift(z),
+        mode="markers+text" if numbered else "markers",
+        text=_labels(alphas, seconds, trials) if numbered else None,
+        hovertext=[f"{name}: trial {t.index + 1}" for t in trials],
         name=name,
         marker={"size": size, "color": colour, "line": {"color": TRIAL_EDGE, "width": 1}},
-        hovertemplate=f"{name} " + "%{text}<extra></extra>" if name == "trials" else name,
+        hovertemplate="%{hovertext}<extra></extra>",
     )
 
 
@@ -56,7 +87,8 @@ def landscape_3d_figure(
     z_label: str = "final loss (log₁₀)",
 ) -> go.Figure:
     """The surface z = ``values`` (len(alphas), len(seconds)) over log alpha x log of the
-    second hyperparameter; +inf (diverged) cells are holes; trials numbered from 1."""
+    second hyperparameter; +inf (diverged) cells are holes; trials (numbered from 1 where
+    the number has room) and the best trial float LIFT above the surface."""
     alphas, seconds, values = _check_grid(alphas, seconds, values)
     z = np.where(np.isfinite(values), values, np.nan)
     fig = go.Figure(
@@ -75,12 +107,14 @@ def landscape_3d_figure(
     if trials:
         fig.add_trace(_points(alphas, seconds, z, trials, "trials", TRIAL_COLOUR, 5))
     if best is not None:
-        fig.add_trace(_points(alphas, seconds, z, [best], "best", BEST_COLOUR, 9))
+        fig.add_trace(_points(alphas, seconds, z, [best], "best", BEST_COLOUR, 11))
     fig.update_layout(
         height=HEIGHT,
         margin={"l": 0, "r": 0, "t": 30, "b": 0},
         legend={"orientation": "h"},
         scene={
+            "domain": SCENE_DOMAIN,
+            "camera": CAMERA,
             "xaxis": {"title": {"text": "learning rate α"}, **_ticks(alphas)},
             "yaxis": {"title": {"text": y_label}, **_ticks(seconds)},
             "zaxis": {"title": {"text": z_label}},
