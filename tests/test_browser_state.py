@@ -1,0 +1,112 @@
+"""What the page says follows what it draws, in a real browser: the race picker's chips
+after surface switches, and the address bar after fast key presses on a slider.
+
+``streamlit run app.py`` driven by Debian's Chromium (``bench.live_app``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from bench.live_app import CHROMIUM, FIRST_CHART_MS, IDLE, MAP_CHART, AppServer, launch_chromium
+from optiviz import params, surfaces
+
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"
+)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def page() -> Iterator:
+    """A headless Chromium page on a fresh app server's first screen."""
+    with AppServer() as server, sync_api.sync_playwright() as pw:
+        server.wait_healthy()
+        browser = launch_chromium(pw)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab.goto(server.url)
+        tab.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
+        _settle(tab)
+        yield tab
+        browser.close()
+
+
+def _settle(tab) -> None:
+    time.sleep(0.4)
+    tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+    time.sleep(0.6)
+
+
+def _pick(tab, label: str, option: str) -> None:
+    tab.locator('[data-testid="stSelectbox"]').filter(has_text=label).locator("input").click()
+    tab.get_by_role("option", name=option, exact=True).click()
+    _settle(tab)
+
+
+def _chips(tab) -> dict[str, str]:
+    """Chip label -> α it shows ('my α' has none)."""
+    text = tab.locator('[data-testid="stMultiSelectTagsContainer"]').inner_text()
+    chips = [c.strip() for c in text.split("\n") if c.strip()]
+    return dict(re.fullmatch(r"(.+) \(α = (.+)\)", c).groups() for c in chips if "(" in c)
+
+
+def _runs(tab) -> dict[str, str]:
+    """Run label -> α, from the verdict lines under the chart ('good α=0.8: converged …')."""
+    lines = tab.locator(".optiviz-verdicts .optiviz-verdict").all_inner_texts()
+    found = [re.match(r"● (.+?) ?α=([^:]+):", line) for line in lines]
+    return {m.group(1).strip(): m.group(2) for m in found if m}
+
+
+def _query(url: str) -> list[tuple[str, str]]:
+    return sorted(parse_qsl(urlsplit(url).query))
+
+
+def _share_link(tab) -> str:
+    return tab.locator('[data-testid="stCode"]').filter(has_text="?").last.inner_text()
+
+
+def _option(name: str) -> str:
+    """The surface picker's text for ``name``."""
+    if name == "custom":
+        return "✏️ Type your own formula"
+    surface = surfaces.get(name)
+    return f"{surface.dim}-D · {surface.label}"
+
+
+def test_race_chips_name_the_rates_that_race_after_each_surface_switch(page) -> None:
+    for name in ("rosenbrock", "himmelblau", "custom"):
+        _pick(page, "Loss surface", _option(name))
+        surface = (
+            surfaces.from_expression(params.DEFAULT_FORMULA)
+            if name == "custom"
+            else surfaces.get(name)
+        )
+        chips, runs = _chips(page), _runs(page)
+        assert chips == {p: f"{a:g}" for p, a in surface.lr_presets.items() if p in chips}, name
+        assert {p: a for p, a in runs.items() if p != "my"} == chips, (name, chips, runs)
+        expected = [p for p in params.default_presets(surface) if p != params.MY_ALPHA]
+        assert list(chips) == expected, (name, "a new surface opens on its own race")
+
+
+def test_the_address_bar_follows_fast_key_presses_on_steps(page) -> None:
+    _pick(page, "Loss surface", _option("staircase"))
+    page.locator('[data-testid="stRadioOption"]').filter(has_text="Compare optimizers").click()
+    _settle(page)
+    thumb = page.locator('[data-testid="stSlider"]').filter(has_text="Steps").locator("input")
+    before = int(thumb.input_value())
+    thumb.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+        time.sleep(0.05)
+    _settle(page)
+    shown = int(thumb.input_value())
+    assert shown == before + 5
+    address = dict(_query(page.url))
+    assert address["steps"] == str(shown), page.url
+    assert _query(page.url) == _query(_share_link(page))
