@@ -18,7 +18,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 import optiviz
-from optiviz import optimizers, schedules, surfaces
+from optiviz import optimizers, params, schedules, surfaces
 from optiviz.figures import chart_data
 from optiviz.figures.animation import FAINT
 from optiviz.figures.surface3d import MAX_FRAMES_3D
@@ -361,6 +361,22 @@ def test_many_seeds_cloud_shrinks_as_the_batch_grows(app: AppTest) -> None:
         assert float(found["spread"]) == pytest.approx(rms, rel=5e-3, abs=1e-5)
         spreads.append(float(found["spread"]))
     assert spreads[0] > spreads[1] > spreads[2] == 0.0
+
+
+def test_many_seeds_opens_with_noise_that_spreads_the_cloud(app: AppTest) -> None:
+    """Before: σ = 0 on an analytic surface, so all 24 runs were one ("spread 0")."""
+    _set(app, "radio", "mode", "seeds")
+    sigma = app.slider(key="noise").value
+    assert sigma == pytest.approx(params.seeds_noise(surfaces.get("staircase"))) and sigma > 0
+    (text,) = [m.value for m in app.markdown if "Spread" in m.value]
+    assert float(SPREAD.search(text)["spread"]) > 0.05
+    _set(app, "slider", "noise", 0.0)
+    _set(app, "radio", "mode", "single")
+    _set(app, "radio", "mode", "seeds")
+    assert app.slider(key="noise").value > 0, "a return to the cloud gets its noise back"
+    linked = _open(mode="seeds", noise="0")
+    _clean(linked)
+    assert linked.slider(key="noise").value == 0.0, "a link's own σ = 0 is kept"
 
 
 def test_data_panel_and_validation_loss(single: AppTest) -> None:
