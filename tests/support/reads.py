@@ -1,0 +1,88 @@
+"""What the page shows, read in one call: the address bar, the share link, the chips of
+"Learning rates to race", the verdict lines, the map's axes and paths, the errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+READ_JS = """() => {
+  const text = (e) => e.innerText.replace(/\\s+/g, ' ').trim();
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  const race = [...sidebar.querySelectorAll('[data-testid="stMultiSelect"]')]
+    .find(e => e.innerText.includes('Learning rates to race'));
+  const chips = race ? [...race.querySelectorAll('[data-tag]')]
+    .map(e => e.getAttribute('aria-label')) : null;
+  const codes = [...document.querySelectorAll('[data-testid="stCode"]')].map(text)
+    .filter(t => /^https?:/.test(t));
+  const gd = document.querySelector('.optiviz-chart');
+  let chart = null;
+  if (gd && gd._fullLayout) {
+    const L = gd._fullLayout;
+    const range = (a) => a && a.range ? [Number(a.range[0]), Number(a.range[1])] : null;
+    const onMap = gd.data.filter(d => (d.xaxis || 'x') === 'x' && (d.yaxis || 'y') === 'y');
+    const shown = (d) => d.visible !== false && d.visible !== 'legendonly';
+    chart = {
+      kind: L.scene && !L.xaxis ? '3d' : (gd.__optiviz && gd.__optiviz.kind) || 'map',
+      x: range(L.xaxis), y: range(L.yaxis),
+      scene_x: L.scene ? range(L.scene.xaxis) : null,
+      scene_y: L.scene ? range(L.scene.yaxis) : null,
+      paths: onMap.filter(d => d.meta === 'path').map(d => [Array.from(d.x), Array.from(d.y)]),
+      shown_paths: onMap.filter(d => d.meta === 'path' && shown(d)).length,
+      shown_outlines: onMap.filter(d => d.meta === 'outline' && shown(d)).length,
+      hidden_runs: gd.__optiviz && gd.__optiviz.hidden ? gd.__optiviz.hidden.size : 0,
+    };
+  }
+  return {
+    url: location.href,
+    links: codes,
+    chips: chips,
+    verdicts: [...document.querySelectorAll('.optiviz-verdict')].map(text),
+    exceptions: [...document.querySelectorAll('[data-testid="stException"]')]
+      .map(e => text(e).slice(0, 400)),
+    crashed: document.body.innerText.includes('This app has encountered an error'),
+    chart_error: [...document.querySelectorAll('.optiviz-chart-error')].map(text),
+    chart: chart,
+  };
+}"""
+"""Everything the checks compare, read from the page in one evaluation."""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """The first chart component's graph: its kind ("map" or "3d"), the top view's axis
+    ranges (or the 3-D scene's), each run's path on the map, and how many paths and
+    white outlines are visible."""
+
+    kind: str
+    x: list[float] | None
+    y: list[float] | None
+    scene_x: list[float] | None
+    scene_y: list[float] | None
+    paths: list[list[list[float | None]]]
+    shown_paths: int
+    shown_outlines: int
+    hidden_runs: int
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the page shows after an action."""
+
+    url: str
+    links: list[str]
+    chips: list[str] | None
+    verdicts: list[str]
+    exceptions: list[str]
+    crashed: bool
+    chart_error: list[str]
+    chart: Chart | None
+    console: list[str] = field(default_factory=list)
+
+
+def read(page) -> Shown:
+    """Read the page; its console errors since the last read move into ``console``."""
+    raw = page.evaluate(READ_JS)
+    chart = raw.pop("chart")
+    chart = Chart(**chart) if chart else None
+    console, page.console_errors[:] = list(page.console_errors), []
+    return Shown(**raw, chart=chart, console=console)

@@ -1,0 +1,140 @@
+"""A seeded browser walk: the app in Debian Chromium, clicked the way a teacher prepares a
+class, with every check of ``tests/support/checks.py`` after each click (no exception box
+or console error; chips, verdicts, map axes and address bar agree with the share link and
+the engine).
+
+``pytest tests/test_browser_walk.py`` runs the quick walk (a few clicks per page, well
+under 90 s on a warm machine); the full walk (every view and picture, every surface in
+sequence, over 150 clicks, several minutes) is marked ``slow``::
+
+    .venv/bin/python -m pytest -q -m slow tests/test_browser_walk.py
+
+A failure lists, per failing check, what the page said and what it drew, the seed, the
+clicks from the segment's first address, and a screenshot in pytest's ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support import checks, clicks, expected, walk
+from tests.support.browser import app_server, chromium, needs_chromium, new_page
+from tests.support.reads import Chart, Shown
+
+__all__ = ["app_server", "chromium"]  # fixtures, used by name
+
+browser_test = [needs_chromium, pytest.mark.browser]
+
+ISSUE_SEQUENCE = ["staircase", "rosenbrock", "himmelblau", "custom"]
+"""The surfaces in the order issue #22 found stale chips and axes."""
+
+
+def _walk(app_server, chromium, tmp_path: Path, seed: int) -> walk.Walk:
+    w = walk.Walk(new_page(chromium), app_server.url, seed, tmp_path)
+    w.open({})
+    return w
+
+
+def _window(start: int, n: int) -> list[str]:
+    order = clicks.surface_order()
+    return [order[(start + i) % len(order)] for i in range(n)]
+
+
+def quick_walk(w: walk.Walk) -> None:
+    """Compare learning rates along the issue's surfaces, then the lab and the lessons."""
+    walk.visit(w, walk.explore_view("Compare learning rates"), ISSUE_SEQUENCE, 1)
+    walk.visit(w, walk.lab_view("Map"), [], 0)
+    w.act(walk.LAB_CELL)
+    w.act(walk.TO_LESSONS)
+    w.act(walk.LESSON)
+
+
+def full_walk(w: walk.Walk, per_surface: int = 2, window: int = 4) -> None:
+    """Every explore view in both pictures, the fit view, the lab in both pictures and the
+    lessons, each switching surfaces in sequence (a window of the select box's order,
+    shifted per view) with random clicks after each switch."""
+    views = [walk.explore_view(m, p) for m in clicks.MODES for p in clicks.PICTURES]
+    views += [walk.lab_view(p) for p in clicks.LAB_PICTURES]
+    for i, opening in enumerate(views):
+        walk.visit(w, opening, _window(3 * i, window), per_surface)
+    walk.visit(w, walk.explore_view("Single run"), ["polynomial_regression"], 4)
+    walk.visit(w, walk.explore_view("Compare learning rates"), ISSUE_SEQUENCE, 1)
+    for _ in range(4):
+        w.act(walk.TO_LESSONS)
+        w.act(walk.LESSON)
+        w.random_actions(per_surface)
+
+
+@pytest.mark.parametrize("seed", [22])
+@browser_test[0]
+@browser_test[1]
+def test_quick_walk_finds_no_disagreement(app_server, chromium, tmp_path: Path, seed: int) -> None:
+    w = _walk(app_server, chromium, tmp_path, seed)
+    quick_walk(w)
+    assert w.actions >= 10, w.report()
+    assert not w.failures, w.report()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1])
+@browser_test[0]
+@browser_test[1]
+def test_full_walk_finds_no_disagreement(app_server, chromium, tmp_path: Path, seed: int) -> None:
+    w = _walk(app_server, chromium, tmp_path, seed)
+    full_walk(w)
+    assert w.actions >= 150, w.report()
+    assert not w.failures, w.report()
+
+
+# The checks themselves, on pages made up here: each catches the defect it names.
+
+LINK = (
+    "http://h/?page=explore&surface=staircase&mode=compare&optimizer=sgd&presets=good"
+    "&schedule=constant&alpha=0.8&steps=150&start_x=0.3&start_y=1"
+)
+
+
+def _shown(**changes) -> Shown:
+    chart = Chart("map", [-0.5, 6.0], [-2.0, 2.0], None, None, [[[0.3, 1.0], [1.0, 0.0]]], 1, 1, 0)
+    base = {
+        "url": LINK,
+        "links": [LINK],
+        "chips": ["good (α = 0.8)"],
+        "verdicts": list(expected.verdict_lines(expected.settings_from_link(LINK))),
+        "exceptions": [],
+        "crashed": False,
+        "chart_error": [],
+        "chart": chart,
+    }
+    return Shown(**(base | changes))
+
+
+def test_a_page_that_agrees_passes_every_check() -> None:
+    assert checks.run_all(_shown()) == {}
+
+
+def test_each_check_catches_its_defect() -> None:
+    chart = _shown().chart
+    stale = {
+        "no_exception": _shown(crashed=True),
+        "no_console_error": _shown(console=["TypeError: x is undefined"]),
+        "chips_match_runs": _shown(chips=["good (α = 0.055)"]),
+        "axes_fit_surface": _shown(chart=Chart(**{**vars(chart), "y": [-3.0, 3.0]})),
+        "url_matches_link": _shown(url=LINK.replace("steps=150", "steps=152")),
+        "verdicts_match_engine": _shown(verdicts=["● good α=0.8: slow · final loss 1"]),
+        "no_hidden_ghost": _shown(chart=Chart(**{**vars(chart), "shown_paths": 0})),
+    }
+    for name, shown in stale.items():
+        assert list(checks.run_all(shown)) == [name], name
+
+
+def test_the_address_may_leave_out_a_default_but_not_change_it() -> None:
+    assert checks.url_matches_link(_shown(url=LINK.replace("&alpha=0.8", ""))) == []
+    assert checks.url_matches_link(_shown(url=LINK.replace("alpha=0.8", "alpha=0.9")))
+
+
+def test_a_csv_with_float32_noise_is_reported() -> None:
+    assert walk.file_problems("⬇ Runs as CSV", "step,x\n0,0.30000001192092896\n")
+    assert walk.file_problems("⬇ Runs as CSV", "step,x\n0,0.3\n1,1e-05\n") == []
