@@ -47,20 +47,37 @@ RATE_JS = """async (ms) => {
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator:
-    """The explore page in presenter mode, its chart drawn, paused at the first frame."""
-    with AppServer() as server, sync_api.sync_playwright() as pw:
-        server.wait_healthy()
-        browser = launch_chromium(pw)
+def server() -> Iterator[AppServer]:
+    with AppServer() as app:
+        app.wait_healthy()
+        yield app
+
+
+@pytest.fixture(scope="module")
+def browser(server: AppServer) -> Iterator:
+    with sync_api.sync_playwright() as pw:
+        chromium = launch_chromium(pw)
         try:
-            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-            tab.goto(server.url + "?present=1")
-            tab.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
-            tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
-            tab.wait_for_selector(".optiviz-speed button", timeout=FIRST_CHART_MS)
-            yield tab
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
+
+
+def _open(browser, server: AppServer, query: str, size: tuple[int, int]):
+    tab = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    tab.goto(server.url + query)
+    tab.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
+    tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+    tab.wait_for_selector(".optiviz-speed button", timeout=FIRST_CHART_MS)
+    return tab
+
+
+@pytest.fixture(scope="module")
+def page(server: AppServer, browser) -> Iterator:
+    """The explore page in presenter mode, its chart drawn, paused at the first frame."""
+    tab = _open(browser, server, "?present=1", (1400, 1000))
+    yield tab
+    tab.close()
 
 
 def _shown(page) -> dict:
@@ -177,3 +194,68 @@ def test_keys_are_off_outside_presenter_mode(page) -> None:
         page.keyboard.press(key)
     page.wait_for_timeout(500)
     assert _shown(page) == {"index": 0, "step": 0, "playing": False}
+
+
+FIT_JS = """() => {
+  const gd = document.querySelector('.optiviz-chart');
+  const box = e => {
+    const r = e.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom];
+  };
+  const size = e => parseFloat(getComputedStyle(e).fontSize);
+  const parts = {map: gd.querySelector('.xy .nsewdrag'), loss: gd.querySelector('.x2y2 .nsewdrag'),
+    rate: gd.querySelector('.x3y3 .nsewdrag'), play: document.querySelector('.optiviz-play'),
+    scrub: document.querySelector('.optiviz-scrub')};
+  document.querySelectorAll('.optiviz-verdict').forEach((e, i) => parts[`verdict ${i}`] = e);
+  const sizes = sel => [...gd.querySelectorAll(sel)].map(size);
+  return {boxes: Object.fromEntries(Object.entries(parts).map(([k, e]) => [k, box(e)])),
+    view: [window.innerWidth, window.innerHeight],
+    ticks: sizes('.xtick text, .ytick text'), titles: sizes('.g-xtitle text, .g-ytitle text, '
+      + '.g-x3title text, .g-y2title text, .g-y3title text'),
+    verdicts: [...document.querySelectorAll('.optiviz-verdict')].map(size),
+    readout: size(document.querySelector('.optiviz-readout'))};
+}"""
+"""The page boxes of the map's, loss's and α_t's plot areas, Play, the step slider and each
+verdict line; the window; the font sizes of the axes' tick labels and titles, of the
+verdicts and of the readout."""
+
+
+def _off_screen(fit: dict) -> dict:
+    width, height = fit["view"]
+    return {
+        name: box
+        for name, box in fit["boxes"].items()
+        if box[0] < 0 or box[1] < 0 or box[2] > width or box[3] > height
+    }
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_presenter_mode_fits_one_screen_in_type_a_room_can_read(server, browser, size) -> None:
+    """On load, with no scrolling: the map, the loss and α_t panels, Play, the step slider
+    and every verdict line lie inside the window; ticks >= 18 px, axis titles >= 20 px,
+    the verdicts and the readout >= 22 px."""
+    tab = _open(browser, server, "?present=1", size)
+    try:
+        tab.wait_for_timeout(500)
+        fit = tab.evaluate(FIT_JS)
+        assert len(fit["boxes"]) == 5 + 3, fit["boxes"]
+        assert _off_screen(fit) == {}
+        assert fit["ticks"] and min(fit["ticks"]) >= 18
+        assert len(fit["titles"]) >= 5 and min(fit["titles"]) >= 20
+        assert min(fit["verdicts"]) >= 22 and fit["readout"] >= 22
+        assert tab.evaluate(ERRORS_JS) == []
+    finally:
+        tab.close()
+
+
+def test_play_is_on_a_laptops_first_screen(server, browser) -> None:
+    """Normal mode at 1366 x 768: Play and the step slider show without scrolling."""
+    tab = _open(browser, server, "", (1366, 768))
+    try:
+        tab.wait_for_timeout(500)
+        fit = tab.evaluate(FIT_JS)
+        off = _off_screen(fit)
+        assert "play" not in off and "scrub" not in off, fit["boxes"]
+        assert "map" not in off and "loss" not in off and "rate" not in off
+    finally:
+        tab.close()

@@ -1,8 +1,11 @@
 """Presenter mode: the page as a class sees it on a projector.
 
-No sidebar, larger type, thicker lines. Switched by the 'Presenter mode' toggle or
-``?present=1``; ``state`` keeps it in the address and the share link. Play speed
-and keyboard control belong to the chart itself.
+No sidebar, larger type, thicker lines, and the page's head folded to two lines, so the
+map, its panels, Play and the verdicts fit one projected screen (the chart sizes itself to
+the window). Switched by the 'Presenter mode' toggle or ``?present=1``; ``state`` keeps
+it in the address and the share link. Play speed and keyboard control belong to the
+chart itself. Outside presenter mode the page's head is a little tighter too
+(``PAGE_CSS``), so Play shows on a 768-pixel laptop screen.
 """
 
 from __future__ import annotations
@@ -17,13 +20,55 @@ ROOT_FONT_PX = 21
 LINE_PX = 4.5
 """Stroke width of chart lines (paths, loss and α_t curves) in presenter mode."""
 
+MAIN = '[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"]'
+"""The page's top-level column: the title, the toggle, the description, the picture, the body."""
+
+HEAD = (
+    f'{MAIN} > :has([data-testid="stHeading"] h1)',
+    f'{MAIN} > :has([data-testid="stHeading"] h1) + :has(.stCheckbox)',
+    f'{MAIN} > :has([data-testid="stHeading"] h1) + :has(.stCheckbox) + :has(style)',
+    f'{MAIN} > :has([data-testid="stHeading"] h1) + :has(.stCheckbox) + :has(style) + '
+    ':has([data-testid="stCaptionContainer"])',
+)
+"""The title, the toggle, this style and the description that follows them."""
+
+PAGE_CSS = f"""<style>
+[data-testid="stMainBlockContainer"] {{ padding-top: 4.5rem; }}
+{HEAD[0]} h1 {{ padding-top: 0.25rem; }}
+{HEAD[2]} {{ display: none; }}
+</style>"""
+"""Every page's head, presenting or not: less room above the title (Streamlit's header is
+3.75rem tall) and no gap for this style's own element."""
+
+TITLE_REM = 21
+"""The title's widest, in rem: the description takes the rest of its line."""
+
 CSS = f"""<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"] {{ display: none !important; }}
+[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] {{
+  display: none !important; }}
 html {{ font-size: {ROOT_FONT_PX}px; }}
 .js-plotly-plot:not(.optiviz-chart) .scatterlayer path.js-line {{
   stroke-width: {LINE_PX}px !important; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 0.5rem; }}
+{MAIN} {{ flex-flow: row wrap; gap: 0.5rem 1rem; align-items: center; }}
+{MAIN} > * {{ flex: 1 1 100%; order: 5; }}
+{HEAD[0]} {{ flex: 0 1 auto; order: 1; max-width: {TITLE_REM}rem; }}
+{HEAD[0]} h1 {{ font-size: 1.1rem; line-height: 1.4; padding: 0; margin: 0;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+{HEAD[0]} [data-testid="stMarkdownContainer"], {HEAD[3]} [data-testid="stMarkdownContainer"] {{
+  margin: 0; }}
+{HEAD[0]} [data-testid="stHeaderActionElements"] {{ display: none; }}
+{HEAD[3]} {{ flex: 1 1 calc(100% - {TITLE_REM + 1}rem); order: 2; min-width: 0; }}
+{HEAD[3]} p {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; margin: 0; }}
+{HEAD[1]} {{ flex: 0 0 auto; order: 3; }}
+{HEAD[2]} {{ display: none; }}
+{HEAD[3]} + :has([data-testid="stButtonGroup"]) {{ flex: 0 0 auto; order: 4; }}
+{HEAD[3]} + :has([data-testid="stButtonGroup"]) [data-testid="stWidgetLabel"] {{
+  display: none; }}
 </style>"""
+"""Presenter mode's page: no sidebar and no Streamlit header; the title and the description
+on one line, the toggle and the picture on the next, then the chart."""
 
 
 def toggle() -> bool:
@@ -33,6 +78,5 @@ def toggle() -> bool:
         key=state.PRESENT,
         help="Hide the sidebar and enlarge type and lines for a projector; the link keeps it.",
     )
-    if state.presenting():
-        st.markdown(CSS, unsafe_allow_html=True)
+    st.markdown(PAGE_CSS + (CSS if state.presenting() else ""), unsafe_allow_html=True)
     return state.presenting()

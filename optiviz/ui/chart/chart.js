@@ -281,32 +281,36 @@ async function draw(gd, state, data) {
     moving.traces.forEach((id, j) => Object.assign(full.data[id], moving.data[j]));
     if (!animation) full.layout.sliders[0].active = index;
   }
-  const layout = themed(full.layout, gd.parentElement);
+  const layout = presentedLayout(themed(full.layout, gd.parentElement), data.present);
   ownButtons(layout);
-  let traces = presented(outlined(full.data, data.outline, isDark(gd.parentElement)), data);
-  for (const i of runs ? hiddenTraces(runs, animation) : []) {
-    traces[i] = { ...traces[i], visible: false };
-  }
-  if (runs) traces = unoutlined(traces, runs);
+  Object.assign(state, { kind: data.kind, present: Boolean(data.present), names, shown: index });
+  Object.assign(state, { animation, runs, height: layout.height });
+  const options = playOptions(full.layout, animation);
+  state.playOptions = animation && names.length ? options : null;
+  readoutBox(gd, state, layout);
+  controlBar(gd, state);
+  if (animation) layout.height = fitHeight(gd, state);
   contain(gd, animation ? layout : null);
   const ranges = animation && state.revision !== layout.uirevision ? mapRanges(layout) : null;
+  const traces = mapTraces(full, data, runs, animation, isDark(gd.parentElement));
   await Plotly.react(gd, { data: traces, layout, frames: full.frames, config: data.config });
   if (ranges) await keepRanges(gd, ranges);
   state.revision = layout.uirevision;
-  state.kind = data.kind;
-  state.present = Boolean(data.present);
-  state.names = names;
-  state.shown = index;
-  state.animation = animation;
-  state.runs = runs;
-  const options = playOptions(full.layout, animation);
-  state.playOptions = animation && names.length ? options : null;
-  readoutBox(gd, state, full.layout);
-  controlBar(gd, state);
   if (playing && index < names.length - 1) {
     const plan = atSpeed(options, state.speed);
     play(gd, names, plan.options, plan.stride);
   }
+}
+
+function mapTraces(full, data, runs, animation, dark) {
+  // The traces as drawn: outlines in the theme's contrast, presenter mode's lines, and the
+  // hidden runs' traces and stretch of the outline left out.
+  let traces = presented(outlined(full.data, data.outline, dark), data);
+  for (const i of runs ? hiddenTraces(runs, animation) : []) {
+    traces[i] = { ...traces[i], visible: false };
+  }
+  if (runs) traces = unoutlined(traces, runs);
+  return traces;
 }
 
 function contain(gd, layout) {
@@ -315,6 +319,51 @@ function contain(gd, layout) {
   // out Streamlit's whole page again (about 10 % of a move, measured with bench_keypress).
   // The 3-D view is left as it is: its scene's tick labels may reach past the graph.
   gd.style.cssText = layout ? `contain:strict;width:100%;height:${layout.height}px` : "";
+}
+
+// The top view's height: the window's -------------------------------------------------
+
+const FIT_MIN_PX = 300; // the top view is never shorter than this,
+const FIT_MIN_SHARE = 0.6; // nor than this share of the figure's own height
+const FIT_MIN_WIDTH = 640; // narrower windows (phones) scroll: the figure keeps its height
+const PRESENT_MAX_PX = 1000; // the tallest top view in presenter mode
+const FIT_SLACK_PX = 8;
+
+function pageTop(node) {
+  // The node's top on the page, as if no ancestor were scrolled.
+  let top = node.getBoundingClientRect().top + window.scrollY;
+  for (let n = node.parentElement; n; n = n.parentElement) top += n.scrollTop;
+  return top;
+}
+
+function belowHeight(gd, present) {
+  // What must show under the graph on the first screen: the controls, and in presenter
+  // mode the verdict lines and their hint too.
+  const parent = gd.parentElement;
+  const last =
+    (present && parent.querySelector(":scope > .optiviz-notes .optiviz-verdicts")) ||
+    parent.querySelector(":scope > .optiviz-controls");
+  return last ? last.getBoundingClientRect().bottom - gd.getBoundingClientRect().bottom : 0;
+}
+
+function fitHeight(gd, state) {
+  // The window's height under the graph's top, less what must show below it, between
+  // FIT_MIN_PX (or FIT_MIN_SHARE of the figure's height) and the figure's own height (PRESENT_MAX_PX in presenter mode): Play (and,
+  // presenting, the verdicts) on the first screen. Phones keep the figure's height.
+  if (window.innerWidth < FIT_MIN_WIDTH) return state.height;
+  const room = window.innerHeight - pageTop(gd) - belowHeight(gd, state.present) - FIT_SLACK_PX;
+  const most = state.present ? Math.max(state.height, PRESENT_MAX_PX) : state.height;
+  const least = Math.max(FIT_MIN_PX, FIT_MIN_SHARE * state.height);
+  return Math.round(Math.min(most, Math.max(least, room)));
+}
+
+function refit(gd, state) {
+  // A resized window: the top view takes its new height.
+  if (state.kind !== "map" || !gd._fullLayout) return;
+  const height = fitHeight(gd, state);
+  if (height === gd._fullLayout.height) return;
+  gd.style.height = `${height}px`;
+  window.Plotly.relayout(gd, { height });
 }
 
 function mapRanges(layout) {
@@ -363,6 +412,13 @@ function listen(gd, state) {
     const point = mapPoint(gd, event);
     if (point) state.setTriggerValue("click", point);
   });
+  let resizing = null;
+  const onResize = () => {
+    if (!gd.isConnected) return window.removeEventListener("resize", onResize);
+    clearTimeout(resizing);
+    resizing = setTimeout(() => refit(gd, state), 150);
+  };
+  window.addEventListener("resize", onResize);
   gd.on("plotly_buttonclicked", (event) => buttonClicked(gd, event));
   gd.on("plotly_animatingframe", (event) => {
     if (state.kind === "map") showStep(gd, state, state.names.indexOf(event.name));
@@ -413,6 +469,25 @@ function presented(data, payload) {
       ? { ...trace, line: { ...trace.line, width: trace.line.width * PRESENT_LINE_SCALE } }
       : trace,
   );
+}
+
+const PRESENT_FONT_PX = 18; // tick labels in presenter mode; Plotly's titles are 1.2 times
+
+function presentedLayout(layout, present) {
+  // Presenter mode's type (?present=1): PRESENT_FONT_PX for the tick labels and the
+  // legend, the axis titles 1.2 times that, and the margins that hold them as much larger.
+  if (!present) return layout;
+  const scale = PRESENT_FONT_PX / ((layout.font && layout.font.size) || PRESENT_FONT_PX);
+  const out = { ...layout, font: { ...(layout.font || {}), size: PRESENT_FONT_PX } };
+  if (layout.margin) {
+    const { l, t, b } = layout.margin;
+    const grown = (v) => (v === undefined ? v : Math.round(v * scale));
+    out.margin = { ...layout.margin, l: grown(l), t: grown(t), b: grown(b) };
+  }
+  if (layout.legend) {
+    out.legend = { ...layout.legend, font: { ...(layout.legend.font || {}), size: PRESENT_FONT_PX } };
+  }
+  return out;
 }
 
 function control(tag, className, label, title) {
@@ -506,6 +581,11 @@ function controlBar(gd, state) {
   showStep(gd, state, state.shown || 0);
 }
 
+const NORMAL_TYPE = { size: "0.875rem", readoutLine: 1.4, notesLine: 1.6, gap: "0.5rem" };
+const PRESENT_TYPE = { size: "1.05rem", readoutLine: 1.25, notesLine: 1.35, gap: "0.25rem" };
+// The readout's and the verdicts' type: in presenter mode 22 px at its 21 px root, and
+// tighter lines, so the map, Play and the verdicts fit one projected screen.
+
 function readoutBox(gd, state, layout) {
   // The top view's readout, above its graph, from the plot area's left edge.
   let box = gd.parentElement.querySelector(":scope > .optiviz-readout");
@@ -522,9 +602,10 @@ function readoutBox(gd, state, layout) {
   // A fixed height, one line per run under the step, and layout containment: a frame's
   // new text relays out this box alone, not the page around it.
   const left = (layout.margin && layout.margin.l) || 0;
+  const type = state.present ? PRESENT_TYPE : NORMAL_TYPE;
   box.style.cssText =
-    `padding:0 0 0.5rem ${left}px;font-size:${state.present ? "1.15rem" : "0.875rem"};` +
-    `line-height:1.4;height:${1.4 * (state.runs.length + 1)}em;box-sizing:content-box;` +
+    `padding:0 0 ${type.gap} ${left}px;font-size:${type.size};line-height:${type.readoutLine};` +
+    `height:${type.readoutLine * (state.runs.length + 1)}em;box-sizing:content-box;` +
     "contain:layout paint;" +
     "overflow:hidden;white-space:nowrap;font-variant-numeric:tabular-nums;" +
     "color:var(--st-text-color, inherit)";
@@ -717,7 +798,7 @@ function notesBox(gd, state, data) {
     return;
   }
   if (!box) {
-    box = element("div", "", "margin:1rem 0 0;line-height:1.6;color:var(--st-text-color, inherit)");
+    box = element("div");
     box.className = "optiviz-notes";
     const verdicts = element("div", "", "margin:0 0 1rem");
     verdicts.className = "optiviz-verdicts";
@@ -737,6 +818,10 @@ function notesBox(gd, state, data) {
     box.append(verdicts, details);
     parent.appendChild(box);
   }
+  const type = data.present ? PRESENT_TYPE : NORMAL_TYPE;
+  box.style.cssText =
+    `margin:${data.present ? type.gap : "1rem"} 0 0;line-height:${type.notesLine};` +
+    `color:var(--st-text-color, inherit)${data.present ? `;font-size:${type.size}` : ""}`;
   const rows = notes.verdicts.map(verdictRow);
   const list = box.querySelector(".optiviz-verdicts");
   if (data.animation) {
@@ -820,6 +905,7 @@ export {
   outlined,
   playOptions,
   presented,
+  presentedLayout,
   readoutText,
   strided,
   tracks,
