@@ -68,3 +68,15 @@ def test_plane_figure_draws_the_loss_slice_and_the_projected_paths(scene: fit.Fi
         np.testing.assert_allclose(path["y"], run.plane_path[:, 1], rtol=1e-5, atol=1e-7)
     assert "2-D slice of a 16-D loss" in fig["layout"]["title"]["text"]
     assert "%" in fig["layout"]["xaxis"]["title"]["text"]
+
+
+def test_loss_figure_log_ticks_read_in_full(scene: fit.FitScene) -> None:
+    """The log loss axis labels 0.5 and 0.2 as such (Plotly's own read "1, 5, 2, 0.1, 5,
+    2"): every label is the number it marks."""
+    axis = figures.loss_figure(scene)["layout"]["yaxis"]
+    assert axis["type"] == "log" and axis["tickmode"] == "array"
+    assert len(axis["tickvals"]) >= 2
+    for value, text in zip(axis["tickvals"], axis["ticktext"], strict=True):
+        shown = float(text) if "<sup>" not in text else None
+        assert shown is None or shown == pytest.approx(value), (value, text)
+        assert axis["range"][0] <= np.log10(value) <= axis["range"][1]

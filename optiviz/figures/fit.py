@@ -10,7 +10,7 @@ import numpy as np
 
 from optiviz.figures import background, style
 from optiviz.figures.data_panel import TRAIN, VALIDATION
-from optiviz.figures.layout import controls
+from optiviz.figures.layout import controls, log_ticks
 from optiviz.fit import FitScene
 
 HEIGHT = 380
@@ -105,10 +105,17 @@ def data_figure(scene: FitScene) -> dict:
     return {"data": [*_samples(scene), *curves], "layout": layout, "frames": frames}
 
 
-def _log_axis(scene: FitScene) -> bool:
+def _loss_axis(scene: FitScene) -> dict:
+    """A log loss axis over the losses, its ticks written in full (``log_ticks``), when
+    every finite loss is positive; linear otherwise."""
     values = np.concatenate([np.concatenate([r.train, r.validation]) for r in scene.runs])
     finite = values[np.isfinite(values)]
-    return finite.size > 0 and finite.min() > 0
+    if finite.size == 0 or finite.min() <= 0:
+        return {"type": "linear"}
+    lo, hi = np.log10(finite.min()), np.log10(finite.max())
+    pad = 0.05 * max(hi - lo, 1e-6)
+    value_range = [float(lo - pad), float(hi + pad)]
+    return {"type": "log", "range": value_range, **log_ticks(value_range)}
 
 
 def loss_figure(scene: FitScene) -> dict:
@@ -174,10 +181,7 @@ def loss_figure(scene: FitScene) -> dict:
             "font": {"size": 14},
         },
         xaxis={"title": {"text": "step"}},
-        yaxis={
-            "title": {"text": "mean squared error"},
-            "type": "log" if _log_axis(scene) else "linear",
-        },
+        yaxis={"title": {"text": "mean squared error"}, **_loss_axis(scene)},
         shapes=shapes,
         annotations=notes[:1],
     )

@@ -103,20 +103,48 @@ def decade_label(k: int) -> str:
 
 MAX_LOSS_TICKS = 5
 
+MANTISSAS = ((1.0,), (1.0, 2.0, 5.0), tuple(float(m) for m in range(1, 10)))
+"""Tick mantissas of a log axis, coarse to fine: the first that gives two ticks is used."""
+
+
+def tick_label(value: float) -> str:
+    """A log axis's tick written in full: 0.5 and 0.2 (never Plotly's bare "5", "2"), and
+    powers of ten past 0.001 and 1000 (2×10<sup>-5</sup>)."""
+    k = int(np.floor(np.log10(value) + 1e-9))
+    mantissa = round(value / 10.0**k, 6)
+    if -3 <= k <= 3:
+        return f"{value:.{max(0, -k)}f}" if k < 0 else f"{value:g}"
+    return decade_label(k) if mantissa == 1 else f"{mantissa:g}×{decade_label(k)}"
+
+
+def log_ticks(value_range: list[float]) -> dict:
+    """Ticks of a log axis over ``value_range`` (log10 units), each labelled in full: the
+    powers of ten, every d-th so that at most MAX_LOSS_TICKS + 1 show; inside two decades
+    the 1-2-5 values, or each integer mantissa, whichever first gives two ticks."""
+    lo, hi = value_range
+    for mantissas in MANTISSAS:
+        decades = np.arange(np.floor(lo), np.ceil(hi) + 1)
+        values = [m * 10.0**k for k in decades for m in mantissas]
+        inside = [v for v in values if lo <= np.log10(v) <= hi]
+        if len(inside) >= 2:
+            break
+    if mantissas == (1.0,):
+        stride = int(np.ceil((hi - lo) / MAX_LOSS_TICKS))
+        inside = inside[::stride] if len(inside) > MAX_LOSS_TICKS + 1 else inside
+    return {
+        "tickmode": "array",
+        "tickvals": [float(v) for v in inside],
+        "ticktext": [tick_label(v) for v in inside],
+        "minor": {"showgrid": False, "ticks": ""},
+    }
+
 
 def loss_axis(value_range: list[float], log: bool) -> dict:
-    """The loss axis over ``value_range`` (log10 units when ``log``). Log labels read as
-    powers of ten, and past MAX_LOSS_TICKS decades one shows every d decades, d chosen so
-    that at most MAX_LOSS_TICKS + 1 show: labels keep one width and never crowd the
-    panel's title. Over fewer decades Plotly's own 1-2-5 labels stay, so a range inside
-    one decade still has some."""
+    """The loss axis over ``value_range`` (log10 units when ``log``), log ticks by
+    ``log_ticks``: labels written in full that never crowd the panel."""
     if not log:
         return {"type": "linear", "range": value_range}
-    axis = {"type": "log", "range": value_range, "exponentformat": "power", "showexponent": "all"}
-    span = value_range[1] - value_range[0]
-    if span > MAX_LOSS_TICKS:
-        axis["dtick"] = int(np.ceil(span / MAX_LOSS_TICKS))
-    return axis
+    return {"type": "log", "range": value_range, **log_ticks(value_range)}
 
 
 def curve_range(grid: Grid) -> list[float]:
