@@ -125,3 +125,27 @@ def test_a_formula_that_earns_no_label_is_refused(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(typed.Probe, "verified", lambda self, candidates: {})
     with pytest.raises(ValueError, match="earns no preset label"):
         surfaces.from_expression("x^2 + 9*y^2 + 0.5*x")
+
+
+def test_grids_probe_runs_and_the_view_check_share_one_compiled_function(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Typing a formula compiles its f for the grids, the probe and minimum_in_view once,
+    and once more for the Hessian (which traces f twice: its value and its curvature)."""
+    traces = []
+    parse = typed.parse
+
+    def counted(text: str):
+        formula = parse(text)
+
+        def f(p):
+            traces.append(1)
+            return formula.f(p)
+
+        return formula._replace(f=f)
+
+    monkeypatch.setattr(typed, "parse", counted)
+    s = surfaces.from_expression("x^2 + 2.75*y^2 + 0.1*x*y")
+    assert len(traces) == 3
+    assert typed.minimum_in_view(s)
+    assert len(traces) == 3

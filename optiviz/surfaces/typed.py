@@ -138,9 +138,19 @@ def _grid(bounds, side: int) -> np.ndarray:
     return np.stack([a.ravel() for a in np.meshgrid(*axes, indexing="ij")], axis=1)
 
 
+@lru_cache(maxsize=64)
+def _evaluator(f: Loss):
+    """jit(vmap(value_and_grad(f))) of (PROBE_RUNS, dim) points: the one compiled function
+    that the grids, the probe runs and :func:`minimum_in_view` share for a formula."""
+    return jax.jit(jax.vmap(jax.value_and_grad(f)))
+
+
 def _values(f: Loss, points: np.ndarray) -> np.ndarray:
-    """f at each point, in float64 NumPy (NaN where f is undefined)."""
-    return np.asarray(jax.jit(jax.vmap(f))(jnp.asarray(points, jnp.float32)), np.float64)
+    """f at each point, in float64 NumPy (NaN where f is undefined), PROBE_RUNS at a time."""
+    n, run = len(points), _evaluator(f)
+    padded = np.pad(np.asarray(points, np.float32), ((0, -n % PROBE_RUNS), (0, 0)), "edge")
+    chunks = padded.reshape(-1, PROBE_RUNS, points.shape[1])
+    return np.concatenate([np.asarray(run(c)[0], np.float64) for c in chunks])[:n]
 
 
 def _lowest_inside(values: np.ndarray, points: np.ndarray, side: int) -> tuple | None:
@@ -199,13 +209,13 @@ class Probe:
     PROBE_RUNS rates at once, judged as ``optiviz.simulate`` judges a run: the same
     float32 steps, the same escape rule (``limits.DIVERGENCE_RADIUS``), the same verdicts.
 
-    Only f and its gradient are compiled (one small function of PROBE_RUNS points); the
+    Only f and its gradient are compiled (``_evaluator``, shared with the grids); the
     steps run in NumPy: tens of milliseconds a batch, where compiling the whole loop
     would cost every new formula a second or more.
     """
 
     def __init__(self, f: Loss, start: tuple[float, ...], scale: float) -> None:
-        self._value_and_grad = jax.jit(jax.vmap(jax.value_and_grad(f)))
+        self._value_and_grad = _evaluator(f)
         self._x0 = np.asarray(start, np.float32)
         self._scale = scale
 
