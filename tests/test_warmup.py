@@ -1,11 +1,29 @@
-"""The warm-up's heap freeze: old objects leave the collector's walk, new garbage is still freed."""
+"""The warm-up: its plan covers what every lesson opens, a warmed lesson opens without an
+XLA compile, it gives way to page runs, it stops cleanly at exit, and its heap freeze."""
 
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
 import weakref
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
+import pytest
+from jax import monitoring
+from streamlit.testing.v1 import AppTest
+
+from optiviz import lessons, limits, surfaces
 from optiviz.ui import warmup
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+LESSONS = lessons.load()
 
 
 class _Node:
@@ -45,11 +63,154 @@ def test_freeze_heap_first_collects_what_is_already_garbage():
 
 def test_warm_up_freezes_only_when_switched_on(monkeypatch):
     calls = []
-    monkeypatch.setattr(warmup, "NEXT", ())
+    monkeypatch.setattr(warmup, "plan", list)
+    monkeypatch.setattr(warmup, "START_DELAY_S", 0.0)
     monkeypatch.setattr(warmup, "freeze_heap", lambda: calls.append(1) or 0)
     monkeypatch.setattr(warmup, "FREEZE", True)
-    warmup._compile_next()
+    warmup._work()
     assert calls == [1]
     monkeypatch.setattr(warmup, "FREEZE", False)
-    warmup._compile_next()
+    warmup._work()
     assert calls == [1]
+
+
+def _shape(s) -> tuple:
+    """What the compiled programs of an explore or lab page depend on."""
+    surface = warmup.scenes.resolve_surface(s.surface, s.formula, s.degree)
+    runs = len(s.presets) if s.mode == "compare" else s.n_seeds if s.mode == "seeds" else 1
+    optimizers = s.compare_optimizers if s.mode == "optimizers" else (s.optimizer,)
+    return (surface, s.mode, optimizers, limits.run_bucket(runs), s.steps)
+
+
+PLAN = warmup.plan()
+
+
+@pytest.mark.parametrize("lesson_id", list(LESSONS))
+def test_the_plan_holds_every_page_a_lesson_opens(lesson_id: str) -> None:
+    """Read from the lesson itself: its page, surface (and degree), mode, optimizers,
+    number of runs and steps are those of a visit in the plan, with the 3-D view of a
+    surface in x and y, and the lab's budget."""
+    values = LESSONS[lesson_id].settings
+    page = values.get("page", "explore")
+    surface = warmup.scenes.resolve_surface(
+        values["surface"], warmup.DEFAULT_FORMULA, values.get("degree")
+    )
+    optimizers = tuple(values.get("compare_optimizers", [values.get("optimizer", "sgd")]))
+    mode = values.get("mode", "single" if page == "lab" else "compare")
+    wanted = [
+        v for v in PLAN if v.page == page and _shape(v.settings)[:3] == (surface, mode, optimizers)
+    ]
+    assert wanted, f"no visit of {page} on {surface.name} with {mode} / {optimizers}"
+    assert all(v.settings.steps == values.get("steps", surface.default_steps) for v in wanted)
+    if page == "lab":
+        assert {v.budget for v in wanted} == {values.get("lab_budget", warmup.LAB_BUDGET)}
+    elif mode == "compare":
+        assert {len(v.settings.presets) for v in wanted} == {len(values["presets"])}
+    elif mode == "seeds":
+        assert {v.settings.n_seeds for v in wanted} == {values["n_seeds"]}
+    if page == "explore" and surface.dim == 2 and "degree" not in surface.extras:
+        assert {v.three_d for v in wanted} == {False, True}, "the lesson's 3-D view"
+
+
+def test_the_plan_visits_every_surface_and_the_default_pages_views_first() -> None:
+    names = {v.settings.surface for v in PLAN}
+    assert set(surfaces.names()) | {"custom"} <= names
+    labs = {v.settings.surface for v in PLAN if v.page == "lab"}
+    assert {n for n in surfaces.names() if warmup.lab_shows(surfaces.get(n))} <= labs
+    first_lesson = next(i for i, v in enumerate(PLAN) if v.label in LESSONS)
+    home = [v for v in PLAN[:first_lesson] if v.settings.surface == warmup.DEFAULT_SURFACE]
+    assert {v.settings.mode for v in home} == {"compare", "optimizers", "single", "seeds"}
+    assert any(v.three_d for v in home) and any(v.page == "lab" for v in home)
+    assert len({v.key for v in PLAN}) == len(PLAN), "each visit once"
+
+
+def _query(lesson: lessons.Lesson) -> dict:
+    query = parse_qs(urlsplit(lessons.link(lesson)).query)
+    return {k: v if len(v) > 1 else v[0] for k, v in query.items()}
+
+
+@pytest.mark.parametrize("lesson_id", list(LESSONS))
+def test_a_warmed_lesson_opens_without_compiling(lesson_id: str, monkeypatch) -> None:
+    """After the lesson's visits, opening its link runs no new XLA program: every program
+    the page needs was made by the warm-up (the in-process caches answer)."""
+    monkeypatch.setattr(warmup, "ENABLED", False)
+    warmup.configure_compilation_cache()
+    first = AppTest.from_file(str(APP), default_timeout=300)
+    first.run()
+    for visit in warmup.lesson_visits(LESSONS[lesson_id]):
+        warmup.warm(visit)
+    lowered = []
+
+    def listen(event: str, duration: float, **kw) -> None:
+        if event.endswith("jaxpr_to_mlir_module_duration"):
+            lowered.append(kw.get("fun_name"))
+
+    monitoring.register_event_duration_secs_listener(listen)
+    try:
+        at = AppTest.from_file(str(APP), default_timeout=300)
+        at.query_params.update(_query(LESSONS[lesson_id]))
+        at.run()
+    finally:
+        monitoring.unregister_event_duration_listener(listen)
+    assert not at.exception
+    assert lowered == [], f"compiled on open: {lowered}"
+
+
+def test_the_worker_waits_for_a_run_in_flight(monkeypatch) -> None:
+    made = []
+    monkeypatch.setattr(warmup, "warm", lambda visit: made.append(time.monotonic()))
+    monkeypatch.setattr(warmup, "DONE", set())
+    visit = PLAN[0]
+    warmup.RUNS.start()
+    ended = []
+
+    def end_later() -> None:
+        time.sleep(0.5)
+        ended.append(time.monotonic())
+        warmup.RUNS.end()
+
+    threading.Thread(target=end_later).start()
+    assert warmup.run_plan([visit]) == 1
+    assert made and made[0] >= ended[0], "a visit started while a page run was in flight"
+
+
+def test_stop_ends_the_worker_between_visits(monkeypatch) -> None:
+    made = []
+    monkeypatch.setattr(warmup, "DONE", set())
+    monkeypatch.setattr(warmup, "_STOP", threading.Event())
+
+    def slow(visit) -> None:
+        made.append(visit.label)
+        time.sleep(0.3)
+
+    monkeypatch.setattr(warmup, "warm", slow)
+    worker = threading.Thread(target=warmup.run_plan, args=(PLAN[:5],))
+    worker.start()
+    time.sleep(0.1)
+    assert warmup.stop(worker, timeout=5)
+    assert made == [PLAN[0].label], "stop waits for the current visit and starts no other"
+
+
+EXIT_SCRIPT = textwrap.dedent(
+    """
+    from streamlit.testing.v1 import AppTest
+    from optiviz.ui import warmup
+    at = AppTest.from_file({app!r}, default_timeout=300)
+    at.run()
+    assert not at.exception, at.exception
+    assert warmup._start().is_alive(), "the warm-up is still at work at exit"
+    """
+)
+
+
+def test_a_process_that_ran_the_app_exits_cleanly_while_the_warm_up_works(tmp_path) -> None:
+    """Issue 27: the warm-up's thread compiling at interpreter exit aborted the process
+    (exit 134). At exit it now finishes its current call and stops."""
+    script = tmp_path / "run_app.py"
+    script.write_text(EXIT_SCRIPT.format(app=str(APP)))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OPTIVIZ_WARMUP": "1"}
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, str(script)], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr[-2000:]

@@ -1,55 +1,307 @@
-"""Shorter waits after a restart: JAX's persistent compilation cache, and a background
-compile of what a visitor touches next once the first page is drawn."""
+"""Shorter waits: JAX's persistent compilation cache, and, once the first page is drawn, a
+background compile of every program the lessons, views and surfaces run.
+
+The plan (:func:`plan`) is derived from the lessons (``assets/lessons.toml``) and the
+surface registry, in the order a visitor is likely to need it: the default page's
+neighbours (its 3-D view and its other views), then each lesson in the Lessons page's
+order, then each surface's explore page (top view, 3-D view) and lab. A visit makes the
+calls its page makes (``scenes.scene``, the chart's grids, the fit scene, the lab's
+landscape, searches and range test, through the pages' own cached functions' bodies), so
+each program those compile is compiled here first, and the persistent cache keeps it
+across restarts.
+
+The worker gives way to visitors: it starts a visit only while no page run is in flight
+(the app reports each run's start and end through :func:`configure_compilation_cache`
+and :func:`start_background_compile`), at a lower OS priority, and at interpreter exit
+:func:`stop` ends it between visits, so no XLA compile is still running while Python
+tears down.
+"""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import dataclasses
 import gc
 import logging
 import os
 import tempfile
 import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import jax
+import jax.numpy as jnp
 import streamlit as st
 
-from optiviz import simulate, simulate_many, surfaces
+from optiviz import grids, lessons, scenes, surfaces
+from optiviz.figures import chart_data
+from optiviz.search import STRATEGIES
+from optiviz.settings import Settings
+from optiviz.ui import fit_view, lab, lab_views
+from optiviz.ui import options as opt
 
 log = logging.getLogger("optiviz")
 CACHE_DIR = Path(os.environ.get("OPTIVIZ_JAX_CACHE", Path(tempfile.gettempdir()) / "optiviz-jax"))
 FREEZE = os.environ.get("OPTIVIZ_GC_FREEZE", "1") != "0"
 """Freeze the warmed-up heap (``freeze_heap``); ``OPTIVIZ_GC_FREEZE=0`` keeps it collectable,
 for ``bench.bench_protocol``'s comparison."""
-NEXT = (
-    ("staircase", "sgd", 1),
-    ("staircase", "momentum", 1),
-    ("staircase", "adam", 1),
-    ("staircase", "sgd", 4),
-)
-"""(surface, optimizer, runs) compiled in the background: the next views most visitors open."""
+ENABLED = os.environ.get("OPTIVIZ_WARMUP", "1") != "0"
+"""``OPTIVIZ_WARMUP=0`` switches the background compile off (the cache stays on)."""
+
+DEFAULT_SURFACE = "staircase"
+DEFAULT_OPTIMIZERS = ("sgd", "momentum", "adam")
+DEFAULT_PRESETS = ("too small", "good", "too large")
+DEFAULT_FORMULA = "x^2 + 5*y^2 + sin(3*x)"
+TOP_GRID, THREE_D_GRID = 161, 61
+"""Grid sides of the explore chart's top view and 3-D view (``explore.chart_for``)."""
+LAB_SIDE, LAB_BUDGET, LAB_SEED = 128, 20, 0
+RANGE_TEST = (1e-5, 10.0, 200)
+"""The lab's defaults: landscape side, search budget and seed, and the range test's
+(lr_min, lr_max, steps)."""
+
+NICE = 10
+"""How much lower the worker's OS priority is than the server's (Linux, per thread)."""
+RUN_TIMEOUT_S = 30.0
+"""A run reported started but not ended holds the worker back at most this long."""
+START_DELAY_S = 0.5
+"""Pause after the first page's run, so its browser draws before the first compile."""
+BASE = {
+    "mode": "compare",
+    "optimizer": "sgd",
+    "compare_optimizers": DEFAULT_OPTIMIZERS,
+    "alpha": 0.1,
+    "schedule": "constant",
+    "k": 0.0,
+    "drop": 0.5,
+    "every": 10,
+    "staircase": False,
+    "momentum": 0.9,
+    "rho": 0.99,
+    "beta1": 0.9,
+    "beta2": 0.999,
+    "eps": 1e-8,
+    "start": None,
+}
+"""Settings the compiled programs do not depend on (every number is traced)."""
 
 
-@st.cache_resource(max_entries=1)
-def configure_compilation_cache() -> Path:
-    """Keep compiled XLA programs on disk, so a restarted server loads instead of compiling."""
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    jax.config.update("jax_compilation_cache_dir", str(CACHE_DIR))
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
-    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
-    return CACHE_DIR
+@dataclass(frozen=True)
+class Visit:
+    """A page a visitor may open next: ``page`` "explore" (the top view, or the 3-D view
+    with ``three_d``) or "lab" (with its search ``budget``), run with ``settings``."""
+
+    label: str
+    page: str
+    settings: Settings
+    three_d: bool = False
+    budget: int = LAB_BUDGET
+
+    @property
+    def key(self) -> tuple:
+        """Visits with equal keys make the same calls."""
+        return (self.page, repr(self.settings), self.three_d, self.budget)
 
 
-def _compile_next() -> None:
-    for name, optimizer, runs in NEXT:
-        surface = surfaces.get(name)
+def _surface(values: Mapping[str, object]) -> surfaces.Surface:
+    name = str(values.get("surface", DEFAULT_SURFACE))
+    return scenes.resolve_surface(
+        name, str(values.get("formula", DEFAULT_FORMULA)), values.get("degree")
+    )
+
+
+def _presets(surface: surfaces.Surface) -> tuple[str, ...]:
+    chosen = [p for p in DEFAULT_PRESETS if p in surface.lr_presets]
+    return tuple(chosen if "good" in surface.lr_presets else [*chosen, "my α"])
+
+
+def settings_for(values: Mapping[str, object]) -> Settings:
+    """The settings a page opens with for ``values`` (a lesson's settings, or a surface and
+    a mode): what shapes the programs (surface, degree, mode, optimizers, steps, number of
+    runs) as the page has it; the numbers, which are traced, stand in."""
+    surface = _surface(values)
+    out = BASE | {
+        "surface": str(values.get("surface", DEFAULT_SURFACE)),
+        "presets": _presets(surface),
+        "steps": surface.default_steps,
+        "formula": DEFAULT_FORMULA if values.get("surface") == "custom" else "",
+        "degree": surface.extras.get("degree", Settings.degree),
+        "batch_size": surface.n_samples,
+    }
+    fields = {f.name for f in dataclasses.fields(Settings)}
+    out |= {k: tuple(v) if isinstance(v, list) else v for k, v in values.items() if k in fields}
+    if out["mode"] != "optimizers":
+        out["compare_optimizers"] = (out["optimizer"],)
+    return Settings(**out)
+
+
+def _explore_visits(label: str, s: Settings) -> list[Visit]:
+    surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
+    visits = [Visit(label, "explore", s)]
+    if surface.dim == 2 and not fit_view.shows(surface):
+        visits.append(Visit(f"{label}, 3-D view", "explore", s, three_d=True))
+    return visits
+
+
+def lab_shows(surface: surfaces.Surface) -> bool:
+    """Whether the lab searches ``surface``: the 2-D registry surfaces and the polynomial."""
+    return fit_view.shows(surface) or (surface.dim == 2 and surface.name in opt.SURFACE_NAMES)
+
+
+def lesson_visits(lesson: lessons.Lesson) -> list[Visit]:
+    """The pages a lesson opens: its explore view (and 3-D view), or its lab."""
+    values = dict(lesson.settings)
+    if values.get("page") == "lab":
+        s = settings_for(values | {"mode": "single"})
+        return [Visit(lesson.id, "lab", s, budget=int(values.get("lab_budget", LAB_BUDGET)))]
+    return _explore_visits(lesson.id, settings_for(values))
+
+
+def surface_visits(name: str) -> list[Visit]:
+    """A surface picked in the sidebar: its explore page (top and 3-D) and its lab."""
+    s = settings_for({"surface": name})
+    visits = _explore_visits(name, s)
+    if name != "custom" and lab_shows(_surface({"surface": name})):
+        visits.append(
+            Visit(f"{name}, lab", "lab", settings_for({"surface": name, "mode": "single"}))
+        )
+    return visits
+
+
+def plan() -> list[Visit]:
+    """Every visit of the background compile, first needed first, each once: the default
+    page's 3-D view and other views, each lesson, then each surface."""
+    home = settings_for({})
+    visits = [Visit("default page, 3-D view", "explore", home, three_d=True)]
+    visits += [
+        Visit(f"default page, {mode}", "explore", settings_for({"mode": mode}))
+        for mode in opt.MODES
+        if mode != "compare"
+    ]
+    visits.append(Visit("default surface, lab", "lab", settings_for({"mode": "single"})))
+    for lesson in lessons.load().values():
+        visits += lesson_visits(lesson)
+    names = sorted(opt.SURFACE_NAMES, key=lambda n: surfaces.get(n).dim)
+    for name in [*names, "custom"]:
+        visits += surface_visits(name)
+    unique = {v.key: v for v in reversed(visits)}
+    return sorted(unique.values(), key=visits.index)
+
+
+def warm(visit: Visit) -> None:
+    """Make the calls ``visit``'s page makes, so their programs are compiled."""
+    s = visit.settings
+    surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
+    if visit.page == "lab":
+        _warm_lab(s, surface, visit.budget)
+    elif fit_view.shows(surface):
+        fit_view.scene_for.__wrapped__(s)
+    else:
+        if s.mode == "seeds" and surface.n_samples is None:
+            _start_gradient(surface)
+        _chart(scenes.scene(s), visit.three_d)
+
+
+def _start_gradient(surface: surfaces.Surface) -> None:
+    """The gradient at the start, computed op by op, as the many-seeds view's default noise
+    (``params.seeds_noise``) computes it on every run."""
+    jax.grad(surface.f)(jnp.asarray(surface.start, jnp.float32))
+
+
+def _chart(scene: scenes.Scene, three_d: bool) -> dict:
+    """The explore chart's data, as ``explore.chart_for`` builds it (its background image
+    and 3-D mesh sample the surface on grids of their own)."""
+    if three_d:
+        return chart_data.surface_chart(scene, grids.surface_grid(scene.surface, THREE_D_GRID))
+    return chart_data.map_chart(scene, grids.surface_grid(scene.surface, TOP_GRID))
+
+
+def _warm_lab(s: Settings, surface: surfaces.Surface, budget: int) -> None:
+    if fit_view.shows(surface):
+        ranges = (lab.LAB_ALPHA, lab_views.LAB_DECAY)
+        landscape, search = lab_views.cached_decay_landscape, lab_views.cached_decay_search
+    else:
+        ranges = (lab.LAB_ALPHA, lab.LAB_K)
+        landscape, search = lab.cached_landscape, lab.cached_search
+    calls = [lambda: lab.cached_range_test.__wrapped__(s, *RANGE_TEST)]
+    calls.append(lambda: landscape.__wrapped__(s, *ranges, LAB_SIDE))
+    calls += [
+        lambda n=name: search.__wrapped__(s, n, budget, *ranges, LAB_SEED) for name in STRATEGIES
+    ]
+    for call in calls:
+        if _STOP.is_set():
+            return
+        call()
+
+
+class _Runs:
+    """Page runs in flight: started (by thread) and not yet ended."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: dict[int, float] = {}
+
+    def start(self) -> None:
+        with self._lock:
+            self._open[threading.get_ident()] = time.monotonic()
+
+    def end(self) -> None:
+        with self._lock:
+            self._open.pop(threading.get_ident(), None)
+
+    def busy(self) -> bool:
+        """Whether a run started less than ``RUN_TIMEOUT_S`` ago has not ended."""
+        now = time.monotonic()
+        with self._lock:
+            return any(now - t < RUN_TIMEOUT_S for t in self._open.values())
+
+
+RUNS = _Runs()
+DONE: set[tuple] = set()
+"""Keys of the visits already made in this process."""
+_STOP = threading.Event()
+
+
+def _give_way() -> bool:
+    """Wait while a page run is in flight; False once asked to stop."""
+    while RUNS.busy() and not _STOP.is_set():
+        _STOP.wait(0.05)
+    return not _STOP.is_set()
+
+
+def run_plan(visits: list[Visit]) -> int:
+    """Make each visit not yet made, giving way to page runs; stop early once asked to.
+    Returns how many were made."""
+    made = 0
+    for visit in visits:
+        if visit.key in DONE:
+            continue
+        if not _give_way():
+            break
         try:
-            if runs == 1:
-                simulate(surface, optimizer, alpha=0.1)
-            else:
-                simulate_many(surface, optimizer, alphas=[0.1] * runs)
+            warm(visit)
         except Exception:  # noqa: BLE001 - warm-up is best effort, never a failure
-            log.exception("warm-up of %s/%s failed", name, optimizer)
-    if FREEZE:
+            log.exception("warm-up of %s failed", visit.label)
+        DONE.add(visit.key)
+        made += 1
+    return made
+
+
+def _lower_priority() -> None:
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
+
+
+def _work() -> None:
+    _lower_priority()
+    if _STOP.wait(START_DELAY_S):
+        return
+    started = time.perf_counter()
+    made = run_plan(plan())
+    log.info("warm-up: %d visits in %.1f s", made, time.perf_counter() - started)
+    if FREEZE and not _STOP.is_set():
         freeze_heap()
 
 
@@ -64,8 +316,41 @@ def freeze_heap() -> int:
 
 
 @st.cache_resource(max_entries=1)
-def start_background_compile() -> threading.Thread:
-    """Once per process, after the first page: compile the likely next views."""
-    thread = threading.Thread(target=_compile_next, name="optiviz-warmup", daemon=True)
+def _configure() -> Path:
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    jax.config.update("jax_compilation_cache_dir", str(CACHE_DIR))
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+    return CACHE_DIR
+
+
+def configure_compilation_cache() -> Path:
+    """At the start of every run: note the run in flight (the warm-up waits for it), and,
+    once per process, keep compiled XLA programs on disk, so a restarted server loads
+    instead of compiling."""
+    RUNS.start()
+    return _configure()
+
+
+def start_background_compile() -> threading.Thread | None:
+    """At the end of every run: note the run ended, and once per process start the
+    background compile of :func:`plan` (None when ``OPTIVIZ_WARMUP=0``)."""
+    RUNS.end()
+    return _start() if ENABLED else None
+
+
+@st.cache_resource(max_entries=1)
+def _start() -> threading.Thread:
+    thread = threading.Thread(target=_work, name="optiviz-warmup", daemon=True)
     thread.start()
+    atexit.register(stop, thread)
     return thread
+
+
+def stop(thread: threading.Thread | None = None, timeout: float = 120.0) -> bool:
+    """Ask the worker to stop after its current call, and wait up to ``timeout`` s for
+    ``thread`` to end (registered at exit); returns whether it has ended."""
+    _STOP.set()
+    if thread is not None and thread.is_alive():
+        thread.join(timeout)
+    return thread is None or not thread.is_alive()
