@@ -1,0 +1,284 @@
+"""Every lesson, view and surface opened on a running server: seconds from the click or
+link to the chart drawn, with ratios to the default page's link in the same run.
+
+Real ``streamlit run app.py`` on loopback (``live_app.AppServer``), headless Chromium.
+
+- **Warm server.** A fresh server (its JAX persistent cache, ``OPTIVIZ_JAX_CACHE``, in an
+  empty temporary folder) draws its default page; then, while the background compile
+  runs, α's → key is pressed a few times (key to new paths drawn, ``bench_keypress``),
+  and again once the server's CPU has gone quiet (the warm-up is done; the wait is
+  printed). On that warm server, the default page's link is opened a few times (the
+  baseline), then each lesson's link (``lessons.query``) in a new tab, then in one tab
+  each lesson's "Open this lesson" button on the Lessons page, every surface picked in
+  the sidebar, the 3-D picture of each surface in x and y, and the lab of each surface it
+  searches. Each is timed from the click (or ``goto``) to the end of the rerun with a
+  Plotly graph drawn.
+- **Cold links.** For each lesson, a fresh server with an empty JAX cache opens the
+  default page's link, then (having drawn only that page) the lesson's link: the ratio
+  of the two is the issue's "within 1.5x" target. Default and lesson alternate, one
+  server per lesson.
+
+Run from the repository root with ``.venv/bin/python -m bench.bench_lessons``
+(``--only warm`` or ``--only cold``; ``--lessons id ...`` for a subset).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psutil
+from playwright.sync_api import sync_playwright
+
+from bench.bench_keypress import WATCH_GRAPH_JS, press
+from bench.live_app import (
+    ERRORS_JS,
+    FINISHED_HOOK_JS,
+    FIRST_CHART_MS,
+    IDLE,
+    RERUN_DONE_JS,
+    ROOT,
+    WATCH_STATE_JS,
+    AppServer,
+    launch_chromium,
+    machine,
+)
+from optiviz import lessons, surfaces
+from optiviz.ui import lab_views
+from optiviz.ui import options as opt
+
+CHART = ".js-plotly-plot .main-svg"
+"""A drawn Plotly graph: the explore map, the fit view's figures and the lab's all have one."""
+
+SIDEBAR = '[data-testid="stSidebar"]'
+VIEWPORT = {"width": 1400, "height": 1000}
+TARGET_S = 3.0
+"""The issue's target on a warm server: every lesson, view and surface within 3 s."""
+
+
+def new_page(browser):
+    """A tab with the script-finished counter and the α-move watcher installed."""
+    page = browser.new_page(viewport=VIEWPORT)
+    page.add_init_script(FINISHED_HOOK_JS)
+    page.add_init_script(WATCH_GRAPH_JS)
+    return page
+
+
+def drawn(page) -> list[str]:
+    """Wait for a finished run with a graph drawn; the page's exception texts."""
+    page.wait_for_function("(window.__optivizFinished || 0) > 0", timeout=FIRST_CHART_MS)
+    page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+    page.wait_for_selector(CHART, timeout=FIRST_CHART_MS)
+    return page.evaluate(ERRORS_JS)
+
+
+def open_link(browser, url: str) -> tuple[float, list[str], object]:
+    """Seconds from ``goto(url)`` in a new tab to its first run drawn; errors; the tab."""
+    page = new_page(browser)
+    start = time.perf_counter()
+    page.goto(url)
+    errors = drawn(page)
+    return time.perf_counter() - start, errors, page
+
+
+def link_seconds(browser, url: str) -> tuple[float, list[str]]:
+    """``open_link``, closing the tab."""
+    seconds, errors, page = open_link(browser, url)
+    page.close()
+    return seconds, errors
+
+
+def timed_rerun(page, action: Callable[[], None], chart: bool = True) -> float:
+    """Seconds from ``action`` (a click) to the end of the rerun it starts, a graph drawn."""
+    page.evaluate(WATCH_STATE_JS)
+    start = time.perf_counter()
+    action()
+    page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS, polling="raf")
+    if chart:
+        page.wait_for_selector(CHART, timeout=FIRST_CHART_MS)
+    return time.perf_counter() - start
+
+
+def cpu_seconds(server: AppServer) -> float:
+    """User and system CPU seconds of the server and its children so far."""
+    total = 0.0
+    for p in server.processes():
+        try:
+            times = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def wait_quiet(server: AppServer, limit: float = 1200, share: float = 0.05) -> float:
+    """Seconds until the server's CPU stays under ``share`` of one core for 2 s."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        before = cpu_seconds(server)
+        time.sleep(2.0)
+        if cpu_seconds(server) - before < 2.0 * share:
+            return time.perf_counter() - start - 2.0
+    raise TimeoutError(f"the server was still busy after {limit:.0f} s")
+
+
+def alpha_ms(page, moves: int) -> list[float]:
+    """Key → new paths drawn (ms) for ``moves`` presses of → on α."""
+    return [(m["drawn"] - m["key"]) for m in (press(page) for _ in range(moves))]
+
+
+def pick_surface(page, name: str) -> None:
+    """Choose ``name`` in the sidebar's "Loss surface" box."""
+    label = "✏️ Type your own formula" if name == "custom" else _surface_label(name)
+    page.locator(SIDEBAR).locator('[data-testid="stSelectbox"]').filter(
+        has_text="Loss surface"
+    ).click()
+    page.get_by_role("option", name=label, exact=True).click()
+
+
+def _surface_label(name: str) -> str:
+    s = surfaces.get(name)
+    return f"{s.dim}-D · {s.label}"
+
+
+def go_to_page(page, label: str) -> None:
+    """Click ``label`` in the sidebar's page radio (unless it is the page shown) and wait
+    for the rerun."""
+    radio = page.locator(SIDEBAR).get_by_role("radio", name=label, exact=True)
+    if not radio.is_checked():
+        label_of = page.locator(SIDEBAR).get_by_text(label, exact=True)
+        timed_rerun(page, label_of.click, chart=False)
+
+
+def lesson_clicks(page, chosen: list[lessons.Lesson]) -> dict[str, float]:
+    """Each lesson's "Open this lesson" button on the Lessons page, in one tab."""
+    order = list(lessons.load())
+    out = {}
+    for lesson in chosen:
+        go_to_page(page, opt.PAGES["lessons"])
+        button = page.get_by_role("button", name="Open this lesson").nth(order.index(lesson.id))
+        out[lesson.id] = timed_rerun(page, button.click)
+    return out
+
+
+def surface_clicks(page) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """Every surface picked on the explore page; then its 3-D picture (surfaces in x and
+    y); then the lab of every surface it searches, all in one tab."""
+    names = [*opt.SURFACE_NAMES, "custom"]
+    top, three_d, lab = {}, {}, {}
+    go_to_page(page, opt.PAGES["explore"])
+    for name in names:
+        top[name] = timed_rerun(page, lambda n=name: pick_surface(page, n))
+        if name == "custom" or surfaces.get(name).dim == 2:
+            button = page.get_by_role("radio", name="3-D view", exact=True)
+            three_d[name] = timed_rerun(page, button.click)
+            back = page.get_by_role("radio", name="Top view + loss + α_t", exact=True)
+            timed_rerun(page, back.click)
+    go_to_page(page, opt.PAGES["lab"])
+    for name in names:
+        if name == "custom" or surfaces.get(name).dim != 2 and name != "polynomial_regression":
+            continue
+        lab[name] = timed_rerun(page, lambda n=name: pick_surface(page, n))
+    first = page.get_by_role("radio", name=lab_views.PICTURES[1], exact=True)
+    lab["3-D landscape (last surface)"] = timed_rerun(page, first.click)
+    return top, three_d, lab
+
+
+def _table(title: str, times: dict[str, float], baseline: float) -> None:
+    print(f"\n| {title} | s | / default link | within {TARGET_S:g} s |")
+    print("|---|---|---|---|")
+    for name, seconds in times.items():
+        ok = "yes" if seconds <= TARGET_S else "**no**"
+        print(f"| {name} | {seconds:.2f} | {seconds / baseline:.2f}× | {ok} |")
+    worst = max(times.values())
+    print(f"| **worst** | **{worst:.2f}** | {worst / baseline:.2f}× | |")
+
+
+def warm(browser, chosen: list[lessons.Lesson], moves: int, root: Path) -> None:
+    """The warm-server measurements, printed as Markdown tables."""
+    with tempfile.TemporaryDirectory() as cache:
+        server = AppServer(env={"OPTIVIZ_JAX_CACHE": cache}, root=root)
+        try:
+            server.wait_healthy()
+            first, errors, page = open_link(browser, server.url)
+            busy = alpha_ms(page, moves)
+            quiet = wait_quiet(server)
+            idle = alpha_ms(page, moves)
+            page.close()
+            print(f"\nFirst page drawn in {first:.1f} s; the server's CPU went quiet (warm-up")
+            print(f"done) {quiet:.0f} s later.\n")
+            print("| α → key to drawn, ms | median | range |")
+            print("|---|---|---|")
+            for name, ms in (("while the warm-up runs", busy), ("after it", idle)):
+                print(f"| {name} | {statistics.median(ms):.0f} | {min(ms):.0f}–{max(ms):.0f} |")
+            defaults = [link_seconds(browser, server.url)[0] for _ in range(3)]
+            baseline = statistics.median(defaults)
+            print(f"\nDefault page's link on the warm server: {baseline:.2f} s median")
+            print(f"({', '.join(f'{s:.2f}' for s in defaults)}).")
+            links = {}
+            for lesson in chosen:
+                links[lesson.id], bad = link_seconds(browser, server.url + lessons.query(lesson))
+                errors += bad
+            _table("lesson link (new tab)", links, baseline)
+            page = new_page(browser)
+            page.goto(server.url)
+            drawn(page)
+            _table("lesson button, Lessons page", lesson_clicks(page, chosen), baseline)
+            top, three_d, lab = surface_clicks(page)
+            errors += page.evaluate(ERRORS_JS)
+            page.close()
+            _table("surface picked (explore)", top, baseline)
+            _table("3-D view of that surface", three_d, baseline)
+            _table("lab of that surface", lab, baseline)
+            print(f"\nException boxes seen: {len(errors)} {errors[:3]}")
+        finally:
+            server.stop()
+
+
+def cold(browser, chosen: list[lessons.Lesson], root: Path) -> None:
+    """For each lesson, a fresh server with an empty JAX cache: default link, then the
+    lesson's link; printed as a Markdown table of both and their ratio."""
+    print("\n| cold server, lesson | default link s | lesson link s | ratio | within 1.5× |")
+    print("|---|---|---|---|---|")
+    ratios = []
+    for lesson in chosen:
+        with tempfile.TemporaryDirectory() as cache:
+            server = AppServer(env={"OPTIVIZ_JAX_CACHE": cache}, root=root)
+            try:
+                server.wait_healthy()
+                base, _ = link_seconds(browser, server.url)
+                seconds, _ = link_seconds(browser, server.url + lessons.query(lesson))
+            finally:
+                server.stop()
+        ratios.append(seconds / base)
+        ok = "yes" if seconds / base <= 1.5 else "**no**"
+        print(f"| {lesson.id} | {base:.2f} | {seconds:.2f} | {seconds / base:.2f}× | {ok} |")
+    print(f"| **worst** | | | **{max(ratios):.2f}×** | |")
+
+
+def main() -> None:
+    """Print the machine, then the warm-server and cold-link tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["warm", "cold"], help="one of the two parts")
+    parser.add_argument("--lessons", nargs="+", help="lesson ids (default: every lesson)")
+    parser.add_argument("--moves", type=int, default=5, help="α presses per measurement")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to serve")
+    args = parser.parse_args()
+    every = lessons.load()
+    chosen = [every[i] for i in args.lessons] if args.lessons else list(every.values())
+    print(f"Machine: {machine()}; Chromium headless, --disable-gpu; serving {args.root}")
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        if args.only != "cold":
+            warm(browser, chosen, args.moves, args.root)
+        if args.only != "warm":
+            cold(browser, chosen, args.root)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
