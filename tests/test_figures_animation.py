@@ -15,7 +15,7 @@ from PIL import Image
 
 import optiviz
 from optiviz import grids, surfaces
-from optiviz.figures import background, style, surface3d
+from optiviz.figures import background, layout, style, surface3d
 from optiviz.figures.animation import path_animation
 from optiviz.figures.runs import Run, readout
 from optiviz.figures.surface3d import MAX_FRAMES_3D, surface_figure
@@ -391,3 +391,39 @@ def test_outline_contrasts_with_both_themes() -> None:
     for theme in ("light", "dark"):
         assert ratio(style.OUTLINE[theme], style.PAPER[theme]) < 1.2  # the page's own colour
         assert ratio(style.OUTLINE["light"], style.OUTLINE["dark"]) > 15
+
+
+@pytest.mark.parametrize("surface", ["staircase", "linear_regression"])
+def test_the_self_contained_figures_legend_sits_beside_every_panel(surface) -> None:
+    """The HTML download's legend (the runs, by colour) is right of every panel, in a
+    margin that holds it: in the loss panel's corner it covered the loss curves."""
+    fig = _figure(_runs(surface, presets=tuple(surfaces.get(surface).lr_presets)[:3]), surface)
+    view = fig["layout"]
+    right = max(a["domain"][1] for k, a in view.items() if k.startswith("xaxis"))
+    assert right <= 1.0
+    legend = view["legend"]
+    assert legend["x"] >= right and legend["xanchor"] == "left"
+    assert view["margin"]["r"] >= layout.LEGEND_ROOM
+    assert any(d.get("showlegend", True) for d in fig["data"])
+
+
+def test_surface3d_labels_clear_the_corner_and_the_bottom() -> None:
+    """The 3-D view's loss labels start at the surface's lowest point, well above the z
+    axis's corner (its "0" sat on y's "2"); the camera looks below the scene's middle, so
+    the front axis's last label is not cut off; the bottom margin holds Play and the step
+    slider's labels (they were cut off)."""
+    s = surfaces.get("staircase")
+    grid = grids.surface_grid(s, GRID_SIDE)
+    fig = surface_figure(_runs(), s, grid)
+    scene = fig["layout"]["scene"]
+    z = scene["zaxis"]
+    low, high = z["range"]
+    floor = float(np.nanmin(grid.z))
+    assert min(z["tickvals"]) >= floor - 1e-9
+    assert min(z["tickvals"]) - low >= 0.15 * (high - low)
+    assert len(z["tickvals"]) >= 2 and max(z["tickvals"]) <= high
+    assert scene["camera"]["center"]["z"] <= -0.25
+    assert fig["layout"]["margin"]["b"] >= 100
+    assert (
+        fig["layout"]["sliders"][0]["y"] == 0.0 and fig["layout"]["sliders"][0]["yanchor"] == "top"
+    )

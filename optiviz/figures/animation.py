@@ -239,7 +239,8 @@ def path_animation(
     frames = _frames(runs, surface, [int(t) for t in parts.steps], tail, ids, model_x)
     for template, first in zip(parts.moving, frames[0]["data"], strict=True):
         template.update(first)
-    return {"data": parts.static + parts.moving, "layout": parts.layout, "frames": frames}
+    view = layout.legend_beside(parts.layout)
+    return {"data": parts.static + parts.moving, "layout": view, "frames": frames}
 
 
 def _validate(runs: Sequence[Run], surface: Surface, grid: Grid, model_x) -> None:

@@ -327,3 +327,16 @@ def frame(with_data: bool) -> dict:
         "font": style.FONT,
         "hovermode": "closest",
     }
+
+
+LEGEND_ROOM = 190
+"""Right margin (px) that holds the legend of the self-contained figure, beside the panels."""
+
+
+def legend_beside(layout: dict) -> dict:
+    """``layout`` with its legend right of every panel, in a margin of its own: in the
+    self-contained figure (the HTML download, a notebook) the runs are listed there, and
+    inside the loss panel they covered its curves."""
+    legend = {**layout["legend"], "x": 1.0, "xanchor": "left", "xref": "paper"}
+    margin = {**layout["margin"], "r": LEGEND_ROOM}
+    return {**layout, "legend": legend, "margin": margin}

@@ -39,6 +39,10 @@ EYE_TURN = 35.0
 """The camera: horizontal distance from the scene's centre, height (scene units), and how
 many degrees it stands off the line of travel, so drops along the valley show in profile."""
 
+CENTER_Z = -0.3
+"""Where the camera looks, below the scene's middle: the scene sits higher in the frame, so
+the front axis's last labels (y's −2) are not cut off at the bottom."""
+
 BALL_SIZE_3D = 14
 
 CLIP_PERCENTILE = 97.0
@@ -78,7 +82,7 @@ def camera(surface: Surface) -> dict:
     rotate = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
     d = rotate @ (d / np.linalg.norm(d))
     eye = {"x": float(-EYE_DISTANCE * d[0]), "y": float(-EYE_DISTANCE * d[1]), "z": EYE_HEIGHT}
-    return {"eye": eye, "center": {"x": 0.0, "y": 0.0, "z": -0.1}}
+    return {"eye": eye, "center": {"x": 0.0, "y": 0.0, "z": CENTER_Z}}
 
 
 def _mesh(surface: Surface, grid: Grid) -> Grid:
@@ -137,7 +141,20 @@ def surface_figure(runs: Sequence[Run], surface: Surface, grid: Grid) -> dict:
         }
         for t in steps
     ]
-    return {"data": data, "frames": frames, "layout": _layout(surface, steps)}
+    z_axis = _z_axis(float(np.nanmin(grid.z)), ceiling)
+    return {"data": data, "frames": frames, "layout": _layout(surface, steps, z_axis)}
+
+
+def _z_axis(low: float, ceiling: float) -> dict:
+    """The loss axis from Z_FLOOR below the surface's lowest point to Z_HEADROOM above its
+    ceiling, ticks from the lowest point up."""
+    spread = max(ceiling - low, 1e-12)
+    return {
+        "title": {"text": "loss"},
+        "range": [low - Z_FLOOR * spread, ceiling + Z_HEADROOM * spread],
+        "tickmode": "array",
+        "tickvals": z_ticks(low, ceiling),
+    }
 
 
 def _path(run: Run, ceiling: float, lift: float) -> dict:
@@ -166,7 +183,27 @@ def _ball(run: Run, t: int, ceiling: float, lift: float) -> dict:
     return {"type": "scatter3d", "x": compact(p[:1]), "y": compact(p[1:2]), "z": compact(z)}
 
 
-def _layout(surface: Surface, steps: np.ndarray) -> dict:
+Z_FLOOR = 0.2
+"""The z axis starts this share of the surface's spread below its lowest point, so its
+lowest label stands clear of the corner where the y axis's last label ends."""
+Z_HEADROOM = 0.25
+"""And ends this share above the ceiling, over the lifted paths and balls."""
+BOTTOM_ROOM = 110
+"""Bottom margin (px): Play / Pause and the step slider with its step labels, under the
+scene's lowest tick labels."""
+
+
+def z_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    """About ``count`` round tick values (1, 2 or 5 times a power of ten apart) from ``lo``
+    to ``hi``: none below the surface's lowest point, where the z axis's corner is."""
+    raw = max(hi - lo, 1e-12) / count
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = np.ceil(lo / step - 1e-9) * step
+    return [float(v) for v in np.arange(first, hi + 1e-9 * step, step)]
+
+
+def _layout(surface: Surface, steps: np.ndarray, z_axis: dict) -> dict:
     names = surface.extras.get("parameters", ("x", "y"))
     (x0, x1), (y0, y1) = surface.bounds
     play = {
@@ -181,15 +218,15 @@ def _layout(surface: Surface, steps: np.ndarray) -> dict:
         "transition": {"duration": 0},
     }
     return {
-        "height": style.HEIGHT + 100,
+        "height": style.HEIGHT + 100 + BOTTOM_ROOM - 40,
         "autosize": True,
-        "margin": {"l": 0, "r": 0, "t": 10, "b": 40},
+        "margin": {"l": 0, "r": 0, "t": 10, "b": BOTTOM_ROOM},
         "font": style.FONT,
         "legend": {"orientation": "h", "y": 1.0},
         "scene": {
             "xaxis": {"title": {"text": names[0]}, "range": [x0, x1]},
             "yaxis": {"title": {"text": names[1]}, "range": [y0, y1]},
-            "zaxis": {"title": {"text": "loss"}},
+            "zaxis": z_axis,
             "aspectmode": "manual",
             "aspectratio": ASPECT,
             "camera": camera(surface),
