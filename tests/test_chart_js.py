@@ -117,11 +117,16 @@ process.stdout.write(JSON.stringify({traces, frame}, plain));
 
 @pytest.mark.parametrize(
     ("surface", "alphas"),
-    [("staircase", (0.055, 0.8, 2.8)), ("linear_regression", (0.005, 0.05, 0.5))],
+    [
+        ("staircase", (0.055, 0.8, 2.8)),
+        ("staircase", (0.8, 4.0, 2.8)),
+        ("linear_regression", (0.005, 0.05, 0.5)),
+    ],
 )
 def test_js_a_hidden_run_loses_its_traces_and_markers(surface, alphas, tmp_path) -> None:
     """Hiding run 1 (a click on its verdict) hides its path, loss and α_t lines, its ball
-    (and its model on a data surface); its loss and α_t markers become gaps."""
+    (and its model on a data surface, its arrow where it leaves the map); its loss and α_t
+    markers become gaps."""
     scene = _scene(surface, alphas, 150)
     chart = map_chart(scene, grids.surface_grid(scene.surface, 41))
     out = _run_js(HIDDEN_RUNNER, tmp_path, chart)
@@ -129,6 +134,10 @@ def test_js_a_hidden_run_loses_its_traces_and_markers(surface, alphas, tmp_path)
     data = chart["figure"]["data"]
     ball = [i for i, t in enumerate(data) if t.get("meta") == "ball"][1]
     own = {run["path"], run["loss"], run["rate"], ball}
+    if alphas[1] == 4.0:
+        assert data[run["exit"]]["meta"] == "exit"  # α = 4 leaves the staircase's map
+    if "exit" in run:
+        own.add(run["exit"])
     if scene.model_x is not None:
         own.add(ball + 1)  # the run's model curve follows its ball
     assert set(out["traces"]) == own

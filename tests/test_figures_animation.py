@@ -17,7 +17,8 @@ import optiviz
 from optiviz import grids, surfaces
 from optiviz.figures import background, layout, style, surface3d
 from optiviz.figures.animation import path_animation
-from optiviz.figures.runs import Run, readout
+from optiviz.figures.notes import notes
+from optiviz.figures.runs import Run, map_exit, readout
 from optiviz.figures.surface3d import MAX_FRAMES_3D, surface_figure
 from optiviz.surfaces import datasets, staircase
 
@@ -165,7 +166,9 @@ def test_moving_traces_are_one_per_run_and_two_marker_traces() -> None:
     runs = _runs(presets=("too small", "good", "too large", "diverging"))
     fig = _figure(runs)
     assert len(fig["frames"][0]["traces"]) == len(runs) + 2 + 1
-    assert len(fig["data"]) == 1 + 1 + 3 * len(runs) + len(runs) + 2 + 1  # click grid first
+    exits = [d for d in fig["data"] if d.get("meta") == "exit"]
+    assert len(exits) == 1  # the diverging run's leap off the map
+    assert len(fig["data"]) == 1 + 1 + 3 * len(runs) + 1 + len(runs) + 2 + 1  # click grid first
 
 
 def test_payload_grows_linearly_with_frames() -> None:
@@ -427,3 +430,26 @@ def test_surface3d_labels_clear_the_corner_and_the_bottom() -> None:
     assert (
         fig["layout"]["sliders"][0]["y"] == 0.0 and fig["layout"]["sliders"][0]["yanchor"] == "top"
     )
+
+
+def test_a_path_that_leaves_the_map_is_marked_where_it_leaves() -> None:
+    """Momentum on the staircase runs off the map's right edge (x = 6): an arrow in its
+    colour sits on that edge, outside the axes' clipping, and its verdict line names the
+    step; a run that stays inside has neither."""
+    s = surfaces.get("staircase")
+    runs = [
+        Run("gd", optiviz.simulate(s, "sgd", alpha=0.8, steps=150), style.PALETTE[0]),
+        Run("momentum", optiviz.simulate(s, "momentum", alpha=0.8, steps=150), style.PALETTE[1]),
+    ]
+    fig = _figure(runs)
+    (arrow,) = [d for d in fig["data"] if d.get("meta") == "exit"]
+    (x0, x1), (y0, y1) = s.bounds
+    assert arrow["x"] == [pytest.approx(x1)] and y0 <= arrow["y"][0] <= y1
+    assert arrow["marker"]["color"] == runs[1].colour and arrow["cliponaxis"] is False
+    assert arrow["marker"]["angle"] == 90  # pointing out through the right edge
+    where = map_exit(runs[1].trajectory, s)
+    path = runs[1].trajectory.positions
+    assert np.all(path[: where.step, 0] <= x1) and path[where.step, 0] > x1
+    lines = notes(runs, s)["verdicts"]
+    assert f"leaves the map at step {where.step}" in lines[1]["final"]
+    assert "leaves" not in lines[0]["final"] and map_exit(runs[0].trajectory, s) is None

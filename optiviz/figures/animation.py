@@ -21,7 +21,7 @@ import numpy as np
 from optiviz.dynamics import Trajectory
 from optiviz.figures import balls, data_panel, layout, style
 from optiviz.figures.layout import LOSS, MAP, RATE, TEXT
-from optiviz.figures.runs import Run, frame_steps, map_xy, readouts
+from optiviz.figures.runs import Exit, Run, frame_steps, map_exit, map_xy, readouts
 from optiviz.grids import Grid
 from optiviz.surfaces import Surface
 
@@ -121,6 +121,33 @@ def _run_traces(run: Run, surface: Surface) -> list[dict]:
     return traces
 
 
+EXIT_ANGLE = {"right": 90, "left": 270, "top": 0, "bottom": 180}
+"""The exit arrow's direction per edge, in Plotly's degrees clockwise from up: outward."""
+
+
+def exit_trace(run: Run, where: Exit) -> dict:
+    """An arrow in the run's colour on the map's edge where its path leaves the map (its
+    verdict line says at which step): drawn over the edge, not clipped by it."""
+    return {
+        "type": "scatter",
+        **MAP,
+        "x": [where.x],
+        "y": [where.y],
+        "mode": "markers",
+        "meta": "exit",
+        "showlegend": False,
+        "cliponaxis": False,
+        "marker": {
+            "symbol": "arrow",
+            "angle": EXIT_ANGLE[where.edge],
+            "size": 18,
+            "color": run.colour,
+            "line": {"color": style.OUTLINE["light"], "width": 1.5},
+        },
+        "hovertemplate": f"{run.name} leaves the map at step {where.step}<extra></extra>",
+    }
+
+
 def _cloud_traces(cloud: Sequence[Trajectory], surface: Surface) -> list[dict]:
     """Each noisy run as a faint line on the map and on the loss panel."""
     traces = []
@@ -134,7 +161,8 @@ def _cloud_traces(cloud: Sequence[Trajectory], surface: Surface) -> list[dict]:
 
 
 def _static(runs, surface, grid, cloud, clickable) -> tuple[list[dict], list[dict[str, int]]]:
-    """The static traces, and per run the indices of its path, loss and alpha_t traces."""
+    """The static traces, and per run the indices of its path, loss and alpha_t traces (and
+    of its exit arrow, where its path leaves the map)."""
     traces = [click_grid(surface, grid)] if clickable else []
     if surface.dim == 1:
         traces.append(_line(MAP, grid.axes[0], grid.z, "#64748b", name="f(x)", hoverinfo="skip"))
@@ -147,6 +175,11 @@ def _static(runs, surface, grid, cloud, clickable) -> tuple[list[dict], list[dic
         n = len(traces)
         ids.append({"path": n, "loss": n + 1, "rate": n + 2})
         traces += _run_traces(run, surface)
+    for run, own in zip(runs, ids, strict=True):
+        where = map_exit(run.trajectory, surface)
+        if where is not None:
+            own["exit"] = len(traces)
+            traces.append(exit_trace(run, where))
     return traces, ids
 
 

@@ -160,7 +160,7 @@ def map_chart(
             "figure": figure,
             "animation": animation,
             "outline": style.OUTLINE,
-            "notes": notes(scene.runs),
+            "notes": notes(scene.runs, scene.surface),
         }
     )
 
@@ -170,4 +170,5 @@ def surface_chart(scene: Scene, grid: Grid) -> dict:
     and the runs' ``notes``."""
     figure = surface_figure(scene.runs, scene.surface, grid)
     figure["layout"]["uirevision"] = f"3d:{scene.surface.name}"
-    return encode({"kind": "3d", "figure": figure, "animation": None, "notes": notes(scene.runs)})
+    view = {"kind": "3d", "figure": figure, "animation": None}
+    return encode(view | {"notes": notes(scene.runs, scene.surface)})

@@ -9,19 +9,25 @@ from __future__ import annotations
 import numpy as np
 
 from optiviz import optimizers
+from optiviz.figures.runs import map_exit
 from optiviz.figures.style import VERDICT_COLOURS
 from optiviz.scenes import Run
+from optiviz.surfaces import Surface
 
 STEPS_TITLE = "What one step does"
 NOT_DEFINED = ": the loss is not defined at the start point; move the start."
 
 
-def verdict(run: Run) -> dict:
+def verdict(run: Run, surface: Surface | None = None) -> dict:
     """A run's verdict line: its name and colour, the verdict's label and colour, and
-    its final loss (the last finite one), e.g. "good α=0.8: converged · final loss 0"."""
+    its final loss (the last finite one), e.g. "good α=0.8: converged · final loss 0";
+    with ``surface``, where its path leaves the map ("· leaves the map at step 8")."""
     tr = run.trajectory
     finite = tr.losses[np.isfinite(tr.losses)]
     final = f"final loss {finite[-1]:.4g}" if finite.size else "undefined at the start"
+    where = map_exit(tr, surface) if surface is not None else None
+    if where is not None:
+        final += f" · leaves the map at step {where.step}"
     return {
         "name": run.name,
         "colour": run.colour,
@@ -46,11 +52,12 @@ def first_step(run: Run) -> dict:
     return {"name": run.name, "text": text}
 
 
-def notes(runs: list[Run]) -> dict:
-    """What the component writes under the graph: ``verdicts`` (``verdict`` per run) and,
-    under ``steps_title``, ``first_steps`` (``first_step`` per run)."""
+def notes(runs: list[Run], surface: Surface | None = None) -> dict:
+    """What the component writes under the graph: ``verdicts`` (``verdict`` per run, which
+    says where a path leaves ``surface``'s map) and, under ``steps_title``, ``first_steps``
+    (``first_step`` per run)."""
     return {
-        "verdicts": [verdict(r) for r in runs],
+        "verdicts": [verdict(r, surface) for r in runs],
         "steps_title": STEPS_TITLE,
         "first_steps": [first_step(r) for r in runs],
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -12,7 +13,7 @@ from optiviz.figures import style
 from optiviz.scenes import Run
 from optiviz.surfaces import Surface
 
-__all__ = ["Run", "compact", "frame_steps", "map_xy", "readout", "readouts"]
+__all__ = ["Exit", "Run", "compact", "frame_steps", "map_exit", "map_xy", "readout", "readouts"]
 
 
 def frame_steps(steps: int, max_frames: int = style.MAX_FRAMES) -> np.ndarray:
@@ -26,6 +27,56 @@ def map_xy(tr: Trajectory, surface: Surface) -> tuple[np.ndarray, np.ndarray]:
     """A run's map coordinates at every step: (x, y) on surfaces, (x, f(x)) on curves."""
     p = tr.positions
     return (p[:, 0], p[:, 1]) if surface.dim == 2 else (p[:, 0], tr.losses)
+
+
+class Exit(NamedTuple):
+    """Where a path leaves the map: the first ``step`` outside the plot box, and the point
+    ``x``, ``y`` where its last segment crosses the box's edge (``edge``: "left", "right",
+    "bottom" or "top")."""
+
+    step: int
+    x: float
+    y: float
+    edge: str
+
+
+def map_exit(tr: Trajectory, surface: Surface) -> Exit | None:
+    """Where the run's path first leaves ``surface``'s plot box (x only on a curve), or
+    None if it stays inside (or is undefined first). A diverged run's leap is cut at the
+    edge too, however far it flies."""
+    x, y = map_xy(tr, surface)
+    box = np.asarray(surface.bounds[: surface.dim], dtype=np.float64)
+    points = np.stack([x, y], axis=1)[:, : surface.dim].astype(np.float64)
+    for t in range(1, len(points)):
+        a, b = points[t - 1], points[t]
+        if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+            return None
+        if np.all((b >= box[:, 0]) & (b <= box[:, 1])):
+            continue
+        share, edge = _crossing(a, b, box)
+        return Exit(
+            t,
+            float(x[t - 1] + share * (x[t] - x[t - 1])),
+            float(y[t - 1] + share * (y[t] - y[t - 1])),
+            edge,
+        )
+    return None
+
+
+EDGES = (("left", "right"), ("bottom", "top"))
+
+
+def _crossing(a: np.ndarray, b: np.ndarray, box: np.ndarray) -> tuple[float, str]:
+    """The share of the segment a -> b at which it first crosses the box's edge, and that edge."""
+    best, edge = 1.0, EDGES[0][0]
+    for axis, (low, high) in enumerate(box):
+        for side, bound in ((0, low), (1, high)):
+            outside = b[axis] < bound if side == 0 else b[axis] > bound
+            if outside and b[axis] != a[axis]:
+                share = float(np.clip((bound - a[axis]) / (b[axis] - a[axis]), 0.0, 1.0))
+                if share <= best:
+                    best, edge = share, EDGES[axis][side]
+    return best, edge
 
 
 def compact(values) -> list:

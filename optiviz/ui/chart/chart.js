@@ -702,13 +702,15 @@ function hide(state, runs, revision) {
 }
 
 function hiddenTraces(runs, animation) {
-  // The traces of the hidden runs: path, loss and alpha_t lines, ball and trail, model.
+  // The traces of the hidden runs: path, loss and alpha_t lines, exit arrow, ball and
+  // trail, model.
   // (animation.runs holds their indices: tracks() replaces a run's loss index by its losses.)
   const out = [];
   let k = 0;
   runs.forEach((run, i) => {
     const ids = animation.runs[i];
     const own = [ids.path, ids.loss, ids.rate, animation.ids[k++]];
+    if (ids.exit !== undefined) own.push(ids.exit); // its arrow where it leaves the map
     if (run.model) own.push(animation.ids[k++]);
     if (run.hidden) out.push(...own);
   });
