@@ -329,7 +329,7 @@ def frame(with_data: bool) -> dict:
     }
 
 
-LEGEND_ROOM = 190
+LEGEND_ROOM = 260
 """Right margin (px) that holds the legend of the self-contained figure, beside the panels."""
 
 
