@@ -75,6 +75,13 @@ def test_landscape_click_grid_covers_every_fourth_cell_invisibly():
     np.testing.assert_allclose(np.unique(data[:, 1]), KS[::4])
     assert np.all(data[:, 2] == -1)
     assert cells.marker.color == "rgba(0,0,0,0)"
+    # A point Plotly skips for hover cannot be clicked: the cells answer hovers instead.
+    assert cells.hoverinfo != "skip" and "%{text}" in cells.hovertemplate
+    assert list(cells.text) == ["0.1"] * 3 + ["0.5"] * 3  # alpha rows 0 and 4
+    losses = _losses()
+    losses[4, 8] = np.inf
+    cells = _by_name(lab.landscape_figure(ALPHAS, KS, losses), "cells")[0]
+    assert cells.text[-1] == "diverged"
 
 
 @pytest.mark.parametrize(

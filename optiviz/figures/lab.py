@@ -99,9 +99,13 @@ def _diverged_layer(alphas, ks, values) -> go.Heatmap:
     )
 
 
-def _click_grid(alphas, ks) -> go.Scatter:
+def _click_grid(alphas, ks, values, label: str) -> go.Scatter:
+    """Invisible markers on every CLICK_STRIDE-th cell. They must answer hovers (hoverinfo
+    "skip" would make them unclickable), so they carry the cell's readout, and being the
+    nearest point they take the hover over from the heatmap."""
     a, k = np.meshgrid(alphas[::CLICK_STRIDE], ks[::CLICK_STRIDE], indexing="ij")
     a, k = a.ravel(), k.ravel()
+    shown = values[::CLICK_STRIDE, ::CLICK_STRIDE].ravel()
     return go.Scatter(
         x=np.log10(a),
         y=np.log10(k),
@@ -109,7 +113,10 @@ def _click_grid(alphas, ks) -> go.Scatter:
         name="cells",
         showlegend=False,
         marker={"size": 10, "color": "rgba(0,0,0,0)"},
-        hoverinfo="skip",
+        text=[f"{v:.4g}" if np.isfinite(v) else "diverged" for v in shown],
+        hovertemplate="α=%{customdata[0]:.3g}<br>"
+        + label
+        + "=%{customdata[1]:.3g}<br>%{text}<extra></extra>",
         customdata=np.stack([a, k, np.full(a.size, -1.0)], axis=1),
     )
 
@@ -186,7 +193,7 @@ def landscape_figure(
     alphas, ks, losses = _check_grid(alphas, ks, losses)
     fig = go.Figure([_heat(alphas, ks, losses, colourscale=COLOURSCALE, label=metric_label)])
     fig.add_trace(_diverged_layer(alphas, ks, losses))
-    fig.add_trace(_click_grid(alphas, ks))
+    fig.add_trace(_click_grid(alphas, ks, losses, y_label.split()[-1]))
     if trials:
         fig.add_trace(_trial_markers(trials, _spans(alphas, ks)))
     if best is not None:

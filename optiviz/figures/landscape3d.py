@@ -21,13 +21,15 @@ from optiviz.search import Trial
 
 HEIGHT = 620
 LIFT = 0.03
-"""Markers float this share of the height range above the surface, so that the surface
-does not cut them in half."""
-SCENE_DOMAIN = {"x": [0.0, 0.86], "y": [0.0, 1.0]}
+"""Trials float this share of the height range above the surface, so that the surface
+does not cut them in half; the best trial's marker is a pin's head above the highest
+point of the surface (a wall in front cannot hide it), its stem down to its cell."""
+SCENE_DOMAIN = {"x": [0.0, 0.84], "y": [0.0, 1.0]}
+COLOURBAR_X = 0.86
 """The scene leaves the right of the figure to the colour bar."""
-CAMERA = {"eye": {"x": 1.55, "y": 1.55, "z": 1.05}, "center": {"x": 0.0, "y": 0.0, "z": -0.1}}
-"""Farther than Plotly's default eye (1.25, 1.25, 1.25), so the cube's near corners and
-the axis labels stay inside the figure at 1280 px wide."""
+CAMERA = {"eye": {"x": 2.0, "y": 2.0, "z": 1.3}}
+"""Farther than Plotly's default eye (1.25, 1.25, 1.25), so the cube's corners and the
+axis labels stay inside a ~480 px column (the lab at 1280 px wide)."""
 
 
 def _ticks(values: np.ndarray) -> dict:
@@ -76,6 +78,24 @@ def _points(alphas, seconds, z, trials, name: str, colour: str, size: int) -> go
     )
 
 
+def _pin(alphas, seconds, z: np.ndarray, best: Trial) -> go.Scatter3d:
+    """The best trial: a stem from its cell on the surface up to a head above it all."""
+    foot = float(on_surface(alphas, seconds, z, [best])[0])
+    top = float(np.nanmax(z)) if np.isfinite(z).any() else foot
+    x, y = math.log10(best.alpha), math.log10(best.k)
+    return go.Scatter3d(
+        x=[x, x],
+        y=[y, y],
+        z=[foot, top + 2 * _lift(z)],
+        mode="lines+markers",
+        name="best",
+        line={"color": BEST_COLOUR, "width": 5},
+        marker={"size": [3, 11], "color": BEST_COLOUR, "line": {"color": TRIAL_EDGE, "width": 1}},
+        hovertext=[f"best: trial {best.index + 1}"] * 2,
+        hovertemplate="%{hovertext}<extra></extra>",
+    )
+
+
 def landscape_3d_figure(
     alphas: np.ndarray,
     seconds: np.ndarray,
@@ -88,7 +108,7 @@ def landscape_3d_figure(
 ) -> go.Figure:
     """The surface z = ``values`` (len(alphas), len(seconds)) over log alpha x log of the
     second hyperparameter; +inf (diverged) cells are holes; trials (numbered from 1 where
-    the number has room) and the best trial float LIFT above the surface."""
+    the number has room) float LIFT above the surface; the best trial is a pin."""
     alphas, seconds, values = _check_grid(alphas, seconds, values)
     z = np.where(np.isfinite(values), values, np.nan)
     fig = go.Figure(
@@ -98,7 +118,7 @@ def landscape_3d_figure(
                 y=np.log10(seconds),
                 z=z.T,
                 colorscale=COLOURSCALE,
-                colorbar={"title": {"text": z_label}},
+                colorbar={"title": {"text": z_label}, "x": COLOURBAR_X, "xanchor": "left"},
                 name=z_label,
                 hovertemplate="α=10^%{x:.2f}, " + y_label + "=10^%{y:.2f}: %{z:.4g}<extra></extra>",
             )
@@ -107,7 +127,7 @@ def landscape_3d_figure(
     if trials:
         fig.add_trace(_points(alphas, seconds, z, trials, "trials", TRIAL_COLOUR, 5))
     if best is not None:
-        fig.add_trace(_points(alphas, seconds, z, [best], "best", BEST_COLOUR, 11))
+        fig.add_trace(_pin(alphas, seconds, z, best))
     fig.update_layout(
         height=HEIGHT,
         margin={"l": 0, "r": 0, "t": 30, "b": 0},
