@@ -90,9 +90,9 @@ def open_in_explore(alpha: float, k: float | None, schedule: str) -> None:
 
 
 def _on_cell_click(schedule: str) -> None:
-    custom = (state.clicked_point("landscape_chart") or {}).get("customdata")
-    if custom:
-        open_in_explore(float(custom[0]), float(custom[1]), schedule)
+    run = lab_views.clicked_run("landscape_chart")
+    if run is not None:
+        open_in_explore(*run, schedule)
 
 
 LAB_ALPHA = (1e-4, 10.0)
@@ -109,6 +109,20 @@ def _widened(label: str, pair, options: list[float]) -> tuple[float, float]:
     lo, hi = options[max(i - 1, 0)], options[min(i + 1, len(options) - 1)]
     st.sidebar.warning(f"{label} needs two different ends: searching {lo:g} to {hi:g}.")
     return lo, hi
+
+
+def _k_range(k_opts: list[float]) -> tuple[float, float]:
+    """Drawn only where the lab searches (α, k): the (α, λ) lab has its λ range instead."""
+    pair = st.sidebar.select_slider(
+        "k range",
+        k_opts,
+        value=LAB_K,
+        format_func=opt.fmt,
+        key="lab_k",
+        help="The schedule's decay rates searched (log scale): the Y axis of the landscape.",
+        **BIND,
+    )
+    return _widened("k range", pair, k_opts)
 
 
 def lab_controls(surface: Surface) -> dict:
@@ -128,15 +142,7 @@ def lab_controls(surface: Surface) -> dict:
         help="The learning rates searched (log scale): the X axis of the landscape.",
         **BIND,
     )
-    k_range = st.sidebar.select_slider(
-        "k range",
-        k_opts,
-        value=LAB_K,
-        format_func=opt.fmt,
-        key="lab_k",
-        help="The decay rates searched (log scale): the Y axis of the landscape.",
-        **BIND,
-    )
+    k_range = _k_range(k_opts) if space["space"] == "k" else None
     side = st.sidebar.select_slider(
         "Landscape cells per side",
         [32, 64, 128, 192, 256],
@@ -164,7 +170,7 @@ def lab_controls(surface: Surface) -> dict:
     )
     return {
         "alpha_range": _widened("α range", alpha_range, a_opts),
-        "k_range": _widened("k range", k_range, k_opts),
+        "k_range": k_range,
         "side": int(side),
         "budget": int(budget),
         "seed": seed,
@@ -243,20 +249,31 @@ def _surrogate(result) -> None:
     st.plotly_chart(lab_figures.surrogate_figure(result.snapshots[i - 1]), key="surrogate")
 
 
+def suggestion_button_text(suggested: float, stop: float) -> str:
+    """The range test's button: the suggested α, and the slider stop it opens if that
+    differs (the explore page's α slider has stops only)."""
+    if f"{stop:.3g}" == f"{suggested:.3g}":
+        return f"Use suggested α = {stop:g} in the main view"
+    return f"Use suggested α ≈ {suggested:.3g} (nearest stop {stop:g}) in the main view"
+
+
 def _range_test_panel(s: Settings) -> None:
     st.subheader("Learning-rate range test")
-    st.caption(
-        "One run whose α grows every step. The loss falls, then blows up: pick α a "
-        "little below where it turns."
-    )
     test = cached_range_test(s, 1e-5, 10.0, 200)
+    st.caption(
+        "One run whose α grows every step. The loss first falls, then at some threshold "
+        f"turns and rises: the turn (○) is the lowest point of the smoothed loss, at "
+        f"α = {test.turn:.3g}. Pick α a little below it: the rule suggests the turn ÷ "
+        f"{test.divisor:g} = {test.suggested:.3g} (◆), where the loss still falls fast."
+    )
     st.plotly_chart(lab_figures.range_test_figure(test), key="range_test")
+    stop = opt.nearest(opt.alpha_options(), test.suggested)
     st.button(
-        f"Use suggested α = {test.suggested:.3g} in the main view",
+        suggestion_button_text(test.suggested, stop),
         key="rt_send",
         on_click=open_in_explore,
-        args=(test.suggested, None, "constant"),
-        help="Opens the Explore page with this α and a constant schedule.",
+        args=(stop, None, "constant"),
+        help="Opens the Explore page with this α (the α slider's stop) and a constant schedule.",
     )
 
 

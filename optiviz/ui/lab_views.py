@@ -6,7 +6,8 @@ validation loss, so the search looks for the weight decay that generalises.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import streamlit as st
@@ -66,8 +67,7 @@ def picture_control() -> str:
             "Landscape picture",
             PICTURES,
             key="lab_picture",
-            bind="query-params",
-            persist_state="session",
+            **state.BIND,
             help="The coloured map (click a cell to open its run), or the same landscape as "
             "a 3-D surface with the score as height and the trials on it (drag to turn).",
         )
@@ -103,7 +103,33 @@ def draw_landscape(
         y_label=y_label,
     )
     st.plotly_chart(fig, key="landscape_chart", on_select=on_click, selection_mode="points")
-    st.caption("Grey cells diverged. Click a cell or a numbered trial to open that run.")
+    st.caption(
+        "Grey cells diverged. Click a cell or a trial to open that run. A trial whose "
+        "number would sit on an earlier one's is left unnumbered: hover it to read it."
+    )
+
+
+def customdata_pair(custom: object) -> tuple[float, float] | None:
+    """The first two entries of a clicked point's ``customdata`` as positive floats, or None.
+
+    Streamlit hands on the point as plotly.js gives it: a list where the figure held a
+    list, but an object ``{"0": α, "1": k, ...}`` where it held a NumPy array (plotly.py
+    sends arrays as typed arrays, and a typed-array row turns into such an object in JSON).
+    """
+    if isinstance(custom, Mapping):
+        custom = [custom.get(str(i), custom.get(i)) for i in range(2)]
+    if isinstance(custom, str) or not isinstance(custom, Sequence) or len(custom) < 2:
+        return None
+    try:
+        pair = float(custom[0]), float(custom[1])
+    except (TypeError, ValueError):
+        return None
+    return pair if all(math.isfinite(v) and v > 0 for v in pair) else None
+
+
+def clicked_run(chart_key: str) -> tuple[float, float] | None:
+    """(α, the second hyperparameter) of the point a click on chart ``chart_key`` chose."""
+    return customdata_pair((state.clicked_point(chart_key) or {}).get("customdata"))
 
 
 def _kwargs(s: Settings) -> dict:
@@ -155,9 +181,9 @@ def _open_run(alpha: float, decay: float) -> None:
 
 
 def _on_click() -> None:
-    custom = (state.clicked_point("landscape_chart") or {}).get("customdata")
-    if custom:
-        _open_run(float(custom[0]), float(custom[1]))
+    run = clicked_run("landscape_chart")
+    if run is not None:
+        _open_run(*run)
 
 
 def decay_panel(s: Settings, c: dict, shown_control: Callable[[], str]) -> None:
