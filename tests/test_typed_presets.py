@@ -44,6 +44,8 @@ def test_every_preset_earns_its_label_with_plain_gradient_descent(text: str) -> 
         run = optiviz.simulate(s, "sgd", alpha=alpha)
         assert len(run.losses) == s.default_steps + 1
         assert run.verdict == EXPECTED[label], (text, label, alpha)
+        for nudged in (alpha * (1 - typed.NUDGE), alpha * (1 + typed.NUDGE)):
+            assert optiviz.simulate(s, "sgd", alpha=nudged).verdict == EXPECTED[label], "robust"
 
 
 @pytest.mark.parametrize("text", FORMULAS)
@@ -58,10 +60,13 @@ def test_presets_are_ordered_rates_of_three_significant_figures(text: str) -> No
 
 def test_the_narrow_bowl_has_all_four_labels_on_the_right_side_of_its_edge() -> None:
     """x^2 + 10 y^2: λ_max = 20, so plain GD is stable iff α < 2/20 = 0.1."""
-    presets = surfaces.from_expression("x^2+10*y^2").lr_presets
+    s = surfaces.from_expression("x^2+10*y^2")
+    presets = s.lr_presets
     assert tuple(presets) == surfaces.PRESET_KEYS
-    assert presets["too small"] < presets["good"] < 0.1 < presets["diverging"]
-    assert presets["diverging"] < 0.5, "diverging, but slowly enough to watch"
+    assert presets["too small"] < presets["good"] < presets["too large"] < 0.1
+    assert 0.1 < presets["diverging"] < 0.5, "diverging, but slowly enough to watch"
+    bounce = optiviz.simulate(s, "sgd", alpha=presets["too large"])
+    assert bounce.losses[-1] < bounce.losses[0], "too large bounces without running away"
 
 
 def test_the_default_formula_keeps_all_four_labels() -> None:

@@ -40,6 +40,11 @@ ALPHA_RANGE = (1e-5, 300.0)
 PROBE_RUNS = 64
 """Rates per probe batch: every batch of a formula has this one compiled shape."""
 RADIUS = limits.DIVERGENCE_RADIUS
+NUDGE = 0.01
+"""Relative change of a preset's rate that must keep its verdict (see Probe.verified)."""
+GROWING = "oscillating, growing"
+"""The survey's name for an oscillating run whose loss ends above where it started: still
+"oscillating", but "too large" prefers rates that bounce without running off the map."""
 PROMISES = {
     "too small": "slow",
     "good": "converged",
@@ -50,7 +55,7 @@ PROMISES = {
 WINDOW_DECADES = {"too small": 2.0, "good": math.inf, "too large": math.inf, "diverging": 0.5}
 """How much of a label's band of rates the preset is the geometric middle of, in decades
 from the band's edge nearest "good": "too small" about ten times below the rates that
-converge, "diverging" about 1.8 times above the first rate that diverges."""
+converge, "diverging" about 1.8 times above the lowest rate of its band."""
 
 
 def from_expression(
@@ -219,13 +224,19 @@ class Probe:
         self._x0 = np.asarray(start, np.float32)
         self._scale = scale
 
-    def verdicts(self, alphas: np.ndarray) -> list[str]:
-        """The verdict of the run at each rate (at most PROBE_RUNS of them)."""
+    def verdicts(self, alphas: np.ndarray, growth: bool = False) -> list[str]:
+        """The verdict of the run at each rate (at most PROBE_RUNS of them); with
+        ``growth``, an oscillating run that ends above its starting loss is GROWING."""
         n = len(alphas)
         rates = np.pad(np.asarray(alphas, np.float32), (0, PROBE_RUNS - n), "edge")
         positions, losses, ends = self._descend(rates)
-        bad = [verdicts.first_bad(positions[:, i], losses[:, i], RADIUS) for i in range(n)]
-        return [verdicts.classify(positions[:, i], *ends[i], self._scale, bad[i]) for i in range(n)]
+        found = []
+        for i in range(n):
+            bad = verdicts.first_bad(positions[:, i], losses[:, i], RADIUS)
+            verdict = verdicts.classify(positions[:, i], *ends[i], self._scale, bad)
+            grows = growth and verdict == "oscillating" and losses[-1, i] > losses[0, i]
+            found.append(GROWING if grows else verdict)
+        return found
 
     @np.errstate(all="ignore")  # a diverging run overflows on purpose
     def _descend(self, rates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -250,21 +261,24 @@ class Probe:
         """Rates in increasing order and their verdicts: a log grid over ALPHA_RANGE, then
         a finer one between the first rate that diverges and the rate below it."""
         alphas = np.geomspace(*ALPHA_RANGE, PROBE_RUNS)
-        found = self.verdicts(alphas)
+        found = self.verdicts(alphas, growth=True)
         edge = _first(found, "diverged", _anchor(alphas, _bands(found)))
         if edge is None or edge == 0:
             return alphas, found
         finer = np.geomspace(alphas[edge - 1], alphas[edge], PROBE_RUNS + 2)[1:-1]
         merged = np.concatenate([alphas[:edge], finer, alphas[edge:]])
-        return merged, [*found[:edge], *self.verdicts(finer), *found[edge:]]
+        return merged, [*found[:edge], *self.verdicts(finer, growth=True), *found[edge:]]
 
     def verified(self, candidates: dict[str, list[float]]) -> dict[str, float]:
-        """For each label, its first candidate whose run keeps the label's promise."""
+        """For each label, its first candidate whose run keeps the label's promise, as do
+        the runs at (1 ± NUDGE) times its rate: a verdict that a 1% change of α keeps is
+        not one that rounding in a differently compiled loop could flip (chaotic runs)."""
         flat = [(label, a) for label, rates in candidates.items() for a in rates]
-        checked = self.verdicts(np.array([a for _, a in flat])) if flat else []
+        nudged = [a * m for _, a in flat for m in (1.0, 1 - NUDGE, 1 + NUDGE)]
+        checked = np.reshape(self.verdicts(np.array(nudged)) if flat else [], (-1, 3))
         kept: dict[str, float] = {}
-        for (label, alpha), verdict in zip(flat, checked, strict=True):
-            if verdict == PROMISES[label]:
+        for (label, alpha), found in zip(flat, checked, strict=True):
+            if all(v == PROMISES[label] for v in found):
                 kept.setdefault(label, alpha)
         return {label: kept[label] for label in PRESET_KEYS if label in kept}
 
@@ -298,23 +312,25 @@ def _widest(alphas, bands, verdict: str, lo: float, hi: float) -> tuple[str, int
 
 def _label_bands(alphas: np.ndarray, found: list[str]) -> dict[str, tuple[int, int]]:
     """Each label's band (first, last index into ``found``): "too small" the slow rates
-    at the bottom, "good" the widest converged band, "diverging" the first diverged band
-    from there up, "too large" the widest oscillating band between them."""
+    at the bottom, "good" the widest converged band, "diverging" the widest diverged band
+    from there up, "too large" the widest oscillating band between them (GROWING ones only
+    where there is no other)."""
     bands = _bands(found)
     anchor = _anchor(alphas, bands)
-    diverging = next((b for b in bands if b[0] == "diverged" and b[1] >= anchor), None)
+    diverging = _widest(alphas, bands, "diverged", anchor, math.inf)
     top = math.inf if diverging is None else diverging[1]
     chosen = {
         "too small": bands[0] if bands[0][0] == "slow" else None,
         "good": _widest(alphas, bands, "converged", 0, math.inf),
-        "too large": _widest(alphas, bands, "oscillating", anchor, top),
+        "too large": _widest(alphas, bands, "oscillating", anchor, top)
+        or _widest(alphas, bands, GROWING, anchor, top),
         "diverging": diverging,
     }
     return {label: band[1:] for label, band in chosen.items() if band is not None}
 
 
 def _candidates(alphas: np.ndarray, found: list[str]) -> dict[str, list[float]]:
-    """Per label, up to PROBE_RUNS // 4 rates of 3 significant figures inside its band:
+    """Per label, up to PROBE_RUNS // 12 rates of 3 significant figures inside its band:
     the geometric middle of its window (WINDOW_DECADES) first, then the band's probed
     rates, nearest that middle first."""
     out = {}
@@ -328,7 +344,7 @@ def _candidates(alphas: np.ndarray, found: list[str]) -> dict[str, list[float]]:
             rates[(rates >= lo) & (rates <= hi)], key=lambda a: abs(math.log(a / middle))
         )
         rounded = dict.fromkeys(_sig3(a) for a in [middle, *inside])
-        out[label] = list(rounded)[: PROBE_RUNS // len(PRESET_KEYS)]
+        out[label] = list(rounded)[: PROBE_RUNS // (3 * len(PRESET_KEYS))]
     return out
 
 
