@@ -249,3 +249,28 @@ def test_js_play_options_per_view(tmp_path) -> None:
     assert top["frame"] == {"duration": style.FRAME_MS, "redraw": False}
     play = surface_figure(scene.runs, scene.surface, grid)["layout"]["updatemenus"][0]["buttons"][0]
     assert three_d == play["args"][1] and three_d["frame"]["redraw"] is True
+
+
+PRESENT_RUNNER = """
+import { readFileSync } from "node:fs";
+const { decode, presentedLayout } = await import(process.argv.at(-1));
+const data = JSON.parse(readFileSync(0, "utf8"));
+const layout = decode(data.figure).layout;
+const out = [true, false].map((present) => presentedLayout(layout, present));
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def test_js_presenter_mode_enlarges_the_type_and_its_margins(tmp_path) -> None:
+    """Presenter mode's chart type: 18 px tick labels (axis titles are Plotly's 1.2 times
+    that), and the left, top and bottom margins grown as much, so the larger labels fit."""
+    scene = _scene("staircase", (0.8, 2.8), 30)
+    chart = map_chart(scene, grids.surface_grid(scene.surface, 41))
+    shown, normal = _run_js(PRESENT_RUNNER, tmp_path, chart)
+    layout = chart["figure"]["layout"]
+    assert normal == json.loads(json.dumps(layout))
+    assert shown["font"]["size"] == 18 and shown["font"]["family"] == style.FONT["family"]
+    scale = 18 / style.FONT["size"]
+    for side in ("l", "t", "b"):
+        assert shown["margin"][side] == round(layout["margin"][side] * scale)
+    assert shown["margin"]["r"] == layout["margin"]["r"]
