@@ -78,6 +78,7 @@ def test_quick_walk_finds_no_disagreement(app_server, chromium, tmp_path: Path, 
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(2400)
 @pytest.mark.parametrize("seed", [1])
 @browser_test[0]
 @browser_test[1]

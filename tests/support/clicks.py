@@ -49,9 +49,14 @@ def choose(page, label: str, option: str) -> str:
     box = page.get_by_role("combobox", name=label)
     if _spaces(box.input_value()) == _spaces(option):
         return f"{ALREADY} {label} = {option}"
-    box.click()
     listbox = page.get_by_role("listbox")
-    listbox.wait_for()
+    for _ in range(3):
+        box.click()
+        try:
+            listbox.wait_for(timeout=5000)
+            break
+        except Exception:  # noqa: BLE001 - a click that closed it; try again
+            page.keyboard.press("Escape")
     for item in listbox.get_by_role("option").all():
         if _spaces(item.inner_text()) == _spaces(option):
             item.click()
@@ -146,8 +151,8 @@ LAB_POINTS_JS = """(name) => {
   if (!gd) return [];
   gd.scrollIntoView({block: 'center'});
   const r = gd.getBoundingClientRect(), L = gd._fullLayout;
-  const trace = gd.data.find(d => d.name === name);
-  if (!trace) return [];
+  const trace = (gd._fullData || []).find(d => d.name === name);
+  if (!trace || !trace.x) return [];
   const xa = L[(trace.xaxis || 'x').replace('x', 'xaxis')], ya = L[(trace.yaxis || 'y')
     .replace('y', 'yaxis')];
   return Array.from(trace.x).map((x, i) => [r.left + xa._offset + xa.c2p(x),
@@ -176,7 +181,7 @@ def best_trace(page) -> str:
     page.wait_for_selector(".st-key-landscape_chart .js-plotly-plot .main-svg")
     return page.evaluate(
         """() => { const gd = document.querySelector('.st-key-landscape_chart .js-plotly-plot');
-        const t = gd && gd.data.find(d => d.marker && d.marker.symbol === 'star');
+        const t = gd && (gd._fullData || []).find(d => d.marker && d.marker.symbol === 'star');
         return t ? t.name : ''; }"""
     )
 

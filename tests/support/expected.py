@@ -91,12 +91,12 @@ def settings_from_link(link: str) -> Settings:
     surface = surface_of(p)
     mode = _one(p, "mode", "compare")
     if mode == "optimizers":
-        chosen = tuple(p.get("compare_optimizers", [])) or ("sgd",)
+        chosen = tuple(p.get("compare_optimizers", [])) or params_table.DEFAULT_OPTIMIZERS
     else:
         chosen = (_one(p, "optimizer", "sgd"),)
     presets = ()
     if mode == "compare":
-        presets = tuple(p.get("presets", [])) or (opt.available_presets(surface)[0],)
+        presets = tuple(p.get("presets", [])) or tuple(params_table.default_presets(surface))
     name = _one(p, "surface", state.DEFAULT_SURFACE)
     return Settings(
         surface=name,

@@ -124,6 +124,7 @@ class Walk:
             f"[{check}] " + "; ".join(problems) + f"\n    seed {self.seed}, after:\n      {steps}"
             f"\n    screenshot: {shot}"
         )
+        print("FAILURE", self.failures[-1], flush=True)
 
     def _recover(self) -> None:
         self.log.append("reload")
