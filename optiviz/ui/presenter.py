@@ -60,6 +60,7 @@ html {{ font-size: {ROOT_FONT_PX}px; }}
   margin: 0; }}
 {HEAD[0]} [data-testid="stHeaderActionElements"] {{ display: none; }}
 {HEAD[3]} {{ flex: 1 1 calc(100% - {TITLE_REM + 1}rem); order: 2; min-width: 0; }}
+{HEAD[0]}, {HEAD[3]} {{ align-self: baseline; }}
 {HEAD[3]} p {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; margin: 0; }}
 {HEAD[1]} {{ flex: 0 0 auto; order: 3; }}
 {HEAD[2]} {{ display: none; }}
