@@ -496,7 +496,7 @@ ROWS = (
         "lab_k",
         "range",
         "k range",
-        "The decay rates searched (log scale): the Y axis of the landscape.",
+        "The schedule's decay rates searched (log scale): the Y axis of the landscape.",
         (1e-4, 1.0),
         stops=lambda: k_options()[1:],
         widget="select_slider",
@@ -571,7 +571,8 @@ ROWS = (
         "lab_picture",
         "choice",
         "Landscape picture",
-        "The coloured map (click a cell to open its run), or the same landscape in 3-D.",
+        "The coloured map (click a cell to open its run), or the same landscape as "
+        "a 3-D surface with the score as height and the trials on it (drag to turn).",
         LAB_PICTURES[0],
         stops=LAB_PICTURES,
         widget="segmented_control",

@@ -81,8 +81,10 @@ VIEWS = [
     {"surface": "linear_regression", "mode": "seeds"},
     {"surface": "polynomial_regression"},
     {"surface": "custom"},
+    {"page": "lab", "lab_side": "32", "lab_budget": "4"},
+    {"page": "lab", "surface": "polynomial_regression", "lab_side": "32", "lab_budget": "4"},
 ]
-"""Links that between them draw every explore control."""
+"""Links that between them draw every explore and lab control."""
 
 
 def _numbers(widget) -> tuple[float, float]:
@@ -123,4 +125,6 @@ def test_every_widget_shows_its_row_of_the_table(query: dict) -> None:
         if widget.key in PARAMS:
             _check(widget, PARAMS[widget.key], surface)
             checked.add(widget.key)
-    assert {"surface", "alpha", "steps", "mode"} <= checked
+    page = query.get("page", "explore")
+    assert {"surface", "steps"} <= checked
+    assert ({"lab_alpha", "lab_side", "lab_budget"} <= checked) == (page == "lab")

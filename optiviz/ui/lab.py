@@ -8,7 +8,7 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from optiviz import landscape, limits, lr_range_test, optimizers, scenes, schedules, search
+from optiviz import landscape, lr_range_test, optimizers, scenes, schedules, search
 from optiviz.figures import lab as lab_figures
 from optiviz.search import STRATEGIES, default_grid
 from optiviz.settings import Settings
@@ -16,8 +16,8 @@ from optiviz.surfaces import Surface
 from optiviz.ui import lab_views, state
 from optiviz.ui import options as opt
 from optiviz.ui.panels import panel
+from optiviz.ui.widgets import draw
 
-BIND = state.BIND
 STRATEGY_LABELS = lab_views.STRATEGY_LABELS
 METRICS = {"loss": "final loss (log₁₀)", "steps": "steps to reach the minimum"}
 
@@ -95,11 +95,6 @@ def _on_cell_click(schedule: str) -> None:
         open_in_explore(*run, schedule)
 
 
-LAB_ALPHA = (1e-4, 10.0)
-LAB_K = (1e-4, 1.0)
-"""Default search ranges, passed as ``value`` so that Streamlit reads them as ranges."""
-
-
 def _widened(label: str, pair, options: list[float]) -> tuple[float, float]:
     """The range itself, or, when both handles sit on one value, that value's neighbours."""
     lo, hi = pair
@@ -113,16 +108,7 @@ def _widened(label: str, pair, options: list[float]) -> tuple[float, float]:
 
 def _k_range(k_opts: list[float]) -> tuple[float, float]:
     """Drawn only where the lab searches (α, k): the (α, λ) lab has its λ range instead."""
-    pair = st.sidebar.select_slider(
-        "k range",
-        k_opts,
-        value=LAB_K,
-        format_func=opt.fmt,
-        key="lab_k",
-        help="The schedule's decay rates searched (log scale): the Y axis of the landscape.",
-        **BIND,
-    )
-    return _widened("k range", pair, k_opts)
+    return _widened("k range", draw("lab_k"), k_opts)
 
 
 def lab_controls(surface: Surface) -> dict:
@@ -130,44 +116,9 @@ def lab_controls(surface: Surface) -> dict:
     st.sidebar.markdown("**Search space**")
     space = lab_views.space_controls(surface)
     a_opts, k_opts = opt.alpha_options(), opt.k_options()[1:]
-    state.default("lab_side", 128)
-    state.default("lab_budget", 20)
-    state.default("lab_seed", 0)
-    alpha_range = st.sidebar.select_slider(
-        "α range",
-        a_opts,
-        value=LAB_ALPHA,
-        format_func=opt.fmt,
-        key="lab_alpha",
-        help="The learning rates searched (log scale): the X axis of the landscape.",
-        **BIND,
-    )
+    alpha_range = draw("lab_alpha")
     k_range = _k_range(k_opts) if space["space"] == "k" else None
-    side = st.sidebar.select_slider(
-        "Landscape cells per side",
-        [32, 64, 128, 192, 256],
-        key="lab_side",
-        help="Resolution of the map: every cell is one full run.",
-        **BIND,
-    )
-    budget = st.sidebar.slider(
-        "Search budget (runs)",
-        4,
-        limits.MAX_SEARCH_BUDGET,
-        key="lab_budget",
-        help="How many runs each search strategy may spend; grid uses the largest n×n that fits.",
-        **BIND,
-    )
-    seed = int(
-        st.sidebar.number_input(
-            "Search seed",
-            0,
-            10_000,
-            key="lab_seed",
-            help="Random and Bayesian search draw their points from this seed.",
-            **BIND,
-        )
-    )
+    side, budget, seed = draw("lab_side"), draw("lab_budget"), int(draw("lab_seed"))
     return {
         "alpha_range": _widened("α range", alpha_range, a_opts),
         "k_range": k_range,
@@ -179,27 +130,12 @@ def lab_controls(surface: Surface) -> dict:
 
 
 def _shown_control() -> str:
-    state.default("lab_shown", "bayes")
-    return st.radio(
-        "Trials drawn on the map",
-        STRATEGIES,
-        format_func=STRATEGY_LABELS.get,
-        horizontal=True,
-        key="lab_shown",
-        help="Which strategy's runs are numbered on the map, in the order tried.",
-    )
+    return draw("lab_shown", st, format_func=STRATEGY_LABELS.get, horizontal=True)
 
 
 def _landscape_panel(s: Settings, c: dict) -> None:
     picture = lab_views.picture_control()
-    metric = st.radio(
-        "Colour the map by",
-        list(METRICS),
-        format_func=METRICS.get,
-        horizontal=True,
-        key="lab_metric",
-        help="Final loss after the run, or how many steps it took to get close.",
-    )
+    metric = draw("lab_metric", st, format_func=METRICS.get, horizontal=True)
     shown = _shown_control()
     with st.spinner("Running every cell of the landscape…"):
         alphas, ks, final, first = cached_landscape(s, c["alpha_range"], c["k_range"], c["side"])

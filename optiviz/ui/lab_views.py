@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import streamlit as st
 
-from optiviz import decay_search, scenes
+from optiviz import decay_search, params, scenes
 from optiviz.figures import lab as lab_figures
 from optiviz.figures.landscape3d import landscape_3d_figure
 from optiviz.search import STRATEGIES, SearchResult, default_grid
@@ -20,10 +20,10 @@ from optiviz.settings import Settings
 from optiviz.surfaces import Surface
 from optiviz.ui import options as opt
 from optiviz.ui import state
+from optiviz.ui.widgets import draw
 
-PICTURES = ("Map", "3-D landscape")
+PICTURES = params.LAB_PICTURES
 SPACES = {"k": "α and decay rate k", "weight_decay": "α and weight decay λ (validation)"}
-LAB_DECAY = (1e-4, 1.0)
 VALIDATION_LABEL = "final validation loss (log₁₀)"
 STRATEGY_LABELS = {"grid": "Grid", "random": "Random", "bayes": "Bayesian (GP + EI)"}
 
@@ -33,26 +33,11 @@ def space_controls(surface: Surface) -> dict:
     if "validation_f" not in surface.extras:
         return {"space": "k"}
     state.default("lab_space", "weight_decay" if "degree" in surface.extras else "k")
-    space = st.sidebar.radio(
-        "Search over",
-        list(SPACES),
-        format_func=SPACES.get,
-        key="lab_space",
-        help="Learning rate with the schedule's decay rate k (scored by the final training "
-        "loss), or with weight decay λ (scored by the final validation loss).",
-    )
+    space = draw("lab_space", format_func=SPACES.get)
     if space != "weight_decay":
         return {"space": space}
     options = opt.decay_options()[1:]
-    lo, hi = st.sidebar.select_slider(
-        "λ range",
-        options,
-        value=LAB_DECAY,
-        format_func=opt.fmt,
-        key="lab_decay",
-        help="The weight decays searched (log scale): the Y axis of the landscape.",
-        **state.BIND,
-    )
+    lo, hi = draw("lab_decay")
     if lo >= hi:
         i = options.index(lo)
         lo, hi = options[max(i - 1, 0)], options[min(i + 1, len(options) - 1)]
@@ -61,18 +46,7 @@ def space_controls(surface: Surface) -> dict:
 
 def picture_control() -> str:
     """Map (clickable) or 3-D surface, for the landscape."""
-    state.default("lab_picture", PICTURES[0])
-    return (
-        st.segmented_control(
-            "Landscape picture",
-            PICTURES,
-            key="lab_picture",
-            **state.BIND,
-            help="The coloured map (click a cell to open its run), or the same landscape as "
-            "a 3-D surface with the score as height and the trials on it (drag to turn).",
-        )
-        or PICTURES[0]
-    )
+    return draw("lab_picture", st) or PICTURES[0]
 
 
 def draw_landscape(

@@ -30,7 +30,9 @@ def draw(
     row = PARAMS[key]
     label = extra.pop("label", row.label)
     where = where if where is not None else st.sidebar
-    if row.default is not None and not row.per_surface:
+    if row.kind == "range":
+        extra.setdefault("value", tuple(row.default))  # Streamlit draws two handles from it
+    elif row.default is not None and not row.per_surface:
         state.default(key)
     args: dict[str, Any] = {"key": key, "help": row.help, **state.BIND, **extra}
     if row.kind == "number":
