@@ -38,6 +38,7 @@ import streamlit as st
 
 from optiviz import grids, lessons, scenes, surfaces
 from optiviz.figures import chart_data
+from optiviz.params import PARAMS
 from optiviz.search import STRATEGIES
 from optiviz.settings import Settings
 from optiviz.ui import fit_view, lab, lab_views
@@ -57,10 +58,11 @@ DEFAULT_PRESETS = ("too small", "good", "too large")
 DEFAULT_FORMULA = "x^2 + 5*y^2 + sin(3*x)"
 TOP_GRID, THREE_D_GRID = 161, 61
 """Grid sides of the explore chart's top view and 3-D view (``explore.chart_for``)."""
-LAB_SIDE, LAB_BUDGET, LAB_SEED = 128, 20, 0
+LAB_SIDE, LAB_BUDGET, LAB_SEED = (PARAMS[k].default for k in ("lab_side", "lab_budget", "lab_seed"))
+LAB_ALPHA, LAB_K, LAB_DECAY = (PARAMS[k].default for k in ("lab_alpha", "lab_k", "lab_decay"))
 RANGE_TEST = (1e-5, 10.0, 200)
-"""The lab's defaults: landscape side, search budget and seed, and the range test's
-(lr_min, lr_max, steps)."""
+"""The lab's defaults (from the controls' table): landscape side, search budget and seed,
+the α, k and λ ranges; and the range test's (lr_min, lr_max, steps)."""
 
 NICE = 10
 """How much lower the worker's OS priority is than the server's (Linux, per thread)."""
@@ -220,10 +222,10 @@ def _chart(scene: scenes.Scene, three_d: bool) -> dict:
 
 def _warm_lab(s: Settings, surface: surfaces.Surface, budget: int) -> None:
     if fit_view.shows(surface):
-        ranges = (lab.LAB_ALPHA, lab_views.LAB_DECAY)
+        ranges = (LAB_ALPHA, LAB_DECAY)
         landscape, search = lab_views.cached_decay_landscape, lab_views.cached_decay_search
     else:
-        ranges = (lab.LAB_ALPHA, lab.LAB_K)
+        ranges = (LAB_ALPHA, LAB_K)
         landscape, search = lab.cached_landscape, lab.cached_search
     calls = [lambda: lab.cached_range_test.__wrapped__(s, *RANGE_TEST)]
     calls.append(lambda: landscape.__wrapped__(s, *ranges, LAB_SIDE))
