@@ -105,14 +105,14 @@ def verdicts_match_engine(shown: Shown) -> list[str]:
 
 
 def no_hidden_ghost(shown: Shown) -> list[str]:
-    """A run hidden by a click on its verdict leaves nothing on the map: no more white
-    outlines are visible than paths."""
+    """A run hidden by a click on its verdict leaves nothing on the map: every visible
+    point of the white outlines lies on a visible path."""
     chart = shown.chart
-    if chart is None or chart.shown_outlines <= chart.shown_paths:
+    if chart is None or chart.ghost_points == 0:
         return []
     return [
-        f"{chart.hidden_runs} run(s) hidden: {chart.shown_paths} paths visible but "
-        f"{chart.shown_outlines} white outlines"
+        f"{chart.hidden_runs} run(s) hidden, {chart.shown_paths} paths visible, but "
+        f"{chart.ghost_points} points of the white outline lie on no visible path"
     ]
 
 

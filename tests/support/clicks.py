@@ -79,6 +79,8 @@ def segment(page, option: str) -> str:
     """Click ``option`` of a segmented control (the picture choices)."""
     group = page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]')
     button = group.locator('button[role="radio"]').filter(has_text=_exactly(option)).first
+    if not button.count():
+        return f"{ALREADY} shown: no picture control here (a 1-D or data surface)"
     if button.get_attribute("aria-checked") == "true":
         return f"{ALREADY} picture = {option}"
     button.click()
@@ -189,6 +191,8 @@ def best_trace(page) -> str:
 def button(page, pattern: str, rng: random.Random | None = None) -> str:
     """Click a button whose text matches ``pattern`` (a random one of several)."""
     buttons = page.get_by_role("button", name=re.compile(pattern)).all()
+    if not buttons:
+        raise LookupError(f"no button matches {pattern!r}")
     chosen = rng.choice(buttons) if rng else buttons[0]
     text = chosen.inner_text()
     chosen.click()

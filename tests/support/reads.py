@@ -19,8 +19,13 @@ READ_JS = """() => {
   if (gd && gd._fullLayout) {
     const L = gd._fullLayout;
     const range = (a) => a && a.range ? [Number(a.range[0]), Number(a.range[1])] : null;
-    const onMap = gd.data.filter(d => (d.xaxis || 'x') === 'x' && (d.yaxis || 'y') === 'y');
+    const onMap = (gd._fullData || gd.data).filter(d => !String(d.type).endsWith('3d')
+      && (d.xaxis || 'x') === 'x' && (d.yaxis || 'y') === 'y');
     const shown = (d) => d.visible !== false && d.visible !== 'legendonly';
+    const points = (d) => Array.from(d.x || []).map((x, i) => [x, d.y[i]])
+      .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+    const onPaths = new Set(onMap.filter(d => d.meta === 'path' && shown(d))
+      .flatMap(points).map(p => p.join(',')));
     chart = {
       kind: L.scene && !L.xaxis ? '3d' : (gd.__optiviz && gd.__optiviz.kind) || 'map',
       x: range(L.xaxis), y: range(L.yaxis),
@@ -28,7 +33,8 @@ READ_JS = """() => {
       scene_y: L.scene ? range(L.scene.yaxis) : null,
       paths: onMap.filter(d => d.meta === 'path').map(d => [Array.from(d.x), Array.from(d.y)]),
       shown_paths: onMap.filter(d => d.meta === 'path' && shown(d)).length,
-      shown_outlines: onMap.filter(d => d.meta === 'outline' && shown(d)).length,
+      ghost_points: onMap.filter(d => d.meta === 'outline' && shown(d)).flatMap(points)
+        .filter(p => !onPaths.has(p.join(','))).length,
       hidden_runs: gd.__optiviz && gd.__optiviz.hidden ? gd.__optiviz.hidden.size : 0,
     };
   }
@@ -50,8 +56,8 @@ READ_JS = """() => {
 @dataclass(frozen=True)
 class Chart:
     """The first chart component's graph: its kind ("map" or "3d"), the top view's axis
-    ranges (or the 3-D scene's), each run's path on the map, and how many paths and
-    white outlines are visible."""
+    ranges (or the 3-D scene's), each run's path on the map, how many paths are visible,
+    and how many points of the white outlines lie on no visible path."""
 
     kind: str
     x: list[float] | None
@@ -60,7 +66,7 @@ class Chart:
     scene_y: list[float] | None
     paths: list[list[list[float | None]]]
     shown_paths: int
-    shown_outlines: int
+    ghost_points: int
     hidden_runs: int
 
 

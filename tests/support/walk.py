@@ -231,7 +231,7 @@ OFFERS: dict[str, tuple[Action, ...]] = {
     "fit": (FIT_PLAY, ALPHA, STEPS, CSV, HTML),
     "lab-map": (LAB_CELL, LAB_TRIAL, LAB_BEST, LAB_PICTURE, SUGGEST),
     "lab-3d": (LAB_PICTURE, SUGGEST),
-    "lab-other": (SUGGEST,),
+    "lab-other": (TO_EXPLORE,),
     "lessons": (LESSON,),
 }
 """The clicks each view offers (a view's likelier clicks appear twice)."""
