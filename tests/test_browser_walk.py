@@ -17,7 +17,7 @@ waits for its rerun and the charts' draws; the engine's verdicts are computed in
 process.
 
 A failure lists, per failing check, what the page said and what it drew, the seed, the
-clicks from the segment's first address, and a screenshot in pytest's ``tmp_path``.
+clicks since the walk opened the app (a reproduction), and a screenshot in ``tmp_path``.
 """
 
 from __future__ import annotations
