@@ -179,3 +179,13 @@ def test_surface_chart_is_the_3d_figure() -> None:
     np.testing.assert_allclose(figure["data"][0]["z"], want, equal_nan=True)
     assert [f["name"] for f in figure["frames"]] == [f["name"] for f in expected["frames"]]
     assert figure["layout"]["uirevision"] == "3d:staircase"
+
+
+@pytest.mark.parametrize("name", ["staircase", "linear_regression"])
+def test_the_map_chart_carries_its_narrow_layout(name: str) -> None:
+    scene = _scene(name, alphas=(0.05,), steps=20)
+    data = map_chart(scene, grids.surface_grid(scene.surface, 41))
+    assert data["narrow"] == layout_module.narrow(scene.surface.n_samples is not None)
+    assert data["narrow_px"] == layout_module.NARROW_PX
+    moved = set(data["narrow"]) - {"height", "margin", "legend"}
+    assert moved <= set(data["figure"]["layout"]), "every axis it moves is one the figure has"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from optiviz.figures import layout, style
+from optiviz.figures import chart_data, layout, style
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,17 @@ def test_log_ticks_read_as_their_values_and_do_not_crowd(value_range) -> None:
         assert _reads_as(text) == pytest.approx(value), (value, text)
         assert value_range[0] <= np.log10(value) <= value_range[1]
     assert np.diff(np.log10(values)).min() >= 0.2, texts
+
+
+@pytest.mark.parametrize("with_data", [False, True])
+def test_the_narrow_layout_stacks_full_width_panels_with_room_for_their_titles(
+    with_data: bool,
+) -> None:
+    update = layout.narrow(with_data)
+    height = update["height"] - update["margin"]["t"] - chart_data.CONTROLS_MARGIN
+    rows = sorted((v["domain"] for k, v in update.items() if k.startswith("yaxis")), reverse=True)
+    assert len(rows) == (4 if with_data else 3)
+    assert rows[0][1] == 1.0 and rows[-1][0] == 0.0, "the map on top, α_t at the bottom"
+    for upper, lower in zip(rows, rows[1:], strict=False):
+        assert (upper[0] - lower[1]) * height >= layout.TITLE_ROOM, (upper, lower)
+    assert all(v["domain"] == [0.0, 1.0] for k, v in update.items() if k.startswith("xaxis"))

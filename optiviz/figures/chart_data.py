@@ -161,6 +161,8 @@ def map_chart(
             "animation": animation,
             "outline": style.OUTLINE,
             "notes": notes(scene.runs, scene.surface),
+            "narrow": layout.narrow(scene.surface.n_samples is not None),
+            "narrow_px": layout.NARROW_PX,
         }
     )
 

@@ -44,6 +44,41 @@ READOUT_DOMAIN = [0.84, 1.0]
 TITLE_ROOM = 56
 """Pixels below a panel for its tick labels and axis title."""
 
+NARROW_PX = 640
+"""Below this width (a phone held upright) the component stacks the top view's panels."""
+NARROW_ROWS = {
+    False: {"yaxis": [0.49, 1.0], "yaxis2": [0.26, 0.37], "yaxis3": [0.0, 0.11]},
+    True: {
+        "yaxis": [0.66, 1.0],
+        "yaxis5": [0.4, 0.52],
+        "yaxis2": [0.2, 0.31],
+        "yaxis3": [0.0, 0.11],
+    },
+}
+NARROW_LEGEND = {"orientation": "h", "x": 1.0, "xanchor": "right", "y": 0.525, "yanchor": "bottom"}
+"""A data surface's legend on a narrow screen: one row on the data panel's top edge, under
+the map's x title."""
+"""Vertical domains on a narrow screen, in the component's figure (no readout band): the
+map on top, then the data panel, the loss and α_t, each with TITLE_ROOM under it."""
+NARROW_HEIGHT = {False: 600, True: 820}
+NARROW_MARGIN = {"t": 16, "r": 12}
+"""The stacked figure's top and right margins: the readout sits above it, in HTML."""
+"""The stacked figure's height in pixels, for a phone about 390 px wide."""
+
+
+def narrow(with_data: bool) -> dict:
+    """The top view's layout updates on a narrow screen: every panel the full width, one
+    under another (``NARROW_ROWS``), the figure ``NARROW_HEIGHT`` tall; ``margin`` (and a
+    data surface's ``legend``) hold only what they change."""
+    rows = NARROW_ROWS[with_data]
+    out: dict = {"height": NARROW_HEIGHT[with_data], "margin": NARROW_MARGIN}
+    for y, domain in rows.items():
+        out[y] = {"domain": domain}
+        out["xaxis" + y[len("yaxis") :]] = {"domain": [0.0, 1.0]}
+    if with_data:
+        out["legend"] = NARROW_LEGEND
+    return out
+
 
 def _log_ok(values: np.ndarray, spread: float = 1.0) -> bool:
     finite = values[np.isfinite(values)]

@@ -281,10 +281,10 @@ async function draw(gd, state, data) {
     moving.traces.forEach((id, j) => Object.assign(full.data[id], moving.data[j]));
     if (!animation) full.layout.sliders[0].active = index;
   }
-  const layout = presentedLayout(themed(full.layout, gd.parentElement), data.present);
+  const layout = narrowed(presentedLayout(themed(full.layout, gd.parentElement), data.present), data);
   ownButtons(layout);
   Object.assign(state, { kind: data.kind, present: Boolean(data.present), names, shown: index });
-  Object.assign(state, { animation, runs, height: layout.height });
+  Object.assign(state, { animation, runs, height: layout.height, narrow: isNarrow(data) });
   const options = playOptions(full.layout, animation);
   state.playOptions = animation && names.length ? options : null;
   readoutBox(gd, state, layout);
@@ -473,6 +473,22 @@ function presented(data, payload) {
 
 const PRESENT_FONT_PX = 18; // tick labels in presenter mode; Plotly's titles are 1.2 times
 
+function isNarrow(data) {
+  // A phone held upright: the window is narrower than the figure's narrow_px.
+  return Boolean(data.narrow) && window.innerWidth < data.narrow_px;
+}
+
+function narrowed(layout, data) {
+  // On a narrow window the top view takes the stacked layout Python sent (data.narrow):
+  // the map on top, the panels under it, each the full width.
+  if (!isNarrow(data)) return layout;
+  const out = { ...layout, height: data.narrow.height };
+  for (const [name, update] of Object.entries(data.narrow)) {
+    if (name !== "height") out[name] = { ...(layout[name] || {}), ...update };
+  }
+  return out;
+}
+
 function presentedLayout(layout, present) {
   // Presenter mode's type (?present=1): PRESENT_FONT_PX for the tick labels and the
   // legend, the axis titles 1.2 times that, and the margins that hold them as much larger.
@@ -601,14 +617,16 @@ function readoutBox(gd, state, layout) {
   }
   // A fixed height, one line per run under the step, and layout containment: a frame's
   // new text relays out this box alone, not the page around it.
-  const left = (layout.margin && layout.margin.l) || 0;
+  // A narrow window wraps the lines instead, from the page's edge, so none is cut off.
+  const left = state.narrow ? 0 : (layout.margin && layout.margin.l) || 0;
   const type = state.present ? PRESENT_TYPE : NORMAL_TYPE;
+  const lines = state.narrow
+    ? "white-space:normal;"
+    : `height:${type.readoutLine * (state.runs.length + 1)}em;white-space:nowrap;`;
   box.style.cssText =
     `padding:0 0 ${type.gap} ${left}px;font-size:${type.size};line-height:${type.readoutLine};` +
-    `height:${type.readoutLine * (state.runs.length + 1)}em;box-sizing:content-box;` +
-    "contain:layout paint;" +
-    "overflow:hidden;white-space:nowrap;font-variant-numeric:tabular-nums;" +
-    "color:var(--st-text-color, inherit)";
+    `${lines}box-sizing:content-box;contain:layout paint;overflow:hidden;` +
+    "font-variant-numeric:tabular-nums;color:var(--st-text-color, inherit)";
 }
 
 function showStep(gd, state, index) {
