@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import jax
@@ -106,6 +107,7 @@ def default_presets(surface: surfaces.Surface) -> list[str]:
     return chosen if "good" in surface.lr_presets else [*chosen, MY_ALPHA]
 
 
+@lru_cache(maxsize=64)
 def seeds_noise(surface: surfaces.Surface) -> float:
     """The gradient noise σ the many-seeds view opens with: half the gradient's length at
     the start, on the noise slider's grid (0.05 to 10), so that the cloud's runs differ

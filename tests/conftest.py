@@ -27,6 +27,11 @@ from bench.live_app import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
+os.environ.setdefault("OPTIVIZ_WARMUP", "0")
+"""The tests' app processes (AppTest here, the servers they start) compile only what they
+draw: the background warm-up's minutes of compiling would compete with every timed wait.
+tests/test_warmup.py switches it on where it tests it."""
+
 
 @dataclass(frozen=True)
 class Installed:
