@@ -21,7 +21,7 @@ from optiviz.surfaces import datasets
 
 @dataclass(frozen=True)
 class Run:
-    """One trajectory as drawn: its legend name and colour, and on data-defined
+    """One trajectory as drawn: its legend name, colour and path dash, and on data-defined
     surfaces its validation loss per step and its model's curve per step
     (shape (steps + 1, len(model_x)))."""
 
@@ -30,6 +30,9 @@ class Run:
     colour: str
     validation: np.ndarray | None = None
     model: np.ndarray | None = None
+    dash: str = "solid"
+    """The map path's Plotly dash: "my α" is dotted, so it reads apart from every preset's
+    solid path even where its hue is close (sky blue beside the bluish-green "good")."""
 
     @property
     def legend(self) -> str:
@@ -61,15 +64,15 @@ def resolve_surface(name: str, formula: str = "", degree: int | None = None) -> 
 def _compare_runs(s: Settings, surface: surfaces.Surface) -> list[Run]:
     alphas = [s.alpha if p == MY_ALPHA else surface.lr_presets[p] for p in s.presets]
     runs = simulate_many(surface, s.optimizer, alphas=alphas, **s.many_kwargs())
-    return [
-        Run(_race_name(p, a), r, MY_ALPHA_COLOUR if p == MY_ALPHA else PRESET_COLOURS[p])
-        for p, a, r in zip(s.presets, alphas, runs, strict=True)
-    ]
+    return [_race_run(p, a, r) for p, a, r in zip(s.presets, alphas, runs, strict=True)]
 
 
-def _race_name(preset: str, alpha: float) -> str:
-    """'good α=0.8', and 'my α=0.87' (the label already names α)."""
-    return f"{MY_ALPHA}={alpha:g}" if preset == MY_ALPHA else f"{preset} α={alpha:g}"
+def _race_run(preset: str, alpha: float, trajectory: Trajectory) -> Run:
+    """'good α=0.8' in the preset's colour, or 'my α=0.87' (the label already names α),
+    sky blue and dotted."""
+    if preset == MY_ALPHA:
+        return Run(f"{MY_ALPHA}={alpha:g}", trajectory, MY_ALPHA_COLOUR, dash="dot")
+    return Run(f"{preset} α={alpha:g}", trajectory, PRESET_COLOURS[preset])
 
 
 def _optimizer_runs(s: Settings, surface: surfaces.Surface) -> list[Run]:

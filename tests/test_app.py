@@ -415,6 +415,18 @@ def test_a_link_opens_with_its_values() -> None:
     assert at.query_params["surface"] == "himmelblau"
 
 
+def test_a_link_that_names_only_alpha_opens_on_the_surface_s_own_start_and_steps() -> None:
+    """Before: a link with α but no start opened at (0, 0), the table's number default."""
+    at = _open(surface="rosenbrock", alpha="0.001")
+    _clean(at)
+    rosenbrock = surfaces.get("rosenbrock")
+    assert at.select_slider(key="alpha").value == 0.001
+    assert (at.number_input(key="start_x").value, at.number_input(key="start_y").value) == (
+        rosenbrock.start
+    )
+    assert at.slider(key="steps").value == rosenbrock.default_steps
+
+
 def test_a_hostile_link_opens_with_defaults_and_names_the_bad_fields() -> None:
     at = _open(surface="nope", alpha="abc", steps="1000000000", start_x="nan", junk="1")
     _clean(at)

@@ -11,8 +11,9 @@ import pytest
 
 import optiviz
 from bench.bench_app import staircase_settings
-from optiviz import clouds, surfaces
+from optiviz import clouds, grids, surfaces
 from optiviz.colours import PRESET_COLOURS, run_colour
+from optiviz.figures.animation import animation_parts
 from optiviz.scenes import MY_ALPHA_COLOUR, scene
 from optiviz.settings import Settings
 from optiviz.surfaces import datasets
@@ -47,7 +48,14 @@ def test_compare_races_the_presets_and_my_alpha() -> None:
     small, good = STAIRCASE.lr_presets["too small"], STAIRCASE.lr_presets["good"]
     assert names == [f"too small α={small:g}", f"good α={good:g}", "my α=0.3"]
     assert [r.colour for r in view.runs] == [*PRESET_COLOURS.values()][:2] + [MY_ALPHA_COLOUR]
+    assert [r.dash for r in view.runs] == ["solid", "solid", "dot"], "my α reads apart"
     np.testing.assert_allclose(view.runs[-1].trajectory.lrs, 0.3, rtol=1e-6)
+    paths = [
+        t
+        for t in animation_parts(view.runs, STAIRCASE, grids.surface_grid(STAIRCASE, 41)).static
+        if t.get("meta") == "path"
+    ]
+    assert [p["line"]["dash"] for p in paths] == ["solid", "solid", "dot"]
 
 
 def test_optimizers_mode_runs_each_optimizer_at_alpha() -> None:

@@ -97,11 +97,11 @@ def _outline(runs: Sequence[Run], surface: Surface) -> dict:
 
 
 def _run_traces(run: Run, surface: Surface) -> list[dict]:
-    """A run's solid path (its outline lies under all paths), its loss curve, its alpha_t
+    """A run's path in its dash (its outline lies under all paths), its loss curve, its alpha_t
     curve, its validation loss."""
     tr = run.trajectory
     steps = np.arange(len(tr.losses))
-    path = {"color": run.colour, "width": style.PATH_WIDTH, "dash": "solid"}
+    path = {"color": run.colour, "width": style.PATH_WIDTH, "dash": run.dash}
     traces = [
         _line(MAP, *map_xy(tr, surface), run.colour, hoverinfo="skip", meta="path", line=path),
         _line(LOSS, steps, tr.losses, run.colour, name=f"{run.name} training loss"),

@@ -41,14 +41,15 @@ _SHOWN_PRESETS = "_presets_shown_for"
 def init() -> None:
     """Once per session: keep the link's raw parameters and set every control it spells
     well; then fill the surface's defaults for whatever is still unset."""
-    if RAW not in st.session_state:
+    first = RAW not in st.session_state
+    if first:
         raw = {k: st.query_params.get_all(k) for k in st.query_params}
         st.session_state[RAW] = raw
         _load(raw)
     name = st.session_state.get("surface") or DEFAULT_SURFACE
     st.session_state["surface"] = name
     st.session_state.setdefault("formula", DEFAULT_FORMULA)
-    if "alpha" not in st.session_state:
+    if first:  # what the link left out of the surface's settings: its own defaults
         apply_surface_defaults(name, only_missing=True)
     for key in ("page", "mode", "optimizer", "compare_optimizers", "schedule"):
         st.session_state.setdefault(key, PARAMS[key].default)
