@@ -25,11 +25,17 @@ def mean_path(runs: Sequence[Trajectory]) -> Trajectory:
         fields += ("validation_losses",)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        mean = {f: np.nanmean(np.stack([getattr(r, f) for r in runs]), axis=0) for f in fields}
+        mean = {f: _mean(np.stack([getattr(r, f) for r in runs])) for f in fields}
     verdict = Counter(r.verdict for r in runs).most_common(1)[0][0]
     diverged = [r.diverged_at for r in runs if r.diverged_at is not None]
     at = min(diverged) if len(diverged) == len(runs) else None
     return replace(runs[0], **mean, verdict=verdict if at is None else "diverged", diverged_at=at)
+
+
+def _mean(stack: np.ndarray) -> np.ndarray:
+    """The NaN-ignoring mean over the first axis, rounded to float32 like every value the
+    engine computes (so a CSV writes it in float32's short digits), in ``stack``'s dtype."""
+    return np.nanmean(stack, axis=0).astype(np.float32).astype(stack.dtype)
 
 
 def end_spread(runs: Sequence[Trajectory]) -> float:

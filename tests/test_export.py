@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import grids, surfaces
+from optiviz import clouds, grids, surfaces
 from optiviz.export import landscape_csv, shortest, trajectories_csv
 from optiviz.figures.animation import path_animation
 from optiviz.figures.html import figure_html
@@ -94,6 +94,20 @@ def test_csv_writes_the_float32_digits_that_read_back_exactly() -> None:
         written = [r[column] for r in rows][: len(values)]
         assert [np.float32(float(w)) for w in written] == list(values.astype(np.float32))
         assert all(float(np.float32(v)) == v for v in values), "the engine's numbers are float32"
+    assert max(len(n) for n in _numbers(text)) <= len("-1.2345678e-05")
+
+
+def test_the_many_seeds_mean_path_writes_float32_digits_too() -> None:
+    """Before: the mean of float32 runs was a float64 no float32 equals, written in 17
+    digits (-54.760075092315674); found by the browser walk's CSV download."""
+    cloud = optiviz.simulate_many(
+        "staircase", "sgd", alphas=[0.8] * 6, noise=0.3, seeds=list(range(6)), steps=30
+    )
+    mean = clouds.mean_path(cloud)
+    for values in (mean.positions, mean.losses, mean.grads):
+        finite = values[np.isfinite(values)]
+        assert np.array_equal(finite.astype(np.float32).astype(finite.dtype), finite)
+    text = trajectories_csv([("mean of 6 seeds", mean)])
     assert max(len(n) for n in _numbers(text)) <= len("-1.2345678e-05")
 
 
