@@ -3,29 +3,18 @@ leaves nothing of itself on the map (``optiviz/ui/chart/chart.js``, Chromium).""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
-from bench.live_app import (
-    CHROMIUM,
-    ERRORS_JS,
-    FIRST_CHART_MS,
-    IDLE,
-    MAP_CHART,
-    AppServer,
-    launch_chromium,
-)
+from bench.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART
 from optiviz import surfaces
 from optiviz.surfaces import typed
+from tests.support.browser import app_server, chromium, needs_chromium
 
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"
-)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [needs_chromium, pytest.mark.browser]
+__all__ = ["app_server", "chromium"]  # fixtures, used by name
 
 AXES_JS = """() => {
   const gd = document.querySelector('.optiviz-chart');
@@ -48,19 +37,16 @@ OUTLINE_JS = """() => {
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator:
+def page(app_server, chromium) -> Iterator:
     """The explore page, its first chart drawn."""
-    with AppServer() as server, sync_api.sync_playwright() as pw:
-        server.wait_healthy()
-        browser = launch_chromium(pw)
-        try:
-            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-            tab.goto(server.url)
-            tab.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
-            tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
-            yield tab
-        finally:
-            browser.close()
+    tab = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        tab.goto(app_server.url)
+        tab.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
+        tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+        yield tab
+    finally:
+        tab.close()
 
 
 def _settle(page, revision: str | None = None) -> dict:

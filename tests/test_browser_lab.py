@@ -7,21 +7,18 @@ Select with ``pytest tests/test_browser_lab.py``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from bench.live_app import CHROMIUM, ERRORS_JS, FIRST_CHART_MS, IDLE, AppServer, launch_chromium
+from bench.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, AppServer
 from optiviz.params import PARAMS
 from optiviz.ui import options as opt
+from tests.support.browser import app_server, chromium, needs_chromium
 
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"
-)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [needs_chromium, pytest.mark.browser]
+__all__ = ["app_server", "chromium"]  # fixtures, used by name
 
 MAP = '[data-testid="stMain"] .js-plotly-plot'
 POINTS_JS = """name => {
@@ -48,33 +45,12 @@ RANGE_MARKS_JS = """() => {
 """The α of the range test figure's turn and suggestion markers."""
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[AppServer]:
-    """One app server for the module, always killed at the end."""
-    app = AppServer()
-    try:
-        app.wait_healthy()
-        yield app
-    finally:
-        app.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with sync_api.sync_playwright() as pw:
-        chromium = launch_chromium(pw)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 @pytest.fixture
-def lab(server: AppServer, browser, request) -> Iterator:
+def lab(app_server: AppServer, chromium, request) -> Iterator:
     """A fresh tab on the lab (``request.param``: extra query), its map drawn."""
-    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+    tab = chromium.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        tab.goto(server.url + "?page=lab" + getattr(request, "param", ""))
+        tab.goto(app_server.url + "?page=lab" + getattr(request, "param", ""))
         tab.wait_for_function(DRAWN_JS, timeout=FIRST_CHART_MS)
         tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
         assert tab.evaluate(ERRORS_JS) == []

@@ -6,7 +6,6 @@ after surface switches, and the address bar after fast key presses on a slider.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -14,27 +13,25 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from bench.live_app import CHROMIUM, FIRST_CHART_MS, IDLE, MAP_CHART, AppServer, launch_chromium
+from bench.live_app import FIRST_CHART_MS, IDLE, MAP_CHART
 from optiviz import params, surfaces
+from tests.support.browser import app_server, chromium, needs_chromium
 
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"
-)
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [needs_chromium, pytest.mark.browser]
+__all__ = ["app_server", "chromium"]  # fixtures, used by name
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator:
-    """A headless Chromium page on a fresh app server's first screen."""
-    with AppServer() as server, sync_api.sync_playwright() as pw:
-        server.wait_healthy()
-        browser = launch_chromium(pw)
-        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-        tab.goto(server.url)
+def page(app_server, chromium) -> Iterator:
+    """A headless Chromium page on the app server's first screen."""
+    tab = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        tab.goto(app_server.url)
         tab.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
         _settle(tab)
         yield tab
-        browser.close()
+    finally:
+        tab.close()
 
 
 def _settle(tab) -> None:
