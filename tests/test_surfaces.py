@@ -105,7 +105,7 @@ def test_unknown_surface_raises() -> None:
         surfaces.get("moebius")
 
 
-KINDS = ("analytic", "base", "datasets", "expressions", "polynomial", "staircase", "typed")
+KINDS = ("analytic", "base", "datasets", "expressions", "polynomial", "probe", "staircase", "typed")
 
 
 @pytest.mark.parametrize("kind", KINDS)

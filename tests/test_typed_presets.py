@@ -10,7 +10,7 @@ import pytest
 
 import optiviz
 from optiviz import engine, surfaces
-from optiviz.surfaces import typed
+from optiviz.surfaces import probe, typed
 
 EXPECTED = {
     "too small": "slow",
@@ -33,7 +33,7 @@ FORMULAS = [
 
 
 def test_the_promises_are_the_registered_surfaces_promises() -> None:
-    assert typed.PROMISES == EXPECTED
+    assert probe.PROMISES == EXPECTED
 
 
 @pytest.mark.parametrize("text", FORMULAS)
@@ -44,7 +44,7 @@ def test_every_preset_earns_its_label_with_plain_gradient_descent(text: str) -> 
         run = optiviz.simulate(s, "sgd", alpha=alpha)
         assert len(run.losses) == s.default_steps + 1
         assert run.verdict == EXPECTED[label], (text, label, alpha)
-        for nudged in (alpha * (1 - typed.NUDGE), alpha * (1 + typed.NUDGE)):
+        for nudged in (alpha * (1 - probe.NUDGE), alpha * (1 + probe.NUDGE)):
             assert optiviz.simulate(s, "sgd", alpha=nudged).verdict == EXPECTED[label], "robust"
 
 
@@ -55,7 +55,7 @@ def test_presets_are_ordered_rates_of_three_significant_figures(text: str) -> No
     values = list(presets.values())
     assert all(0 < a < b for a, b in zip(values[:-1], values[1:], strict=False))
     assert all(v == float(f"{v:.3g}") for v in values)
-    assert all(typed.ALPHA_RANGE[0] <= v <= typed.ALPHA_RANGE[1] for v in values)
+    assert all(probe.ALPHA_RANGE[0] <= v <= probe.ALPHA_RANGE[1] for v in values)
 
 
 def test_the_narrow_bowl_has_all_four_labels_on_the_right_side_of_its_edge() -> None:
@@ -100,10 +100,10 @@ def test_description_agrees_with_the_curvature_and_the_presets() -> None:
 @pytest.mark.parametrize("text", ["x^2 + 5*y^2 + sin(3*x)", "sin(x)+0.1*x^2", "abs(x)+y^2"])
 def test_the_probe_judges_every_rate_as_the_engine_does(text: str) -> None:
     s = surfaces.from_expression(text)
-    alphas = np.geomspace(*typed.ALPHA_RANGE, 50)
-    probe = typed.Probe(s.f, s.start, s.scale)
+    alphas = np.geomspace(*probe.ALPHA_RANGE, 50)
+    runs = probe.Probe(s.f, s.start, s.scale)
     engine_verdicts = [r.verdict for r in optiviz.simulate_many(s, "sgd", alphas=alphas)]
-    assert probe.verdicts(alphas) == engine_verdicts
+    assert runs.verdicts(alphas) == engine_verdicts
     assert len(set(engine_verdicts)) >= 3, "the grid crosses the interesting rates"
 
 
@@ -114,9 +114,9 @@ def test_the_probe_compiles_f_once_whatever_the_number_of_rates() -> None:
         traces.append(1)
         return p[0] ** 2 + 3 * p[1] ** 2
 
-    probe = typed.Probe(f, (1.0, 1.0), 8.0)
-    for n in (1, 7, typed.PROBE_RUNS):
-        assert len(probe.verdicts(np.geomspace(0.01, 1.0, n))) == n
+    runs = probe.Probe(f, (1.0, 1.0), 8.0)
+    for n in (1, 7, probe.PROBE_RUNS):
+        assert len(runs.verdicts(np.geomspace(0.01, 1.0, n))) == n
     assert len(traces) == 1
 
 
@@ -127,7 +127,7 @@ def test_a_typed_formula_compiles_no_engine_loop() -> None:
 
 
 def test_a_formula_that_earns_no_label_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(typed.Probe, "verified", lambda self, candidates: {})
+    monkeypatch.setattr(probe.Probe, "verified", lambda self, candidates: {})
     with pytest.raises(ValueError, match="earns no preset label"):
         surfaces.from_expression("x^2 + 9*y^2 + 0.5*x")
 
