@@ -36,7 +36,7 @@ import jax
 import jax.numpy as jnp
 import streamlit as st
 
-from optiviz import grids, lessons, scenes, surfaces
+from optiviz import grids, lessons, params, scenes, surfaces
 from optiviz.figures import chart_data
 from optiviz.params import PARAMS
 from optiviz.search import STRATEGIES
@@ -52,10 +52,7 @@ for ``bench.bench_protocol``'s comparison."""
 ENABLED = os.environ.get("OPTIVIZ_WARMUP", "1") != "0"
 """``OPTIVIZ_WARMUP=0`` switches the background compile off (the cache stays on)."""
 
-DEFAULT_SURFACE = "staircase"
-DEFAULT_OPTIMIZERS = ("sgd", "momentum", "adam")
-DEFAULT_PRESETS = ("too small", "good", "too large")
-DEFAULT_FORMULA = "x^2 + 5*y^2 + sin(3*x)"
+DEFAULT_SURFACE, DEFAULT_FORMULA = params.DEFAULT_SURFACE, params.DEFAULT_FORMULA
 TOP_GRID, THREE_D_GRID = 161, 61
 """Grid sides of the explore chart's top view and 3-D view (``explore.chart_for``)."""
 LAB_SIDE, LAB_BUDGET, LAB_SEED = (PARAMS[k].default for k in ("lab_side", "lab_budget", "lab_seed"))
@@ -70,24 +67,16 @@ RUN_TIMEOUT_S = 30.0
 """A run reported started but not ended holds the worker back at most this long."""
 START_DELAY_S = 0.5
 """Pause after the first page's run, so its browser draws before the first compile."""
+TABLE_DEFAULTS = ("mode", "optimizer", "schedule", "drop", "every", "staircase", "eps")
 BASE = {
-    "mode": "compare",
-    "optimizer": "sgd",
-    "compare_optimizers": DEFAULT_OPTIMIZERS,
+    **{key: PARAMS[key].default for key in (*TABLE_DEFAULTS, "momentum", "rho", "beta1", "beta2")},
+    "compare_optimizers": params.DEFAULT_OPTIMIZERS,
     "alpha": 0.1,
-    "schedule": "constant",
     "k": 0.0,
-    "drop": 0.5,
-    "every": 10,
-    "staircase": False,
-    "momentum": 0.9,
-    "rho": 0.99,
-    "beta1": 0.9,
-    "beta2": 0.999,
-    "eps": 1e-8,
     "start": None,
 }
-"""Settings the compiled programs do not depend on (every number is traced)."""
+"""Settings the compiled programs do not depend on (every number is traced): the controls'
+table defaults, with a stand-in α and no decay."""
 
 
 @dataclass(frozen=True)
@@ -114,11 +103,6 @@ def _surface(values: Mapping[str, object]) -> surfaces.Surface:
     )
 
 
-def _presets(surface: surfaces.Surface) -> tuple[str, ...]:
-    chosen = [p for p in DEFAULT_PRESETS if p in surface.lr_presets]
-    return tuple(chosen if "good" in surface.lr_presets else [*chosen, "my α"])
-
-
 def settings_for(values: Mapping[str, object]) -> Settings:
     """The settings a page opens with for ``values`` (a lesson's settings, or a surface and
     a mode): what shapes the programs (surface, degree, mode, optimizers, steps, number of
@@ -126,7 +110,7 @@ def settings_for(values: Mapping[str, object]) -> Settings:
     surface = _surface(values)
     out = BASE | {
         "surface": str(values.get("surface", DEFAULT_SURFACE)),
-        "presets": _presets(surface),
+        "presets": tuple(params.default_presets(surface)),
         "steps": surface.default_steps,
         "formula": DEFAULT_FORMULA if values.get("surface") == "custom" else "",
         "degree": surface.extras.get("degree", Settings.degree),
