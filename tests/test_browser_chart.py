@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from bench.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART
+from bench.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE
 from optiviz import surfaces
 from optiviz.surfaces import typed
-from tests.support.browser import app_server, chromium, needs_chromium
+from tests.support.browser import app_server, chromium, needs_chromium, new_page, open_app
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 __all__ = ["app_server", "chromium"]  # fixtures, used by name
@@ -39,11 +39,9 @@ OUTLINE_JS = """() => {
 @pytest.fixture(scope="module")
 def page(app_server, chromium) -> Iterator:
     """The explore page, its first chart drawn."""
-    tab = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    tab = new_page(chromium)
     try:
-        tab.goto(app_server.url)
-        tab.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
-        tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+        open_app(tab, app_server.url)
         yield tab
     finally:
         tab.close()

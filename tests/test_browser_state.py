@@ -13,9 +13,19 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from bench.live_app import FIRST_CHART_MS, IDLE, MAP_CHART
+from bench.live_app import FIRST_CHART_MS, IDLE
 from optiviz import params, surfaces
-from tests.support.browser import app_server, chromium, needs_chromium
+from tests.support import clicks
+from tests.support.browser import (
+    app_server,
+    chromium,
+    needs_chromium,
+    new_page,
+    open_app,
+    settle,
+    start_watch,
+    wait_rerun,
+)
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 __all__ = ["app_server", "chromium"]  # fixtures, used by name
@@ -24,26 +34,19 @@ __all__ = ["app_server", "chromium"]  # fixtures, used by name
 @pytest.fixture(scope="module")
 def page(app_server, chromium) -> Iterator:
     """A headless Chromium page on the app server's first screen."""
-    tab = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    tab = new_page(chromium)
     try:
-        tab.goto(app_server.url)
-        tab.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
-        _settle(tab)
+        open_app(tab, app_server.url)
         yield tab
     finally:
         tab.close()
 
 
-def _settle(tab) -> None:
-    time.sleep(0.4)
-    tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
-    time.sleep(0.6)
-
-
-def _pick(tab, label: str, option: str) -> None:
-    tab.locator('[data-testid="stSelectbox"]').filter(has_text=label).locator("input").click()
-    tab.get_by_role("option", name=option, exact=True).click()
-    _settle(tab)
+def _act(tab, action) -> None:
+    """Do ``action`` (a click), then wait for the rerun it starts and the charts' draws."""
+    since = start_watch(tab)
+    action()
+    wait_rerun(tab, since)
 
 
 def _chips(tab) -> dict[str, str]:
@@ -68,17 +71,9 @@ def _share_link(tab) -> str:
     return tab.locator('[data-testid="stCode"]').filter(has_text="?").last.inner_text()
 
 
-def _option(name: str) -> str:
-    """The surface picker's text for ``name``."""
-    if name == "custom":
-        return "✏️ Type your own formula"
-    surface = surfaces.get(name)
-    return f"{surface.dim}-D · {surface.label}"
-
-
 def test_race_chips_name_the_rates_that_race_after_each_surface_switch(page) -> None:
     for name in ("rosenbrock", "himmelblau", "custom"):
-        _pick(page, "Loss surface", _option(name))
+        _act(page, lambda n=name: clicks.choose(page, "Loss surface", clicks.surface_label(n)))
         surface = (
             surfaces.from_expression(params.DEFAULT_FORMULA)
             if name == "custom"
@@ -86,22 +81,27 @@ def test_race_chips_name_the_rates_that_race_after_each_surface_switch(page) -> 
         )
         chips, runs = _chips(page), _runs(page)
         assert chips == {p: f"{a:g}" for p, a in surface.lr_presets.items() if p in chips}, name
-        assert {p: a for p, a in runs.items() if p != "my"} == chips, (name, chips, runs)
+        assert {p: a for p, a in runs.items() if not p.startswith("my")} == chips, (
+            name,
+            chips,
+            runs,
+        )
         expected = [p for p in params.default_presets(surface) if p != params.MY_ALPHA]
         assert list(chips) == expected, (name, "a new surface opens on its own race")
 
 
 def test_the_address_bar_follows_fast_key_presses_on_steps(page) -> None:
-    _pick(page, "Loss surface", _option("staircase"))
-    page.locator('[data-testid="stRadioOption"]').filter(has_text="Compare optimizers").click()
-    _settle(page)
+    _act(page, lambda: clicks.choose(page, "Loss surface", clicks.surface_label("staircase")))
+    _act(page, lambda: clicks.radio(page, "View", "Compare optimizers"))
     thumb = page.locator('[data-testid="stSlider"]').filter(has_text="Steps").locator("input")
     before = int(thumb.input_value())
     thumb.focus()
     for _ in range(5):
         page.keyboard.press("ArrowRight")
         time.sleep(0.05)
-    _settle(page)
+    time.sleep(0.4)  # the last press's rerun, which may start after the first has ended
+    page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+    settle(page)
     shown = int(thumb.input_value())
     assert shown == before + 5
     address = dict(_query(page.url))
