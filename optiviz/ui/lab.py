@@ -10,6 +10,7 @@ import streamlit as st
 
 from optiviz import landscape, lr_range_test, optimizers, scenes, schedules, search
 from optiviz.figures import lab as lab_figures
+from optiviz.params import PARAMS
 from optiviz.search import STRATEGIES, default_grid
 from optiviz.settings import Settings
 from optiviz.surfaces import Surface
@@ -106,21 +107,20 @@ def _widened(label: str, pair, options: list[float]) -> tuple[float, float]:
     return lo, hi
 
 
-def _k_range(k_opts: list[float]) -> tuple[float, float]:
+def _k_range() -> tuple[float, float]:
     """Drawn only where the lab searches (α, k): the (α, λ) lab has its λ range instead."""
-    return _widened("k range", draw("lab_k"), k_opts)
+    return _widened("k range", draw("lab_k"), PARAMS["lab_k"].options())
 
 
 def lab_controls(surface: Surface) -> dict:
     """The lab's own sidebar controls, below the shared ones."""
     st.sidebar.markdown("**Search space**")
     space = lab_views.space_controls(surface)
-    a_opts, k_opts = opt.alpha_options(), opt.k_options()[1:]
     alpha_range = draw("lab_alpha")
-    k_range = _k_range(k_opts) if space["space"] == "k" else None
+    k_range = _k_range() if space["space"] == "k" else None
     side, budget, seed = draw("lab_side"), draw("lab_budget"), int(draw("lab_seed"))
     return {
-        "alpha_range": _widened("α range", alpha_range, a_opts),
+        "alpha_range": _widened("α range", alpha_range, PARAMS["lab_alpha"].options()),
         "k_range": k_range,
         "side": int(side),
         "budget": int(budget),

@@ -15,6 +15,7 @@ import streamlit as st
 from optiviz import decay_search, params, scenes
 from optiviz.figures import lab as lab_figures
 from optiviz.figures.landscape3d import landscape_3d_figure
+from optiviz.params import PARAMS
 from optiviz.search import STRATEGIES, SearchResult, default_grid
 from optiviz.settings import Settings
 from optiviz.surfaces import Surface
@@ -36,7 +37,7 @@ def space_controls(surface: Surface) -> dict:
     space = draw("lab_space", format_func=SPACES.get)
     if space != "weight_decay":
         return {"space": space}
-    options = opt.decay_options()[1:]
+    options = PARAMS["lab_decay"].options()
     lo, hi = draw("lab_decay")
     if lo >= hi:
         i = options.index(lo)
@@ -149,7 +150,7 @@ def _open_run(alpha: float, decay: float) -> None:
             "page": "explore",
             "mode": "single",
             "alpha": opt.nearest(opt.alpha_options(), alpha),
-            "weight_decay": min(opt.decay_options()[1:], key=lambda v: abs(np.log(v / decay))),
+            "weight_decay": opt.nearest(opt.decay_options()[1:], decay),
         }
     )
 
