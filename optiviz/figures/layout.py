@@ -55,15 +55,15 @@ NARROW_ROWS = {
         "yaxis3": [0.0, 0.11],
     },
 }
+"""Vertical domains on a narrow screen, in the component's figure (no readout band): the
+map on top, then the data panel, the loss and α_t, each with TITLE_ROOM under it."""
 NARROW_LEGEND = {"orientation": "h", "x": 1.0, "xanchor": "right", "y": 0.525, "yanchor": "bottom"}
 """A data surface's legend on a narrow screen: one row on the data panel's top edge, under
 the map's x title."""
-"""Vertical domains on a narrow screen, in the component's figure (no readout band): the
-map on top, then the data panel, the loss and α_t, each with TITLE_ROOM under it."""
 NARROW_HEIGHT = {False: 600, True: 820}
+"""The stacked figure's height in pixels, for a phone about 390 px wide."""
 NARROW_MARGIN = {"t": 16, "r": 12}
 """The stacked figure's top and right margins: the readout sits above it, in HTML."""
-"""The stacked figure's height in pixels, for a phone about 390 px wide."""
 
 
 def narrow(with_data: bool) -> dict:
