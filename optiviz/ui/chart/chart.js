@@ -325,7 +325,6 @@ function contain(gd, layout) {
 
 const FIT_MIN_PX = 300; // the top view is never shorter than this,
 const FIT_MIN_SHARE = 0.6; // nor than this share of the figure's own height
-const FIT_MIN_WIDTH = 640; // narrower windows (phones) scroll: the figure keeps its height
 const PRESENT_MAX_PX = 1000; // the tallest top view in presenter mode
 const FIT_SLACK_PX = 8;
 
@@ -350,7 +349,7 @@ function fitHeight(gd, state) {
   // The window's height under the graph's top, less what must show below it, between
   // FIT_MIN_PX (or FIT_MIN_SHARE of the figure's height) and the figure's own height (PRESENT_MAX_PX in presenter mode): Play (and,
   // presenting, the verdicts) on the first screen. Phones keep the figure's height.
-  if (window.innerWidth < FIT_MIN_WIDTH) return state.height;
+  if (state.narrow) return state.height; // a phone scrolls: the stacked figure keeps its height
   const room = window.innerHeight - pageTop(gd) - belowHeight(gd, state.present) - FIT_SLACK_PX;
   const most = state.present ? Math.max(state.height, PRESENT_MAX_PX) : state.height;
   const least = Math.max(FIT_MIN_PX, FIT_MIN_SHARE * state.height);
