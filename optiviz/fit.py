@@ -113,12 +113,6 @@ def plane_of(surface: Surface, trajectories: Sequence[Trajectory]) -> Plane:
     )
 
 
-def _validation(surface: Surface, tr: Trajectory) -> np.ndarray:
-    if tr.validation_losses is not None:
-        return tr.validation_losses
-    return datasets.validation_losses(surface, tr.positions)
-
-
 def fit_scene(surface: Surface, runs: Sequence[tuple[str, str, Trajectory]]) -> FitScene:
     """The scene for (name, colour, trajectory) runs on a data surface with a
     ``predict`` model; raises ``ValueError`` for any other surface."""
@@ -135,7 +129,7 @@ def fit_scene(surface: Surface, runs: Sequence[tuple[str, str, Trajectory]]) -> 
     plane = plane_of(surface, [tr for _, _, tr in runs])
     fitted = []
     for name, colour, tr in runs:
-        validation = _validation(surface, tr)
+        validation = datasets.run_validation_losses(surface, tr)
         fitted.append(
             FitRun(
                 name=name,

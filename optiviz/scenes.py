@@ -112,19 +112,11 @@ def with_data(runs: Sequence[Run], surface: surfaces.Surface) -> list[Run]:
     return [
         replace(
             run,
-            validation=_validation(run.trajectory, surface),
+            validation=datasets.run_validation_losses(surface, run.trajectory),
             model=datasets.model_curves(surface, run.trajectory.positions, xs),
         )
         for run in runs
     ]
-
-
-def _validation(trajectory: Trajectory, surface: surfaces.Surface) -> np.ndarray:
-    """The run's held-out loss per step: the engine's, where it computed it (a mean path of
-    a cloud has none of its own), else evaluated at the run's positions."""
-    if trajectory.validation_losses is not None:
-        return trajectory.validation_losses
-    return datasets.validation_losses(surface, trajectory.positions)
 
 
 def scene(s: Settings) -> Scene:

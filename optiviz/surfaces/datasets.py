@@ -134,6 +134,14 @@ def validation_losses(surface, positions: np.ndarray) -> np.ndarray:
     return np.asarray(val_f(jnp.asarray(positions, jnp.float32)), np.float64)
 
 
+def run_validation_losses(surface, run) -> np.ndarray:
+    """A run's (a ``Trajectory``'s) validation loss per step: the one the engine computed
+    with it, else :func:`validation_losses` at its positions."""
+    if run.validation_losses is not None:
+        return run.validation_losses
+    return validation_losses(surface, run.positions)
+
+
 def minibatch_weights(key: jax.Array, t: jax.Array, batch_size: jax.Array, n: int) -> jax.Array:
     """Weights 1/|batch| on step t's mini-batch, sampling without replacement per epoch.
 
