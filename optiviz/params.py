@@ -182,7 +182,7 @@ class Param:
         if self.kind == "number":
             return self._number(text)
         for value in self._all_stops():
-            if url_text(value) == text:
+            if lessons.url_text(value) == text:
                 return value
         raise ValueError(f"{self.key} cannot show {text[:40]}")
 
@@ -209,11 +209,6 @@ class Param:
         except (ValueError, KeyError):
             return False
         return True
-
-
-def url_text(value: Any) -> str:
-    """A value as the address writes it (numbers as the widgets read them back)."""
-    return lessons.url_text(value)
 
 
 def _batch_stops(surface: surfaces.Surface | None) -> list[int]:

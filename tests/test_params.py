@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from optiviz import params, surfaces
+from optiviz import lessons, params, surfaces
 from optiviz.params import PARAMS
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -19,7 +19,7 @@ APP = Path(__file__).resolve().parents[1] / "app.py"
 def test_a_default_reads_back_from_its_own_address_text(key: str) -> None:
     row = PARAMS[key]
     values = row.default if isinstance(row.default, list | tuple) else [row.default]
-    parsed = row.parse([params.url_text(v) for v in values])
+    parsed = row.parse([lessons.url_text(v) for v in values])
     assert parsed == (list(row.default) if row.kind == "choices" else row.default)
 
 
@@ -27,7 +27,7 @@ def test_a_default_reads_back_from_its_own_address_text(key: str) -> None:
 def test_a_number_is_refused_just_outside_its_bounds(key: str) -> None:
     row = PARAMS[key]
     lo, hi = row.bounds
-    assert row.accepts(params.url_text(lo)) and row.accepts(params.url_text(hi))
+    assert row.accepts(lessons.url_text(lo)) and row.accepts(lessons.url_text(hi))
     span = hi - lo
     for bad in (lo - 1e-3 * span - 1, hi + 1e-3 * span + 1, math.nan, math.inf):
         assert not row.accepts(str(bad)), (key, bad)
@@ -41,11 +41,11 @@ def test_a_picker_takes_exactly_its_stops(key: str) -> None:
     row = PARAMS[key]
     stops = row._all_stops()
     assert stops, key
-    assert all(row.accepts(params.url_text(v)) for v in stops)
+    assert all(row.accepts(lessons.url_text(v)) for v in stops)
     assert not row.accepts("not-a-stop")
     if isinstance(stops[0], float):
         between = math.sqrt(stops[-2] * stops[-1]) if stops[-2] > 0 else stops[-1] / 2
-        assert not row.accepts(params.url_text(between)), "a value between stops"
+        assert not row.accepts(lessons.url_text(between)), "a value between stops"
 
 
 def test_a_range_needs_two_ordered_ends() -> None:
@@ -101,7 +101,7 @@ def _check(widget, row: params.Param, surface: surfaces.Surface) -> None:
     elif row.stops is not None and hasattr(widget, "options"):
         stops = row.options(surface)
         assert len(widget.options) == len(stops), row.key
-        assert all(row.accepts(params.url_text(v)) for v in stops)
+        assert all(row.accepts(lessons.url_text(v)) for v in stops)
 
 
 @pytest.mark.parametrize("query", VIEWS, ids=lambda q: "&".join(map("=".join, q.items())) or "/")

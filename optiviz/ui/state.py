@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from optiviz import params, surfaces
+from optiviz import lessons, params, surfaces
 from optiviz.params import PARAMS
 
 BIND = {"persist_state": "session"}
@@ -97,7 +97,7 @@ def pairs() -> list[tuple[str, str]]:
         if value is None or (key not in ALWAYS_WRITTEN and _same(value, row.default)):
             continue
         values = value if isinstance(value, list | tuple) else [value]
-        out += [(key, params.url_text(v)) for v in values]
+        out += [(key, lessons.url_text(v)) for v in values]
     return out
 
 
@@ -138,7 +138,7 @@ def apply_settings(values: Mapping[str, object]) -> None:
         apply_surface_defaults(str(values["surface"]))
     for key, value in values.items():
         items = value if isinstance(value, list) else [value]
-        parsed = _parsed(key, [params.url_text(v) for v in items])
+        parsed = _parsed(key, [lessons.url_text(v) for v in items])
         if parsed is not None:
             st.session_state[key] = parsed
 

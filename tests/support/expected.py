@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cache
 from urllib.parse import parse_qsl, urlsplit
 
-from optiviz import optimizers, scenes, schedules, surfaces
+from optiviz import lessons, optimizers, scenes, schedules, surfaces
 from optiviz import params as params_table
 from optiviz.figures import notes
 from optiviz.settings import Settings
@@ -137,7 +137,7 @@ def fresh_defaults(p: Params) -> dict[str, str]:
     if _one(p, "mode", "compare") == "seeds" and surface.n_samples is None:
         values["noise"] = params_table.seeds_noise(surface)
     return {
-        key: params_table.url_text(v)
+        key: lessons.url_text(v)
         for key, v in values.items()
         if v is not None and not isinstance(v, list | tuple)
     }
