@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jax
-import jax.numpy as jnp
 import streamlit as st
 
 from optiviz import grids, lessons, params, scenes, surfaces
@@ -186,14 +185,8 @@ def warm(visit: Visit) -> None:
         fit_view.scene_for.__wrapped__(s)
     else:
         if s.mode == "seeds" and surface.n_samples is None:
-            _start_gradient(surface)
+            params.seeds_noise(surface)  # the view's default noise, cached per surface
         _chart(scenes.scene(s), visit.three_d)
-
-
-def _start_gradient(surface: surfaces.Surface) -> None:
-    """The gradient at the start, computed op by op, as the many-seeds view's default noise
-    (``params.seeds_noise``) computes it on every run."""
-    jax.grad(surface.f)(jnp.asarray(surface.start, jnp.float32))
 
 
 def _chart(scene: scenes.Scene, three_d: bool) -> dict:
