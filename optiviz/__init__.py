@@ -17,6 +17,7 @@ from optiviz.dynamics import (
 )
 from optiviz.range_test import RangeTest, lr_range_test
 from optiviz.search import SearchResult, Trial, search
+from optiviz.stability import critical_alpha, sharpness
 
 __all__ = [
     "RangeTest",
@@ -24,11 +25,13 @@ __all__ = [
     "Trajectory",
     "Trial",
     "compare_optimizers",
+    "critical_alpha",
     "landscape",
     "lr_range_test",
     "simulate",
     "simulate_many",
     "search",
+    "sharpness",
     "surfaces",
     "sweep",
 ]
