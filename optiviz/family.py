@@ -1,0 +1,170 @@
+"""The α and k families: one run at every stop of a slider, in one compiled call.
+
+A family holds the runs that differ from a view's run only in α (or only in k): the
+explore page sends it with a settled view, so the browser swaps a member in while the
+slider's thumb moves, with no server. Member i is what ``optiviz.simulate`` returns with
+``values[i]`` in place of α (or k), to float32 rounding: the same compiled step
+(``engine.batch_fn`` over ``engine.GRID_AXES``, where only α and k carry the run axis), the
+same divergence rule and verdicts (``verdicts.first_bad``, ``verdicts.classify``). No
+``Trajectory`` is built per member; the arrays are stacked.
+
+A full family costs ``len(values)`` runs. ``window`` picks the stops a budget allows,
+centred on the current one, so a long run or a many-seeds view gets fewer stops around
+its value instead of a silently cut family.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import jax
+import numpy as np
+
+from optiviz import engine, limits, verdicts
+from optiviz.dynamics import prepare, start_point
+from optiviz.surfaces import Surface
+
+PARAMS = ("alpha", "k")
+"""The parameters a family can vary."""
+
+POINT_BUDGET = 150 * 151
+"""Members × (steps + 1) a family may hold: the whole α slider at the default 150 steps;
+``window`` gives fewer stops, around the current one, to longer runs."""
+
+_keys = jax.jit(jax.vmap(jax.random.key))
+
+
+@dataclass(frozen=True)
+class Family:
+    """Runs at ``values`` of ``param`` ("alpha" or "k"), everything else shared.
+
+    Per member i (row i): ``positions`` (steps + 1, dim), ``losses`` (steps + 1) and, on a
+    data surface, ``validation`` (steps + 1), NaN from the divergence step on; ``lrs``
+    (steps) α_t; ``grad_norms`` (steps) |g_t| of the gradient applied (noise and mini-batch
+    included); ``step_lengths`` (steps) |x_{t+1} − x_t|; ``verdicts`` (one of
+    ``verdicts.VERDICTS``); ``diverged_at`` (the step, or -1); ``final_loss`` (the last
+    finite loss, NaN when none). ``first`` is the index of ``values[0]`` among the
+    slider's stops (``window``)."""
+
+    param: str
+    values: np.ndarray
+    optimizer: str
+    positions: np.ndarray
+    losses: np.ndarray
+    lrs: np.ndarray
+    grad_norms: np.ndarray
+    step_lengths: np.ndarray
+    verdicts: tuple[str, ...]
+    diverged_at: np.ndarray
+    final_loss: np.ndarray
+    validation: np.ndarray | None = None
+    first: int = 0
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def label(self, i: int) -> str:
+        """Member i's verdict as a legend writes it ("diverged at step 37", "slow")."""
+        at = int(self.diverged_at[i])
+        return verdicts.describe(self.verdicts[i], at if at >= 0 else None)
+
+
+def window(n_stops: int, current: int, steps: int, runs_per_stop: int = 1) -> slice:
+    """The stops a family may hold: all ``n_stops`` when they fit ``POINT_BUDGET``
+    (``runs_per_stop`` runs of ``steps`` steps each), else the largest power of two that
+    fits (so that few member counts are ever compiled), centred on ``current`` and shifted
+    to stay inside; at least the current stop."""
+    fit = POINT_BUDGET // ((steps + 1) * max(1, runs_per_stop))
+    if fit >= n_stops:
+        return slice(0, n_stops)
+    fit = 2 ** int(np.log2(fit)) if fit >= 1 else 1
+    lo = min(max(0, current - fit // 2), n_stops - fit)
+    return slice(lo, lo + fit)
+
+
+def family(
+    surface: str | Surface,
+    optimizer: str,
+    param: str,
+    values: Sequence[float],
+    *,
+    alpha: float,
+    schedule: str = "constant",
+    k: float = 0.0,
+    start: Sequence[float] | None = None,
+    steps: int | None = None,
+    noise: float = 0.0,
+    batch_size: int | None = None,
+    seed: int = 0,
+    first: int = 0,
+    **hyper,
+) -> Family:
+    """The runs of ``optiviz.simulate(surface, optimizer, alpha=alpha, k=k, ...)`` with
+    ``param`` ("alpha" or "k") set to each of ``values`` in turn, in one compiled call.
+
+    Raises ``ValueError`` as ``simulate`` does, and for an unknown ``param`` or no
+    values. The compiled call depends on the surface, optimizer, steps' bucket and
+    ``len(values)`` only: other values of α, k or any hyperparameter reuse it."""
+    if param not in PARAMS:
+        raise ValueError(f"a family varies one of {PARAMS}, not {param!r}")
+    if len(values) == 0:
+        raise ValueError("a family needs at least one value")
+    surface, steps, length, batch, hyper = prepare(
+        surface, optimizer, schedule, steps, batch_size, hyper
+    )
+    n = len(values)
+    varied = np.asarray(values, np.float32)
+    alphas = varied if param == "alpha" else np.full(n, alpha, np.float32)
+    ks = varied if param == "k" else np.full(n, k, np.float32)
+    h = engine.make_hyper(
+        alpha=0.0, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper
+    )
+    h = h._replace(schedule=h.schedule._replace(alpha=alphas, k=ks))
+    x0 = np.broadcast_to(start_point(surface, start), (n, surface.dim))
+    keys = _keys(np.full(n, seed, np.uint32))
+    raw = engine.batch_fn(surface, optimizer, length, engine.GRID_AXES)(h, x0, keys)
+    return _stacked(surface, param, varied, optimizer, steps, raw, first)
+
+
+def _stacked(surface, param, values, optimizer, steps, raw, first) -> Family:
+    """The family from ``batch_fn``'s arrays, cut to ``steps`` and NaN from each member's
+    divergence step, as ``dynamics`` does for one run."""
+    positions, losses, lrs, grads, ends, validation = (
+        None if a is None else np.asarray(a, np.float64) for a in raw
+    )
+    positions, losses = positions[:, : steps + 1].copy(), losses[:, : steps + 1].copy()
+    lrs, grads = lrs[:, :steps], grads[:, :steps]
+    if validation is not None:
+        validation = validation[:, : steps + 1].copy()
+    at = np.full(len(values), -1)
+    labels = []
+    for i in range(len(values)):
+        bad = verdicts.first_bad(positions[i], losses[i], limits.DIVERGENCE_RADIUS)
+        if bad is not None:
+            at[i] = bad
+            for a in (positions, losses) if validation is None else (positions, losses, validation):
+                a[i, bad:] = np.nan
+        labels.append(verdicts.classify(positions[i], ends[i, 0], ends[i, 1], surface.scale, bad))
+    return Family(
+        param=param,
+        values=np.asarray(values, np.float64),
+        optimizer=optimizer,
+        positions=positions,
+        losses=losses,
+        lrs=lrs,
+        grad_norms=np.linalg.norm(grads, axis=2),
+        step_lengths=np.linalg.norm(np.diff(positions, axis=1), axis=2),
+        verdicts=tuple(labels),
+        diverged_at=at,
+        final_loss=_last_finite(losses),
+        validation=validation,
+        first=first,
+    )
+
+
+def _last_finite(losses: np.ndarray) -> np.ndarray:
+    """Per row, the last finite value (NaN for a row with none)."""
+    finite = np.isfinite(losses)
+    last = losses.shape[1] - 1 - np.argmax(finite[:, ::-1], axis=1)
+    return np.where(finite.any(axis=1), losses[np.arange(len(losses)), last], np.nan)
