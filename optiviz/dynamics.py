@@ -242,15 +242,20 @@ def landscape(
     batch_size: int | None = None,
     seed: int = 0,
     block_cells: int = sweeps.BLOCK_CELLS,
+    devices: Sequence[jax.Device] | int | None = None,
     **hyper,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Final loss (inf where diverged) and steps to reach f <= f_min + ``tol``
     (steps + 1 where never), each of shape (len(alphas), len(ks)).
 
-    The grid runs in blocks of about ``block_cells`` cells on every core (see
-    ``sweeps``); memory grows with the block, not the grid.
+    The grid runs in blocks of about ``block_cells`` cells (see ``sweeps``); memory
+    grows with the block, not the grid. ``devices`` (default: every local device of
+    JAX's default backend; an int n for the first n, or a list of devices) share the
+    blocks through ``jax.sharding`` in one compiled program; on one device the blocks
+    run on every core. The cells are the same whatever the devices.
     """
-    grid = {"schedule": schedule, "start": start, "steps": steps, "block_cells": block_cells}
+    grid = {"schedule": schedule, "start": start, "steps": steps}
+    grid |= {"block_cells": block_cells, "devices": devices}
     draws = {"noise": noise, "batch_size": batch_size, "seed": seed}
     return _grid(surface, optimizer, (alphas, ks), tol, **grid, **draws, hyper=hyper)
 
@@ -268,12 +273,15 @@ def sweep(
     batch_size: int | None = None,
     seed: int = 0,
     block_cells: int = sweeps.BLOCK_CELLS,
+    devices: Sequence[jax.Device] | int | None = None,
     **hyper,
 ) -> np.ndarray:
     """Final losses over the alphas x ks grid, shape (len(alphas), len(ks)); inf = diverged.
 
-    ``landscape``'s final losses, without counting steps to a tolerance."""
-    grid = {"schedule": schedule, "start": start, "steps": steps, "block_cells": block_cells}
+    ``landscape``'s final losses, without counting steps to a tolerance; ``devices``
+    as there."""
+    grid = {"schedule": schedule, "start": start, "steps": steps}
+    grid |= {"block_cells": block_cells, "devices": devices}
     draws = {"noise": noise, "batch_size": batch_size, "seed": seed}
     final, _ = _grid(surface, optimizer, (alphas, ks), None, **grid, **draws, hyper=hyper)
     return final
@@ -292,6 +300,7 @@ def _grid(
     batch_size,
     seed,
     block_cells,
+    devices,
     hyper,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``landscape``; with ``tol`` None the steps-to-tolerance count is skipped (all
@@ -306,7 +315,9 @@ def _grid(
     )
     level = None if tol is None else np.float32(f_min(surface) + tol)
     x0, key = start_point(surface, start), jax.random.key(seed)
-    final, first = sweeps.run_grid(surface, optimizer, length, h, axes, x0, key, level, block_cells)
+    final, first = sweeps.run_grid(
+        surface, optimizer, length, h, axes, x0, key, level, block_cells, devices
+    )
     return np.asarray(final, np.float64), np.minimum(first, steps + 1)
 
 

@@ -1,4 +1,5 @@
-"""The (alpha, k) grid engine behind ``landscape`` and ``sweep``: blocks of cells on every core.
+"""The (alpha, k) grid engine behind ``landscape`` and ``sweep``: blocks of cells on every
+core, or spread over several devices.
 
 A block is R alphas x C ks of cells stepped as *one* optimizer state whose
 parameters are a (dim, R, C) array: one contiguous (R, C) slab per coordinate.
@@ -16,14 +17,18 @@ Work that does not depend on the cell is done once:
   diverged cell needs neither a flag nor freezing: its loss is reported as inf.
 
 Blocks of about ``BLOCK_CELLS`` cells keep a block's state cache-resident across
-its whole loop, and run on ``THREADS`` Python threads (XLA releases the GIL), so a
-grid uses every core. Only THREADS blocks are in flight, so memory is bounded by
-the block size, not the grid's.
+its whole loop. On one device they run on ``THREADS`` Python threads (XLA releases
+the GIL), so a grid uses every core. On several devices (``devices``) the blocks
+are stacked on a leading axis that ``jax.sharding`` splits over a one-axis mesh,
+and one compiled program (``mesh_fn``, a ``shard_map``) runs each device's share
+one block after another. Either way only one block per thread or device is in
+flight, so memory is bounded by the block size, not the grid's.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import NamedTuple
@@ -31,6 +36,8 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.sharding import Mesh, NamedSharding
+from jax.sharding import PartitionSpec as P
 
 from optiviz import engine, limits, optimizers
 from optiviz.surfaces import Surface
@@ -161,6 +168,84 @@ def block_fn(surface: Surface, optimizer: str, length: int, rows: int, cols: int
     return lowered.compile(COMPILER_OPTIONS if jax.default_backend() == "cpu" else None)
 
 
+def resolve_devices(devices: Sequence[jax.Device] | int | None = None) -> tuple[jax.Device, ...]:
+    """The devices a grid runs on: None for every local device of JAX's default backend,
+    an int n for the first n of them, or the devices themselves (one platform)."""
+    local = jax.local_devices()
+    if devices is None:
+        return tuple(local)
+    if isinstance(devices, int):
+        if not 1 <= devices <= len(local):
+            raise ValueError(
+                f"devices must be 1 to {len(local)} (the local devices), not {devices}"
+            )
+        return tuple(local[:devices])
+    chosen = tuple(devices)
+    if not chosen:
+        raise ValueError("devices must name at least one device")
+    if len({d.platform for d in chosen}) > 1:
+        raise ValueError("devices must all be on one platform (cpu, gpu or tpu)")
+    return chosen
+
+
+def _on_devices(surface: Surface, optimizer: str, count: bool):
+    """Each device's share of the stacked blocks, one after another (``lax.map``)."""
+    block = _block(surface, optimizer, count)
+
+    def run(h, alphas, columns, tables: Tables, x0, level):
+        def one(args):
+            a, j = args
+            return block(h, a, jax.tree.map(lambda table: table[j], tables), x0, level)
+
+        return jax.lax.map(one, (alphas, columns))
+
+    return run
+
+
+@lru_cache(maxsize=16)
+def mesh_fn(
+    surface: Surface,
+    optimizer: str,
+    length: int,
+    shape: tuple[int, int, int, int],
+    count: bool,
+    devices: tuple[jax.Device, ...],
+):
+    """One program over a mesh of ``devices``: (h, alphas (B, rows), columns (B,), tables
+    stacked over the grid's P column parts, x0, level) -> (final, first), each
+    (B, rows, cols), where ``shape`` is (B, rows, cols, P) and B is a multiple of the
+    device count. Block b is alphas[b] by the ks of column part columns[b]; the block
+    axis is split over the devices, every other input is replicated."""
+    blocks, rows, cols, parts = shape
+    mesh = Mesh(np.array(devices), ("blocks",))
+    split, whole = NamedSharding(mesh, P("blocks")), NamedSharding(mesh, P())
+    program = jax.shard_map(
+        _on_devices(surface, optimizer, count),
+        mesh=mesh,
+        in_specs=(P(), P("blocks"), P("blocks"), P(), P(), P()),
+        out_specs=P("blocks"),
+        check_vma=False,  # the block's loop starts from replicated x0; no collectives
+    )
+    h = engine.make_hyper(alpha=0.0, steps=1)
+    ks, key = np.zeros(cols, np.float32), jax.random.key(0)
+    table = jax.eval_shape(tables_fn(surface, length), h, ks, key)
+    tables = jax.tree.map(lambda t: jax.ShapeDtypeStruct((parts, *t.shape), t.dtype), table)
+
+    def spec(a, sharding):
+        return jax.ShapeDtypeStruct(np.shape(a), np.asarray(a).dtype, sharding=sharding)
+
+    example = (
+        jax.tree.map(lambda a: spec(a, whole), h),
+        spec(np.zeros((blocks, rows), np.float32), split),
+        spec(np.zeros(blocks, np.int32), split),
+        jax.tree.map(lambda t: jax.ShapeDtypeStruct(t.shape, t.dtype, sharding=whole), tables),
+        spec(np.zeros(surface.dim, np.float32), whole),
+        spec(np.float32(0), whole),
+    )
+    lowered = jax.jit(program, out_shardings=split).lower(*example)
+    return lowered.compile(COMPILER_OPTIONS if devices[0].platform == "cpu" else None)
+
+
 def _split(n: int, size: int) -> tuple[int, int]:
     """(parts, part length) covering n items in parts of at most ``size``, balanced."""
     parts = -(-n // max(1, size))
@@ -170,6 +255,57 @@ def _split(n: int, size: int) -> tuple[int, int]:
 def _padded(values: np.ndarray, length: int) -> np.ndarray:
     """``values`` as float32, extended to ``length`` by repeating the last one."""
     return np.asarray(values, np.float32)[np.minimum(np.arange(length), len(values) - 1)]
+
+
+class _Blocks(NamedTuple):
+    """A grid cut into row_parts x col_parts blocks: alphas (row_parts, rows) and
+    ks (col_parts, cols), padded by repeating the last alpha or k."""
+
+    alphas: np.ndarray
+    ks: np.ndarray
+
+    @property
+    def cells(self) -> list[tuple[int, int]]:
+        return [(i, j) for i in range(len(self.alphas)) for j in range(len(self.ks))]
+
+
+def _blocks(axes: tuple[np.ndarray, np.ndarray], block_cells: int, workers: int) -> _Blocks:
+    """At most ``MAX_BLOCK_COLS`` ks by enough alphas for about ``block_cells`` cells,
+    with at least ``workers`` blocks where the grid allows."""
+    alphas, ks = axes
+    col_parts, cols = _split(len(ks), min(MAX_BLOCK_COLS, block_cells))
+    row_parts, rows = _split(len(alphas), max(1, block_cells // cols))
+    if row_parts * col_parts < workers:
+        row_parts, rows = _split(len(alphas), -(-len(alphas) // max(1, workers // col_parts)))
+    return _Blocks(
+        _padded(alphas, row_parts * rows).reshape(row_parts, rows),
+        _padded(ks, col_parts * cols).reshape(col_parts, cols),
+    )
+
+
+def _on_threads(fn, h, blocks: _Blocks, tables: list[Tables], x0, level) -> list:
+    """Each block's (final, first) through the compiled block ``fn``, on THREADS threads."""
+
+    def block(ij: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        i, j = ij
+        return tuple(np.asarray(a) for a in fn(h, blocks.alphas[i], tables[j], x0, level))
+
+    with ThreadPoolExecutor(min(THREADS, len(blocks.cells))) as pool:
+        return list(pool.map(block, blocks.cells))
+
+
+def _on_mesh(fn_of_shape, h, blocks: _Blocks, tables: list[Tables], x0, level, n: int) -> list:
+    """Each block's (final, first) from one program over ``n`` devices: the block list
+    is padded to a multiple of n by repeating its last block."""
+    cells = blocks.cells
+    padded = [cells[min(b, len(cells) - 1)] for b in range(-(-len(cells) // n) * n)]
+    rows, cols = blocks.alphas.shape[1], blocks.ks.shape[1]
+    fn = fn_of_shape((len(padded), rows, cols, len(blocks.ks)))
+    stacked = jax.tree.map(lambda *t: jnp.stack(t), *tables)
+    alphas = blocks.alphas[[i for i, _ in padded]]
+    columns = np.array([j for _, j in padded], np.int32)
+    final, first = (np.asarray(a) for a in fn(h, alphas, columns, stacked, x0, level))
+    return [(final[b], first[b]) for b in range(len(cells))]
 
 
 def run_grid(
@@ -182,33 +318,35 @@ def run_grid(
     key: jax.Array,
     level: np.float32 | None,
     block_cells: int = BLOCK_CELLS,
+    devices: Sequence[jax.Device] | int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Final losses and first steps over the alphas x ks grid ``axes``, in blocks;
     with ``level`` None, steps to the level are not counted.
 
     ``h`` holds the shared scalars (its alpha and k are ignored). A block is at most
     ``MAX_BLOCK_COLS`` ks by enough alphas for about ``block_cells`` cells, with at
-    least ``THREADS`` blocks where the grid allows; edges are padded by repeating the
-    last alpha or k. Blocks run on ``THREADS`` threads.
+    least one block per thread or device where the grid allows; edges are padded by
+    repeating the last alpha or k. On JAX's default device alone the blocks run on
+    ``THREADS`` threads; on any other devices (``resolve_devices``) in one program
+    over their mesh (``mesh_fn``).
     """
-    alphas, ks = axes
-    col_parts, cols = _split(len(ks), min(MAX_BLOCK_COLS, block_cells))
-    row_parts, rows = _split(len(alphas), max(1, block_cells // cols))
-    if row_parts * col_parts < THREADS:
-        row_parts, rows = _split(len(alphas), -(-len(alphas) // (THREADS // col_parts)))
-    alphas = _padded(alphas, row_parts * rows).reshape(row_parts, rows)
-    ks = _padded(ks, col_parts * cols).reshape(col_parts, cols)
-    tables = [tables_fn(surface, length)(h, k, key) for k in ks]
-    fn = block_fn(surface, optimizer, length, rows, cols, level is not None)
+    devices = resolve_devices(devices)
+    threaded = devices == (jax.devices()[0],)
+    blocks = _blocks(axes, block_cells, THREADS if threaded else len(devices))
+    tables = [tables_fn(surface, length)(h, k, key) for k in blocks.ks]
+    count = level is not None
     level = np.float32(-np.inf if level is None else level)
+    rows, cols = blocks.alphas.shape[1], blocks.ks.shape[1]
+    if threaded:
+        fn = block_fn(surface, optimizer, length, rows, cols, count)
+        parts = _on_threads(fn, h, blocks, tables, x0, level)
+    else:
 
-    def block(ij: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-        i, j = ij
-        return tuple(np.asarray(a) for a in fn(h, alphas[i], tables[j], x0, level))
+        def fn_of_shape(shape):
+            return mesh_fn(surface, optimizer, length, shape, count, devices)
 
-    cells = [(i, j) for i in range(row_parts) for j in range(col_parts)]
-    with ThreadPoolExecutor(min(THREADS, len(cells))) as pool:
-        parts = list(pool.map(block, cells))
+        parts = _on_mesh(fn_of_shape, h, blocks, tables, x0, level, len(devices))
+    row_parts, col_parts = len(blocks.alphas), len(blocks.ks)
     final, first = (
         np.stack([part[m] for part in parts])
         .reshape(row_parts, col_parts, rows, cols)
