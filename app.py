@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from optiviz.ui import main
+from optiviz.ui import main, student
 
 st.set_page_config(page_title="Optiviz", page_icon="⚽", layout="wide")
-main()
+if student.requested():
+    student.render()
+else:
+    main()

@@ -54,6 +54,8 @@ NO_ROOM = "No open question with this code"
 KINDS = ("where", "which")
 MAX_CHOICES = 12
 MAX_LABEL = 80
+AXES = ("x", "y")
+"""A where answer's fields, one per parameter of the map."""
 
 Clock = Callable[[], float]
 
@@ -126,6 +128,8 @@ def checked_question(question: Mapping[str, Any]) -> dict[str, Any]:
             surface = surfaces.get(str(q.get("surface")))
         except ValueError as e:
             raise RoomError(f"A where question needs a registered surface: {e}") from None
+        if surface.dim > len(AXES):
+            raise RoomError("A where question needs a surface drawn as a map (x, or x and y).")
         q["bounds"] = [list(b) for b in surface.bounds]
     else:
         choices = q.get("choices")
@@ -144,9 +148,6 @@ def checked_question(question: Mapping[str, Any]) -> dict[str, Any]:
     except (TypeError, ValueError):
         raise RoomError("A question holds only plain, finite values.") from None
     return q
-
-
-AXES = ("x", "y")
 
 
 def checked_answer(question: Mapping[str, Any], answer: Mapping[str, Any]) -> dict[str, Any]:

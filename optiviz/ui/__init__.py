@@ -6,6 +6,7 @@ import streamlit as st
 
 from optiviz import scenes
 from optiviz.ui import (
+    classroom,
     controls,
     explore,
     fit_controls,
@@ -79,4 +80,10 @@ def _explore() -> None:
         else:
             surface = scenes.resolve_surface(name)
         page = fit_view.render if fit_view.shows(surface) else explore.render
-        page(controls.explore_controls(surface, name, formula), surface)
+        draft = controls.explore_controls(surface, name, formula)
+        if page is explore.render and classroom.showing():
+            classroom.render()  # a class question hides the paths until its reveal
+            return
+        page(draft, surface)
+        if page is explore.render:
+            classroom.ask_control(draft)

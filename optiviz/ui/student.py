@@ -1,0 +1,151 @@
+"""The student's page, ``?room=CODE``: the question, the surface and the start, and one
+answer (a tap on the map, or a choice) that the student may change until the reveal.
+
+No paths, no verdicts, no names, no free text; it fits a phone held upright (390×844)
+without scrolling. Each browser session answers as one voter (a random id kept in its
+session), so a second answer replaces the first. A refused answer shows the store's
+message and keeps the answer already given.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from optiviz import rooms, surfaces
+from optiviz.figures import answers as answer_figures
+from optiviz.rooms import RoomError
+from optiviz.ui import classroom, state
+
+PARAM = "room"
+"""The address parameter that opens this page: ``?room=CODE``."""
+VOTER, MINE, ERROR, PICK, CHOICE = (
+    "student_voter",
+    "student_answer",
+    "student_error",
+    "student_pick",
+    "student_choice",
+)
+"""Session keys: this browser's voter id, its stored answer, the last refusal, the map
+(its selection) and the choice widget."""
+MAP_PX = 340
+CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}
+CSS = """<style>
+header[data-testid="stHeader"], section[data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding: 0.75rem 0.75rem 0.5rem; max-width: 40rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.5rem; }
+</style>"""
+"""The student's page is one screen: no header, no sidebar, tight margins."""
+
+
+def requested() -> bool:
+    """Whether the address asks for the student's page."""
+    return PARAM in st.query_params
+
+
+def code() -> str:
+    """The code in the address."""
+    return st.query_params.get(PARAM, "")
+
+
+def render() -> None:
+    """The whole student page."""
+    st.markdown(CSS, unsafe_allow_html=True)
+    st.markdown("#### 🙋 Optiviz · class question")
+    store = classroom.store()
+    try:
+        question = store.question(code())
+    except RoomError as e:
+        st.error(str(e))
+        return
+    st.markdown(f"**{question['text']}**")
+    is_open = store.is_open(code())
+    if question["kind"] == "where":
+        _map(question, is_open)
+    else:
+        _choices(question, is_open)
+    _status(question, is_open)
+
+
+def _map(question: dict, is_open: bool) -> None:
+    surface = surfaces.get(question["surface"])
+    figure = answer_figures.question_map(
+        surface,
+        classroom.map_grid(surface.name),
+        question["start"],
+        mine=state.get(MINE),
+        pickable=is_open,
+        height=MAP_PX,
+    )
+    st.plotly_chart(
+        classroom.with_media_background(figure),
+        key=PICK,
+        on_select=_on_pick if is_open else "ignore",
+        selection_mode="points",
+        config=CONFIG,
+    )
+
+
+def _on_pick() -> None:
+    points = (state.get(PICK) or {}).get("selection", {}).get("points", [])
+    if not points:
+        return  # a second tap on the same point clears the selection: the answer stays
+    question = classroom.store().question(code())
+    axes = rooms.AXES[: len(question["bounds"])]
+    _send({a: round(float(points[0][a]), 3) for a in axes})
+
+
+def _choices(question: dict, is_open: bool) -> None:
+    mine = state.get(MINE)
+    st.radio(
+        "Your answer",
+        question["choices"],
+        index=question["choices"].index(mine["choice"]) if mine else None,
+        key=CHOICE,
+        on_change=_on_choice,
+        disabled=not is_open,
+        help="Pick one; you may change it until the presenter reveals the runs.",
+    )
+
+
+def _on_choice() -> None:
+    choice = state.get(CHOICE)
+    if choice is not None:
+        _send({"choice": choice})
+
+
+def _send(answer: dict) -> None:
+    """Store the answer as this session's; on a refusal keep the previous one."""
+    try:
+        classroom.store().answer(code(), classroom.session_id(VOTER), answer)
+    except RoomError as e:
+        state.set_values({ERROR: str(e)})
+    else:
+        state.set_values({MINE: answer, ERROR: None})
+
+
+def _status(question: dict, is_open: bool) -> None:
+    error, mine = state.pop(ERROR), state.get(MINE)
+    if not is_open:
+        st.error(rooms.NO_ROOM)
+        st.caption("The presenter has closed it to reveal the runs: look at the big screen.")
+    elif error:
+        st.error(error)
+    if mine is not None:
+        tail = "You may change it until the reveal." if is_open else ""
+        st.success(f"Your answer: {shown(mine)}. {tail}".strip())
+    elif is_open:
+        st.caption(
+            "Tap the map where you think the ball will be."
+            if question["kind"] == "where"
+            else "Pick the run you think it will be."
+        )
+
+
+def shown(answer: dict) -> str:
+    """An answer as the student reads it: "(0.5, -1.2)", "x = 0.5" or the choice."""
+    if "choice" in answer:
+        return answer["choice"]
+    if "y" in answer:
+        return f"({answer['x']:g}, {answer['y']:g})"
+    return f"x = {answer['x']:g}"
