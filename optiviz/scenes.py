@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from optiviz import clouds, optimizers, simulate, simulate_many, surfaces
+from optiviz import clouds, optimizers, simulate, simulate_many, stability, surfaces
 from optiviz.colours import MY_ALPHA_COLOUR, PRESET_COLOURS, run_colour
 from optiviz.dynamics import Trajectory
 from optiviz.params import MY_ALPHA
@@ -33,6 +33,9 @@ class Run:
     dash: str = "solid"
     """The map path's Plotly dash: "my α" is dotted, so it reads apart from every preset's
     solid path even where its hue is close (sky blue beside the bluish-green "good")."""
+    edge: np.ndarray | None = None
+    """The rule's threshold at each position, 2/λ_max(θ_t) for GD
+    (``stability.critical_alpha_along``); None for an adaptive rule or where not computed."""
 
     @property
     def legend(self) -> str:
@@ -119,6 +122,22 @@ def with_data(runs: Sequence[Run], surface: surfaces.Surface) -> list[Run]:
     ]
 
 
+def with_edges(runs: Sequence[Run], surface: surfaces.Surface, s: Settings) -> list[Run]:
+    """The runs, each with its rule's threshold along its path (``Run.edge``)."""
+    return [
+        replace(
+            run,
+            edge=stability.critical_alpha_along(
+                surface,
+                run.trajectory.positions,
+                run.trajectory.optimizer,
+                **s.hyper(run.trajectory.optimizer),
+            ),
+        )
+        for run in runs
+    ]
+
+
 def scene(s: Settings) -> Scene:
     """The scene the settings ask for: compare mode races ``s.presets`` (with "my α" at
     ``s.alpha``), optimizers mode runs each of ``s.compare_optimizers``, seeds mode draws
@@ -126,4 +145,5 @@ def scene(s: Settings) -> Scene:
     surface = resolve_surface(s.surface, s.formula, s.degree)
     runs, cloud = _runs(s, surface)
     xs = None if surface.n_samples is None else datasets.model_x(surface)
-    return Scene(surface, tuple(with_data(runs, surface)), tuple(cloud), xs)
+    runs = with_edges(with_data(runs, surface), surface, s)
+    return Scene(surface, tuple(runs), tuple(cloud), xs)

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from optiviz import optimizers, stability
 from optiviz.dynamics import Trajectory
 from optiviz.figures import balls, data_panel, layout, style
 from optiviz.figures.layout import LOSS, MAP, RATE, TEXT
@@ -96,9 +97,57 @@ def _outline(runs: Sequence[Run], surface: Surface) -> dict:
     return _line(MAP, x, y, line["color"], hoverinfo="skip", meta="outline", line=line)
 
 
+def edge_trace(run: Run) -> dict:
+    """The run's threshold along its path, beside its alpha_t: a dashed line in its colour
+    at steps 0..T-1, named by the rule ("2/λ_max(θ_t)"; heavy ball "2(1+β)/λ_max(θ_t)").
+    Where alpha_t lies above it, a step overshoots along the locally steepest direction."""
+    tr = run.trajectory
+    label = stability.LABELS[tr.optimizer]
+    return _line(
+        RATE,
+        np.arange(len(tr.lrs)),
+        run.edge[: len(tr.lrs)],
+        run.colour,
+        name=f"{run.name} {label}(θ_t)",
+        meta="edge",
+        line={"color": run.colour, "width": 1.5, "dash": "dash"},
+        hovertemplate=f"{run.name}<br>step %{{x}}: {label} = %{{y:.3g}}<extra></extra>",
+    )
+
+
+def adaptive_note(runs: Sequence[Run]) -> list[dict]:
+    """An annotation over the alpha_t panel naming the adaptive runs that have no
+    threshold line, and why (``stability.ADAPTIVE_NOTE``); none when every run has one."""
+    names = [
+        optimizers.LABELS[r.trajectory.optimizer]
+        for r in runs
+        if r.trajectory.optimizer in stability.ADAPTIVE
+    ]
+    if not names:
+        return []
+    return [
+        {
+            "xref": "x3 domain",
+            "yref": "y3 domain",
+            "x": 0.01,
+            "y": 0.99,
+            "xanchor": "left",
+            "yanchor": "top",
+            "align": "left",
+            "showarrow": False,
+            "font": {"size": 11},
+            "bgcolor": layout.LEGEND_BG,
+            "text": f"No 2/λ_max line for {', '.join(dict.fromkeys(names))}:<br>"
+            "its step is divided by its gradient history.",
+            "hovertext": stability.ADAPTIVE_NOTE,
+            "name": "adaptive note",
+        }
+    ]
+
+
 def _run_traces(run: Run, surface: Surface) -> list[dict]:
     """A run's path in its dash (its outline lies under all paths), its loss curve, its alpha_t
-    curve, its validation loss."""
+    curve, its validation loss, and its threshold line where it has one (``edge_trace``)."""
     tr = run.trajectory
     steps = np.arange(len(tr.losses))
     path = {"color": run.colour, "width": style.PATH_WIDTH, "dash": run.dash}
@@ -118,6 +167,8 @@ def _run_traces(run: Run, surface: Surface) -> list[dict]:
                 line={"color": run.colour, "width": 2, "dash": "dash"},
             )
         )
+    if run.edge is not None:
+        traces.append(edge_trace(run))
     return traces
 
 
@@ -162,7 +213,8 @@ def _cloud_traces(cloud: Sequence[Trajectory], surface: Surface) -> list[dict]:
 
 def _static(runs, surface, grid, cloud, clickable) -> tuple[list[dict], list[dict[str, int]]]:
     """The static traces, and per run the indices of its path, loss and alpha_t traces (and
-    of its exit arrow, where its path leaves the map)."""
+    of its threshold line, where it has one, and its exit arrow, where its path leaves the
+    map)."""
     traces = [click_grid(surface, grid)] if clickable else []
     if surface.dim == 1:
         traces.append(_line(MAP, grid.axes[0], grid.z, "#64748b", name="f(x)", hoverinfo="skip"))
@@ -175,6 +227,8 @@ def _static(runs, surface, grid, cloud, clickable) -> tuple[list[dict], list[dic
         n = len(traces)
         ids.append({"path": n, "loss": n + 1, "rate": n + 2})
         traces += _run_traces(run, surface)
+        if run.edge is not None:
+            ids[-1]["edge"] = len(traces) - 1
     for run, own in zip(runs, ids, strict=True):
         where = map_exit(run.trajectory, surface)
         if where is not None:
@@ -235,6 +289,7 @@ def animation_parts(
         **layout.controls(steps, frame_ms),
         **layout.frame(with_data),
         "images": layout.images(surface, grid),
+        "annotations": adaptive_note(runs),
     }
     return Parts(static, moving, layout_, steps, run_ids)
 

@@ -112,23 +112,48 @@ def _flat_range(values: np.ndarray) -> dict:
     return {}
 
 
-def rate_axis(lrs: np.ndarray) -> dict:
+EDGE_REACH = 4.0
+"""The α_t axis makes room for a threshold line up to this factor above the largest rate
+and below the smallest; where the line lies further away it runs off the panel."""
+
+
+def _near(edges: np.ndarray, lrs: np.ndarray) -> np.ndarray:
+    """The threshold values within ``EDGE_REACH`` of the positive rates."""
+    rates = lrs[np.isfinite(lrs) & (lrs > 0)]
+    if rates.size == 0:
+        return edges[:0]
+    lo, hi = rates.min() / EDGE_REACH, rates.max() * EDGE_REACH
+    return edges[np.isfinite(edges) & (edges >= lo) & (edges <= hi)]
+
+
+def rate_axis(lrs: np.ndarray, edges: np.ndarray | None = None) -> dict:
     """The α_t axis: linear unless the finite rates are all positive and span more than a
     decade (max / min > 10); then log, labelled at the powers of ten only (0.01, 0.1, 1).
-    A linear axis over rates that hardly vary starts from 0 (see ``_flat_range``)."""
+    A linear axis over rates that hardly vary starts from 0 (see ``_flat_range``).
+    With threshold lines (``edges``, the runs' 2/λ_max(θ_t)) the range is set to hold the
+    rates and the lines' values within ``EDGE_REACH`` of them, so a far or infinite
+    threshold never squashes the rates."""
     lrs = np.asarray(lrs, dtype=np.float64)
+    edges = np.asarray([] if edges is None else edges, dtype=np.float64).ravel()
+    near = _near(edges, lrs)
+    shown = np.concatenate([lrs[np.isfinite(lrs)], near])
+    bounded = bool(np.isfinite(edges).any() and shown.size)
     if not _log_ok(lrs, 10.0):
-        return {"type": "linear", **_flat_range(lrs)}
-    finite = lrs[np.isfinite(lrs)]
-    lo, hi = np.floor(np.log10(finite.min())), np.ceil(np.log10(finite.max()))
-    powers = np.arange(lo, hi + 1).astype(int)
-    return {
+        axis = {"type": "linear", **_flat_range(lrs)}
+        if bounded:
+            top = max(axis.get("range", [0.0, 0.0])[1], 1.08 * float(shown.max()))
+            axis["range"] = [0.0, top]
+        return axis
+    lo, hi = float(shown.min()), float(shown.max())
+    powers = np.arange(np.floor(np.log10(lo)), np.ceil(np.log10(hi)) + 1).astype(int)
+    axis = {
         "type": "log",
         "tickmode": "array",
         "tickvals": [float(10.0**k) for k in powers],
         "ticktext": [decade_label(k) for k in powers],
         "minor": {"showgrid": False, "ticks": ""},
     }
+    return axis | ({"range": _padded(lo, hi, log=True)} if bounded else {})
 
 
 def decade_label(k: int) -> str:
@@ -216,6 +241,7 @@ def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> 
     losses = np.concatenate([r.trajectory.losses for r in runs])
     log_loss = _log_ok(losses)
     lrs = np.concatenate([r.trajectory.lrs for r in runs])
+    edges = [r.edge[: len(r.trajectory.lrs)] for r in runs if r.edge is not None]
     steps = max(len(r.trajectory.lrs) for r in runs)
     (x0, x1), *rest = surface.bounds
     y_range = list(rest[0]) if surface.dim == 2 else curve_range(grid)
@@ -256,7 +282,7 @@ def axes(runs: Sequence[Run], surface: Surface, grid: Grid, with_data: bool) -> 
             "domain": rows["rate"],
             "anchor": "x3",
             "title": {"text": "α<sub>t</sub>"},
-            **rate_axis(lrs),
+            **rate_axis(lrs, np.concatenate(edges) if edges else None),
         },
         "xaxis4": {"domain": [0, 1], "anchor": "y4", "range": [0, 1], "visible": False},
         "yaxis4": {"domain": READOUT_DOMAIN, "anchor": "x4", "range": [0, 1], "visible": False},
