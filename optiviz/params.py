@@ -49,10 +49,12 @@ def _nice(values: np.ndarray) -> list[float]:
 
 
 def alpha_options() -> list[float]:
-    """Learning rates on a log scale from 1e-5 to 300, plus every surface's presets."""
+    """Learning rates on a log scale from 1e-5 to 300, plus every surface's presets and
+    every lesson's α (so a lesson can race, say, 0.9 and 1.1 times a threshold exactly)."""
     grid = _nice(10 ** (np.arange(-5 * 16, 2.5 * 16 + 1) / 16))
     presets = [v for n in surfaces.names() for v in surfaces.get(n).lr_presets.values()]
-    return sorted(set(grid) | {float(v) for v in presets})
+    taught = [v.settings["alpha"] for v in lessons.load().values() if "alpha" in v.settings]
+    return sorted(set(grid) | {float(v) for v in [*presets, *taught]})
 
 
 def k_options() -> list[float]:

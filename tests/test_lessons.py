@@ -6,10 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from optiviz import lessons
+import optiviz
+from optiviz import lessons, params, scenes
+from tests.support import expected
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 LESSONS = lessons.load()
@@ -49,3 +52,71 @@ def test_a_link_writes_numbers_as_the_app_does() -> None:
     assert lessons.query(lesson) == (
         "?weight_decay=0&steps=100&alpha=100&staircase=true&presets=good&presets=too+large&lesson=x"
     )
+
+
+# The curvature lessons' words hold in the app's own numbers (the scene their link opens).
+
+
+def _scene(lesson_id: str) -> scenes.Scene:
+    return scenes.scene(expected.settings_from_link(lessons.link(LESSONS[lesson_id])))
+
+
+def _alphas(scene: scenes.Scene) -> list[float]:
+    return [run.trajectory.alpha for run in scene.runs]
+
+
+@pytest.mark.parametrize("lesson_id", list(LESSONS))
+def test_every_lessons_alpha_is_a_stop_of_the_alpha_slider(lesson_id: str) -> None:
+    alpha = LESSONS[lesson_id].settings.get("alpha")
+    assert alpha is None or alpha in params.alpha_options()
+
+
+def test_why_too_large_bounces_races_0_9_and_1_1_times_the_line() -> None:
+    scene = _scene("why-too-large-bounces")
+    line = optiviz.critical_alpha(scene.surface)
+    assert line == pytest.approx(0.1)
+    assert _alphas(scene) == pytest.approx([0.9 * line, 1.1 * line])
+    below, above = (run.trajectory for run in scene.runs)
+    y_below, y_above = below.positions[:4, 1], above.positions[:4, 1]
+    np.testing.assert_allclose(y_below[1:] / y_below[:-1], -0.8, rtol=1e-4)
+    np.testing.assert_allclose(y_above[1:] / y_above[:-1], -1.2, rtol=1e-4)
+    assert below.verdict == "converged"
+    assert above.label == "diverged at step 76"
+    for run in scene.runs:  # the line in the α_t panel: flat at 0.1
+        np.testing.assert_allclose(run.edge[: len(run.trajectory.lrs)][:50], 0.1, rtol=1e-5)
+
+
+def test_rosenbrock_crawls_under_its_line_and_stalls_over_it() -> None:
+    scene = _scene("rosenbrock-crawl")
+    line = optiviz.critical_alpha(scene.surface)
+    assert (
+        round(line, 3) == 0.002 and round(optiviz.sharpness("rosenbrock", [1, 1])[0], 1) == 1001.6
+    )
+    crawl, stall = scene.runs
+    assert crawl.trajectory.alpha < line < stall.trajectory.alpha
+    assert crawl.trajectory.verdict == "slow"
+    np.testing.assert_allclose(crawl.trajectory.positions[-1], [0.89, 0.78], atol=0.01)
+    assert stall.trajectory.verdict == "oscillating"
+    np.testing.assert_allclose(stall.trajectory.positions[-1], [0.55, 0.37], atol=0.01)
+    # Where it stalls, its own line hovers about its α: the valley is as sharp as 2/α.
+    tail = stall.edge[1000:2000]
+    assert np.median(tail) == pytest.approx(stall.trajectory.alpha, rel=0.15)
+    assert "'good'" in scene.surface.description and "2/λ_max" in scene.surface.description
+    heavy = optiviz.simulate(scene.surface, "momentum", alpha=crawl.trajectory.alpha, steps=2000)
+    assert heavy.verdict == "converged"
+    assert optiviz.critical_alpha("rosenbrock", "momentum") == pytest.approx(0.0038, abs=5e-5)
+
+
+def test_the_polynomial_model_settles_or_runs_away_at_its_exact_line() -> None:
+    scene = _scene("constant-curvature")
+    line = optiviz.critical_alpha(scene.surface)
+    assert round(line, 3) == 0.418
+    settles, runs_away = scene.runs
+    assert settles.trajectory.alpha < line < runs_away.trajectory.alpha < 1.005 * line
+    assert settles.trajectory.verdict == "converged"
+    assert settles.trajectory.losses[-1] == pytest.approx(0.016, abs=5e-4)
+    losses = runs_away.trajectory.losses
+    assert losses[10] == pytest.approx(0.019, abs=5e-4)
+    assert losses[500] == pytest.approx(9.6, rel=0.06) and losses[1500] > 1e8
+    for run in scene.runs:  # a constant Hessian: the same line at every point of both paths
+        np.testing.assert_allclose(run.edge, line, rtol=1e-4)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import optiviz
-from optiviz import lessons, surfaces
+from optiviz import lessons, scenes, surfaces
 from optiviz.ui import options
 
 EXPECTED = {
@@ -78,10 +78,13 @@ def test_spec_with_an_unknown_or_missing_label_is_refused() -> None:
 
 
 def test_every_lesson_races_only_labels_its_surface_has() -> None:
+    """Its surface's presets (of the lesson's degree, on the polynomial model) or "my α"."""
     for lesson in lessons.load().values():
         chosen = lesson.settings.get("presets", [])
-        surface = surfaces.get(lesson.settings.get("surface", "staircase"))
-        assert set(chosen) <= set(surface.lr_presets), lesson.id
+        surface = scenes.resolve_surface(
+            lesson.settings.get("surface", "staircase"), degree=lesson.settings.get("degree")
+        )
+        assert set(chosen) <= set(options.available_presets(surface)), lesson.id
 
 
 @pytest.mark.parametrize("degree", [1, 4, 11, 14])
