@@ -144,9 +144,17 @@ class Run:
 class ProtocolSession:
     """One browserless session of a Streamlit app on ``host:port``."""
 
-    def __init__(self, port: int, query: str = "", host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        port: int,
+        query: str = "",
+        host: str = "127.0.0.1",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.url = f"ws://{host}:{port}/_stcore/stream"
         self.query = query
+        self.headers = headers or {}
+        """Sent with the WebSocket's handshake (a proxy's cookie, say)."""
         self.page_script_hash = ""
         self.widgets: dict[str, Widget] = {}
         self._cache: dict[str, tuple[ForwardMsg, int]] = {}
@@ -160,6 +168,7 @@ class ProtocolSession:
             subprotocols=["streamlit", secrets.token_hex(8)],
             max_size=None,
             open_timeout=30,
+            additional_headers=self.headers,
         )
         return self
 

@@ -4,14 +4,17 @@
     optiviz run SURFACE OPTIMIZER --alpha A [--schedule S --k K --steps N --start X,Y --csv FILE]
     optiviz sweep SURFACE OPTIMIZER --alphas 1e-3:1:32 --ks 0 --out landscape.csv
     optiviz lessons [--base-url URL]
+    optiviz serve --replicas N --port P [--rooms redis://HOST:PORT/DB]
 
-Only ``app`` imports Streamlit. A bad argument (an unknown name, alpha <= 0, a value over
-a limit in :mod:`optiviz.limits`) ends with one line on stderr and exit status 2.
+Only ``app`` imports Streamlit (``serve`` starts it in child processes). A bad argument
+(an unknown name, alpha <= 0, a value over a limit in :mod:`optiviz.limits`) ends with
+one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -34,6 +37,7 @@ from optiviz.cli.arguments import (
 )
 from optiviz.cli.commands import lessons_command, run_command, sweep_command
 from optiviz.cli.launch import app_command
+from optiviz.cli.serve import MAX_REPLICAS, port_type, replicas_type, serve_command
 
 NEGATIVE = re.compile(r"-\.?\d")
 """An argument that starts like a negative number."""
@@ -119,8 +123,36 @@ def _sweep_parser(commands) -> None:
     sub.set_defaults(handler=sweep_command, parser=sub)
 
 
+def _serve_parser(commands) -> None:
+    sub = commands.add_parser(
+        "serve",
+        help="several app replicas behind nginx, for a large class",
+        description="Start N app servers on free loopback ports, each with the same cookie "
+        "secret, and nginx (the Debian package nginx) in front of them on --port: it "
+        "upgrades the WebSocket and keeps each browser on one replica with a cookie. "
+        "Ctrl-C, or any of them exiting, stops them all.",
+    )
+    sub.add_argument(
+        "--replicas",
+        type=replicas_type,
+        default=min(MAX_REPLICAS, os.cpu_count() or 1),
+        help=f"app servers, 1 to {MAX_REPLICAS} (default: one per core, %(default)s)",
+    )
+    sub.add_argument("--port", type=port_type, default=8080, help="nginx's port (default 8080)")
+    sub.add_argument(
+        "--address", default="0.0.0.0", help="nginx's address (default %(default)s: every one)"
+    )
+    sub.add_argument(
+        "--rooms",
+        metavar="URL",
+        help="the class-question store every replica shares, such as redis://localhost:6379/0 "
+        "(checked before starting; default: each replica's own)",
+    )
+    sub.set_defaults(handler=serve_command, parser=sub)
+
+
 def build_parser() -> Parser:
-    """The ``optiviz`` parser with its four commands."""
+    """The ``optiviz`` parser with its five commands."""
     parser = Parser(prog="optiviz", description="See how optimizers move.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     app = commands.add_parser(
@@ -145,6 +177,7 @@ def build_parser() -> Parser:
         help="where the app is served (default %(default)s)",
     )
     sub.set_defaults(handler=lessons_command, parser=sub)
+    _serve_parser(commands)
     return parser
 
 
