@@ -1,4 +1,5 @@
-"""Deployment files: a linted, minimal Dockerfile, the Streamlit config, pinned requirements."""
+"""Deployment files: a linted, minimal Dockerfile, the Streamlit config, pinned requirements,
+and deploy/ (the nginx config in front of replicas, the compose file, the Kubernetes example)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+
+import yaml
+
+from optiviz.cli import nginx
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = ROOT / "Dockerfile"
@@ -82,3 +87,85 @@ def test_requirements_are_pinned_and_name_the_runtime():
         assert match, f"not pinned with ==: {line!r}"
         pinned[match[1].lower()] = match[2]
     assert set(RUNTIME) <= set(pinned), sorted(set(RUNTIME) - set(pinned))
+
+
+def test_deploy_nginx_conf_is_the_generators_output_for_compose():
+    compose = yaml.safe_load((ROOT / "deploy/compose.yaml").read_text())
+    port = re.search(r"PORT=(\d+)", DOCKERFILE.read_text()).group(1)
+    written = nginx.config([f"optiviz:{port}"], "80")
+    assert (ROOT / "deploy/nginx.conf").read_text() == written
+    assert "optiviz" in compose["services"]
+    mounts = compose["services"]["nginx"]["volumes"]
+    assert "./nginx.conf:/etc/nginx/nginx.conf:ro" in mounts
+    assert compose["services"]["nginx"]["ports"] == ["8080:80"]
+
+
+def test_nginx_accepts_the_generated_config(tmp_path):
+    binary = nginx.binary()
+    assert binary, "nginx is missing: scripts/test.sh installs the Debian package nginx"
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(nginx.config(["127.0.0.1:8501", "127.0.0.1:8502"], "127.0.0.1:8080", tmp_path))
+    done = subprocess.run(
+        [binary, "-t", "-p", str(tmp_path), "-e", str(tmp_path / "e.log"), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    text = conf.read_text()
+    for directive in (
+        "proxy_set_header Upgrade $http_upgrade;",
+        "proxy_set_header Connection $connection_upgrade;",
+        "hash $optiviz_route consistent;",
+        f"map $cookie_{nginx.ROUTE_COOKIE} $optiviz_route",
+        "proxy_next_upstream error timeout;",
+    ):
+        assert directive in text
+
+
+def test_compose_shares_one_cookie_secret_and_redis_among_its_replicas():
+    services = yaml.safe_load((ROOT / "deploy/compose.yaml").read_text())["services"]
+    app = services["optiviz"]
+    assert app["deploy"]["replicas"] >= 2
+    assert app["environment"]["STREAMLIT_SERVER_COOKIE_SECRET"].startswith(
+        "${OPTIVIZ_COOKIE_SECRET:?"
+    )
+    assert app["environment"]["OPTIVIZ_ROOMS_URL"] == "redis://redis:6379/0"
+    assert services["nginx"]["depends_on"]["optiviz"]["condition"] == "service_healthy"
+    assert app["build"]["context"] == ".." and (ROOT / "Dockerfile").is_file()
+
+
+def _kubernetes() -> dict[str, list[dict]]:
+    docs = yaml.safe_load_all((ROOT / "deploy/kubernetes/optiviz.yaml").read_text())
+    kinds: dict[str, list[dict]] = {}
+    for doc in docs:
+        kinds.setdefault(doc["kind"], []).append(doc)
+    return kinds
+
+
+def test_kubernetes_ingress_keeps_a_browser_on_one_pod_with_a_cookie():
+    kinds = _kubernetes()
+    (ingress,) = kinds["Ingress"]
+    notes = ingress["metadata"]["annotations"]
+    assert notes["nginx.ingress.kubernetes.io/affinity"] == "cookie"
+    assert notes["nginx.ingress.kubernetes.io/session-cookie-name"] == nginx.ROUTE_COOKIE
+    assert int(notes["nginx.ingress.kubernetes.io/proxy-read-timeout"]) >= 3600
+    backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+    services = {s["metadata"]["name"]: s for s in kinds["Service"]}
+    service = services[backend["name"]]
+    assert backend["port"]["name"] in {p["name"] for p in service["spec"]["ports"]}
+    app = next(d for d in kinds["Deployment"] if d["metadata"]["name"] == "optiviz")
+    assert service["spec"]["selector"] == app["spec"]["template"]["metadata"]["labels"]
+
+
+def test_kubernetes_pods_share_the_cookie_secret_and_redis():
+    kinds = _kubernetes()
+    app = next(d for d in kinds["Deployment"] if d["metadata"]["name"] == "optiviz")
+    assert app["spec"]["replicas"] >= 2
+    (container,) = app["spec"]["template"]["spec"]["containers"]
+    env = {e["name"]: e for e in container["env"]}
+    secret = env["STREAMLIT_SERVER_COOKIE_SECRET"]["valueFrom"]["secretKeyRef"]
+    assert secret == {"name": "optiviz", "key": "cookie-secret"}
+    host = env["OPTIVIZ_ROOMS_URL"]["value"].split("//")[1].split(":")[0]
+    assert host in {s["metadata"]["name"] for s in kinds["Service"]}
+    assert container["ports"][0]["containerPort"] == 8501
+    assert container["readinessProbe"]["httpGet"]["path"] == "/_stcore/health"
