@@ -1,9 +1,8 @@
 """A class question's pictures: the map a student answers on, the class's guesses on it,
 and the bars of a which question. Pure: arrays and settings in, Plotly figure dicts out.
 
-The map has no paths and no verdicts: the surface (its background image, or its curve),
-the start, and an invisible grid of ``PICK_GRID`` points per side that turns a tap into
-a guess (Streamlit reports clicks on markers, not on images).
+The map has no paths and no verdicts: the surface (its background image, or its curve)
+and the start; ``optiviz.ui.pick`` turns a tap on it into a guess.
 """
 
 from __future__ import annotations
@@ -16,8 +15,6 @@ from optiviz.figures import layout, style
 from optiviz.grids import Grid
 from optiviz.surfaces import Surface
 
-PICK_GRID = 41
-"""Points per side of the tap grid: a guess lands within a 40th of the map's width."""
 START_COLOUR = "#ffffff"
 GUESS_COLOUR = style.OKABE_ITO["reddish purple"]
 """The class's guesses: the one Okabe-Ito colour no preset run is drawn in."""
@@ -47,26 +44,6 @@ def _xy(points: Sequence[Mapping], surface: Surface, grid: Grid) -> tuple[list, 
     xs = [float(p["x"]) for p in points]
     ys = [float(p["y"]) for p in points] if surface.dim == 2 else curve_y(grid, xs).tolist()
     return xs, ys
-
-
-def pick_grid(surface: Surface, grid: Grid) -> dict:
-    """The invisible tap grid over the map (on the curve, for a 1-D surface)."""
-    (x0, x1), *rest = surface.bounds
-    xs = np.linspace(x0, x1, PICK_GRID)
-    if surface.dim == 1:
-        x, y = xs, curve_y(grid, xs)
-    else:
-        x, y = (m.ravel() for m in np.meshgrid(xs, np.linspace(*rest[0], PICK_GRID)))
-    return {
-        "type": "scatter",
-        "x": np.round(x, 4).tolist(),
-        "y": np.round(y, 4).tolist(),
-        "mode": "markers",
-        "name": "pick",
-        "marker": {"size": 12, "opacity": 0.0},
-        "showlegend": False,
-        "hovertemplate": "guess here: (%{x:.2f}, %{y:.2f})<extra></extra>",
-    }
 
 
 def _marker(xs, ys, name: str, colour: str, size: int, symbol: str, **extra) -> dict:
@@ -111,17 +88,16 @@ def question_map(
     *,
     guesses: Sequence[Mapping] = (),
     mine: Mapping | None = None,
-    pickable: bool = False,
     height: int = 360,
 ) -> dict:
     """The map a where question is asked on: the surface, the start (a white diamond),
-    the class's ``guesses``, the student's own answer ``mine`` (a yellow star) and, when
-    ``pickable``, the tap grid. Nothing else: no path, no verdict."""
+    the class's ``guesses`` and the student's own answer ``mine`` (a yellow star).
+    Nothing else: no path, no verdict."""
     _check(surface, grid)
     if len(start) != surface.dim:
         raise ValueError("the start has one number per parameter of the surface")
     sx, sy = _xy([dict(zip(AXES, start, strict=False))], surface, grid)
-    data = [pick_grid(surface, grid)] if pickable else []
+    data = []
     if surface.dim == 1:
         data.append({"type": "scatter", "x": grid.axes[0].tolist(), "y": grid.z.tolist(),
                      "mode": "lines", "line": {"color": "#64748b", "width": 3},
@@ -146,8 +122,7 @@ def _map_layout(surface: Surface, grid: Grid, height: int) -> dict:
         "font": style.FONT,
         "showlegend": False,
         "dragmode": False,
-        "clickmode": "event+select",
-        "hovermode": "closest",
+        "hovermode": False,
         "images": layout.images(surface),
         "xaxis": {"range": [x0, x1], "title": {"text": names[0]}, "fixedrange": True,
                   **scale["xaxis"]},

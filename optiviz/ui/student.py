@@ -14,7 +14,7 @@ import streamlit as st
 from optiviz import rooms, surfaces
 from optiviz.figures import answers as answer_figures
 from optiviz.rooms import RoomError
-from optiviz.ui import classroom, state
+from optiviz.ui import classroom, pick, state
 
 PARAM = "room"
 """The address parameter that opens this page: ``?room=CODE``."""
@@ -51,7 +51,7 @@ def code() -> str:
 def render() -> None:
     """The whole student page."""
     st.markdown(CSS, unsafe_allow_html=True)
-    st.markdown("#### 🙋 Optiviz · class question")
+    st.markdown("#### Optiviz · class question")
     store = classroom.store()
     try:
         question = store.question(code())
@@ -74,25 +74,21 @@ def _map(question: dict, is_open: bool) -> None:
         classroom.map_grid(surface.name),
         question["start"],
         mine=state.get(MINE),
-        pickable=is_open,
         height=MAP_PX,
     )
-    st.plotly_chart(
-        classroom.with_media_background(figure),
-        key=PICK,
-        on_select=_on_pick if is_open else "ignore",
-        selection_mode="points",
-        config=CONFIG,
-    )
+    if is_open:
+        pick.pick_map(classroom.with_media_background(figure), key=PICK, on_pick=_on_pick)
+    else:
+        st.plotly_chart(classroom.with_media_background(figure), key=PICK, config=CONFIG)
 
 
 def _on_pick() -> None:
-    points = (state.get(PICK) or {}).get("selection", {}).get("points", [])
-    if not points:
-        return  # a second tap on the same point clears the selection: the answer stays
+    point = pick.picked(PICK)
+    if point is None:
+        return
     question = classroom.store().question(code())
     axes = rooms.AXES[: len(question["bounds"])]
-    _send({a: round(float(points[0][a]), 3) for a in axes})
+    _send({a: round(float(point[a]), 3) + 0.0 for a in axes})  # + 0.0: no "-0"
 
 
 def _choices(question: dict, is_open: bool) -> None:
@@ -136,7 +132,7 @@ def _status(question: dict, is_open: bool) -> None:
         st.success(f"Your answer: {shown(mine)}. {tail}".strip())
     elif is_open:
         st.caption(
-            "Tap the map where you think the ball will be."
+            "Tap the map where you think the ball will be (◇ is where it starts)."
             if question["kind"] == "where"
             else "Pick the run you think it will be."
         )
