@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import optiviz.ui.shutdown  # noqa: F401 - first: its exit hook must precede any JAX work
 from optiviz import scenes
 from optiviz.ui import (
     classroom,

@@ -12,14 +12,13 @@ across restarts.
 
 The worker gives way to visitors: it starts a visit only while no page run is in flight
 (the app reports each run's start and end through :func:`configure_compilation_cache`
-and :func:`start_background_compile`), at a lower OS priority, and at interpreter exit
-:func:`stop` ends it between visits, so no XLA compile is still running while Python
-tears down.
+and :func:`start_background_compile`), at a lower OS priority. At interpreter exit
+(``optiviz.ui.shutdown``) it stops between calls, and the exit waits for it and for the
+page runs in flight, so no XLA call is still running while Python tears down.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import dataclasses
 import gc
@@ -40,7 +39,7 @@ from optiviz.figures import chart_data
 from optiviz.params import PARAMS
 from optiviz.search import STRATEGIES
 from optiviz.settings import Settings
-from optiviz.ui import fit_view, lab, lab_views
+from optiviz.ui import fit_view, lab, lab_views, shutdown
 from optiviz.ui import options as opt
 
 log = logging.getLogger("optiviz")
@@ -223,6 +222,7 @@ class _Runs:
         self._open: dict[int, float] = {}
 
     def start(self) -> None:
+        shutdown.track()
         with self._lock:
             self._open[threading.get_ident()] = time.monotonic()
 
@@ -241,6 +241,7 @@ RUNS = _Runs()
 DONE: set[tuple] = set()
 """Keys of the visits already made in this process."""
 _STOP = threading.Event()
+shutdown.on_exit(_STOP.set)
 
 
 def _give_way() -> bool:
@@ -322,7 +323,7 @@ def start_background_compile() -> threading.Thread | None:
 def _start() -> threading.Thread:
     thread = threading.Thread(target=_work, name="optiviz-warmup", daemon=True)
     thread.start()
-    atexit.register(stop, thread)
+    shutdown.track(thread)
     return thread
 
 
