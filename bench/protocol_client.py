@@ -16,6 +16,7 @@ A ``ProtocolSession`` opens ``ws://HOST:PORT/_stcore/stream`` (subprotocols
 - it keeps cacheable messages (``Element``s of 10 kB or more) by hash, tells the
   server which it holds, and resolves the ``ref_hash`` messages sent in their place;
 - a widget drawn inside a fragment reruns only that fragment;
+- a button is pressed with ``rerun(click=LABEL)`` (its ``trigger_value`` for that run);
 - a run that ends early for a rerun the script asked for (``st.rerun()``) goes on into
   the app run the server starts by itself.
 
@@ -127,6 +128,8 @@ class Run:
     messages: int = 0
     status: int | None = None
     exceptions: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    """The body of each markdown and alert (``st.success`` ...) element the run drew."""
     elements: list[str] = field(default_factory=list)
     """The kind of each element the run drew, in order (``"slider"``, ``"markdown"``...);
     for a run that ``st.rerun()`` restarted, the restarted part's and then the app run's."""
@@ -161,6 +164,8 @@ class ProtocolSession:
         self._max_age = 2
         self._runs = 0
         self._ws: Any = None
+        self.buttons: dict[str, tuple[str, str]] = {}
+        """Label -> (widget id, fragment id) of each button the page has drawn."""
 
     async def __aenter__(self) -> ProtocolSession:
         self._ws = await websockets.connect(
@@ -200,9 +205,10 @@ class ProtocolSession:
         """Whether moving ``label`` by ``steps`` notches would leave its value unchanged."""
         return self.notch(label, steps) == self.widget(label).value
 
-    async def rerun(self, changes: dict[str, Any] | None = None) -> Run:
-        """Send every widget's value, with ``changes`` (label -> wire value) applied, and
-        read the run's messages until ``script_finished``."""
+    async def rerun(self, changes: dict[str, Any] | None = None, click: str = "") -> Run:
+        """Send every widget's value, with ``changes`` (label -> wire value) applied and
+        the button labelled ``click`` pressed, and read the run's messages until
+        ``script_finished``."""
         fragment = ""
         for label, value in (changes or {}).items():
             widget = self.widget(label)
@@ -217,6 +223,10 @@ class ProtocolSession:
         client.widget_states.widgets.extend(
             w.state() for w in self.widgets.values() if w.value is not None
         )
+        if click:
+            button, fragment = self.buttons[click]
+            client.fragment_id = fragment
+            client.widget_states.widgets.append(WidgetState(id=button, trigger_value=True))
         started = time.perf_counter()
         await self._ws.send(msg.SerializeToString())
         run = await asyncio.wait_for(self._read_run(fragment), RUN_TIMEOUT_S)
@@ -261,6 +271,10 @@ class ProtocolSession:
     def _element(self, element: Element, fragment: str, run: Run, seen: set[str]) -> None:
         kind = element.WhichOneof("type")
         run.elements.append(kind)
+        if kind in ("markdown", "alert"):
+            run.texts.append(getattr(element, kind).body)
+        if kind == "button":
+            self.buttons[element.button.label] = (element.button.id, fragment)
         if kind == "exception":
             run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
             return

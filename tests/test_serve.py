@@ -324,6 +324,45 @@ def test_a_killed_replica_loses_only_its_sessions_which_reopen_on_the_other() ->
         assert f"start_x={start:g}" in address, address
 
 
+def other_route(port: int, replica: str) -> tuple[str, str]:
+    """A route cookie (from fresh visits) that nginx sends to a replica other than ``replica``."""
+    for _ in range(40):
+        cookie, landed = visit(port)
+        if landed != replica:
+            return cookie, landed
+    raise AssertionError(f"40 visits all landed on {replica}")
+
+
+def test_a_question_asked_on_one_replica_is_answered_through_the_other(served, redis_url):
+    async def run() -> tuple[str, str, str, str]:
+        teacher = Student(0)
+        teacher.cookie, there = await asyncio.to_thread(visit, served.port)
+        async with teacher.session(served.port, "present=1") as presenter:
+            assert (await presenter.rerun()).ok
+            which = "Which run settles first?"
+            assert (await presenter.rerun({"Question": which})).ok
+            asked = await presenter.rerun(click="Ask the class")
+            assert asked.ok, asked.exceptions
+            (code,) = [t.split("`")[1] for t in asked.texts if t.startswith("Code **`")]
+        pupil = Student(1)
+        pupil.cookie, here = await asyncio.to_thread(other_route, served.port, there)
+        async with pupil.session(served.port, f"room={code}") as student:
+            page = await student.rerun()
+            assert page.ok and "settles first?" in " ".join(page.texts), page.texts
+            choice = student.widget("Your answer").proto.options[1]
+            answered = await student.rerun({"Your answer": choice})
+            assert answered.ok and f"Your answer: {choice}." in " ".join(answered.texts)
+        return code, choice, there, here
+
+    code, choice, there, here = asyncio.run(run())
+    assert there != here
+    from optiviz import rooms
+
+    assert [a["choice"] for a in rooms.open_store(redis_url).answers(code)] == [choice]
+    sockets = streams(served.access_log())
+    assert [there] in sockets.values() and [here] in sockets.values()
+
+
 def test_a_dead_replica_stops_them_all(served) -> None:
     children = served.children()
     victim = served.replicas()[0]
