@@ -16,13 +16,13 @@ its value instead of a silently cut family.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import jax
 import numpy as np
 
 from optiviz import engine, limits, verdicts
-from optiviz.dynamics import prepare, start_point
+from optiviz.dynamics import Trajectory, prepare, start_point
 from optiviz.surfaces import Surface
 
 PARAMS = ("alpha", "k")
@@ -50,6 +50,7 @@ class Family:
     param: str
     values: np.ndarray
     optimizer: str
+    alpha: float
     positions: np.ndarray
     losses: np.ndarray
     lrs: np.ndarray
@@ -58,11 +59,32 @@ class Family:
     verdicts: tuple[str, ...]
     diverged_at: np.ndarray
     final_loss: np.ndarray
+    grads: np.ndarray | None = None
+    """(members, steps, dim): the gradients applied."""
     validation: np.ndarray | None = None
     first: int = 0
+    schedule: str = "constant"
 
     def __len__(self) -> int:
         return len(self.values)
+
+    def member(self, i: int) -> Trajectory:
+        """Member i as a ``Trajectory`` (what the chart draws once the slider settles on
+        it, so the settled view and the swapped one are the same numbers)."""
+        at = int(self.diverged_at[i])
+        alpha = float(self.values[i]) if self.param == "alpha" else self.alpha
+        return Trajectory(
+            self.positions[i],
+            self.losses[i],
+            self.lrs[i],
+            self.grads[i],
+            self.verdicts[i],
+            at if at >= 0 else None,
+            alpha,
+            self.optimizer,
+            self.schedule,
+            None if self.validation is None else self.validation[i],
+        )
 
     def label(self, i: int) -> str:
         """Member i's verdict as a legend writes it ("diverged at step 37", "slow")."""
@@ -124,7 +146,8 @@ def family(
     x0 = np.broadcast_to(start_point(surface, start), (n, surface.dim))
     keys = _keys(np.full(n, seed, np.uint32))
     raw = engine.batch_fn(surface, optimizer, length, engine.GRID_AXES)(h, x0, keys)
-    return _stacked(surface, param, varied, optimizer, steps, raw, first)
+    fam = _stacked(surface, param, varied, optimizer, steps, raw, first)
+    return replace(fam, alpha=float(alpha), schedule=schedule)
 
 
 def _stacked(surface, param, values, optimizer, steps, raw, first) -> Family:
@@ -150,6 +173,7 @@ def _stacked(surface, param, values, optimizer, steps, raw, first) -> Family:
         param=param,
         values=np.asarray(values, np.float64),
         optimizer=optimizer,
+        alpha=0.0,
         positions=positions,
         losses=losses,
         lrs=lrs,
@@ -158,6 +182,7 @@ def _stacked(surface, param, values, optimizer, steps, raw, first) -> Family:
         verdicts=tuple(labels),
         diverged_at=at,
         final_loss=_last_finite(losses),
+        grads=grads,
         validation=validation,
         first=first,
     )

@@ -13,8 +13,6 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-from streamlit.components.v2.bidi_component.main import _make_trigger_id
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 import optiviz
@@ -23,6 +21,7 @@ from optiviz.figures import chart_data
 from optiviz.figures.animation import FAINT
 from optiviz.figures.surface3d import MAX_FRAMES_3D
 from optiviz.surfaces import datasets
+from tests.support import apptest
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 120
@@ -105,12 +104,15 @@ def _traces(spec: dict, **match) -> list[dict]:
 
 
 def _balls(spec: dict) -> list[str]:
-    return [d["name"] for d in _traces(spec, xaxis="x", meta="ball") if " · " in d["name"]]
+    """The balls drawn: "my α" before α moves ("latent", invisible) is not one."""
+    balls = _traces(spec, xaxis="x", meta="ball")
+    return [d["name"] for d in balls if " · " in d["name"] and d.get("visible") is not False]
 
 
 def _paths(spec: dict) -> list[np.ndarray]:
-    """Each run's whole path on the map, as (steps + 1, 2) arrays, in run order."""
-    paths = _traces(spec, xaxis="x", meta="path")
+    """Each run's whole path on the map, as (steps + 1, 2) arrays, in run order (a latent
+    run's, invisible, left out)."""
+    paths = [d for d in _traces(spec, xaxis="x", meta="path") if d.get("visible") is not False]
     return [np.stack([_array(d["x"]), _array(d["y"])], axis=1) for d in paths]
 
 
@@ -121,7 +123,10 @@ def _rate(spec: dict, run: str) -> np.ndarray:
 
 def _verdicts(at: AppTest, key: str = "map") -> dict[str, str]:
     """Each run's verdict, as the chart component writes it under the graph."""
-    return {v["name"]: v["label"] for v in _component(at, key)["notes"]["verdicts"]}
+    data = _component(at, key)
+    runs = (data.get("animation") or {}).get("runs") or [{}] * len(data["notes"]["verdicts"])
+    verdicts = zip(data["notes"]["verdicts"], runs, strict=True)
+    return {v["name"]: v["label"] for v, run in verdicts if not run.get("latent")}
 
 
 def _validate(spec: dict) -> go.Figure:
@@ -164,7 +169,7 @@ def test_default_view_is_the_staircase_race(app: AppTest) -> None:
 
 def test_moving_alpha_changes_the_animated_run(single: AppTest) -> None:
     before = _chart(single)
-    _set(single, "select_slider", "alpha", 0.3)
+    _slide(single, "alpha", 0.3)
     after = _chart(single)
     assert _balls(after) == [f"α=0.3 · {_core('staircase', alpha=0.3).label}"]
     assert not np.allclose(_paths(before)[0], _paths(after)[0], equal_nan=True)
@@ -177,7 +182,7 @@ def _core(surface: str, **kwargs) -> optiviz.Trajectory:
 
 
 def test_moving_alpha_in_the_race_adds_my_alpha(app: AppTest) -> None:
-    _set(app, "select_slider", "alpha", 0.3)
+    _slide(app, "alpha", 0.3)
     assert app.multiselect(key="presets").value[-1] == "my α"
     assert list(_verdicts(app))[-1] == "my α=0.3"
     spec = _chart(app)
@@ -186,13 +191,13 @@ def test_moving_alpha_in_the_race_adds_my_alpha(app: AppTest) -> None:
 
 
 def test_exponential_decay_shows_k_and_k_moves_the_figure(single: AppTest) -> None:
-    assert "k" not in _keys(single.select_slider)
+    assert "k" not in _sliders(single)
     _set(single, "selectbox", "schedule", "exponential")
-    assert single.select_slider(key="k").value == 0.01
+    assert _sliders(single)["k"] == 0.01
     t = np.arange(150)
     before = _chart(single)
     np.testing.assert_allclose(_rate(before, "α=0.8"), 0.8 * np.exp(-0.01 * t), rtol=1e-5)
-    _set(single, "select_slider", "k", 0.1)
+    _slide(single, "k", 0.1)
     after = _chart(single)
     np.testing.assert_allclose(_rate(after, "α=0.8"), 0.8 * np.exp(-0.1 * t), rtol=1e-5)
     assert not np.allclose(_paths(before)[0], _paths(after)[0], equal_nan=True)
@@ -201,7 +206,7 @@ def test_exponential_decay_shows_k_and_k_moves_the_figure(single: AppTest) -> No
 def test_k_is_shown_only_for_the_schedules_that_use_it(single: AppTest) -> None:
     for name in schedules.SCHEDULES:
         _set(single, "selectbox", "schedule", name)
-        assert ("k" in _keys(single.select_slider)) == (name in schedules.USES_K), name
+        assert ("k" in _sliders(single)) == (name in schedules.USES_K), name
         assert ("drop" in _keys(single.slider)) == (name == "step"), name
 
 
@@ -216,8 +221,8 @@ def test_race_shows_one_ball_per_rate_with_its_verdict(app: AppTest) -> None:
 
 
 def test_a_huge_alpha_diverges_honestly(single: AppTest) -> None:
-    biggest = float(single.select_slider(key="alpha").options[-1])
-    _set(single, "select_slider", "alpha", biggest)
+    biggest = _component(single)["sliders"][0]["stops"][-1]
+    _slide(single, "alpha", biggest)
     (label,) = _verdicts(single).values()
     assert re.fullmatch(r"diverged at step \d+", label)
     path = _paths(_chart(single))[0]
@@ -278,19 +283,23 @@ def test_formulas_are_the_core_formulas(single: AppTest) -> None:
 
 def _click(at: AppTest, x: float, y: float) -> None:
     """What the browser sends when the user clicks a point of the map: the component's
-    ``click`` trigger, ``setTriggerValue("click", {x, y})``.
-
-    AppTest has no setter for component triggers, so the trigger's widget state is added
-    to the ones AppTest would send (private ``_tree`` and ``_run``)."""
-    trigger = json.dumps([{"event": "click", "value": {"x": x, "y": y}}])
-    states = at._tree.get_widget_states()
-    states.widgets.append(
-        WidgetState(
-            id=_make_trigger_id(_element(at, "map").proto.id, "events"), json_trigger_value=trigger
-        )
-    )
-    at._run(states)
+    ``click`` trigger, ``setTriggerValue("click", {x, y})`` (``support.apptest``)."""
+    apptest.trigger(at, "click", {"x": x, "y": y})
     _clean(at)
+
+
+def _slide(at: AppTest, key: str, value: float, chart: str = "map") -> None:
+    """One of the chart's sliders (α or k) let go at ``value`` (``support.apptest``)."""
+    apptest.slide(at, key, value, chart)
+    _clean(at)
+
+
+def _sliders(at: AppTest, chart: str = "map") -> dict[str, float]:
+    """The chart's sliders and the value each shows, by key; the session holds the same."""
+    shown = {s["key"]: s["stops"][s["index"]] for s in _component(at, chart)["sliders"]}
+    for key, value in shown.items():
+        assert at.session_state[key] == value, key
+    return shown
 
 
 def test_clicking_the_map_sets_the_start(app: AppTest) -> None:
@@ -405,7 +414,7 @@ def test_a_link_opens_with_its_values() -> None:
     assert not at.warning
     assert at.selectbox(key="surface").value == "rosenbrock"
     assert at.selectbox(key="optimizer").value == "adam"
-    assert at.select_slider(key="alpha").value == 0.01
+    assert _sliders(at)["alpha"] == 0.01
     assert at.slider(key="steps").value == 300
     spec = _chart(at)
     assert _balls(spec)[0].startswith("α=0.01 · ")
@@ -420,7 +429,7 @@ def test_a_link_that_names_only_alpha_opens_on_the_surface_s_own_start_and_steps
     at = _open(surface="rosenbrock", alpha="0.001")
     _clean(at)
     rosenbrock = surfaces.get("rosenbrock")
-    assert at.select_slider(key="alpha").value == 0.001
+    assert _sliders(at)["alpha"] == 0.001
     assert (at.number_input(key="start_x").value, at.number_input(key="start_y").value) == (
         rosenbrock.start
     )
@@ -431,7 +440,7 @@ def test_a_hostile_link_opens_with_defaults_and_names_the_bad_fields() -> None:
     at = _open(surface="nope", alpha="abc", steps="1000000000", start_x="nan", junk="1")
     _clean(at)
     assert at.selectbox(key="surface").value == "staircase"
-    assert at.select_slider(key="alpha").value == STAIRCASE.lr_presets["good"]
+    assert _sliders(at)["alpha"] == STAIRCASE.lr_presets["good"]
     assert at.slider(key="steps").value == STAIRCASE.default_steps
     assert at.number_input(key="start_x").value == STAIRCASE.start[0]
     (warning,) = at.warning
@@ -456,7 +465,7 @@ def test_race_offers_only_the_labels_a_surface_earns() -> None:
         "my α",
     ]
     assert picker.value == ["too large", "my α"]  # "my α" stands in for the missing "good"
-    alpha = at.select_slider(key="alpha").value
+    alpha = _sliders(at)["alpha"]
     assert set(_verdicts(at)) == {"too large α=0.0042", f"my α={alpha:g}"}
     _set(at, "selectbox", "surface", "beale")
     _set(at, "multiselect", "presets", ["too small", "good", "diverging"])

@@ -51,8 +51,10 @@ def _scene(surface: str, alphas, steps: int) -> Scene:
 def _run_js(runner: str, tmp_path: Path, payload=None):
     """Run ``runner`` in Node with chart.js importable as its last argument and
     ``payload`` as JSON on stdin; its JSON output."""
-    module = tmp_path / "chart.mjs"
-    module.write_text(JS.read_text())
+    for source in JS.parent.glob("*.js"):  # the chart's modules, importing each other
+        (tmp_path / source.name).write_text(source.read_text())
+    (tmp_path / "package.json").write_text('{"type": "module"}')
+    module = tmp_path / JS.name
     out = subprocess.run(
         [NODE, "--input-type=module", "-e", runner, "--", module.as_uri()],
         input=None if payload is None else json.dumps(payload),
@@ -274,3 +276,74 @@ def test_js_presenter_mode_enlarges_the_type_and_its_margins(tmp_path) -> None:
     for side in ("l", "t", "b"):
         assert shown["margin"][side] == round(layout["margin"][side] * scale)
     assert shown["margin"]["r"] == layout["margin"]["r"]
+
+
+SWAP_RUNNER = """
+import { readFileSync } from "node:fs";
+const { decode, readoutText, swapped, tracks } = await import(process.argv.at(-1));
+const { unpack } = await import(new URL("decode.js", process.argv.at(-1)));
+const [data, index] = JSON.parse(readFileSync(0, "utf8"));
+const sliders = await unpack(data.sliders);
+const view = { ...data, figure: decode(data.figure), animation: decode(data.animation) };
+const out = swapped(view, sliders[0], index);
+const runs = tracks(out.figure, out.animation);
+const plain = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : Number.isNaN(v) ? "NaN" : v);
+process.stdout.write(JSON.stringify({
+  data: out.figure.data, runs: out.animation.runs, notes: out.notes,
+  readouts: out.animation.steps.map((_, i) => readoutText(runs, out.animation, i)),
+  before: view.figure.data[view.animation.runs[sliders[0].families[0].run].path].x,
+}, plain));
+"""
+
+
+def _nan(values) -> np.ndarray:
+    return np.array([np.nan if v in (None, "NaN") else v for v in values], dtype=float)
+
+
+@pytest.mark.parametrize(("alpha", "optimizer"), [(0.42, "sgd"), (4.2, "sgd"), (0.087, "momentum")])
+def test_js_swap_draws_the_member_simulate_returns(alpha, optimizer, tmp_path) -> None:
+    """The chart's swap of a packed α family's member into the single run draws what the
+    settled chart of that member draws (its loss, α_t, readout on every frame, verdict
+    line, first step and exit arrow), its path within 1/5000 of the map's span of the
+    engine's, and within it of ``simulate``'s at that stop."""
+    from optiviz import params
+    from optiviz.family import family
+    from optiviz.figures import chart_data as cd
+    from optiviz.figures.notes import notes
+
+    surface = surfaces.get("staircase")
+    stops = params.alpha_options()
+    j = cd.nearest_index(stops, alpha)
+    runs = [Run("α=0.8", optiviz.simulate(surface, optimizer, alpha=0.8, steps=90), "#123456")]
+    grid = grids.surface_grid(surface, 41)
+    chart = map_chart(Scene(surface, tuple(runs)), grid, follows=(0,))
+    box = cd.map_box(chart["figure"]["layout"])
+    fam = family(surface, optimizer, "alpha", stops, alpha=0.0, steps=90)
+    names = [f"α={v:g}" for v in stops]
+    slider = cd.slider_chart("alpha", stops, 0.8, [cd.family_chart(fam, 0, names, surface, box)])
+    out = _run_js(SWAP_RUNNER, tmp_path, [chart | {"sliders": [slider]}, j])
+
+    want = Run(names[j], fam.member(j), "#123456")
+    settled = map_chart(Scene(surface, (want,)), grid, follows=(0,))
+    ids = chart["animation"]["runs"][0]
+    span = max(b[1] - b[0] for b in box)
+    engine = optiviz.simulate(surface, optimizer, alpha=stops[j], steps=90).positions
+    for col, axis in enumerate("xy"):
+        got, ref = _nan(out["data"][ids["path"]][axis]), want.trajectory.positions[:, col]
+        assert np.array_equal(np.isfinite(got), np.isfinite(ref))
+        inside = np.isfinite(ref) & (np.abs(ref - np.mean(box[col])) < span)
+        assert np.max(np.abs(got[inside] - ref[inside])) <= span / 5000
+        assert np.max(np.abs(got[inside] - engine[inside, col])) <= span / 5000
+    np.testing.assert_allclose(
+        _nan(out["data"][ids["loss"]]["y"]), want.trajectory.losses, rtol=1e-6, equal_nan=True
+    )
+    np.testing.assert_allclose(_nan(out["data"][ids["rate"]]["y"]), want.trajectory.lrs, rtol=1e-6)
+    expected = notes([want], surface)
+    assert out["notes"]["verdicts"][0] == expected["verdicts"][0]
+    assert out["notes"]["first_steps"][0] == expected["first_steps"][0]
+    assert out["readouts"] == _run_js(RUNNER, tmp_path, settled)["readouts"]
+    exit_ = settled["figure"]["data"][settled["animation"]["runs"][0]["exit"]]
+    assert _nan(out["data"][ids["exit"]]["x"]) == pytest.approx(_nan(exit_["x"]), nan_ok=True)
+    if alpha > 4:
+        assert want.trajectory.verdict == "diverged" and np.isfinite(_nan(exit_["x"])).all()
+    assert len(out["before"]) == len(runs[0].trajectory.positions)  # the view is unchanged

@@ -18,6 +18,7 @@ from optiviz import grids, scenes, surfaces
 from optiviz.figures import background, chart_data, layout
 from optiviz.settings import Settings
 from optiviz.ui import explore, state
+from tests.support import apptest
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 STAIRCASE = surfaces.get("staircase")
@@ -197,7 +198,7 @@ def test_alpha_moves_in_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not at.exception and len(encoded) == 1
     for value in (1.0, 1.2):
         sends.clear()
-        at.select_slider(key="alpha").set_value(value).run()
+        apptest.slide(at, "alpha", value)  # the chart's slider let go at value
         assert not at.exception
         assert len(sends) == 1 and at.query_params["alpha"] == f"{value:g}"
     assert at.query_params["presets"][-1] == "my α"

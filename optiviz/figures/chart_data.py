@@ -11,16 +11,24 @@ from __future__ import annotations
 
 import base64
 import math
+import zlib
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 
+from optiviz.family import Family
 from optiviz.figures import layout, style
-from optiviz.figures.animation import animation_parts
-from optiviz.figures.notes import notes
+from optiviz.figures.animation import EXIT_ANGLE, animation_parts, exit_trace
+from optiviz.figures.notes import NOT_DEFINED, final_text, notes, step_text
+from optiviz.figures.runs import Exit, map_exit
+from optiviz.figures.style import VERDICT_COLOURS
 from optiviz.figures.surface3d import surface_figure
 from optiviz.grids import Grid
+from optiviz.params import PARAMS, fmt
 from optiviz.scenes import Scene
+from optiviz.surfaces import Surface
+from optiviz.verdicts import VERDICTS
 
 
 def encode_array(values) -> dict:
@@ -101,6 +109,27 @@ def component_layout(full: dict) -> dict:
     return out
 
 
+def _unseen(data: list[dict], runs: list[dict], moving: list[int], latent: int) -> None:
+    """Run ``latent``'s traces made invisible: its path, loss and α_t lines, exit arrow and
+    ball (the moving traces hold per run its ball, then its model where it has one)."""
+    ball = sum(1 + ("model" in run) for run in runs[:latent])
+    ids = runs[latent]
+    for i in [ids["path"], ids["loss"], ids["rate"], ids.get("exit"), moving[ball]]:
+        if i is not None:
+            data[i] = {**data[i], "visible": False}
+
+
+def _exit_slots(scene: Scene, run_ids: list[dict], follows, at: int) -> list[dict]:
+    """An empty exit arrow for each following run whose own path has none (its index
+    written into ``run_ids``), so that a member that leaves the map can show one."""
+    slots = []
+    for i in follows:
+        if "exit" not in run_ids[i]:
+            run_ids[i]["exit"] = at + len(slots)
+            slots.append(exit_trace(scene.runs[i], Exit(0, math.nan, math.nan, "right")))
+    return slots
+
+
 def _unlisted(trace: dict) -> dict:
     """A ball's trace without its legend entry: the component lists the runs under the
     graph with their verdicts (``notes``), where a click hides or shows one; the legend
@@ -115,6 +144,8 @@ def map_chart(
     max_frames: int = style.MAX_FRAMES,
     tail: int = style.TAIL,
     frame_ms: int = style.FRAME_MS,
+    follows: tuple[int, ...] = (),
+    latent: int | None = None,
 ) -> dict:
     """The animated top view's data: the figure without frames, the runs' ``notes``
     (verdicts and first steps, drawn under the graph), and ``animation``: the
@@ -127,6 +158,10 @@ def map_chart(
     Frame i shows, per run, the ball and the trail of the last ``tail`` steps and the
     model, then all runs' loss and alpha_t markers, then the readout, exactly as
     ``path_animation``.
+
+    The runs ``follows`` names (indices) follow a slider: each has an exit arrow trace,
+    empty where its own path stays on the map, for a member that leaves it. Run
+    ``latent`` is drawn only once the slider moves ("my α" before it races).
     """
     parts = animation_parts(
         scene.runs,
@@ -141,19 +176,25 @@ def map_chart(
     )
     view = component_layout(parts.layout) | {"uirevision": f"map:{scene.surface.name}"}
     moving = [_unlisted(t) for t in parts.moving[:-1]]  # the readout, last, is HTML
-    n_static = len(parts.static)
+    static = parts.static + _exit_slots(scene, parts.run_ids, follows, len(parts.static))
+    n_static = len(static)
+    runs = [
+        _run_arrays(run, ids, parts.steps)
+        for run, ids in zip(scene.runs, parts.run_ids, strict=True)
+    ]
+    if latent is not None:
+        runs[latent]["latent"] = True
     animation = {
         "steps": [int(t) for t in parts.steps],
         "frame_ms": frame_ms,
         "tail": tail,
         "ids": list(range(n_static, n_static + len(moving))),
-        "runs": [
-            _run_arrays(run, ids, parts.steps)
-            for run, ids in zip(scene.runs, parts.run_ids, strict=True)
-        ],
+        "runs": runs,
         "model_x": scene.model_x,
     }
-    figure = {"data": parts.static + moving, "layout": view}
+    figure = {"data": static + moving, "layout": view}
+    if latent is not None:
+        _unseen(figure["data"], runs, animation["ids"], latent)
     return encode(
         {
             "kind": "map",
@@ -174,3 +215,183 @@ def surface_chart(scene: Scene, grid: Grid) -> dict:
     figure["layout"]["uirevision"] = f"3d:{scene.surface.name}"
     view = {"kind": "3d", "figure": figure, "animation": None}
     return encode(view | {"notes": notes(scene.runs, scene.surface)})
+
+
+# The α and k families, packed ---------------------------------------------------------
+
+GAP = 65535
+"""A quantised position's code for "no point" (NaN: after a divergence)."""
+
+LEVELS = 65534
+"""Codes 0..LEVELS span a box three times the view's on each axis (the view's, and as much
+again beyond each edge), so a path that leaves the map keeps its direction over the edge:
+a position's error is at most 3 / (2 × LEVELS) ≈ 1/43690 of the view's span."""
+
+
+def packed(values, dtype: str, filter_: str | None = None) -> dict:
+    """A typed-array spec whose bytes are deflated (zlib): ``{"dtype", "shape", "zdata"}``,
+    with ``"filter"`` "delta" (uint16 differences along the last axis but one, mod 2^16:
+    smooth paths compress to a third) or "shuffle" (the bytes of each float32 grouped by
+    their place, so exponents compress apart from mantissas)."""
+    a = np.ascontiguousarray(values, dtype="<" + dtype)
+    raw = a
+    if filter_ == "delta":
+        raw = np.diff(a.astype(np.int64), axis=-2, prepend=0).astype("<u2")
+    elif filter_ == "shuffle":
+        raw = a.view(np.uint8).reshape(-1, a.itemsize).T
+    zdata = base64.b64encode(zlib.compress(np.ascontiguousarray(raw).tobytes(), 6))
+    spec = {"dtype": dtype, "shape": list(a.shape), "zdata": zdata.decode("ascii")}
+    return spec | ({"filter": filter_} if filter_ else {})
+
+
+def quantised(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Positions on [lo, hi] (the view's range on one axis) as uint16 codes over the box
+    ``LEVELS`` describes; NaN as ``GAP``, a position beyond the wide box at its edge."""
+    span = hi - lo
+    wide_lo, wide = lo - span, 3 * span
+    with np.errstate(invalid="ignore"):
+        codes = np.clip(np.round((values - wide_lo) / wide * LEVELS), 0, LEVELS)
+    return np.where(np.isfinite(values), codes, GAP).astype("<u2")
+
+
+def dequantised(codes: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """The inverse of ``quantised`` (``GAP`` to NaN), as the chart's JavaScript decodes it."""
+    span = hi - lo
+    values = (lo - span) + codes.astype(np.float64) * (3 * span / LEVELS)
+    return np.where(codes == GAP, np.nan, values)
+
+
+def map_box(view_layout: dict) -> list[list[float]]:
+    """The view's box: the map's x and y ranges."""
+    return [list(map(float, view_layout[a]["range"])) for a in ("xaxis", "yaxis")]
+
+
+def _member_xy(fam: Family, surface: Surface) -> tuple[np.ndarray, np.ndarray]:
+    """Every member's map coordinates (``runs.map_xy`` of each)."""
+    p = fam.positions
+    return (p[..., 0], p[..., 1]) if surface.dim == 2 else (p[..., 0], fam.losses)
+
+
+def _exits(fam: Family, surface: Surface) -> list:
+    """Per member, where its path leaves the map ``[x, y, angle, step]`` (``map_exit``), or
+    None; ``map_exit`` runs only for members that leave the box before any gap."""
+    x, y = _member_xy(fam, surface)
+    points = np.stack([x, y], axis=-1)[..., : surface.dim]
+    box = np.asarray(surface.bounds[: surface.dim], dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        outside = np.any((points < box[:, 0]) | (points > box[:, 1]), axis=-1)
+    gap = ~np.all(np.isfinite(points), axis=-1)
+    out = []
+    for i in range(len(fam)):
+        leaves, stops = np.flatnonzero(outside[i]), np.flatnonzero(gap[i])
+        if not leaves.size or (stops.size and stops[0] <= leaves[0]):
+            out.append(None)
+            continue
+        where = map_exit(_Path(fam.positions[i], fam.losses[i]), surface)
+        angle = EXIT_ANGLE[where.edge] if where else 0
+        out.append(None if where is None else [where.x, where.y, angle, where.step])
+    return out
+
+
+class _Path(NamedTuple):
+    """A member as ``map_exit`` reads a trajectory: its positions and losses."""
+
+    positions: np.ndarray
+    losses: np.ndarray
+
+
+VERDICT_CODES = {name: i for i, name in enumerate(VERDICTS)}
+
+
+def member_notes(fam: Family, exits: list, names: list[str]) -> dict:
+    """Per member the words the chart writes under the graph: its verdict line's
+    ``label``, ``label_colour`` and ``final`` (``notes.verdict``), its verdict ``code``
+    (an index of ``verdicts.VERDICTS``), ``final_loss`` (None when undefined), its run's
+    ``names`` and "What one step does" (``first_step``, ``notes.step_text``)."""
+    out: dict[str, list] = {"label": [], "label_colour": [], "final": [], "first_step": []}
+    for i in range(len(fam)):
+        final = float(fam.final_loss[i])
+        where = None if exits[i] is None else Exit(exits[i][3], 0.0, 0.0, "")
+        out["label"].append(fam.label(i))
+        out["label_colour"].append(VERDICT_COLOURS[fam.verdicts[i]])
+        out["final"].append(final_text(final if math.isfinite(final) else None, where))
+        if math.isfinite(fam.losses[i, 0]) and fam.step_lengths.shape[1]:
+            g, lr, step = fam.grad_norms[i, 0], fam.lrs[i, 0], fam.step_lengths[i, 0]
+            out["first_step"].append(step_text(fam.optimizer, float(g), float(lr), float(step)))
+        else:
+            out["first_step"].append(NOT_DEFINED)
+    out["code"] = [VERDICT_CODES[v] for v in fam.verdicts]
+    out["final_loss"] = [float(v) if math.isfinite(v) else None for v in fam.final_loss]
+    out["names"] = names
+    return out
+
+
+def family_chart(fam: Family, run: int, names: list[str], surface: Surface, box) -> dict:
+    """What the chart swaps into run ``run`` (an index of ``animation.runs``) for each
+    member of ``fam``: its map path (``quantised`` within ``box``, delta-coded), loss,
+    α_t, |gradient| and step length per step (float32), where it leaves the map, and its
+    words (``member_notes``), all deflated typed arrays (``packed``)."""
+    x, y = _member_xy(fam, surface)
+    xy = np.stack([quantised(x, *box[0]), quantised(y, *box[1])], axis=-1)
+    exits = _exits(fam, surface)
+    return {
+        "run": run,
+        "box": [list(map(float, b)) for b in box],
+        "xy": packed(xy, "u2", "delta"),
+        "loss": packed(fam.losses, "f4", "shuffle"),
+        "lr": packed(fam.lrs, "f4", "shuffle"),
+        "grad": packed(fam.grad_norms, "f4", "shuffle"),
+        "step": packed(fam.step_lengths, "f4", "shuffle"),
+        "exit": exits,
+        **member_notes(fam, exits, names),
+    }
+
+
+def nearest_index(stops: list[float], value: float) -> int:
+    """The index of ``value`` among ``stops``, or of the stop nearest it on a log scale."""
+    if value in stops:
+        return stops.index(value)
+    logs = np.log(np.maximum(np.asarray(stops, np.float64), 1e-300))
+    return int(np.argmin(np.abs(logs - np.log(max(value, 1e-300)))))
+
+
+def slider_chart(
+    key: str,
+    stops: list[float],
+    value: float,
+    families: list[dict],
+    first: int = 0,
+    marks: dict[str, float] | None = None,
+    note: str = "",
+) -> dict:
+    """One of the chart's sliders ("alpha" or "k"): its row of ``params.PARAMS`` (label,
+    help), its stops and their texts, the stop shown, the preset ``marks`` on its track,
+    and the ``families`` (``family_chart``) whose members the chart swaps in as the thumb
+    moves over stops ``first`` .. ``first`` + their length; none (and ``note`` in the
+    help saying why) where the slider acts on release only. ``strip`` is the first
+    family's verdict code and final loss at each stop it holds (None elsewhere), for the
+    track's colours."""
+    row = PARAMS[key]
+    strip: list = [None] * len(stops)
+    if families:
+        lead = families[0]
+        for j, (code, final) in enumerate(zip(lead["code"], lead["final_loss"], strict=True)):
+            strip[first + j] = [code, final]
+    return {
+        "key": key,
+        "label": row.label,
+        "symbol": row.label.split()[-1],
+        "help": f"{row.help} {note}".strip(),
+        "stops": stops,
+        "texts": [fmt(v) for v in stops],
+        "index": nearest_index(stops, value),
+        "marks": [
+            {"label": label, "index": nearest_index(stops, v)} for label, v in (marks or {}).items()
+        ],
+        "first": first,
+        "count": len(families[0]["code"]) if families else 0,
+        "strip": strip,
+        "verdicts": list(VERDICTS),
+        "verdict_colours": [VERDICT_COLOURS[v] for v in VERDICTS],
+        "families": families,
+    }

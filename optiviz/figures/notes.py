@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from optiviz import optimizers
-from optiviz.figures.runs import map_exit
+from optiviz.figures.runs import Exit, map_exit
 from optiviz.figures.style import VERDICT_COLOURS
 from optiviz.scenes import Run
 from optiviz.surfaces import Surface
@@ -24,17 +24,21 @@ def verdict(run: Run, surface: Surface | None = None) -> dict:
     with ``surface``, where its path leaves the map ("· leaves the map at step 8")."""
     tr = run.trajectory
     finite = tr.losses[np.isfinite(tr.losses)]
-    final = f"final loss {finite[-1]:.4g}" if finite.size else "undefined at the start"
     where = map_exit(tr, surface) if surface is not None else None
-    if where is not None:
-        final += f" · leaves the map at step {where.step}"
     return {
         "name": run.name,
         "colour": run.colour,
         "label": tr.label,
         "label_colour": VERDICT_COLOURS[tr.verdict],
-        "final": final,
+        "final": final_text(finite[-1] if finite.size else None, where),
     }
+
+
+def final_text(final: float | None, where: Exit | None) -> str:
+    """ "final loss 0.0123" (None: "undefined at the start"), and where the path leaves
+    the map ("· leaves the map at step 8")."""
+    text = f"final loss {final:.4g}" if final is not None else "undefined at the start"
+    return text if where is None else f"{text} · leaves the map at step {where.step}"
 
 
 def first_step(run: Run) -> dict:
@@ -44,12 +48,16 @@ def first_step(run: Run) -> dict:
     if not np.isfinite(tr.losses[0]):
         return {"name": run.name, "text": NOT_DEFINED}
     g, lr, step = float(np.linalg.norm(tr.grads[0])), float(tr.lrs[0]), float(tr.step_lengths[0])
-    text = f", step 0: gradient {g:.3g} × learning rate {lr:.3g}"
-    if tr.optimizer == "sgd":
-        text += f" = a step of {step:.3g}"
-    else:
-        text += f"; the {optimizers.LABELS[tr.optimizer]} rule turns it into a step of {step:.3g}"
-    return {"name": run.name, "text": text}
+    return {"name": run.name, "text": step_text(tr.optimizer, g, lr, step)}
+
+
+def step_text(optimizer: str, grad: float, lr: float, step: float) -> str:
+    """Step 0's arithmetic after a run's name: ", step 0: gradient 0.632 × learning rate
+    0.8 = a step of 0.506" (other rules: which step they turn it into)."""
+    text = f", step 0: gradient {grad:.3g} × learning rate {lr:.3g}"
+    if optimizer == "sgd":
+        return f"{text} = a step of {step:.3g}"
+    return f"{text}; the {optimizers.LABELS[optimizer]} rule turns it into a step of {step:.3g}"
 
 
 def notes(runs: list[Run], surface: Surface | None = None) -> dict:

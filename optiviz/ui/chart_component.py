@@ -74,18 +74,26 @@ def chart(
     key: str,
     config: dict,
     on_click: Callable[[], None] | None = None,
+    on_slider: Callable[[], None] | None = None,
     present: bool = False,
 ):
     """Mount (or update in place) the chart under ``key`` with ``data`` from
     ``optiviz.figures.chart_data``; ``on_click`` runs when the user clicks a point
-    (read it with ``clicked(key)``). ``present`` (presenter mode) thickens the lines and
-    turns on the keys: space plays and pauses, ← and → step one frame. Raises
+    (read it with ``clicked(key)``), ``on_slider`` when one of the chart's sliders (α,
+    k) is let go at a new value (read it with ``slider_moved(key)``). ``present``
+    (presenter mode) thickens the lines and turns on the keys: space plays and pauses,
+    ← and → step one frame (but while a slider has the focus). Raises
     ``ValueError`` for data that is not strict JSON, which Streamlit would otherwise send
     as its ``str()``."""
     check_json(data)
     component = _mount()
     payload = _with_urls(data) | {"config": config, "plotly": plotly_url(), "present": present}
-    return component(key=key, data=payload, on_click_change=on_click or (lambda: None))
+    return component(
+        key=key,
+        data=payload,
+        on_click_change=on_click or (lambda: None),
+        on_slider_change=on_slider or (lambda: None),
+    )
 
 
 def check_json(data: dict) -> None:
@@ -118,3 +126,11 @@ def clicked(key: str) -> dict | None:
     value = st.session_state.get(key)
     point = value.get("click") if value else None
     return point if isinstance(point, dict) else None
+
+
+def slider_moved(key: str) -> dict | None:
+    """``{"key": "alpha" or "k", "value": the stop}`` of the slider just let go on chart
+    ``key``, or None."""
+    value = st.session_state.get(key)
+    moved = value.get("slider") if value else None
+    return moved if isinstance(moved, dict) else None

@@ -1,5 +1,6 @@
 """Sidebar controls. ``explore_controls()`` draws them and returns a ``Draft``: the
-settings but α, whose slider ``Draft.settings()`` draws later, inside a fragment."""
+settings but α and k, which ``Draft.settings()`` reads later, inside α's fragment (the
+chart draws their sliders under the graph)."""
 
 from __future__ import annotations
 
@@ -86,9 +87,12 @@ def hyper_controls(names: tuple[str, ...]) -> dict:
     return out
 
 
-def alpha_control(mode: str, where: DeltaGenerator) -> float:
-    """The learning rate on a log scale, drawn in ``where`` (its slot in the sidebar)."""
-    return draw("alpha", where, on_change=state.on_alpha_change if mode == "compare" else "rerun")
+def rate_widgets(mode: str, schedule: str, where: DeltaGenerator) -> None:
+    """α (and k, where the schedule reads it) as Streamlit sliders in ``where``: for a page
+    without the chart component, whose own sliders the explore views draw instead."""
+    draw("alpha", where, on_change=state.on_alpha_change if mode == "compare" else "rerun")
+    if schedule in schedules.USES_K:
+        draw("k", where)
 
 
 def schedule_controls() -> dict:
@@ -97,7 +101,8 @@ def schedule_controls() -> dict:
     out = {key: PARAMS[key].default for key in ("k", "drop", "every", "staircase")}
     out |= {"schedule": name, "k": 0.0}
     if name in schedules.USES_K:
-        out["k"] = draw("k")
+        state.default("k")  # the chart's "Decay rate k" slider sets it
+        out["k"] = float(state.get("k"))
         out["staircase"] = draw("staircase")
     if name == "step":
         out["drop"] = draw("drop")
@@ -135,27 +140,27 @@ def preset_chip(surface: surfaces.Surface, label: str) -> str:
 
 @dataclass(frozen=True)
 class Draft:
-    """The explore page's settings but α, and the sidebar slot that α's slider fills.
-    ``fields["compare_optimizers"]`` holds the optimizers the page runs in every view:
-    the overlay's, or the one optimizer."""
+    """The explore page's settings but α and k, which the chart's own sliders set (in
+    session state, see ``explore``). ``fields["compare_optimizers"]`` holds the
+    optimizers the page runs in every view: the overlay's, or the one optimizer."""
 
     fields: dict[str, Any]
-    alpha_slot: DeltaGenerator
 
     def settings(self) -> Settings:
-        """Draw α's slider in its slot and return the whole settings. Called inside a
-        fragment, so that moving α reruns only the fragment, not the sidebar."""
-        alpha = alpha_control(self.fields["mode"], self.alpha_slot)
-        return Settings(alpha=alpha, **self.fields)
+        """The whole settings, α and k as session state holds them now: called inside α's
+        fragment, whose reruns keep the sidebar's fields of the last full run."""
+        uses_k = self.fields["schedule"] in schedules.USES_K
+        k = float(state.get("k", PARAMS["k"].default)) if uses_k else 0.0
+        alpha = float(state.get("alpha", PARAMS["alpha"].default))
+        return Settings(alpha=alpha, **(self.fields | {"k": k}))
 
 
 def explore_controls(surface: surfaces.Surface, name: str, formula: str = "") -> Draft:
-    """Draw the explore page's sidebar, top to bottom, leaving a slot for α's slider."""
+    """Draw the explore page's sidebar, top to bottom (α and k are the chart's)."""
     mode = draw("mode", format_func=opt.MODES.get, on_change=state.on_mode_change)
     presets = comparison_control(surface) if mode == "compare" else ()
     optimizer, chosen = optimizer_controls(mode)
     hyper = hyper_controls(chosen)
-    alpha_slot = st.sidebar.container()
     sched = schedule_controls()
     steps, start = run_length_controls(surface)
     noise = noise_controls.noise_controls(surface, mode)
@@ -173,7 +178,7 @@ def explore_controls(surface: surfaces.Surface, name: str, formula: str = "") ->
         **sched,
         **noise,
     }
-    return Draft(fields, alpha_slot)
+    return Draft(fields)
 
 
 def lab_shared_controls(surface: surfaces.Surface) -> Settings:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 import streamlit as st
@@ -14,8 +14,9 @@ from optiviz.figures import chart_data
 from optiviz.figures.animation import path_animation
 from optiviz.figures.html import figure_html
 from optiviz.figures.runs import Run
+from optiviz.params import MY_ALPHA
 from optiviz.settings import Settings
-from optiviz.ui import chart_component, controls, state
+from optiviz.ui import chart_component, controls, sliders, state
 from optiviz.ui.panels import panel
 from optiviz.ui.widgets import draw
 
@@ -45,13 +46,43 @@ def scene_for(s: Settings) -> scenes.Scene:
     return scenes.scene(s)
 
 
+def drawn_settings(s: Settings) -> tuple[Settings, int | None]:
+    """The settings the chart draws, and the index of its latent run: in Compare learning
+    rates "my α" always has its traces (hidden until α's slider moves, when it starts to
+    race), so the thumb has a run to move."""
+    if s.mode == "compare" and MY_ALPHA not in s.presets:
+        return replace(s, presets=(*s.presets, MY_ALPHA)), len(s.presets)
+    return s, None
+
+
 @st.cache_data(max_entries=48, show_spinner=False, hash_funcs=HASH_FUNCS)
 def chart_for(s: Settings, three_d: bool = False) -> dict:
-    """The chart component's data for the settings: the top view, or the 3-D view."""
-    scene = scene_for(s)
+    """The chart component's data for the settings: the top view, or the 3-D view, with
+    the sliders of α and k (``sliders.sliders``)."""
+    drawn, latent = drawn_settings(s)
+    scene = scene_for(drawn)
     if three_d:
-        return chart_data.surface_chart(scene, grids.surface_grid(scene.surface, 61))
-    return chart_data.map_chart(scene, grids.surface_grid(scene.surface, 161))
+        data = chart_data.surface_chart(scene, grids.surface_grid(scene.surface, 61))
+        return data | {"sliders": sliders.sliders(drawn, scene, None, three_d=True)}
+    follows = tuple(i for i, _, _ in sliders.followers(drawn, "alpha"))
+    grid = grids.surface_grid(scene.surface, 161)
+    data = chart_data.map_chart(scene, grid, follows=follows, latent=latent)
+    box = chart_data.map_box(data["figure"]["layout"])
+    return data | {"sliders": sliders.sliders(drawn, scene, box)}
+
+
+def _on_slider(key: str) -> None:
+    """A chart slider let go: its value into session state (and so the address), with
+    what a move of α does in Compare learning rates ("my α" joins the race)."""
+    moved = chart_component.slider_moved(key)
+    if not moved or moved.get("key") not in sliders.KEYS:
+        return
+    name, value = moved["key"], moved.get("value")
+    if value not in params.PARAMS[name].options():
+        return
+    state.set_values({name: value})
+    if name == "alpha" and state.get("mode") == "compare":
+        state.on_alpha_change()
 
 
 def _on_click(key: str) -> None:
@@ -171,6 +202,7 @@ def _views(s: Settings, scene: scenes.Scene, three_d: bool) -> None:
         key=key,
         config=PLOT_CONFIG,
         on_click=partial(_on_click, key),
+        on_slider=partial(_on_slider, key),
         present=state.presenting(),
     )
     if scene.cloud:

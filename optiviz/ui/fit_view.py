@@ -50,7 +50,9 @@ def render(draft: controls.Draft, surface: surfaces.Surface) -> None:
 
 
 def _fit_view(s: Settings, surface: surfaces.Surface, shown: explore.Shown) -> None:
-    """The three figures and the numbers."""
+    """α (and k) as page sliders, the fit view having no chart component to draw them,
+    then the three figures and the numbers."""
+    controls.rate_widgets(s.mode, s.schedule, st)
     with panel("Fit"):
         scene, runs = scene_for(s)
         shown.runs, shown.figure = runs.runs, partial(data_figure, scene)

@@ -11,6 +11,10 @@
 // one step does" (optiviz/figures/notes.py), so an α move's words and paths come in one
 // message.
 
+import { decode, unpack } from "./decode.js";
+import { holds, swapped } from "./family.js";
+import { showValue, sliderBar } from "./slider.js";
+
 const CLICK_DRAG_PX = 5; // a pointer that moved further between press and release rotated
 
 function pageUrl(path) {
@@ -33,29 +37,6 @@ function loadPlotly(url) {
     });
   }
   return window.__optivizPlotly;
-}
-
-const TYPES = { f4: Float32Array, f8: Float64Array, i4: Int32Array };
-
-function typed(spec) {
-  const binary = atob(spec.bdata);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  const flat = new TYPES[spec.dtype](bytes.buffer);
-  // Plotly writes a shape as "rows, cols"; encode_array writes [rows, cols].
-  const shape = typeof spec.shape === "string" ? spec.shape.split(",").map(Number) : spec.shape;
-  if (!shape || shape.length < 2) return flat;
-  const width = shape[1];
-  return Array.from({ length: shape[0] }, (_, r) => flat.subarray(r * width, (r + 1) * width));
-}
-
-function decode(value) {
-  if (Array.isArray(value)) return value.map(decode);
-  if (value && typeof value === "object") {
-    if (typeof value.bdata === "string" && value.dtype in TYPES) return typed(value);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decode(v)]));
-  }
-  return value;
 }
 
 function fmt(v, digits) {
@@ -261,12 +242,50 @@ function buttonClicked(gd, event) {
   return window.Plotly.animate(gd, frames, options).catch(() => null);
 }
 
+async function prepared(state, data) {
+  // The payload decoded once (a slider's moves draw it again and again): the figure, the
+  // animation's arrays and the sliders' families.
+  if (state.preparedFor !== data) {
+    const sliders = await unpack(data.sliders || []);
+    state.prepared = {
+      ...data,
+      figure: decode(data.figure),
+      animation: data.animation ? decode(data.animation) : null,
+      sliders,
+    };
+    state.preparedFor = data;
+  }
+  return state.prepared;
+}
+
+function moved(state, base) {
+  // The view as the sliders have it: a slider moved off the payload's stop swaps in its
+  // families' members there; where they hold none, `pending` names the slider (the graph
+  // is dimmed until the page catches up).
+  let view = base;
+  let pending = null;
+  for (const slider of base.sliders || []) {
+    const want = state.want[slider.key];
+    if (want === undefined || want === slider.index) continue;
+    if (base.animation && holds(slider, want)) {
+      view = swapped(view, slider, want);
+      state.latentShown = true;
+    } else {
+      pending = slider.key;
+    }
+  }
+  return { view, pending };
+}
+
 async function draw(gd, state, data) {
-  const figure = decode(data.figure);
-  const animation = data.animation ? decode(data.animation) : null;
+  const base = await prepared(state, data);
+  if (base.animation) hide(state, tracks(base.figure, base.animation), base);
+  const { view, pending } = moved(state, base);
+  const figure = view.figure;
+  const animation = view.animation;
   const runs = animation ? tracks(figure, animation) : null;
-  if (runs) hide(state, runs, figure.layout.uirevision);
-  notesBox(gd, state, data);
+  if (runs) runs.forEach((run, i) => (run.hidden = isHidden(state, run, i)));
+  notesBox(gd, state, view);
   const Plotly = await loadPlotly(data.plotly);
   const full = animation ? mapFigure(figure, animation, runs) : figure;
   const step = currentStep(gd);
@@ -277,8 +296,10 @@ async function draw(gd, state, data) {
   let index = 0;
   if (step !== null) names.forEach((name, i) => (Number(name) <= step ? (index = i) : null));
   if (full.frames && full.frames.length) {
+    // New trace objects: Plotly.react sees a change only where a trace's values change.
     const moving = full.frames[index];
-    moving.traces.forEach((id, j) => Object.assign(full.data[id], moving.data[j]));
+    full.data = full.data.slice();
+    moving.traces.forEach((id, j) => (full.data[id] = { ...full.data[id], ...moving.data[j] }));
     if (!animation) full.layout.sliders[0].active = index;
   }
   const layout = narrowed(presentedLayout(themed(full.layout, gd.parentElement), data.present), data);
@@ -294,6 +315,7 @@ async function draw(gd, state, data) {
   const ranges = animation && state.revision !== layout.uirevision ? mapRanges(layout) : null;
   const traces = mapTraces(full, data, runs, animation, isDark(gd.parentElement));
   await Plotly.react(gd, { data: traces, layout, frames: full.frames, config: data.config });
+  sliders(gd, state, base, pending);
   if (ranges) await keepRanges(gd, ranges);
   state.revision = layout.uirevision;
   if (playing && index < names.length - 1) {
@@ -306,8 +328,11 @@ function mapTraces(full, data, runs, animation, dark) {
   // The traces as drawn: outlines in the theme's contrast, presenter mode's lines, and the
   // hidden runs' traces and stretch of the outline left out.
   let traces = presented(outlined(full.data, data.outline, dark), data);
-  for (const i of runs ? hiddenTraces(runs, animation) : []) {
-    traces[i] = { ...traces[i], visible: false };
+  const hidden = new Set(runs ? hiddenTraces(runs, animation) : []);
+  for (const i of runs ? hiddenTraces(runs, animation, true) : []) {
+    // A latent run's traces come invisible (chart_data): shown once its slider moves.
+    if (hidden.has(i)) traces[i] = { ...traces[i], visible: false };
+    else if (traces[i].visible === false) traces[i] = { ...traces[i], visible: true };
   }
   if (runs) traces = unoutlined(traces, runs);
   return traces;
@@ -709,18 +734,24 @@ function element(tag, text, style) {
   return node;
 }
 
-function hide(state, runs, revision) {
-  // Mark the runs the user hid (by clicking their verdict); a new surface or another
-  // number of runs shows them all again.
-  const key = `${revision}:${runs.length}`;
-  if (state.hiddenKey !== key) state.hidden = new Set();
+function hide(state, runs, view) {
+  // The runs the user hid (by clicking their verdict) and whether the latent run ("my α"
+  // before α moves) shows yet; a new surface or another number of runs resets both.
+  const key = `${view.figure.layout.uirevision}:${runs.length}`;
+  if (state.hiddenKey !== key) {
+    state.hidden = new Set();
+    state.latentShown = false;
+  }
   state.hiddenKey = key;
-  runs.forEach((run, i) => (run.hidden = state.hidden.has(i)));
 }
 
-function hiddenTraces(runs, animation) {
-  // The traces of the hidden runs: path, loss and alpha_t lines, exit arrow, ball and
-  // trail, model.
+function isHidden(state, run, i) {
+  return state.hidden.has(i) || Boolean(run.latent && !state.latentShown);
+}
+
+function hiddenTraces(runs, animation, all = false) {
+  // The traces of the hidden runs (`all`: of every run): path, loss and alpha_t lines,
+  // exit arrow, ball and trail, model.
   // (animation.runs holds their indices: tracks() replaces a run's loss index by its losses.)
   const out = [];
   let k = 0;
@@ -729,7 +760,7 @@ function hiddenTraces(runs, animation) {
     const own = [ids.path, ids.loss, ids.rate, animation.ids[k++]];
     if (ids.exit !== undefined) own.push(ids.exit); // its arrow where it leaves the map
     if (run.model) own.push(animation.ids[k++]);
-    if (run.hidden) out.push(...own);
+    if (run.hidden || all) out.push(...own);
   });
   return out;
 }
@@ -842,9 +873,14 @@ function notesBox(gd, state, data) {
     `margin:${data.present ? type.gap : "1rem"} 0 0;line-height:${type.notesLine};` +
     `color:var(--st-text-color, inherit)${data.present ? `;font-size:${type.size}` : ""}`;
   const rows = notes.verdicts.map(verdictRow);
+  const steps = notes.first_steps.map(stepRow);
   const list = box.querySelector(".optiviz-verdicts");
   if (data.animation) {
     verdictToggles(gd, state, rows);
+    // A latent run ("my α" before α moves) has no words yet.
+    data.animation.runs.forEach((run, i) => {
+      if (run.latent && !state.latentShown) rows[i].style.display = steps[i].style.display = "none";
+    });
     list.replaceChildren(...rows, element("div", TOGGLE_HINT, HINT_STYLE));
   } else {
     list.replaceChildren(...rows);
@@ -853,7 +889,69 @@ function notesBox(gd, state, data) {
   state.refocus = undefined;
   const details = box.querySelector(".optiviz-steps");
   details.querySelector("summary").textContent = notes.steps_title;
-  details.lastChild.replaceChildren(...notes.first_steps.map(stepRow));
+  details.lastChild.replaceChildren(...steps);
+}
+
+// The sliders under the graph --------------------------------------------------------------
+
+function sliderHandlers(gd, state) {
+  // What the sliders ask of the chart: the stop each shows, a move (drawn at once, with no
+  // message to the server) and a release (the value to the server: one trigger).
+  return {
+    index: (key) => {
+      const slider = sliderOf(state, key);
+      const want = state.want[key];
+      return want === undefined ? slider.index : want;
+    },
+    holding: (key, on) => (state.holding = on),
+    onMove: (key, index) => {
+      state.want = { [key]: index };
+      requestDraw(gd, state);
+    },
+    onRelease: (key) => {
+      const slider = sliderOf(state, key);
+      const want = state.want[key];
+      if (want === undefined || want === slider.index) {
+        state.want = {};
+        if (key === "alpha") state.latentShown = false;
+        requestDraw(gd, state);
+        return;
+      }
+      state.setTriggerValue("slider", { key, value: slider.stops[want] });
+    },
+  };
+}
+
+function sliderOf(state, key) {
+  return (state.prepared.sliders || []).find((slider) => slider.key === key);
+}
+
+function sliders(gd, state, base, pending) {
+  // The sliders' row under the controls (under the graph in 3-D), their thumbs and texts
+  // at the stops drawn; the graph dimmed while a slider waits for the server (`pending`).
+  if (!state.handlers) state.handlers = sliderHandlers(gd, state);
+  const anchor = gd.parentElement.querySelector(":scope > .optiviz-controls") || gd;
+  const bar = sliderBar(gd, anchor, base.sliders, Boolean(base.present), state.handlers);
+  if (bar) {
+    for (const slider of base.sliders) {
+      const box = bar.querySelector(`:scope > .optiviz-slider[data-key="${slider.key}"]`);
+      showValue(box, slider, state.handlers.index(slider.key), state.handlers);
+    }
+  }
+  gd.style.opacity = pending ? "0.35" : "";
+}
+
+function requestDraw(gd, state) {
+  // Draw the latest data as the sliders have it, after the draw in progress; moves that
+  // come while one waits are drawn together, at the stop reached.
+  if (state.drawQueued) return;
+  state.drawQueued = true;
+  state.chain = state.chain
+    .then(() => {
+      state.drawQueued = false;
+      return draw(gd, state, state.latest);
+    })
+    .catch((error) => showError(gd, error));
 }
 
 function queueDraw(gd, state, data) {
@@ -902,9 +1000,11 @@ export default function (component) {
     parentElement.appendChild(gd);
   }
   const state =
-    gd.__optiviz || (gd.__optiviz = { chain: Promise.resolve(), listening: false, speed: 1 });
+    gd.__optiviz ||
+    (gd.__optiviz = { chain: Promise.resolve(), listening: false, speed: 1, want: {} });
   state.setTriggerValue = setTriggerValue;
   state.latest = data;
+  if (!state.holding) state.want = {}; // the page has caught up with the sliders
   queueDraw(gd, state, data);
   return () => {
     // Also called when a newer call supersedes this one: free the graph only if it left.
@@ -915,6 +1015,7 @@ export default function (component) {
 }
 
 // For the tests (tests/test_chart_js.py), which run these in Node.
+export { swapped } from "./family.js";
 export {
   atSpeed,
   decode,

@@ -1,0 +1,116 @@
+"""The chart's α and k sliders: which runs follow each, and their families, packed.
+
+A settled view sends, per slider, the runs that follow it at every stop it can reach
+(``optiviz.family``), so the browser swaps them in while the thumb moves and sends the
+value only when it is let go. The families are cached apart from α (and the k family
+apart from k): releasing the thumb at a new α reuses the α family it was drawn from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from optiviz import family, params, scenes, schedules
+from optiviz.figures import chart_data
+from optiviz.params import MY_ALPHA
+from optiviz.settings import Settings
+
+KEYS = ("alpha", "k")
+"""The chart's sliders, by their keys (and URL names) in ``params.PARAMS``."""
+
+SEEDS_NOTE = (
+    "In Many seeds the paths follow when you let go: a family would cost every seed's "
+    "run at every stop."
+)
+DATA_NOTE = (
+    "On a data surface the paths follow when you let go: every stop's model curves would "
+    "not fit in the page."
+)
+THREE_D_NOTE = "In the 3-D view the paths follow when you let go."
+WINDOW_NOTE = (
+    "At {steps} steps the paths follow the thumb over the {count} stops around the value "
+    "shown; beyond them, when you let go."
+)
+FULL_NOTE = "The paths follow the thumb; the page catches up when you let go."
+
+
+def followers(s: Settings, key: str) -> list[tuple[int, str, float]]:
+    """(run index, optimizer, α) of each run that follows slider ``key`` in the drawn
+    settings ``s`` ("my α" in Compare learning rates, which every race run follows for
+    k; each optimizer; the single run); none in Many seeds."""
+    if s.mode == "compare":
+        mine = s.presets.index(MY_ALPHA)
+        if key == "alpha":
+            return [(mine, s.optimizer, s.alpha)]
+        surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
+        rates = [s.alpha if p == MY_ALPHA else surface.lr_presets[p] for p in s.presets]
+        return [(i, s.optimizer, a) for i, a in enumerate(rates)]
+    if s.mode == "optimizers":
+        return [(i, name, s.alpha) for i, name in enumerate(s.compare_optimizers)]
+    if s.mode == "single":
+        return [(0, s.optimizer, s.alpha)]
+    return []
+
+
+def _why_not(s: Settings, surface, three_d: bool) -> str:
+    """Why a view gets no family (empty: it gets one)."""
+    if three_d:
+        return THREE_D_NOTE
+    if s.mode == "seeds":
+        return SEEDS_NOTE
+    if surface.n_samples is not None:
+        return DATA_NOTE
+    return ""
+
+
+def _names(s: Settings, scene: scenes.Scene, key: str, run: int, stops: list[float]) -> list:
+    """Each member's run name: "my α=0.87" and "α=0.87" follow α; other names stay."""
+    if key == "alpha" and s.mode == "compare":
+        return [f"{MY_ALPHA}={v:g}" for v in stops]
+    if key == "alpha" and s.mode == "single":
+        return [f"α={v:g}" for v in stops]
+    return [scene.runs[run].name] * len(stops)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={Settings: repr})
+def _packed(
+    s: Settings, key: str, optimizer: str, alpha: float, run: int, names: tuple, box: tuple, at
+) -> dict:
+    """The packed family (``chart_data.family_chart``) of ``s`` (its α, k and race
+    normalised by the caller) over stops ``at`` (a slice's start and stop)."""
+    surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
+    stops = params.PARAMS[key].options()[at[0] : at[1]]
+    kwargs = s.run_kwargs(optimizer)
+    if key == "k":
+        kwargs.pop("k")
+    fam = family.family(surface, optimizer, key, stops, alpha=alpha, first=at[0], **kwargs)
+    return chart_data.family_chart(fam, run, list(names), surface, [list(b) for b in box])
+
+
+def _slider(s: Settings, scene: scenes.Scene, key: str, box, note: str) -> dict:
+    stops = params.PARAMS[key].options()
+    value = s.alpha if key == "alpha" else s.k
+    marks = scene.surface.lr_presets if key == "alpha" else None
+    if note:
+        return chart_data.slider_chart(key, stops, value, [], marks=marks, note=note)
+    at = family.window(len(stops), chart_data.nearest_index(stops, value), s.steps)
+    base = replace(s, alpha=0.0, presets=(), **({"k": 0.0} if key == "k" else {}))
+    frozen, span = tuple(tuple(b) for b in box), (at.start, at.stop)
+    families = [
+        _packed(base, key, opt, a, run, tuple(_names(s, scene, key, run, stops[at])), frozen, span)
+        for run, opt, a in followers(s, key)
+    ]
+    count = at.stop - at.start
+    note = FULL_NOTE if count == len(stops) else WINDOW_NOTE.format(steps=s.steps, count=count)
+    return chart_data.slider_chart(key, stops, value, families, at.start, marks, note)
+
+
+def sliders(s: Settings, scene: scenes.Scene, box, three_d: bool = False) -> list[dict]:
+    """The chart's sliders for the drawn settings ``s``: "Learning rate α", and "Decay
+    rate k" where the schedule reads it, each with the families that follow it (none,
+    and the help saying why, in the 3-D view, Many seeds and on data surfaces)."""
+    note = _why_not(s, scene.surface, three_d)
+    keys = ["alpha", "k"] if s.schedule in schedules.USES_K else ["alpha"]
+    return [_slider(s, scene, key, box, note) for key in keys]
