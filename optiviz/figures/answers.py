@@ -76,6 +76,7 @@ def guesses_trace(guesses: Sequence[Mapping], surface: Surface, grid: Grid) -> d
         "circle",
         meta=GUESSES,
         opacity=0.8,
+        showlegend=False,
         xaxis="x",
         yaxis="y",
     )
@@ -149,6 +150,7 @@ def choice_bars(
                 "marker": {"color": colours},
                 "text": [str(int(n)) for n in counts],
                 "textposition": "auto",
+                "textfont": {"size": 18},
                 "hoverinfo": "skip",
             }
         ],
@@ -180,6 +182,16 @@ def with_guesses(
     if target is not None:
         tx, ty = _xy([dict(zip(AXES, target, strict=False))], surface, grid)
         data.append(
-            _marker(tx, ty, f"after {n} steps", RIGHT_COLOUR, 18, "x", xaxis="x", yaxis="y")
+            _marker(
+                tx,
+                ty,
+                f"after {n} steps",
+                RIGHT_COLOUR,
+                18,
+                "x",
+                xaxis="x",
+                yaxis="y",
+                showlegend=False,
+            )
         )
     return {**chart, "figure": {**figure, "data": data}}

@@ -43,19 +43,28 @@ KINDS = {
     "diverges": "Which run diverges first?",
 }
 PLAIN = {"displayModeBar": False, "scrollZoom": False}
-AUTOPLAY_JS = """
+ONCE_JS = """
 export default function ({ data }) {
-  if (window.__optivizPlayed === data.id) return;
+  const done = (window.__optivizOnce = window.__optivizOnce || {});
+  if (done[data.action] === data.id) return;
   const since = Date.now();
   const tick = () => {
+    if (data.action === "top") {
+      done.top = data.id;
+      const scrollers = '[data-testid="stMain"], [data-testid="stAppViewContainer"]';
+      for (const el of document.querySelectorAll(scrollers)) el.scrollTo(0, 0);
+      window.scrollTo(0, 0);
+      return;
+    }
     const play = document.querySelector(".optiviz-controls .optiviz-play");
-    if (play) { window.__optivizPlayed = data.id; play.click(); return; }
+    if (play) { done.play = data.id; play.click(); return; }
     if (Date.now() - since < 30000) setTimeout(tick, 100);
   };
   tick();
 }
 """
-"""Press the revealed chart's own Play once per room, as the presenter would."""
+"""Once per room: scroll the page to its top (the question replaces a long page), or
+press the revealed chart's own Play, as the presenter would."""
 
 
 @st.cache_resource(show_spinner=False)
@@ -160,26 +169,39 @@ def _open(kind: str, n: int, ball: int, draft: controls.Draft) -> None:
 
 
 def render() -> None:
-    """The question on screen: code, QR code, link, answers; Reveal and New question."""
+    """The question on screen: while open, the code, QR code, link and answers beside
+    them, with Reveal; once revealed, the summary and the runs across the page."""
     code, q = state.get(ROOM), state.get(QUESTION)
     st.subheader(q["text"])
-    revealed = state.get(REVEALED)
+    _once("top", code)
+    if state.get(REVEALED):
+        st.button("New question", key="class_new", on_click=_new, help=NEW)
+        _revealed(code, q)
+        return
     left, right = st.columns([1, 2], gap="medium")
     with left:
-        _join(code)
-        if not revealed:
-            st.button("Reveal", key="class_reveal", type="primary", on_click=_reveal, help=REVEAL)
-        st.button("New question", key="class_new", on_click=_new, help=NEW)
+        url = link(code)
+        st.markdown(f'Code <span style="{CODE_STYLE}">{code}</span>', unsafe_allow_html=True)
+        reveal, new = st.columns(2)
+        reveal.button("Reveal", key="class_reveal", type="primary", on_click=_reveal, help=REVEAL)
+        new.button("New question", key="class_new", on_click=_new, help=NEW)
         error = state.pop(ERROR)
         if error:
             st.error(error)
+        st.markdown(qr_image(url), unsafe_allow_html=True)
+        st.code(url, language=None, wrap_lines=True)
     with right:
-        if revealed:
-            _revealed(code, q)
-        else:
-            _live(code, q)
+        _live(code, q)
 
 
+KEY = {
+    "where": ":violet[●] the class's guesses · :green[✖] the ball after {steps} steps",
+    "which": "The bars under the runs: how many picked each; the right one is green.",
+}
+"""What the revealed picture's marks are (they stay out of the chart's legend)."""
+CODE_STYLE = "font: 700 2.2rem monospace; letter-spacing: 0.12em"
+"""The code, large enough to read from the back of a room (ALPHABET only: safe as HTML)."""
+QR_STYLE = "width: 100%; max-width: 11rem; display: block"
 REVEAL = "Close the question and play the runs over the class's answers."
 NEW = "Leave this question and go back to the view, to ask another."
 
@@ -190,16 +212,11 @@ def link(code: str) -> str:
     return f"{base}?room={code}"
 
 
-def _join(code: str) -> None:
-    url = link(code)
-    st.markdown(f"Code **`{code}`**")
+def qr_image(url: str) -> str:
+    """An ``<img>`` of the QR code of ``url`` (an SVG that scales to its box)."""
     qr = segno.make(url, error="m")
-    st.markdown(
-        f'<img src="{qr.svg_data_uri(scale=5, border=2, dark="#111", light="#fff")}" '
-        f'alt="QR code of {url}" class="optiviz-qr" style="max-width:100%">',
-        unsafe_allow_html=True,
-    )
-    st.code(url, language=None)
+    uri = qr.svg_data_uri(border=2, dark="#111", light="#fff", omitsize=True)
+    return f'<img src="{uri}" alt="QR code of {url}" style="{QR_STYLE}">'
 
 
 @st.fragment(run_every=LIVE_S)
@@ -265,16 +282,17 @@ def _revealed(code: str, q: dict) -> None:
         right = tally.right_choice(trajectories, q["ask"], scene.surface.scale)
         summary = tally.which_summary(got, q["choices"], right, q["ask"])
         data = explore.chart_for(s)
-    st.markdown(f"**{summary}**")
+    st.markdown(f"**{summary}** " + KEY[q["kind"]].format(steps=q.get("steps")))
     chart_component.chart(
         data, key="class_chart", config=explore.PLOT_CONFIG, present=state.presenting()
     )
-    _autoplay(code)
+    _once("play", code)
     if q["kind"] == "which":
         label = right[0] if right else None
         st.plotly_chart(_answers_figure(q, got, label), key="class_bars", config=PLAIN)
 
 
-def _autoplay(code: str) -> None:
-    mount = st.components.v2.component("optiviz_autoplay", js=AUTOPLAY_JS)
-    mount(key="class_autoplay", data={"id": code})
+def _once(action: str, code: str) -> None:
+    """``ONCE_JS``'s ``action`` ("top" or "play"), done once per room in this browser."""
+    mount = st.components.v2.component("optiviz_once", js=ONCE_JS, isolate_styles=False)
+    mount(key=f"class_once_{action}", data={"id": code, "action": action})
