@@ -4,6 +4,7 @@ JavaScript and asset directory are where pyproject.toml and Streamlit look for t
 from __future__ import annotations
 
 import asyncio
+import json
 import tomllib
 import urllib.request
 from importlib import resources
@@ -61,3 +62,75 @@ def test_the_server_serves_plotly_js_at_the_charts_url() -> None:
         server.stop()
     bundled = resources.files("plotly") / "package_data" / chart_component.PLOTLY_JS
     assert served == bundled.read_bytes()
+
+
+def _default_view() -> dict:
+    """The chart data of the page opened bare: the staircase's race of the three default
+    presets (``params.DEFAULT_PRESETS``), settled with its α family."""
+    from bench.bench_app import staircase_settings
+    from optiviz import params
+    from optiviz.ui import explore
+
+    return explore.chart_for(staircase_settings(presets=params.DEFAULT_PRESETS))
+
+
+def test_the_default_view_with_its_family_fits_the_byte_budget() -> None:
+    """≤ 250 KB for the default view settled with its families (the background inline, as
+    the chart is built; the component then sends it as a URL)."""
+    data = _default_view()
+    (alpha,) = data["sliders"]
+    assert alpha["key"] == "alpha" and alpha["count"] == len(alpha["stops"])  # every stop
+    assert len(json.dumps(data)) <= 250_000
+
+
+@pytest.mark.parametrize("steps", [150, 2000])
+def test_positions_are_quantised_within_a_five_thousandth_of_the_span(steps) -> None:
+    """Every position inside the view's box decodes within 1/5000 of the box's span of the
+    engine's, and a NaN (after a divergence) decodes as NaN."""
+    from optiviz import params, surfaces
+    from optiviz.family import family
+    from optiviz.figures import chart_data as cd
+
+    surface = surfaces.get("staircase")
+    box = [list(b) for b in surface.bounds]
+    stops = params.alpha_options()[::9]
+    fam = family(surface, "momentum", "alpha", stops, alpha=0.0, steps=steps)
+    assert "diverged" in fam.verdicts
+    for axis in (0, 1):
+        lo, hi = box[axis]
+        values = fam.positions[..., axis]
+        back = cd.dequantised(cd.quantised(values, lo, hi), lo, hi)
+        assert np.array_equal(np.isnan(back), np.isnan(values))
+        inside = (values >= lo) & (values <= hi)
+        assert np.max(np.abs(back[inside] - values[inside])) <= (hi - lo) / 5000
+
+
+def test_packed_arrays_decode_to_what_was_packed() -> None:
+    """``packed``'s filters round-trip (undone here as the chart's decode.js undoes them)."""
+    import base64
+    import zlib
+
+    from optiviz.figures import chart_data as cd
+
+    rng = np.random.default_rng(0)
+    codes = rng.integers(0, 65536, (3, 7, 2)).astype(np.uint16)
+    spec = cd.packed(codes, "u2", "delta")
+    raw = np.frombuffer(zlib.decompress(base64.b64decode(spec["zdata"])), "<u2").reshape(3, 7, 2)
+    assert np.array_equal(np.cumsum(raw.astype(np.int64), axis=1) % 65536, codes)
+    floats = rng.normal(size=(4, 5)).astype(np.float32)
+    spec = cd.packed(floats, "f4", "shuffle")
+    planes = np.frombuffer(zlib.decompress(base64.b64decode(spec["zdata"])), np.uint8)
+    assert np.array_equal(planes.reshape(4, -1).T.copy().view("<f4").reshape(4, 5), floats)
+
+
+def test_decimal3_keeps_the_readouts_three_digits() -> None:
+    """|gradient| and step lengths travel as 3-digit decimals: each decodes to a number
+    written with 3 significant digits exactly as its float32 is; 0, inf and NaN survive."""
+    from optiviz.figures import chart_data as cd
+
+    rng = np.random.default_rng(2)
+    values = np.float32(10.0 ** rng.uniform(-30, 20, 5000)).astype(np.float64)
+    back = cd.undecimal3(cd.decimal3(values))
+    assert [f"{v:.3g}" for v in back] == [f"{v:.3g}" for v in values]
+    special = cd.undecimal3(cd.decimal3([0.0, np.inf, np.nan, 1e-45]))
+    assert special[0] == 0 and np.isposinf(special[1]) and np.isnan(special[2]) and special[3] == 0

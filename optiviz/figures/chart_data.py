@@ -244,6 +244,39 @@ def packed(values, dtype: str, filter_: str | None = None) -> dict:
     return spec | ({"filter": filter_} if filter_ else {})
 
 
+DECIMAL_ZERO, DECIMAL_INF, DECIMAL_NAN = 65533, 65534, 65535
+"""``decimal3``'s codes for 0 (and values below 1e-40), +inf and NaN."""
+
+
+def decimal3(values) -> np.ndarray:
+    """Non-negative values rounded to the 3 significant digits the readout writes, as
+    uint16 codes (exponent e from -40 to 23, mantissa m from 100 to 999: code
+    (e + 40) · 1000 + m − 100, for m · 10^(e − 2)); see ``DECIMAL_ZERO``. The chart writes
+    a decoded value with 3 digits exactly as it writes the float32 it stands for."""
+    v = np.asarray(values, np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        e = np.floor(np.log10(np.where(v > 0, v, 1.0)))
+        m = np.round(v / 10.0 ** (e - 2))
+        e, m = np.where(m >= 1000, e + 1, e), np.where(m >= 1000, 100, m)
+    codes = (np.clip(e, -40, 23) + 40) * 1000 + np.clip(m, 100, 999) - 100
+    codes = np.where((v > 0) & (e >= -40), codes, DECIMAL_ZERO)
+    codes = np.where(np.isposinf(v), DECIMAL_INF, codes)
+    return np.where(np.isnan(v), DECIMAL_NAN, codes).astype("<u2")
+
+
+def undecimal3(codes: np.ndarray) -> np.ndarray:
+    """The inverse of ``decimal3`` (the chart's decode.js does the same)."""
+    c = np.asarray(codes, np.int64)
+    e, m = c // 1000 - 40, c % 1000 + 100
+    with np.errstate(over="ignore"):
+        values = np.where(
+            e >= 2, m * 10.0 ** np.maximum(e - 2, 0), m / 10.0 ** np.maximum(2 - e, 0)
+        )
+    values = np.where(c == DECIMAL_ZERO, 0.0, values)
+    values = np.where(c == DECIMAL_INF, np.inf, values)
+    return np.where(c == DECIMAL_NAN, np.nan, values)
+
+
 def quantised(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """Positions on [lo, hi] (the view's range on one axis) as uint16 codes over the box
     ``LEVELS`` describes; NaN as ``GAP``, a position beyond the wide box at its edge."""
@@ -328,9 +361,10 @@ def member_notes(fam: Family, exits: list, names: list[str]) -> dict:
 
 def family_chart(fam: Family, run: int, names: list[str], surface: Surface, box) -> dict:
     """What the chart swaps into run ``run`` (an index of ``animation.runs``) for each
-    member of ``fam``: its map path (``quantised`` within ``box``, delta-coded), loss,
-    α_t, |gradient| and step length per step (float32), where it leaves the map, and its
-    words (``member_notes``), all deflated typed arrays (``packed``)."""
+    member of ``fam``: its map path (``quantised`` within ``box``, delta-coded), loss and
+    α_t per step (float32), |gradient| and step length per step (``decimal3``: the
+    readout's 3 digits), where it leaves the map, and its words (``member_notes``), the
+    arrays deflated (``packed``)."""
     x, y = _member_xy(fam, surface)
     xy = np.stack([quantised(x, *box[0]), quantised(y, *box[1])], axis=-1)
     exits = _exits(fam, surface)
@@ -340,8 +374,8 @@ def family_chart(fam: Family, run: int, names: list[str], surface: Surface, box)
         "xy": packed(xy, "u2", "delta"),
         "loss": packed(fam.losses, "f4", "shuffle"),
         "lr": packed(fam.lrs, "f4", "shuffle"),
-        "grad": packed(fam.grad_norms, "f4", "shuffle"),
-        "step": packed(fam.step_lengths, "f4", "shuffle"),
+        "grad": packed(decimal3(fam.grad_norms), "u2") | {"decimal": 3},
+        "step": packed(decimal3(fam.step_lengths), "u2") | {"decimal": 3},
         "exit": exits,
         **member_notes(fam, exits, names),
     }

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+import optiviz
 from optiviz import family, params, scenes, schedules
 from optiviz.figures import chart_data
 from optiviz.params import MY_ALPHA
@@ -89,7 +90,25 @@ def _packed(
     return chart_data.family_chart(fam, run, list(names), surface, [list(b) for b in box])
 
 
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={Settings: repr})
+def critical(s: Settings) -> float | None:
+    """``optiviz.critical_alpha`` of the settings' optimizer at the surface's minimum
+    (None where it has none, or the rule has no such line)."""
+    surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
+    hyper = {"momentum": s.momentum, "weight_decay": s.weight_decay}
+    try:
+        return optiviz.critical_alpha(surface, s.optimizer, **hyper)
+    except ValueError:
+        return None
+
+
 def _slider(s: Settings, scene: scenes.Scene, key: str, box, note: str) -> dict:
+    out = _track(s, scene, key, box, note)
+    line = critical(replace(s, alpha=0.0, k=0.0, presets=())) if key == "alpha" else None
+    return out | ({"critical_alpha": line} if line is not None else {})
+
+
+def _track(s: Settings, scene: scenes.Scene, key: str, box, note: str) -> dict:
     stops = params.PARAMS[key].options()
     value = s.alpha if key == "alpha" else s.k
     marks = scene.surface.lr_presets if key == "alpha" else None
@@ -110,7 +129,8 @@ def _slider(s: Settings, scene: scenes.Scene, key: str, box, note: str) -> dict:
 def sliders(s: Settings, scene: scenes.Scene, box, three_d: bool = False) -> list[dict]:
     """The chart's sliders for the drawn settings ``s``: "Learning rate α", and "Decay
     rate k" where the schedule reads it, each with the families that follow it (none,
-    and the help saying why, in the 3-D view, Many seeds and on data surfaces)."""
+    and the help saying why, in the 3-D view, Many seeds and on data surfaces); α's
+    carries ``critical_alpha`` (drawn as the "2/λ_max" mark) where the surface has one."""
     note = _why_not(s, scene.surface, three_d)
     keys = ["alpha", "k"] if s.schedule in schedules.USES_K else ["alpha"]
     return [_slider(s, scene, key, box, note) for key in keys]

@@ -1,6 +1,7 @@
 // Typed arrays from the chart's data (optiviz/figures/chart_data.py): Plotly's typed-array
 // spec {"dtype", "bdata" (base64), "shape"}, and the families' deflated spec
-// {"dtype", "shape", "zdata" (base64 of zlib), "filter": "delta" | "shuffle"}.
+// {"dtype", "shape", "zdata" (base64 of zlib), "filter": "delta" | "shuffle"}, whose
+// uint16 codes stand for 3-digit decimals where it says "decimal": 3.
 
 const TYPES = { f4: Float32Array, f8: Float64Array, i4: Int32Array, u2: Uint16Array };
 
@@ -72,6 +73,28 @@ function unfiltered(raw, spec) {
   return flat;
 }
 
+const DECIMAL_ZERO = 65533;
+const DECIMAL_INF = 65534;
+const DECIMAL_NAN = 65535;
+
+function undecimal3(codes) {
+  // chart_data.undecimal3: code (e + 40) * 1000 + m - 100 is m * 10^(e - 2).
+  const out = new Float64Array(codes.length);
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i];
+    if (c === DECIMAL_ZERO) out[i] = 0;
+    else if (c === DECIMAL_INF) out[i] = Infinity;
+    else if (c === DECIMAL_NAN) out[i] = NaN;
+    else {
+      const e = Math.floor(c / 1000) - 40;
+      const m = (c % 1000) + 100;
+      // Divide by a power of ten rather than multiply by its inverse: exact for e < 2.
+      out[i] = e >= 2 ? m * 10 ** (e - 2) : m / 10 ** (2 - e);
+    }
+  }
+  return out;
+}
+
 export async function unpack(value) {
   // `value` with every deflated spec inside it as a typed array (as rows), and every
   // plain spec decoded too.
@@ -79,7 +102,8 @@ export async function unpack(value) {
   if (value && typeof value === "object" && !ArrayBuffer.isView(value)) {
     if (typeof value.zdata === "string" && value.dtype in TYPES) {
       const raw = await inflate(bytesOf(value.zdata));
-      return rows(unfiltered(raw, value), value.shape);
+      const flat = unfiltered(raw, value);
+      return rows(value.decimal === 3 ? undecimal3(flat) : flat, value.shape);
     }
     if (typeof value.bdata === "string" && value.dtype in TYPES) return typed(value);
     const entries = await Promise.all(

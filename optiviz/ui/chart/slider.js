@@ -136,22 +136,48 @@ function paintStrip(strip, slider, present) {
     "transform:translateY(-50%);border-radius:3px;overflow:hidden";
 }
 
-function paintMarks(marks, slider) {
-  // The presets: a tick over the track and the preset's name.
+export function markPlaces(slider) {
+  // The marks on the track, left to right: each preset at its stop, and where the payload
+  // carries one, the stability line "2/λ_max" at its value (log-interpolated between
+  // stops). A mark too close to the one before it goes to the other side of the track.
   const n = slider.stops.length;
+  const places = slider.marks.map((mark) => ({ label: mark.label, at: mark.index / (n - 1) }));
+  if (slider.critical_alpha > 0) {
+    const logs = slider.stops.map((v) => Math.log(v));
+    const want = Math.log(slider.critical_alpha);
+    let i = logs.findIndex((v) => v >= want);
+    if (i < 0) i = n - 1;
+    const lo = Math.max(0, i - 1);
+    const share = logs[i] === logs[lo] ? 0 : (want - logs[lo]) / (logs[i] - logs[lo]);
+    places.push({ label: "2/λ_max", at: (lo + Math.min(1, Math.max(0, share))) / (n - 1), line: true });
+  }
+  places.sort((a, b) => a.at - b.at);
+  let side = 0;
+  places.forEach((place, k) => {
+    side = k > 0 && place.at - places[k - 1].at < MARK_GAP ? 1 - side : 0;
+    place.below = side === 1;
+  });
+  return places;
+}
+
+const MARK_GAP = 0.09; // marks closer than this share of the track alternate sides
+
+function paintMarks(marks, slider) {
+  // The presets and the stability line: a tick over (or under) the track, and its name.
   marks.replaceChildren(
-    ...slider.marks.map((mark) => {
+    ...markPlaces(slider).map((place) => {
       const tick = node(
         "span",
-        "optiviz-slider-mark",
-        `position:absolute;top:0;left:${(100 * mark.index) / (n - 1)}%;transform:translateX(-50%);` +
-          "font-size:0.7em;line-height:1;white-space:nowrap;opacity:0.85;pointer-events:none",
+        place.line ? "optiviz-slider-mark optiviz-slider-critical" : "optiviz-slider-mark",
+        `position:absolute;${place.below ? "bottom" : "top"}:0;left:${100 * place.at}%;` +
+          "transform:translateX(-50%);font-size:0.7em;line-height:1;white-space:nowrap;" +
+          `pointer-events:none;opacity:0.9;${place.line ? "font-weight:700" : ""}`,
       );
-      tick.textContent = `▾${mark.label}`;
+      tick.textContent = place.below ? `▴${place.label}` : `▾${place.label}`;
       return tick;
     }),
   );
-  marks.style.cssText = "position:absolute;left:0;right:0;top:0;height:1em";
+  marks.style.cssText = "position:absolute;left:0;right:0;top:-0.9em;bottom:-0.9em";
 }
 
 function style(box, track, thumb, present) {
@@ -161,7 +187,7 @@ function style(box, track, thumb, present) {
     `font-size:${size};color:var(--st-text-color, inherit)`;
   box.querySelector(".optiviz-slider-label").style.cssText = "min-width:8.5em;font-weight:600";
   track.style.cssText =
-    `position:relative;flex:1 1 14rem;min-width:10rem;height:${present ? 2.4 : 2}em;` +
+    `position:relative;flex:1 1 14rem;min-width:10rem;height:${present ? 2.4 : 2}em;margin:0.9em 0;` +
     "cursor:pointer;touch-action:none;outline-offset:2px;user-select:none";
   thumb.style.cssText =
     `position:absolute;top:50%;width:${present ? 14 : 10}px;height:${present ? 30 : 22}px;` +
