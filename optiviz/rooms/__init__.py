@@ -124,10 +124,10 @@ def checked_question(question: Mapping[str, Any]) -> dict[str, Any]:
     if q["kind"] == "where":
         from optiviz import surfaces
 
-        try:
-            surface = surfaces.get(str(q.get("surface")))
-        except ValueError as e:
-            raise RoomError(f"A where question needs a registered surface: {e}") from None
+        name = str(q.get("surface"))
+        if name not in surfaces.names():
+            raise RoomError(f"A where question needs a registered surface; {name!r} is not one.")
+        surface = surfaces.get(name)
         if surface.dim > len(AXES):
             raise RoomError("A where question needs a surface drawn as a map (x, or x and y).")
         q["bounds"] = [list(b) for b in surface.bounds]
