@@ -47,8 +47,7 @@ from bench.live_app import (
     launch_chromium,
     machine,
 )
-from optiviz import lessons, surfaces
-from optiviz.ui import lab_views
+from optiviz import lessons, params, surfaces
 from optiviz.ui import options as opt
 
 CHART = ".js-plotly-plot .main-svg"
@@ -183,7 +182,7 @@ def surface_clicks(page) -> tuple[dict[str, float], dict[str, float], dict[str, 
         if name == "custom" or surfaces.get(name).dim != 2 and name != "polynomial_regression":
             continue
         lab[name] = timed_rerun(page, lambda n=name: pick_surface(page, n))
-    first = page.get_by_role("radio", name=lab_views.PICTURES[1], exact=True)
+    first = page.get_by_role("radio", name=params.LAB_PICTURES[1], exact=True)
     lab["3-D landscape (last surface)"] = timed_rerun(page, first.click)
     return top, three_d, lab
 

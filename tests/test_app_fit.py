@@ -171,6 +171,18 @@ def test_lab_searches_alpha_and_weight_decay_by_validation_loss() -> None:
     assert _chart(at, "best_so_far")["data"]
 
 
+def test_a_collapsed_lambda_range_searches_its_neighbours_and_says_so() -> None:
+    """Both λ handles on 0.01: the lab searches 0.0046 to 0.022 and says so, as the α and
+    k ranges do (one ``lab._widened`` serves all three)."""
+    at = _lab(surface="polynomial_regression", optimizer="adam", steps="300")
+    at.select_slider(key="lab_decay").set_value((0.01, 0.01)).run()
+    _clean(at)
+    assert [w for w in at.warning if w.value.startswith("λ range needs two different ends")]
+    heat = _chart(at, "landscape_chart")["data"][0]
+    ends = _array(heat["y"])[[0, -1]]
+    np.testing.assert_allclose(ends, np.log10([0.0046, 0.022]), rtol=1e-6)
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -26,7 +26,7 @@ from streamlit.testing.v1 import AppTest
 
 from optiviz import surfaces
 from optiviz.search import STRATEGIES
-from optiviz.ui import lab, lab_views
+from optiviz.ui import lab
 from optiviz.ui import options as opt
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -108,8 +108,8 @@ RAW_OPTIONS = [
     *opt.k_options(),
     *opt.eps_options(),
     *opt.decay_options(),
-    *lab_views.SPACES,
-    *lab_views.PICTURES,
+    *lab.SPACES,
+    *lab.PICTURES,
 ]
 """Option values the app's pickers may hold; a picker shows ``format_func(value)``."""
 

@@ -1,26 +1,69 @@
-"""The hyperparameter lab: the (α, k) landscape, grid / random / Bayesian search on it,
-and the learning-rate range test."""
+"""The hyperparameter lab: a landscape over α and a second hyperparameter, grid / random /
+Bayesian search on it, and the learning-rate range test.
+
+The second axis (``Axis``) is the schedule's decay rate k on the 2-D registry surfaces,
+scored by the final training loss, or, on data surfaces, the weight decay λ, scored by the
+final validation loss, so that the search looks for the weight decay that generalises.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 import streamlit as st
 
-from optiviz import landscape, lr_range_test, optimizers, scenes, schedules, search
+from optiviz import (
+    decay_search,
+    landscape,
+    lr_range_test,
+    optimizers,
+    params,
+    scenes,
+    schedules,
+    search,
+)
 from optiviz.figures import lab as lab_figures
+from optiviz.figures.landscape3d import landscape_3d_figure
 from optiviz.params import PARAMS
-from optiviz.search import STRATEGIES, default_grid
+from optiviz.search import STRATEGIES, SearchResult, default_grid
 from optiviz.settings import Settings
 from optiviz.surfaces import Surface
-from optiviz.ui import lab_views, state
 from optiviz.ui import options as opt
+from optiviz.ui import state
 from optiviz.ui.panels import panel
 from optiviz.ui.widgets import draw
 
-STRATEGY_LABELS = lab_views.STRATEGY_LABELS
+PICTURES = params.LAB_PICTURES
+SPACES = {"k": "α and decay rate k", "weight_decay": "α and weight decay λ (validation)"}
+STRATEGY_LABELS = {"grid": "Grid", "random": "Random", "bayes": "Bayesian (GP + EI)"}
 METRICS = {"loss": "final loss (log₁₀)", "steps": "steps to reach the minimum"}
+VALIDATION_LABEL = "final validation loss (log₁₀)"
+
+
+@dataclass(frozen=True)
+class Axis:
+    """The lab's second hyperparameter: its ``lab_space`` value, its range control, the
+    explore page's control a clicked run sets, its axis title and symbol, and what a
+    run's score is called."""
+
+    space: str
+    range_key: str
+    setting: str
+    title: str
+    symbol: str
+    scored_by: str
+
+
+AXES = {
+    "k": Axis("k", "lab_k", "k", "decay k", "k", "best loss"),
+    "weight_decay": Axis(
+        "weight_decay", "lab_decay", "weight_decay", "weight decay λ", "λ", "best validation loss"
+    ),
+}
 
 
 def _lab_schedule(s: Settings) -> str:
@@ -32,9 +75,12 @@ def _surface(s: Settings) -> Surface:
     return scenes.resolve_surface(s.surface, s.formula, s.degree)
 
 
-def _kwargs(s: Settings) -> dict:
-    kwargs = s.run_kwargs() | {"schedule": _lab_schedule(s)}
-    for key in ("k", "noise", "batch_size", "seed"):
+def _kwargs(s: Settings, axis: str = "k") -> dict:
+    """The settings' run, full batch and noiseless; k or λ comes from the lab's axis."""
+    kwargs = s.run_kwargs()
+    if axis == "k":
+        kwargs["schedule"] = _lab_schedule(s)
+    for key in ("noise", "batch_size", "seed", axis):
         kwargs.pop(key)
     return kwargs
 
@@ -49,8 +95,7 @@ def cached_landscape(s: Settings, alpha_range, k_range, side: int):
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def cached_search(s: Settings, strategy: str, budget: int, alpha_range, k_range, seed: int):
-    """One search's result (bounded cache)."""
-    kwargs = _kwargs(s)
+    """One (α, k) search's result (bounded cache)."""
     return search(
         strategy,
         budget=budget,
@@ -59,7 +104,32 @@ def cached_search(s: Settings, strategy: str, budget: int, alpha_range, k_range,
         seed=seed,
         surface=_surface(s),
         optimizer=s.optimizer,
-        **kwargs,
+        **_kwargs(s),
+    )
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cached_decay_landscape(s: Settings, alpha_range, decay_range, side: int):
+    """(alphas, decays, final validation losses) on a side x side log grid."""
+    alphas, decays = default_grid(alpha_range, decay_range, side)
+    values = decay_search.decay_landscape(
+        _surface(s), s.optimizer, alphas=alphas, decays=decays, **_kwargs(s, "weight_decay")
+    )
+    return alphas, decays, values
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_decay_search(s: Settings, strategy: str, budget: int, alpha_range, decay_range, seed):
+    """One (α, λ) search's result (bounded cache)."""
+    return decay_search.decay_search(
+        strategy,
+        budget=budget,
+        alpha_range=alpha_range,
+        decay_range=decay_range,
+        seed=seed,
+        surface=_surface(s),
+        optimizer=s.optimizer,
+        **_kwargs(s, "weight_decay"),
     )
 
 
@@ -77,23 +147,41 @@ def cached_range_test(s: Settings, lr_min: float, lr_max: float, steps: int):
     )
 
 
-def open_in_explore(alpha: float, k: float | None, schedule: str) -> None:
-    """Send a run to the explore page as a single run (values snapped to the sliders)."""
-    values = {
-        "page": "explore",
-        "mode": "single",
-        "schedule": schedule,
-        "alpha": opt.nearest(opt.alpha_options(), alpha),
-    }
-    if k is not None:
-        values["k"] = opt.nearest(opt.k_options()[1:], k)
+def open_in_explore(alpha: float, axis: Axis | None, value: float | None, schedule: str) -> None:
+    """Send a run to the explore page as a single run, its values snapped to the
+    controls' stops: α, and the second hyperparameter where ``axis`` names one; the
+    schedule too, where ``schedule`` is not empty."""
+    values = {"page": "explore", "mode": "single", "alpha": opt.nearest(opt.alpha_options(), alpha)}
+    if schedule:
+        values["schedule"] = schedule
+    if axis is not None and value is not None:
+        values[axis.setting] = opt.nearest(PARAMS[axis.range_key].options(), value)
     state.set_values(values)
 
 
-def _on_cell_click(schedule: str) -> None:
-    run = lab_views.clicked_run("landscape_chart")
+def customdata_pair(custom: object) -> tuple[float, float] | None:
+    """The first two entries of a clicked point's ``customdata`` as positive floats, or None.
+
+    Streamlit hands on the point as plotly.js gives it: a list where the figure held a
+    list, but an object ``{"0": α, "1": k, ...}`` where it held a NumPy array (plotly.py
+    sends arrays as typed arrays, and a typed-array row turns into such an object in JSON).
+    """
+    if isinstance(custom, Mapping):
+        custom = [custom.get(str(i), custom.get(i)) for i in range(2)]
+    if isinstance(custom, str) or not isinstance(custom, Sequence) or len(custom) < 2:
+        return None
+    try:
+        pair = float(custom[0]), float(custom[1])
+    except (TypeError, ValueError):
+        return None
+    return pair if all(math.isfinite(v) and v > 0 for v in pair) else None
+
+
+def _on_click(axis: Axis, schedule: str) -> None:
+    point = state.clicked_point("landscape_chart") or {}
+    run = customdata_pair(point.get("customdata"))
     if run is not None:
-        open_in_explore(*run, schedule)
+        open_in_explore(run[0], axis, run[1], schedule)
 
 
 def _widened(label: str, pair, options: list[float]) -> tuple[float, float]:
@@ -107,66 +195,100 @@ def _widened(label: str, pair, options: list[float]) -> tuple[float, float]:
     return lo, hi
 
 
-def _k_range() -> tuple[float, float]:
-    """Drawn only where the lab searches (α, k): the (α, λ) lab has its λ range instead."""
-    return _widened("k range", draw("lab_k"), PARAMS["lab_k"].options())
+def _range(key: str) -> tuple[float, float]:
+    return _widened(PARAMS[key].label, draw(key), PARAMS[key].options())
+
+
+def _space(surface: Surface) -> str:
+    """On data surfaces, which pair of hyperparameters the lab searches; k elsewhere."""
+    if "validation_f" not in surface.extras:
+        return "k"
+    state.default("lab_space", "weight_decay" if "degree" in surface.extras else "k")
+    return draw("lab_space", format_func=SPACES.get)
 
 
 def lab_controls(surface: Surface) -> dict:
-    """The lab's own sidebar controls, below the shared ones."""
+    """The lab's own sidebar controls, below the shared ones: the space searched (and λ's
+    range there), the α range (and k's), the landscape's side, the budget and the seed."""
     st.sidebar.markdown("**Search space**")
-    space = lab_views.space_controls(surface)
-    alpha_range = draw("lab_alpha")
-    k_range = _k_range() if space["space"] == "k" else None
+    axis = AXES[_space(surface)]
+    decay_range = _range(axis.range_key) if axis.space == "weight_decay" else None
+    alpha_range = _range("lab_alpha")
+    second_range = decay_range or _range(axis.range_key)
     side, budget, seed = draw("lab_side"), draw("lab_budget"), int(draw("lab_seed"))
     return {
-        "alpha_range": _widened("α range", alpha_range, PARAMS["lab_alpha"].options()),
-        "k_range": k_range,
+        "space": axis.space,
+        "alpha_range": alpha_range,
+        "second_range": second_range,
         "side": int(side),
         "budget": int(budget),
         "seed": seed,
-        **space,
     }
 
 
-def _shown_control() -> str:
-    return draw("lab_shown", st, format_func=STRATEGY_LABELS.get, horizontal=True)
+def _draw_landscape(picture: str, alphas, seconds, values, result: SearchResult, labels, on_click):
+    """The landscape as the chosen picture, with ``result``'s trials and best trial."""
+    z_label, y_label = labels
+    marks = {"trials": result.trials, "best": result.best_trial, "y_label": y_label}
+    if picture == PICTURES[1]:
+        fig = landscape_3d_figure(alphas, seconds, values, **marks, z_label=z_label)
+        st.plotly_chart(fig, key="landscape_3d")
+        st.caption("Height and colour are the score; holes are runs that diverged.")
+        return
+    fig = lab_figures.landscape_figure(alphas, seconds, values, **marks, metric_label=z_label)
+    st.plotly_chart(fig, key="landscape_chart", on_select=on_click, selection_mode="points")
+    st.caption(
+        "Grey cells diverged. Click a cell or a trial to open that run. A trial whose "
+        "number would sit on an earlier one's is left unnumbered: hover it to read it."
+    )
 
 
-def _landscape_panel(s: Settings, c: dict) -> None:
-    picture = lab_views.picture_control()
-    metric = draw("lab_metric", st, format_func=METRICS.get, horizontal=True)
-    shown = _shown_control()
+def _scores(s: Settings, axis: Axis, c: dict, metric: str) -> tuple:
+    """(alphas, the second axis's values, the map's values, each strategy's result)."""
+    ranges = (c["alpha_range"], c["second_range"])
     with st.spinner("Running every cell of the landscape…"):
-        alphas, ks, final, first = cached_landscape(s, c["alpha_range"], c["k_range"], c["side"])
-    results = {
-        name: cached_search(s, name, c["budget"], c["alpha_range"], c["k_range"], c["seed"])
-        for name in STRATEGIES
-    }
+        if axis.space == "k":
+            alphas, seconds, final, first = cached_landscape(s, *ranges, c["side"])
+        else:
+            alphas, seconds, final = cached_decay_landscape(s, *ranges, c["side"])
+    searched = cached_search if axis.space == "k" else cached_decay_search
+    results = {n: searched(s, n, c["budget"], *ranges, c["seed"]) for n in STRATEGIES}
     with np.errstate(divide="ignore", invalid="ignore"):
         values = np.log10(np.maximum(final, 1e-12)) if metric == "loss" else first.astype(float)
-    values = np.where(np.isfinite(final), values, np.inf)
+    return alphas, seconds, np.where(np.isfinite(final), values, np.inf), results
+
+
+def _landscape_panel(s: Settings, axis: Axis, c: dict) -> None:
+    picture = draw("lab_picture", st) or PICTURES[0]
+    if axis.space == "k":
+        metric = draw("lab_metric", st, format_func=METRICS.get, horizontal=True)
+        title, schedule = METRICS[metric], _lab_schedule(s)
+    else:
+        metric, title, schedule = "loss", VALIDATION_LABEL, ""
+    shown = draw("lab_shown", st, format_func=STRATEGY_LABELS.get, horizontal=True)
+    alphas, seconds, values, results = _scores(s, axis, c, metric)
     left, right = st.columns([3, 2])
     with left:
-        lab_views.draw_landscape(
+        _draw_landscape(
             picture,
             alphas,
-            ks,
+            seconds,
             values,
             results[shown],
-            (METRICS[metric], "decay k"),
-            partial(_on_cell_click, _lab_schedule(s)),
+            (title, axis.title),
+            partial(_on_click, axis, schedule),
         )
     with right:
         st.plotly_chart(lab_figures.best_so_far_figure(results), key="best_so_far")
         st.markdown(
             "  \n".join(
-                f"**{STRATEGY_LABELS[n]}**: best loss {r.best_trial.loss:.4g} at "
-                f"α={r.best_trial.alpha:.3g}, k={r.best_trial.k:.3g}"
+                f"**{STRATEGY_LABELS[n]}**: {axis.scored_by} {r.best_trial.loss:.4g} at "
+                f"α={r.best_trial.alpha:.3g}, {axis.symbol}={r.best_trial.k:.3g}"
                 for n, r in results.items()
             )
         )
-    _surrogate(results["bayes"])
+    if axis.space == "k":
+        _surrogate(results["bayes"])
 
 
 def _surrogate(result) -> None:
@@ -208,7 +330,7 @@ def _range_test_panel(s: Settings) -> None:
         suggestion_button_text(test.suggested, stop),
         key="rt_send",
         on_click=open_in_explore,
-        args=(stop, None, "constant"),
+        args=(stop, None, None, "constant"),
         help="Opens the Explore page with this α (the α slider's stop) and a constant schedule.",
     )
 
@@ -224,9 +346,6 @@ def render(s: Settings, surface: Surface, c: dict) -> None:
             "decay α₀·e^(−kt). Choose 1/t decay in the sidebar to search that instead."
         )
     with panel("Landscape and search"):
-        if c["space"] == "weight_decay":
-            lab_views.decay_panel(s, c, _shown_control)
-        else:
-            _landscape_panel(s, c)
+        _landscape_panel(s, AXES[c["space"]], c)
     with panel("Range test"):
         _range_test_panel(s)

@@ -39,7 +39,7 @@ from optiviz.figures import chart_data
 from optiviz.params import PARAMS
 from optiviz.search import STRATEGIES
 from optiviz.settings import Settings
-from optiviz.ui import fit_view, lab, lab_views, shutdown
+from optiviz.ui import fit_view, lab, shutdown
 from optiviz.ui import options as opt
 
 log = logging.getLogger("optiviz")
@@ -199,7 +199,7 @@ def _chart(scene: scenes.Scene, three_d: bool) -> dict:
 def _warm_lab(s: Settings, surface: surfaces.Surface, budget: int) -> None:
     if fit_view.shows(surface):
         ranges = (LAB_ALPHA, LAB_DECAY)
-        landscape, search = lab_views.cached_decay_landscape, lab_views.cached_decay_search
+        landscape, search = lab.cached_decay_landscape, lab.cached_decay_search
     else:
         ranges = (LAB_ALPHA, LAB_K)
         landscape, search = lab.cached_landscape, lab.cached_search
