@@ -158,9 +158,6 @@ FORMULAS = {
 COUPLED_DECAY = r"g_t = \nabla L(x_t) + \lambda x_t"
 """The gradient every rule but AdamW reads when weight decay lambda > 0 (torch's L2)."""
 
-DECOUPLED = frozenset({"adamw"})
-"""Rules that decay the weights themselves instead of reading the coupled gradient."""
-
 DECAY_NOTE = COUPLED_DECAY + r"\text{ (AdamW: decoupled, as in its rule; the loss shown is } L)"
 """How lambda enters every rule, as the formulas panel states it."""
 

@@ -18,7 +18,7 @@ from optiviz import grids, surfaces
 from optiviz.figures import background, layout, style, surface3d
 from optiviz.figures.animation import path_animation
 from optiviz.figures.notes import notes
-from optiviz.figures.runs import Run, map_exit, readout
+from optiviz.figures.runs import Run, map_exit, readouts
 from optiviz.figures.surface3d import MAX_FRAMES_3D, surface_figure
 from optiviz.surfaces import datasets, staircase
 
@@ -250,7 +250,7 @@ READOUT = re.compile(
 def test_sgd_readout_is_gradient_times_rate(t) -> None:
     (run,) = _runs(presets=("too large",), steps=30, schedule="exponential", k=0.05)
     tr = run.trajectory
-    text = readout(run, t)
+    (text,) = readouts(run, [t])
     numbers = {k: float(v) for k, v in READOUT.search(text).groupdict().items()}
     g = np.linalg.norm(tr.grads[t])
     lr = STAIRCASE.lr_presets["too large"] * np.exp(-0.05 * t)

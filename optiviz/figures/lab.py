@@ -59,15 +59,17 @@ def _check_grid(alphas, ks, values, name: str = "losses") -> tuple[np.ndarray, .
     return alphas, ks, values
 
 
-def _decade_ticks(values: np.ndarray) -> dict:
+def decade_ticks(values: np.ndarray) -> dict:
+    """Ticks of an axis drawn in log10 units over the sorted positive ``values``: one at
+    each power of ten from the decade of the first to that of the last, written 10^k:g."""
     lo, hi = math.floor(np.log10(values[0])), math.ceil(np.log10(values[-1]))
     decades = list(range(lo, hi + 1))
     return {"tickvals": decades, "ticktext": [f"{10.0**d:g}" for d in decades]}
 
 
 def _log_axes(fig: go.Figure, alphas, ks, row=None, col=None, y_label="decay k") -> None:
-    fig.update_xaxes(title="learning rate α", **_decade_ticks(alphas), row=row, col=col)
-    fig.update_yaxes(title=y_label, **_decade_ticks(ks), row=row, col=col)
+    fig.update_xaxes(title="learning rate α", **decade_ticks(alphas), row=row, col=col)
+    fig.update_yaxes(title=y_label, **decade_ticks(ks), row=row, col=col)
 
 
 def _heat(alphas, ks, values, *, colourscale, label, showscale=True) -> go.Heatmap:

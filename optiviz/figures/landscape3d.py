@@ -15,6 +15,7 @@ from optiviz.figures.lab import (
     TRIAL_COLOUR,
     TRIAL_EDGE,
     _check_grid,
+    decade_ticks,
     uncrowded,
 )
 from optiviz.search import Trial
@@ -30,11 +31,6 @@ COLOURBAR_X = 0.86
 CAMERA = {"eye": {"x": 2.0, "y": 2.0, "z": 1.3}}
 """Farther than Plotly's default eye (1.25, 1.25, 1.25), so the cube's corners and the
 axis labels stay inside a ~480 px column (the lab at 1280 px wide)."""
-
-
-def _ticks(values: np.ndarray) -> dict:
-    decades = list(range(math.floor(np.log10(values[0])), math.ceil(np.log10(values[-1])) + 1))
-    return {"tickvals": decades, "ticktext": [f"{10.0**d:g}" for d in decades]}
 
 
 def _nearest(axis: np.ndarray, value: float) -> int:
@@ -135,8 +131,8 @@ def landscape_3d_figure(
         scene={
             "domain": SCENE_DOMAIN,
             "camera": CAMERA,
-            "xaxis": {"title": {"text": "learning rate α"}, **_ticks(alphas)},
-            "yaxis": {"title": {"text": y_label}, **_ticks(seconds)},
+            "xaxis": {"title": {"text": "learning rate α"}, **decade_ticks(alphas)},
+            "yaxis": {"title": {"text": y_label}, **decade_ticks(seconds)},
             "zaxis": {"title": {"text": z_label}},
         },
     )

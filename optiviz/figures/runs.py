@@ -13,7 +13,7 @@ from optiviz.figures import style
 from optiviz.scenes import Run
 from optiviz.surfaces import Surface
 
-__all__ = ["Exit", "Run", "compact", "frame_steps", "map_exit", "map_xy", "readout", "readouts"]
+__all__ = ["Exit", "Run", "compact", "frame_steps", "map_exit", "map_xy", "readouts"]
 
 
 def frame_steps(steps: int, max_frames: int = style.MAX_FRAMES) -> np.ndarray:
@@ -86,13 +86,9 @@ def compact(values) -> list:
     return [float(f"{v:.5g}") if math.isfinite(v) else None for v in flat]
 
 
-def readout(run: Run, t: int) -> str:
-    """'|gradient| 1.5 × α_t 0.01 → step 0.015 · loss 2.3' for step t of a run."""
-    return readouts(run, [t])[0]
-
-
 def readouts(run: Run, steps: Iterable[int]) -> list[str]:
-    """``readout(run, t)`` for each t in ``steps``; the norms are computed once for all."""
+    """'|gradient| 1.5 × α_t 0.01 → step 0.015 · loss 2.3' for each step t in ``steps`` of a
+    run; the norms are computed once for all."""
     tr = run.trajectory
     losses, lrs = tr.losses.tolist(), tr.lrs.tolist()
     grads = np.linalg.norm(tr.grads.reshape(len(tr.grads), -1), axis=1).tolist()

@@ -49,12 +49,6 @@ class Surface:
     weighted_loss: Callable[[jax.Array, jax.Array], jax.Array] | None = None
     extras: Mapping[str, object] = field(default_factory=dict)
 
-    def batch_loss(self, x: jax.Array, weights: jax.Array) -> jax.Array:
-        """Loss on the mini-batch described by ``weights`` (ignored when analytic)."""
-        if self.weighted_loss is None:
-            return self.f(x)
-        return self.weighted_loss(x, weights)
-
     @property
     def scale(self) -> float:
         """Diagonal of the plot box, the unit for step-length tolerances."""
