@@ -162,7 +162,7 @@ class Served:
         return psutil.Process(self.process.pid).children()
 
     def replicas(self) -> list[psutil.Process]:
-        return [p for p in self.children() if "streamlit" in " ".join(p.cmdline())]
+        return [p for p in self.children() if "app" in p.cmdline()]
 
     def access_log(self) -> Path:
         """nginx's access log, in the working folder it was started in (``-p``)."""

@@ -4,6 +4,7 @@ XLA compile, it gives way to page runs, it stops cleanly at exit, and its heap f
 from __future__ import annotations
 
 import gc
+import json
 import os
 import subprocess
 import sys
@@ -217,3 +218,45 @@ def test_a_process_that_ran_the_app_exits_cleanly_while_the_warm_up_works(tmp_pa
             [sys.executable, str(script)], cwd=ROOT, env=env, capture_output=True, text=True
         )
         assert done.returncode == 0, done.stderr[-2000:]
+
+
+BOOT_CHILD = r"""
+import json, sys, threading
+from jax import monitoring
+from streamlit.testing.v1 import AppTest
+from optiviz.ui import warmup
+
+lowered = []
+monitoring.register_event_duration_secs_listener(
+    lambda event, duration, **kw: lowered.append(threading.current_thread().name)
+    if event.endswith("jaxpr_to_mlir_module_duration") else None
+)
+thread = warmup.boot()
+warmup.ENABLED = False  # no background plan after the page: only the boot compiles
+at = AppTest.from_file(sys.argv[1], default_timeout=600)
+at.run()
+print(json.dumps({"alive": thread.is_alive(), "lowered": lowered,
+                  "exceptions": [e.message for e in at.exception]}))
+"""
+
+
+def test_the_first_page_waits_for_the_boot_compile_instead_of_compiling(tmp_path) -> None:
+    """``boot`` at server start compiles the first screen; the first page run, started
+    while it works, waits and then lowers no program of its own."""
+    env = {**os.environ, "OPTIVIZ_WARMUP": "1", "OPTIVIZ_JAX_CACHE": str(tmp_path)}
+    env["PYTHONPATH"] = str(ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", BOOT_CHILD, str(APP)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["exceptions"] == []
+    assert not report["alive"]
+    threads = set(report["lowered"])
+    assert "optiviz-boot" in threads, threads
+    assert threads == {"optiviz-boot"}, f"the page compiled too: {threads}"

@@ -12,9 +12,13 @@ from optiviz import resources
 def app_command(extra: Sequence[str]) -> None:
     """``optiviz app``: ``streamlit run`` on the app shipped in the package, with the
     settings of the project's ``.streamlit/config.toml`` as flags (``extra`` override
-    them: for a repeated option the last one counts). Exits with Streamlit's status."""
+    them: for a repeated option the last one counts). The first screen starts compiling
+    before the server does (``optiviz.ui.warmup.boot``). Exits with Streamlit's status."""
     from streamlit.web import cli as streamlit_cli
 
+    from optiviz.ui import warmup
+
+    warmup.boot()
     streamlit_cli.main(args=streamlit_argv(extra), prog_name="streamlit")
 
 

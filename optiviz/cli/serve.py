@@ -1,7 +1,7 @@
 """``optiviz serve``: N app replicas on loopback ports behind nginx, for a class too big
 for one Streamlit process.
 
-Every replica is ``streamlit run`` on the packaged app (``optiviz app``'s settings) with
+Every replica is ``optiviz app`` (``streamlit run`` on the packaged app) with
 the same ``server.cookieSecret`` (passed in the environment, so it is not in ``ps``), as
 Streamlit's deployment notes ask of replicas; nginx (``optiviz.cli.nginx``) upgrades the
 WebSocket and pins each browser to one replica with a cookie. With ``--rooms URL`` every
@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from optiviz.cli import nginx
-from optiviz.cli.launch import streamlit_argv
 
 MAX_REPLICAS = 64
 REDIS_PACKAGE = "redis-server"
@@ -104,9 +103,16 @@ def nginx_binary() -> str:
 
 
 def replica_command(port: int) -> list[str]:
-    """``streamlit run`` on the packaged app, on ``127.0.0.1:port``."""
-    flags = [f"--server.port={port}", "--server.address=127.0.0.1"]
-    return [sys.executable, "-m", "streamlit", *streamlit_argv(flags)]
+    """``optiviz app`` (``streamlit run`` on the packaged app, its first screen compiled
+    at start) on ``127.0.0.1:port``."""
+    return [
+        sys.executable,
+        "-m",
+        "optiviz",
+        "app",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+    ]
 
 
 def replica_env(secret: str, rooms: str | None) -> dict[str, str]:

@@ -1,5 +1,12 @@
-"""Shorter waits: JAX's persistent compilation cache, and, once the first page is drawn, a
-background compile of every program the lessons, views and surfaces run.
+"""Shorter waits: JAX's persistent compilation cache, the first screen compiled at server
+start (:func:`boot`), and, once the first page is drawn, a background compile of every
+program the lessons, views and surfaces run.
+
+``optiviz app`` and ``optiviz serve``'s replicas call :func:`boot` before Streamlit's
+server starts, so the first screen's programs compile while the server comes up and the
+first browser loads the page; the first page run waits for that compile
+(:func:`configure_compilation_cache`) instead of compiling the same programs beside it.
+A bare ``streamlit run app.py`` compiles them on the first visit.
 
 The plan (:func:`plan`) is derived from the lessons (``assets/lessons.toml``) and the
 surface registry, in the order a visitor is likely to need it: the default page's
@@ -34,12 +41,11 @@ from pathlib import Path
 import jax
 import streamlit as st
 
-from optiviz import grids, lessons, params, scenes, surfaces
-from optiviz.figures import chart_data
+from optiviz import lessons, params, scenes, surfaces
 from optiviz.params import PARAMS
 from optiviz.search import STRATEGIES
 from optiviz.settings import Settings
-from optiviz.ui import fit_view, lab, shutdown
+from optiviz.ui import explore, fit_view, lab, shutdown
 from optiviz.ui import options as opt
 
 log = logging.getLogger("optiviz")
@@ -51,8 +57,6 @@ ENABLED = os.environ.get("OPTIVIZ_WARMUP", "1") != "0"
 """``OPTIVIZ_WARMUP=0`` switches the background compile off (the cache stays on)."""
 
 DEFAULT_SURFACE, DEFAULT_FORMULA = params.DEFAULT_SURFACE, params.DEFAULT_FORMULA
-TOP_GRID, THREE_D_GRID = 161, 61
-"""Grid sides of the explore chart's top view and 3-D view (``explore.chart_for``)."""
 LAB_SIDE, LAB_BUDGET, LAB_SEED = (PARAMS[k].default for k in ("lab_side", "lab_budget", "lab_seed"))
 LAB_ALPHA, LAB_K, LAB_DECAY = (PARAMS[k].default for k in ("lab_alpha", "lab_k", "lab_decay"))
 RANGE_TEST = (1e-5, 10.0, 200)
@@ -61,6 +65,8 @@ the α, k and λ ranges; and the range test's (lr_min, lr_max, steps)."""
 
 NICE = 10
 """How much lower the worker's OS priority is than the server's (Linux, per thread)."""
+BOOT_WAIT_S = 300.0
+"""The longest a page run waits for the boot compile."""
 RUN_TIMEOUT_S = 30.0
 """A run reported started but not ended holds the worker back at most this long."""
 START_DELAY_S = 0.5
@@ -154,6 +160,11 @@ def surface_visits(name: str) -> list[Visit]:
     return visits
 
 
+def first_screen() -> Visit:
+    """The page a visitor without a link opens: the explore page's defaults."""
+    return Visit("default page", "explore", settings_for({}))
+
+
 def plan() -> list[Visit]:
     """Every visit of the background compile, first needed first, each once: the default
     page's 3-D view and other views, each lesson, then each surface."""
@@ -185,15 +196,7 @@ def warm(visit: Visit) -> None:
     else:
         if s.mode == "seeds" and surface.n_samples is None:
             params.seeds_noise(surface)  # the view's default noise, cached per surface
-        _chart(scenes.scene(s), visit.three_d)
-
-
-def _chart(scene: scenes.Scene, three_d: bool) -> dict:
-    """The explore chart's data, as ``explore.chart_for`` builds it (its background image
-    and 3-D mesh sample the surface on grids of their own)."""
-    if three_d:
-        return chart_data.surface_chart(scene, grids.surface_grid(scene.surface, THREE_D_GRID))
-    return chart_data.map_chart(scene, grids.surface_grid(scene.surface, TOP_GRID))
+        explore.chart_for.__wrapped__(s, visit.three_d)  # the scene, families and grids
 
 
 def _warm_lab(s: Settings, surface: surfaces.Surface, budget: int) -> None:
@@ -295,8 +298,8 @@ def freeze_heap() -> int:
     return gc.get_freeze_count()
 
 
-@st.cache_resource(max_entries=1)
-def _configure() -> Path:
+def enable_cache() -> Path:
+    """Keep compiled XLA programs in ``CACHE_DIR``, so a restarted server loads them."""
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     jax.config.update("jax_compilation_cache_dir", str(CACHE_DIR))
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
@@ -304,11 +307,48 @@ def _configure() -> Path:
     return CACHE_DIR
 
 
+@st.cache_resource(max_entries=1)
+def _configure() -> Path:
+    return enable_cache()
+
+
+_BOOTED = threading.Event()
+"""Set once the boot compile has ended; never waited on if :func:`boot` was not called."""
+_BOOTING = threading.Event()
+
+
+def boot() -> threading.Thread | None:
+    """At server start, before the first visitor: compile :func:`first_screen`'s programs
+    in a thread (None when ``OPTIVIZ_WARMUP=0``)."""
+    if not ENABLED:
+        return None
+    _BOOTING.set()
+    thread = threading.Thread(target=_boot_work, name="optiviz-boot", daemon=True)
+    thread.start()
+    shutdown.track(thread)
+    return thread
+
+
+def _boot_work() -> None:
+    started, visit = time.perf_counter(), first_screen()
+    try:
+        enable_cache()
+        warm(visit)
+        DONE.add(visit.key)
+    except Exception:  # noqa: BLE001 - best effort: the page compiles what is missing
+        log.exception("boot compile of the first screen failed")
+    finally:
+        _BOOTED.set()
+    log.info("boot: the first screen compiled in %.1f s", time.perf_counter() - started)
+
+
 def configure_compilation_cache() -> Path:
-    """At the start of every run: note the run in flight (the warm-up waits for it), and,
-    once per process, keep compiled XLA programs on disk, so a restarted server loads
-    instead of compiling."""
+    """At the start of every run: note the run in flight (the warm-up waits for it), wait
+    for the boot compile if one is under way, and, once per process, keep compiled XLA
+    programs on disk, so a restarted server loads instead of compiling."""
     RUNS.start()
+    if _BOOTING.is_set():
+        _BOOTED.wait(BOOT_WAIT_S)
     return _configure()
 
 

@@ -1,0 +1,186 @@
+"""Cold start: a new server process with an empty JAX cache, to the first paths drawn.
+
+Each round starts ``streamlit run app.py`` with ``OPTIVIZ_JAX_CACHE`` in a new empty
+folder (as a hosted app wakes up), opens it in a fresh headless Chromium context as
+soon as ``/_stcore/health`` answers, and stops the clock when the first Plotly line path
+is drawn (``PATHS_JS``). Rounds alternate with the bare page ``bench/bare_app.py`` (one
+``st.plotly_chart``), so both see the same machine load; the ratio is Optiviz over bare.
+Timed from the server's spawn: the server answering health, the page's plotly.js
+loaded, and the first paths drawn.
+
+``--profile`` says where the time goes instead, in one fresh process per part: the
+imports (Streamlit, JAX, the core, Plotly, the page), and the first page's run through
+``AppTest`` with every XLA compile it makes and how long each took (JAX's compile log).
+
+    .venv/bin/python -m bench.bench_cold                 # 3 rounds of Optiviz and bare
+    .venv/bin/python -m bench.bench_cold --profile
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+from bench.live_app import ROOT, AppServer, launch_chromium, machine
+
+PATHS_JS = """() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer path.js-line')]
+  .some(p => (p.getAttribute('d') || '').length > 8)"""
+"""True once a Plotly graph has drawn a line with at least a few points."""
+
+PLOTLY_JS = """() => {
+  const e = performance.getEntriesByType('resource').filter(r => /plotly/i.test(r.name));
+  return e.length ? Math.max(...e.map(r => r.responseEnd)) : null;
+}"""
+"""When the page's plotly.js bundle had arrived, ms after navigation (null if none)."""
+
+APPS = {"optiviz": "app.py", "bare": "bench/bare_app.py"}
+TIMEOUT_MS = 300_000
+
+
+def one_start(browser, app: str, env: dict[str, str]) -> dict[str, float]:
+    """Seconds from spawning the server to its health answer, plotly.js, first paths."""
+    with tempfile.TemporaryDirectory() as cache:
+        server = AppServer(env={**env, "OPTIVIZ_JAX_CACHE": cache}, app=app)
+        try:
+            server.wait_healthy(timeout=120)
+            healthy = time.perf_counter() - server.started
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            opened = time.perf_counter() - server.started
+            page.goto(server.url)
+            page.wait_for_function(PATHS_JS, timeout=TIMEOUT_MS, polling=50)
+            drawn = time.perf_counter() - server.started
+            plotly_ms = page.evaluate(PLOTLY_JS)
+            context.close()
+        finally:
+            server.stop()
+    plotly = opened + plotly_ms / 1e3 if plotly_ms is not None else float("nan")
+    return {"healthy": healthy, "plotly": plotly, "drawn": drawn}
+
+
+def rounds(n: int, env: dict[str, str]) -> dict[str, list[dict[str, float]]]:
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, list[dict[str, float]]] = {name: [] for name in APPS}
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        for i in range(n):
+            for name, app in APPS.items() if i % 2 == 0 else reversed(APPS.items()):
+                out[name].append(one_start(browser, app, env))
+                times = out[name][-1]
+                print(
+                    f"  round {i + 1} {name}: healthy {times['healthy']:.1f} s, plotly.js "
+                    f"{times['plotly']:.1f} s, paths {times['drawn']:.1f} s",
+                    flush=True,
+                )
+        browser.close()
+    return out
+
+
+IMPORTS = r"""
+import json, time
+t = {}
+for name, stmt in [
+    ("streamlit", "import streamlit"),
+    ("jax", "import jax, jax.numpy"),
+    ("optax", "import optax"),
+    ("optiviz core", "import optiviz, optiviz.scenes"),
+    ("plotly", "import plotly.graph_objects"),
+    ("optiviz figures", "import optiviz.figures.chart_data"),
+    ("optiviz ui", "import optiviz.ui"),
+]:
+    start = time.perf_counter()
+    exec(stmt)
+    t[name] = time.perf_counter() - start
+print(json.dumps(t))
+"""
+
+FIRST_RUN = r"""
+import json, logging, re, time
+started = time.perf_counter()
+from streamlit.testing.v1 import AppTest
+import jax
+compiles = []
+class Log(logging.Handler):
+    def emit(self, record):
+        m = re.search(r"Finished XLA compilation of (.+) in ([0-9.e-]+) sec", record.getMessage())
+        if m:
+            compiles.append((m.group(1), float(m.group(2))))
+        m = re.search(r"Finished tracing \+ transforming (.+) for pjit in ([0-9.e-]+) sec",
+                      record.getMessage())
+        if m:
+            traces.append((m.group(1), float(m.group(2))))
+traces = []
+for name in ("jax._src.interpreters.pxla", "jax._src.dispatch", "jax._src.compiler"):
+    logging.getLogger(name).addHandler(Log())
+jax.config.update("jax_log_compiles", True)
+imported = time.perf_counter() - started
+app = AppTest.from_file("app.py", default_timeout=600)
+start = time.perf_counter()
+app.run()
+run = time.perf_counter() - start
+print(json.dumps({"imports": imported, "run": run, "compiles": compiles, "traces": traces,
+                  "exceptions": [e.message for e in app.exception]}))
+"""
+
+
+def _child(code: str, env: dict[str, str]) -> dict:
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, **env, "OPTIVIZ_JAX_CACHE": cache, "OPTIVIZ_WARMUP": "0"}
+        env["STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"] = "full"
+        env["PYTHONPATH"] = str(ROOT)
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-3000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def profile(env: dict[str, str]) -> None:
+    imports = _child(IMPORTS, env)
+    print("Imports in a fresh process (each on top of those above it):")
+    for name, seconds in imports.items():
+        print(f"  {name}: {seconds:.2f} s")
+    print(f"  total: {sum(imports.values()):.2f} s")
+    first = _child(FIRST_RUN, env)
+    print(f"\nFirst page run (AppTest, empty JAX cache, no warm-up): {first['run']:.2f} s")
+    total = sum(s for _, s in first["compiles"])
+    print(f"  {len(first['compiles'])} XLA compiles, {total:.2f} s in all:")
+    for name, seconds in sorted(first["compiles"], key=lambda c: -c[1]):
+        print(f"    {seconds:6.2f} s  {name}")
+    traced = sum(s for _, s in first["traces"])
+    print(f"  tracing: {len(first['traces'])} traces, {traced:.2f} s")
+    if first["exceptions"]:
+        print(f"  exceptions: {first['exceptions']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="starts of each app")
+    parser.add_argument("--profile", action="store_true", help="where the time goes")
+    args = parser.parse_args()
+    env: dict[str, str] = {}
+    print(f"Machine: {machine()}; Chromium headless, --disable-gpu\n")
+    if args.profile:
+        profile(env)
+        return
+    out = rounds(args.rounds, env)
+    print("\n| app | healthy s | plotly.js s | first paths s |\n|---|---|---|---|")
+    medians = {}
+    for name, runs in out.items():
+        medians[name] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        m = medians[name]
+        print(f"| {name} | {m['healthy']:.1f} | {m['plotly']:.1f} | {m['drawn']:.1f} |")
+    ratio = medians["optiviz"]["drawn"] / medians["bare"]["drawn"]
+    print(f"\nOptiviz / bare, first paths (medians of {args.rounds} rounds): {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
