@@ -9,7 +9,7 @@ import pytest
 
 import optiviz
 from optiviz import grids, scenes, stability
-from optiviz.figures import chart_data, layout
+from optiviz.figures import chart_data, edges, layout
 from optiviz.figures.animation import path_animation
 from optiviz.settings import Settings
 
@@ -56,7 +56,21 @@ def test_gd_and_momentum_draw_their_own_line_beside_alpha_t() -> None:
     np.testing.assert_allclose(nesterov["y"], 3.0 / (2.0 * 20), rtol=1e-5)
     assert gd["name"].endswith("2/λ_max(θ_t)") and heavy["name"].endswith("2(1+β)/λ_max(θ_t)")
     assert gd["xaxis"] == "x3" and gd["yaxis"] == "y3" and len(gd["x"]) == 60
-    assert not fig["layout"]["annotations"]
+    assert [t["line"]["color"] for t in (gd, heavy)] == [r.colour for r in scene.runs[:2]]
+    (key,) = fig["layout"]["annotations"]
+    assert key["text"] == "- - each rule's threshold: α_t above it overshoots"
+
+
+def test_runs_that_share_one_line_draw_it_once_in_grey() -> None:
+    """A constant Hessian and one rule: every run's line is the same."""
+    scene = _scene(
+        "quadratic", ("sgd",), mode="compare", presets=("too small", "good", "too large")
+    )
+    (line,) = _edges(_figure(scene))
+    assert line["line"]["color"] == edges.SHARED_COLOUR and line["name"] == "2/λ_max(θ_t)"
+    np.testing.assert_allclose(line["y"], 0.1, rtol=1e-5)
+    curved = _scene("rosenbrock", ("sgd",), mode="compare", presets=("too small", "too large"))
+    assert len(_edges(_figure(curved))) == 2
 
 
 def test_on_a_curved_surface_the_line_follows_the_path() -> None:
@@ -73,9 +87,13 @@ def test_adaptive_rules_get_a_note_instead_of_a_line() -> None:
     fig = _figure(scene)
     assert len(_edges(fig)) == 1
     (note,) = fig["layout"]["annotations"]
-    assert note["text"].startswith("No 2/λ_max line for Adam, RMSprop:")
+    assert note["text"] == (
+        "- - 2/λ_max(θ_t): α_t above it overshoots<br>"
+        "Adam, RMSprop: no line, their steps adapt to their gradients"
+    )
     assert note["hovertext"] == stability.ADAPTIVE_NOTE
     assert note["xref"] == "x3 domain" and note["yref"] == "y3 domain"
+    assert (note["y"], note["yanchor"]) == (1.0, "bottom")  # above the panel, not over it
 
 
 def test_the_chart_knows_each_runs_line_to_hide_it_with_the_run() -> None:

@@ -120,3 +120,8 @@ def test_the_polynomial_model_settles_or_runs_away_at_its_exact_line() -> None:
     assert losses[500] == pytest.approx(9.6, rel=0.06) and losses[1500] > 1e8
     for run in scene.runs:  # a constant Hessian: the same line at every point of both paths
         np.testing.assert_allclose(run.edge, line, rtol=1e-4)
+    # Its error along the steepest direction grows by the same |1 − α λ_max| every step, so
+    # its loss grows by the square of it: a straight line on the log axis.
+    growth = abs(1 - runs_away.trajectory.alpha * 2 / line)
+    assert round(growth, 3) == 1.008
+    np.testing.assert_allclose(losses[1001:1501] / losses[1000:1500], growth**2, rtol=1e-3)

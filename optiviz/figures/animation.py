@@ -18,9 +18,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optiviz import optimizers, stability
 from optiviz.dynamics import Trajectory
-from optiviz.figures import balls, data_panel, layout, style
+from optiviz.figures import balls, data_panel, edges, layout, style
 from optiviz.figures.layout import LOSS, MAP, RATE, TEXT
 from optiviz.figures.runs import Exit, Run, frame_steps, map_exit, map_xy, readouts
 from optiviz.grids import Grid
@@ -97,57 +96,9 @@ def _outline(runs: Sequence[Run], surface: Surface) -> dict:
     return _line(MAP, x, y, line["color"], hoverinfo="skip", meta="outline", line=line)
 
 
-def edge_trace(run: Run) -> dict:
-    """The run's threshold along its path, beside its alpha_t: a dashed line in its colour
-    at steps 0..T-1, named by the rule ("2/λ_max(θ_t)"; heavy ball "2(1+β)/λ_max(θ_t)").
-    Where alpha_t lies above it, a step overshoots along the locally steepest direction."""
-    tr = run.trajectory
-    label = stability.LABELS[tr.optimizer]
-    return _line(
-        RATE,
-        np.arange(len(tr.lrs)),
-        run.edge[: len(tr.lrs)],
-        run.colour,
-        name=f"{run.name} {label}(θ_t)",
-        meta="edge",
-        line={"color": run.colour, "width": 1.5, "dash": "dash"},
-        hovertemplate=f"{run.name}<br>step %{{x}}: {label} = %{{y:.3g}}<extra></extra>",
-    )
-
-
-def adaptive_note(runs: Sequence[Run]) -> list[dict]:
-    """An annotation over the alpha_t panel naming the adaptive runs that have no
-    threshold line, and why (``stability.ADAPTIVE_NOTE``); none when every run has one."""
-    names = [
-        optimizers.LABELS[r.trajectory.optimizer]
-        for r in runs
-        if r.trajectory.optimizer in stability.ADAPTIVE
-    ]
-    if not names:
-        return []
-    return [
-        {
-            "xref": "x3 domain",
-            "yref": "y3 domain",
-            "x": 0.01,
-            "y": 0.99,
-            "xanchor": "left",
-            "yanchor": "top",
-            "align": "left",
-            "showarrow": False,
-            "font": {"size": 11},
-            "bgcolor": layout.LEGEND_BG,
-            "text": f"No 2/λ_max line for {', '.join(dict.fromkeys(names))}:<br>"
-            "its step is divided by its gradient history.",
-            "hovertext": stability.ADAPTIVE_NOTE,
-            "name": "adaptive note",
-        }
-    ]
-
-
 def _run_traces(run: Run, surface: Surface) -> list[dict]:
     """A run's path in its dash (its outline lies under all paths), its loss curve, its alpha_t
-    curve, its validation loss, and its threshold line where it has one (``edge_trace``)."""
+    curve, its validation loss."""
     tr = run.trajectory
     steps = np.arange(len(tr.losses))
     path = {"color": run.colour, "width": style.PATH_WIDTH, "dash": run.dash}
@@ -167,8 +118,6 @@ def _run_traces(run: Run, surface: Surface) -> list[dict]:
                 line={"color": run.colour, "width": 2, "dash": "dash"},
             )
         )
-    if run.edge is not None:
-        traces.append(edge_trace(run))
     return traces
 
 
@@ -227,8 +176,11 @@ def _static(runs, surface, grid, cloud, clickable) -> tuple[list[dict], list[dic
         n = len(traces)
         ids.append({"path": n, "loss": n + 1, "rate": n + 2})
         traces += _run_traces(run, surface)
-        if run.edge is not None:
-            ids[-1]["edge"] = len(traces) - 1
+    lines, own = edges.edge_traces(runs)
+    for run_ids, i in zip(ids, own, strict=True):
+        if i is not None:
+            run_ids["edge"] = len(traces) + i
+    traces += lines
     for run, own in zip(runs, ids, strict=True):
         where = map_exit(run.trajectory, surface)
         if where is not None:
@@ -289,7 +241,7 @@ def animation_parts(
         **layout.controls(steps, frame_ms),
         **layout.frame(with_data),
         "images": layout.images(surface, grid),
-        "annotations": adaptive_note(runs),
+        "annotations": edges.rate_key(runs),
     }
     return Parts(static, moving, layout_, steps, run_ids)
 

@@ -135,12 +135,11 @@ def rate_axis(lrs: np.ndarray, edges: np.ndarray | None = None) -> dict:
     threshold never squashes the rates."""
     lrs = np.asarray(lrs, dtype=np.float64)
     edges = np.asarray([] if edges is None else edges, dtype=np.float64).ravel()
-    near = _near(edges, lrs)
-    shown = np.concatenate([lrs[np.isfinite(lrs)], near])
-    bounded = bool(np.isfinite(edges).any() and shown.size)
+    shown = np.concatenate([lrs[np.isfinite(lrs)], _near(edges, lrs)])
+    fixed = bool(shown.size and shown.max() > 0 and np.isfinite(edges).any())
     if not _log_ok(lrs, 10.0):
         axis = {"type": "linear", **_flat_range(lrs)}
-        if bounded:
+        if fixed:
             top = max(axis.get("range", [0.0, 0.0])[1], 1.08 * float(shown.max()))
             axis["range"] = [0.0, top]
         return axis
@@ -153,7 +152,9 @@ def rate_axis(lrs: np.ndarray, edges: np.ndarray | None = None) -> dict:
         "ticktext": [decade_label(k) for k in powers],
         "minor": {"showgrid": False, "ticks": ""},
     }
-    return axis | ({"range": _padded(lo, hi, log=True)} if bounded else {})
+    if fixed:
+        axis["range"] = _padded(lo, hi, log=True)
+    return axis
 
 
 def decade_label(k: int) -> str:

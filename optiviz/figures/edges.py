@@ -1,0 +1,133 @@
+"""The alpha_t panel's threshold lines: each run's 2/lambda_max(theta_t) beside its alpha_t.
+
+Where alpha_t lies above its line, a step overshoots along the locally steepest direction
+(``optiviz.stability``). The lines come from ``Run.edge`` (the scene computes them); here
+they become dashed traces, one per run, or one grey line where every run has the same
+(a constant Hessian and one rule), and a key over the panel that names the line and says
+why an adaptive run has none.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+
+from optiviz import optimizers, stability
+from optiviz.figures.layout import LEGEND_BG, RATE
+from optiviz.figures.runs import Run
+
+SHARED_COLOUR = "#64748b"
+"""The one line every run shares: slate grey, apart from every run's colour."""
+
+SAME = 1e-5
+"""Relative spread under which the runs' lines count as one."""
+
+
+def _values(run: Run) -> np.ndarray:
+    return np.asarray(run.edge[: len(run.trajectory.lrs)], np.float64)
+
+
+def _label(run: Run) -> str:
+    return stability.LABELS[run.trajectory.optimizer]
+
+
+def shared(runs: Sequence[Run]) -> np.ndarray | None:
+    """The line all runs share, or None: every run has one, by the same rule, and at each
+    step the finite values agree to ``SAME`` (a run's line ends where it diverges)."""
+    if len(runs) < 2 or any(r.edge is None for r in runs):
+        return None
+    if len({_label(r) for r in runs}) != 1 or len({len(r.trajectory.lrs) for r in runs}) != 1:
+        return None
+    stack = np.stack([_values(r) for r in runs])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a step where every line has ended
+        lo, hi = np.nanmin(stack, axis=0), np.nanmax(stack, axis=0)
+    agree = np.isnan(hi) | (hi - lo <= SAME * np.abs(hi))
+    return hi if bool(agree.all()) else None
+
+
+def _trace(x: np.ndarray, y: np.ndarray, colour: str, name: str, label: str) -> dict:
+    return {
+        "type": "scatter",
+        **RATE,
+        "x": np.asarray(x, np.float32),
+        "y": np.asarray(y, np.float32),
+        "mode": "lines",
+        "showlegend": False,
+        "name": name,
+        "meta": "edge",
+        "line": {"color": colour, "width": 1.5, "dash": "dash"},
+        "hovertemplate": f"{name}<br>step %{{x}}: {label} = %{{y:.3g}}<extra></extra>",
+    }
+
+
+def edge_traces(runs: Sequence[Run]) -> tuple[list[dict], list[int | None]]:
+    """The panel's threshold traces, and per run the index among them of its own line
+    (None where it has none, or where all runs share one grey line, which stays when a run
+    is hidden)."""
+    common = shared(runs)
+    if common is not None:
+        label = _label(runs[0])
+        name = f"{label}(θ_t)"
+        steps = np.arange(len(common))
+        return [_trace(steps, common, SHARED_COLOUR, name, label)], [None] * len(runs)
+    traces, own = [], []
+    for run in runs:
+        if run.edge is None:
+            own.append(None)
+            continue
+        own.append(len(traces))
+        values, label = _values(run), _label(run)
+        name = f"{run.name} {label}(θ_t)"
+        traces.append(_trace(np.arange(len(values)), values, run.colour, name, label))
+    return traces, own
+
+
+def key_lines(runs: Sequence[Run]) -> list[str]:
+    """The key's lines: what the dashed line is, where a run has one, and which adaptive
+    runs have none and why."""
+    labels = list(dict.fromkeys(_label(r) for r in runs if r.edge is not None))
+    adaptive = [
+        optimizers.LABELS[r.trajectory.optimizer]
+        for r in runs
+        if r.trajectory.optimizer in stability.ADAPTIVE
+    ]
+    lines = []
+    if labels:
+        name = f"{labels[0]}(θ_t)" if len(labels) == 1 else "each rule's threshold"
+        lines.append(f"- - {name}: α_t above it overshoots")
+    if adaptive:
+        names = list(dict.fromkeys(adaptive))
+        their = "its steps adapt to its" if len(names) == 1 else "their steps adapt to their"
+        lines.append(f"{', '.join(names)}: no line, {their} gradients")
+    return lines
+
+
+def rate_key(runs: Sequence[Run]) -> list[dict]:
+    """The annotation on the alpha_t panel's top-left edge, in the gap the layout leaves
+    above the panel (``key_lines``: two lines at most, so it never covers the panel or the
+    loss panel above), with ``stability.ADAPTIVE_NOTE`` on hover where an adaptive run has
+    no line."""
+    lines = key_lines(runs)
+    if not lines:
+        return []
+    adaptive = any(r.trajectory.optimizer in stability.ADAPTIVE for r in runs)
+    return [
+        {
+            "xref": "x3 domain",
+            "yref": "y3 domain",
+            "x": 0.0,
+            "y": 1.0,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "align": "left",
+            "showarrow": False,
+            "font": {"size": 10},
+            "bgcolor": LEGEND_BG,
+            "text": "<br>".join(lines),
+            "hovertext": stability.ADAPTIVE_NOTE if adaptive else lines[0],
+            "name": "rate key",
+        }
+    ]
