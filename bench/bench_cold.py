@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 
-from bench.live_app import ROOT, AppServer, launch_chromium, machine
+from tests.support.live_app import ROOT, AppServer, launch_chromium, machine
 
 PATHS_JS = """() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer path.js-line')]
   .some(p => (p.getAttribute('d') || '').length > 8)"""

@@ -1,9 +1,9 @@
 """Run ``streamlit run app.py`` on a loopback port and drive it with Debian's Chromium.
 
-Shared by the browser test (``tests/test_browser_app.py``) and the browser and
-load benchmarks. Nothing here downloads a browser: Playwright is pointed at
-``/usr/bin/chromium``. The server's file watcher is off, so edits made while a
-run is under way do not rerun the app.
+The one server and browser harness: the tests' fixtures (``tests/support/browser.py``) and
+the benchmarks in ``bench/`` import it from here. Nothing here downloads a browser:
+Playwright is pointed at ``/usr/bin/chromium``. The server's file watcher is off, so edits
+made while a run is under way do not rerun the app.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psutil
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
