@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from bench.live_app import machine
+from tests.support.live_app import machine
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 300

@@ -19,7 +19,8 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-from bench.live_app import (
+from optiviz.figures.animation import path_animation
+from tests.support.live_app import (
     COUNT_FRAMES_JS,
     FIRST_CHART_MS,
     IDLE,
@@ -29,7 +30,6 @@ from bench.live_app import (
     launch_chromium,
     machine,
 )
-from optiviz.figures.animation import path_animation
 
 
 def cold_start(browser, env: dict[str, str]) -> tuple[float, float, AppServer]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from playwright.sync_api import sync_playwright
 
 from bench.bench_protocol import ALPHA, VARIANTS
-from bench.live_app import (
+from tests.support.live_app import (
     FINISHED_HOOK_JS,
     FIRST_CHART_MS,
     IDLE,

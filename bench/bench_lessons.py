@@ -1,7 +1,7 @@
 """Every lesson, view and surface opened on a running server: seconds from the click or
 link to the chart drawn, with ratios to the default page's link in the same run.
 
-Real ``streamlit run app.py`` on loopback (``live_app.AppServer``), headless Chromium.
+Real ``streamlit run app.py`` on loopback (``tests.support.live_app.AppServer``), headless Chromium.
 
 - **Warm server.** A fresh server (its JAX persistent cache, ``OPTIVIZ_JAX_CACHE``, in an
   empty temporary folder) draws its default page; then, while the background compile
@@ -35,7 +35,9 @@ import psutil
 from playwright.sync_api import sync_playwright
 
 from bench.bench_keypress import WATCH_GRAPH_JS, press
-from bench.live_app import (
+from optiviz import lessons, params, surfaces
+from optiviz.ui import options as opt
+from tests.support.live_app import (
     ERRORS_JS,
     FINISHED_HOOK_JS,
     FIRST_CHART_MS,
@@ -47,8 +49,6 @@ from bench.live_app import (
     launch_chromium,
     machine,
 )
-from optiviz import lessons, params, surfaces
-from optiviz.ui import options as opt
 
 CHART = ".js-plotly-plot .main-svg"
 """A drawn Plotly graph: the explore map, the fit view's figures and the lab's all have one."""

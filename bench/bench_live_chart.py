@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 from playwright.sync_api import sync_playwright
 
-from bench.live_app import (
+from tests.support.live_app import (
     FINISHED_HOOK_JS,
     FIRST_CHART_MS,
     IDLE,

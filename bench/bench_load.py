@@ -28,7 +28,7 @@ import psutil
 from playwright.async_api import Page, WebSocket, async_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.live_app import (
+from tests.support.live_app import (
     ERRORS_JS,
     FINISHED_HOOK_JS,
     FIRST_CHART_MS,

@@ -28,7 +28,10 @@ import argparse
 import asyncio
 import ctypes
 import ctypes.util
+import os
 import random
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,10 +39,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from websockets.exceptions import ConnectionClosed
 
-from bench.live_app import AppServer, machine
 from bench.protocol_client import ProtocolSession
+from tests.support.live_app import ROOT, AppServer, free_port, machine
 
-ALPHA, K = "Learning rate α", "Decay rate k"
+ALPHA, K, START, SURFACE = "α", "k", "start", "surface"
+"""The moves a session makes: α or k let go on the chart's slider (a ``slider`` trigger of
+the chart component, one stop along ``params``' stops, as one release sends), "Start x"
+one step of 0.1, and the "Loss surface" picker to the next of its first three surfaces."""
+CPU_FLAG = "--cpus"
 DISCONNECTS = (TimeoutError, OSError, ConnectionClosed)
 THINK_S = 2.0
 VARIANTS = {
@@ -51,15 +58,74 @@ VARIANTS = {
         "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false",
         "OPTIVIZ_GC_FREEZE": "1",
     },
+    "warm-up off": {"OPTIVIZ_WARMUP": "0"},
 }
 """Server variants by environment: the repository as it is (``.streamlit/config.toml``,
-``optiviz.ui.warmup``), and each combination of Streamlit's full collection after every
-run (``runner.postScriptGC``) and the app's ``gc.freeze`` of the warmed-up heap."""
+``optiviz.ui.warmup``), each combination of Streamlit's full collection after every
+run (``runner.postScriptGC``) and the app's ``gc.freeze`` of the warmed-up heap, and the
+background compile switched off."""
 
 
-VIEWS = {"decay": ("exponential", (ALPHA, K)), "default": ("", (ALPHA,))}
-"""``--view``: (the schedule in the URL, the sliders moved in turn). "default" is the
-first screen as a visitor sees it, which has no decay and so no k."""
+class PinnedServer(AppServer):
+    """``AppServer`` started under ``taskset -c 0-(cpus-1)``: every thread of the server
+    (XLA's included) runs on those cores alone."""
+
+    def __init__(self, env: dict[str, str], cpus: int) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.started = time.perf_counter()
+        self._log = open(os.devnull, "w")  # noqa: SIM115 - closed in stop()
+        command = [sys.executable, "-m", "streamlit", "run", "app.py", *self._flags()]
+        self.process = subprocess.Popen(
+            ["taskset", "-c", f"0-{cpus - 1}", *command],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+VIEWS = {
+    "decay": ("exponential", (ALPHA, K)),
+    "default": ("", (ALPHA,)),
+    "class": ("exponential", (K, START, SURFACE, ALPHA)),
+}
+"""``--view``: (the schedule in the URL, the moves made in turn). "default" is the first
+screen as a visitor sees it, which has no decay and so no k; "class" mixes every kind of
+move a student makes."""
+
+
+def _stop(values: list[float], current: float, direction: int) -> tuple[float, int]:
+    """The stop ``direction`` along from the one nearest ``current`` (turning back at an
+    end), and the direction taken."""
+    i = int(np.argmin(np.abs(np.asarray(values) - current)))
+    if not 0 <= i + direction < len(values):
+        direction = -direction
+    return values[i + direction], direction
+
+
+def change(session: ProtocolSession, kind: str, direction: int) -> tuple[dict, int]:
+    """``ProtocolSession.rerun``'s arguments for a ``kind`` move, and the direction taken."""
+    from urllib.parse import parse_qs
+
+    from optiviz import params
+
+    query = parse_qs(session.query)
+    if kind in (ALPHA, K):
+        stops = params.alpha_options() if kind == ALPHA else params.k_options()
+        current = float(query.get("alpha" if kind == ALPHA else "k", ["0"])[0])
+        value, direction = _stop(stops, current, direction)
+        return {
+            "trigger": ("map", "slider", {"key": "alpha" if kind == ALPHA else "k", "value": value})
+        }, direction
+    if kind == START:
+        widget = session.widget("Start x")
+        return {"changes": {"Start x": round(widget.value + 0.1 * direction, 6)}}, direction
+    widget = session.widget("Loss surface")
+    options = list(widget.proto.options)[:3]
+    now = options.index(widget.value) if widget.value in options else -1
+    return {"changes": {"Loss surface": options[(now + 1) % len(options)]}}, direction
 
 
 def start_query(index: int, schedule: str = "exponential") -> str:
@@ -89,6 +155,8 @@ class Phase:
     variant: str
     sessions: int
     view: str = "decay"
+    cores: int = 1
+    """Cores the server may use (``--cpus``, else the machine's)."""
     moves: list[Move] = field(default_factory=list)
     cpu_s: float = 0.0
     wall_s: float = 0.0
@@ -117,6 +185,15 @@ class Phase:
         return float(np.median(own)) * 1e3 if own else float("nan")
 
     @property
+    def rate_per_core(self) -> float:
+        """Finished moves per second of the phase, per core the server may use."""
+        return sum(m.ok for m in self.moves) / max(self.wall_s, 1e-9) / self.cores
+
+    def kind_ms(self, kind: str, q: float) -> float:
+        seconds = [m.seconds for m in self.moves if m.ok and m.label == kind]
+        return float(np.percentile(seconds, q)) * 1e3 if seconds else float("nan")
+
+    @property
     def kb(self) -> float:
         """The median move's bytes received, in kB."""
         sizes = [m.bytes for m in self.moves if m.ok]
@@ -125,14 +202,17 @@ class Phase:
 
 async def _move(
     session: ProtocolSession, label: str, direction: int, cpu: Callable[[], float] | None
-) -> Move:
+) -> tuple[Move, int]:
     before = cpu() if cpu else float("nan")
     try:
-        run = await session.rerun({label: session.notch(label, direction)})
-    except (*DISCONNECTS, KeyError) as exc:
-        return Move(label, float("nan"), 0, False, f"{label}: {type(exc).__name__} {exc}")
+        kwargs, direction = change(session, label, direction)
+        run = await session.rerun(**kwargs)
+    except (*DISCONNECTS, KeyError, ValueError) as exc:
+        error = f"{label}: {type(exc).__name__} {exc}"
+        return Move(label, float("nan"), 0, False, error), direction
     used = cpu() - before if cpu else float("nan")
-    return Move(label, run.seconds, run.bytes, run.ok, "; ".join(run.exceptions), used)
+    move = Move(label, run.seconds, run.bytes, run.ok, "; ".join(run.exceptions), used)
+    return move, direction
 
 
 async def user(
@@ -150,6 +230,7 @@ async def user(
     ``deadline`` (``time.monotonic``). ``cpu()``, if given, is read around each move."""
     rng, done, waited = random.Random(index), [], False
     schedule, labels = VIEWS[view]
+    directions = dict.fromkeys(labels, 1)
     try:
         async with ProtocolSession(port, start_query(index, schedule)) as session:
             first = await session.rerun()
@@ -162,8 +243,8 @@ async def user(
                 if time.monotonic() > deadline:
                     break
                 label = labels[i % len(labels)]
-                direction = -1 if session.at_end(label, 1) else 1
-                done.append(await _move(session, label, direction, cpu))
+                move, directions[label] = await _move(session, label, directions[label], cpu)
+                done.append(move)
                 await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
     except DISCONNECTS as exc:
         done.append(Move("session", float("nan"), 0, False, f"{type(exc).__name__}: {exc}"))
@@ -220,9 +301,10 @@ def measure(
     limit_s: float = 300.0,
     idle_cpu: float = 0.0,
     view: str = "decay",
+    cores: int = 1,
 ) -> Phase:
     """``sessions`` visitors making ``moves`` moves each on ``server``; then its RSS."""
-    phase = Phase(variant, sessions, view, idle_cpu=idle_cpu)
+    phase = Phase(variant, sessions, view, cores, idle_cpu=idle_cpu)
     asyncio.run(_phase(phase, server, moves, think_s, limit_s))
     phase.rss_mb = server.rss_mb()
     return phase
@@ -252,8 +334,9 @@ def warm_up(server: AppServer, idle_s: float = 4.0) -> float:
 
 HEADER = (
     "| variant | sessions | moves | errors | p50 ms | p95 ms | server CPU ms/move "
-    "| median move's CPU ms | kB/move (median) | server RSS after, MiB |\n"
-    "|---|---|---|---|---|---|---|---|---|---|"
+    "| median move's CPU ms | kB/move (median) | server RSS after, MiB | moves/s/core "
+    "| CPU-bound moves/s/core |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -262,7 +345,8 @@ def row(p: Phase) -> str:
     median = "—" if p.cpu_median_ms != p.cpu_median_ms else f"{p.cpu_median_ms:.0f}"
     return (
         f"| {p.variant} | {p.sessions} | {len(p.moves)} | {len(p.errors)} | {p.ms(50):.0f} "
-        f"| {p.ms(95):.0f} | {p.cpu_ms:.0f} | {median} | {p.kb:.0f} | {p.rss_mb:.0f} |"
+        f"| {p.ms(95):.0f} | {p.cpu_ms:.0f} | {median} | {p.kb:.0f} | {p.rss_mb:.0f} "
+        f"| {p.rate_per_core:.1f} | {1e3 / p.cpu_ms:.0f} |"
     )
 
 
@@ -291,20 +375,30 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=300.0, help="limit per phase")
     parser.add_argument("--variants", nargs="+", default=["config"], choices=list(VARIANTS))
     parser.add_argument("--view", default="decay", choices=list(VIEWS), help="see VIEWS")
+    parser.add_argument(CPU_FLAG, type=int, default=0, help="pin the server to this many cores")
     args = parser.parse_args()
-    servers = {name: AppServer(env=VARIANTS[name]) for name in args.variants}
+    cores = args.cpus or len(os.sched_getaffinity(0))
+    servers = {
+        name: PinnedServer(VARIANTS[name], args.cpus)
+        if args.cpus
+        else AppServer(env=VARIANTS[name])
+        for name in args.variants
+    }
     phases: list[Phase] = []
     try:
         idle = {name: warm_up(server) for name, server in servers.items()}
         for n in args.sessions:
             for name, server in servers.items():
-                limits = (args.think, args.max_seconds, idle[name], args.view)
+                limits = (args.think, args.max_seconds, idle[name], args.view, cores)
                 phases.append(measure(server, n, args.moves, name, *limits))
                 print(row(phases[-1]), flush=True)
     finally:
         for server in servers.values():
             server.stop()
-    print(f"\nMachine: {machine()}; the sessions and the server share it; view: {args.view}")
+    pinned = f"server pinned to {args.cpus} core(s) with taskset" if args.cpus else "unpinned"
+    print(
+        f"\nMachine: {machine()}; the sessions and the server share it; view: {args.view}; {pinned}"
+    )
     print(
         "Server idle CPU, subtracted: "
         + ", ".join(f"{k} {1e3 * v:.0f} ms/s" for k, v in idle.items())
@@ -314,6 +408,13 @@ def main() -> None:
     for phase in phases:
         print(row(phase))
     print("\n".join(["", *ratios(phases, args.variants[0])]))
+    print()
+    for phase in phases:
+        kinds = ", ".join(
+            f"{kind} p50 {phase.kind_ms(kind, 50):.0f} / p95 {phase.kind_ms(kind, 95):.0f} ms"
+            for kind in VIEWS[phase.view][1]
+        )
+        print(f"{phase.variant}, N = {phase.sessions}: {kinds}")
     for phase in phases:
         for error in phase.errors[:5]:
             print(f"error ({phase.variant}, N = {phase.sessions}): {error[:200]}")

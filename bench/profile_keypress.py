@@ -17,7 +17,7 @@ import statistics
 from playwright.sync_api import sync_playwright
 
 from bench.bench_keypress import WATCH_GRAPH_JS, press
-from bench.live_app import (
+from tests.support.live_app import (
     FINISHED_HOOK_JS,
     FIRST_CHART_MS,
     IDLE,

@@ -16,8 +16,8 @@ import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench import bench_protocol
-from bench.live_app import AppServer
 from bench.protocol_client import SUCCESS, ProtocolSession
+from tests.support.live_app import AppServer
 
 
 @pytest.fixture(scope="module")

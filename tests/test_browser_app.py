@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from bench.live_app import (
+from tests.support.live_app import (
     CHROMIUM,
     ERRORS_JS,
     FINISHED_HOOK_JS,

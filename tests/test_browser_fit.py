@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from bench.live_app import CHROMIUM, ERRORS_JS, FIRST_CHART_MS, IDLE, AppServer, launch_chromium
+from tests.support.live_app import (
+    CHROMIUM,
+    ERRORS_JS,
+    FIRST_CHART_MS,
+    IDLE,
+    AppServer,
+    launch_chromium,
+)
 
 pytestmark = pytest.mark.skipif(
     not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"

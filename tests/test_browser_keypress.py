@@ -15,7 +15,7 @@ import plotly
 import pytest
 
 from bench.bench_keypress import WATCH_GRAPH_JS
-from bench.live_app import CHROMIUM, launch_chromium
+from tests.support.live_app import CHROMIUM, launch_chromium
 
 pytestmark = pytest.mark.skipif(
     not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"

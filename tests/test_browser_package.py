@@ -7,8 +7,15 @@ import os
 
 import pytest
 
-from bench.live_app import CHROMIUM, ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART, launch_chromium
 from optiviz import lessons
+from tests.support.live_app import (
+    CHROMIUM,
+    ERRORS_JS,
+    FIRST_CHART_MS,
+    IDLE,
+    MAP_CHART,
+    launch_chromium,
+)
 
 pytestmark = pytest.mark.skipif(
     not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"

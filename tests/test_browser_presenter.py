@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench.live_app import (
+from tests.support.live_app import (
     CHROMIUM,
     ERRORS_JS,
     FIRST_CHART_MS,

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bench.live_app import AppServer
 from bench.protocol_client import ProtocolSession
 from optiviz.ui import chart_component
+from tests.support.live_app import AppServer
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from bench.live_app import free_port
 from optiviz import rooms, surfaces
 from optiviz.rooms import RoomError
+from tests.support.live_app import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 WHERE = {"kind": "where", "surface": "rosenbrock", "steps": 40}

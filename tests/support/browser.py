@@ -1,7 +1,7 @@
 """The app server and a headless Debian Chromium page on it, written once for the tests.
 
-The server and browser themselves come from ``bench/live_app.py`` (shared with the
-benchmarks); this module adds the pytest fixtures, a page that records its console errors,
+The server and browser themselves come from ``tests/support/live_app.py`` (which the
+benchmarks import too); this module adds the pytest fixtures, a page that records its console errors,
 and the waits a test needs after a click.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.live_app import (
+from tests.support.live_app import (
     CHROMIUM,
     FINISHED_HOOK_JS,
     FIRST_CHART_MS,
