@@ -65,6 +65,9 @@ def chart_for(s: Settings, three_d: bool = False) -> dict:
         data = chart_data.surface_chart(scene, grids.surface_grid(scene.surface, 61))
         return data | {"sliders": sliders.sliders(drawn, scene, None, three_d=True)}
     follows = tuple(i for i, _, _ in sliders.followers(drawn, "alpha"))
+    members = sliders.settled(drawn, scene)
+    runs = [replace(r, trajectory=members.get(i, r.trajectory)) for i, r in enumerate(scene.runs)]
+    scene = replace(scene, runs=tuple(runs))
     grid = grids.surface_grid(scene.surface, 161)
     data = chart_data.map_chart(scene, grid, follows=follows, latent=latent)
     box = chart_data.map_box(data["figure"]["layout"])

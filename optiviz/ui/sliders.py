@@ -14,6 +14,7 @@ import streamlit as st
 
 import optiviz
 from optiviz import family, params, scenes, schedules
+from optiviz.dynamics import Trajectory
 from optiviz.figures import chart_data
 from optiviz.params import MY_ALPHA
 from optiviz.settings import Settings
@@ -75,19 +76,56 @@ def _names(s: Settings, scene: scenes.Scene, key: str, run: int, stops: list[flo
     return [scene.runs[run].name] * len(stops)
 
 
-@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={Settings: repr})
-def _packed(
-    s: Settings, key: str, optimizer: str, alpha: float, run: int, names: tuple, box: tuple, at
-) -> dict:
-    """The packed family (``chart_data.family_chart``) of ``s`` (its α, k and race
-    normalised by the caller) over stops ``at`` (a slice's start and stop)."""
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={Settings: repr})
+def _family(s: Settings, key: str, optimizer: str, alpha: float, at: tuple) -> family.Family:
+    """The family of ``s`` (its α, k and race normalised by the caller: ``_base``) over
+    the stops ``at`` (a slice's start and stop) of slider ``key``, at ``alpha``."""
     surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
     stops = params.PARAMS[key].options()[at[0] : at[1]]
     kwargs = s.run_kwargs(optimizer)
     if key == "k":
         kwargs.pop("k")
-    fam = family.family(surface, optimizer, key, stops, alpha=alpha, first=at[0], **kwargs)
+    return family.family(surface, optimizer, key, stops, alpha=alpha, first=at[0], **kwargs)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={Settings: repr})
+def _packed(
+    s: Settings, key: str, optimizer: str, alpha: float, run: int, names: tuple, box: tuple, at
+) -> dict:
+    """``_family``'s members packed for run ``run`` (``chart_data.family_chart``)."""
+    surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
+    fam = _family(s, key, optimizer, alpha, at)
     return chart_data.family_chart(fam, run, list(names), surface, [list(b) for b in box])
+
+
+def _base(s: Settings, key: str) -> Settings:
+    """``s`` as its ``key`` family's cache sees it: without α, the race (and k)."""
+    return replace(s, alpha=0.0, presets=(), **({"k": 0.0} if key == "k" else {}))
+
+
+def _span(s: Settings, key: str) -> tuple[int, int]:
+    stops = params.PARAMS[key].options()
+    value = s.alpha if key == "alpha" else s.k
+    at = family.window(len(stops), chart_data.nearest_index(stops, value), s.steps)
+    return at.start, at.stop
+
+
+def settled(s: Settings, scene: scenes.Scene) -> dict[int, Trajectory]:
+    """The runs that follow α, each as its α family's member at α (equal to ``simulate``'s
+    to float32 rounding), by run index: the chart draws these, so the view a drag lands on
+    and the view the page then sends are the same numbers. Empty where α has no family."""
+    if _why_not(s, scene.surface, False):
+        return {}
+    stops = params.PARAMS["alpha"].options()
+    j = chart_data.nearest_index(stops, s.alpha)
+    span = _span(s, "alpha")
+    if stops[j] != s.alpha:
+        return {}
+    base = _base(s, "alpha")
+    return {
+        run: _family(base, "alpha", opt, a, span).member(j - span[0])
+        for run, opt, a in followers(s, "alpha")
+    }
 
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs={Settings: repr})
@@ -114,16 +152,24 @@ def _track(s: Settings, scene: scenes.Scene, key: str, box, note: str) -> dict:
     marks = scene.surface.lr_presets if key == "alpha" else None
     if note:
         return chart_data.slider_chart(key, stops, value, [], marks=marks, note=note)
-    at = family.window(len(stops), chart_data.nearest_index(stops, value), s.steps)
-    base = replace(s, alpha=0.0, presets=(), **({"k": 0.0} if key == "k" else {}))
-    frozen, span = tuple(tuple(b) for b in box), (at.start, at.stop)
+    lo, hi = _span(s, key)
+    base, frozen = _base(s, key), tuple(tuple(b) for b in box)
     families = [
-        _packed(base, key, opt, a, run, tuple(_names(s, scene, key, run, stops[at])), frozen, span)
+        _packed(
+            base,
+            key,
+            opt,
+            a,
+            run,
+            tuple(_names(s, scene, key, run, stops[lo:hi])),
+            frozen,
+            (lo, hi),
+        )
         for run, opt, a in followers(s, key)
     ]
-    count = at.stop - at.start
+    count = hi - lo
     note = FULL_NOTE if count == len(stops) else WINDOW_NOTE.format(steps=s.steps, count=count)
-    return chart_data.slider_chart(key, stops, value, families, at.start, marks, note)
+    return chart_data.slider_chart(key, stops, value, families, lo, marks, note)
 
 
 def sliders(s: Settings, scene: scenes.Scene, box, three_d: bool = False) -> list[dict]:

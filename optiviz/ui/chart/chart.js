@@ -223,8 +223,9 @@ function ownButtons(layout) {
   }
 }
 
-function play(gd, names, options, stride = 1) {
+async function play(gd, names, options, stride = 1) {
   // Play from the frame after the one shown (from the start once at the end).
+  await ensureFrames(gd, gd.__optiviz);
   const step = currentStep(gd);
   let index = names.findIndex((name) => Number(name) === step);
   if (index >= names.length - 1) index = -1;
@@ -277,8 +278,71 @@ function moved(state, base) {
   return { view, pending };
 }
 
+function canSwap(state, data, base) {
+  // A move on the view drawn last: the runs' traces exist (a latent run already shows).
+  if (state.drawnData !== data || !base.animation || !state.names) return false;
+  return !base.animation.runs.some((run) => run.latent) || state.latentShown;
+}
+
+async function swapDraw(gd, state, base) {
+  // A slider's move, drawn as a frame is: Plotly.animate with the follower's path, loss
+  // and α_t lines, exit arrow and the outline, and the moving traces at the step shown,
+  // without a redraw (Plotly.react would diff the whole figure and lay it out again). The
+  // frames are rebuilt when next needed (ensureFrames); a playing animation goes on.
+  const { view, pending } = moved(state, base);
+  const animation = view.animation;
+  const runs = tracks(view.figure, animation);
+  runs.forEach((run, i) => (run.hidden = isHidden(state, run, i)));
+  const traces = [];
+  const data = [];
+  const outline = view.figure.data.findIndex((trace) => trace.meta === "outline");
+  for (const slider of base.sliders || []) {
+    for (const family of slider.families) {
+      const ids = animation.runs[family.run];
+      for (const i of [ids.path, ids.loss, ids.rate, ids.exit]) {
+        if (i === undefined) continue;
+        const trace = view.figure.data[i];
+        traces.push(i);
+        const exit = trace.meta === "exit" ? { marker: trace.marker } : {};
+        data.push({ x: trace.x, y: trace.y, ...exit });
+      }
+    }
+  }
+  if (outline >= 0) {
+    traces.push(outline);
+    const [drawn] = unoutlined([view.figure.data[outline]], runs);
+    data.push({ x: drawn.x, y: drawn.y });
+  }
+  const playing = isPlaying(gd);
+  if (playing) await window.Plotly.animate(gd, [null], STILL).catch(() => null);
+  const shown = state.shown || 0;
+  traces.push(...animation.ids);
+  data.push(...frameData(runs, animation, shown));
+  // Plotly.animate puts the data in the graph at once: the words follow in the same task,
+  // so no frame shows one stop's path under another stop's text.
+  const drawn = window.Plotly.animate(gd, { data, traces }, STILL).catch(() => null);
+  Object.assign(state, { animation, runs, view, framesStale: true });
+  showStep(gd, state, shown);
+  notesBox(gd, state, view);
+  sliders(gd, state, base, pending);
+  await drawn;
+  if (playing && shown < state.names.length - 1) {
+    const plan = atSpeed(state.playOptions, state.speed);
+    play(gd, state.names, plan.options, plan.stride);
+  }
+}
+
+async function ensureFrames(gd, state) {
+  // After swaps, the frames built from the runs drawn now.
+  if (!state || !state.framesStale) return;
+  state.framesStale = false;
+  const frames = mapFigure(state.view.figure, state.animation, state.runs).frames;
+  await window.Plotly.addFrames(gd, frames);
+}
+
 async function draw(gd, state, data) {
   const base = await prepared(state, data);
+  if (canSwap(state, data, base)) return swapDraw(gd, state, base);
   if (base.animation) hide(state, tracks(base.figure, base.animation), base);
   const { view, pending } = moved(state, base);
   const figure = view.figure;
@@ -316,6 +380,7 @@ async function draw(gd, state, data) {
   const traces = mapTraces(full, data, runs, animation, isDark(gd.parentElement));
   await Plotly.react(gd, { data: traces, layout, frames: full.frames, config: data.config });
   sliders(gd, state, base, pending);
+  Object.assign(state, { drawnData: data, view, framesStale: false });
   if (ranges) await keepRanges(gd, ranges);
   state.revision = layout.uirevision;
   if (playing && index < names.length - 1) {
@@ -673,6 +738,7 @@ function showStep(gd, state, index) {
 async function seek(gd, state, index) {
   // The slider moved: pause, and show that frame.
   if (isPlaying(gd)) await window.Plotly.animate(gd, [null], STILL).catch(() => null);
+  await ensureFrames(gd, state);
   await window.Plotly.animate(gd, [state.names[index]], STILL).catch(() => null);
 }
 
@@ -693,6 +759,7 @@ function togglePlay(gd, state) {
 async function stepFrame(gd, state, by) {
   // Pause, then show the frame `by` frames from the one shown (clamped to the ends).
   if (isPlaying(gd)) await window.Plotly.animate(gd, [null], STILL).catch(() => null);
+  await ensureFrames(gd, state);
   const step = currentStep(gd);
   const index = state.names.findIndex((name) => Number(name) === step);
   const next = Math.min(state.names.length - 1, Math.max(0, index + by));
@@ -931,7 +998,12 @@ function sliders(gd, state, base, pending) {
   // at the stops drawn; the graph dimmed while a slider waits for the server (`pending`).
   if (!state.handlers) state.handlers = sliderHandlers(gd, state);
   const anchor = gd.parentElement.querySelector(":scope > .optiviz-controls") || gd;
-  const bar = sliderBar(gd, anchor, base.sliders, Boolean(base.present), state.handlers);
+  const drawn = gd.parentElement.querySelector(":scope > .optiviz-sliders");
+  const bar =
+    state.slidersFor === base && drawn
+      ? drawn // a move: only the thumbs and texts change
+      : sliderBar(gd, anchor, base.sliders, Boolean(base.present), state.handlers);
+  state.slidersFor = base;
   if (bar) {
     for (const slider of base.sliders) {
       const box = bar.querySelector(`:scope > .optiviz-slider[data-key="${slider.key}"]`);

@@ -1,0 +1,212 @@
+"""Drag α and watch: in Chromium, the chart's "Learning rate α" moves the paths while the
+thumb moves, sends nothing to the server until it is let go, and then the link follows.
+
+Every frame a sampler reads the slider's text and what the graph draws (the single run's
+name in the readout, its path's points against the family member of the stop the text
+names), so a frame where they disagree is caught."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+import pytest
+
+from tests.support.browser import (
+    app_server,
+    chromium,
+    needs_chromium,
+    new_page,
+    open_app,
+    settle,
+    start_watch,
+    wait_rerun,
+)
+
+pytestmark = [needs_chromium, pytest.mark.browser]
+__all__ = ["app_server", "chromium"]
+
+COUNT_SENDS_JS = """(() => {
+  const send = WebSocket.prototype.send;
+  window.__optivizSends = 0;
+  WebSocket.prototype.send = function (...args) {
+    window.__optivizSends += 1;
+    return send.apply(this, args);
+  };
+})()"""
+"""Init script: count every message the page sends to the server."""
+
+SAMPLE_JS = """() => {
+  // Each animation frame: the slider's stop (from its text), the follower's name in the
+  // readout, and whether the drawn path is that stop's member (decoded as family.js does).
+  const gd = document.querySelector('.optiviz-chart');
+  const track = document.querySelector('.optiviz-slider[data-key="alpha"] [role="slider"]');
+  const state = gd.__optiviz;
+  const samples = (window.__optivizSamples = []);
+  let last = null;
+  const sample = () => {
+    const slider = state.prepared.sliders[0];
+    const family = slider.families[0];
+    const ids = state.prepared.animation.runs[family.run];
+    const text = track.getAttribute('aria-valuetext');
+    const index = slider.texts.indexOf(text.split(' = ')[1]);
+    const x = gd.data[ids.path].x;
+    let drawn = null;
+    if (index >= slider.first && index < slider.first + slider.count) {
+      const codes = family.xy[index - slider.first];
+      const [lo, hi] = family.box[0];
+      const span = hi - lo;
+      const at = Math.min(5, codes.length / 2 - 1);
+      const want = lo - span + codes[2 * at] * (3 * span / 65534);
+      const gap = Number.isNaN(x[at]) && codes[2 * at] === 65535;
+      drawn = Math.abs(x[at] - want) <= span / 5000 || gap;
+    }
+    const rows = document.querySelectorAll('.optiviz-readout > div');
+    const lines = [...rows].map((d) => d.textContent);
+    samples.push({text, drawn, readout: lines[1 + family.run] || '', changed: x !== last,
+                  t: performance.now()});
+    last = x;
+    if (!window.__optivizStop) requestAnimationFrame(sample);
+  };
+  window.__optivizStop = false;
+  requestAnimationFrame(sample);
+}"""
+
+
+def _track(page):
+    return page.locator('.optiviz-slider[data-key="alpha"] [role="slider"]')
+
+
+def _query(page) -> dict[str, list[str]]:
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)
+
+
+def _value(page) -> str:
+    return _track(page).get_attribute("aria-valuetext").split(" = ")[1]
+
+
+def _stops(page) -> list[str]:
+    return page.evaluate(
+        "() => document.querySelector('.optiviz-chart').__optiviz.prepared.sliders[0].texts"
+    )
+
+
+def _drag(page, frm: float, to: float, moves: int = 60, pause_ms: int = 25) -> None:
+    """Press the thumb's track at share ``frm`` of its width and drag to ``to``."""
+    box = _track(page).bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + frm * box["width"], y)
+    page.mouse.down()
+    for i in range(1, moves + 1):
+        page.mouse.move(box["x"] + (frm + (to - frm) * i / moves) * box["width"], y)
+        page.wait_for_timeout(pause_ms)
+
+
+@pytest.fixture
+def single(chromium, app_server):
+    page = new_page(chromium, 1400, 1000)
+    page.add_init_script(COUNT_SENDS_JS)
+    open_app(page, app_server.url + "?mode=single")
+    yield page
+    page.close()
+
+
+def test_a_drag_moves_the_path_with_no_message_and_the_link_follows_on_release(single) -> None:
+    page = single
+    assert _track(page).get_attribute("aria-label") == "Learning rate α"
+    assert _value(page) == "0.8" and _query(page).get("alpha", ["0.8"]) == ["0.8"]
+    page.wait_for_timeout(500)
+    before = page.evaluate("() => window.__optivizSends")
+    page.evaluate(SAMPLE_JS)
+    _drag(page, 0.45, 0.75)
+    page.evaluate("() => (window.__optivizStop = true)")
+    samples = page.evaluate("() => window.__optivizSamples")
+    assert page.evaluate("() => window.__optivizSends") == before, "nothing sent while dragging"
+    seconds = (samples[-1]["t"] - samples[0]["t"]) / 1000
+    redraws = sum(s["changed"] for s in samples[1:])
+    print(f"drag: {redraws} path changes in {seconds:.2f} s ({redraws / seconds:.0f}/s)")
+    assert redraws >= 5, "the path follows the thumb"
+    for s in samples:  # the text and the drawn run never disagree
+        assert s["drawn"] is not False, s
+        assert s["readout"].startswith(f"● α={s['text'].split(' = ')[1]}:"), s
+    dragged = _value(page)
+    assert dragged != "0.8"
+    since = start_watch(page)
+    page.mouse.up()
+    wait_rerun(page, since)
+    assert page.evaluate("() => window.__optivizSends") > before  # one release, one message
+    assert _query(page)["alpha"] == [dragged]
+    assert _value(page) == dragged
+    link = page.locator("code").filter(has_text="alpha=").first.text_content()
+    assert f"alpha={dragged}" in link
+    assert not page.console_errors
+
+
+def test_keys_move_one_stop_a_decade_and_to_the_ends(single) -> None:
+    page = single
+    stops = _stops(page)
+    at = stops.index("0.8")
+    track = _track(page)
+    track.focus()
+    sends = page.evaluate("() => window.__optivizSends")
+    track.press("ArrowRight")
+    assert _value(page) == stops[at + 1]
+    track.press("ArrowLeft")
+    track.press("ArrowLeft")
+    assert _value(page) == stops[at - 1]
+    track.press("PageUp")
+    up = float(_value(page))
+    assert up / float(stops[at - 1]) == pytest.approx(10, rel=0.25)
+    assert page.evaluate("() => window.__optivizSends") == sends  # held keys send nothing
+    track.press("Home")
+    assert _value(page) == stops[0]
+    since = start_watch(page)
+    track.press("End")
+    assert float(track.get_attribute("aria-valuenow")) == float(stops[-1])
+    wait_rerun(page, since)  # 300 ms after the last key
+    assert _query(page)["alpha"] == [stops[-1]]
+    assert re.fullmatch(r"diverged at step \d+ · .*", _verdict(page))
+
+
+def _verdict(page) -> str:
+    return page.locator(".optiviz-slider-verdict").first.text_content()
+
+
+def _step(page) -> int:
+    return int(page.locator(".optiviz-step").text_content().split()[-1])
+
+
+def test_presenter_keys_step_frames_except_while_the_slider_has_focus(chromium, app_server):
+    page = new_page(chromium, 1280, 720)
+    open_app(page, app_server.url + "?mode=single&present=1")
+    track = _track(page)
+    track.focus()
+    track.press("ArrowRight")
+    assert _value(page) != "0.8" and _step(page) == 0  # the slider took the key
+    settle(page)
+    page.wait_for_timeout(600)  # released and redrawn
+    wait_rerun(page, start_watch(page))
+    page.locator("h1").first.click()  # the slider loses the focus
+    value = _value(page)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(200)
+    assert _step(page) == 1 and _value(page) == value  # the frame stepped
+    assert not page.console_errors
+    page.close()
+
+
+def test_play_keeps_playing_across_a_drag(single) -> None:
+    page = single
+    page.locator(".optiviz-play").click()
+    page.wait_for_timeout(300)
+    started = _step(page)
+    _drag(page, 0.45, 0.6, moves=20)
+    playing = page.evaluate(
+        "() => { const q = document.querySelector('.optiviz-chart')._transitionData._frameQueue;"
+        " return Boolean(q && q.length); }"
+    )
+    during = _step(page)
+    page.mouse.up()
+    assert playing and during > started, (started, during)
+    page.wait_for_timeout(400)
+    assert _step(page) > during
