@@ -16,7 +16,9 @@ A ``ProtocolSession`` opens ``ws://HOST:PORT/_stcore/stream`` (subprotocols
 - it keeps cacheable messages (``Element``s of 10 kB or more) by hash, tells the
   server which it holds, and resolves the ``ref_hash`` messages sent in their place;
 - a widget drawn inside a fragment reruns only that fragment;
-- a button is pressed with ``rerun(click=LABEL)`` (its ``trigger_value`` for that run);
+- a button is pressed with ``rerun(click=LABEL)`` (its ``trigger_value`` for that run),
+  and a custom component's ``setTriggerValue`` sent with ``rerun(trigger=...)`` (the
+  chart's slider let go, say);
 - a run that ends early for a rerun the script asked for (``st.rerun()``) goes on into
   the app run the server starts by itself.
 
@@ -26,12 +28,14 @@ Used by ``bench.bench_protocol`` and ``tests/test_bench_protocol.py``.
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import websockets
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -166,6 +170,8 @@ class ProtocolSession:
         self._ws: Any = None
         self.buttons: dict[str, tuple[str, str]] = {}
         """Label -> (widget id, fragment id) of each button the page has drawn."""
+        self.components: dict[str, str] = {}
+        """Element id -> fragment id of each custom (bidi) component the page has drawn."""
 
     async def __aenter__(self) -> ProtocolSession:
         self._ws = await websockets.connect(
@@ -205,10 +211,16 @@ class ProtocolSession:
         """Whether moving ``label`` by ``steps`` notches would leave its value unchanged."""
         return self.notch(label, steps) == self.widget(label).value
 
-    async def rerun(self, changes: dict[str, Any] | None = None, click: str = "") -> Run:
-        """Send every widget's value, with ``changes`` (label -> wire value) applied and
-        the button labelled ``click`` pressed, and read the run's messages until
-        ``script_finished``."""
+    async def rerun(
+        self,
+        changes: dict[str, Any] | None = None,
+        click: str = "",
+        trigger: tuple[str, str, Any] | None = None,
+    ) -> Run:
+        """Send every widget's value, with ``changes`` (label -> wire value) applied, the
+        button labelled ``click`` pressed, and ``trigger`` = (key, event, value): the
+        custom component whose id ends in ``-key`` calling ``setTriggerValue(event,
+        value)``; read the run's messages until ``script_finished``."""
         fragment = ""
         for label, value in (changes or {}).items():
             widget = self.widget(label)
@@ -227,6 +239,13 @@ class ProtocolSession:
             button, fragment = self.buttons[click]
             client.fragment_id = fragment
             client.widget_states.widgets.append(WidgetState(id=button, trigger_value=True))
+        if trigger:
+            key, event, value = trigger
+            (element,) = [c for c in self.components if c.endswith(f"-{key}")]
+            fragment = client.fragment_id = self.components[element]
+            sent = json.dumps([{"event": event, "value": value}])
+            trigger_id = _make_trigger_id(element, "events")
+            client.widget_states.widgets.append(WidgetState(id=trigger_id, json_trigger_value=sent))
         started = time.perf_counter()
         await self._ws.send(msg.SerializeToString())
         run = await asyncio.wait_for(self._read_run(fragment), RUN_TIMEOUT_S)
@@ -275,6 +294,8 @@ class ProtocolSession:
             run.texts.append(getattr(element, kind).body)
         if kind == "button":
             self.buttons[element.button.label] = (element.button.id, fragment)
+        if kind == "bidi_component":
+            self.components[element.bidi_component.id] = fragment
         if kind == "exception":
             run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
             return

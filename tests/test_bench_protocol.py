@@ -11,12 +11,14 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from urllib.parse import parse_qs
 
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench import bench_protocol
 from bench.protocol_client import SUCCESS, ProtocolSession
+from optiviz import params
 from tests.support.live_app import AppServer
 
 
@@ -61,60 +63,40 @@ def test_run_time_agrees_with_the_process_clock() -> None:
     assert used == pytest.approx(spent, rel=0.1)
 
 
-async def _alpha_moves(port: int) -> tuple[ProtocolSession, list, list[list[str]]]:
-    """Open the page, then move α up twice; the session, its runs and α after each."""
+async def _moves(port: int, kinds: tuple[str, ...]) -> tuple[ProtocolSession, list, list]:
+    """Open the page, then make ``kinds``' moves; the session, its runs and the address
+    after each."""
     async with ProtocolSession(port, bench_protocol.start_query(3)) as session:
-        runs = [await session.rerun()]
-        alphas = [session.widget(bench_protocol.ALPHA).value]
-        for _ in range(2):
-            runs.append(
-                await session.rerun({bench_protocol.ALPHA: session.notch(bench_protocol.ALPHA)})
-            )
-            alphas.append(session.widget(bench_protocol.ALPHA).value)
-        return session, runs, alphas
+        runs, queries = [await session.rerun()], [parse_qs(session.query)]
+        for kind in kinds:
+            kwargs, _ = bench_protocol.change(session, kind, 1)
+            runs.append(await session.rerun(**kwargs))
+            queries.append(parse_qs(session.query))
+        return session, runs, queries
 
 
-def test_alpha_moves_one_option_up_and_the_session_adopts_the_servers_values(server):
-    session, runs, alphas = asyncio.run(_alpha_moves(server.port))
+def test_a_chart_slider_release_moves_one_stop_and_the_session_adopts_the_address(server):
+    """α and k are the chart's sliders: a release is the chart component's ``slider``
+    trigger, and the page writes the new stop into the address."""
+    kinds = (bench_protocol.ALPHA, bench_protocol.ALPHA, bench_protocol.K)
+    session, runs, queries = asyncio.run(_moves(server.port, kinds))
     for run in runs:
         assert run.status in SUCCESS and not run.exceptions
-    options = list(session.widget(bench_protocol.ALPHA).proto.options)
-    assert [options.index(a[0]) - options.index(alphas[0][0]) for a in alphas] == [0, 1, 2]
-    presets = session.widget("Learning rates to race").value
-    assert "my α" in presets, "compare mode adds 'my α' when α moves; the client must adopt it"
-    assert session.widget(bench_protocol.K).value, "the exponential schedule draws k"
-    assert "start_x=0.36" in session.query and session.page_script_hash
-
-
-async def _runs_of_moves(port: int) -> list:
-    """Open the page, move α twice, then k; every run."""
-    async with ProtocolSession(port, bench_protocol.start_query(5)) as session:
-        runs = [await session.rerun()]
-        for label in (bench_protocol.ALPHA, bench_protocol.ALPHA, bench_protocol.K):
-            runs.append(await session.rerun({label: session.notch(label)}))
-        return runs
-
-
-def test_moving_alpha_reruns_only_its_fragment_and_moving_k_the_whole_app(server):
-    """α's slider lives in a fragment with everything α moves: a move sends α, the chart
-    (which writes the verdicts and the first steps itself) and the share link, and nothing
-    else: not the sidebar's other controls, the picture control, the formulas or the
-    download buttons. The first move adds 'my α' to the race list in the sidebar, so that
-    one, and a move of k, rerun the whole app."""
-    opened, first, second, k_move = asyncio.run(_runs_of_moves(server.port))
+    stops = params.alpha_options()
+    alphas = [stops.index(float(q["alpha"][0])) for q in queries[:3]]
+    assert [a - alphas[0] for a in alphas] == [0, 1, 2]
+    assert "k" not in queries[2] and queries[3]["k"] == [f"{params.k_options()[1]:g}"]
+    assert "my α" in session.widget("Learning rates to race").value
+    # a release after the first reruns only α's fragment: the chart and the share link
     finished = ForwardMsg.ScriptFinishedStatus
-    assert opened.status == finished.FINISHED_SUCCESSFULLY
-    assert first.reruns == 1 and first.status == finished.FINISHED_SUCCESSFULLY
-    assert "Steps" in first.widgets and "Learning rates to race" in first.widgets
+    assert runs[2].status == finished.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+    assert runs[2].elements == ["bidi_component", "code"], runs[2].elements
+    assert runs[2].bytes > 10_000, "with the new paths"
 
-    assert second.reruns == 0 and second.status == finished.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
-    assert bench_protocol.ALPHA in second.widgets
-    for outside in ("Loss surface", "Learning rates to race", "Optimizer", "Steps", "Start x"):
-        assert outside not in second.widgets, second.widgets
-    assert second.elements == ["slider", "bidi_component", "code"], "α, the chart, the link"
-    assert second.widgets == [bench_protocol.ALPHA]
-    assert second.bytes > 10_000, "with the new paths"
-    assert len(second.elements) < len(opened.elements) / 2, (second.elements, opened.elements)
 
-    assert k_move.status == finished.FINISHED_SUCCESSFULLY
-    assert {"Steps", bench_protocol.K, bench_protocol.ALPHA} <= set(k_move.widgets)
+def test_start_and_surface_moves_change_the_page(server):
+    kinds = (bench_protocol.START, bench_protocol.SURFACE)
+    session, runs, queries = asyncio.run(_moves(server.port, kinds))
+    assert all(run.ok for run in runs), [run.exceptions for run in runs]
+    assert float(queries[1]["start_x"][0]) == pytest.approx(float(queries[0]["start_x"][0]) + 0.1)
+    assert queries[2]["surface"] != queries[1]["surface"]
