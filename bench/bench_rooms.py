@@ -2,7 +2,7 @@
 ``streamlit run app.py`` on loopback while the presenter's page polls.
 
 The presenter (``?present=1``, a ``bench.protocol_client.ProtocolSession``) asks "Which
-run settles first?" with the page's own "Ask the class" button, then reruns its live
+run settles first?" with the page's own Ask the class form, then reruns its live
 answers fragment every time the server's ``auto_rerun`` asks (every
 ``optiviz.ui.classroom.LIVE_S``), as the browser does, and reads the count it shows.
 Every student opens ``?room=CODE`` at once; when all are in (a class joins while the
@@ -112,7 +112,7 @@ async def _ask(port: int) -> tuple[Presenter, str]:
     await presenter.__aenter__()
     await presenter.rerun()
     await presenter.rerun({"Question": classroom.KINDS["settles"]})
-    run = await presenter.rerun(click="Ask the class")
+    run = await presenter.rerun(click="Ask now")
     code = next((m.group(1) for t in run.texts for m in [CODE.search(t)] if m), None)
     if code is None or not run.ok:
         raise RuntimeError(f"the presenter could not ask: {run.exceptions or run.texts}")

@@ -104,11 +104,12 @@ def _tap_map(page, fx: float, fy: float, touch: bool = False) -> None:
     _idle(page)
 
 
-def _ask(page, kind: str) -> str:
-    page.get_by_text("Ask the class").first.click()
+def _ask(page, kind: str, shots: Path, name: str) -> str:
+    page.get_by_role("button", name="Ask the class").click()
     page.get_by_text(kind).click()
     _idle(page)
-    page.get_by_role("button", name="Ask the class").click()
+    screenshot(page, shots, name)
+    page.get_by_role("button", name="Ask now").click()
     page.get_by_text(CODE).wait_for(timeout=FIRST_CHART_MS)
     _idle(page)
     return CODE.search(page.inner_text("body")).group(1)
@@ -121,7 +122,7 @@ def _count(page) -> int | None:
 
 def test_where_question_end_to_end(server, rooms_url, chromium, shots) -> None:  # noqa: F811
     presenter = _presenter(chromium, server.url, (1280, 720))
-    code = _ask(presenter, "Where will the ball be")
+    code = _ask(presenter, "Where will the ball be", shots, "presenter-ask-1280")
     assert presenter.locator(".optiviz-chart").count() == 0, "the paths show while asking"
     assert presenter.locator('img[alt^="QR code of"]').count() == 1
     assert f"?room={code}" in presenter.inner_text("body")
@@ -167,7 +168,7 @@ def test_where_question_end_to_end(server, rooms_url, chromium, shots) -> None: 
 
 def test_which_question_and_refusals(server, rooms_url, chromium, shots) -> None:  # noqa: F811
     presenter = _presenter(chromium, server.url, (1920, 1080))
-    code = _ask(presenter, "Which run settles first?")
+    code = _ask(presenter, "Which run settles first?", shots, "presenter-ask-1920")
     choices = rooms.open_store(rooms_url).question(code)["choices"]
     students = [_student(chromium, server.url, code, phone=i == 0) for i in range(3)]
     for page, pick in zip(students, [1, 1, 0], strict=True):
@@ -204,7 +205,7 @@ def test_which_question_and_refusals(server, rooms_url, chromium, shots) -> None
 
     presenter.get_by_role("button", name="New question").click()
     presenter.wait_for_selector(".optiviz-chart .main-svg", timeout=FIRST_CHART_MS)
-    presenter.get_by_text("Ask the class").first.wait_for()
+    presenter.get_by_role("button", name="Ask the class").wait_for()
     for page in [*students, wrong, presenter]:
         assert page.evaluate(ERRORS_JS) == []
         page.close()
