@@ -52,6 +52,12 @@ export default function ({ data, parentElement, setTriggerValue }) {
   }
   gd.__send = setTriggerValue;
   const { figure } = data;
+  if (data.aspect) {
+    // One unit as long on both axes: the map's height from the width it gets, at most its own.
+    const m = figure.layout.margin, width = parentElement.clientWidth || 360;
+    const fit = (width - m.l - m.r) * data.aspect + m.t + m.b;
+    figure.layout.height = Math.min(figure.layout.height, Math.round(fit));
+  }
   for (const image of figure.layout.images || []) {
     if (image.source.startsWith("/")) image.source = pageUrl(image.source);
   }
@@ -71,10 +77,14 @@ export default function ({ data, parentElement, setTriggerValue }) {
 """
 
 
-def pick_map(figure: dict, *, key: str, on_pick: Callable[[], None]) -> None:
+def pick_map(
+    figure: dict, *, key: str, on_pick: Callable[[], None], aspect: float | None = None
+) -> None:
     """Draw ``figure`` (a map from ``optiviz.figures.answers``) under ``key``; ``on_pick``
-    runs when the student taps it (read the point with ``picked(key)``)."""
-    data = {"figure": figure, "plotly": chart_component.plotly_url()}
+    runs when the student taps it (read the point with ``picked(key)``). ``aspect``
+    (height / width of the plot, for a map at one scale on both axes) fits the graph's
+    height to the width the page gives it, so a phone shows no empty bands."""
+    data = {"figure": figure, "plotly": chart_component.plotly_url(), "aspect": aspect}
     chart_component.check_json(data)
     chart_component._ensure_assets()  # serves plotly.js at chart_component.plotly_url()
     mount = st.components.v2.component(NAME, js=JS, isolate_styles=False)

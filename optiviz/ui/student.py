@@ -15,6 +15,7 @@ from optiviz import rooms, surfaces
 from optiviz.figures import answers as answer_figures
 from optiviz.rooms import RoomError
 from optiviz.ui import classroom, pick, state
+from optiviz.ui.panels import panel
 
 PARAM = "room"
 """The address parameter that opens this page: ``?room=CODE``."""
@@ -27,7 +28,7 @@ VOTER, MINE, ERROR, PICK, CHOICE = (
 )
 """Session keys: this browser's voter id, its stored answer, the last refusal, the map
 (its selection) and the choice widget."""
-MAP_PX = 340
+MAP_PX = 420
 CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}
 CSS = """<style>
 header[data-testid="stHeader"], section[data-testid="stSidebar"],
@@ -49,9 +50,14 @@ def code() -> str:
 
 
 def render() -> None:
-    """The whole student page."""
+    """The whole student page (a store that cannot be reached shows an error box)."""
     st.markdown(CSS, unsafe_allow_html=True)
     st.markdown("#### Optiviz · class question")
+    with panel("Class question"):
+        _question()
+
+
+def _question() -> None:
     store = classroom.store()
     try:
         question = store.question(code())
@@ -77,7 +83,12 @@ def _map(question: dict, is_open: bool) -> None:
         height=MAP_PX,
     )
     if is_open:
-        pick.pick_map(classroom.with_media_background(figure), key=PICK, on_pick=_on_pick)
+        aspect = None
+        if surface.dim == 2 and surface.equal_axes:
+            (x0, x1), (y0, y1) = surface.bounds
+            aspect = (y1 - y0) / (x1 - x0)
+        figure = classroom.with_media_background(figure)
+        pick.pick_map(figure, key=PICK, on_pick=_on_pick, aspect=aspect)
     else:
         st.plotly_chart(classroom.with_media_background(figure), key=PICK, config=CONFIG)
 
