@@ -33,6 +33,15 @@ draw: the background warm-up's minutes of compiling would compete with every tim
 tests/test_warmup.py switches it on where it tests it."""
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that takes the ``chromium`` fixture drives the browser: it must be marked
+    ``browser``, so that the fast lane (``scripts/test.sh --fast``) leaves it out."""
+    drives = [item for item in items if "chromium" in getattr(item, "fixturenames", ())]
+    unmarked = [item.nodeid for item in drives if item.get_closest_marker("browser") is None]
+    if unmarked:
+        raise pytest.UsageError(f"browser tests without the browser marker: {unmarked}")
+
+
 @dataclass(frozen=True)
 class Installed:
     """The built wheel, the fresh venv's interpreter and ``optiviz`` script, its

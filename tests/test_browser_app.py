@@ -7,17 +7,15 @@ script installs ``/usr/bin/chromium`` where it is missing.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
+from tests.support.browser import app_server, chromium, needs_chromium, new_page
 from tests.support.live_app import (
-    CHROMIUM,
     ERRORS_JS,
-    FINISHED_HOOK_JS,
     FIRST_CHART_MS,
     IDLE,
     MAP_CHART,
@@ -27,45 +25,24 @@ from tests.support.live_app import (
     RERUN_DONE_JS,
     SHOWN_INDEX_JS,
     WATCH_STATE_JS,
-    AppServer,
-    launch_chromium,
 )
 
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"
-)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [needs_chromium, pytest.mark.browser]
+__all__ = ["app_server", "chromium"]  # fixtures, used by name
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[AppServer]:
-    """One app server for the module, always killed at the end."""
-    app = AppServer()
+def page(app_server, chromium) -> Iterator:
+    """A headless Chromium page (``new_page``: console errors kept, finished runs
+    counted) on the app's first screen, with its first chart drawn."""
+    tab = new_page(chromium)
     try:
-        app.wait_healthy()
-        yield app
+        tab.goto(app_server.url)
+        tab.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
+        tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+        yield tab
     finally:
-        app.stop()
-
-
-@pytest.fixture(scope="module")
-def page(server: AppServer) -> Iterator:
-    """A headless Chromium page on the app's first screen, with its first chart drawn."""
-    with sync_api.sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        try:
-            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-            tab.console_errors = []
-            tab.on("console", lambda m: m.type == "error" and tab.console_errors.append(m.text))
-            tab.on("pageerror", lambda e: tab.console_errors.append(str(e)))
-            tab.add_init_script(FINISHED_HOOK_JS)
-            tab.goto(server.url)
-            tab.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
-            tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
-            yield tab
-        finally:
-            browser.close()
+        tab.close()
 
 
 def test_play_moves_the_ball(page) -> None:
@@ -164,7 +141,7 @@ def test_arrow_keys_keep_moving_alpha_from_its_fragment(page) -> None:
     _pause(page)
     thumb = page.get_by_role("slider", name="Learning rate α")
     thumb.focus()
-    options = [float(thumb.get_attribute("aria-valuetext"))]
+    options = [float(_alpha_text(page))]
     for _ in range(3):
         before = page.evaluate(PATHS_JS)
         page.evaluate(WATCH_STATE_JS)
@@ -172,7 +149,7 @@ def test_arrow_keys_keep_moving_alpha_from_its_fragment(page) -> None:
         page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
         page.wait_for_function(f"b => JSON.stringify(({PATHS_JS})()) !== b", arg=json.dumps(before))
         assert thumb.evaluate("e => e === document.activeElement"), "α's thumb lost the focus"
-        options.append(float(thumb.get_attribute("aria-valuetext")))
+        options.append(float(_alpha_text(page)))
     assert options == sorted(set(options)), f"α did not step up once per press: {options}"
 
 
@@ -211,7 +188,9 @@ ADDRESS_JS = """() => {
 
 
 def _alpha_text(tab) -> str:
-    return tab.get_by_role("slider", name="Learning rate α").get_attribute("aria-valuetext")
+    """The α the chart's slider shows: its value text is "α = 0.8"."""
+    text = tab.get_by_role("slider", name="Learning rate α").get_attribute("aria-valuetext")
+    return text.split(" = ")[-1]
 
 
 def test_the_address_keeps_the_view_across_alpha_moves(page) -> None:
@@ -400,14 +379,14 @@ FORMULA_OVERFLOW_JS = """() => [...document.querySelectorAll('.katex-display')].
 fitting one is shrink-wrapped, its scroll width within a few pixels of its width)."""
 
 
-def test_every_update_rule_fits_its_column(server, page) -> None:
+def test_every_update_rule_fits_its_column(app_server, page) -> None:
     """The longest rules (Adam, and AdamW beside it) are written whole, not cut at the
     right edge, with the sidebar open and in presenter mode."""
     tab = page.context.browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         for extra in ("", "&present=1"):
             tab.goto(
-                server.url
+                app_server.url
                 + "?mode=optimizers"
                 + "".join(f"&compare_optimizers={name}" for name in ("sgd", "adam", "adamw"))
                 + extra

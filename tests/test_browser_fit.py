@@ -8,25 +8,15 @@ the path on its principal plane with the slice caption.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.live_app import (
-    CHROMIUM,
-    ERRORS_JS,
-    FIRST_CHART_MS,
-    IDLE,
-    AppServer,
-    launch_chromium,
-)
+from tests.support.browser import app_server, chromium, needs_chromium
+from tests.support.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, AppServer
 
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"
-)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [needs_chromium, pytest.mark.browser]
+__all__ = ["app_server", "chromium"]  # fixtures, used by name
 
 LINK = "?surface=polynomial_regression&mode=single&optimizer=adam&alpha=0.01&steps=1500"
 CHARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => ({
@@ -43,39 +33,26 @@ CHARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd =>
 }))"""
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[AppServer]:
-    app = AppServer()
+def shoot(browser, url: str, path: Path) -> tuple[list[dict], list[str], str]:
+    """Open ``url`` in a new page of ``browser``, wait for the fit view, save a full-page
+    screenshot; return the charts, the exception boxes and the page text."""
+    height = int(os.environ.get("FIT_SHOT_HEIGHT", "1000"))
+    tab = browser.new_page(viewport={"width": 1400, "height": height})
     try:
-        app.wait_healthy()
-        yield app
+        tab.goto(url)
+        tab.wait_for_function(
+            "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3",
+            timeout=FIRST_CHART_MS,
+        )
+        tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+        tab.screenshot(path=str(path), full_page=True)
+        return tab.evaluate(CHARTS_JS), tab.evaluate(ERRORS_JS), tab.inner_text("body")
     finally:
-        app.stop()
+        tab.close()
 
 
-def shoot(url: str, path: Path) -> tuple[list[dict], list[str], str]:
-    """Open ``url``, wait for the fit view, save a full-page screenshot; return the charts,
-    the exception boxes and the page text."""
-    with sync_api.sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        try:
-            tab = browser.new_page(
-                viewport={"width": 1400, "height": int(os.environ.get("FIT_SHOT_HEIGHT", "1000"))}
-            )
-            tab.goto(url)
-            tab.wait_for_function(
-                "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3",
-                timeout=FIRST_CHART_MS,
-            )
-            tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
-            tab.screenshot(path=str(path), full_page=True)
-            return tab.evaluate(CHARTS_JS), tab.evaluate(ERRORS_JS), tab.inner_text("body")
-        finally:
-            browser.close()
-
-
-def test_fit_view_renders_its_three_figures(server: AppServer, tmp_path: Path) -> None:
-    charts, errors, text = shoot(server.url + LINK, tmp_path / "fit.png")
+def test_fit_view_renders_its_three_figures(app_server: AppServer, chromium, tmp_path) -> None:
+    charts, errors, text = shoot(chromium, app_server.url + LINK, tmp_path / "fit.png")
     assert errors == []
     assert len(charts) == 3 and all(c["drawn"] for c in charts)
     data, losses, plane = charts

@@ -7,20 +7,16 @@ tell them apart, and ignore a redraw of the same data.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import plotly
 import pytest
 
 from bench.bench_keypress import WATCH_GRAPH_JS
-from tests.support.live_app import CHROMIUM, launch_chromium
+from tests.support.browser import chromium, needs_chromium
 
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"
-)
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [needs_chromium, pytest.mark.browser]
+__all__ = ["chromium"]  # a fixture, used by name
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 DELAY_MS = 150
 
@@ -38,18 +34,8 @@ PAGE_JS = """([mode, delay]) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with sync_api.sync_playwright() as pw:
-        chromium = launch_chromium(pw)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def _move(browser, mode: str) -> dict:
-    page = browser.new_page()
+def _move(chromium, mode: str) -> dict:
+    page = chromium.new_page()
     try:
         page.set_content('<div id="host"></div>')
         page.evaluate(WATCH_GRAPH_JS)
@@ -68,14 +54,14 @@ def _move(browser, mode: str) -> dict:
 
 
 @pytest.mark.parametrize(("mode", "same"), [("react", True), ("remount", False)])
-def test_watcher_times_new_data_in_place_or_in_a_new_element(browser, mode, same):
-    move = _move(browser, mode)
+def test_watcher_times_new_data_in_place_or_in_a_new_element(chromium, mode, same):
+    move = _move(chromium, mode)
     assert move["same"] is same
     assert move["data"] - move["key"] >= DELAY_MS - 5, "the new data came DELAY_MS after the key"
     assert move["data"] < move["drawn"], "drawn is two animation frames after the data"
 
 
-def test_watcher_ignores_a_redraw_of_the_same_data(browser):
-    move = _move(browser, "same")
+def test_watcher_ignores_a_redraw_of_the_same_data(chromium):
+    move = _move(chromium, "same")
     assert move["key"] is not None
     assert move["data"] is None and move["drawn"] is None

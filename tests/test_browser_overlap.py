@@ -9,26 +9,14 @@ overlap by more than a pixel each way fail the test, named.
 from __future__ import annotations
 
 import itertools
-import os
-from collections.abc import Iterator
 
 import pytest
 
-from tests.support.live_app import (
-    CHROMIUM,
-    ERRORS_JS,
-    FIRST_CHART_MS,
-    IDLE,
-    MAP_CHART,
-    AppServer,
-    launch_chromium,
-)
+from tests.support.browser import app_server, chromium, needs_chromium
+from tests.support.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART
 
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"
-)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [needs_chromium, pytest.mark.browser]
+__all__ = ["app_server", "chromium"]  # fixtures, used by name
 
 SIZES = [(1280, 720), (1920, 1080)]
 PAGES = {
@@ -111,32 +99,12 @@ def test_overlap_check_finds_a_real_overlap() -> None:
     assert overlaps([a, b, c]) == [("g-x5title:data x", "legend:good")]
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[AppServer]:
-    app = AppServer()
-    try:
-        app.wait_healthy()
-        yield app
-    finally:
-        app.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(server: AppServer) -> Iterator:
-    with sync_api.sync_playwright() as pw:
-        chromium = launch_chromium(pw)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("query", PAGES.values(), ids=PAGES.keys())
-def test_no_text_overlaps_in_the_main_chart(server, browser, size, query) -> None:
-    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+def test_no_text_overlaps_in_the_main_chart(app_server, chromium, size, query) -> None:
+    page = chromium.new_page(viewport={"width": size[0], "height": size[1]})
     try:
-        page.goto(server.url + query)
+        page.goto(app_server.url + query)
         page.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
         page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
         page.wait_for_timeout(1000)

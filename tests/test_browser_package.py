@@ -3,32 +3,20 @@ started outside the repository (see ``conftest.installed``), driven by Debian's 
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from optiviz import lessons
-from tests.support.live_app import (
-    CHROMIUM,
-    ERRORS_JS,
-    FIRST_CHART_MS,
-    IDLE,
-    MAP_CHART,
-    launch_chromium,
-)
+from tests.support.browser import chromium, needs_chromium
+from tests.support.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART
 
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"
-)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [needs_chromium, pytest.mark.browser]
+__all__ = ["chromium"]  # a fixture, used by name
 
 
-def test_installed_app_draws_the_race_and_opens_a_lesson_link(installed) -> None:
-    with installed.app() as url, sync_api.sync_playwright() as pw:
-        browser = launch_chromium(pw)
+def test_installed_app_draws_the_race_and_opens_a_lesson_link(installed, chromium) -> None:
+    with installed.app() as url:
+        tab = chromium.new_page(viewport={"width": 1400, "height": 1000})
         try:
-            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
             tab.goto(url)
             tab.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
             tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
@@ -46,4 +34,4 @@ def test_installed_app_draws_the_race_and_opens_a_lesson_link(installed) -> None
             tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
             assert tab.evaluate(ERRORS_JS) == []
         finally:
-            browser.close()
+            tab.close()

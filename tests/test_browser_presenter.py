@@ -6,26 +6,15 @@ duration; keys pressed on a Streamlit slider are the slider's, not the chart's.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
-from tests.support.live_app import (
-    CHROMIUM,
-    ERRORS_JS,
-    FIRST_CHART_MS,
-    IDLE,
-    MAP_CHART,
-    AppServer,
-    launch_chromium,
-)
+from tests.support.browser import app_server, chromium, needs_chromium
+from tests.support.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART, AppServer
 
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"
-)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [needs_chromium, pytest.mark.browser]
+__all__ = ["app_server", "chromium"]  # fixtures, used by name
 
 SHOWN_JS = """() => {
   const gd = document.querySelector('.optiviz-chart');
@@ -46,23 +35,6 @@ RATE_JS = """async (ms) => {
 """Frames drawn per second while playing, over ``ms`` milliseconds."""
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[AppServer]:
-    with AppServer() as app:
-        app.wait_healthy()
-        yield app
-
-
-@pytest.fixture(scope="module")
-def browser(server: AppServer) -> Iterator:
-    with sync_api.sync_playwright() as pw:
-        chromium = launch_chromium(pw)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 def _open(browser, server: AppServer, query: str, size: tuple[int, int]):
     tab = browser.new_page(viewport={"width": size[0], "height": size[1]})
     tab.goto(server.url + query)
@@ -73,9 +45,9 @@ def _open(browser, server: AppServer, query: str, size: tuple[int, int]):
 
 
 @pytest.fixture(scope="module")
-def page(server: AppServer, browser) -> Iterator:
+def page(app_server: AppServer, chromium) -> Iterator:
     """The explore page in presenter mode, its chart drawn, paused at the first frame."""
-    tab = _open(browser, server, "?present=1", (1400, 1000))
+    tab = _open(chromium, app_server, "?present=1", (1400, 1000))
     yield tab
     tab.close()
 
@@ -230,11 +202,11 @@ def _off_screen(fit: dict) -> dict:
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
-def test_presenter_mode_fits_one_screen_in_type_a_room_can_read(server, browser, size) -> None:
+def test_presenter_mode_fits_one_screen_in_type_a_room_can_read(app_server, chromium, size):
     """On load, with no scrolling: the map, the loss and α_t panels, Play, the step slider
     and every verdict line lie inside the window; ticks >= 18 px, axis titles >= 20 px,
     the verdicts and the readout >= 22 px."""
-    tab = _open(browser, server, "?present=1", size)
+    tab = _open(chromium, app_server, "?present=1", size)
     try:
         tab.wait_for_timeout(500)
         fit = tab.evaluate(FIT_JS)
@@ -248,9 +220,9 @@ def test_presenter_mode_fits_one_screen_in_type_a_room_can_read(server, browser,
         tab.close()
 
 
-def test_play_is_on_a_laptops_first_screen(server, browser) -> None:
+def test_play_is_on_a_laptops_first_screen(app_server, chromium) -> None:
     """Normal mode at 1366 x 768: Play and the step slider show without scrolling."""
-    tab = _open(browser, server, "", (1366, 768))
+    tab = _open(chromium, app_server, "", (1366, 768))
     try:
         tab.wait_for_timeout(500)
         fit = tab.evaluate(FIT_JS)
