@@ -61,6 +61,24 @@ def test_rosenbrock_at_its_minimum() -> None:
     assert optiviz.critical_alpha("rosenbrock") == pytest.approx(0.0019968, abs=5e-8)
 
 
+def test_rosenbrock_everywhere_against_its_hessian_by_hand() -> None:
+    """[[2 - 400 (y - 3x^2), -400x], [-400x, 200]] at 5,000 points (more than one chunk)."""
+    p = np.random.default_rng(3).uniform([-2.0, -1.0], [2.0, 3.0], (5000, 2))
+    x, y = p.T
+    h = np.stack([2 - 400 * (y - 3 * x**2), -400 * x, -400 * x, np.full_like(x, 200.0)], 1)
+    low, high = np.linalg.eigvalsh(h.reshape(-1, 2, 2)).T
+    got = stability.hessian_extremes("rosenbrock", p)
+    scale = np.abs(high).max()
+    np.testing.assert_allclose(got[:, 1], high, atol=2e-6 * scale)
+    np.testing.assert_allclose(got[:, 0], low, atol=2e-6 * scale)
+
+
+def test_a_curve_is_as_sharp_as_its_second_derivative() -> None:
+    """The double well x^4 - 3x^2 + x: f'' = 12 x^2 - 6."""
+    xs = np.linspace(-2.0, 2.0, 81)
+    np.testing.assert_allclose(optiviz.sharpness("double_well", xs), 12 * xs**2 - 6, atol=1e-4)
+
+
 def test_the_parabola_x_squared_settles_below_alpha_1() -> None:
     assert optiviz.critical_alpha("parabola") == pytest.approx(1.0, rel=1e-6)
     assert optiviz.critical_alpha("parabola", at=[3.0]) == pytest.approx(1.0, rel=1e-6)
