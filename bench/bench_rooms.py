@@ -2,13 +2,15 @@
 ``streamlit run app.py`` on loopback while the presenter's page polls.
 
 The presenter (``?present=1``, a ``bench.protocol_client.ProtocolSession``) asks "Which
-run settles first?" with the page's own Ask the class form, then reruns its live
+run settles first?" (``--kind where``: "Where will the ball be after N steps?") with the
+page's own Ask the class form, then reruns its live
 answers fragment every time the server's ``auto_rerun`` asks (every
 ``optiviz.ui.classroom.LIVE_S``), as the browser does, and reads the count it shows.
 Every student opens ``?room=CODE`` at once; when all are in (a class joins while the
-presenter talks), each picks a choice with the page's radio at a random moment of the
-next ``--spread`` seconds, and changes it once 0.3 to 1 s later (a second answer replaces
-the first). Checked and printed:
+presenter talks), each picks a choice with the page's radio (or taps a random point of
+the map: the pick component's trigger) at a random moment of the next ``--spread``
+seconds, and changes it once 0.3 to 1 s later (a second answer replaces the first).
+Checked and printed:
 
 - every student's last answer is stored within ``--deadline`` seconds of the start of
   answering;
@@ -40,7 +42,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.protocol_client import ProtocolSession, Run
 from optiviz import rooms
-from optiviz.ui import classroom
+from optiviz.ui import classroom, student
 from tests.support.live_app import AppServer, machine
 
 CODE = re.compile(rf">([{rooms.ALPHABET}]{{{rooms.CODE_LEN}}})</span>")
@@ -107,11 +109,11 @@ class Tally:
             self.errors.append(f"{what}: {shown}")
 
 
-async def _ask(port: int) -> tuple[Presenter, str]:
+async def _ask(port: int, kind: str) -> tuple[Presenter, str]:
     presenter = Presenter(port, query="present=1")
     await presenter.__aenter__()
     await presenter.rerun()
-    await presenter.rerun({"Question": classroom.KINDS["settles"]})
+    await presenter.rerun({"Question": classroom.KINDS[kind]})
     run = await presenter.rerun(click="Ask now")
     code = next((m.group(1) for t in run.texts for m in [CODE.search(t)] if m), None)
     if code is None or not run.ok:
@@ -130,14 +132,31 @@ async def _poll(presenter: Presenter, tally: Tally, stop: asyncio.Event) -> None
             tally.polls.append((time.perf_counter(), count))
 
 
+def _answers(question: dict, rng: random.Random) -> list[tuple[dict, str, object]]:
+    """Two answers, each as (rerun keyword arguments, its confirmation, what is stored):
+    two choices by the radio, or two taps on the map (the pick component's trigger)."""
+    if question["kind"] == "which":
+        picks = rng.sample(question["choices"], 2)
+        return [({"changes": {"Your answer": c}}, f"Your answer: {c}.", c) for c in picks]
+    out = []
+    for _ in range(2):
+        axes = rooms.AXES[: len(question["bounds"])]
+        point = {
+            a: rng.uniform(lo, hi) for a, (lo, hi) in zip(axes, question["bounds"], strict=True)
+        }
+        stored = tuple(round(v, 3) + 0.0 for v in point.values())
+        out.append(({"trigger": (student.PICK, "pick", point)}, "Your answer: (", stored))
+    return out
+
+
 async def _student(
     port: int,
     code: str,
-    choices: list[str],
+    question: dict,
     args: tuple[float, asyncio.Event],
     tally: Tally,
     i: int,
-) -> str:
+) -> object:
     """Open the page, wait for the class to be in, then answer and change the answer."""
     spread, go = args
     rng = random.Random(i)
@@ -145,23 +164,28 @@ async def _student(
         run = await s.rerun()
         tally.check(run, f"student {i} opening")
         tally.join_s.append(run.seconds)
-        picks = rng.sample(choices, 2)
+        answers = _answers(question, rng)
         tally.joined += 1
         await go.wait()
         await asyncio.sleep(rng.uniform(0, spread))
-        for n, pick in enumerate(picks):
+        for n, (how, confirmation, _) in enumerate(answers):
             sent = time.perf_counter()
-            run = await s.rerun({"Your answer": pick})
+            run = await s.rerun(**how)
             tally.check(run, f"student {i} answer {n}")
             tally.answer_s.append(run.seconds)
-            if not any(t.startswith(f"Your answer: {pick}.") for t in run.texts):
-                tally.errors.append(f"student {i}: no confirmation of {pick!r}")
+            if not any(t.startswith(confirmation) for t in run.texts):
+                tally.errors.append(f"student {i}: no {confirmation!r}: {run.texts[-2:]}")
             if n == 0:
                 tally.first.append(sent)
             else:
                 tally.done.append(time.perf_counter())
             await asyncio.sleep(rng.uniform(0.3, 1.0))
-        return picks[-1]
+        return answers[-1][2]
+
+
+def _kept(stored: list[dict]) -> list:
+    return sorted(a["choice"] if "choice" in a else tuple(a[k] for k in rooms.AXES if k in a)
+                  for a in stored)  # fmt: skip
 
 
 async def _memory(server: AppServer, tally: Tally, stop: asyncio.Event) -> None:
@@ -180,15 +204,15 @@ def catch_up(first: list[float], polls: list[tuple[float, int]]) -> np.ndarray:
     return np.array(out)
 
 
-async def bench(server: AppServer, url: str, students: int, spread: float) -> dict:
+async def bench(server: AppServer, url: str, students: int, spread: float, kind: str) -> dict:
     tally, stop = Tally(), asyncio.Event()
     memory = asyncio.create_task(_memory(server, tally, stop))
-    presenter, code = await _ask(server.port)
-    choices = rooms.open_store(url).question(code)["choices"]
+    presenter, code = await _ask(server.port, kind)
+    question = rooms.open_store(url).question(code)
     poll = asyncio.create_task(_poll(presenter, tally, stop))
     go = asyncio.Event()
     answering = asyncio.gather(
-        *(_student(server.port, code, choices, (spread, go), tally, i) for i in range(students))
+        *(_student(server.port, code, question, (spread, go), tally, i) for i in range(students))
     )
     while tally.joined < students and not answering.done():
         await asyncio.sleep(0.05)
@@ -208,7 +232,7 @@ async def bench(server: AppServer, url: str, students: int, spread: float) -> di
         "answered_s": max(tally.done) - opened,
         "stored": len(stored),
         "voters": len({a["voter"] for a in stored}),
-        "last_kept": sorted(a["choice"] for a in stored) == sorted(last),
+        "last_kept": _kept(stored) == sorted(last),
         "catch_up": catch_up(tally.first, tally.polls),
         "errors": tally.errors,
         "rss_mb": max(tally.rss),
@@ -257,13 +281,17 @@ def main() -> None:
     parser.add_argument("--spread", type=float, default=5.0, help="first answers within, s")
     parser.add_argument("--deadline", type=float, default=10.0, help="all answered within, s")
     parser.add_argument("--redis", default="", help="redis://host:port/db instead of SQLite")
+    parser.add_argument(
+        "--kind", default="settles", choices=["settles", "where"], help="which question"
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-rooms-"))
     url = args.redis or f"sqlite:///{folder / 'rooms.sqlite3'}"
     with AppServer(env={rooms.ENV: url}, log=folder / "streamlit.log") as server:
         server.wait_healthy()
-        result = asyncio.run(bench(server, url, args.students, args.spread))
+        result = asyncio.run(bench(server, url, args.students, args.spread, args.kind))
     print(f"\nMachine: {machine()}; the sessions and the server share it; store: {url}")
+    print(f"Question: {classroom.KINDS[args.kind]}")
     ok = report(result, args.students, args.deadline)
     raise SystemExit(0 if ok else 1)
 
