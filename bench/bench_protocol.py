@@ -33,13 +33,17 @@ import random
 import subprocess
 import sys
 import time
+import urllib.request
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+import psutil
 from websockets.exceptions import ConnectionClosed
 
 from bench.protocol_client import ProtocolSession
+from optiviz.cli import nginx, serve
 from tests.support.live_app import ROOT, AppServer, free_port, machine
 
 ALPHA, K, START, SURFACE = "α", "k", "start", "surface"
@@ -224,15 +228,18 @@ async def user(
     deadline: float = float("inf"),
     view: str = "decay",
     cpu: Callable[[], float] | None = None,
+    routed: bool = False,
 ) -> list[Move]:
     """One visitor: open the page, wait at ``opened`` for the others, then ``moves`` moves
     of the ``view``'s sliders in turn, each after ``think_s`` ± 50 %; stops early past
-    ``deadline`` (``time.monotonic``). ``cpu()``, if given, is read around each move."""
+    ``deadline`` (``time.monotonic``). ``cpu()``, if given, is read around each move.
+    ``routed``: behind nginx, first fetch the page for the replica's cookie, as a browser."""
     rng, done, waited = random.Random(index), [], False
     schedule, labels = VIEWS[view]
     directions = dict.fromkeys(labels, 1)
     try:
-        async with ProtocolSession(port, start_query(index, schedule)) as session:
+        headers = await asyncio.to_thread(route, port) if routed else {}
+        async with ProtocolSession(port, start_query(index, schedule), headers=headers) as session:
             first = await session.rerun()
             await opened.wait()
             waited = True
@@ -252,6 +259,43 @@ async def user(
         if not waited:
             await opened.wait()
     return done
+
+
+REPLICAS: Counter = Counter()
+"""Sessions per replica in the last routed phase (nginx's ``X-Optiviz-Replica``)."""
+
+
+def route(port: int) -> dict[str, str]:
+    """GET the page through nginx: the ``Cookie`` header that keeps its replica."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as response:
+        REPLICAS[response.headers[nginx.REPLICA_HEADER]] += 1
+        cookies = [c.split(";")[0] for c in response.headers.get_all("Set-Cookie") or []]
+    return {"Cookie": "; ".join(c for c in cookies if c.startswith(nginx.ROUTE_COOKIE))}
+
+
+class Replicas:
+    """``optiviz serve``'s replicas and nginx (``serve.launch``), read as one server."""
+
+    routed = True
+
+    def __init__(self, n: int, env: dict[str, str], cpus: int) -> None:
+        os.environ.update(env)  # the replicas inherit it
+        self.port = free_port()
+        pin = ["taskset", "-c", f"0-{cpus - 1}"] if cpus else []
+        self.fleet = serve.launch(n, self.port, None, "127.0.0.1", prefix=pin)
+
+    def wait_healthy(self) -> None:
+        assert serve.wait_ready(self.fleet.children, self.fleet.ports, lambda: False) is None
+
+    def processes(self) -> list[psutil.Process]:
+        roots = [psutil.Process(c.process.pid) for c in self.fleet.children]
+        return [p for r in roots for p in (r, *r.children(recursive=True))]
+
+    def rss_mb(self) -> float:
+        return sum(p.memory_info().rss for p in self.processes() if p.is_running()) / 2**20
+
+    def stop(self) -> None:
+        self.fleet.stop()
 
 
 _LIBC = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
@@ -281,8 +325,12 @@ async def _phase(phase: Phase, server: AppServer, moves: int, think_s: float, li
     deadline = time.monotonic() + limit
     pids = [p.pid for p in server.processes()]
     cpu = (lambda: run_time_s(pids)) if phase.sessions == 1 else None
+    routed = getattr(server, "routed", False)
+    REPLICAS.clear()
     users = [
-        asyncio.create_task(user(server.port, i, moves, opened, think_s, deadline, phase.view, cpu))
+        asyncio.create_task(
+            user(server.port, i, moves, opened, think_s, deadline, phase.view, cpu, routed)
+        )
         for i in range(phase.sessions)
     ]
     await opened.wait()
@@ -392,6 +440,8 @@ def main() -> None:
                 limits = (args.think, args.max_seconds, idle[name], args.view, cores)
                 phases.append(measure(server, n, args.moves, name, *limits))
                 print(row(phases[-1]), flush=True)
+                if REPLICAS:
+                    print(f"  sessions per replica: {dict(REPLICAS)}", flush=True)
     finally:
         for server in servers.values():
             server.stop()

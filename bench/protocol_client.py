@@ -179,6 +179,7 @@ class ProtocolSession:
             subprotocols=["streamlit", secrets.token_hex(8)],
             max_size=None,
             open_timeout=30,
+            ping_interval=None,  # as a browser: it answers the server's pings, sends none
             additional_headers=self.headers,
         )
         return self

@@ -265,3 +265,11 @@ def test_the_first_page_waits_for_the_boot_compile_instead_of_compiling(tmp_path
     threads = set(report["lowered"])
     assert "optiviz-boot" in threads, threads
     assert threads == {"optiviz-boot"}, f"the page compiled too: {threads}"
+
+
+def test_on_one_core_the_warm_up_compiles_only_the_first_screens_next_pages() -> None:
+    whole, one = warmup.plan_for(2), warmup.plan_for(1)
+    assert whole == warmup.plan()
+    assert one == whole[: len(one)], "a prefix: the default page's views first"
+    assert {v.label.split(",")[0] for v in one} == {"default page", "default surface"}
+    assert len(one) < len(whole) / 5

@@ -232,10 +232,17 @@ class Fleet:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def launch(replicas: int, port: int, rooms: str | None, address: str = "0.0.0.0") -> Fleet:
+def launch(
+    replicas: int,
+    port: int,
+    rooms: str | None,
+    address: str = "0.0.0.0",
+    prefix: Sequence[str] = (),
+) -> Fleet:
     """Check nginx, the rooms' Redis and the port (``ServeError``), then start
     ``replicas`` app servers on free loopback ports with one new cookie secret, and
-    nginx in front of them on ``address:port``. Returns at once; see ``wait_ready``."""
+    nginx in front of them on ``address:port``; ``prefix`` goes before each replica's
+    command (``taskset -c 0`` in a benchmark, say). Returns at once; see ``wait_ready``."""
     binary = nginx_binary()
     check_rooms(rooms)
     check_port(address, port)
@@ -246,7 +253,8 @@ def launch(replicas: int, port: int, rooms: str | None, address: str = "0.0.0.0"
     conf.write_text(nginx.config([f"127.0.0.1:{p}" for p in ports], f"{address}:{port}", workdir))
     env = replica_env(secrets.token_urlsafe(32), rooms)
     started = [
-        start(f"replica {i + 1} (port {p})", replica_command(p), env) for i, p in enumerate(ports)
+        start(f"replica {i + 1} (port {p})", [*prefix, *replica_command(p)], env)
+        for i, p in enumerate(ports)
     ]
     daemon = ["-e", str(workdir / "error.log"), "-g", "daemon off;", "-p", str(workdir)]
     return Fleet(started, start("nginx", [binary, *daemon, "-c", str(conf)]), ports, workdir)
