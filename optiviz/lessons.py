@@ -16,8 +16,9 @@ DEFAULT_BASE_URL = "http://localhost:8501"
 
 @dataclass(frozen=True)
 class Lesson:
-    """One lesson: its id, title, two or three sentences, what to watch for, the
-    TEACHING.md claims it shows, and the widget values that set it up."""
+    """One lesson: its id, title, two or three sentences, what to watch for, the claims
+    of ``docs/teaching.md`` it shows (phrases quoted from there), and the widget values
+    that set it up."""
 
     id: str
     title: str

@@ -14,8 +14,17 @@ import optiviz
 from optiviz import lessons, params, scenes
 from tests.support import expected
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
 LESSONS = lessons.load()
+TEACHING = (ROOT / "docs" / "teaching.md").read_text()
+
+
+@pytest.mark.parametrize("lesson_id", list(LESSONS))
+def test_every_claim_a_lesson_names_is_stated_in_docs_teaching(lesson_id: str) -> None:
+    claims = LESSONS[lesson_id].claims
+    assert claims, "a lesson makes at least one claim visible"
+    assert [c for c in claims if c not in TEACHING] == []
 
 
 @pytest.mark.parametrize("lesson_id", list(LESSONS))
