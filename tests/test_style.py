@@ -8,6 +8,8 @@ at full severity (Machado et al. 2009, as colorspacious implements it). About
 from __future__ import annotations
 
 import itertools
+import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -88,8 +90,14 @@ def test_the_check_catches_the_old_plasma_map() -> None:
     assert _least([style.OKABE_ITO["orange"]], _bands(plasma), None) < AGAINST_MAP
 
 
-THEME_TEXT = {"light": "#31333f", "dark": "#fafafa"}
-"""Streamlit's text colour in each theme, which Plotly's legend text follows."""
+CONFIG = Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml"
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_page_colours_are_the_configured_themes(theme: str) -> None:
+    configured = tomllib.loads(CONFIG.read_text())["theme"][theme]
+    assert style.PAPER[theme] == configured["backgroundColor"]
+    assert style.TEXT[theme] == configured["textColor"]
 
 
 def _luminance(rgb1: np.ndarray) -> float:
@@ -103,5 +111,5 @@ def test_legend_text_reads_on_its_box_in_both_themes(theme: str) -> None:
 
     *rgb, alpha = (float(v) for v in layout.LEGEND_BG[5:-1].split(","))
     box = alpha * np.array(rgb) / 255 + (1 - alpha) * _rgb(style.PAPER[theme])
-    lum = sorted([_luminance(box), _luminance(_rgb(THEME_TEXT[theme]))])
+    lum = sorted([_luminance(box), _luminance(_rgb(style.TEXT[theme]))])
     assert (lum[1] + 0.05) / (lum[0] + 0.05) >= 4.5  # WCAG AA for normal text

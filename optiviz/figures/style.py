@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tomllib
+
 from optiviz.colours import (
     MY_ALPHA_COLOUR,
     OKABE_ITO,
@@ -10,6 +12,7 @@ from optiviz.colours import (
     SAFE_RUNS,
     run_colour,
 )
+from optiviz.resources import toplevel_path
 
 __all__ = ["MY_ALPHA_COLOUR", "OKABE_ITO", "PALETTE", "PRESET_COLOURS", "SAFE_RUNS", "run_colour"]
 
@@ -34,8 +37,15 @@ loss in lightness alone, so every run colour differs from it in hue and chroma."
 LANDSCAPE_SCALE = [[s, f"rgb{c}"] for s, c in LANDSCAPE_STOPS]
 """LANDSCAPE_STOPS as a Plotly colorscale (the 3-D surface)."""
 
-PAPER = {"light": "#ffffff", "dark": "#0e1117"}
-"""Streamlit's page background in its two themes, behind the line panels."""
+THEMES = tomllib.loads(toplevel_path(".streamlit/config.toml").read_text("utf-8"))["theme"]
+"""The app's two themes as ``.streamlit/config.toml`` configures them ([theme.light] and
+[theme.dark]): the colours Streamlit draws the page with."""
+
+PAPER = {name: THEMES[name]["backgroundColor"] for name in ("light", "dark")}
+"""The page background in each theme, behind the line panels."""
+
+TEXT = {name: THEMES[name]["textColor"] for name in ("light", "dark")}
+"""The page's text colour in each theme, which Plotly's legend text follows."""
 
 FONT = {"family": "Inter, Source Sans Pro, sans-serif", "size": 13}
 HEIGHT = 560
