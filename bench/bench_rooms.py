@@ -42,7 +42,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.protocol_client import ProtocolSession, Run
 from optiviz import rooms
-from optiviz.ui import classroom, student
+from optiviz.ui import ask, classroom, student
 from tests.support.live_app import AppServer, machine
 
 CODE = re.compile(rf">([{rooms.ALPHABET}]{{{rooms.CODE_LEN}}})</span>")
@@ -113,7 +113,7 @@ async def _ask(port: int, kind: str) -> tuple[Presenter, str]:
     presenter = Presenter(port, query="present=1")
     await presenter.__aenter__()
     await presenter.rerun()
-    await presenter.rerun({"Question": classroom.KINDS[kind]})
+    await presenter.rerun({"Question": ask.KINDS[kind]})
     run = await presenter.rerun(click="Ask now")
     code = next((m.group(1) for t in run.texts for m in [CODE.search(t)] if m), None)
     if code is None or not run.ok:
@@ -291,7 +291,7 @@ def main() -> None:
         server.wait_healthy()
         result = asyncio.run(bench(server, url, args.students, args.spread, args.kind))
     print(f"\nMachine: {machine()}; the sessions and the server share it; store: {url}")
-    print(f"Question: {classroom.KINDS[args.kind]}")
+    print(f"Question: {ask.KINDS[args.kind]}")
     ok = report(result, args.students, args.deadline)
     raise SystemExit(0 if ok else 1)
 

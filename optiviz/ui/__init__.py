@@ -7,6 +7,7 @@ import streamlit as st
 import optiviz.ui.shutdown  # noqa: F401 - first: its exit hook must precede any JAX work
 from optiviz import scenes
 from optiviz.ui import (
+    ask,
     classroom,
     controls,
     explore,
@@ -87,4 +88,4 @@ def _explore() -> None:
             return
         page(draft, surface)
         if page is explore.render:
-            classroom.ask_control(draft)
+            ask.ask_control(draft)
