@@ -319,3 +319,26 @@ def test_default_store_is_sqlite_in_wal_mode(tmp_path, monkeypatch):
     assert store._db().execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
     with pytest.raises(ValueError, match="unknown rooms URL"):
         rooms.open_store("postgres://x")
+
+
+def test_voter_limit_holds_under_concurrency(make):
+    """540 new voters at once: exactly 500 get in, whatever the order (the check and the
+    write are one transaction, or one Lua script)."""
+    store = make()
+    code = store.create(WHICH)
+    barrier, refused = threading.Barrier(540), []
+
+    def vote(i: int) -> None:
+        barrier.wait()
+        try:
+            store.answer(code, f"c{i:03d}", {"choice": "α = 0.1"})
+        except RoomError as e:
+            refused.append(str(e))
+
+    threads = [threading.Thread(target=vote, args=(i,)) for i in range(540)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert refused == [rooms.FULL] * 40
+    assert len(make().answers(code)) == rooms.MAX_VOTERS
