@@ -55,7 +55,8 @@ def test_gd_and_momentum_draw_their_own_line_beside_alpha_t() -> None:
     np.testing.assert_allclose(heavy["y"], 2 * 1.5 / 20, rtol=1e-5)
     np.testing.assert_allclose(nesterov["y"], 3.0 / (2.0 * 20), rtol=1e-5)
     assert gd["name"].endswith("2/λ_max(θ_t)") and heavy["name"].endswith("2(1+β)/λ_max(θ_t)")
-    assert gd["xaxis"] == "x3" and gd["yaxis"] == "y3" and len(gd["x"]) == 60
+    assert gd["xaxis"] == "x3" and gd["yaxis"] == "y3" and len(gd["y"]) == 60
+    assert (gd["x0"], gd["dx"]) == (0, 1)  # at steps 0..59, beside alpha_t
     assert [t["line"]["color"] for t in (gd, heavy)] == [r.colour for r in scene.runs[:2]]
     (key,) = fig["layout"]["annotations"]
     assert key["text"] == "- - each rule's threshold: α_t above it overshoots"

@@ -48,11 +48,13 @@ def shared(runs: Sequence[Run]) -> np.ndarray | None:
     return hi if bool(agree.all()) else None
 
 
-def _trace(x: np.ndarray, y: np.ndarray, colour: str, name: str, label: str) -> dict:
+def _trace(y: np.ndarray, colour: str, name: str, label: str) -> dict:
+    """The line at steps 0, 1, ... (``x0``/``dx``: no x array to send)."""
     return {
         "type": "scatter",
         **RATE,
-        "x": np.asarray(x, np.float32),
+        "x0": 0,
+        "dx": 1,
         "y": np.asarray(y, np.float32),
         "mode": "lines",
         "showlegend": False,
@@ -71,8 +73,7 @@ def edge_traces(runs: Sequence[Run]) -> tuple[list[dict], list[int | None]]:
     if common is not None:
         label = _label(runs[0])
         name = f"{label}(θ_t)"
-        steps = np.arange(len(common))
-        return [_trace(steps, common, SHARED_COLOUR, name, label)], [None] * len(runs)
+        return [_trace(common, SHARED_COLOUR, name, label)], [None] * len(runs)
     traces, own = [], []
     for run in runs:
         if run.edge is None:
@@ -81,7 +82,7 @@ def edge_traces(runs: Sequence[Run]) -> tuple[list[dict], list[int | None]]:
         own.append(len(traces))
         values, label = _values(run), _label(run)
         name = f"{run.name} {label}(θ_t)"
-        traces.append(_trace(np.arange(len(values)), values, run.colour, name, label))
+        traces.append(_trace(values, run.colour, name, label))
     return traces, own
 
 
