@@ -100,6 +100,11 @@ function readoutText(runs, animation, i) {
   return [`<b>step ${t}</b>`, ...runs.map((run) => readout(run, t))].join("<br>");
 }
 
+function shownRuns(runs) {
+  // The runs the readout lists: all but a latent one ("my α" before α moves).
+  return runs.filter((run) => !(run.latent && run.hidden));
+}
+
 function showReadout(box, runs, text) {
   // The readout's lines, a run's in its colour; its tags (<b>, <sub>) as elements and
   // everything else as text, so no name can inject markup.
@@ -374,6 +379,7 @@ async function draw(gd, state, data) {
   state.playOptions = animation && names.length ? options : null;
   readoutBox(gd, state, layout);
   controlBar(gd, state);
+  sliders(gd, state, base, pending); // before the height is fitted: they show with Play
   if (animation) layout.height = fitHeight(gd, state);
   contain(gd, animation ? layout : null);
   const ranges = animation && state.revision !== layout.uirevision ? mapRanges(layout) : null;
@@ -416,6 +422,7 @@ function contain(gd, layout) {
 const FIT_MIN_PX = 300; // the top view is never shorter than this,
 const FIT_MIN_SHARE = 0.6; // nor than this share of the figure's own height
 const PRESENT_MAX_PX = 1000; // the tallest top view in presenter mode
+const PRESENT_MIN_PX = 260; // and the shortest: Play, α and the verdicts share a 720 px screen
 const FIT_SLACK_PX = 8;
 
 function pageTop(node) {
@@ -426,11 +433,12 @@ function pageTop(node) {
 }
 
 function belowHeight(gd, present) {
-  // What must show under the graph on the first screen: the controls, and in presenter
-  // mode the verdict lines and their hint too.
+  // What must show under the graph on the first screen: the controls and the sliders, and
+  // in presenter mode the verdict lines and their hint too.
   const parent = gd.parentElement;
   const last =
     (present && parent.querySelector(":scope > .optiviz-notes .optiviz-verdicts")) ||
+    parent.querySelector(":scope > .optiviz-sliders") ||
     parent.querySelector(":scope > .optiviz-controls");
   return last ? last.getBoundingClientRect().bottom - gd.getBoundingClientRect().bottom : 0;
 }
@@ -442,7 +450,7 @@ function fitHeight(gd, state) {
   if (state.narrow) return state.height; // a phone scrolls: the stacked figure keeps its height
   const room = window.innerHeight - pageTop(gd) - belowHeight(gd, state.present) - FIT_SLACK_PX;
   const most = state.present ? Math.max(state.height, PRESENT_MAX_PX) : state.height;
-  const least = Math.max(FIT_MIN_PX, FIT_MIN_SHARE * state.height);
+  const least = state.present ? PRESENT_MIN_PX : Math.max(FIT_MIN_PX, FIT_MIN_SHARE * state.height);
   return Math.round(Math.min(most, Math.max(least, room)));
 }
 
@@ -711,7 +719,7 @@ function readoutBox(gd, state, layout) {
   const type = state.present ? PRESENT_TYPE : NORMAL_TYPE;
   const lines = state.narrow
     ? "white-space:normal;"
-    : `height:${type.readoutLine * (state.runs.length + 1)}em;white-space:nowrap;`;
+    : `height:${type.readoutLine * (shownRuns(state.runs).length + 1)}em;white-space:nowrap;`;
   box.style.cssText =
     `padding:0 0 ${type.gap} ${left}px;font-size:${type.size};line-height:${type.readoutLine};` +
     `${lines}box-sizing:content-box;contain:layout paint;overflow:hidden;` +
@@ -724,7 +732,8 @@ function showStep(gd, state, index) {
   state.shown = index;
   const box = gd.parentElement.querySelector(":scope > .optiviz-readout");
   if (box && state.runs) {
-    showReadout(box, state.runs, readoutText(state.runs, state.animation, index));
+    const runs = shownRuns(state.runs); // a latent run has no line yet
+    showReadout(box, runs, readoutText(runs, state.animation, index));
   }
   const bar = gd.parentElement.querySelector(":scope > .optiviz-controls");
   if (!bar) return;
@@ -945,10 +954,11 @@ function notesBox(gd, state, data) {
   if (data.animation) {
     verdictToggles(gd, state, rows);
     // A latent run ("my α" before α moves) has no words yet.
-    data.animation.runs.forEach((run, i) => {
-      if (run.latent && !state.latentShown) rows[i].style.display = steps[i].style.display = "none";
-    });
-    list.replaceChildren(...rows, element("div", TOGGLE_HINT, HINT_STYLE));
+    const latent = (i) => data.animation.runs[i].latent && !state.latentShown;
+    // Presenter mode leaves out the hint: the verdicts share one projected screen.
+    const hint = data.present ? [] : [element("div", TOGGLE_HINT, HINT_STYLE)];
+    list.replaceChildren(...rows.filter((_, i) => !latent(i)), ...hint);
+    steps.splice(0, steps.length, ...steps.filter((_, i) => !latent(i)));
   } else {
     list.replaceChildren(...rows);
   }

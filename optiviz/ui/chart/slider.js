@@ -139,7 +139,7 @@ function paintStrip(strip, slider, present) {
 export function markPlaces(slider) {
   // The marks on the track, left to right: each preset at its stop, and where the payload
   // carries one, the stability line "2/λ_max" at its value (log-interpolated between
-  // stops). A mark too close to the one before it goes to the other side of the track.
+  // stops).
   const n = slider.stops.length;
   const places = slider.marks.map((mark) => ({ label: mark.label, at: mark.index / (n - 1) }));
   if (slider.critical_alpha > 0) {
@@ -152,45 +152,60 @@ export function markPlaces(slider) {
     places.push({ label: "2/λ_max", at: (lo + Math.min(1, Math.max(0, share))) / (n - 1), line: true });
   }
   places.sort((a, b) => a.at - b.at);
-  let side = 0;
-  places.forEach((place, k) => {
-    side = k > 0 && place.at - places[k - 1].at < MARK_GAP ? 1 - side : 0;
-    place.below = side === 1;
-  });
   return places;
 }
 
-const MARK_GAP = 0.09; // marks closer than this share of the track alternate sides
+function placeRows(places, width, charPx) {
+  // Each label over the track where it clears the labels already placed, the stability
+  // line's first; one that does not shows its tick only (its name stays in its title).
+  const placed = [];
+  const order = [...places].sort((a, b) => Number(Boolean(b.line)) - Number(Boolean(a.line)));
+  for (const place of order) {
+    const half = (place.label.length + 1) * charPx * 0.5;
+    const [lo, hi] = [place.at * width - half, place.at * width + half];
+    place.bare = placed.some(([a, b]) => lo < b + 4 && hi > a - 4);
+    if (!place.bare) placed.push([lo, hi]);
+  }
+  return places;
+}
 
-function paintMarks(marks, slider) {
+function paintMarks(marks, slider, present) {
   // The presets and the stability line: a tick over (or under) the track, and its name.
+  const width = marks.parentElement.getBoundingClientRect().width || 300;
+  const places = placeRows(markPlaces(slider), width, present ? 8.5 : 6);
   marks.replaceChildren(
-    ...markPlaces(slider).map((place) => {
+    ...places.map((place) => {
       const tick = node(
         "span",
         place.line ? "optiviz-slider-mark optiviz-slider-critical" : "optiviz-slider-mark",
-        `position:absolute;${place.below ? "bottom" : "top"}:0;left:${100 * place.at}%;` +
+        `position:absolute;top:0;left:${100 * place.at}%;` +
           "transform:translateX(-50%);font-size:0.7em;line-height:1;white-space:nowrap;" +
           `pointer-events:none;opacity:0.9;${place.line ? "font-weight:700" : ""}`,
       );
-      tick.textContent = place.below ? `▴${place.label}` : `▾${place.label}`;
+      tick.textContent = place.bare ? "" : `▾${place.label}`;
+      if (place.bare) {
+        // A short line at the track's edge: the mark without a name that would cover another's.
+        tick.style.cssText +=
+          ";top:auto;bottom:0;height:0.35em;width:0;border-left:2px solid currentColor;opacity:0.6";
+      }
+      tick.title = place.label;
       return tick;
     }),
   );
-  marks.style.cssText = "position:absolute;left:0;right:0;top:-0.9em;bottom:-0.9em";
+  marks.style.cssText = "position:absolute;left:0;right:0;top:-0.8em;height:0.8em;pointer-events:none";
 }
 
 function style(box, track, thumb, present) {
   const size = present ? "1.15rem" : "0.875rem";
   box.style.cssText =
-    "display:flex;flex-wrap:wrap;align-items:center;gap:0.25rem 0.75rem;margin:0.25rem 0 0;" +
+    "display:flex;flex-wrap:wrap;align-items:center;gap:0 0.75rem;margin:0;" +
     `font-size:${size};color:var(--st-text-color, inherit)`;
   box.querySelector(".optiviz-slider-label").style.cssText = "min-width:8.5em;font-weight:600";
   track.style.cssText =
-    `position:relative;flex:1 1 14rem;min-width:10rem;height:${present ? 2.4 : 2}em;margin:0.9em 0;` +
+    `position:relative;flex:1 1 14rem;min-width:10rem;height:${present ? 1.5 : 1.8}em;margin:0.8em 0 0.1em;` +
     "cursor:pointer;touch-action:none;outline-offset:2px;user-select:none";
   thumb.style.cssText =
-    `position:absolute;top:50%;width:${present ? 14 : 10}px;height:${present ? 30 : 22}px;` +
+    `position:absolute;top:50%;width:${present ? 14 : 10}px;height:${present ? 28 : 22}px;` +
     "transform:translate(-50%,-50%);border-radius:4px;pointer-events:none;" +
     "background:var(--st-text-color, #31333f);border:2px solid var(--st-background-color, #fff)";
   box.querySelector(".optiviz-slider-value").style.cssText =
@@ -212,7 +227,7 @@ export function sliderBox(container, slider, present, handlers) {
   track.setAttribute("aria-label", slider.label);
   track.title = slider.help;
   paintStrip(box.querySelector(".optiviz-slider-strip"), slider, present);
-  paintMarks(box.querySelector(".optiviz-slider-marks"), slider);
+  paintMarks(box.querySelector(".optiviz-slider-marks"), slider, present);
   showValue(box, slider, handlers.index(slider.key), handlers);
   return box;
 }
