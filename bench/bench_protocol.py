@@ -424,14 +424,18 @@ def main() -> None:
     parser.add_argument("--variants", nargs="+", default=["config"], choices=list(VARIANTS))
     parser.add_argument("--view", default="decay", choices=list(VIEWS), help="see VIEWS")
     parser.add_argument(CPU_FLAG, type=int, default=0, help="pin the server to this many cores")
+    parser.add_argument(
+        "--replicas", type=int, default=0, help="optiviz serve's N replicas behind nginx instead"
+    )
     args = parser.parse_args()
     cores = args.cpus or len(os.sched_getaffinity(0))
-    servers = {
-        name: PinnedServer(VARIANTS[name], args.cpus)
-        if args.cpus
-        else AppServer(env=VARIANTS[name])
-        for name in args.variants
-    }
+
+    def start(env: dict[str, str]):
+        if args.replicas:
+            return Replicas(args.replicas, env, args.cpus)
+        return PinnedServer(env, args.cpus) if args.cpus else AppServer(env=env)
+
+    servers = {name: start(VARIANTS[name]) for name in args.variants}
     phases: list[Phase] = []
     try:
         idle = {name: warm_up(server) for name, server in servers.items()}

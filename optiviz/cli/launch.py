@@ -3,6 +3,7 @@ project's ``.streamlit/config.toml`` passed as flags, so no checkout is needed."
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from collections.abc import Sequence
 
@@ -16,8 +17,13 @@ def app_command(extra: Sequence[str]) -> None:
     before the server does (``optiviz.ui.warmup.boot``). Exits with Streamlit's status."""
     from streamlit.web import cli as streamlit_cli
 
-    from optiviz.ui import warmup
-
+    caching = logging.getLogger("streamlit.runtime.caching.cache_data_api")
+    level = caching.level
+    caching.setLevel(logging.ERROR)  # the page's modules, imported before the runtime exists
+    try:
+        from optiviz.ui import warmup
+    finally:
+        caching.setLevel(level)
     warmup.boot()
     streamlit_cli.main(args=streamlit_argv(extra), prog_name="streamlit")
 

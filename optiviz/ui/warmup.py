@@ -40,6 +40,7 @@ from pathlib import Path
 
 import jax
 import streamlit as st
+from streamlit.runtime import Runtime
 
 from optiviz import lessons, params, scenes, surfaces
 from optiviz.params import PARAMS
@@ -348,6 +349,7 @@ def _boot_work() -> None:
     started, visit = time.perf_counter(), first_screen()
     try:
         enable_cache()
+        _runtime_started()
         warm(visit)
         DONE.add(visit.key)
     except Exception:  # noqa: BLE001 - best effort: the page compiles what is missing
@@ -355,6 +357,16 @@ def _boot_work() -> None:
     finally:
         _BOOTED.set()
     log.info("boot: the first screen compiled in %.1f s", time.perf_counter() - started)
+
+
+def _runtime_started(timeout: float = 10.0) -> bool:
+    """Wait for Streamlit's runtime (the server has started), so the boot's calls of the
+    page's cached functions fill the runtime's caches, not a stand-in store."""
+    deadline = time.monotonic() + timeout
+    while not Runtime.exists():
+        if time.monotonic() > deadline or _STOP.wait(0.05):
+            return False
+    return True
 
 
 def configure_compilation_cache() -> Path:
