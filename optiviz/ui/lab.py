@@ -93,19 +93,19 @@ def cached_landscape(s: Settings, alpha_range, k_range, side: int):
     return alphas, ks, final, first
 
 
+def _search(s: Settings, space: str, strategy: str, budget: int, ranges, seed: int):
+    """One search over α and the ``space`` axis (k or λ), in the ``ranges``' bounds."""
+    alpha_range, second_range = ranges
+    run = search if space == "k" else decay_search.decay_search
+    second = {"k_range" if space == "k" else "decay_range": second_range}
+    kwargs = {"surface": _surface(s), "optimizer": s.optimizer, **_kwargs(s, space)}
+    return run(strategy, budget=budget, alpha_range=alpha_range, seed=seed, **second, **kwargs)
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def cached_search(s: Settings, strategy: str, budget: int, alpha_range, k_range, seed: int):
     """One (α, k) search's result (bounded cache)."""
-    return search(
-        strategy,
-        budget=budget,
-        alpha_range=alpha_range,
-        k_range=k_range,
-        seed=seed,
-        surface=_surface(s),
-        optimizer=s.optimizer,
-        **_kwargs(s),
-    )
+    return _search(s, "k", strategy, budget, (alpha_range, k_range), seed)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -121,16 +121,7 @@ def cached_decay_landscape(s: Settings, alpha_range, decay_range, side: int):
 @st.cache_data(max_entries=16, show_spinner=False)
 def cached_decay_search(s: Settings, strategy: str, budget: int, alpha_range, decay_range, seed):
     """One (α, λ) search's result (bounded cache)."""
-    return decay_search.decay_search(
-        strategy,
-        budget=budget,
-        alpha_range=alpha_range,
-        decay_range=decay_range,
-        seed=seed,
-        surface=_surface(s),
-        optimizer=s.optimizer,
-        **_kwargs(s, "weight_decay"),
-    )
+    return _search(s, "weight_decay", strategy, budget, (alpha_range, decay_range), seed)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
