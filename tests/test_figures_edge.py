@@ -60,6 +60,11 @@ def test_gd_and_momentum_draw_their_own_line_beside_alpha_t() -> None:
     assert [t["line"]["color"] for t in (gd, heavy)] == [r.colour for r in scene.runs[:2]]
     (key,) = fig["layout"]["annotations"]
     assert key["text"] == "- - each rule's threshold: α_t above it overshoots"
+    assert not _edges(_figure(_scene("quadratic", ("adam",))))
+    alone = _figure(_scene("quadratic", ("adam",)))["layout"]["annotations"][0]["text"]
+    assert alone == "No line for Adam: its steps adapt"
+    far = _figure(_scene("quadratic", ("sgd",), alpha=0.005))["layout"]["annotations"][0]
+    assert far["text"] == "- - 2/λ_max(θ_t) ≈ 0.1, above the panel: α_t above it overshoots"
 
 
 def test_runs_that_share_one_line_draw_it_once_in_grey() -> None:
@@ -88,10 +93,7 @@ def test_adaptive_rules_get_a_note_instead_of_a_line() -> None:
     fig = _figure(scene)
     assert len(_edges(fig)) == 1
     (note,) = fig["layout"]["annotations"]
-    assert note["text"] == (
-        "- - 2/λ_max(θ_t): α_t above it overshoots<br>"
-        "Adam, RMSprop: no line, their steps adapt to their gradients"
-    )
+    assert note["text"] == "- - 2/λ_max(θ_t); none for Adam, RMSprop: their steps adapt"
     assert note["hovertext"] == stability.ADAPTIVE_NOTE
     assert note["xref"] == "x3 domain" and note["yref"] == "y3 domain"
     assert (note["y"], note["yanchor"]) == (1.0, "bottom")  # above the panel, not over it

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from optiviz import optimizers, stability
-from optiviz.figures.layout import LEGEND_BG, RATE
+from optiviz.figures.layout import EDGE_REACH, LEGEND_BG, RATE
 from optiviz.figures.runs import Run
 
 SHARED_COLOUR = "#64748b"
@@ -86,33 +86,48 @@ def edge_traces(runs: Sequence[Run]) -> tuple[list[dict], list[int | None]]:
     return traces, own
 
 
-def key_lines(runs: Sequence[Run]) -> list[str]:
-    """The key's lines: what the dashed line is, where a run has one, and which adaptive
-    runs have none and why."""
+def _far_above(runs: Sequence[Run]) -> float | None:
+    """The lowest threshold where every run's line lies above the panel (beyond
+    ``layout.EDGE_REACH`` times the largest rate), else None."""
+    values = np.concatenate([_values(r) for r in runs if r.edge is not None] or [np.zeros(0)])
+    values = values[np.isfinite(values)]
+    rates = np.concatenate([r.trajectory.lrs for r in runs])
+    rates = rates[np.isfinite(rates)]
+    if not (values.size and rates.size) or values.min() <= EDGE_REACH * rates.max():
+        return None
+    return float(values.min())
+
+
+def key_text(runs: Sequence[Run]) -> str:
+    """The key, one line: what the dashed line is (and its value where it lies above the
+    panel), and which adaptive runs have none and why; "" when neither applies."""
     labels = list(dict.fromkeys(_label(r) for r in runs if r.edge is not None))
-    adaptive = [
-        optimizers.LABELS[r.trajectory.optimizer]
-        for r in runs
-        if r.trajectory.optimizer in stability.ADAPTIVE
-    ]
-    lines = []
+    adaptive = list(
+        dict.fromkeys(
+            optimizers.LABELS[r.trajectory.optimizer]
+            for r in runs
+            if r.trajectory.optimizer in stability.ADAPTIVE
+        )
+    )
+    line = ""
     if labels:
-        name = f"{labels[0]}(θ_t)" if len(labels) == 1 else "each rule's threshold"
-        lines.append(f"- - {name}: α_t above it overshoots")
-    if adaptive:
-        names = list(dict.fromkeys(adaptive))
-        their = "its steps adapt to its" if len(names) == 1 else "their steps adapt to their"
-        lines.append(f"{', '.join(names)}: no line, {their} gradients")
-    return lines
+        line = f"- - {labels[0]}(θ_t)" if len(labels) == 1 else "- - each rule's threshold"
+        far = _far_above(runs)
+        line += f" ≈ {far:.3g}, above the panel" if far is not None else ""
+    if not adaptive:
+        return f"{line}: α_t above it overshoots" if line else ""
+    names = ", ".join(adaptive)
+    steps = "its steps adapt" if len(adaptive) == 1 else "their steps adapt"
+    return f"{line}; none for {names}: {steps}" if line else f"No line for {names}: {steps}"
 
 
 def rate_key(runs: Sequence[Run]) -> list[dict]:
     """The annotation on the alpha_t panel's top-left edge, in the gap the layout leaves
-    above the panel (``key_lines``: two lines at most, so it never covers the panel or the
-    loss panel above), with ``stability.ADAPTIVE_NOTE`` on hover where an adaptive run has
+    above the panel (``key_text``, one line, so it stays in the gap on a data surface's
+    narrower one too), with ``stability.ADAPTIVE_NOTE`` on hover where an adaptive run has
     no line."""
-    lines = key_lines(runs)
-    if not lines:
+    text = key_text(runs)
+    if not text:
         return []
     adaptive = any(r.trajectory.optimizer in stability.ADAPTIVE for r in runs)
     return [
@@ -127,8 +142,8 @@ def rate_key(runs: Sequence[Run]) -> list[dict]:
             "showarrow": False,
             "font": {"size": 10},
             "bgcolor": LEGEND_BG,
-            "text": "<br>".join(lines),
-            "hovertext": stability.ADAPTIVE_NOTE if adaptive else lines[0],
+            "text": text,
+            "hovertext": stability.ADAPTIVE_NOTE if adaptive else text,
             "name": "rate key",
         }
     ]
