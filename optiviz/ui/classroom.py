@@ -119,7 +119,7 @@ KEY = {
 """What the revealed picture's marks are (they stay out of the chart's legend)."""
 CODE_STYLE = "font: 700 2.2rem monospace; letter-spacing: 0.12em"
 """The code, large enough to read from the back of a room (ALPHABET only: safe as HTML)."""
-QR_STYLE = "width: 100%; max-width: 11rem; display: block"
+QR_STYLE = "width: 100%; max-width: min(16rem, 38vh); display: block"
 REVEAL = "Close the question and play the runs over the class's answers."
 NEW = "Leave this question and go back to the view, to ask another."
 
