@@ -1,18 +1,19 @@
-"""α key to drawn: how long one press of → on "Learning rate α" takes to show the new paths.
+"""α key and α drag to drawn, in headless Chromium (software rendering, ``--disable-gpu``).
 
-In headless Chromium (software rendering), the thumb of the "Learning rate α" select
-slider is focused and ArrowRight pressed. The time runs from the ``keydown`` event to
-two animation frames after the new data is in the graph: an init script watches the
-first ``.js-plotly-plot`` on the page (a MutationObserver, and a check every frame)
-until the graph element, its ``data`` array or a trace's x, y or z is no longer the
-one it held before the press, then waits two ``requestAnimationFrame``s, so the frame
-holding the new data has been painted. This works whether a move mounts a new chart
-(``st.plotly_chart``) or updates the same one in place; each move also records whether
-the graph is the same element before and after. Every move goes one option up, so no
-server cache answers. Measured on the default view and the single-run view of the
-app, and in the same run on ``bench/bare_app.py`` (one select slider, one small
-``st.plotly_chart``) as the baseline; the app is run with the repository's config
-and with Streamlit's default post-script collection (``bench_protocol.VARIANTS``).
+- **Bare page** (the baseline, in the same run): ``bench/bare_app.py``'s one select slider
+  and one small ``st.plotly_chart``; → on its thumb, timed from the ``keydown`` event to two
+  animation frames after the new data is in the graph (an init script watches the first
+  ``.js-plotly-plot``: a MutationObserver, and a check every frame), through the server.
+- **App, α key**: → on the chart's "Learning rate α" in the single-run view: keydown to the
+  new path drawn, the same watch, and the messages the page sent in between (the family
+  swaps the run in the browser; the value goes to the server 300 ms after the last key).
+- **App, drag**: pointer events on the α track, one per animation frame for 3 s, across half
+  the track and back: how many frames drew a new path (changes per second) and how many
+  messages were sent during the drag; in the top view (single run, race) and the 3-D view.
+- **Family cost**: process CPU of a settled view's α and k families, computed and packed
+  (``optiviz.ui.sliders``, caches cleared), at 150 and 2000 steps; and the chart's data
+  bytes per view, settled with its families.
+
 Run from the repository root with ``.venv/bin/python -m bench.bench_keypress``.
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import time
 from dataclasses import dataclass, field
 
 from playwright.sync_api import sync_playwright
@@ -36,7 +38,6 @@ from tests.support.live_app import (
 )
 
 BARE_APP = "bench/bare_app.py"
-VIEWS = {"default view": "", "single-run view": "?mode=single"}
 
 WATCH_GRAPH_JS = """(() => {
   const graph = () => document.querySelector('.js-plotly-plot');
@@ -121,13 +122,179 @@ def measure(browser, case: Case, moves: int, warm: int = 1) -> None:
     page.close()
 
 
-def _row(case: Case, baseline: float) -> str:
-    drawn, data = statistics.median(case.drawn_ms), statistics.median(case.data_ms)
-    return (
-        f"| {case.name} | {len(case.drawn_ms)} | {drawn:.0f} | {data:.0f} "
-        f"| {min(case.drawn_ms):.0f}–{max(case.drawn_ms):.0f} | {drawn / baseline:.1f}× "
-        f"| {sum(case.same)} of {len(case.same)} | {len(case.errors)} |"
-    )
+COUNT_SENDS_JS = """(() => {
+  const send = WebSocket.prototype.send;
+  window.__optivizSends = 0;
+  WebSocket.prototype.send = function (...args) {
+    window.__optivizSends += 1;
+    return send.apply(this, args);
+  };
+})()"""
+"""Init script: count every message the page sends to the server."""
+
+DRAG_JS = """async ([seconds, from, to]) => {
+  // Drag the α thumb with pointer events, one move per animation frame for `seconds`,
+  // from share `from` of the track to `to` and back; count the frames on which the first
+  // path trace of the graph has new data, and the messages sent meanwhile.
+  const track = document.querySelector('.optiviz-slider[data-key="alpha"] [role="slider"]');
+  const gd = document.querySelector('.js-plotly-plot');
+  const box = track.getBoundingClientRect();
+  const y = box.top + box.height / 2;
+  const at = (share) => ({clientX: box.left + share * box.width, clientY: y, pointerId: 7,
+                          button: 0, bubbles: true});
+  const path = () => {
+    // The path of the run that follows α (its family's), or the 3-D view's first line.
+    const state = gd.parentElement.querySelector('.optiviz-chart').__optiviz;
+    const family = state.prepared.sliders[0].families[0];
+    const j = family && state.prepared.animation
+      ? state.prepared.animation.runs[family.run].path
+      : gd.data.findIndex((t) => t.type === 'scatter3d');
+    return j < 0 ? null : gd.data[j].x;
+  };
+  const sends = window.__optivizSends;
+  track.dispatchEvent(new PointerEvent('pointerdown', at(from)));
+  const start = performance.now();
+  let last = path(), changes = 0, frames = 0;
+  await new Promise((done) => {
+    const tick = (now) => {
+      const t = (now - start) / 1000;
+      const phase = (t / seconds) * 2;
+      const share = phase < 1 ? from + (to - from) * phase : to - (to - from) * (phase - 1);
+      track.dispatchEvent(new PointerEvent('pointermove', at(share)));
+      const x = path();
+      if (x !== last) changes += 1;
+      last = x;
+      frames += 1;
+      if (t < seconds) requestAnimationFrame(tick); else done();
+    };
+    requestAnimationFrame(tick);
+  });
+  const seconds_ = (performance.now() - start) / 1000;
+  const sent = window.__optivizSends - sends;
+  track.dispatchEvent(new PointerEvent('pointerup', at(from)));
+  return {changes, frames, seconds: seconds_, sent};
+}"""
+"""Drag the α thumb in the page (``[seconds, from, to]``); returns the path changes, the
+animation frames and the seconds, and the messages sent during the drag."""
+
+DRAG_VIEWS = {
+    "top view, single run": "?mode=single",
+    "top view, race": "",
+    "3-D view, single run": "?mode=single&picture=3-D+view",
+}
+
+
+def drag(browser, url: str, seconds: float = 3.0) -> dict:
+    """One drag on a fresh page at ``url``, after a first uncounted one."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.add_init_script(COUNT_SENDS_JS)
+    page.add_init_script(FINISHED_HOOK_JS)
+    page.goto(url)
+    page.wait_for_selector(".optiviz-slider", timeout=FIRST_CHART_MS)
+    page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+    page.wait_for_timeout(1000)
+    page.evaluate(DRAG_JS, [1.0, 0.5, 0.6])
+    page.wait_for_timeout(1500)
+    page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+    out = page.evaluate(DRAG_JS, [seconds, 0.3, 0.8])
+    page.close()
+    return out
+
+
+def key_swap(browser, url: str, moves: int = 12) -> tuple[list[float], int]:
+    """α → on the chart's slider: ms from keydown to the new path drawn (no server in
+    between), and the messages sent between the key and the drawing, over ``moves``."""
+    page = _open(browser, Case("swap", url))
+    page.add_init_script(COUNT_SENDS_JS)
+    page.reload()
+    page.wait_for_selector(".optiviz-slider", timeout=FIRST_CHART_MS)
+    page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+    page.wait_for_timeout(1000)
+    times, sent = [], 0
+    for _ in range(moves):
+        page.get_by_role("slider", name=ALPHA).focus()
+        page.evaluate("__optivizArm()")
+        before = page.evaluate("window.__optivizSends")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("window.__optivizMove.drawn !== null", timeout=FIRST_CHART_MS)
+        move = page.evaluate("window.__optivizMove")
+        sent += page.evaluate(f"window.__optivizSends - {before}")
+        times.append(move["drawn"] - move["key"])
+        page.wait_for_timeout(800)  # the release (300 ms after the key) and its rerun
+        page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+    page.close()
+    return times, sent
+
+
+def family_cpu(repeats: int = 5) -> dict[str, float]:
+    """Server CPU (process time, ms, median) of a settled view's α and k families, computed
+    and packed, on the staircase: default steps, and 2000 steps (a window of stops)."""
+    from dataclasses import replace
+
+    from bench.bench_app import staircase_settings
+    from optiviz import params
+    from optiviz.ui import explore, sliders
+
+    out = {}
+    for label, changes in {
+        "150 steps, race (α)": {"presets": params.DEFAULT_PRESETS},
+        "150 steps, single run, exponential (α and k)": {
+            "mode": "single",
+            "schedule": "exponential",
+            "k": 0.01,
+        },
+        "2000 steps, single run, exponential (α and k)": {
+            "mode": "single",
+            "schedule": "exponential",
+            "k": 0.01,
+            "steps": 2000,
+        },
+    }.items():
+        s = staircase_settings(**changes)
+        drawn, _ = explore.drawn_settings(s)
+        scene = explore.scene_for(drawn)
+        box = [list(b) for b in scene.surface.bounds]
+        sliders.sliders(drawn, scene, box)  # compiles
+        times = []
+        for i in range(repeats):
+            sliders._family.clear()
+            sliders._packed.clear()
+            fresh = replace(drawn, seed=1000 + i)  # no cache answers
+            t = time.process_time()
+            sliders.sliders(fresh, scene, box)
+            times.append(1000 * (time.process_time() - t))
+        out[label] = statistics.median(times)
+    return out
+
+
+def payload_bytes() -> dict[str, int]:
+    """JSON bytes of the chart's data per view, settled with its families."""
+    import json
+
+    from bench.bench_app import staircase_settings
+    from optiviz import params
+    from optiviz.ui import explore
+
+    views = {
+        "default view (race)": {"presets": params.DEFAULT_PRESETS},
+        "single run": {"mode": "single"},
+        "Compare optimizers": {
+            "mode": "optimizers",
+            "compare_optimizers": ("sgd", "momentum", "adam"),
+        },
+        "single run, exponential (α and k)": {
+            "mode": "single",
+            "schedule": "exponential",
+            "k": 0.01,
+        },
+        "single run, 2000 steps": {"mode": "single", "steps": 2000},
+        "Many seeds (no family)": {"mode": "seeds", "noise": 0.5},
+    }
+    out = {}
+    for label, changes in views.items():
+        out[label] = len(json.dumps(explore.chart_for(staircase_settings(**changes))))
+    out["3-D view (no family)"] = len(json.dumps(explore.chart_for(staircase_settings(), True)))
+    return out
 
 
 def main() -> None:
@@ -136,13 +303,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=12, help="measured moves per page and round")
     parser.add_argument("--rounds", type=int, default=1, help="passes over every page, in turn")
-    parser.add_argument("--variants", nargs="+", default=["config", "Streamlit default"])
+    parser.add_argument("--variant", default="config", choices=sorted(VARIANTS))
     args = parser.parse_args()
     servers = {"bare page": AppServer(app=BARE_APP)}
-    servers |= {name: AppServer(env=VARIANTS[name]) for name in args.variants}
+    servers["app"] = AppServer(env=VARIANTS[args.variant])
     cases = [Case("bare page", servers["bare page"].url)]
-    for name in args.variants:
-        cases += [Case(f"{view}, {name}", servers[name].url + q) for view, q in VIEWS.items()]
+    drags, swaps = {}, None
     try:
         for server in servers.values():
             server.wait_healthy()
@@ -151,17 +317,37 @@ def main() -> None:
             for _ in range(args.rounds):
                 for case in cases:
                     measure(browser, case, args.moves)
+            app = servers["app"].url
+            swaps = key_swap(browser, app + "?mode=single", args.moves)
+            for view, q in DRAG_VIEWS.items():
+                drags[view] = drag(browser, app + q)
             browser.close()
     finally:
         for server in servers.values():
             server.stop()
     print(f"Machine: {machine()}; Chromium headless, --disable-gpu (software rendering)\n")
-    print("| page | moves | key → drawn median ms | key → new data median ms | range ms ", end="")
-    print("| / bare page | same graph element | console errors |")
-    print("|---|---|---|---|---|---|---|---|")
-    baseline = statistics.median(cases[0].drawn_ms)
-    for case in cases:
-        print(_row(case, baseline))
+    times, sent = swaps
+    print(
+        f"Bare page (one st.select_slider, one st.plotly_chart), α key → drawn median "
+        f"{statistics.median(cases[0].drawn_ms):.0f} ms (through the server)"
+    )
+    print(
+        f"App, single run: α key → drawn median {statistics.median(times):.0f} ms "
+        f"(range {min(times):.0f}–{max(times):.0f}, {len(times)} keys), "
+        f"{sent} messages sent before the drawing\n"
+    )
+    print("| drag | path changes | frames | seconds | changes/s | messages sent |")
+    print("|---|---|---|---|---|---|")
+    for view, d in drags.items():
+        rate = d["changes"] / d["seconds"]
+        cells = [view, d["changes"], d["frames"], f"{d['seconds']:.1f}", f"{rate:.0f}", d["sent"]]
+        print("| " + " | ".join(map(str, cells)) + " |")
+    print("\n| family (α and k), computed and packed | server CPU ms (median) |\n|---|---|")
+    for label, ms in family_cpu().items():
+        print(f"| {label} | {ms:.0f} |")
+    print("\n| chart data, settled | bytes |\n|---|---|")
+    for label, size in payload_bytes().items():
+        print(f"| {label} | {size:,} |")
     for case in cases:
         for error in case.errors[:5]:
             print(f"error ({case.name}): {error[:200]}")

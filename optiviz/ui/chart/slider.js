@@ -83,7 +83,11 @@ function listen(box, track, handlers) {
   track.addEventListener("pointerdown", (event) => {
     if (event.button !== 0) return;
     dragging = true;
-    track.setPointerCapture(event.pointerId);
+    try {
+      track.setPointerCapture(event.pointerId); // the drag goes on off the track
+    } catch {
+      // a synthetic event's pointer (bench_keypress) cannot be captured
+    }
     track.focus({ preventScroll: true });
     handlers.holding(current().key, true);
     moveTo(indexAt(track, event.clientX, current().stops.length));
