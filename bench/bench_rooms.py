@@ -45,7 +45,7 @@ from optiviz import rooms
 from optiviz.ui import ask, classroom, student
 from tests.support.live_app import AppServer, machine
 
-CODE = re.compile(rf">([{rooms.ALPHABET}]{{{rooms.CODE_LEN}}})</span>")
+CODE = re.compile(rf"^Code \*\*`([{rooms.ALPHABET}]{{{rooms.CODE_LEN}}})`\*\*$")
 COUNT = re.compile(r"^\*\*(\d+)\*\* answers?$")
 RSS_LIMIT_MB = 1024.0
 CATCH_UP_S = 2.0
@@ -114,7 +114,7 @@ async def _ask(port: int, kind: str) -> tuple[Presenter, str]:
     await presenter.__aenter__()
     await presenter.rerun()
     await presenter.rerun({"Question": ask.KINDS[kind]})
-    run = await presenter.rerun(click="Ask now")
+    run = await presenter.rerun(click="Ask the class")
     code = next((m.group(1) for t in run.texts for m in [CODE.search(t)] if m), None)
     if code is None or not run.ok:
         raise RuntimeError(f"the presenter could not ask: {run.exceptions or run.texts}")

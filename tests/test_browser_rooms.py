@@ -105,11 +105,11 @@ def _tap_map(page, fx: float, fy: float, touch: bool = False) -> None:
 
 
 def _ask(page, kind: str, shots: Path, name: str) -> str:
-    page.get_by_role("button", name="Ask the class").click()
+    page.get_by_role("button", name="Ask the class…").click()
     page.get_by_text(kind).click()
     _idle(page)
     screenshot(page, shots, name)
-    page.get_by_role("button", name="Ask now").click()
+    page.get_by_role("button", name="Ask the class", exact=True).click()
     page.get_by_text(CODE).wait_for(timeout=FIRST_CHART_MS)
     _idle(page)
     return CODE.search(page.inner_text("body")).group(1)
@@ -205,7 +205,7 @@ def test_which_question_and_refusals(server, rooms_url, chromium, shots) -> None
 
     presenter.get_by_role("button", name="New question").click()
     presenter.wait_for_selector(".optiviz-chart .main-svg", timeout=FIRST_CHART_MS)
-    presenter.get_by_role("button", name="Ask the class").wait_for()
+    presenter.get_by_role("button", name="Ask the class…").wait_for()
     for page in [*students, wrong, presenter]:
         assert page.evaluate(ERRORS_JS) == []
         page.close()

@@ -24,7 +24,7 @@ def ask_control(draft: controls.Draft) -> None:
         return
     with st.container(key=ASK_BOX):
         st.markdown(ASK_CSS, unsafe_allow_html=True)
-        with st.popover("Ask the class", help=ASK_HELP):
+        with st.popover("Ask the class…", help=ASK_HELP):
             _ask_form(draft)
 
 
@@ -57,7 +57,7 @@ def _ask_form(draft: controls.Draft) -> None:
             key="class_steps",
             help="The step whose ball position the students guess (at most the view's steps).",
         )
-    if st.button("Ask now", key="class_ask", type="primary", help=ASK_NOW):
+    if st.button("Ask the class", key="class_ask", type="primary", help=ASK_NOW):
         try:
             _open(kind, int(n), int(ball), draft)
         except RoomError as e:

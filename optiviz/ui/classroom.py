@@ -99,7 +99,9 @@ def render() -> None:
     left, right = st.columns([1, 2], gap="medium")
     with left:
         url = link(code)
-        st.markdown(f'Code <span style="{CODE_STYLE}">{code}</span>', unsafe_allow_html=True)
+        with st.container(key=CODE_BOX):
+            st.markdown(CODE_CSS, unsafe_allow_html=True)
+            st.markdown(f"Code **`{code}`**")
         reveal, new = st.columns(2)
         reveal.button("Reveal", key="class_reveal", type="primary", on_click=_reveal, help=REVEAL)
         new.button("New question", key="class_new", on_click=_new, help=NEW)
@@ -117,8 +119,12 @@ KEY = {
     "which": "The bars under the runs: how many picked each; the right one is green.",
 }
 """What the revealed picture's marks are (they stay out of the chart's legend)."""
-CODE_STYLE = "font: 700 2.2rem monospace; letter-spacing: 0.12em"
-"""The code, large enough to read from the back of a room (ALPHABET only: safe as HTML)."""
+CODE_BOX = "class_code"
+CODE_CSS = f"""<style>
+.st-key-{CODE_BOX} code {{ font-size: 2.2rem; letter-spacing: 0.12em; color: inherit; }}
+.st-key-{CODE_BOX} [data-testid="stMarkdownContainer"]:has(style) {{ display: none; }}
+</style>"""
+"""The code, large enough to read from the back of a room."""
 QR_STYLE = "width: 100%; max-width: min(16rem, 38vh); display: block"
 REVEAL = "Close the question and play the runs over the class's answers."
 NEW = "Leave this question and go back to the view, to ask another."
