@@ -4,6 +4,7 @@ in Node on the component's data, compared with the Python figure of the same sce
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -347,3 +348,21 @@ def test_js_swap_draws_the_member_simulate_returns(alpha, optimizer, tmp_path) -
     if alpha > 4:
         assert want.trajectory.verdict == "diverged" and np.isfinite(_nan(exit_["x"])).all()
     assert len(out["before"]) == len(runs[0].trajectory.positions)  # the view is unchanged
+
+
+PRIVATE = ("_fullLayout", "_transitionData", "_input", "._offset", "._length", ".p2l(")
+
+
+def test_plotly_private_fields_are_read_in_the_adapter_only() -> None:
+    """Every use of plotly.js's private fields sits in plotly_adapter.js, and every module
+    the chart imports is a file of its asset directory (Streamlit serves them from there)."""
+    modules = {path.name: path.read_text() for path in JS.parent.glob("*.js")}
+    imports = [re.findall(r'from "\./([\w.]+)"', text) for text in modules.values()]
+    assert {"decode.js", "family.js", "slider.js", "plotly_adapter.js"} <= {
+        name for found in imports for name in found
+    }
+    for name, text in modules.items():
+        used = [field for field in PRIVATE if field in text]
+        assert (name == "plotly_adapter.js") == bool(used), (name, used)
+        for imported in re.findall(r'from "\./([\w.]+)"', text):
+            assert imported in modules, (name, imported)

@@ -10,9 +10,23 @@
 // run's verdict (on the top view, a click hides or shows the run: the legend) and "What
 // one step does" (optiviz/figures/notes.py), so an α move's words and paths come in one
 // message.
+//
+// The other modules, each one job, are ES modules served from the same asset directory
+// (Streamlit's v2 loader imports this file by its URL, so relative imports resolve there):
+// decode.js (typed arrays), family.js (a slider's family member swapped into the view),
+// slider.js (the α and k sliders and their verdict strips) and plotly_adapter.js (every
+// read of plotly.js's private fields).
 
 import { decode, unpack } from "./decode.js";
 import { holds, swapped } from "./family.js";
+import {
+  drawnHeight,
+  drawnRange,
+  frameNames,
+  isAnimating,
+  mapPoint,
+  sliderStep,
+} from "./plotly_adapter.js";
 import { showValue, sliderBar } from "./slider.js";
 
 const CLICK_DRAG_PX = 5; // a pointer that moved further between press and release rotated
@@ -201,14 +215,11 @@ function currentStep(gd) {
   if (state && state.kind === "map" && state.names && state.names.length) {
     return Number(state.names[state.shown || 0]);
   }
-  const slider = gd._fullLayout && gd._fullLayout.sliders && gd._fullLayout.sliders[0];
-  if (!slider || !slider._input.steps.length) return null;
-  return Number(slider._input.steps[slider._input.active || 0].label);
+  return sliderStep(gd);
 }
 
 function isPlaying(gd) {
-  const queue = gd._transitionData && gd._transitionData._frameQueue;
-  return Boolean(queue && queue.length);
+  return isAnimating(gd);
 }
 
 function playOptions(layout, animation) {
@@ -240,7 +251,7 @@ async function play(gd, names, options, stride = 1) {
 
 function buttonClicked(gd, event) {
   const [frames, options] = event.button.args;
-  const names = gd._transitionData._frames.map((f) => f.name);
+  const names = frameNames(gd);
   if (frames === null) {
     const plan = atSpeed(options, gd.__optiviz.speed);
     return play(gd, names, plan.options, plan.stride);
@@ -456,9 +467,9 @@ function fitHeight(gd, state) {
 
 function refit(gd, state) {
   // A resized window: the top view takes its new height.
-  if (state.kind !== "map" || !gd._fullLayout) return;
+  if (state.kind !== "map" || drawnHeight(gd) === null) return;
   const height = fitHeight(gd, state);
-  if (height === gd._fullLayout.height) return;
+  if (height === drawnHeight(gd)) return;
   gd.style.height = `${height}px`;
   window.Plotly.relayout(gd, { height });
 }
@@ -477,24 +488,12 @@ async function keepRanges(gd, ranges) {
   // A new surface's map shows its own box: Plotly.react (plotly.js 3) keeps the old x
   // range of axes tied by scaleanchor with constrain "domain", so the staircase's x axis
   // stayed on the typed formula's map. Only on a new uirevision: a zoom stays across moves.
-  const drawn = (key) => gd._fullLayout[key.split(".")[0]].range;
+  const drawn = (key) => drawnRange(gd, key.split(".")[0]);
   const stale = Object.keys(ranges).some((key) => {
     const [got, want] = [drawn(key), ranges[key]];
     return got[0] !== want[0] || got[1] !== want[1];
   });
   if (stale) await window.Plotly.relayout(gd, ranges);
-}
-
-function mapPoint(gd, event) {
-  // The map's data coordinates under a click, or null outside its plot area.
-  const xa = gd._fullLayout.xaxis;
-  const ya = gd._fullLayout.yaxis;
-  if (!xa || !ya) return null;
-  const box = gd.querySelector(".main-svg").getBoundingClientRect();
-  const px = event.clientX - box.left - xa._offset;
-  const py = event.clientY - box.top - ya._offset;
-  if (px < 0 || px > xa._length || py < 0 || py > ya._length) return null;
-  return { x: xa.p2l(px), y: ya.p2l(py) };
 }
 
 function listen(gd, state) {
