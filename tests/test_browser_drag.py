@@ -210,3 +210,39 @@ def test_play_keeps_playing_across_a_drag(single) -> None:
     assert playing and during > started, (started, during)
     page.wait_for_timeout(400)
     assert _step(page) > during
+
+
+STRIP_JS = """() => {
+  const box = document.querySelector('.optiviz-slider[data-key="alpha"]');
+  const slider = box.__slider;
+  const bands = [...box.querySelectorAll('.optiviz-slider-strip > span')];
+  return {n: slider.stops.length, bands: bands.map((b) => getComputedStyle(b).backgroundColor),
+          titles: bands.map((b) => b.title), colours: slider.verdict_colours,
+          verdicts: slider.verdicts, strip: slider.strip, index: slider.index};
+}"""
+
+
+def _rgb(hex_colour: str) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+def test_the_track_is_the_verdict_strip_and_says_it_in_words(single) -> None:
+    """One band per stop in its verdict's colour, its verdict in its title; beside the
+    track, the thumb's verdict and final loss written as the run's verdict line says it."""
+    page = single
+    got = page.evaluate(STRIP_JS)
+    assert len(got["bands"]) == got["n"]
+    for band, title, cell in zip(got["bands"], got["titles"], got["strip"], strict=True):
+        assert band == _rgb(got["colours"][cell[0]])
+        assert title.endswith(f": {got['verdicts'][cell[0]]}")
+    assert {"slow", "converged", "oscillating", "diverged"} <= {
+        t.split(": ")[-1] for t in got["titles"]
+    }
+    row = page.locator(
+        ".optiviz-verdict"
+    ).first.text_content()  # "● α=0.8: converged · final loss 0"
+    assert row.split(": ", 1)[1] == _verdict(page)
+    _track(page).hover(position={"x": 3, "y": 5})  # the far left: too small
+    hovered = re.fullmatch(r"α = (\S+): slow · final loss \S+", _verdict(page))
+    assert hovered and hovered[1] in _stops(page)[:3], _verdict(page)

@@ -134,3 +134,14 @@ def test_decimal3_keeps_the_readouts_three_digits() -> None:
     assert [f"{v:.3g}" for v in back] == [f"{v:.3g}" for v in values]
     special = cd.undecimal3(cd.decimal3([0.0, np.inf, np.nan, 1e-45]))
     assert special[0] == 0 and np.isposinf(special[1]) and np.isnan(special[2]) and special[3] == 0
+
+
+def test_the_background_travels_inline_in_the_charts_data() -> None:
+    """The top view's background is a ``data:`` URI in what the component is sent: no
+    media file, so the chart needs no route beyond its declared assets."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    (chart,) = [c for c in at.get("bidi_component") if c.proto.id.endswith("-map")]
+    (image,) = json.loads(chart.proto.json)["figure"]["layout"]["images"]
+    assert image["source"].startswith("data:image/png;base64,")

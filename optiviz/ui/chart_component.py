@@ -2,13 +2,12 @@
 keeps one Plotly graph across reruns and updates it with ``Plotly.react``.
 
 plotly.js itself (the ``plotly`` package's ``plotly.min.js``) is served as a component
-asset (``PLOTLY``) and the top view's background PNG as a media file, both referenced
-by URL, so a rerun sends neither again; the browser loads plotly.js once per page.
+asset (``PLOTLY``), referenced by URL, so the browser loads it once per page; the top
+view's background PNG travels inline in the chart's data (``data:`` URI).
 """
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Callable
 from importlib import resources
@@ -53,14 +52,11 @@ def _declare(name: str, asset_dir: str, root: Path) -> None:
         manager.register_from_manifest(manifest, root)
 
 
-def _media_url(data: bytes, mimetype: str, name: str) -> str:
-    """A media file URL the browser can cache; re-added each run so it stays served."""
-    return runtime.get_instance().media_file_mgr.add(data, mimetype, f"optiviz.{name}")
-
-
 def background_url(source: str) -> str:
-    """A ``data:image/png;base64`` background image as a media file URL."""
-    return _media_url(base64.b64decode(source.split(",", 1)[1]), "image/png", "background")
+    """The address the chart gives a background image: its ``data:image/png;base64`` URI
+    itself, inline in the chart's data (about 29 kB for the top view; no media file and
+    no route outside the component's declared assets)."""
+    return source
 
 
 def _mount():
@@ -87,7 +83,7 @@ def chart(
     as its ``str()``."""
     check_json(data)
     component = _mount()
-    payload = _with_urls(data) | {"config": config, "plotly": plotly_url(), "present": present}
+    payload = data | {"config": config, "plotly": plotly_url(), "present": present}
     return component(
         key=key,
         data=payload,
@@ -109,16 +105,6 @@ def check_json(data: dict) -> None:
 def plotly_url() -> str:
     """Where the browser loads plotly.js from: a fixed URL, nothing hashed per run."""
     return f"/_stcore/bidi-components/{PLOTLY}/{PLOTLY_JS}"
-
-
-def _with_urls(data: dict) -> dict:
-    """``data`` with the background image, if any, as a media URL instead of inline."""
-    images = data["figure"]["layout"].get("images") or []
-    if not images or not images[0]["source"].startswith("data:"):
-        return data
-    layout = dict(data["figure"]["layout"])
-    layout["images"] = [{**images[0], "source": background_url(images[0]["source"])}]
-    return {**data, "figure": {**data["figure"], "layout": layout}}
 
 
 def clicked(key: str) -> dict | None:
