@@ -1,8 +1,8 @@
 """The app server and a headless Debian Chromium page on it, written once for the tests.
 
-The server and browser themselves come from ``tests/support/live_app.py`` (which the
-benchmarks import too); this module adds the pytest fixtures, a page that records its console errors,
-and the waits a test needs after a click.
+The server and browser come from ``tests/support/live_app.py`` (which the benchmarks
+import too); this module adds the pytest fixtures, a page that records its console
+errors, and the waits a test needs after a click.
 """
 
 from __future__ import annotations
