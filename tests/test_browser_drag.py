@@ -139,6 +139,14 @@ def test_a_drag_moves_the_path_with_no_message_and_the_link_follows_on_release(s
     assert _value(page) == dragged
     link = page.locator("code").filter(has_text="alpha=").first.text_content()
     assert f"alpha={dragged}" in link
+    # The view after the release names the α family it was drawn from, by reference, and
+    # the chart still holds every member of it.
+    held = page.evaluate(
+        "() => { const s = document.querySelector('.optiviz-chart').__optiviz;"
+        " return [s.latest.sliders[0].families[0].ref || null, s.prepared.sliders[0].count,"
+        " s.prepared.sliders[0].families[0].xy.length]; }"
+    )
+    assert held[0] and held[1] == held[2] == len(_stops(page)), held
     assert not page.console_errors
 
 

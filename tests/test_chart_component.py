@@ -145,3 +145,23 @@ def test_the_background_travels_inline_in_the_charts_data() -> None:
     (chart,) = [c for c in at.get("bidi_component") if c.proto.id.endswith("-map")]
     (image,) = json.loads(chart.proto.json)["figure"]["layout"]["images"]
     assert image["source"].startswith("data:image/png;base64,")
+
+
+def test_a_family_sent_before_goes_by_reference() -> None:
+    """The second view drawn from the same α family sends a reference to it, not its
+    arrays; a family not sent before goes whole."""
+    from optiviz.ui import sliders
+
+    data = _default_view()
+    sent: set[str] = set()
+
+    def sent_before(key: str) -> bool:
+        seen = key in sent
+        sent.add(key)
+        return seen
+
+    first = sliders.by_reference(data, sent_before)
+    again = sliders.by_reference(data, sent_before)
+    (whole,), (ref,) = first["sliders"][0]["families"], again["sliders"][0]["families"]
+    assert "xy" in whole and ref == {"ref": whole["key"], "run": whole["run"]}
+    assert len(json.dumps(again)) < len(json.dumps(first)) - 100_000

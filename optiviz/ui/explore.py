@@ -201,7 +201,7 @@ def picture_control() -> str:
 def _views(s: Settings, scene: scenes.Scene, three_d: bool) -> None:
     key = "surface3d" if three_d else "map"
     chart_component.chart(
-        chart_for(s, three_d),
+        sliders.by_reference(chart_for(s, three_d), state.sent_before),
         key=key,
         config=PLOT_CONFIG,
         on_click=partial(_on_click, key),

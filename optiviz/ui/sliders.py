@@ -8,6 +8,8 @@ apart from k): releasing the thumb at a new α reuses the α family it was drawn
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 
 import streamlit as st
@@ -92,10 +94,28 @@ def _family(s: Settings, key: str, optimizer: str, alpha: float, at: tuple) -> f
 def _packed(
     s: Settings, key: str, optimizer: str, alpha: float, run: int, names: tuple, box: tuple, at
 ) -> dict:
-    """``_family``'s members packed for run ``run`` (``chart_data.family_chart``)."""
+    """``_family``'s members packed for run ``run`` (``chart_data.family_chart``), with
+    ``key``: a digest of everything it depends on, by which a browser that holds it
+    already is sent a reference instead (``by_reference``)."""
     surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
     fam = _family(s, key, optimizer, alpha, at)
-    return chart_data.family_chart(fam, run, list(names), surface, [list(b) for b in box])
+    packed = chart_data.family_chart(fam, run, list(names), surface, [list(b) for b in box])
+    digest = hashlib.sha1(repr((s, key, optimizer, alpha, run, names, box, at)).encode())
+    return packed | {"key": digest.hexdigest()[:20]}
+
+
+def by_reference(data: dict, sent: Callable[[str], bool]) -> dict:
+    """The chart's ``data`` with each family the browser was sent before in this session
+    (``sent(key)`` is true) as ``{"ref": key, "run": ...}``: an α released at a new stop
+    sends its view again, but not the α family it was drawn from (the chart keeps the
+    families it unpacked, by key)."""
+    out = []
+    for slider in data.get("sliders", []):
+        families = [
+            {"ref": f["key"], "run": f["run"]} if sent(f["key"]) else f for f in slider["families"]
+        ]
+        out.append(slider | {"families": families})
+    return data | {"sliders": out}
 
 
 def _base(s: Settings, key: str) -> Settings:
@@ -123,8 +143,8 @@ def settled(s: Settings, scene: scenes.Scene) -> dict[int, Trajectory]:
         return {}
     base = _base(s, "alpha")
     return {
-        run: _family(base, "alpha", opt, a, span).member(j - span[0])
-        for run, opt, a in followers(s, "alpha")
+        run: _family(base, "alpha", opt, 0.0, span).member(j - span[0])
+        for run, opt, _ in followers(s, "alpha")
     }
 
 
@@ -159,7 +179,7 @@ def _track(s: Settings, scene: scenes.Scene, key: str, box, note: str) -> dict:
             base,
             key,
             opt,
-            a,
+            a if key == "k" else 0.0,  # the α family holds every α: one for all
             run,
             tuple(_names(s, scene, key, run, stops[lo:hi])),
             frozen,

@@ -260,3 +260,17 @@ def pop(key: str, default: Any = None) -> Any:
 def get(key: str, default: Any = None) -> Any:
     """A session value, or ``default``."""
     return st.session_state.get(key, default)
+
+
+FAMILIES_SENT = "_families_sent"
+"""The chart families (by key) this session's browser has been sent."""
+
+
+def sent_before(key: str) -> bool:
+    """Whether this session's browser was sent chart family ``key`` before; notes that
+    it has been now."""
+    sent = st.session_state.setdefault(FAMILIES_SENT, set())
+    if key in sent:
+        return True
+    sent.add(key)
+    return False

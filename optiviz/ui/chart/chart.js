@@ -263,7 +263,7 @@ async function prepared(state, data) {
   // The payload decoded once (a slider's moves draw it again and again): the figure, the
   // animation's arrays and the sliders' families.
   if (state.preparedFor !== data) {
-    const sliders = await unpack(data.sliders || []);
+    const sliders = await withFamilies(data.sliders || []);
     state.prepared = {
       ...data,
       figure: decode(data.figure),
@@ -273,6 +273,35 @@ async function prepared(state, data) {
     state.preparedFor = data;
   }
   return state.prepared;
+}
+
+const FAMILIES_KEPT = 24; // families the page keeps unpacked, by key, across payloads
+
+async function withFamilies(sliders) {
+  // The sliders with their families unpacked: a family sent before comes as a reference
+  // ({ref, run}) and is taken from the page's cache (window.__optivizFamilies survives a
+  // remount of the chart). A reference the cache cannot answer leaves the slider without
+  // families, acting on release, rather than drawing part of one.
+  const cache = window.__optivizFamilies || (window.__optivizFamilies = new Map());
+  const out = [];
+  for (const slider of sliders) {
+    const families = [];
+    for (const family of slider.families) {
+      const key = family.ref || family.key;
+      let unpacked = cache.get(key);
+      if (!unpacked && !family.ref) unpacked = await unpack(family);
+      if (unpacked) {
+        cache.delete(key);
+        cache.set(key, unpacked); // the newest last: the oldest go first
+        families.push({ ...unpacked, run: family.run });
+      }
+    }
+    while (cache.size > FAMILIES_KEPT) cache.delete(cache.keys().next().value);
+    const complete = families.length === slider.families.length;
+    out.push({ ...(await unpack({ ...slider, families: [] })), families: complete ? families : [],
+               count: complete ? slider.count : 0 });
+  }
+  return out;
 }
 
 function moved(state, base) {
