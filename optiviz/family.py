@@ -146,7 +146,7 @@ def family(
     x0 = np.broadcast_to(start_point(surface, start), (n, surface.dim))
     keys = _keys(np.full(n, seed, np.uint32))
     raw = engine.batch_fn(surface, optimizer, length, engine.GRID_AXES)(h, x0, keys)
-    fam = _stacked(surface, param, varied, optimizer, steps, raw, first)
+    fam = _stacked(surface, param, np.asarray(values, np.float64), optimizer, steps, raw, first)
     return replace(fam, alpha=float(alpha), schedule=schedule)
 
 

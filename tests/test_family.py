@@ -112,3 +112,16 @@ def test_bad_arguments_are_named() -> None:
         family.family("staircase", "sgd", "alpha", [], alpha=0.1)
     with pytest.raises(ValueError, match="steps"):
         family.family("staircase", "sgd", "alpha", [0.1], alpha=0.1, steps=5000)
+
+
+def test_a_family_keeps_its_values_and_a_member_is_a_trajectory() -> None:
+    """The values stay as given (0.8, not float32's 0.800000011920929), and member i is the
+    Trajectory that ``simulate`` returns at values[i], field for field."""
+    stops = params.alpha_options()
+    fam = family.family("staircase", "sgd", "alpha", stops, alpha=0.0, steps=60)
+    assert list(fam.values) == stops
+    i = stops.index(0.8)
+    member, run = fam.member(i), optiviz.simulate("staircase", "sgd", alpha=0.8, steps=60)
+    assert (member.alpha, member.verdict, member.diverged_at) == (0.8, run.verdict, run.diverged_at)
+    np.testing.assert_allclose(member.grads, run.grads, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(member.step_lengths, run.step_lengths, rtol=1e-3, atol=1e-6)

@@ -47,20 +47,20 @@ def map_exit(tr: Trajectory, surface: Surface) -> Exit | None:
     x, y = map_xy(tr, surface)
     box = np.asarray(surface.bounds[: surface.dim], dtype=np.float64)
     points = np.stack([x, y], axis=1)[:, : surface.dim].astype(np.float64)
-    for t in range(1, len(points)):
-        a, b = points[t - 1], points[t]
-        if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
-            return None
-        if np.all((b >= box[:, 0]) & (b <= box[:, 1])):
-            continue
-        share, edge = _crossing(a, b, box)
-        return Exit(
-            t,
-            float(x[t - 1] + share * (x[t] - x[t - 1])),
-            float(y[t - 1] + share * (y[t] - y[t - 1])),
-            edge,
-        )
-    return None
+    finite = np.all(np.isfinite(points), axis=1)
+    with np.errstate(invalid="ignore"):
+        inside = np.all((points >= box[:, 0]) & (points <= box[:, 1]), axis=1)
+    stops = np.flatnonzero(~(finite & inside)[1:]) + 1  # the first step not on the map
+    if not finite[0] or not stops.size or not finite[stops[0]]:
+        return None  # undefined before it leaves, or never leaves
+    t = int(stops[0])
+    share, edge = _crossing(points[t - 1], points[t], box)
+    return Exit(
+        t,
+        float(x[t - 1] + share * (x[t] - x[t - 1])),
+        float(y[t - 1] + share * (y[t] - y[t - 1])),
+        edge,
+    )
 
 
 EDGES = (("left", "right"), ("bottom", "top"))

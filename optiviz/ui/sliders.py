@@ -69,13 +69,21 @@ def _why_not(s: Settings, surface, three_d: bool) -> str:
     return ""
 
 
-def _names(s: Settings, scene: scenes.Scene, key: str, run: int, stops: list[float]) -> list:
-    """Each member's run name: "my α=0.87" and "α=0.87" follow α; other names stay."""
+def _naming(s: Settings, scene: scenes.Scene, key: str, run: int) -> str:
+    """How the members of run ``run``'s family are named: "my α=" and "α=" are followed
+    by each stop's α (``_names``); any other name is every member's."""
     if key == "alpha" and s.mode == "compare":
-        return [f"{MY_ALPHA}={v:g}" for v in stops]
+        return f"{MY_ALPHA}="
     if key == "alpha" and s.mode == "single":
-        return [f"α={v:g}" for v in stops]
-    return [scene.runs[run].name] * len(stops)
+        return "α="
+    return scene.runs[run].name
+
+
+def _names(naming: str, stops: list[float]) -> list[str]:
+    """Each member's run name: "my α=0.87" and "α=0.87" follow α; other names stay."""
+    if naming.endswith("="):
+        return [f"{naming}{v:g}" for v in stops]
+    return [naming] * len(stops)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={Settings: repr})
@@ -92,15 +100,16 @@ def _family(s: Settings, key: str, optimizer: str, alpha: float, at: tuple) -> f
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs={Settings: repr})
 def _packed(
-    s: Settings, key: str, optimizer: str, alpha: float, run: int, names: tuple, box: tuple, at
+    s: Settings, key: str, optimizer: str, alpha: float, run: int, naming: str, box: tuple, at
 ) -> dict:
     """``_family``'s members packed for run ``run`` (``chart_data.family_chart``), with
     ``key``: a digest of everything it depends on, by which a browser that holds it
     already is sent a reference instead (``by_reference``)."""
     surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
     fam = _family(s, key, optimizer, alpha, at)
-    packed = chart_data.family_chart(fam, run, list(names), surface, [list(b) for b in box])
-    digest = hashlib.sha1(repr((s, key, optimizer, alpha, run, names, box, at)).encode())
+    names = _names(naming, params.PARAMS[key].options()[at[0] : at[1]])
+    packed = chart_data.family_chart(fam, run, names, surface, [list(b) for b in box])
+    digest = hashlib.sha1(repr((s, key, optimizer, alpha, run, naming, box, at)).encode())
     return packed | {"key": digest.hexdigest()[:20]}
 
 
@@ -181,7 +190,7 @@ def _track(s: Settings, scene: scenes.Scene, key: str, box, note: str) -> dict:
             opt,
             a if key == "k" else 0.0,  # the α family holds every α: one for all
             run,
-            tuple(_names(s, scene, key, run, stops[lo:hi])),
+            _naming(s, scene, key, run),
             frozen,
             (lo, hi),
         )
