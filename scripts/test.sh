@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
 # Install what the tests need (a venv, the pinned packages, Debian's Chromium) and run them all.
+# --fast: ruff, then every test but the browser, slow and heavy ones (see tests/conftest.py),
+# without installing Chromium, with JAX's persistent cache so that a run after the first
+# loads the programs the first compiled. Other arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+FAST=()
+if [ "${1:-}" = "--fast" ]; then
+  shift
+  FAST=(-m "not browser and not slow and not heavy")
+  export JAX_COMPILATION_CACHE_DIR="${OPTIVIZ_TEST_JAX_CACHE:-${TMPDIR:-/tmp}/optiviz-jax-tests}"
+  export JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=0 JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES=0
+fi
 PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
-if [ ! -x /usr/bin/chromium ]; then
+if [ ${#FAST[@]} = 0 ] && [ ! -x /usr/bin/chromium ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get install -y -q chromium >/dev/null 2>&1 || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q chromium >/dev/null; }
 fi
@@ -19,4 +29,4 @@ if [ ! -x /usr/sbin/nginx ] && ! command -v nginx >/dev/null; then  # tests/test
 fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/python -m pytest -q "$@"
+.venv/bin/python -m pytest -q "${FAST[@]}" "$@"

@@ -33,9 +33,47 @@ draw: the background warm-up's minutes of compiling would compete with every tim
 tests/test_warmup.py switches it on where it tests it."""
 
 
+COMPILE_HEAVY = frozenset(
+    {
+        "test_datasets",
+        "test_decay_search",
+        "test_dynamics",
+        "test_family",
+        "test_polynomial",
+        "test_presets",
+        "test_range_test",
+        "test_stability",
+        "test_step_parts",
+        "test_sweeps",
+        "test_typed_presets",
+        "test_weight_decay",
+    }
+)
+"""The engine's modules whose checks compile many programs: 10 to 50 s each on this
+project's 2 cores, together four fifths of the tests that start no process."""
+
+STARTS_A_PROCESS = ("AppTest", "AppServer", "ProtocolSession", "subprocess")
+"""A test module holding one of these runs the app (AppTest), a server or another
+interpreter: seconds per test."""
+
+
+def _heavy(item: pytest.Item) -> bool:
+    module = getattr(item, "module", None)
+    names = vars(module) if module is not None else {}
+    return (
+        getattr(module, "__name__", "").rpartition(".")[2] in COMPILE_HEAVY
+        or any(name in names for name in STARTS_A_PROCESS)
+        or "installed" in getattr(item, "fixturenames", ())
+    )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test that takes the ``chromium`` fixture drives the browser: it must be marked
-    ``browser``, so that the fast lane (``scripts/test.sh --fast``) leaves it out."""
+    """Mark ``heavy`` the tests ``_heavy`` names, which the fast lane (``scripts/test.sh
+    --fast``) leaves out with the browser and slow ones. A test that takes the ``chromium``
+    fixture drives the browser: it must be marked ``browser``."""
+    for item in items:
+        if _heavy(item):
+            item.add_marker(pytest.mark.heavy)
     drives = [item for item in items if "chromium" in getattr(item, "fixturenames", ())]
     unmarked = [item.nodeid for item in drives if item.get_closest_marker("browser") is None]
     if unmarked:
