@@ -189,3 +189,72 @@ def test_where_on_a_typed_formula_is_refused_and_the_view_stays(url) -> None:
     assert classroom.ROOM not in at.session_state
     assert any("registered surface" in e.value for e in at.error), [e.value for e in at.error]
     assert _components(at, "map"), "the view is still drawn"
+
+
+def _reload(query: dict) -> AppTest:
+    """A fresh session opened on ``query``: what a reload of that address is."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params.update(query)
+    at.run()
+    _clean(at)
+    return at
+
+
+def test_presenter_reload_keeps_the_room_and_its_controls(url) -> None:
+    at = _presenter()
+    code = _ask(at, "settles")
+    settings = at.session_state[classroom.SETTINGS]
+    host = at.query_params[classroom.HOST]
+    owner = at.session_state[classroom.OWNER]
+    assert host == f"{code}-{owner}", "the presenter's address holds the room and its secret"
+    assert [c.value for c in at.code] == [f"?room={code}"], "the student link has no secret"
+    assert owner not in classroom.link(code) and owner not in _texts(at)
+    store = rooms.open_store(url)
+    store.answer(code, "pupil", {"choice": store.question(code)["choices"][0]})
+
+    again = _reload(dict(at.query_params))
+    assert again.session_state[classroom.ROOM] == code
+    assert again.session_state[classroom.SETTINGS] == settings
+    assert not _components(again, "map"), "the reloaded page still hides the paths"
+    assert "**1** answer" in _texts(again) and again.button(key="class_reveal")
+    assert not any("host" in w.value for w in again.warning), "host named as unknown"
+    again.button(key="class_reveal").click().run()
+    _clean(again)
+    assert not store.is_open(code) and _components(again, "class_chart")
+
+    revealed = _reload(dict(again.query_params))
+    assert revealed.session_state[classroom.REVEALED]
+    assert _components(revealed, "class_chart") and revealed.button(key="class_new")
+    revealed.button(key="class_new").click().run()
+    assert classroom.HOST not in revealed.query_params, "New question drops the secret"
+
+
+def test_only_the_room_code_cannot_take_control(url) -> None:
+    at = _presenter()
+    code = _ask(at, "settles")
+    pupil = _student(code)
+    assert not pupil.button, "the student's page has no Reveal"
+    owner = at.session_state[classroom.OWNER]
+    for guess in (code, f"{code}-", f"{code}-{'0' * 32}", f"ZZZZZZ-{owner}"):
+        other = _reload({"present": "1", classroom.HOST: guess})
+        assert classroom.ROOM not in other.session_state, "a wrong secret takes no room"
+        assert not [b for b in other.button if b.key in ("class_reveal", "class_new")]
+        assert _components(other, "map"), "a wrong secret gets the plain view"
+        assert classroom.HOST not in other.query_params, "a wrong secret leaves the address"
+    assert rooms.open_store(url).is_open(code)
+
+
+def test_reveal_draws_only_the_offered_runs(url) -> None:
+    """In Compare learning rates the view's chart carries a latent "my α" run for its α
+    slider; the reveal of a which question draws the choices alone."""
+    at = _presenter()
+    assert at.session_state["mode"] == "compare"
+    code = _ask(at, "settles")
+    choices = rooms.open_store(url).question(code)["choices"]
+    assert "my α" not in choices
+    at.button(key="class_reveal").click().run()
+    _clean(at)
+    shown = json.loads(_components(at, "class_chart")[0].proto.json)
+    names = [run["name"] for run in shown["animation"]["runs"]]
+    assert names == choices
+    assert not shown.get("sliders")

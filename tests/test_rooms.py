@@ -219,6 +219,22 @@ def test_only_the_owner_closes(make):
     assert not store.is_open(code)
 
 
+def test_owns_names_only_the_owner(make):
+    """``owns`` is what lets a presenter's reloaded page take its room back: true for the
+    secret given to ``create`` alone, seen from a second store object, open or closed."""
+    code = make().create(WHICH, owner="presenter-secret")
+    unowned = make().create(WHICH)
+    store = make()
+    assert store.owns(code, "presenter-secret")
+    for who in ("", "presenter", "presenter-secret ", "PRESENTER-SECRET"):
+        assert not store.owns(code, who)
+    assert not store.owns(unowned, "")
+    assert not store.owns("ZZZZZZ", "presenter-secret")
+    assert not store.owns("not a code", "presenter-secret")
+    store.close(code, owner="presenter-secret")
+    assert make().owns(code, "presenter-secret")
+
+
 def test_open_room_limit(make, clock):
     store = make()
     codes = [store.create(WHICH) for _ in range(rooms.MAX_OPEN)]

@@ -72,6 +72,7 @@ class Store(Protocol):
     def answer(self, code: str, voter: str, answer: Mapping[str, Any]) -> None: ...
     def answers(self, code: str) -> list[dict[str, Any]]: ...
     def close(self, code: str, owner: str | None = None) -> None: ...
+    def owns(self, code: str, owner: str) -> bool: ...
     def is_open(self, code: str) -> bool: ...
 
 
@@ -172,6 +173,14 @@ def checked_answer(question: Mapping[str, Any], answer: Mapping[str, Any]) -> di
             raise RoomError(f"{axis} = {v:g} is outside the map ({lo:g} to {hi:g}).")
         point[axis] = float(v)
     return point
+
+
+def same_owner(stored: str | None, owner: str) -> bool:
+    """Whether ``owner`` is the room's ``stored`` owner (a room without one has none; the
+    comparison takes the same time wherever the texts differ)."""
+    if not stored or not isinstance(owner, str) or not owner:
+        return False
+    return secrets.compare_digest(stored.encode(), owner.encode())
 
 
 def checked_voter(voter: str) -> str:

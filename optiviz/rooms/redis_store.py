@@ -38,6 +38,7 @@ from optiviz.rooms import (
     checked_voter,
     new_code,
     normal_code,
+    same_owner,
 )
 
 PREFIX = "optiviz:rooms:"
@@ -153,6 +154,15 @@ class RedisStore:
         if not exists:
             raise RoomError(NO_ROOM)
         return [{"voter": v, **json.loads(rows[v])} for v in sorted(rows)]
+
+    def owns(self, code: str, owner: str) -> bool:
+        """Whether ``owner`` (a non-empty secret) is the one who created the room."""
+        try:
+            code = normal_code(code)
+        except RoomError:
+            return False
+        stored = self.db.hget(PREFIX + "room:" + code, "owner")
+        return stored is not None and same_owner(json.loads(stored), owner)
 
     def close(self, code: str, owner: str | None = None) -> None:
         """Stop taking answers; only the room's owner may (RoomError otherwise)."""

@@ -29,6 +29,7 @@ from optiviz.rooms import (
     checked_voter,
     new_code,
     normal_code,
+    same_owner,
 )
 
 SCHEMA = """
@@ -156,6 +157,14 @@ class SqliteStore:
             "SELECT voter, answer FROM answers WHERE code = ? ORDER BY voter", (code,)
         ).fetchall()
         return [{"voter": v, **json.loads(a)} for v, a in rows]
+
+    def owns(self, code: str, owner: str) -> bool:
+        """Whether ``owner`` (a non-empty secret) is the one who created the room."""
+        try:
+            row = self._row(self._db(), normal_code(code))
+        except RoomError:
+            return False
+        return same_owner(row[1], owner)
 
     def close(self, code: str, owner: str | None = None) -> None:
         """Stop taking answers; only the room's owner may (RoomError otherwise)."""

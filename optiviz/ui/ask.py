@@ -8,7 +8,7 @@ import streamlit as st
 from optiviz.rooms import RoomError, tally
 from optiviz.settings import Settings
 from optiviz.ui import classroom, controls, explore, state
-from optiviz.ui.classroom import OWNER, QUESTION, REVEALED, ROOM, SETTINGS
+from optiviz.ui.classroom import OWNER
 
 KINDS = {
     "where": "Where will the ball be after N steps?",
@@ -108,7 +108,6 @@ def _open(kind: str, n: int, ball: int, draft: controls.Draft) -> None:
             "choices": [r.name for r in runs],
             "text": f"Which {what} {tally.ASKS[kind]}?",
         }
-    code = classroom.store().create(question, owner=classroom.session_id(OWNER))
-    state.set_values(
-        {ROOM: code, QUESTION: classroom.store().question(code), SETTINGS: s, REVEALED: False}
-    )
+    owner = classroom.session_id(OWNER)
+    code = classroom.store().create(question | {"view": classroom.view_of(s)}, owner=owner)
+    classroom.hold(code, classroom.store().question(code), owner)

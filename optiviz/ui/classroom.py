@@ -7,11 +7,17 @@ room, every ``LIVE_S`` seconds). Reveal closes the room (only this session, whic
 can), draws the view's runs with the guesses over them, plays them and sums the class
 up in one line. The question's settings are kept in this session, so the sidebar can
 move on without changing what was asked.
+
+A reload keeps the room: the presenter's address carries ``host=CODE-SECRET`` (the
+secret this session created the room with, never in the student link ``?room=CODE``),
+and a page whose ``host`` the store confirms as the room's owner (``Store.owns``) takes
+the room, its view (the question's ``"view"``) and its controls back.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import uuid
 
@@ -20,7 +26,9 @@ import streamlit as st
 
 from optiviz import grids, rooms, surfaces
 from optiviz.figures import answers as answer_figures
+from optiviz.figures import chart_data
 from optiviz.rooms import RoomError, tally
+from optiviz.settings import Settings
 from optiviz.ui import chart_component, explore, state
 
 LIVE_S = 0.5
@@ -81,9 +89,61 @@ def session_id(key: str) -> str:
     return state.get(key)
 
 
+HOST = "host"
+"""The presenter's address parameter: ``CODE-SECRET``, the room and its owner's secret."""
+LOADED = "class_address_read"
+"""Session key: the address's ``host`` was read (once per session, as the page loads)."""
+
+
 def showing() -> bool:
-    """Whether this session has a question on screen (open or revealed)."""
+    """Whether this session has a question on screen (open or revealed); a reloaded
+    presenter's page (a new session) takes its room back first (``take_back``)."""
+    if not state.get(LOADED):
+        state.set_values({LOADED: True})
+        take_back()
     return bool(state.get(ROOM))
+
+
+def hold(code: str, question: dict, owner: str, revealed: bool = False) -> None:
+    """Put room ``code`` on this session's screen, its owner's secret in the address."""
+    state.set_values(
+        {
+            OWNER: owner,
+            ROOM: code,
+            QUESTION: question,
+            SETTINGS: settings_of(question["view"]),
+            REVEALED: revealed,
+            state.EXTRA: {HOST: [f"{code}-{owner}"]},
+        }
+    )
+
+
+def take_back() -> None:
+    """The room the address's ``host`` names, if its secret is the room's owner; a
+    ``host`` that is not (a guess, a room gone) leaves the address."""
+    text = st.query_params.get(HOST)
+    if not text:
+        return
+    code, _, owner = text.partition("-")
+    try:
+        question = store().question(code) if store().owns(code, owner) else None
+        revealed = not store().is_open(code)
+    except RoomError:
+        question = None
+    if question is None or "view" not in question:
+        state.set_values({state.EXTRA: {}})
+        return
+    hold(rooms.normal_code(code), question, owner, revealed)
+
+
+def view_of(s: Settings) -> dict:
+    """The settings as a question's ``"view"`` (plain JSON values)."""
+    return dataclasses.asdict(s)
+
+
+def settings_of(view: dict) -> Settings:
+    """The settings a question's ``"view"`` holds (its lists are the tuples again)."""
+    return Settings(**{k: tuple(v) if isinstance(v, list) else v for k, v in view.items()})
 
 
 def render() -> None:
@@ -186,7 +246,7 @@ def _new() -> None:
     if code and not state.get(REVEALED):
         with contextlib.suppress(RoomError):  # expired already: nothing is left to stop
             store().close(code, owner=session_id(OWNER))
-    state.set_values({ROOM: None, QUESTION: None, SETTINGS: None, REVEALED: False})
+    state.set_values({ROOM: None, QUESTION: None, SETTINGS: None, REVEALED: False, state.EXTRA: {}})
 
 
 def _revealed(code: str, q: dict) -> None:
@@ -199,13 +259,13 @@ def _revealed(code: str, q: dict) -> None:
         target = tally.position_at(scene.runs[q["ball"]].trajectory, n)
         summary = tally.where_summary(got, target, tally.radius(surface.scale), n)
         data = answer_figures.with_guesses(
-            explore.chart_for(s), got, surface, map_grid(s.surface), target=target, n=n
+            reveal_chart(s), got, surface, map_grid(s.surface), target=target, n=n
         )
     else:
         trajectories = {r.name: r.trajectory for r in scene.runs}
         right = tally.right_choice(trajectories, q["ask"], scene.surface.scale)
         summary = tally.which_summary(got, q["choices"], right, q["ask"])
-        data = explore.chart_for(s)
+        data = reveal_chart(s)
     st.markdown(f"**{summary}** " + KEY[q["kind"]].format(steps=q.get("steps")))
     chart_component.chart(
         data, key="class_chart", config=explore.PLOT_CONFIG, present=state.presenting()
@@ -214,6 +274,15 @@ def _revealed(code: str, q: dict) -> None:
     if q["kind"] == "which":
         label = right[0] if right else None
         st.plotly_chart(_answers_figure(q, got, label), key="class_bars", config=PLAIN)
+
+
+@st.cache_data(max_entries=8, show_spinner=False, hash_funcs=explore.HASH_FUNCS)
+def reveal_chart(s: Settings) -> dict:
+    """The revealed runs' chart data: the scene's runs alone, the choices a which
+    question offered (explore's chart also carries a latent "my α" run for its α slider,
+    which no student could pick), without the sliders."""
+    scene = explore.scene_for(s)
+    return chart_data.map_chart(scene, grids.surface_grid(scene.surface, 161))
 
 
 def _once(action: str, code: str) -> None:

@@ -34,6 +34,12 @@ PRESENT = "present"
 """Presenter mode: ``?present=1`` in the address, the 'Presenter mode' toggle on the page."""
 APP_RERUN = "_app_rerun"
 """Set by a callback inside a fragment whose change reaches outside it: rerun the app."""
+EXTRA = "_address_extra"
+"""Parameters a page adds to the address besides the controls (``{name: [texts]}``: a
+presenter's class question, ``classroom.HOST``): ``publish`` writes them, the share link
+never holds them."""
+EXTRA_NAMES = frozenset({"host"})
+"""The names ``EXTRA`` may hold, which a link's notice does not call unknown."""
 _SHOWN_PRESETS = "_presets_shown_for"
 """The surface preset rates the race picker's chips were last drawn with."""
 
@@ -107,6 +113,7 @@ def publish() -> None:
     wanted: dict[str, list[str]] = {}
     for key, text in pairs():
         wanted.setdefault(key, []).append(text)
+    wanted |= {k: list(v) for k, v in st.session_state.get(EXTRA, {}).items()}
     current = {k: st.query_params.get_all(k) for k in st.query_params}
     if current != wanted:
         st.query_params.from_dict(wanted)
@@ -155,6 +162,8 @@ def rejected() -> list[str]:
     bad = []
     for key, values in st.session_state.get(RAW, {}).items():
         row = PARAMS.get(key)
+        if key in EXTRA_NAMES:
+            continue
         if row is None:
             bad.append(f"{key} (unknown)")
         elif _parsed(key, values) is None:

@@ -4,7 +4,9 @@ answer (a tap on the map, or a choice) that the student may change until the rev
 No paths, no verdicts, no names, no free text; it fits a phone held upright (390×844)
 without scrolling. Each browser session answers as one voter (a random id kept in its
 session), so a second answer replaces the first. A refused answer shows the store's
-message and keeps the answer already given.
+message and keeps the answer already given. While the question is open, a fragment reads
+only whether the room is still open (every ``WATCH_S`` seconds) and reruns the page when
+the presenter reveals, so the page says so without a tap or a reload.
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ VOTER, MINE, ERROR, PICK, CHOICE = (
 )
 """Session keys: this browser's voter id, its stored answer, the last refusal, the map
 (its selection) and the choice widget."""
+WATCH_S = 1.0
+"""How often an open question's page asks whether the room was closed, in seconds: the
+page notices the reveal within about this (plus one run) without a tap."""
+REVEALED = "The answers are in: look at the big screen."
+"""What the page says once the presenter has closed the question to reveal the runs."""
 MAP_PX = 420
 CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}
 CSS = """<style>
@@ -71,6 +78,15 @@ def _question() -> None:
     else:
         _choices(question, is_open)
     _status(question, is_open)
+    if is_open:
+        _watch(code())
+
+
+@st.fragment(run_every=WATCH_S)
+def _watch(room: str) -> None:
+    """Rerun the whole page once the room is no longer open (reads the room's state alone)."""
+    if not classroom.store().is_open(room):
+        st.rerun()
 
 
 def _map(question: dict, is_open: bool) -> None:
@@ -134,9 +150,8 @@ def _send(answer: dict) -> None:
 def _status(question: dict, is_open: bool) -> None:
     error, mine = state.pop(ERROR), state.get(MINE)
     if not is_open:
-        st.error(rooms.NO_ROOM)
-        st.caption("The presenter has closed it to reveal the runs: look at the big screen.")
-    elif error:
+        st.info(REVEALED, icon="📽️")
+    if error:
         st.error(error)
     if mine is not None:
         tail = "You may change it until the reveal." if is_open else ""
