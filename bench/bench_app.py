@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from tests.support import apptest
 from tests.support.live_app import machine
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -59,9 +60,19 @@ def _timed(action: Callable[[], object]) -> float:
 
 
 def _move(at: AppTest, key: str, value: float) -> float:
-    """Set a select slider and rerun; the rerun's wall time in ms."""
+    """Set select slider ``key`` and rerun; the rerun's wall time in ms."""
     at.select_slider(key=key).set_value(value)
-    ms = _timed(at.run)
+    return _ran(at, _timed(at.run))
+
+
+def _slide(at: AppTest, key: str, value: float) -> float:
+    """Let the chart's slider ``key`` go at ``value`` (its trigger, as the browser sends it)
+    and rerun; the rerun's wall time in ms."""
+    return _ran(at, _timed(lambda: apptest.slide(at, key, value)))
+
+
+def _ran(at: AppTest, ms: float) -> float:
+    """``ms``, once the run is known to have raised nothing."""
     if at.exception:
         raise RuntimeError(f"app raised: {at.exception[0].message}")
     return ms
@@ -79,8 +90,8 @@ def view(setup: dict, alphas: list[float]) -> tuple[np.ndarray, list[int]]:
     for key, value in setup.items():
         at.session_state[key] = value
     at.run()
-    _move(at, "alpha", alphas[0])
-    times = [_move(at, "alpha", a) for a in alphas[1:]]
+    _slide(at, "alpha", alphas[0])
+    times = [_slide(at, "alpha", a) for a in alphas[1:]]
     return np.array(times), payload(at)
 
 
