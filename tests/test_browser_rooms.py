@@ -1,7 +1,8 @@
 """A class question end to end in Debian Chromium: a presenter page (``?present=1``) asks,
 three student pages answer (one a phone, 390×844, by touch), the answers appear on the
-presenter's page, Reveal plays the runs over the guesses, a wrong code gets the message,
-and a student page has no way to reveal.
+presenter's page, which a reload keeps (its address's secret), Reveal plays the runs over
+the guesses and each student's page says so by itself, a wrong code gets the message, and
+a student page has no way to reveal.
 
 The server's rooms live in a SQLite file of the test's own (``OPTIVIZ_ROOMS_URL``).
 Screenshots of each page are written to a temporary folder (its path is printed; run
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from optiviz import rooms
+from optiviz.ui import student
 from tests.support.browser import chromium, needs_chromium, screenshot, settle  # noqa: F401
 from tests.support.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART, AppServer
 
@@ -26,6 +28,8 @@ pytestmark = [needs_chromium, pytest.mark.browser]
 PHONE = {"width": 390, "height": 844}
 LIVE_MS = 2_000
 """The presenter's count must catch up within this (its fragment refreshes every second)."""
+WATCH_MS = int(student.WATCH_S * 1000) + 2_000
+"""A student's page says the answers are in within this of the reveal, by itself."""
 CODE = re.compile(rf"Code ([{rooms.ALPHABET}]{{{rooms.CODE_LEN}}})")
 GUESSES_JS = """() => {
   const gd = document.querySelector('.optiviz-chart');
@@ -149,6 +153,16 @@ def test_where_question_end_to_end(server, rooms_url, chromium, shots) -> None: 
     assert len(rooms.open_store(rooms_url).answers(code)) == 3
     screenshot(presenter, shots, "presenter-asking-1280")
 
+    assert f"host={code}-" in presenter.url, "the presenter's address holds its secret"
+    assert "host=" not in presenter.inner_text("body"), "the secret shows on screen"
+    presenter.reload(timeout=FIRST_MS)  # the room and its controls come back
+    presenter.get_by_text(f"Code {code}").wait_for(timeout=FIRST_CHART_MS)
+    presenter.wait_for_function(
+        "() => /\\b3 answers\\b/.test(document.body.innerText)", timeout=FIRST_CHART_MS
+    )
+    assert presenter.locator(".optiviz-chart").count() == 0, "the paths show after a reload"
+    _idle(presenter)
+
     presenter.get_by_role("button", name="Reveal").click()
     presenter.wait_for_selector(".optiviz-chart .main-svg", timeout=FIRST_CHART_MS)
     presenter.get_by_text(re.compile(r"\d of 3 guessed within")).wait_for()
@@ -157,8 +171,13 @@ def test_where_question_end_to_end(server, rooms_url, chromium, shots) -> None: 
     presenter.wait_for_function(f"() => ({SCRUB_JS})() > {first}", timeout=10_000)
     screenshot(presenter, shots, "presenter-revealed-1280")
 
+    phone.get_by_text(student.REVEALED).wait_for(timeout=WATCH_MS)  # no tap, no reload
+    assert phone.get_by_text("Your answer: (").count() == 1, "the answer left the page"
+    _idle(phone)
+    screenshot(phone, shots, "student-phone-revealed")
+    assert phone.evaluate("() => document.scrollingElement.scrollHeight") <= PHONE["height"]
     desks[0].reload()
-    desks[0].get_by_text(rooms.NO_ROOM).first.wait_for(timeout=FIRST_CHART_MS)
+    desks[0].get_by_text(student.REVEALED).wait_for(timeout=FIRST_CHART_MS)
     desks[0].wait_for_selector(".main-svg")  # the question's map stays on screen
     assert len(rooms.open_store(rooms_url).answers(code)) == 3
     for page in [phone, *desks, presenter]:
@@ -198,8 +217,10 @@ def test_which_question_and_refusals(server, rooms_url, chromium, shots) -> None
     first = presenter.evaluate(SCRUB_JS)
     presenter.wait_for_function(f"() => ({SCRUB_JS})() > {first}", timeout=10_000)
     screenshot(presenter, shots, "presenter-revealed-1920")
-    students[1].get_by_text(choices[0], exact=True).click()
-    students[1].get_by_text(rooms.NO_ROOM).first.wait_for(timeout=FIRST_CHART_MS)
+    for page, pick in zip(students, [2, 1, 0], strict=True):  # each page sees it by itself
+        page.get_by_text(student.REVEALED).wait_for(timeout=WATCH_MS)
+        assert page.get_by_text(f"Your answer: {choices[pick]}").count() == 1
+        assert page.locator("input[type=radio]:enabled").count() == 0, "answers still open"
     got_after = sorted(a["choice"] for a in rooms.open_store(rooms_url).answers(code))
     assert got_after == got, "an answer after the reveal was stored"
 

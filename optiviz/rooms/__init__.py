@@ -12,7 +12,9 @@ store.close(code)  # no more answers; they stay readable
 Every refusal raises :class:`RoomError` and stores nothing. A room is open for
 ``LIFE_S`` (3 h) after it is created, holds at most ``MAX_VOTERS`` voters; a store holds
 at most ``MAX_OPEN`` open rooms; a voter answers at most ``RATE`` times in any
-``RATE_WINDOW_S``. Only the ``owner`` given to ``create`` may close its room. The clock
+``RATE_WINDOW_S``. Only the ``owner`` given to ``create`` may close its room, and
+``owns(code, owner)`` tells whether a secret is that owner (a reloaded presenter's page
+takes its room back with it). The clock
 is injectable (``open_store(url, clock=...)``) so that tests can age rooms.
 
 SQLite (one server, several processes) takes each write in a ``BEGIN IMMEDIATE``

@@ -36,7 +36,6 @@ page notices the reveal within about this (plus one run) without a tap."""
 REVEALED = "The answers are in: look at the big screen."
 """What the page says once the presenter has closed the question to reveal the runs."""
 MAP_PX = 420
-CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}
 CSS = """<style>
 header[data-testid="stHeader"], section[data-testid="stSidebar"],
 [data-testid="stSidebarCollapsedControl"] { display: none !important; }
@@ -74,7 +73,7 @@ def _question() -> None:
     st.markdown(f"**{question['text']}**")
     is_open = store.is_open(code())
     if question["kind"] == "where":
-        _map(question, is_open)
+        _map(question)
     else:
         _choices(question, is_open)
     _status(question, is_open)
@@ -89,7 +88,9 @@ def _watch(room: str) -> None:
         st.rerun()
 
 
-def _map(question: dict, is_open: bool) -> None:
+def _map(question: dict) -> None:
+    """The map, the same before and after the reveal (a tap once it is closed gets the
+    store's refusal, and the answer stays)."""
     surface = surfaces.get(question["surface"])
     figure = answer_figures.question_map(
         surface,
@@ -98,15 +99,12 @@ def _map(question: dict, is_open: bool) -> None:
         mine=state.get(MINE),
         height=MAP_PX,
     )
-    if is_open:
-        aspect = None
-        if surface.dim == 2 and surface.equal_axes:
-            (x0, x1), (y0, y1) = surface.bounds
-            aspect = (y1 - y0) / (x1 - x0)
-        figure = classroom.with_media_background(figure)
-        pick.pick_map(figure, key=PICK, on_pick=_on_pick, aspect=aspect)
-    else:
-        st.plotly_chart(classroom.with_media_background(figure), key=PICK, config=CONFIG)
+    aspect = None
+    if surface.dim == 2 and surface.equal_axes:
+        (x0, x1), (y0, y1) = surface.bounds
+        aspect = (y1 - y0) / (x1 - x0)
+    figure = classroom.with_media_background(figure)
+    pick.pick_map(figure, key=PICK, on_pick=_on_pick, aspect=aspect)
 
 
 def _on_pick() -> None:
@@ -150,7 +148,7 @@ def _send(answer: dict) -> None:
 def _status(question: dict, is_open: bool) -> None:
     error, mine = state.pop(ERROR), state.get(MINE)
     if not is_open:
-        st.info(REVEALED, icon="📽️")
+        st.info(REVEALED)
     if error:
         st.error(error)
     if mine is not None:
