@@ -10,7 +10,9 @@ Every student opens ``?room=CODE`` at once; when all are in (a class joins while
 presenter talks), each picks a choice with the page's radio (or taps a random point of
 the map: the pick component's trigger) at a random moment of the next ``--spread``
 seconds, and changes it once 0.3 to 1 s later (a second answer replaces the first).
-Checked and printed:
+While it waits, each student's page reruns its reveal watch (the fragment that asks
+whether the room is still open) every ``optiviz.ui.student.WATCH_S``, as the browser's
+timer does, so the load includes it. Checked and printed:
 
 - every student's last answer is stored within ``--deadline`` seconds of the start of
   answering;
@@ -30,6 +32,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import math
 import random
 import re
 import tempfile
@@ -55,6 +59,7 @@ class Presenter(ProtocolSession):
     """A session that also keeps the ``auto_rerun`` fragment the server asks it to rerun."""
 
     auto: str = ""
+    next_watch: float = 0.0
 
     def _handle(self, msg: ForwardMsg, run: Run, seen: set[str]) -> None:
         if msg.WhichOneof("type") == "auto_rerun":
@@ -99,6 +104,7 @@ class Tally:
         self.poll_s: list[float] = []
         self.answer_s: list[float] = []
         self.join_s: list[float] = []
+        self.watch_s: list[float] = []
         self.joined = 0
 
     def check(self, run: Run, what: str) -> None:
@@ -160,14 +166,15 @@ async def _student(
     """Open the page, wait for the class to be in, then answer and change the answer."""
     spread, go = args
     rng = random.Random(i)
-    async with ProtocolSession(port, query=f"room={code}") as s:
+    async with Presenter(port, query=f"room={code}") as s:
         run = await s.rerun()
         tally.check(run, f"student {i} opening")
         tally.join_s.append(run.seconds)
+        s.next_watch = time.perf_counter() + student.WATCH_S
         answers = _answers(question, rng)
         tally.joined += 1
-        await go.wait()
-        await asyncio.sleep(rng.uniform(0, spread))
+        await _watching(s, tally, i, event=go)
+        await _watching(s, tally, i, seconds=rng.uniform(0, spread))
         for n, (how, confirmation, _) in enumerate(answers):
             sent = time.perf_counter()
             run = await s.rerun(**how)
@@ -179,8 +186,33 @@ async def _student(
                 tally.first.append(sent)
             else:
                 tally.done.append(time.perf_counter())
-            await asyncio.sleep(rng.uniform(0.3, 1.0))
+            s.next_watch = time.perf_counter() + student.WATCH_S  # a full run restarts it
+            await _watching(s, tally, i, seconds=rng.uniform(0.3, 1.0))
         return answers[-1][2]
+
+
+async def _watching(
+    s: Presenter,
+    tally: Tally,
+    i: int,
+    seconds: float = math.inf,
+    event: asyncio.Event | None = None,
+) -> None:
+    """Wait ``seconds`` (or until ``event``) as a student's open page does: its reveal
+    watch fragment reruns every ``student.WATCH_S``."""
+    end = time.perf_counter() + seconds
+    while not (event and event.is_set()) and time.perf_counter() < end:
+        step = max(0.0, min(end, s.next_watch) - time.perf_counter())
+        if event:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), step)
+        else:
+            await asyncio.sleep(step)
+        if s.auto and time.perf_counter() >= s.next_watch:
+            run = await s.rerun_fragment(s.auto)
+            tally.check(run, f"student {i} watch")
+            tally.watch_s.append(run.seconds)
+            s.next_watch = time.perf_counter() + student.WATCH_S
 
 
 def _kept(stored: list[dict]) -> list:
@@ -239,6 +271,7 @@ async def bench(server: AppServer, url: str, students: int, spread: float, kind:
         "poll_s": np.array(tally.poll_s),
         "answer_s": np.array(tally.answer_s),
         "join_s": np.array(tally.join_s),
+        "watch_s": np.array(tally.watch_s),
         "polls": len(tally.polls),
     }
 
@@ -270,6 +303,12 @@ def report(r: dict, students: int, deadline: float) -> bool:
         f"catch-up p95 / refresh interval = {p95 / classroom.LIVE_S:.2f}; opening the page "
         f"(all {students} at once) median {np.median(join):.2f} s, max {join.max():.2f} s"
     )
+    watch = r["watch_s"]
+    if watch.size:
+        print(
+            f"students' reveal watch (every {student.WATCH_S:g} s): {watch.size} runs, median "
+            f"{np.median(watch) * 1000:.0f} ms (p95 {np.percentile(watch, 95) * 1000:.0f})"
+        )
     for error in r["errors"][:10]:
         print("error:", error)
     return all(ok for *_, ok in rows)
