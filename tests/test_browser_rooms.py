@@ -162,6 +162,7 @@ def test_where_question_end_to_end(server, rooms_url, chromium, shots) -> None: 
     )
     assert presenter.locator(".optiviz-chart").count() == 0, "the paths show after a reload"
     _idle(presenter)
+    screenshot(presenter, shots, "presenter-reloaded-1280")
 
     presenter.get_by_role("button", name="Reveal").click()
     presenter.wait_for_selector(".optiviz-chart .main-svg", timeout=FIRST_CHART_MS)
@@ -221,6 +222,7 @@ def test_which_question_and_refusals(server, rooms_url, chromium, shots) -> None
         page.get_by_text(student.REVEALED).wait_for(timeout=WATCH_MS)
         assert page.get_by_text(f"Your answer: {choices[pick]}").count() == 1
         assert page.locator("input[type=radio]:enabled").count() == 0, "answers still open"
+    screenshot(students[0], shots, "student-phone-which-revealed")
     got_after = sorted(a["choice"] for a in rooms.open_store(rooms_url).answers(code))
     assert got_after == got, "an answer after the reveal was stored"
 
