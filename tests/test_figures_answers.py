@@ -69,3 +69,11 @@ def test_with_guesses_appends_and_keeps_the_animation_indices():
     assert data[2]["meta"] == answers.GUESSES and data[2]["x"] == [0.0]
     assert data[3]["name"] == "after 7 steps" and (data[3]["x"], data[3]["y"]) == ([1.0], [1.0])
     assert len(chart["figure"]["data"]) == 2, "the cached chart was changed in place"
+
+
+def test_the_reveal_key_names_the_colours_the_guesses_and_the_ball_are_drawn_in():
+    from optiviz.ui import classroom
+
+    key = classroom.KEY["where"].format(steps=150)
+    assert answers.GUESS_COLOUR in key and "reddish purple" in key
+    assert answers.RIGHT_COLOUR in key and "after 150 steps" in key

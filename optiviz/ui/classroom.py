@@ -175,7 +175,11 @@ def render() -> None:
 
 
 KEY = {
-    "where": ":violet[●] the class's guesses · :green[✖] the ball after {steps} steps",
+    "where": (
+        f"<span style='color:{answer_figures.GUESS_COLOUR}'>●</span> the class's guesses (reddish "
+        f"purple) · <span style='color:{answer_figures.RIGHT_COLOUR}'>✖</span> the ball after "
+        "{steps} steps (bluish green)"
+    ),
     "which": "The bars under the runs: how many picked each; the right one is green.",
 }
 """What the revealed picture's marks are (they stay out of the chart's legend)."""
@@ -266,7 +270,8 @@ def _revealed(code: str, q: dict) -> None:
         right = tally.right_choice(trajectories, q["ask"], scene.surface.scale)
         summary = tally.which_summary(got, q["choices"], right, q["ask"])
         data = reveal_chart(s)
-    st.markdown(f"**{summary}** " + KEY[q["kind"]].format(steps=q.get("steps")))
+    key = KEY[q["kind"]].format(steps=q.get("steps"))
+    st.markdown(f"**{summary}** {key}", unsafe_allow_html=True)
     chart_component.chart(
         data, key="class_chart", config=explore.PLOT_CONFIG, present=state.presenting()
     )
