@@ -129,7 +129,7 @@ def test_where_question_end_to_end(server, rooms_url, chromium, shots) -> None: 
     code = _ask(presenter, "Where will the ball be", shots, "presenter-ask-1280")
     assert presenter.locator(".optiviz-chart").count() == 0, "the paths show while asking"
     assert presenter.locator('img[alt^="QR code of"]').count() == 1
-    assert f"?room={code}" in presenter.inner_text("body")
+    assert f"{server.url}?room={code}" in presenter.inner_text("body"), "the link opens"
 
     phone = _student(chromium, server.url, code, phone=True)
     screenshot(phone, shots, "student-phone-before")

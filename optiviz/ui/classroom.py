@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import urllib.parse
 import uuid
 
 import segno
@@ -196,8 +197,8 @@ NEW = "Leave this question and go back to the view, to ask another."
 
 def link(code: str) -> str:
     """The student link: this page's address with ``?room=CODE`` alone."""
-    base = (st.context.url or "").split("?")[0]
-    return f"{base}?room={code}"
+    parts = urllib.parse.urlsplit(st.context.url or "")
+    return urllib.parse.urlunsplit(parts._replace(path=parts.path or "/", query=f"room={code}"))
 
 
 def qr_image(url: str) -> str:
