@@ -277,30 +277,36 @@ def test_the_words_under_the_chart_follow_alpha(page) -> None:
 
 
 RUN_SHOWN_JS = f"""i => {{
-  const gd = {GD}, name = gd.__optiviz.runs[i].name;
-  const own = gd.data.filter(t => t.name && t.name.startsWith(name));
+  const gd = {GD}, name = gd.__optiviz.runs[i].name, edge = gd.__optiviz.animation.runs[i].edge;
+  const own = gd.data.filter(t => t.name && t.name.startsWith(name) && t.meta !== 'edge');
   return {{lines: own.map(t => t.visible !== false),
+          edge: edge === undefined ? null : gd.data[edge].visible !== false,
           row: document.querySelectorAll('.optiviz-verdict')[i].getAttribute('aria-pressed')}};
 }}"""
-"""Whether run i's own lines (its loss and α_t lines, its ball) are drawn, and its verdict
-row's pressed state."""
+"""Whether run i's own lines (its loss and α_t lines, its ball) are drawn, whether its own
+threshold line 2/λ_max(θ_t) is (None where it has none), and its verdict row's pressed
+state."""
+
+SHOWN = {"lines": [True, True, True], "edge": True, "row": "true"}
+HIDDEN = {"lines": [False, False, False], "edge": False, "row": "false"}
 
 
 def test_a_click_on_a_verdict_hides_its_run_across_an_alpha_move(page) -> None:
     """The verdict lines are the top view's legend: a click hides that run's lines and
     ball; it stays hidden when α moves; another click (here Enter) shows it again."""
     _pause(page)
-    assert page.evaluate(RUN_SHOWN_JS, 0) == {"lines": [True, True, True], "row": "true"}
+    assert page.evaluate(RUN_SHOWN_JS, 0) == SHOWN  # its own threshold line too
     page.locator(".optiviz-verdict").first.click()
     page.wait_for_function(f"() => ({RUN_SHOWN_JS})(0).row === 'false'")
-    assert page.evaluate(RUN_SHOWN_JS, 0) == {"lines": [False, False, False], "row": "false"}
-    assert page.evaluate(RUN_SHOWN_JS, 1)["lines"] == [True, True, True], "only that run"
+    assert page.evaluate(RUN_SHOWN_JS, 0) == HIDDEN
+    assert page.evaluate(RUN_SHOWN_JS, 1) == SHOWN, "only that run"
     _move_alpha(page)
-    assert page.evaluate(RUN_SHOWN_JS, 0) == {"lines": [False, False, False], "row": "false"}
+    assert page.evaluate(RUN_SHOWN_JS, 0) == HIDDEN
     page.locator(".optiviz-verdict").first.focus()
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => ({RUN_SHOWN_JS})(0).row === 'true'")
-    assert page.evaluate(RUN_SHOWN_JS, 0)["lines"] == [True, True, True]
+    page.wait_for_function(f"() => ({RUN_SHOWN_JS})(0).lines.every(Boolean)")  # redrawn
+    assert page.evaluate(RUN_SHOWN_JS, 0) == SHOWN
     assert page.evaluate("() => document.activeElement.className") == "optiviz-verdict"
 
 

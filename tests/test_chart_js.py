@@ -366,3 +366,53 @@ def test_plotly_private_fields_are_read_in_the_adapter_only() -> None:
         assert (name == "plotly_adapter.js") == bool(used), (name, used)
         for imported in re.findall(r'from "\./([\w.]+)"', text):
             assert imported in modules, (name, imported)
+
+
+EDGE_RUNNER = """
+import { readFileSync } from "node:fs";
+const { decode, hiddenTraces, swapped, tracks } = await import(process.argv.at(-1));
+const { unpack } = await import(new URL("decode.js", process.argv.at(-1)));
+const [data, index] = JSON.parse(readFileSync(0, "utf8"));
+const sliders = await unpack(data.sliders);
+const view = { ...data, figure: decode(data.figure), animation: decode(data.animation) };
+const out = swapped(view, sliders[0], index);
+const runs = tracks(view.figure, view.animation);
+runs[0].hidden = true;
+const edge = view.animation.runs[0].edge;
+const plain = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
+process.stdout.write(JSON.stringify({
+  swapped: out.figure.data[edge], kept: view.figure.data[edge],
+  hidden: hiddenTraces(runs, view.animation),
+}, plain));
+"""
+
+
+def test_js_a_followers_threshold_line_is_blank_off_its_alpha_and_hides_with_it(
+    tmp_path,
+) -> None:
+    """A run's dashed 2/λ_max(θ_t) line was computed along its settled path: while the α
+    thumb shows another member the swap blanks it (every value a gap), the view keeps it for
+    the settled α, and hiding the run (its verdict clicked) hides the line too."""
+    from optiviz import params, stability
+    from optiviz.family import family
+    from optiviz.figures import chart_data as cd
+
+    surface = surfaces.get("staircase")
+    stops = params.alpha_options()
+    traj = optiviz.simulate(surface, "sgd", alpha=0.8, steps=60)
+    edge = stability.critical_alpha_along(surface, traj.positions, "sgd")
+    runs = (Run("α=0.8", traj, "#123456", edge=edge),)
+    chart = map_chart(Scene(surface, runs), grids.surface_grid(surface, 41), follows=(0,))
+    box = cd.map_box(chart["figure"]["layout"])
+    fam = family(surface, "sgd", "alpha", stops, alpha=0.0, steps=60)
+    names = [f"α={v:g}" for v in stops]
+    slider = cd.slider_chart("alpha", stops, 0.8, [cd.family_chart(fam, 0, names, surface, box)])
+    j = cd.nearest_index(stops, 2.8)
+    assert j != slider["index"]
+    out = _run_js(EDGE_RUNNER, tmp_path, [chart | {"sliders": [slider]}, j])
+
+    ids = chart["animation"]["runs"][0]
+    assert out["swapped"]["meta"] == "edge" and out["swapped"]["line"]["dash"] == "dash"
+    assert len(out["swapped"]["y"]) == len(traj.lrs) and np.isnan(_nan(out["swapped"]["y"])).all()
+    np.testing.assert_allclose(_nan(out["kept"]["y"]), edge[: len(traj.lrs)], rtol=1e-6)
+    assert ids["edge"] in out["hidden"] and ids["path"] in out["hidden"]

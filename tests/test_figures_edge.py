@@ -105,6 +105,10 @@ def test_the_chart_knows_each_runs_line_to_hide_it_with_the_run() -> None:
     gd, adam = data["animation"]["runs"]
     assert data["figure"]["data"][gd["edge"]]["meta"] == "edge"
     assert "edge" not in adam
+    latent = chart_data.map_chart(scene, grids.surface_grid(scene.surface, 41), latent=0)
+    hidden = latent["figure"]["data"][latent["animation"]["runs"][0]["edge"]]
+    assert hidden["visible"] is False  # "my α" before α moves: its line waits with it
+    assert "visible" not in data["figure"]["data"][gd["edge"]]
 
 
 def test_the_rate_axis_holds_the_line_near_the_rates_and_not_a_far_one() -> None:

@@ -110,11 +110,19 @@ def component_layout(full: dict) -> dict:
 
 
 def _unseen(data: list[dict], runs: list[dict], moving: list[int], latent: int) -> None:
-    """Run ``latent``'s traces made invisible: its path, loss and α_t lines, exit arrow and
-    ball (the moving traces hold per run its ball, then its model where it has one)."""
+    """Run ``latent``'s traces made invisible: its path, loss and α_t lines, exit arrow, own
+    threshold line and ball (the moving traces hold per run its ball, then its model where
+    it has one)."""
     ball = sum(1 + ("model" in run) for run in runs[:latent])
     ids = runs[latent]
-    for i in [ids["path"], ids["loss"], ids["rate"], ids.get("exit"), moving[ball]]:
+    for i in [
+        ids["path"],
+        ids["loss"],
+        ids["rate"],
+        ids.get("exit"),
+        ids.get("edge"),
+        moving[ball],
+    ]:
         if i is not None:
             data[i] = {**data[i], "visible": False}
 

@@ -344,12 +344,13 @@ async function swapDraw(gd, state, base) {
   for (const slider of base.sliders || []) {
     for (const family of slider.families) {
       const ids = animation.runs[family.run];
-      for (const i of [ids.path, ids.loss, ids.rate, ids.exit]) {
+      for (const i of [ids.path, ids.loss, ids.rate, ids.exit, ids.edge]) {
         if (i === undefined) continue;
         const trace = view.figure.data[i];
         traces.push(i);
         const exit = trace.meta === "exit" ? { marker: trace.marker } : {};
-        data.push({ x: trace.x, y: trace.y, ...exit });
+        // A threshold line has y only (x0, dx): blank while a member shows, back after.
+        data.push(trace.meta === "edge" ? { y: trace.y } : { x: trace.x, y: trace.y, ...exit });
       }
     }
   }
@@ -855,7 +856,7 @@ function isHidden(state, run, i) {
 
 function hiddenTraces(runs, animation, all = false) {
   // The traces of the hidden runs (`all`: of every run): path, loss and alpha_t lines,
-  // exit arrow, ball and trail, model.
+  // exit arrow, own threshold line 2/λ_max(θ_t), ball and trail, model.
   // (animation.runs holds their indices: tracks() replaces a run's loss index by its losses.)
   const out = [];
   let k = 0;
@@ -863,6 +864,7 @@ function hiddenTraces(runs, animation, all = false) {
     const ids = animation.runs[i];
     const own = [ids.path, ids.loss, ids.rate, animation.ids[k++]];
     if (ids.exit !== undefined) own.push(ids.exit); // its arrow where it leaves the map
+    if (ids.edge !== undefined) own.push(ids.edge); // its own threshold line (not the shared one)
     if (run.model) own.push(animation.ids[k++]);
     if (run.hidden || all) out.push(...own);
   });
@@ -892,6 +894,7 @@ function toggleRun(gd, state, i) {
   if (state.hidden.has(i)) state.hidden.delete(i);
   else state.hidden.add(i);
   state.refocus = i;
+  state.drawnData = null; // a whole draw: a swap (swapDraw) keeps each trace's visibility
   queueDraw(gd, state, state.latest);
 }
 

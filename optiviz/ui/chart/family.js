@@ -72,11 +72,18 @@ function exitTrace(trace, where, name) {
   };
 }
 
+function blankEdge(trace) {
+  // The follower's own threshold line 2/λ_max(θ_t), blank: it was computed along the
+  // settled path, not the member's (the shared grey line holds for every member and stays).
+  return { ...trace, y: new Float32Array(trace.y.length).fill(NaN) };
+}
+
 export function swapped(view, slider, index) {
   // `view` ({figure, animation, notes}, decoded) with member `index` (a stop of
   // `slider`) of each of its families in place of the run it follows: the path, loss and
   // α_t traces, the outline's stretch, the exit arrow, the readout's arrays, and the
-  // verdict and "What one step does" lines. The view itself is not changed.
+  // verdict and "What one step does" lines; its own threshold line is blanked (blankEdge).
+  // The view itself is not changed.
   const j = index - slider.first;
   const data = view.figure.data.slice();
   const runs = view.animation.runs.slice();
@@ -93,6 +100,7 @@ export function swapped(view, slider, index) {
     data[ids.loss] = { ...data[ids.loss], y: track.loss };
     data[ids.rate] = { ...data[ids.rate], y: track.lr };
     if (ids.exit !== undefined) data[ids.exit] = exitTrace(data[ids.exit], family.exit[j], name);
+    if (ids.edge !== undefined) data[ids.edge] = blankEdge(data[ids.edge]);
     withOutline(data, runs, i, track.x, track.y);
     runs[i] = { ...runs[i], name, label: family.label[j], grad: track.grad, step: track.step };
     verdicts[i] = {
