@@ -416,3 +416,43 @@ def test_js_a_followers_threshold_line_is_blank_off_its_alpha_and_hides_with_it(
     assert len(out["swapped"]["y"]) == len(traj.lrs) and np.isnan(_nan(out["swapped"]["y"])).all()
     np.testing.assert_allclose(_nan(out["kept"]["y"]), edge[: len(traj.lrs)], rtol=1e-6)
     assert ids["edge"] in out["hidden"] and ids["path"] in out["hidden"]
+
+
+KEY_RUNNER = """
+import { readFileSync } from "node:fs";
+const { decode, gapFitted, presentedLayout } = await import(process.argv.at(-1));
+const [data, heights] = JSON.parse(readFileSync(0, "utf8"));
+const layout = presentedLayout(decode(data.figure).layout, true);
+const key = (notes) => notes.find((a) => a.name === "rate key");
+process.stdout.write(JSON.stringify({
+  present: key(layout.annotations).font.size,
+  fitted: heights.map((h) => key(gapFitted({ ...layout, height: h }, layout.annotations))
+    .font.size),
+}));
+"""
+
+
+def test_js_presenter_mode_enlarges_the_rate_key_within_its_gap(tmp_path) -> None:
+    """The α_t panel's "rate key" grows with presenter mode's type (18 / 13 of its 10 px)
+    and, on a short top view, shrinks to what the gap above the panel holds, so it never
+    reaches the loss panel."""
+    from optiviz import stability
+
+    surface = surfaces.get("staircase")
+    traj = optiviz.simulate(surface, "sgd", alpha=0.8, steps=30)
+    edge = stability.critical_alpha_along(surface, traj.positions, "sgd")
+    scene = Scene(surface, (Run("α=0.8", traj, "#123456", edge=edge),))
+    chart = map_chart(scene, grids.surface_grid(surface, 41))
+    layout = chart["figure"]["layout"]
+    (key,) = [a for a in layout["annotations"] if a["name"] == "rate key"]
+    heights = [1000, 260]  # 260: the shortest presenter view (chart.js PRESENT_MIN_PX)
+    out = _run_js(KEY_RUNNER, tmp_path, [chart, heights])
+    assert key["font"]["size"] == 10
+    assert out["present"] == round(10 * 18 / style.FONT["size"]) == 14
+    margin = layout["margin"]
+    scale = 18 / style.FONT["size"]
+    gap = layout["yaxis2"]["domain"][0] - layout["yaxis3"]["domain"][1]
+    for height, size in zip(heights, out["fitted"], strict=True):
+        plot = height - round(margin["t"] * scale) - round(margin["b"] * scale)
+        assert size == max(9, min(14, int(gap * plot // 1.4)))
+    assert out["fitted"][0] == 14 and out["fitted"][-1] < 14  # a tall view keeps it whole

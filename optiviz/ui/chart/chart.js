@@ -422,6 +422,8 @@ async function draw(gd, state, data) {
   controlBar(gd, state);
   sliders(gd, state, base, pending); // before the height is fitted: they show with Play
   if (animation) layout.height = fitHeight(gd, state);
+  state.annotations = layout.annotations;
+  if (layout.annotations) layout.annotations = gapFitted(layout, layout.annotations);
   contain(gd, animation ? layout : null);
   const ranges = animation && state.revision !== layout.uirevision ? mapRanges(layout) : null;
   const traces = mapTraces(full, data, runs, animation, isDark(gd.parentElement));
@@ -501,7 +503,35 @@ function refit(gd, state) {
   const height = fitHeight(gd, state);
   if (height === drawnHeight(gd)) return;
   gd.style.height = `${height}px`;
-  window.Plotly.relayout(gd, { height });
+  const notes = state.annotations;
+  const fitted = notes ? { annotations: gapFitted({ ...gd.layout, height }, notes) } : {};
+  window.Plotly.relayout(gd, { height, ...fitted });
+}
+
+const NOTE_LINE = 1.4; // an annotation's box height per px of its type (one line, Plotly's pad)
+const NOTE_MIN_PX = 9;
+
+function gapFitted(layout, annotations) {
+  // The annotations that sit in the gap above a panel (yref "yN domain", y = 1, anchored
+  // at their bottom, as the α_t panel's "rate key") with their type made no larger than
+  // that gap holds at the layout's height, so they never reach the panel above.
+  const margin = layout.margin || {};
+  const plot = layout.height - (margin.t || 0) - (margin.b || 0);
+  return annotations.map((a) => {
+    const axis = /^(y\d*) domain$/.exec(a.yref || "");
+    if (!axis || a.y !== 1 || a.yanchor !== "bottom" || !(a.font && a.font.size)) return a;
+    const name = `yaxis${axis[1].slice(1)}`;
+    const top = layout[name] && layout[name].domain ? layout[name].domain[1] : null;
+    if (top === null) return a;
+    const above = Object.entries(layout)
+      .filter(([k, v]) => /^yaxis\d*$/.test(k) && k !== name && v && v.domain)
+      .filter(([, v]) => v.domain[0] >= top)
+      .map(([, v]) => v.domain[0]);
+    if (!above.length) return a;
+    const room = (Math.min(...above) - top) * plot;
+    const size = Math.max(NOTE_MIN_PX, Math.min(a.font.size, Math.floor(room / NOTE_LINE)));
+    return size === a.font.size ? a : { ...a, font: { ...a.font, size } };
+  });
 }
 
 function mapRanges(layout) {
@@ -617,7 +647,8 @@ function narrowed(layout, data) {
 
 function presentedLayout(layout, present) {
   // Presenter mode's type (?present=1): PRESENT_FONT_PX for the tick labels and the
-  // legend, the axis titles 1.2 times that, and the margins that hold them as much larger.
+  // legend, the axis titles 1.2 times that, the annotations' type and the margins that
+  // hold them as much larger.
   if (!present) return layout;
   const scale = PRESENT_FONT_PX / ((layout.font && layout.font.size) || PRESENT_FONT_PX);
   const out = { ...layout, font: { ...(layout.font || {}), size: PRESENT_FONT_PX } };
@@ -628,6 +659,13 @@ function presentedLayout(layout, present) {
   }
   if (layout.legend) {
     out.legend = { ...layout.legend, font: { ...(layout.legend.font || {}), size: PRESENT_FONT_PX } };
+  }
+  if (layout.annotations) {
+    // Notes such as the α_t panel's "rate key", as much larger as the tick labels.
+    const larger = (font) => ({ ...font, size: Math.round(font.size * scale) });
+    out.annotations = layout.annotations.map((a) =>
+      a.font && a.font.size ? { ...a, font: larger(a.font) } : a,
+    );
   }
   return out;
 }
@@ -1133,6 +1171,7 @@ export {
   atSpeed,
   decode,
   frameData,
+  gapFitted,
   hiddenTraces,
   mapFigure,
   outlined,
