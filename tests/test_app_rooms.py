@@ -93,8 +93,8 @@ def test_which_question_from_ask_to_new_question(url) -> None:
     names = [r.name for r in scenes.scene(settings).runs]
     assert store.question(code)["choices"] == names and store.is_open(code)
     assert not _components(at, "map"), "the paths show while the question is open"
-    assert code in _texts(at) and f"QR code of ?room={code}" in _texts(at)
-    assert [c.value for c in at.code] == [f"?room={code}"]
+    assert code in _texts(at) and f"QR code of /?room={code}" in _texts(at)
+    assert [c.value for c in at.code] == [f"/?room={code}"]
 
     pupils = [_student(code) for _ in range(3)]
     for pupil, pick in zip(pupils, [0, 1, 1], strict=True):
@@ -207,7 +207,7 @@ def test_presenter_reload_keeps_the_room_and_its_controls(url) -> None:
     host = at.query_params[classroom.HOST]
     owner = at.session_state[classroom.OWNER]
     assert host == f"{code}-{owner}", "the presenter's address holds the room and its secret"
-    assert [c.value for c in at.code] == [f"?room={code}"], "the student link has no secret"
+    assert [c.value for c in at.code] == [f"/?room={code}"], "the student link has no secret"
     assert owner not in classroom.link(code) and owner not in _texts(at)
     store = rooms.open_store(url)
     store.answer(code, "pupil", {"choice": store.question(code)["choices"][0]})

@@ -71,13 +71,13 @@ export default function ({ data }) {
 press the revealed chart's own Play, as the presenter would."""
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(max_entries=1, show_spinner=False)
 def store() -> rooms.Store:
     """The app's room store: ``OPTIVIZ_ROOMS_URL``, else the SQLite file in the data folder."""
     return rooms.open_store(os.environ.get(rooms.ENV) or None)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def map_grid(name: str) -> grids.Grid:
     """The surface's loss on a 121-point grid: the curve of a 1-D question's map."""
     return grids.surface_grid(surfaces.get(name), 121)
