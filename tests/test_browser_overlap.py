@@ -58,8 +58,11 @@ CONTROLS_JS = """() => {
 """The boxes of the top view's own controls (Play, Pause, the step slider, its label, the
 speeds) and of its readout's lines, and the edges of the graph between them."""
 
-RUNS_JS = "() => document.querySelector('.optiviz-chart').__optiviz.runs.length"
-"""How many runs the top view draws (one readout line each, under the step)."""
+RUNS_JS = (
+    "() => document.querySelector('.optiviz-chart').__optiviz.runs.filter(r => !r.latent).length"
+)
+"""How many runs the top view draws (one readout line each, under the step): all but a
+latent one, "my α" on a preset's rate, whose traces stay hidden until α moves."""
 
 MAP_RECT_JS = """() => {
   const gd = document.querySelector('.js-plotly-plot');
