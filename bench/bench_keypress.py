@@ -28,6 +28,7 @@ from playwright.sync_api import sync_playwright
 
 from bench.bench_protocol import ALPHA, VARIANTS
 from tests.support.live_app import (
+    COUNT_SENDS_JS,
     FINISHED_HOOK_JS,
     FIRST_CHART_MS,
     IDLE,
@@ -121,16 +122,6 @@ def measure(browser, case: Case, moves: int, warm: int = 1) -> None:
             case.same.append(bool(move["same"]))
     page.close()
 
-
-COUNT_SENDS_JS = """(() => {
-  const send = WebSocket.prototype.send;
-  window.__optivizSends = 0;
-  WebSocket.prototype.send = function (...args) {
-    window.__optivizSends += 1;
-    return send.apply(this, args);
-  };
-})()"""
-"""Init script: count every message the page sends to the server."""
 
 DRAG_JS = """async ([seconds, from, to]) => {
   // Drag the α thumb with pointer events, one move per animation frame for `seconds`,

@@ -22,19 +22,10 @@ from tests.support.browser import (
     start_watch,
     wait_rerun,
 )
+from tests.support.live_app import COUNT_SENDS_JS
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 __all__ = ["app_server", "chromium"]
-
-COUNT_SENDS_JS = """(() => {
-  const send = WebSocket.prototype.send;
-  window.__optivizSends = 0;
-  WebSocket.prototype.send = function (...args) {
-    window.__optivizSends += 1;
-    return send.apply(this, args);
-  };
-})()"""
-"""Init script: count every message the page sends to the server."""
 
 SAMPLE_JS = """() => {
   // Each animation frame: the slider's stop (from its text), the follower's name in the

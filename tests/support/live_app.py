@@ -59,6 +59,17 @@ MAP_STATE_JS = f"""() => {{
 """The map's slider position, frame count and the x/y of its animated traces (ball, trail)."""
 
 
+COUNT_SENDS_JS = """(() => {
+  const send = WebSocket.prototype.send;
+  window.__optivizSends = 0;
+  WebSocket.prototype.send = function (...args) {
+    window.__optivizSends += 1;
+    return send.apply(this, args);
+  };
+})()"""
+"""Init script: count every message the page sends to the server."""
+
+
 def play_button(page):
     """The Play button of the page's first animation: the app's own, or Plotly's."""
     plotly = page.locator(MAP_CHART).first.locator(".updatemenu-button", has_text="Play")
