@@ -4,9 +4,6 @@ one batched trajectory program instead of one for the race and one for the famil
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +14,7 @@ import optiviz
 from bench.bench_app import staircase_settings
 from optiviz import scenes
 from optiviz.ui import explore, sliders
+from tests.support import child
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,18 +32,8 @@ print(json.dumps({"traces": engine.TRACES["trajectory"],
 def test_the_first_page_traces_one_trajectory_program(tmp_path) -> None:
     """A fresh process's first page run (no warm-up, empty JAX cache) traces the engine's
     trajectory loop once: the race, "my α" and the α family are one batched program."""
-    env = {**os.environ, "OPTIVIZ_WARMUP": "0", "OPTIVIZ_JAX_CACHE": str(tmp_path)}
-    env["PYTHONPATH"] = str(ROOT)
-    done = subprocess.run(
-        [sys.executable, "-c", FIRST_PAGE, str(ROOT / "app.py")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    env = {"OPTIVIZ_WARMUP": "0", "OPTIVIZ_JAX_CACHE": str(tmp_path)}
+    report = child.report(FIRST_PAGE, str(ROOT / "app.py"), env=env)
     assert report["exceptions"] == []
     assert report["traces"] == 1, report
 

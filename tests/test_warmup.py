@@ -4,7 +4,6 @@ XLA compile, it gives way to page runs, it stops cleanly at exit, and its heap f
 from __future__ import annotations
 
 import gc
-import json
 import os
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from optiviz import lessons, limits, surfaces
 from optiviz.ui import warmup
+from tests.support import child
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -248,18 +248,8 @@ print(json.dumps({"alive": thread.is_alive(), "lowered": lowered,
 def test_the_first_page_waits_for_the_boot_compile_instead_of_compiling(tmp_path) -> None:
     """``boot`` at server start compiles the first screen; the first page run, started
     while it works, waits and then lowers no program of its own."""
-    env = {**os.environ, "OPTIVIZ_WARMUP": "1", "OPTIVIZ_JAX_CACHE": str(tmp_path)}
-    env["PYTHONPATH"] = str(ROOT)
-    done = subprocess.run(
-        [sys.executable, "-c", BOOT_CHILD, str(APP)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    env = {"OPTIVIZ_WARMUP": "1", "OPTIVIZ_JAX_CACHE": str(tmp_path)}
+    report = child.report(BOOT_CHILD, str(APP), env=env)
     assert report["exceptions"] == []
     assert not report["alive"]
     threads = set(report["lowered"])
