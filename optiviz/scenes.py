@@ -6,7 +6,7 @@ scene to the chart; every run, validation loss, model curve and noisy cloud is m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -17,12 +17,6 @@ from optiviz.dynamics import Trajectory
 from optiviz.params import MY_ALPHA
 from optiviz.settings import Settings
 from optiviz.surfaces import datasets
-
-Members = Callable[[str, Sequence[float]], "list[Trajectory] | None"]
-"""``members(optimizer, alphas)``: the runs of ``optimizer`` at each of ``alphas``, all
-else as the settings say, read from a family computed already (``optiviz.family``, equal
-to ``simulate`` to float32 rounding), or None where it holds not all of them; the scene
-then simulates them."""
 
 
 @dataclass(frozen=True)
@@ -70,16 +64,9 @@ def resolve_surface(name: str, formula: str = "", degree: int | None = None) -> 
     return surfaces.get(name)
 
 
-def _read(members: Members | None, optimizer: str, alphas: Sequence[float]):
-    """``members(optimizer, alphas)``, or None without ``members``."""
-    return None if members is None else members(optimizer, alphas)
-
-
-def _compare_runs(s: Settings, surface: surfaces.Surface, members: Members | None) -> list[Run]:
+def _compare_runs(s: Settings, surface: surfaces.Surface) -> list[Run]:
     alphas = [s.alpha if p == MY_ALPHA else surface.lr_presets[p] for p in s.presets]
-    runs = _read(members, s.optimizer, alphas) or simulate_many(
-        surface, s.optimizer, alphas=alphas, **s.many_kwargs()
-    )
+    runs = simulate_many(surface, s.optimizer, alphas=alphas, **s.many_kwargs())
     return [_race_run(p, a, r) for p, a, r in zip(s.presets, alphas, runs, strict=True)]
 
 
@@ -91,15 +78,13 @@ def _race_run(preset: str, alpha: float, trajectory: Trajectory) -> Run:
     return Run(f"{preset} α={alpha:g}", trajectory, PRESET_COLOURS[preset])
 
 
-def _one(s: Settings, surface: surfaces.Surface, name: str, members: Members | None):
-    """The run of optimizer ``name`` at ``s.alpha``: ``members``' or simulated."""
-    read = _read(members, name, [s.alpha])
-    return read[0] if read else simulate(surface, name, alpha=s.alpha, **s.run_kwargs(name))
-
-
-def _optimizer_runs(s: Settings, surface: surfaces.Surface, members: Members | None) -> list[Run]:
+def _optimizer_runs(s: Settings, surface: surfaces.Surface) -> list[Run]:
     return [
-        Run(optimizers.LABELS[name], _one(s, surface, name, members), run_colour(i))
+        Run(
+            optimizers.LABELS[name],
+            simulate(surface, name, alpha=s.alpha, **s.run_kwargs(name)),
+            run_colour(i),
+        )
         for i, name in enumerate(s.compare_optimizers)
     ]
 
@@ -110,14 +95,14 @@ def _seed_runs(s: Settings, surface: surfaces.Surface) -> tuple[list[Run], list]
     return [Run(f"mean of {s.n_seeds} seeds", clouds.mean_path(cloud), run_colour(0))], cloud
 
 
-def _runs(s: Settings, surface: surfaces.Surface, members: Members | None):
+def _runs(s: Settings, surface: surfaces.Surface) -> tuple[list[Run], list]:
     if s.mode == "compare":
-        return _compare_runs(s, surface, members), []
+        return _compare_runs(s, surface), []
     if s.mode == "optimizers":
-        return _optimizer_runs(s, surface, members), []
+        return _optimizer_runs(s, surface), []
     if s.mode == "seeds":
         return _seed_runs(s, surface)
-    run = _one(s, surface, s.optimizer, members)
+    run = simulate(surface, s.optimizer, alpha=s.alpha, **s.run_kwargs())
     return [Run(f"α={s.alpha:g}", run, run_colour(0))], []
 
 
@@ -153,14 +138,12 @@ def with_edges(runs: Sequence[Run], surface: surfaces.Surface, s: Settings) -> l
     ]
 
 
-def scene(s: Settings, members: Members | None = None) -> Scene:
+def scene(s: Settings) -> Scene:
     """The scene the settings ask for: compare mode races ``s.presets`` (with "my α" at
     ``s.alpha``), optimizers mode runs each of ``s.compare_optimizers``, seeds mode draws
-    the mean of ``s.n_seeds`` noisy runs over their cloud, single mode one run. The runs
-    of compare, optimizers and single mode are read from ``members`` where it has them
-    (the page's α families: one compiled program for the first screen, not two)."""
+    the mean of ``s.n_seeds`` noisy runs over their cloud, single mode one run."""
     surface = resolve_surface(s.surface, s.formula, s.degree)
-    runs, cloud = _runs(s, surface, members)
+    runs, cloud = _runs(s, surface)
     xs = None if surface.n_samples is None else datasets.model_x(surface)
     runs = with_edges(with_data(runs, surface), surface, s)
     return Scene(surface, tuple(runs), tuple(cloud), xs)

@@ -42,9 +42,8 @@ HASH_FUNCS = {Settings: settings_key}
 
 @st.cache_resource(max_entries=48, show_spinner=False, hash_funcs=HASH_FUNCS)
 def scene_for(s: Settings) -> scenes.Scene:
-    """The scene for the settings (bounded cache: moving back to a value costs nothing),
-    its runs read from the α families where they hold them (``sliders.members``)."""
-    return scenes.scene(s, sliders.members(s))
+    """The scene for the settings (bounded cache: moving back to a value costs nothing)."""
+    return scenes.scene(s)
 
 
 def drawn_settings(s: Settings) -> tuple[Settings, int | None]:

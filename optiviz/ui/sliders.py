@@ -157,28 +157,6 @@ def settled(s: Settings, scene: scenes.Scene) -> dict[int, Trajectory]:
     }
 
 
-def members(s: Settings) -> scenes.Members | None:
-    """The scene's runs read from the α families the chart sends (``scenes.Members``):
-    ``members(optimizer, alphas)`` gives the members at ``alphas`` of ``optimizer``'s α
-    family of ``s``, or None where one of them is no stop in the family's span. None
-    where α has no family (Many seeds, data surfaces). The race's presets are stops of
-    the α slider, so the first screen's race and its α family are one compiled program."""
-    surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
-    if _why_not(s, surface, False):
-        return None
-    stops = params.PARAMS["alpha"].options()
-    span, base = _span(s, "alpha"), _base(s, "alpha")
-    where = {v: i for i, v in enumerate(stops[span[0] : span[1]])}
-
-    def read(optimizer: str, alphas) -> list[Trajectory] | None:
-        if any(a not in where for a in alphas):
-            return None
-        fam = _family(base, "alpha", optimizer, 0.0, span)
-        return [fam.member(where[a]) for a in alphas]
-
-    return read
-
-
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs={Settings: repr})
 def critical(s: Settings) -> float | None:
     """``optiviz.critical_alpha`` of the settings' optimizer at the surface's minimum
