@@ -35,7 +35,7 @@ FOUR = ["too small", "good", "too large", "my α"]
 
 def fresh_alphas(n: int) -> list[float]:
     """``n`` slider values in [0.1, 2.5], alternating low and high, none a staircase preset."""
-    from optiviz import surfaces
+    from optiviz.core import surfaces
     from optiviz.ui import options
 
     presets = set(surfaces.get("staircase").lr_presets.values())
@@ -107,7 +107,7 @@ def staircase_settings(**changes):
     rates (``FOUR``) with gradient descent, a constant α = 0.8, 150 steps from (0.3, 1.0),
     PyTorch's defaults for the other knobs. ``changes`` replace fields; the tests build
     their settings from this too."""
-    from optiviz.settings import Settings
+    from optiviz.scenes.settings import Settings
 
     base = {
         "surface": "staircase",
@@ -147,8 +147,9 @@ def breakdown(steps: int) -> dict[str, float]:
     """
     import json
 
-    from optiviz import grids, scenes
+    from optiviz import scenes
     from optiviz.figures import chart_data
+    from optiviz.scenes import grids
 
     surface = scenes.resolve_surface("staircase")
     costs: dict[str, list[float]] = {}

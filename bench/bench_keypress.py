@@ -223,7 +223,7 @@ def family_cpu(repeats: int = 5) -> dict[str, float]:
     from dataclasses import replace
 
     from bench.bench_app import staircase_settings
-    from optiviz import params
+    from optiviz.scenes import params
     from optiviz.ui import explore, sliders
 
     out = {}
@@ -263,7 +263,7 @@ def payload_bytes() -> dict[str, int]:
     import json
 
     from bench.bench_app import staircase_settings
-    from optiviz import params
+    from optiviz.scenes import params
     from optiviz.ui import explore
 
     views = {

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 import optiviz
-from optiviz.search import default_grid
+from optiviz.analysis.search import default_grid
 
 REPEATS = 5
 BUDGET = 20

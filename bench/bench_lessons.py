@@ -35,7 +35,8 @@ import psutil
 from playwright.sync_api import sync_playwright
 
 from bench.bench_keypress import WATCH_GRAPH_JS, press
-from optiviz import lessons, params, surfaces
+from optiviz.core import surfaces
+from optiviz.scenes import lessons, params
 from optiviz.ui import options as opt
 from tests.support.live_app import (
     ERRORS_JS,

@@ -113,7 +113,7 @@ def change(session: ProtocolSession, kind: str, direction: int) -> tuple[dict, i
     """``ProtocolSession.rerun``'s arguments for a ``kind`` move, and the direction taken."""
     from urllib.parse import parse_qs
 
-    from optiviz import params
+    from optiviz.scenes import params
 
     query = parse_qs(session.query)
     if kind in (ALPHA, K):

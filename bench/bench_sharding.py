@@ -78,7 +78,7 @@ def main() -> None:
                 [sys.executable, "-m", "bench.bench_sharding", *sys.argv[1:]], env=env
             ).returncode
         )
-    from optiviz import sweeps
+    from optiviz.core import sweeps
 
     block_cells = args.block_cells or sweeps.BLOCK_CELLS
     for side in args.side:

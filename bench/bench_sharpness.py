@@ -28,7 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import optiviz
-from optiviz import stability, surfaces
+from optiviz.core import stability, surfaces
 from tests.support.live_app import machine
 
 TARGET_MS = 20.0

@@ -7,7 +7,7 @@ where torch is missing) and ``optiviz.sweep``. For each: the time, the ratio to
 optiviz, trajectory-steps per second and the fraction of the machine's peak flop rate
 (``peak``; flops per step in ``sweep_baselines.FLOPS_PER_STEP``), and the CPU time
 (all threads), which a loaded machine disturbs less than the wall time. Then the lab's
-landscapes and a 1024 x 1024 landscape in blocks (``optiviz.sweeps``). Run from the
+landscapes and a 1024 x 1024 landscape in blocks (``optiviz.core.sweeps``). Run from the
 repository root with ``.venv/bin/python -m bench.bench_sweep``.
 """
 
@@ -25,8 +25,8 @@ import numpy as np
 
 import optiviz
 from bench import sweep_baselines as base
-from optiviz import sweeps
-from optiviz.search import default_grid
+from optiviz.analysis.search import default_grid
+from optiviz.core import sweeps
 
 LAB_RANGES = ((1e-4, 1.0), (1e-4, 1e-1))
 """The lab's (alpha, k) ranges in ``bench.bench_lab`` for Rosenbrock / Adam."""
@@ -207,7 +207,7 @@ def main() -> None:
     alphas, ks = grid(args.side)
     n = args.side**2
     print(f"sweep: {args.side}x{args.side} Adam runs x {base.STEPS} steps, Rosenbrock, exp decay")
-    optiviz.surfaces.get("rosenbrock")  # load the registry and start the backend untimed
+    optiviz.core.surfaces.get("rosenbrock")  # load the registry and start the backend untimed
     wall, cpu, results, first = best_times(implementations(alphas, ks), args.repeats)
     loop_wall, loop_cpu, loop_agrees = loop_baseline(
         alphas, ks, args.baseline, results["optiviz.sweep"]

@@ -6,8 +6,12 @@
 'converged'
 """
 
-from optiviz import surfaces
-from optiviz.dynamics import (
+import sys
+
+from optiviz.analysis.range_test import RangeTest, lr_range_test
+from optiviz.analysis.search import SearchResult, Trial, search
+from optiviz.core import surfaces
+from optiviz.core.dynamics import (
     Trajectory,
     compare_optimizers,
     landscape,
@@ -15,9 +19,12 @@ from optiviz.dynamics import (
     simulate_many,
     sweep,
 )
-from optiviz.range_test import RangeTest, lr_range_test
-from optiviz.search import SearchResult, Trial, search
-from optiviz.stability import critical_alpha, sharpness
+from optiviz.core.stability import critical_alpha, sharpness
+
+# ``optiviz.surfaces`` and its modules keep their names from before they moved into core/.
+for _name, _module in list(sys.modules.items()):
+    if _name.startswith("optiviz.core.surfaces"):
+        sys.modules["optiviz." + _name.removeprefix("optiviz.core.")] = _module
 
 __all__ = [
     "RangeTest",

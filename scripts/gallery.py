@@ -24,7 +24,8 @@ from PIL import Image  # noqa: E402
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from optiviz import lessons, surfaces  # noqa: E402
+from optiviz import surfaces  # noqa: E402
+from optiviz.scenes import lessons  # noqa: E402
 from tests.support.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, AppServer, launch_chromium  # noqa: E402
 
 SETTLE_MS = 2500

@@ -15,9 +15,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import optiviz
-import optiviz.decay_search
-from optiviz import lessons, surfaces
+import optiviz.analysis.decay_search
+from optiviz.core import surfaces
 from optiviz.figures.fit import EARLY_STOP
+from optiviz.scenes import lessons
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 180
@@ -158,7 +159,7 @@ def test_lab_searches_alpha_and_weight_decay_by_validation_loss() -> None:
     landscape = _chart(at, "landscape_chart")
     assert landscape["layout"]["yaxis"]["title"]["text"] == "weight decay λ"
     (match,) = [m for e in at.markdown if (m := BEST.search(e.value))]
-    result = optiviz.decay_search.decay_search(
+    result = optiviz.analysis.decay_search.decay_search(
         "bayes",
         budget=9,
         alpha_range=(1e-4, 10.0),

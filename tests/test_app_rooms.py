@@ -16,7 +16,8 @@ from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
-from optiviz import rooms, scenes, surfaces
+from optiviz import rooms, scenes
+from optiviz.core import surfaces
 from optiviz.rooms import tally
 from optiviz.ui import classroom, student
 

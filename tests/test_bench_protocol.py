@@ -18,7 +18,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench import bench_protocol
 from bench.protocol_client import SUCCESS, ProtocolSession
-from optiviz import params
+from optiviz.scenes import params
 from tests.support.live_app import AppServer
 
 

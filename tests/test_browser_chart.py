@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from optiviz import surfaces
-from optiviz.surfaces import typed
+from optiviz.core import surfaces
+from optiviz.core.surfaces import typed
 from tests.support.browser import app_server, chromium, needs_chromium, new_page, open_app
 from tests.support.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE
 

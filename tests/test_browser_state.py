@@ -13,7 +13,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from optiviz import params, surfaces
+from optiviz.core import surfaces
+from optiviz.scenes import params
 from tests.support import clicks
 from tests.support.browser import (
     app_server,

@@ -68,7 +68,7 @@ def _default_view() -> dict:
     """The chart data of the page opened bare: the staircase's race of the three default
     presets (``params.DEFAULT_PRESETS``), settled with its α family."""
     from bench.bench_app import staircase_settings
-    from optiviz import params
+    from optiviz.scenes import params
     from optiviz.ui import explore
 
     return explore.chart_for(staircase_settings(presets=params.DEFAULT_PRESETS))
@@ -87,9 +87,10 @@ def test_the_default_view_with_its_family_fits_the_byte_budget() -> None:
 def test_positions_are_quantised_within_a_five_thousandth_of_the_span(steps) -> None:
     """Every position inside the view's box decodes within 1/5000 of the box's span of the
     engine's, and a NaN (after a divergence) decodes as NaN."""
-    from optiviz import params, surfaces
-    from optiviz.family import family
+    from optiviz.core import surfaces
     from optiviz.figures import chart_data as cd
+    from optiviz.scenes import params
+    from optiviz.scenes.family import family
 
     surface = surfaces.get("staircase")
     box = [list(b) for b in surface.bounds]

@@ -13,14 +13,15 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import grids, scenes, surfaces
+from optiviz import scenes
+from optiviz.core import surfaces
+from optiviz.core.surfaces import datasets
 from optiviz.figures import style
 from optiviz.figures.animation import path_animation
 from optiviz.figures.chart_data import decode_array, map_chart, surface_chart
 from optiviz.figures.runs import Run
 from optiviz.figures.surface3d import surface_figure
-from optiviz.scenes import Scene
-from optiviz.surfaces import datasets
+from optiviz.scenes import Scene, grids
 
 JS = Path(__file__).resolve().parents[1] / "optiviz" / "ui" / "chart" / "chart.js"
 NODE = shutil.which("node")
@@ -307,10 +308,10 @@ def test_js_swap_draws_the_member_simulate_returns(alpha, optimizer, tmp_path) -
     settled chart of that member draws (its loss, α_t, readout on every frame, verdict
     line, first step and exit arrow), its path within 1/5000 of the map's span of the
     engine's, and within it of ``simulate``'s at that stop."""
-    from optiviz import params
-    from optiviz.family import family
     from optiviz.figures import chart_data as cd
     from optiviz.figures.notes import notes
+    from optiviz.scenes import params
+    from optiviz.scenes.family import family
 
     surface = surfaces.get("staircase")
     stops = params.alpha_options()
@@ -393,9 +394,10 @@ def test_js_a_followers_threshold_line_is_blank_off_its_alpha_and_hides_with_it(
     """A run's dashed 2/λ_max(θ_t) line was computed along its settled path: while the α
     thumb shows another member the swap blanks it (every value a gap), the view keeps it for
     the settled α, and hiding the run (its verdict clicked) hides the line too."""
-    from optiviz import params, stability
-    from optiviz.family import family
+    from optiviz.core import stability
     from optiviz.figures import chart_data as cd
+    from optiviz.scenes import params
+    from optiviz.scenes.family import family
 
     surface = surfaces.get("staircase")
     stops = params.alpha_options()
@@ -436,7 +438,7 @@ def test_js_presenter_mode_enlarges_the_rate_key_within_its_gap(tmp_path) -> Non
     """The α_t panel's "rate key" grows with presenter mode's type (18 / 13 of its 10 px)
     and, on a short top view, shrinks to what the gap above the panel holds, so it never
     reaches the loss panel."""
-    from optiviz import stability
+    from optiviz.core import stability
 
     surface = surfaces.get("staircase")
     traj = optiviz.simulate(surface, "sgd", alpha=0.8, steps=30)

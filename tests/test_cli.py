@@ -17,10 +17,10 @@ from streamlit.testing.v1 import AppTest
 from streamlit.web import cli as streamlit_cli
 
 import optiviz
-from optiviz import export, lessons
 from optiviz.cli import main
 from optiviz.cli.arguments import grid
 from optiviz.cli.launch import config_flags, streamlit_argv
+from optiviz.scenes import export, lessons
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import engine, surfaces
-from optiviz.surfaces import datasets
+from optiviz.core import engine, surfaces
+from optiviz.core.surfaces import datasets
 
 DATA = list(datasets.MODELS)
 LINEAR = surfaces.get("linear_regression")

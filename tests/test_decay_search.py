@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import decay_search, surfaces
+from optiviz.analysis import decay_search
+from optiviz.core import surfaces
 
 STEPS = 100
 """Short runs: over 300 Adam steps at alpha = 0.1, float32 rounding (batched or not)

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import engine, limits, optimizers, schedules, surfaces, verdicts
-from optiviz.surfaces import staircase
+from optiviz.core import engine, limits, optimizers, schedules, surfaces, verdicts
+from optiviz.core.surfaces import staircase
 
 X0 = 1.5
 

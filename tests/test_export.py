@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import clouds, grids, surfaces
-from optiviz.export import landscape_csv, shortest, trajectories_csv
+from optiviz.core import surfaces
 from optiviz.figures.animation import path_animation
 from optiviz.figures.html import figure_html
 from optiviz.figures.runs import Run
+from optiviz.scenes import clouds, grids
+from optiviz.scenes.export import landscape_csv, shortest, trajectories_csv
 
 
 def _rows(text: str) -> list[dict]:

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import optiviz
-from optiviz import limits, surfaces
-from optiviz.surfaces import expressions, typed
+from optiviz.core import limits, surfaces
+from optiviz.core.surfaces import expressions, typed
 
 HOSTILE = [
     ("__import__('os').system('echo hi')", "not allowed"),

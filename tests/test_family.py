@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import engine, family, params, surfaces
+from optiviz.core import engine, surfaces
+from optiviz.scenes import family, params
 
 CASES = [
     ("staircase", "sgd", {}),

@@ -14,13 +14,14 @@ import pytest
 from PIL import Image
 
 import optiviz
-from optiviz import grids, surfaces
+from optiviz.core import surfaces
+from optiviz.core.surfaces import datasets, staircase
 from optiviz.figures import background, layout, style, surface3d
 from optiviz.figures.animation import path_animation
 from optiviz.figures.notes import notes
 from optiviz.figures.runs import Run, map_exit, readouts
 from optiviz.figures.surface3d import MAX_FRAMES_3D, surface_figure
-from optiviz.surfaces import datasets, staircase
+from optiviz.scenes import grids
 
 STAIRCASE = surfaces.get("staircase")
 GRID_SIDE = 41
@@ -266,7 +267,7 @@ def test_sgd_readout_is_gradient_times_rate(t) -> None:
 def test_a_constant_rate_panel_starts_at_zero() -> None:
     from optiviz.figures.layout import axes
 
-    s = optiviz.surfaces.get("staircase")
+    s = optiviz.core.surfaces.get("staircase")
     runs = [Run(n, optiviz.simulate(s, n, alpha=0.8, steps=20), "#000") for n in ("sgd", "adam")]
     grid = grids.surface_grid(s, 21)
     assert axes(runs, s, grid, False)["yaxis3"]["range"] == pytest.approx([0.0, 0.96])

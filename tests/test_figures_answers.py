@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from optiviz import grids, surfaces
+from optiviz.core import surfaces
 from optiviz.figures import answers
+from optiviz.scenes import grids
 
 ROSENBROCK = surfaces.get("rosenbrock")
 PARABOLA = surfaces.get("parabola")

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from optiviz import grids, surfaces
+from optiviz.core import surfaces
 from optiviz.figures import background, layout
+from optiviz.scenes import grids
 
 TWO_D = surfaces.names(dim=2)
 MAX_PAYLOAD = 140 * 1024

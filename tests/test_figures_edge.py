@@ -8,10 +8,12 @@ import plotly.graph_objects as go
 import pytest
 
 import optiviz
-from optiviz import grids, scenes, stability
+from optiviz import scenes
+from optiviz.core import stability
 from optiviz.figures import chart_data, edges, layout
 from optiviz.figures.animation import path_animation
-from optiviz.settings import Settings
+from optiviz.scenes import grids
+from optiviz.scenes.settings import Settings
 
 BASE = {
     "mode": "optimizers",

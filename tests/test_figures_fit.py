@@ -7,8 +7,9 @@ import plotly.graph_objects as go
 import pytest
 
 import optiviz
-from optiviz import fit, surfaces
+from optiviz.core import surfaces
 from optiviz.figures import fit as figures
+from optiviz.scenes import fit
 
 
 @pytest.fixture(scope="module")

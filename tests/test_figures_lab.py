@@ -6,9 +6,9 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from optiviz.analysis.range_test import RangeTest
+from optiviz.analysis.search import SearchResult, Snapshot, Trial
 from optiviz.figures import lab
-from optiviz.range_test import RangeTest
-from optiviz.search import SearchResult, Snapshot, Trial
 
 ALPHAS = np.geomspace(1e-4, 1.0, 8)
 KS = np.geomspace(1e-3, 1e-1, 12)

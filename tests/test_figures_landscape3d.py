@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from optiviz.analysis.search import Trial
 from optiviz.figures.landscape3d import LIFT, landscape_3d_figure, on_surface
-from optiviz.search import Trial
 
 ALPHAS = np.geomspace(1e-3, 1.0, 4)
 KS = np.geomspace(1e-2, 1.0, 3)

@@ -8,12 +8,13 @@ import pytest
 
 import optiviz
 import optiviz.figures as figures
-from optiviz import grids, surfaces
+from optiviz.core import surfaces
+from optiviz.core.surfaces import datasets
 from optiviz.figures import lab, style
 from optiviz.figures.animation import path_animation
 from optiviz.figures.notebook import GRID_POINTS, LOSS_LABEL, STEPS_LABEL
 from optiviz.figures.runs import Run
-from optiviz.surfaces import datasets
+from optiviz.scenes import grids
 
 
 def _named(fig: go.Figure, name: str):

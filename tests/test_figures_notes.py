@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import optimizers, surfaces
+from optiviz.core import optimizers, surfaces
 from optiviz.figures import notes, style
 from optiviz.figures.chart_data import map_chart, surface_chart
 from optiviz.figures.runs import Run
-from optiviz.grids import surface_grid
 from optiviz.scenes import Scene
+from optiviz.scenes.grids import surface_grid
 
 STAIRCASE = surfaces.get("staircase")
 

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import fit, surfaces
-from optiviz.surfaces import polynomial
+from optiviz.core import surfaces
+from optiviz.core.surfaces import polynomial
+from optiviz.scenes import fit
 
 RNG = np.random.default_rng(0)
 

@@ -24,8 +24,8 @@ from streamlit.proto.NumberInput_pb2 import NumberInput as NumberInputProto
 from streamlit.proto.Slider_pb2 import Slider as SliderProto
 from streamlit.testing.v1 import AppTest
 
-from optiviz import surfaces
-from optiviz.search import STRATEGIES
+from optiviz.analysis.search import STRATEGIES
+from optiviz.core import surfaces
 from optiviz.ui import lab
 from optiviz.ui import options as opt
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from optiviz import gp
+from optiviz.analysis import gp
 
 sklearn_gp = pytest.importorskip("sklearn.gaussian_process")
 Matern = pytest.importorskip("sklearn.gaussian_process.kernels").Matern

@@ -11,7 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import optiviz
-from optiviz import lessons, params, scenes
+from optiviz import scenes
+from optiviz.scenes import lessons, params
 from tests.support import expected
 
 ROOT = Path(__file__).resolve().parents[1]

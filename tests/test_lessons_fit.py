@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import lessons, surfaces
-from optiviz.surfaces import polynomial
+from optiviz.core import surfaces
+from optiviz.core.surfaces import polynomial
+from optiviz.scenes import lessons
 
 FIT = ("underfitting", "overfitting", "weight-decay", "early-stopping", "small-alpha-underfit")
 

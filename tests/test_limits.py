@@ -1,4 +1,4 @@
-"""Bounded work: every size a user can choose has a named maximum in ``optiviz.limits``,
+"""Bounded work: every size a user can choose has a named maximum in ``optiviz.core.limits``,
 the core refuses more with a ``ValueError`` naming it, the widgets stop at the same
 maximum, and every cache of compiled functions or computed values is bounded."""
 
@@ -15,8 +15,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import optiviz
-from optiviz import engine, limits, surfaces, sweeps
-from optiviz.surfaces.typed import from_expression
+from optiviz.core import engine, limits, surfaces, sweeps
+from optiviz.core.surfaces.typed import from_expression
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -158,7 +158,7 @@ def test_every_lru_cache_in_the_core_and_figures_is_bounded():
     compiled_fns = (engine.trajectory_fn, engine.batch_fn, engine.sweep_fn, sweeps.block_fn)
     for compiled in (*compiled_fns, sweeps.tables_fn):
         assert 0 < compiled.cache_info().maxsize < 1000
-    assert "optiviz.surfaces.typed._cached_surface" in found
+    assert "optiviz.core.surfaces.typed._cached_surface" in found
 
 
 def _cache_decorators(tree: ast.AST):

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import optimizers, schedules
+from optiviz.core import optimizers, schedules
 
 torch = pytest.importorskip("torch")
 
@@ -43,7 +43,7 @@ SCHEDULES = {
 
 
 def multiplier(kind: str, k=0.0, drop=0.5, every=10, staircase=False) -> Callable[[int], float]:
-    """alpha_t / alpha_0 for LambdaLR, written independently of optiviz.schedules."""
+    """alpha_t / alpha_0 for LambdaLR, written independently of optiviz.core.schedules."""
 
     def held(t: int) -> float:
         return every * math.floor(t / every) if staircase else t

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from optiviz import lessons, resources
+from optiviz import resources
+from optiviz.scenes import lessons
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -88,12 +89,12 @@ def test_wheel_holds_the_package_the_assets_and_the_app(installed) -> None:
 
 
 INSTALLED_CHECK = """
-import sys, optiviz, optiviz.lessons
+import sys, optiviz, optiviz.scenes.lessons
 from optiviz import resources
 run = optiviz.simulate("staircase", "sgd", alpha=0.8)
 print(optiviz.__file__)
 print(resources.asset_path("surfaces.toml"))
-print(run.verdict, len(optiviz.lessons.load()))
+print(run.verdict, len(optiviz.scenes.lessons.load()))
 print(sorted(m for m in sys.modules if m.split(".")[0] in ("plotly", "streamlit")))
 """
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from optiviz import lessons, params, surfaces
-from optiviz.params import PARAMS
+from optiviz.core import surfaces
+from optiviz.scenes import lessons, params
+from optiviz.scenes.params import PARAMS
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 

@@ -13,8 +13,8 @@ import pytest
 from numpy.polynomial import legendre
 
 import optiviz
-from optiviz import engine, limits, surfaces
-from optiviz.surfaces import datasets, polynomial
+from optiviz.core import engine, limits, surfaces
+from optiviz.core.surfaces import datasets, polynomial
 
 ADAM = {"alpha": 0.01, "steps": limits.MAX_STEPS}
 """A good alpha for Adam on every degree here, for the longest run the app allows."""

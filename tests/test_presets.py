@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 import optiviz
-from optiviz import lessons, scenes, surfaces
+from optiviz import scenes
+from optiviz.core import surfaces
+from optiviz.scenes import lessons
 from optiviz.ui import options
 
 EXPECTED = {
@@ -14,7 +16,7 @@ EXPECTED = {
     "too large": "oscillating",
     "diverging": "diverged",
 }
-"""The verdict (optiviz.verdicts) each preset label promises."""
+"""The verdict (optiviz.core.verdicts) each preset label promises."""
 
 NO_GOOD = {"rosenbrock", "polynomial_regression"}
 """Surfaces on which plain GD cannot settle within limits.MAX_STEPS (see their description)."""

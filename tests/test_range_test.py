@@ -4,9 +4,16 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz.dynamics import f_min
-from optiviz.range_test import MIN_DIVISOR, lr_range_test, smooth, stop_index, suggest, turn
-from optiviz.surfaces import get
+from optiviz.analysis.range_test import (
+    MIN_DIVISOR,
+    lr_range_test,
+    smooth,
+    stop_index,
+    suggest,
+    turn,
+)
+from optiviz.core.dynamics import f_min
+from optiviz.core.surfaces import get
 
 
 def test_rates_grow_geometrically_from_lr_min_to_lr_max():

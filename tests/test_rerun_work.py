@@ -14,9 +14,11 @@ from streamlit.runtime.state.query_params import QueryParams
 from streamlit.testing.v1 import AppTest
 
 from bench.bench_app import staircase_settings
-from optiviz import grids, scenes, surfaces
+from optiviz import scenes
+from optiviz.core import surfaces
 from optiviz.figures import background, chart_data, layout
-from optiviz.settings import Settings
+from optiviz.scenes import grids
+from optiviz.scenes.settings import Settings
 from optiviz.ui import explore, state
 from tests.support import apptest
 

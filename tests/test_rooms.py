@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from optiviz import rooms, surfaces
+from optiviz import rooms
+from optiviz.core import surfaces
 from optiviz.rooms import RoomError
 from tests.support.live_app import free_port
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from optiviz.dynamics import Trajectory
+from optiviz.core.dynamics import Trajectory
 from optiviz.rooms import tally
 
 

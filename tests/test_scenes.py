@@ -11,12 +11,13 @@ import pytest
 
 import optiviz
 from bench.bench_app import staircase_settings
-from optiviz import clouds, grids, surfaces
-from optiviz.colours import PRESET_COLOURS, run_colour
+from optiviz.core import surfaces
+from optiviz.core.surfaces import datasets
 from optiviz.figures.animation import animation_parts
-from optiviz.scenes import MY_ALPHA_COLOUR, scene
-from optiviz.settings import Settings
-from optiviz.surfaces import datasets
+from optiviz.scenes import clouds, grids
+from optiviz.scenes.colours import PRESET_COLOURS, run_colour
+from optiviz.scenes.explore import MY_ALPHA_COLOUR, scene
+from optiviz.scenes.settings import Settings
 
 STAIRCASE = surfaces.get("staircase")
 

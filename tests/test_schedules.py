@@ -9,7 +9,7 @@ import optax
 import pytest
 
 import optiviz
-from optiviz import schedules
+from optiviz.core import schedules
 
 ALPHA, STEPS = 0.01, 60
 T = np.arange(STEPS)

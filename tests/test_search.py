@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import limits
-from optiviz.search import SURROGATE_SIDE, default_grid, search
+from optiviz.analysis.search import SURROGATE_SIDE, default_grid, search
+from optiviz.core import limits
 
 ROSENBROCK = {
     "surface": "rosenbrock",

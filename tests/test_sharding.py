@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import sweeps
+from optiviz.core import sweeps
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,7 +26,7 @@ CHILD = r"""
 import json, sys
 import jax, numpy as np
 import optiviz
-from optiviz import engine, sweeps
+from optiviz.core import engine, sweeps
 
 assert len(jax.devices()) == 4, jax.devices()
 cases = [

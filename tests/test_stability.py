@@ -11,7 +11,7 @@ import pytest
 from numpy.polynomial import legendre
 
 import optiviz
-from optiviz import stability, surfaces
+from optiviz.core import stability, surfaces
 
 ROSENBROCK_TOP = 501.0 + math.hypot(301.0, 400.0)
 """lambda_max of [[802, -400], [-400, 200]], Rosenbrock's Hessian at (1, 1): 1001.6006."""

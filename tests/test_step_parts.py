@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz.step_parts import step_parts
+from optiviz.core.step_parts import step_parts
 
 
 def _run(optimizer: str, alpha: float, steps: int = 2, **hyper) -> optiviz.Trajectory:

@@ -9,8 +9,8 @@ import jax
 import numpy as np
 import pytest
 
-from optiviz import limits, surfaces
-from optiviz.surfaces import staircase
+from optiviz.core import limits, surfaces
+from optiviz.core.surfaces import staircase
 
 NAMES = surfaces.names()
 REQUIRED = {"parabola", "quadratic", "rosenbrock", "himmelblau", "beale", "staircase"}
@@ -112,9 +112,9 @@ KINDS = ("analytic", "base", "datasets", "expressions", "polynomial", "probe", "
 def test_no_kind_imports_the_registry_back(kind: str) -> None:
     path = Path(surfaces.__file__).parent / f"{kind}.py"
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.module == "optiviz.surfaces":
+        if isinstance(node, ast.ImportFrom) and node.module == "optiviz.core.surfaces":
             assert all(a.name in KINDS for a in node.names), f"{kind} imports the registry"
         if isinstance(node, ast.ImportFrom) and node.module == "optiviz":
             assert "surfaces" not in [a.name for a in node.names], f"{kind} imports the registry"
         if isinstance(node, ast.Import):
-            assert "optiviz.surfaces" not in [a.name for a in node.names], kind
+            assert "optiviz.core.surfaces" not in [a.name for a in node.names], kind

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import engine, optimizers, schedules, surfaces, sweeps
-from optiviz.dynamics import f_min
+from optiviz.core import engine, optimizers, schedules, surfaces, sweeps
+from optiviz.core.dynamics import f_min
 
 ALPHAS = [1e-3, 0.01, 0.05, 0.3]
 KS = [0.0, 0.01, 0.1]

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import engine, surfaces
-from optiviz.surfaces import probe, typed
+from optiviz.core import engine, surfaces
+from optiviz.core.surfaces import probe, typed
 
 EXPECTED = {
     "too small": "slow",

@@ -18,7 +18,8 @@ import pytest
 from jax import monitoring
 from streamlit.testing.v1 import AppTest
 
-from optiviz import lessons, limits, surfaces
+from optiviz.core import limits, surfaces
+from optiviz.scenes import lessons
 from optiviz.ui import warmup
 from tests.support import child
 

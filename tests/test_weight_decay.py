@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz import engine, optimizers, surfaces
+from optiviz.core import engine, optimizers, surfaces
 
 RECORDED = Path(__file__).parent / "data" / "runs_before_weight_decay.npz"
 CASES = {

@@ -3,7 +3,7 @@
 Each cell or trial is one full run with learning rate alpha and weight decay
 lambda, scored by the validation loss at its last step (inf where it
 diverged): exactly ``simulate(...).validation_losses[-1]``. Search strategies
-are those of :mod:`optiviz.search` (grid, random, Bayesian), in log space;
+are those of :mod:`optiviz.analysis.search` (grid, random, Bayesian), in log space;
 ``Trial.k`` holds lambda. Only alpha and lambda carry the vmapped run axis, so
 each (surface, optimizer, bucket) compiles once, whatever the grid or budget.
 """
@@ -18,10 +18,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from optiviz import engine, limits, optimizers, schedules
-from optiviz.dynamics import prepare, start_point
-from optiviz.search import SearchResult, _check_range, _Evaluator, run_search
-from optiviz.surfaces import Surface, get
+from optiviz.analysis.search import SearchResult, _check_range, _Evaluator, run_search
+from optiviz.core import engine, limits, optimizers, schedules
+from optiviz.core.dynamics import prepare, start_point
+from optiviz.core.surfaces import Surface, get
 
 LANDSCAPE_CHUNK = 1024
 """Runs per compiled landscape batch (a 32 x 32 grid; larger grids run in chunks)."""

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optiviz import limits
-from optiviz.dynamics import f_min, simulate
-from optiviz.surfaces import Surface, get
+from optiviz.core import limits
+from optiviz.core.dynamics import f_min, simulate
+from optiviz.core.surfaces import Surface, get
 
 SCHEDULE_KNOBS = frozenset({"drop", "every", "staircase"})
 """Schedule settings a caller may pass along with the optimizer's; the test ignores them,

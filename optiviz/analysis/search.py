@@ -16,9 +16,10 @@ from dataclasses import dataclass
 import jax
 import numpy as np
 
-from optiviz import engine, gp, limits
-from optiviz.dynamics import f_min, prepare, start_point
-from optiviz.surfaces import Surface, get
+from optiviz.analysis import gp
+from optiviz.core import engine, limits
+from optiviz.core.dynamics import f_min, prepare, start_point
+from optiviz.core.surfaces import Surface, get
 
 STRATEGIES = ("grid", "random", "bayes")
 LANDSCAPE_SIDE = 128

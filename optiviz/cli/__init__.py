@@ -7,7 +7,7 @@
     optiviz serve --replicas N --port P [--rooms redis://HOST:PORT/DB]
 
 Only ``app`` imports Streamlit (``serve`` starts it in child processes). A bad argument
-(an unknown name, alpha <= 0, a value over a limit in :mod:`optiviz.limits`) ends with
+(an unknown name, alpha <= 0, a value over a limit in :mod:`optiviz.core.limits`) ends with
 one line on stderr and exit status 2.
 """
 
@@ -23,7 +23,6 @@ from pathlib import Path
 
 import numpy as np
 
-from optiviz import lessons, limits, optimizers, schedules, surfaces
 from optiviz.cli.arguments import (
     FLOAT32_MAX,
     GRID_HELP,
@@ -38,6 +37,8 @@ from optiviz.cli.arguments import (
 from optiviz.cli.commands import lessons_command, run_command, sweep_command
 from optiviz.cli.launch import app_command
 from optiviz.cli.serve import MAX_REPLICAS, port_type, replicas_type, serve_command
+from optiviz.core import limits, optimizers, schedules, surfaces
+from optiviz.scenes import lessons
 
 NEGATIVE = re.compile(r"-\.?\d")
 """An argument that starts like a negative number."""

@@ -7,7 +7,7 @@ from typing import NoReturn
 
 import numpy as np
 
-from optiviz import limits
+from optiviz.core import limits
 
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 """The core computes in float32: a larger number would become inf there."""

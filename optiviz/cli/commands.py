@@ -11,9 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
-from optiviz import export, lessons, schedules, surfaces
 from optiviz.cli.arguments import HYPER
-from optiviz.dynamics import Trajectory, landscape, simulate
+from optiviz.core import schedules, surfaces
+from optiviz.core.dynamics import Trajectory, landscape, simulate
+from optiviz.scenes import export, lessons
 
 
 def _surface(args: argparse.Namespace) -> surfaces.Surface:

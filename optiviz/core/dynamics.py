@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import jax
 import numpy as np
 
-from optiviz import engine, limits, optimizers, schedules, sweeps, verdicts
-from optiviz.surfaces import Surface, get
+from optiviz.core import engine, limits, optimizers, schedules, sweeps, verdicts
+from optiviz.core.surfaces import Surface, get
 
 HYPER_KEYS = frozenset(
     {"momentum", "rho", "beta1", "beta2", "eps", "weight_decay", "drop", "every", "staircase"}

@@ -27,8 +27,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from optiviz import limits, optimizers, schedules
-from optiviz.surfaces import Surface, datasets
+from optiviz.core import limits, optimizers, schedules
+from optiviz.core.surfaces import Surface, datasets
 
 TRACES: Counter = Counter()
 """How many times each compiled function has been traced (for tests)."""

@@ -26,9 +26,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from optiviz import limits, optimizers
-from optiviz.dynamics import HYPER_KEYS
-from optiviz.surfaces import Surface, get
+from optiviz.core import limits, optimizers
+from optiviz.core.dynamics import HYPER_KEYS
+from optiviz.core.surfaces import Surface, get
 
 TRACES: Counter = Counter()
 """How many times the curvature function of a surface has been traced (for tests)."""

@@ -23,8 +23,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optiviz import optimizers
-from optiviz.dynamics import Trajectory
+from optiviz.core import optimizers
+from optiviz.core.dynamics import Trajectory
 
 DECOUPLED = frozenset({"adamw"})
 """Rules that decay the weights outside their rule, so their gradient is grad L alone."""

@@ -39,8 +39,8 @@ import numpy as np
 from jax.sharding import Mesh, NamedSharding
 from jax.sharding import PartitionSpec as P
 
-from optiviz import engine, limits, optimizers
-from optiviz.surfaces import Surface
+from optiviz.core import engine, limits, optimizers
+from optiviz.core.surfaces import Surface
 
 BLOCK_CELLS = 8192
 """Cells per block: a block's state (a few arrays of this many floats) fits in L2."""

@@ -18,12 +18,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optiviz.dynamics import Trajectory
+from optiviz.core.dynamics import Trajectory
+from optiviz.core.surfaces import Surface
 from optiviz.figures import balls, data_panel, edges, layout, style
 from optiviz.figures.layout import LOSS, MAP, RATE, TEXT
 from optiviz.figures.runs import Exit, Run, frame_steps, map_exit, map_xy, readouts
-from optiviz.grids import Grid
-from optiviz.surfaces import Surface
+from optiviz.scenes.grids import Grid
 
 CLICK_GRID = 21
 """Points per side of the invisible marker grid that turns a click on the map into a start.

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from optiviz.core.surfaces import Surface
 from optiviz.figures import layout, style
-from optiviz.grids import Grid
-from optiviz.surfaces import Surface
+from optiviz.scenes.grids import Grid
 
 START_COLOUR = "#ffffff"
 GUESS_COLOUR = style.OKABE_ITO["reddish purple"]

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from optiviz.core.surfaces import Surface
 from optiviz.figures import data_panel, style
 from optiviz.figures.layout import LOSS, MAP, RATE
 from optiviz.figures.runs import Run, compact, map_xy
-from optiviz.surfaces import Surface
 
 CLEAR = "rgba(0,0,0,0)"
 

@@ -17,18 +17,18 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optiviz.family import Family
+from optiviz.core.surfaces import Surface
+from optiviz.core.verdicts import VERDICTS
 from optiviz.figures import layout, style
 from optiviz.figures.animation import EXIT_ANGLE, animation_parts, exit_trace
 from optiviz.figures.notes import NOT_DEFINED, final_text, notes, step_text
 from optiviz.figures.runs import Exit, map_exit
 from optiviz.figures.style import VERDICT_COLOURS
 from optiviz.figures.surface3d import surface_figure
-from optiviz.grids import Grid
-from optiviz.params import PARAMS, fmt
 from optiviz.scenes import Scene
-from optiviz.surfaces import Surface
-from optiviz.verdicts import VERDICTS
+from optiviz.scenes.family import Family
+from optiviz.scenes.grids import Grid
+from optiviz.scenes.params import PARAMS, fmt
 
 
 def encode_array(values) -> dict:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from optiviz.core.surfaces import Surface
 from optiviz.figures.layout import DATA
 from optiviz.figures.runs import Run, compact
-from optiviz.surfaces import Surface
 
 TRAIN, VALIDATION = "#334155", "#94a3b8"
 

@@ -1,7 +1,7 @@
 """The alpha_t panel's threshold lines: each run's 2/lambda_max(theta_t) beside its alpha_t.
 
 Where alpha_t lies above its line, a step overshoots along the locally steepest direction
-(``optiviz.stability``). The lines come from ``Run.edge`` (the scene computes them); here
+(``optiviz.core.stability``). The lines come from ``Run.edge`` (the scene computes them); here
 they become dashed traces, one per run, or one grey line where every run has the same
 (a constant Hessian and one rule), and a key over the panel that names the line and says
 why an adaptive run has none.
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from optiviz import optimizers, stability
+from optiviz.core import optimizers, stability
 from optiviz.figures.layout import EDGE_REACH, LEGEND_BG, RATE
 from optiviz.figures.runs import Run
 

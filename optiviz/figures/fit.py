@@ -1,6 +1,6 @@
 """The fit view's figures: the data with the moving model, the two losses, the plane.
 
-Each builder takes a :class:`optiviz.fit.FitScene` and returns a Plotly figure
+Each builder takes a :class:`optiviz.scenes.fit.FitScene` and returns a Plotly figure
 dict; nothing is computed here beyond placing what the scene holds.
 """
 
@@ -11,7 +11,7 @@ import numpy as np
 from optiviz.figures import background, style
 from optiviz.figures.data_panel import TRAIN, VALIDATION
 from optiviz.figures.layout import controls, log_ticks
-from optiviz.fit import FitScene
+from optiviz.scenes.fit import FitScene
 
 HEIGHT = 380
 EARLY_STOP = "early stopping stops here"

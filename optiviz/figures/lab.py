@@ -17,8 +17,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from optiviz.range_test import RangeTest
-from optiviz.search import SearchResult, Snapshot, Trial
+from optiviz.analysis.range_test import RangeTest
+from optiviz.analysis.search import SearchResult, Snapshot, Trial
 
 COLOURSCALE = "Plasma"
 DIVERGED_COLOUR = "#9ca3af"

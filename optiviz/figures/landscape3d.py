@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from optiviz.analysis.search import Trial
 from optiviz.figures.lab import (
     BEST_COLOUR,
     COLOURSCALE,
@@ -18,7 +19,6 @@ from optiviz.figures.lab import (
     decade_ticks,
     uncrowded,
 )
-from optiviz.search import Trial
 
 HEIGHT = 620
 LIFT = 0.03

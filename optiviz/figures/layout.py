@@ -7,11 +7,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from optiviz import grids
+from optiviz.core.surfaces import Surface
 from optiviz.figures import background, style
 from optiviz.figures.runs import Run
-from optiviz.grids import Grid
-from optiviz.surfaces import Surface
+from optiviz.scenes import grids
+from optiviz.scenes.grids import Grid
 
 MAP = {"xaxis": "x", "yaxis": "y"}
 LOSS = {"xaxis": "x2", "yaxis": "y2"}

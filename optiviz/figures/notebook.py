@@ -15,15 +15,16 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from optiviz import grids, scenes
-from optiviz.dynamics import Trajectory
+from optiviz import scenes
+from optiviz.analysis.range_test import RangeTest
+from optiviz.analysis.search import SearchResult
+from optiviz.core.dynamics import Trajectory
+from optiviz.core.surfaces import Surface, datasets, get
 from optiviz.figures import lab
 from optiviz.figures.animation import path_animation
 from optiviz.figures.runs import Run
 from optiviz.figures.style import run_colour
-from optiviz.range_test import RangeTest
-from optiviz.search import SearchResult
-from optiviz.surfaces import Surface, datasets, get
+from optiviz.scenes import grids
 
 GRID_POINTS = 161
 """Points per side of the loss background, as on the app's explore page."""

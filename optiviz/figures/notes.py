@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from optiviz import optimizers
+from optiviz.core import optimizers
+from optiviz.core.surfaces import Surface
 from optiviz.figures.runs import Exit, map_exit
 from optiviz.figures.style import VERDICT_COLOURS
 from optiviz.scenes import Run
-from optiviz.surfaces import Surface
 
 STEPS_TITLE = "What one step does"
 NOT_DEFINED = ": the loss is not defined at the start point; move the start."

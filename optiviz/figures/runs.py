@@ -8,10 +8,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from optiviz.dynamics import Trajectory
+from optiviz.core.dynamics import Trajectory
+from optiviz.core.surfaces import Surface
 from optiviz.figures import style
 from optiviz.scenes import Run
-from optiviz.surfaces import Surface
 
 __all__ = ["Exit", "Run", "compact", "frame_steps", "map_exit", "map_xy", "readouts"]
 

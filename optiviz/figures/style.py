@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import tomllib
 
-from optiviz.colours import (
+from optiviz.resources import toplevel_path
+from optiviz.scenes.colours import (
     MY_ALPHA_COLOUR,
     OKABE_ITO,
     PALETTE,
@@ -12,7 +13,6 @@ from optiviz.colours import (
     SAFE_RUNS,
     run_colour,
 )
-from optiviz.resources import toplevel_path
 
 __all__ = ["MY_ALPHA_COLOUR", "OKABE_ITO", "PALETTE", "PRESET_COLOURS", "SAFE_RUNS", "run_colour"]
 

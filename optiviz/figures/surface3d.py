@@ -14,11 +14,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from optiviz import grids
+from optiviz.core.surfaces import Surface
 from optiviz.figures import style
 from optiviz.figures.runs import Run, compact, frame_steps
-from optiviz.grids import Grid
-from optiviz.surfaces import Surface
+from optiviz.scenes import grids
+from optiviz.scenes.grids import Grid
 
 MAX_FRAMES_3D = 30
 MESH_SIDE = 161

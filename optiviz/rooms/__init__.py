@@ -125,7 +125,7 @@ def checked_question(question: Mapping[str, Any]) -> dict[str, Any]:
         raise RoomError('A question needs "kind": "where" or "which".')
     q = dict(question)
     if q["kind"] == "where":
-        from optiviz import surfaces
+        from optiviz.core import surfaces
 
         name = str(q.get("surface"))
         if name not in surfaces.names():

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from optiviz.dynamics import Trajectory
+from optiviz.core.dynamics import Trajectory
 
 SETTLE_SHARE = 0.01
 """A run has settled once it stays within this share of the map's diagonal of its end."""

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from optiviz.dynamics import Trajectory
+from optiviz.core.dynamics import Trajectory
 
 
 def mean_path(runs: Sequence[Trajectory]) -> Trajectory:

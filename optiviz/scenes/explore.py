@@ -11,12 +11,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from optiviz import clouds, optimizers, simulate, simulate_many, stability, surfaces
-from optiviz.colours import MY_ALPHA_COLOUR, PRESET_COLOURS, run_colour
-from optiviz.dynamics import Trajectory
-from optiviz.params import MY_ALPHA
-from optiviz.settings import Settings
-from optiviz.surfaces import datasets
+from optiviz import simulate, simulate_many
+from optiviz.core import optimizers, stability, surfaces
+from optiviz.core.dynamics import Trajectory
+from optiviz.core.surfaces import datasets
+from optiviz.scenes import clouds
+from optiviz.scenes.colours import MY_ALPHA_COLOUR, PRESET_COLOURS, run_colour
+from optiviz.scenes.params import MY_ALPHA
+from optiviz.scenes.settings import Settings
 
 
 @dataclass(frozen=True)

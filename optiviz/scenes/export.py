@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from optiviz.dynamics import Trajectory
+from optiviz.core.dynamics import Trajectory
 
 COORDS = ("x", "y")
 

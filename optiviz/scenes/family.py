@@ -21,9 +21,9 @@ from dataclasses import dataclass, replace
 import jax
 import numpy as np
 
-from optiviz import engine, limits, verdicts
-from optiviz.dynamics import Trajectory, prepare, start_point
-from optiviz.surfaces import Surface
+from optiviz.core import engine, limits, verdicts
+from optiviz.core.dynamics import Trajectory, prepare, start_point
+from optiviz.core.surfaces import Surface
 
 PARAMS = ("alpha", "k")
 """The parameters a family can vary."""

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optiviz import grids
-from optiviz.dynamics import Trajectory
-from optiviz.surfaces import Surface, datasets
+from optiviz.core.dynamics import Trajectory
+from optiviz.core.surfaces import Surface, datasets
+from optiviz.scenes import grids
 
 CURVE_POINTS = 161
 PLANE_SIDE = 61

@@ -9,7 +9,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from optiviz.surfaces import Surface, get
+from optiviz.core.surfaces import Surface, get
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from optiviz import lessons, limits, optimizers, schedules, surfaces
+from optiviz.core import limits, optimizers, schedules, surfaces
+from optiviz.scenes import lessons
 
 MODES = {
     "compare": "Compare learning rates",

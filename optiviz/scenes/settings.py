@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from optiviz import optimizers, schedules
+from optiviz.core import optimizers, schedules
 
 
 @dataclass(frozen=True)

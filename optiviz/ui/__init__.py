@@ -11,8 +11,8 @@ from optiviz.ui import (
     classroom,
     controls,
     explore,
+    fit,
     fit_controls,
-    fit_view,
     lab,
     lessons,
     presenter,
@@ -59,7 +59,7 @@ def _lab() -> None:
     name = controls.surface_control()
     with panel("Surface"):
         surface = None if name == "custom" else scenes.resolve_surface(name)
-        if surface is not None and fit_view.shows(surface):
+        if surface is not None and fit.shows(surface):
             surface = fit_controls.degree_surface()
         elif surface is None or surface.dim != 2:
             st.info(
@@ -77,11 +77,11 @@ def _explore() -> None:
         formula = ""
         if name == "custom":
             surface, formula = controls.formula_control()
-        elif fit_view.shows(scenes.resolve_surface(name)):
+        elif fit.shows(scenes.resolve_surface(name)):
             surface = fit_controls.degree_surface()
         else:
             surface = scenes.resolve_surface(name)
-        page = fit_view.render if fit_view.shows(surface) else explore.render
+        page = fit.render if fit.shows(surface) else explore.render
         draft = controls.explore_controls(surface, name, formula)
         if page is explore.render and classroom.showing():
             classroom.render()  # a class question hides the paths until its reveal

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from optiviz.rooms import RoomError, tally
-from optiviz.settings import Settings
+from optiviz.scenes.settings import Settings
 from optiviz.ui import classroom, controls, explore, state
 from optiviz.ui.classroom import OWNER
 

@@ -25,11 +25,13 @@ import uuid
 import segno
 import streamlit as st
 
-from optiviz import grids, rooms, surfaces
+from optiviz import rooms
+from optiviz.core import surfaces
 from optiviz.figures import answers as answer_figures
 from optiviz.figures import chart_data
 from optiviz.rooms import RoomError, tally
-from optiviz.settings import Settings
+from optiviz.scenes import grids
+from optiviz.scenes.settings import Settings
 from optiviz.ui import chart_component, explore, state
 
 LIVE_S = 0.5

@@ -11,10 +11,10 @@ from typing import Any
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from optiviz import limits, optimizers, schedules, surfaces
-from optiviz.params import MY_ALPHA, PARAMS
-from optiviz.settings import Settings
-from optiviz.surfaces import typed
+from optiviz.core import limits, optimizers, schedules, surfaces
+from optiviz.core.surfaces import typed
+from optiviz.scenes.params import MY_ALPHA, PARAMS
+from optiviz.scenes.settings import Settings
 from optiviz.ui import fit_controls, noise_controls, state
 from optiviz.ui import options as opt
 from optiviz.ui.widgets import draw

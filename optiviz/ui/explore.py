@@ -9,13 +9,15 @@ from functools import partial
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from optiviz import clouds, export, grids, optimizers, params, scenes, schedules, surfaces
+from optiviz import scenes
+from optiviz.core import optimizers, schedules, surfaces
 from optiviz.figures import chart_data
 from optiviz.figures.animation import path_animation
 from optiviz.figures.html import figure_html
 from optiviz.figures.runs import Run
-from optiviz.params import MY_ALPHA
-from optiviz.settings import Settings
+from optiviz.scenes import clouds, export, grids, params
+from optiviz.scenes.params import MY_ALPHA
+from optiviz.scenes.settings import Settings
 from optiviz.ui import chart_component, controls, sliders, state
 from optiviz.ui.panels import panel
 from optiviz.ui.widgets import draw

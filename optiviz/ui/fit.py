@@ -7,9 +7,11 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from optiviz import fit, scenes, surfaces
+from optiviz import scenes
+from optiviz.core import surfaces
 from optiviz.figures.fit import SLICE_NOTE, data_figure, loss_figure, plane_figure
-from optiviz.settings import Settings
+from optiviz.scenes import fit
+from optiviz.scenes.settings import Settings
 from optiviz.ui import controls, explore
 from optiviz.ui.panels import panel
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from optiviz import surfaces
+from optiviz.core import surfaces
 from optiviz.ui.widgets import draw
 
 

@@ -16,22 +16,16 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from optiviz import (
-    decay_search,
-    landscape,
-    lr_range_test,
-    optimizers,
-    params,
-    scenes,
-    schedules,
-    search,
-)
+from optiviz import landscape, lr_range_test, scenes, search
+from optiviz.analysis import decay_search
+from optiviz.analysis.search import STRATEGIES, SearchResult, default_grid
+from optiviz.core import optimizers, schedules
+from optiviz.core.surfaces import Surface
 from optiviz.figures import lab as lab_figures
 from optiviz.figures.landscape3d import landscape_3d_figure
-from optiviz.params import PARAMS
-from optiviz.search import STRATEGIES, SearchResult, default_grid
-from optiviz.settings import Settings
-from optiviz.surfaces import Surface
+from optiviz.scenes import params
+from optiviz.scenes.params import PARAMS
+from optiviz.scenes.settings import Settings
 from optiviz.ui import options as opt
 from optiviz.ui import state
 from optiviz.ui.panels import panel

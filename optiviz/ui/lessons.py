@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optiviz import lessons
+from optiviz.scenes import lessons
 from optiviz.ui import state
 
 

@@ -3,8 +3,9 @@ analytic ones, and the size of the many-seeds cloud."""
 
 from __future__ import annotations
 
-from optiviz import params, surfaces
-from optiviz.params import PARAMS
+from optiviz.core import surfaces
+from optiviz.scenes import params
+from optiviz.scenes.params import PARAMS
 from optiviz.ui import state
 from optiviz.ui.widgets import draw
 

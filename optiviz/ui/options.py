@@ -1,9 +1,9 @@
-"""The choices the controls offer: the names of ``optiviz.params``, where the table of
+"""The choices the controls offer: the names of ``optiviz.scenes.params``, where the table of
 controls defines them, under the names the UI modules import."""
 
 from __future__ import annotations
 
-from optiviz.params import (
+from optiviz.scenes.params import (
     LAB_PICTURES,
     MODES,
     OPTIMIZER_NAMES,

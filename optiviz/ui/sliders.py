@@ -1,7 +1,7 @@
 """The chart's α and k sliders: which runs follow each, and their families, packed.
 
 A settled view sends, per slider, the runs that follow it at every stop it can reach
-(``optiviz.family``), so the browser swaps them in while the thumb moves and sends the
+(``optiviz.scenes.family``), so the browser swaps them in while the thumb moves and sends the
 value only when it is let go. The families are cached apart from α (and the k family
 apart from k): releasing the thumb at a new α reuses the α family it was drawn from.
 """
@@ -15,11 +15,13 @@ from dataclasses import replace
 import streamlit as st
 
 import optiviz
-from optiviz import family, params, scenes, schedules
-from optiviz.dynamics import Trajectory
+from optiviz import scenes
+from optiviz.core import schedules
+from optiviz.core.dynamics import Trajectory
 from optiviz.figures import chart_data
-from optiviz.params import MY_ALPHA
-from optiviz.settings import Settings
+from optiviz.scenes import family, params
+from optiviz.scenes.params import MY_ALPHA
+from optiviz.scenes.settings import Settings
 
 KEYS = ("alpha", "k")
 """The chart's sliders, by their keys (and URL names) in ``params.PARAMS``."""

@@ -2,7 +2,7 @@
 
 Every control is a keyed widget whose value lives in session state under its key, and the
 address holds the same values under the same names, as the share link writes them. Both
-read one table, ``optiviz.params.PARAMS``:
+read one table, ``optiviz.scenes.params.PARAMS``:
 
 - a link is parsed once per session (``init``): each parameter's texts must spell a value
   its control can show, or it is dropped and named in a notice (``rejected``);
@@ -21,8 +21,9 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from optiviz import lessons, params, surfaces
-from optiviz.params import PARAMS
+from optiviz.core import surfaces
+from optiviz.scenes import lessons, params
+from optiviz.scenes.params import PARAMS
 
 BIND = {"persist_state": "session"}
 """Widget arguments: a control keeps its value while it is hidden."""

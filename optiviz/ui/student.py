@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from optiviz import rooms, surfaces
+from optiviz import rooms
+from optiviz.core import surfaces
 from optiviz.figures import answers as answer_figures
 from optiviz.rooms import RoomError
 from optiviz.ui import classroom, pick, state

@@ -42,11 +42,13 @@ import jax
 import streamlit as st
 from streamlit.runtime import Runtime
 
-from optiviz import lessons, params, scenes, surfaces
-from optiviz.params import PARAMS
-from optiviz.search import STRATEGIES
-from optiviz.settings import Settings
-from optiviz.ui import explore, fit_view, lab, shutdown
+from optiviz import scenes
+from optiviz.analysis.search import STRATEGIES
+from optiviz.core import surfaces
+from optiviz.scenes import lessons, params
+from optiviz.scenes.params import PARAMS
+from optiviz.scenes.settings import Settings
+from optiviz.ui import explore, fit, lab, shutdown
 from optiviz.ui import options as opt
 
 log = logging.getLogger("optiviz")
@@ -131,14 +133,14 @@ def settings_for(values: Mapping[str, object]) -> Settings:
 def _explore_visits(label: str, s: Settings) -> list[Visit]:
     surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
     visits = [Visit(label, "explore", s)]
-    if surface.dim == 2 and not fit_view.shows(surface):
+    if surface.dim == 2 and not fit.shows(surface):
         visits.append(Visit(f"{label}, 3-D view", "explore", s, three_d=True))
     return visits
 
 
 def lab_shows(surface: surfaces.Surface) -> bool:
     """Whether the lab searches ``surface``: the 2-D registry surfaces and the polynomial."""
-    return fit_view.shows(surface) or (surface.dim == 2 and surface.name in opt.SURFACE_NAMES)
+    return fit.shows(surface) or (surface.dim == 2 and surface.name in opt.SURFACE_NAMES)
 
 
 def lesson_visits(lesson: lessons.Lesson) -> list[Visit]:
@@ -207,8 +209,8 @@ def warm(visit: Visit) -> None:
     surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
     if visit.page == "lab":
         _warm_lab(s, surface, visit.budget)
-    elif fit_view.shows(surface):
-        fit_view.scene_for.__wrapped__(s)
+    elif fit.shows(surface):
+        fit.scene_for.__wrapped__(s)
     else:
         if s.mode == "seeds" and surface.n_samples is None:
             params.seeds_noise(surface)  # the view's default noise, cached per surface
@@ -216,7 +218,7 @@ def warm(visit: Visit) -> None:
 
 
 def _warm_lab(s: Settings, surface: surfaces.Surface, budget: int) -> None:
-    if fit_view.shows(surface):
+    if fit.shows(surface):
         ranges = (LAB_ALPHA, LAB_DECAY)
         landscape, search = lab.cached_decay_landscape, lab.cached_decay_search
     else:

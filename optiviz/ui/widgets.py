@@ -1,4 +1,4 @@
-"""Draw a control from its row of ``optiviz.params.PARAMS``: its label, help, stops or
+"""Draw a control from its row of ``optiviz.scenes.params.PARAMS``: its label, help, stops or
 bounds and default come from the table, so the widget shows exactly what a link may hold."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from typing import Any
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from optiviz import params, surfaces
-from optiviz.params import PARAMS
+from optiviz.core import surfaces
+from optiviz.scenes import params
+from optiviz.scenes.params import PARAMS
 from optiviz.ui import state
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 import re
 
-from optiviz import surfaces
+from optiviz.core import surfaces
 from tests.support import browser
 
 ALREADY = "already"

@@ -7,10 +7,12 @@ from __future__ import annotations
 from functools import cache
 from urllib.parse import parse_qsl, urlsplit
 
-from optiviz import lessons, optimizers, scenes, schedules, surfaces
-from optiviz import params as params_table
+from optiviz import scenes
+from optiviz.core import optimizers, schedules, surfaces
 from optiviz.figures import notes
-from optiviz.settings import Settings
+from optiviz.scenes import lessons
+from optiviz.scenes import params as params_table
+from optiviz.scenes.settings import Settings
 from optiviz.ui import options as opt
 from optiviz.ui import state
 
@@ -129,7 +131,7 @@ def verdict_lines(s: Settings) -> tuple[str, ...]:
 
 def fresh_defaults(p: Params) -> dict[str, str]:
     """The value each control opens with on a fresh page for the surface and view in ``p``
-    (the app's table, ``optiviz.params``), spelled as in a link: a control at this value
+    (the app's table, ``optiviz.scenes.params``), spelled as in a link: a control at this value
     may be missing from the address bar."""
     surface = surface_of(p)
     values = {key: row.default for key, row in params_table.PARAMS.items()}

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from optiviz.surfaces import analytic, datasets, polynomial, staircase, typed
-from optiviz.surfaces.base import PRESET_KEYS, Loss, Surface, from_spec, load_specs
-from optiviz.surfaces.polynomial import polynomial_regression
+from optiviz.core.surfaces import analytic, datasets, polynomial, staircase, typed
+from optiviz.core.surfaces.base import PRESET_KEYS, Loss, Surface, from_spec, load_specs
+from optiviz.core.surfaces.polynomial import polynomial_regression
 
 __all__ = [
     "PRESET_KEYS",
@@ -65,6 +65,6 @@ def from_expression(
 
     The text is parsed against a whitelist, never evaluated as Python; bad
     input raises ``ValueError`` with a message for the student. The same
-    arguments return the same Surface object. See :mod:`optiviz.surfaces.typed`.
+    arguments return the same Surface object. See :mod:`optiviz.core.surfaces.typed`.
     """
     return typed.from_expression(text, bounds=bounds, start=start)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from optiviz.surfaces.base import Loss
+from optiviz.core.surfaces.base import Loss
 
 
 def parabola(p: jax.Array) -> jax.Array:

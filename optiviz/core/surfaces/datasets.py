@@ -18,7 +18,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from optiviz.surfaces.base import Surface, presets, tuple2
+from optiviz.core.surfaces.base import Surface, presets, tuple2
 
 N_TRAIN = 64
 N_VAL = 32

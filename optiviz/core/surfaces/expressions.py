@@ -23,8 +23,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from optiviz import limits
-from optiviz.surfaces.base import Loss
+from optiviz.core import limits
+from optiviz.core.surfaces.base import Loss
 
 
 class Op(NamedTuple):

@@ -16,9 +16,9 @@ import jax
 import numpy as np
 from numpy.polynomial import legendre
 
-from optiviz import limits, verdicts
-from optiviz.surfaces.base import Surface, load_specs
-from optiviz.surfaces.datasets import full_batch, weighted
+from optiviz.core import limits, verdicts
+from optiviz.core.surfaces.base import Surface, load_specs
+from optiviz.core.surfaces.datasets import full_batch, weighted
 
 NAME = "polynomial_regression"
 TOO_SMALL_FACTORS = (0.02, 0.005, 0.001, 0.0002)

@@ -17,8 +17,8 @@ from functools import lru_cache
 import jax
 import numpy as np
 
-from optiviz import limits, verdicts
-from optiviz.surfaces.base import PRESET_KEYS, Loss
+from optiviz.core import limits, verdicts
+from optiviz.core.surfaces.base import PRESET_KEYS, Loss
 
 DEFAULT_STEPS = 100
 """Steps of a typed formula's runs: the probe judges a rate over exactly these."""
@@ -39,7 +39,7 @@ PROMISES = {
     "too large": "oscillating",
     "diverging": "diverged",
 }
-"""The verdict each preset label promises for plain GD from the start (optiviz.verdicts)."""
+"""The verdict each preset label promises for plain GD from the start (optiviz.core.verdicts)."""
 WINDOW_DECADES = {"too small": 2.0, "good": math.inf, "too large": math.inf, "diverging": 0.5}
 """How much of a label's band of rates the preset is the geometric middle of, in decades
 from the band's edge nearest "good": "too small" about ten times below the rates that

@@ -1,14 +1,14 @@
 """Surfaces from typed formulas: plot box, start and minimum found on a grid, presets
 found by probe runs.
 
-The formula is parsed by :mod:`optiviz.surfaces.expressions` (never evaluated as Python);
-this module turns the parsed function into a :class:`~optiviz.surfaces.base.Surface`
+The formula is parsed by :mod:`optiviz.core.surfaces.expressions` (never evaluated as Python);
+this module turns the parsed function into a :class:`~optiviz.core.surfaces.base.Surface`
 and remembers the last few (an LRU), so the same text is the same object and its
 compiled loops are reused.
 
 Presets keep the promise the registered surfaces keep (``tests/test_presets.py``):
 plain GD from the start in ``DEFAULT_STEPS`` steps ends with the verdict in
-``probe.PROMISES``; :mod:`optiviz.surfaces.probe` finds and verifies them.
+``probe.PROMISES``; :mod:`optiviz.core.surfaces.probe` finds and verifies them.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from optiviz.surfaces import probe
-from optiviz.surfaces.base import Loss, Surface
-from optiviz.surfaces.expressions import _normalized, parse
+from optiviz.core.surfaces import probe
+from optiviz.core.surfaces.base import Loss, Surface
+from optiviz.core.surfaces.expressions import _normalized, parse
 
 DEFAULT_BOUNDS = (-3.0, 3.0)
 DEFAULT_STEPS = probe.DEFAULT_STEPS
@@ -45,8 +45,8 @@ def from_expression(
     Default plot box [-3, 3] per variable; default start halfway from the
     lowest grid point to the farthest corner. ``lr_presets`` holds each label of
     PRESET_KEYS that some rate in ``probe.ALPHA_RANGE`` earns (3 significant figures,
-    checked by a run: :mod:`optiviz.surfaces.probe`), in increasing order; a label no rate earns
-    is left out. ``minima`` holds the lowest grid point when :func:`minimum_in_view`,
+    checked by a run: :mod:`optiviz.core.surfaces.probe`), in increasing order; a label
+    no rate earns is left out. ``minima`` holds the lowest grid point when :func:`minimum_in_view`,
     else nothing. ValueError when f is undefined on the whole box, or (only if every
     rounded candidate failed its check) no label is earned at all.
     """
