@@ -25,12 +25,12 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from tests.support import apptest
-from tests.support.live_app import machine
+from optiviz.devtools import apptest
+from optiviz.devtools.examples import FOUR, staircase_settings
+from optiviz.devtools.live_app import machine
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 300
-FOUR = ["too small", "good", "too large", "my α"]
 
 
 def fresh_alphas(n: int) -> list[float]:
@@ -102,36 +102,6 @@ def baseline(n: int) -> np.ndarray:
     return np.array([_move(at, "a", round(0.1 * (i % 90 + 5), 1)) for i in range(n)])
 
 
-def staircase_settings(**changes):
-    """The explore page's settings on the staircase, spelled out: the race of the four
-    rates (``FOUR``) with gradient descent, a constant α = 0.8, 150 steps from (0.3, 1.0),
-    PyTorch's defaults for the other knobs. ``changes`` replace fields; the tests build
-    their settings from this too."""
-    from optiviz.scenes.settings import Settings
-
-    base = {
-        "surface": "staircase",
-        "mode": "compare",
-        "optimizer": "sgd",
-        "compare_optimizers": ("sgd",),
-        "presets": tuple(FOUR),
-        "alpha": 0.8,
-        "schedule": "constant",
-        "k": 0.0,
-        "drop": 0.5,
-        "every": 10,
-        "staircase": False,
-        "momentum": 0.9,
-        "rho": 0.99,
-        "beta1": 0.9,
-        "beta2": 0.999,
-        "eps": 1e-8,
-        "steps": 150,
-        "start": (0.3, 1.0),
-    }
-    return Settings(**(base | changes))
-
-
 @contextmanager
 def _clock(costs: dict[str, list[float]], name: str) -> Iterator[None]:
     start = time.perf_counter()
@@ -193,7 +163,7 @@ def main() -> None:
         gc.freeze()
     base = baseline(args.moves)
     default = view({}, alphas)
-    long = view({"mode": "compare", "presets": FOUR, "steps": 500}, alphas)
+    long = view({"mode": "compare", "presets": list(FOUR), "steps": 500}, alphas)
     b = float(np.median(base))
     freeze = ", gc.freeze()" if args.gc_freeze else ""
     print(f"Machine: {machine()}; {args.moves} timed α moves per view{freeze}")

@@ -19,8 +19,7 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-from optiviz.figures.animation import path_animation
-from tests.support.live_app import (
+from optiviz.devtools.live_app import (
     COUNT_FRAMES_JS,
     FIRST_CHART_MS,
     IDLE,
@@ -30,6 +29,7 @@ from tests.support.live_app import (
     launch_chromium,
     machine,
 )
+from optiviz.figures.animation import path_animation
 
 
 def cold_start(browser, env: dict[str, str]) -> tuple[float, float, AppServer]:

@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 
-from tests.support.live_app import ROOT, AppServer, free_port, launch_chromium, machine
+from optiviz.devtools.live_app import ROOT, AppServer, free_port, launch_chromium, machine
 
 PATHS_JS = """() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer path.js-line')]
   .some(p => (p.getAttribute('d') || '').length > 8)"""

@@ -27,51 +27,19 @@ from dataclasses import dataclass, field
 from playwright.sync_api import sync_playwright
 
 from bench.bench_protocol import ALPHA, VARIANTS
-from tests.support.live_app import (
-    COUNT_SENDS_JS,
-    FINISHED_HOOK_JS,
+from optiviz.devtools.live_app import (
     FIRST_CHART_MS,
     IDLE,
     MAP_CHART,
+    SOCKET_HOOK_JS,
+    WATCH_GRAPH_JS,
     AppServer,
     launch_chromium,
     machine,
+    press,
 )
 
 BARE_APP = "bench/bare_app.py"
-
-WATCH_GRAPH_JS = """(() => {
-  const graph = () => document.querySelector('.js-plotly-plot');
-  const print = gd => gd && gd.data
-    ? [gd, gd.data, ...gd.data.flatMap(t => [t.x, t.y, t.z])] : [gd];
-  const changed = (a, b) => a.length !== b.length || a.some((v, i) => v !== b[i]);
-  addEventListener('keydown', e => {
-    const move = window.__optivizMove;
-    if (move && move.key === null) move.key = e.timeStamp;
-  }, true);
-  window.__optivizArm = () => {
-    const gd = graph();
-    const move = {key: null, data: null, drawn: null, same: null};
-    const before = print(gd);
-    window.__optivizMove = move;
-    const check = () => {
-      const now = graph();
-      if (move.data !== null || !now || !now.data || !changed(print(now), before)) return;
-      move.data = performance.now();
-      move.same = now === gd;
-      observer.disconnect();
-      requestAnimationFrame(() => requestAnimationFrame(() => { move.drawn = performance.now(); }));
-    };
-    const observer = new MutationObserver(check);
-    observer.observe(document.body, {childList: true, subtree: true, attributes: true});
-    const poll = () => { check(); if (move.data === null) requestAnimationFrame(poll); };
-    requestAnimationFrame(poll);
-    return window.__optivizFinished || 0;
-  };
-})()"""
-"""Init script: ``__optivizArm()`` starts watching the first graph for the next move and
-returns the count of ``script_finished`` messages so far (``FINISHED_HOOK_JS``); the move's
-``keydown``, new-data and drawn times (page clock, ms) land in ``__optivizMove``."""
 
 
 @dataclass
@@ -88,7 +56,7 @@ class Case:
 
 def _open(browser, case: Case):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.add_init_script(FINISHED_HOOK_JS)
+    page.add_init_script(SOCKET_HOOK_JS)
     page.add_init_script(WATCH_GRAPH_JS)
     page.on("console", lambda m: case.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: case.errors.append(str(e)))
@@ -97,18 +65,6 @@ def _open(browser, case: Case):
     page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
     page.wait_for_timeout(1000)
     return page
-
-
-def press(page) -> dict:
-    """Press → on the focused α thumb; wait for the new graph drawn and the rerun's end."""
-    page.get_by_role("slider", name=ALPHA).focus()
-    finished = page.evaluate("__optivizArm()")
-    page.keyboard.press("ArrowRight")
-    page.wait_for_function("window.__optivizMove.drawn !== null", timeout=FIRST_CHART_MS)
-    page.wait_for_function(f"(window.__optivizFinished || 0) > {finished}", timeout=FIRST_CHART_MS)
-    page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
-    page.wait_for_timeout(400)
-    return page.evaluate("window.__optivizMove")
 
 
 def measure(browser, case: Case, moves: int, warm: int = 1) -> None:
@@ -178,8 +134,7 @@ DRAG_VIEWS = {
 def drag(browser, url: str, seconds: float = 3.0) -> dict:
     """One drag on a fresh page at ``url``, after a first uncounted one."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.add_init_script(COUNT_SENDS_JS)
-    page.add_init_script(FINISHED_HOOK_JS)
+    page.add_init_script(SOCKET_HOOK_JS)
     page.goto(url)
     page.wait_for_selector(".optiviz-slider", timeout=FIRST_CHART_MS)
     page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
@@ -196,7 +151,7 @@ def key_swap(browser, url: str, moves: int = 12) -> tuple[list[float], int]:
     """α → on the chart's slider: ms from keydown to the new path drawn (no server in
     between), and the messages sent between the key and the drawing, over ``moves``."""
     page = _open(browser, Case("swap", url))
-    page.add_init_script(COUNT_SENDS_JS)
+    page.add_init_script(SOCKET_HOOK_JS)
     page.reload()
     page.wait_for_selector(".optiviz-slider", timeout=FIRST_CHART_MS)
     page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
@@ -222,7 +177,7 @@ def family_cpu(repeats: int = 5) -> dict[str, float]:
     and packed, on the staircase: default steps, and 2000 steps (a window of stops)."""
     from dataclasses import replace
 
-    from bench.bench_app import staircase_settings
+    from optiviz.devtools.examples import staircase_settings
     from optiviz.scenes import params
     from optiviz.ui import explore, sliders
 
@@ -262,7 +217,7 @@ def payload_bytes() -> dict[str, int]:
     """JSON bytes of the chart's data per view, settled with its families."""
     import json
 
-    from bench.bench_app import staircase_settings
+    from optiviz.devtools.examples import staircase_settings
     from optiviz.scenes import params
     from optiviz.ui import explore
 

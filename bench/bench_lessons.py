@@ -1,7 +1,8 @@
 """Every lesson, view and surface opened on a running server: seconds from the click or
 link to the chart drawn, with ratios to the default page's link in the same run.
 
-Real ``streamlit run app.py`` on loopback (``tests.support.live_app.AppServer``), headless Chromium.
+Real ``streamlit run app.py`` on loopback (``optiviz.devtools.live_app.AppServer``),
+headless Chromium.
 
 - **Warm server.** A fresh server (its JAX persistent cache, ``OPTIVIZ_JAX_CACHE``, in an
   empty temporary folder) draws its default page; then, while the background compile
@@ -34,22 +35,23 @@ from pathlib import Path
 import psutil
 from playwright.sync_api import sync_playwright
 
-from bench.bench_keypress import WATCH_GRAPH_JS, press
 from optiviz.core import surfaces
-from optiviz.scenes import lessons, params
-from optiviz.ui import options as opt
-from tests.support.live_app import (
+from optiviz.devtools.live_app import (
     ERRORS_JS,
-    FINISHED_HOOK_JS,
     FIRST_CHART_MS,
     IDLE,
     RERUN_DONE_JS,
     ROOT,
+    SOCKET_HOOK_JS,
+    WATCH_GRAPH_JS,
     WATCH_STATE_JS,
     AppServer,
     launch_chromium,
     machine,
+    press,
 )
+from optiviz.scenes import lessons, params
+from optiviz.ui import options as opt
 
 CHART = ".js-plotly-plot .main-svg"
 """A drawn Plotly graph: the explore map, the fit view's figures and the lab's all have one."""
@@ -63,7 +65,7 @@ TARGET_S = 3.0
 def new_page(browser):
     """A tab with the script-finished counter and the α-move watcher installed."""
     page = browser.new_page(viewport=VIEWPORT)
-    page.add_init_script(FINISHED_HOOK_JS)
+    page.add_init_script(SOCKET_HOOK_JS)
     page.add_init_script(WATCH_GRAPH_JS)
     return page
 

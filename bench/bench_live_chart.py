@@ -30,28 +30,16 @@ from pathlib import Path
 import numpy as np
 from playwright.sync_api import sync_playwright
 
-from tests.support.live_app import (
-    FINISHED_HOOK_JS,
+from optiviz.devtools.live_app import (
     FIRST_CHART_MS,
     IDLE,
     RERUN_DONE_JS,
+    SOCKET_HOOK_JS,
     WATCH_STATE_JS,
     AppServer,
     launch_chromium,
     machine,
 )
-
-MESSAGES_JS = """(() => {
-  const Native = window.WebSocket;
-  window.__messagesAt = [];
-  window.WebSocket = class extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('message', () => window.__messagesAt.push(performance.now()));
-    }
-  };
-})()"""
-"""Init script: the page-clock time of every WebSocket message the page handles."""
 
 PROBE_JS = """() => {
   window.__keyAt = null;
@@ -68,7 +56,7 @@ PROBE_JS = """() => {
       const now = window.__paths();
       if (now !== null && now !== before) {
         const seen = performance.now();
-        const got = window.__messagesAt.filter(t => t <= seen).pop();
+        const got = window.__optivizMessages.filter(t => t <= seen).pop();
         requestAnimationFrame(() => requestAnimationFrame(() => resolve({
           ms: performance.now() - window.__keyAt, same: gd === window.__gd,
           browser: performance.now() - got})));
@@ -116,8 +104,7 @@ class Frames:
 def _open(browser, url: str):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     frames = Frames(page)
-    page.add_init_script(FINISHED_HOOK_JS)
-    page.add_init_script(MESSAGES_JS)
+    page.add_init_script(SOCKET_HOOK_JS)
     page.goto(url)
     page.wait_for_selector(
         '[data-testid="stMain"] .js-plotly-plot .main-svg', timeout=FIRST_CHART_MS

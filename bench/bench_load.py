@@ -28,14 +28,14 @@ import psutil
 from playwright.async_api import Page, WebSocket, async_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.support.live_app import (
+from optiviz.devtools.live_app import (
     ERRORS_JS,
-    FINISHED_HOOK_JS,
     FIRST_CHART_MS,
     IDLE,
     MAP_CHART,
     RERUN_DONE_JS,
     RERUN_END_JS,
+    SOCKET_HOOK_JS,
     WATCH_STATE_JS,
     AppServer,
     launch_chromium,
@@ -88,7 +88,7 @@ async def _rerun(page: Page, action, log: Log | None = None) -> float:
 
 async def _open(browser, url: str, log: Log) -> Page:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
-    await context.add_init_script(FINISHED_HOOK_JS)
+    await context.add_init_script(SOCKET_HOOK_JS)
     page = await context.new_page()
     page.on("console", lambda m: log.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: log.errors.append(str(e)))

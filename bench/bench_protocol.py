@@ -42,9 +42,9 @@ import numpy as np
 import psutil
 from websockets.exceptions import ConnectionClosed
 
-from bench.protocol_client import ProtocolSession
 from optiviz.cli import nginx, serve
-from tests.support.live_app import ROOT, AppServer, free_port, machine
+from optiviz.devtools.live_app import ROOT, AppServer, free_port, machine
+from optiviz.devtools.protocol import ProtocolSession
 
 ALPHA, K, START, SURFACE = "α", "k", "start", "surface"
 """The moves a session makes: α or k let go on the chart's slider (a ``slider`` trigger of

@@ -44,10 +44,10 @@ import numpy as np
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.protocol_client import ProtocolSession, Run
 from optiviz import rooms
+from optiviz.devtools.live_app import AppServer, machine
+from optiviz.devtools.protocol import ProtocolSession, Run
 from optiviz.ui import ask, classroom, student
-from tests.support.live_app import AppServer, machine
 
 CODE = re.compile(rf"^Code \*\*`([{rooms.ALPHABET}]{{{rooms.CODE_LEN}}})`\*\*$")
 COUNT = re.compile(r"^\*\*(\d+)\*\* answers?$")

@@ -1,11 +1,12 @@
 """Where α key -> drawn goes in the browser: a timeline of each move, in page time.
 
-One ``streamlit run app.py`` and headless Chromium, as ``bench.bench_keypress``. Init
-scripts record when each WebSocket message arrives, and ``Plotly.react`` is wrapped to
-record when it starts, how long its synchronous part takes and when its promise
-resolves. Every mark is in ms after the move's ``keydown``: the first message, the
-last message before ``Plotly.react``, react's start, react's synchronous part, its end,
-and the graph drawn (``bench_keypress``'s watcher). Run from the repository root with
+One ``streamlit run app.py`` and headless Chromium, as ``bench.bench_keypress``. The
+WebSocket hook (``SOCKET_HOOK_JS``) records when each message arrives, and
+``Plotly.react`` is wrapped to record when it starts, how long its synchronous part takes
+and when its promise resolves. Every mark is in ms after the move's ``keydown``: the
+first message, the last message before ``Plotly.react``, react's start, react's
+synchronous part, its end, and the graph drawn (``WATCH_GRAPH_JS``). Run from the
+repository root with
 ``.venv/bin/python -m bench.profile_keypress [--query ?mode=single] [--moves 10]``.
 """
 
@@ -16,28 +17,17 @@ import statistics
 
 from playwright.sync_api import sync_playwright
 
-from bench.bench_keypress import WATCH_GRAPH_JS, press
-from tests.support.live_app import (
-    FINISHED_HOOK_JS,
+from optiviz.devtools.live_app import (
     FIRST_CHART_MS,
     IDLE,
     MAP_CHART,
+    SOCKET_HOOK_JS,
+    WATCH_GRAPH_JS,
     AppServer,
     launch_chromium,
     machine,
+    press,
 )
-
-MESSAGES_JS = """(() => {
-  window.__optivizMessages = [];
-  const Native = window.WebSocket;
-  window.WebSocket = function (...args) {
-    const ws = new Native(...args);
-    ws.addEventListener('message', () => window.__optivizMessages.push(performance.now()));
-    return ws;
-  };
-  window.WebSocket.prototype = Native.prototype;
-})()"""
-"""Init script: the page time of every WebSocket message, in ``__optivizMessages``."""
 
 WRAP_REACT_JS = """() => {
   const P = window.Plotly;
@@ -84,7 +74,7 @@ def main() -> None:
         with sync_playwright() as pw:
             browser = launch_chromium(pw)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            for script in (MESSAGES_JS, FINISHED_HOOK_JS, WATCH_GRAPH_JS):
+            for script in (SOCKET_HOOK_JS, WATCH_GRAPH_JS):
                 page.add_init_script(script)
             page.goto(server.url + args.query)
             page.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)

@@ -18,11 +18,11 @@ from streamlit.testing.v1 import AppTest
 import optiviz
 from optiviz.core import optimizers, schedules, surfaces
 from optiviz.core.surfaces import datasets
+from optiviz.devtools import apptest
 from optiviz.figures import chart_data
 from optiviz.figures.animation import FAINT
 from optiviz.figures.surface3d import MAX_FRAMES_3D
 from optiviz.scenes import params
-from tests.support import apptest
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 120

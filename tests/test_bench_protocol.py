@@ -17,9 +17,9 @@ import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench import bench_protocol
-from bench.protocol_client import SUCCESS, ProtocolSession
+from optiviz.devtools.live_app import AppServer
+from optiviz.devtools.protocol import ProtocolSession, succeeded
 from optiviz.scenes import params
-from tests.support.live_app import AppServer
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,7 @@ def test_a_chart_slider_release_moves_one_stop_and_the_session_adopts_the_addres
     kinds = (bench_protocol.ALPHA, bench_protocol.ALPHA, bench_protocol.K)
     session, runs, queries = asyncio.run(_moves(server.port, kinds))
     for run in runs:
-        assert run.status in SUCCESS and not run.exceptions
+        assert succeeded(run.status) and not run.exceptions
     stops = params.alpha_options()
     alphas = [stops.index(float(q["alpha"][0])) for q in queries[:3]]
     assert [a - alphas[0] for a in alphas] == [0, 1, 2]

@@ -13,8 +13,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from tests.support.browser import app_server, chromium, needs_chromium, new_page
-from tests.support.live_app import (
+from optiviz.devtools.live_app import (
     ERRORS_JS,
     FIRST_CHART_MS,
     IDLE,
@@ -26,6 +25,7 @@ from tests.support.live_app import (
     SHOWN_INDEX_JS,
     WATCH_STATE_JS,
 )
+from tests.support.browser import app_server, chromium, needs_chromium, new_page
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 __all__ = ["app_server", "chromium"]  # fixtures, used by name

@@ -10,8 +10,8 @@ import pytest
 
 from optiviz.core import surfaces
 from optiviz.core.surfaces import typed
+from optiviz.devtools.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE
 from tests.support.browser import app_server, chromium, needs_chromium, new_page, open_app
-from tests.support.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 __all__ = ["app_server", "chromium"]  # fixtures, used by name

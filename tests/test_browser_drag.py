@@ -22,7 +22,6 @@ from tests.support.browser import (
     start_watch,
     wait_rerun,
 )
-from tests.support.live_app import COUNT_SENDS_JS
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 __all__ = ["app_server", "chromium"]
@@ -96,7 +95,6 @@ def _drag(page, frm: float, to: float, moves: int = 60, pause_ms: int = 25) -> N
 @pytest.fixture
 def single(chromium, app_server):
     page = new_page(chromium, 1400, 1000)
-    page.add_init_script(COUNT_SENDS_JS)
     open_app(page, app_server.url + "?mode=single")
     yield page
     page.close()

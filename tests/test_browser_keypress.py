@@ -12,7 +12,7 @@ from pathlib import Path
 import plotly
 import pytest
 
-from bench.bench_keypress import WATCH_GRAPH_JS
+from optiviz.devtools.live_app import WATCH_GRAPH_JS
 from tests.support.browser import chromium, needs_chromium
 
 pytestmark = [needs_chromium, pytest.mark.browser]

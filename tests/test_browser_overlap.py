@@ -12,8 +12,8 @@ import itertools
 
 import pytest
 
+from optiviz.devtools.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART
 from tests.support.browser import app_server, chromium, needs_chromium
-from tests.support.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 __all__ = ["app_server", "chromium"]  # fixtures, used by name

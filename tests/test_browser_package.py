@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from optiviz.devtools.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART
 from optiviz.scenes import lessons
 from tests.support.browser import chromium, needs_chromium
-from tests.support.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 __all__ = ["chromium"]  # a fixture, used by name

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from optiviz.devtools.live_app import FIRST_CHART_MS, IDLE
 from tests.support.browser import app_server, chromium, needs_chromium, new_page, settle
-from tests.support.live_app import FIRST_CHART_MS, IDLE
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 __all__ = ["app_server", "chromium"]  # fixtures, used by name

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from optiviz.devtools.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART, AppServer
 from tests.support.browser import app_server, chromium, needs_chromium
-from tests.support.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART, AppServer
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 __all__ = ["app_server", "chromium"]  # fixtures, used by name

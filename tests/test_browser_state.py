@@ -1,7 +1,7 @@
 """What the page says follows what it draws, in a real browser: the race picker's chips
 after surface switches, and the address bar after fast key presses on a slider.
 
-``streamlit run app.py`` driven by Debian's Chromium (``tests/support/live_app.py``).
+``streamlit run app.py`` driven by Debian's Chromium (``optiviz/devtools/live_app.py``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from optiviz.core import surfaces
+from optiviz.devtools.live_app import FIRST_CHART_MS, IDLE
 from optiviz.scenes import params
 from tests.support import clicks
 from tests.support.browser import (
@@ -26,7 +27,6 @@ from tests.support.browser import (
     start_watch,
     wait_rerun,
 )
-from tests.support.live_app import FIRST_CHART_MS, IDLE
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 __all__ = ["app_server", "chromium"]  # fixtures, used by name

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bench.protocol_client import ProtocolSession
+from optiviz.devtools.live_app import AppServer
+from optiviz.devtools.protocol import ProtocolSession
 from optiviz.ui import chart_component
-from tests.support.live_app import AppServer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,7 +67,7 @@ def test_the_server_serves_plotly_js_at_the_charts_url() -> None:
 def _default_view() -> dict:
     """The chart data of the page opened bare: the staircase's race of the three default
     presets (``params.DEFAULT_PRESETS``), settled with its α family."""
-    from bench.bench_app import staircase_settings
+    from optiviz.devtools.examples import staircase_settings
     from optiviz.scenes import params
     from optiviz.ui import explore
 

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "optiviz"
 
 # Lower ranks are lower layers; a module may import its own layer and those below it.
+# ``devtools`` (the tests' and benchmarks' harness) sits above the app: nothing imports it.
 RANK = {
     "resources": 0,
     "core": 1,
@@ -28,6 +29,7 @@ RANK = {
     "ui": 5,
     "cli": 6,
     "__main__": 7,
+    "devtools": 8,
 }
 # What a layer never loads, even indirectly.
 FORBIDDEN = {
@@ -36,6 +38,7 @@ FORBIDDEN = {
     "scenes": ("streamlit", "plotly"),
     "rooms": ("streamlit", "plotly"),
     "figures": ("streamlit",),
+    "devtools": ("streamlit", "plotly", "playwright", "psutil", "websockets"),
 }
 
 CODE = """
@@ -87,9 +90,7 @@ def test_no_import_points_up(module: str) -> None:
         path = ROOT / module.replace(".", "/") / "__init__.py"
     own = RANK[_layer(module)]
     up = {
-        target
-        for target in _imports(path)
-        if _layer(target) in RANK and RANK[_layer(target)] > own
+        target for target in _imports(path) if _layer(target) in RANK and RANK[_layer(target)] > own
     }
     assert not up, f"{module} imports a higher layer: {sorted(up)}"
 

@@ -13,14 +13,14 @@ import pytest
 from streamlit.runtime.state.query_params import QueryParams
 from streamlit.testing.v1 import AppTest
 
-from bench.bench_app import staircase_settings
 from optiviz import scenes
 from optiviz.core import surfaces
+from optiviz.devtools import apptest
+from optiviz.devtools.examples import staircase_settings
 from optiviz.figures import background, chart_data, layout
 from optiviz.scenes import grids
 from optiviz.scenes.settings import Settings
 from optiviz.ui import explore, state
-from tests.support import apptest
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 STAIRCASE = surfaces.get("staircase")

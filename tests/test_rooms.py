@@ -22,8 +22,8 @@ import redis
 
 from optiviz import rooms
 from optiviz.core import surfaces
+from optiviz.devtools.live_app import free_port
 from optiviz.rooms import RoomError
-from tests.support.live_app import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 WHERE = {"kind": "where", "surface": "rosenbrock", "steps": 40}

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import optiviz
-from bench.bench_app import staircase_settings
 from optiviz.core import surfaces
 from optiviz.core.surfaces import datasets
+from optiviz.devtools.examples import staircase_settings
 from optiviz.figures.animation import animation_parts
 from optiviz.scenes import clouds, grids
 from optiviz.scenes.colours import PRESET_COLOURS, run_colour

@@ -28,9 +28,9 @@ import psutil
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from bench.protocol_client import ProtocolSession
 from optiviz import cli
 from optiviz.cli import nginx, serve
+from optiviz.devtools.protocol import ProtocolSession
 
 ROOT = Path(__file__).resolve().parents[1]
 START = "Start x"

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.protocol_client import ProtocolSession
+from optiviz.devtools.live_app import AppServer
+from optiviz.devtools.protocol import ProtocolSession
 from optiviz.ui import shutdown
-from tests.support.live_app import AppServer
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"

@@ -1,6 +1,6 @@
 """The app server and a headless Debian Chromium page on it, written once for the tests.
 
-The server and browser come from ``tests/support/live_app.py`` (which the benchmarks
+The server and browser come from ``optiviz/devtools/live_app.py`` (which the benchmarks
 import too); this module adds the pytest fixtures, a page that records its console
 errors, and the waits a test needs after a click.
 """
@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.live_app import (
+from optiviz.devtools.live_app import (
     CHROMIUM,
-    FINISHED_HOOK_JS,
     FIRST_CHART_MS,
     IDLE,
     RERUN_DONE_JS,
+    SOCKET_HOOK_JS,
     WATCH_STATE_JS,
     AppServer,
     launch_chromium,
@@ -76,12 +76,12 @@ def chromium() -> Iterator:
 
 def new_page(browser, width: int = 1400, height: int = 1000):
     """A page that keeps its console errors and uncaught exceptions in ``console_errors``
-    and counts the server's finished runs (``FINISHED_HOOK_JS``)."""
+    and has the WebSocket hook (``SOCKET_HOOK_JS``: sends, arrivals, finished runs)."""
     page = browser.new_page(viewport={"width": width, "height": height})
     page.console_errors = []
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     page.on("pageerror", lambda e: page.console_errors.append(f"uncaught: {e}"))
-    page.add_init_script(FINISHED_HOOK_JS)
+    page.add_init_script(SOCKET_HOOK_JS)
     page.set_default_timeout(CLICK_MS)
     return page
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+from optiviz.devtools.live_app import PAUSE, PLAY
 from tests.support import browser, checks, clicks
-from tests.support.live_app import PAUSE, PLAY
 from tests.support.reads import read
 
 MAX_PER_CHECK = 3

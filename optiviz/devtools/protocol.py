@@ -22,7 +22,9 @@ A ``ProtocolSession`` opens ``ws://HOST:PORT/_stcore/stream`` (subprotocols
 - a run that ends early for a rerun the script asked for (``st.rerun()``) goes on into
   the app run the server starts by itself.
 
-Used by ``bench.bench_protocol`` and ``tests/test_bench_protocol.py``.
+Used by the protocol benchmarks (``bench/``) and the tests that drive a live server.
+websockets (a dev dependency) and Streamlit's protos are imported when a session opens
+or reads, not with this module.
 """
 
 from __future__ import annotations
@@ -32,15 +34,12 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import websockets
-from streamlit.components.v2.bidi_component.main import _make_trigger_id
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.Element_pb2 import Element
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.proto.Slider_pb2 import Slider
-from streamlit.proto.WidgetStates_pb2 import WidgetState
+if TYPE_CHECKING:
+    from streamlit.proto.Element_pb2 import Element
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 RUN_TIMEOUT_S = 120.0
 """Generous: a session's first run may compile the page's JAX code."""
@@ -59,8 +58,24 @@ VALUE_TYPES = {
 """Widget element -> ``WidgetState`` field; sliders are decided by their type. Buttons
 (triggers), download buttons and chart selections hold no state until clicked."""
 
-FINISHED = ForwardMsg.ScriptFinishedStatus
-SUCCESS = (FINISHED.FINISHED_SUCCESSFULLY, FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
+
+def _finished() -> Any:
+    """``ForwardMsg.ScriptFinishedStatus``: the ways a run ends."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    return ForwardMsg.ScriptFinishedStatus
+
+
+def succeeded(status: int | None) -> bool:
+    """Whether a run that ended with ``status`` finished (the app's run or a fragment's)."""
+    done = _finished()
+    return status in (done.FINISHED_SUCCESSFULLY, done.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
+
+
+def _select_slider(p: Any) -> bool:
+    from streamlit.proto.Slider_pb2 import Slider
+
+    return p.type == Slider.Type.SELECT_SLIDER
 
 
 @dataclass
@@ -80,12 +95,13 @@ class Widget:
     @property
     def value_type(self) -> str:
         if self.kind == "slider":
-            select = self.proto.type == Slider.Type.SELECT_SLIDER
-            return "string_array_value" if select else "double_array_value"
+            return "string_array_value" if _select_slider(self.proto) else "double_array_value"
         return VALUE_TYPES[self.kind]
 
     def state(self) -> WidgetState:
         """This widget's value as the browser sends it."""
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
         state = WidgetState(id=self.id)
         if self.value_type.endswith("_array_value"):
             getattr(state, self.value_type).data[:] = self.value
@@ -98,7 +114,7 @@ def _default(kind: str, p: Any) -> Any:
     """A newly drawn widget's value: the server's ``set_value`` if it sent one, else the
     default; ``None`` for a widget with no value yet (an empty selectbox, say)."""
     if kind == "slider":
-        if p.type == Slider.Type.SELECT_SLIDER:
+        if _select_slider(p):
             return list(p.raw_value) if p.set_value else [p.options[int(i)] for i in p.default]
         return list(p.value) if p.set_value else list(p.default)
     if kind in ("selectbox", "radio"):
@@ -145,7 +161,7 @@ class Run:
     @property
     def ok(self) -> bool:
         """Finished (``script_finished``, not stopped early) with no exception element."""
-        return self.status in SUCCESS and not self.exceptions
+        return succeeded(self.status) and not self.exceptions
 
 
 class ProtocolSession:
@@ -174,6 +190,8 @@ class ProtocolSession:
         """Element id -> fragment id of each custom (bidi) component the page has drawn."""
 
     async def __aenter__(self) -> ProtocolSession:
+        import websockets
+
         self._ws = await websockets.connect(
             self.url,
             subprotocols=["streamlit", secrets.token_hex(8)],
@@ -222,6 +240,10 @@ class ProtocolSession:
         button labelled ``click`` pressed, and ``trigger`` = (key, event, value): the
         custom component whose id ends in ``-key`` calling ``setTriggerValue(event,
         value)``; read the run's messages until ``script_finished``."""
+        from streamlit.components.v2.bidi_component.main import _make_trigger_id
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
         fragment = ""
         for label, value in (changes or {}).items():
             widget = self.widget(label)
@@ -254,16 +276,18 @@ class ProtocolSession:
         return run
 
     async def _read_run(self, fragment: str) -> Run:
-        run, seen = Run(), set()
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        early, run, seen = _finished().FINISHED_EARLY_FOR_RERUN, Run(), set()
         while run.status is None:
             data = await self._ws.recv()
             run.bytes += len(data)
             run.messages += 1
             self._handle(ForwardMsg.FromString(data), run, seen)
-            if run.status == FINISHED.FINISHED_EARLY_FOR_RERUN:
+            if run.status == early:
                 # st.rerun(): the server starts the whole app's next run itself.
                 run.status, run.reruns, seen, fragment = None, run.reruns + 1, set(), ""
-        if run.status in SUCCESS:
+        if succeeded(run.status):
             self._finish(seen, fragment)
         return run
 

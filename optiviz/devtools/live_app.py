@@ -1,13 +1,19 @@
 """Run ``streamlit run app.py`` on a loopback port and drive it with Debian's Chromium.
 
-The one server and browser harness: the tests' fixtures (``tests/support/browser.py``) and
-the benchmarks in ``bench/`` import it from here. Nothing here downloads a browser:
-Playwright is pointed at ``/usr/bin/chromium``. The server's file watcher is off, so edits
-made while a run is under way do not rerun the app.
+The one server and browser harness of the tests (``tests/support/browser.py`` adds their
+fixtures) and of the benchmarks in ``bench/``: the server (``AppServer``) with its CPU
+clock (``AppServer.cpu_s``, the one server-CPU meter), Chromium (``launch_chromium``), and
+the scripts a page is given to watch it (``SOCKET_HOOK_JS``, the one WebSocket hook, and
+the waits built on it). Nothing here downloads a browser: Playwright is pointed at
+``/usr/bin/chromium``. The server's file watcher is off, so edits made while a run is
+under way do not rerun the app. Imports neither Streamlit nor the dev dependencies
+(psutil is read when a server's processes are).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import signal
 import socket
@@ -16,8 +22,6 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-
-import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -59,17 +63,6 @@ MAP_STATE_JS = f"""() => {{
 """The map's slider position, frame count and the x/y of its animated traces (ball, trail)."""
 
 
-COUNT_SENDS_JS = """(() => {
-  const send = WebSocket.prototype.send;
-  window.__optivizSends = 0;
-  WebSocket.prototype.send = function (...args) {
-    window.__optivizSends += 1;
-    return send.apply(this, args);
-  };
-})()"""
-"""Init script: count every message the page sends to the server."""
-
-
 def play_button(page):
     """The Play button of the page's first animation: the app's own, or Plotly's."""
     plotly = page.locator(MAP_CHART).first.locator(".updatemenu-button", has_text="Play")
@@ -83,7 +76,9 @@ COUNT_FRAMES_JS = """() => {
 }"""
 """Record (time ms, frame name) of every animation frame Plotly draws on the map."""
 
-FINISHED_HOOK_JS = """(() => {
+SOCKET_HOOK_JS = """(() => {
+  if (window.__optivizHooked) return;
+  window.__optivizHooked = true;
   const Native = window.WebSocket;
   const scriptFinished = bytes => {
     let i = 0;
@@ -111,20 +106,30 @@ FINISHED_HOOK_JS = """(() => {
     }
     return false;
   };
+  window.__optivizSends = 0;
   window.__optivizFinished = 0;
+  window.__optivizMessages = [];
   window.WebSocket = class extends Native {
     constructor(...args) {
       super(...args);
       this.addEventListener('message', e => {
+        window.__optivizMessages.push(performance.now());
         if (e.data instanceof ArrayBuffer && scriptFinished(new Uint8Array(e.data))) {
           window.__optivizFinished += 1;
         }
       });
     }
+    send(...args) {
+      window.__optivizSends += 1;
+      return super.send(...args);
+    }
   };
 })()"""
-"""Init script: count the server's ``script_finished`` messages (ForwardMsg field 6) as the
-page's own WebSocket receives them, in ``window.__optivizFinished``."""
+"""Init script, the one WebSocket hook: the page's sockets count every message they send
+(``window.__optivizSends``), note the page-clock time each message arrives
+(``window.__optivizMessages``, ms) and count the server's ``script_finished`` messages
+(ForwardMsg field 6, ``window.__optivizFinished``). Installing it twice installs it once.
+"""
 
 WATCH_STATE_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -155,7 +160,7 @@ RERUN_DONE_JS = """() => {
 
 A page too busy to render between the run's first and last messages lets React batch
 ``running`` and ``notRunning`` into one update, and the state never visibly changes. With
-``FINISHED_HOOK_JS`` installed, such a run counts as done on the second animation frame
+``SOCKET_HOOK_JS`` installed, such a run counts as done on the second animation frame
 after its ``script_finished`` message arrived (this predicate is polled once per frame), and
 that time is logged as its end."""
 
@@ -167,6 +172,56 @@ ERRORS_JS = """() => [...document.querySelectorAll('[data-testid="stException"]'
 """The text of every Streamlit exception box on the page."""
 
 
+WATCH_GRAPH_JS = """(() => {
+  const graph = () => document.querySelector('.js-plotly-plot');
+  const print = gd => gd && gd.data
+    ? [gd, gd.data, ...gd.data.flatMap(t => [t.x, t.y, t.z])] : [gd];
+  const changed = (a, b) => a.length !== b.length || a.some((v, i) => v !== b[i]);
+  addEventListener('keydown', e => {
+    const move = window.__optivizMove;
+    if (move && move.key === null) move.key = e.timeStamp;
+  }, true);
+  window.__optivizArm = () => {
+    const gd = graph();
+    const move = {key: null, data: null, drawn: null, same: null};
+    const before = print(gd);
+    window.__optivizMove = move;
+    const check = () => {
+      const now = graph();
+      if (move.data !== null || !now || !now.data || !changed(print(now), before)) return;
+      move.data = performance.now();
+      move.same = now === gd;
+      observer.disconnect();
+      requestAnimationFrame(() => requestAnimationFrame(() => { move.drawn = performance.now(); }));
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(document.body, {childList: true, subtree: true, attributes: true});
+    const poll = () => { check(); if (move.data === null) requestAnimationFrame(poll); };
+    requestAnimationFrame(poll);
+    return window.__optivizFinished || 0;
+  };
+})()"""
+"""Init script: ``__optivizArm()`` starts watching the first graph for the next move and
+returns the count of ``script_finished`` messages so far (``SOCKET_HOOK_JS``); the move's
+``keydown``, new-data and drawn times (page clock, ms) land in ``__optivizMove``."""
+
+ALPHA_SLIDER = "Learning rate α"
+"""The accessible name of the chart's α slider."""
+
+
+def press(page) -> dict:
+    """Press → on the chart's α slider; wait for the new graph drawn (``WATCH_GRAPH_JS``) and
+    the rerun's end; the move's ``__optivizMove`` marks."""
+    page.get_by_role("slider", name=ALPHA_SLIDER).focus()
+    finished = page.evaluate("__optivizArm()")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("window.__optivizMove.drawn !== null", timeout=FIRST_CHART_MS)
+    page.wait_for_function(f"(window.__optivizFinished || 0) > {finished}", timeout=FIRST_CHART_MS)
+    page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+    page.wait_for_timeout(400)
+    return page.evaluate("window.__optivizMove")
+
+
 def free_port() -> int:
     """A free TCP port on 127.0.0.1."""
     with socket.socket() as s:
@@ -176,7 +231,11 @@ def free_port() -> int:
 
 class AppServer:
     """``streamlit run APP`` (``app.py`` by default) of the checkout at ``root`` (this one by
-    default) in its own process group, headless, on a free loopback port."""
+    default) in its own process group, headless, on a free loopback port.
+
+    ``command`` runs another command with the same flags (``[python, "-m", "optiviz",
+    "app"]``, say); ``prefix`` goes before it (``["taskset", "-c", "0"]`` pins every
+    thread of the server to core 0)."""
 
     def __init__(
         self,
@@ -184,13 +243,16 @@ class AppServer:
         log: Path | None = None,
         app: str = "app.py",
         root: Path = ROOT,
+        command: list[str] | None = None,
+        prefix: list[str] | None = None,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.started = time.perf_counter()
         self._log = open(log or os.devnull, "w")  # noqa: SIM115 - closed in stop()
+        command = command or [sys.executable, "-m", "streamlit", "run", app]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", app, *self._flags()],
+            [*(prefix or []), *command, *self._flags()],
             cwd=root,
             env={**os.environ, **(env or {})},
             stdout=self._log,
@@ -222,10 +284,16 @@ class AppServer:
                 time.sleep(0.1)
         raise TimeoutError(f"streamlit did not answer on {self.url} within {timeout:.0f} s")
 
-    def processes(self) -> list[psutil.Process]:
-        """The server's process and its children."""
+    def processes(self) -> list:
+        """The server's process and its children (``psutil.Process``)."""
+        import psutil
+
         root = psutil.Process(self.process.pid)
         return [root, *root.children(recursive=True)]
+
+    def cpu_s(self) -> float:
+        """The CPU seconds the server's process tree has used so far (``run_time_s``)."""
+        return run_time_s([p.pid for p in self.processes()])
 
     def rss_mb(self) -> float:
         """Resident memory of the server and its children, in MiB."""
@@ -249,6 +317,24 @@ class AppServer:
         self.stop()
 
 
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+
+
+def run_time_s(pids: list[int]) -> float:
+    """The CPU seconds the processes ``pids`` have used, all their threads (ended ones
+    too), to the nanosecond: each one's CPU-time clock (``clock_getcpuclockid``).
+    psutil's times tick in 10 ms."""
+    total = 0.0
+    for pid in pids:
+        clock = ctypes.c_int()
+        if _LIBC.clock_getcpuclockid(pid, ctypes.byref(clock)) == 0:
+            try:
+                total += time.clock_gettime(clock.value)
+            except OSError:
+                continue  # the process ended between the two calls
+    return total
+
+
 def launch_chromium(playwright):
     """Debian's Chromium, headless with software rendering (sync or async Playwright)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -261,5 +347,5 @@ def machine() -> str:
         if line.startswith("model name"):
             model = line.split(":", 1)[1].strip()
             break
-    ram = psutil.virtual_memory().total / 2**30
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return f"{model}, {os.cpu_count()} cores, {ram:.0f} GiB RAM"
