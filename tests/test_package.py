@@ -21,6 +21,7 @@ TOPLEVEL = [
     "app.py",
     ".streamlit/config.toml",
     *sorted(f"assets/{p.name}" for p in (ROOT / "assets").glob("*.toml")),
+    "assets/first_screen.json",
 ]
 
 

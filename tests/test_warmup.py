@@ -230,7 +230,7 @@ BOOT_CHILD = r"""
 import json, sys, threading
 from jax import monitoring
 from streamlit.testing.v1 import AppTest
-from optiviz.ui import warmup
+from optiviz.ui import first_screen, warmup
 
 lowered = []
 monitoring.register_event_duration_secs_listener(
@@ -241,21 +241,41 @@ thread = warmup.boot()
 warmup.ENABLED = False  # no background plan after the page: only the boot compiles
 at = AppTest.from_file(sys.argv[1], default_timeout=600)
 at.run()
-print(json.dumps({"alive": thread.is_alive(), "lowered": lowered,
+alive = thread.is_alive()
+thread.join()
+print(json.dumps({"alive": alive, "lowered": lowered, "kept": first_screen.shipped() is not None,
                   "exceptions": [e.message for e in at.exception]}))
 """
 
 
-def test_the_first_page_waits_for_the_boot_compile_instead_of_compiling(tmp_path) -> None:
-    """``boot`` at server start compiles the first screen; the first page run, started
-    while it works, waits and then lowers no program of its own."""
-    env = {"OPTIVIZ_WARMUP": "1", "OPTIVIZ_JAX_CACHE": str(tmp_path)}
+@pytest.mark.parametrize("shipped", [True, False], ids=["shipped", "engine"])
+def test_the_first_page_never_compiles_beside_the_boot(shipped: bool, tmp_path) -> None:
+    """``boot`` at server start compiles the first screen. The first page run, started
+    while it works, lowers no program of its own: it draws the shipped first screen at
+    once (and the boot's compiled data confirms the snapshot), or, with none shipped, it
+    waits for the boot and then finds every program compiled."""
+    env = {
+        "OPTIVIZ_WARMUP": "1",
+        "OPTIVIZ_JAX_CACHE": str(tmp_path),
+        "OPTIVIZ_SNAPSHOT": "1" if shipped else "0",
+    }
     report = child.report(BOOT_CHILD, str(APP), env=env)
     assert report["exceptions"] == []
-    assert not report["alive"]
     threads = set(report["lowered"])
-    assert "optiviz-boot" in threads, threads
     assert threads == {"optiviz-boot"}, f"the page compiled too: {threads}"
+    if shipped:
+        assert report["alive"], "the page waited for the boot"
+        assert report["kept"], "the boot's data differed from the shipped first screen"
+    else:
+        assert not report["alive"]
+
+
+def test_the_background_compile_starts_with_the_first_screen() -> None:
+    """A server without the boot (``streamlit run app.py``) draws the shipped first screen,
+    so its background compile makes the first screen's programs before the neighbours'."""
+    first = warmup.first_screen()
+    assert first.settings == warmup.snapshot.load().settings
+    assert warmup.plan()[0] == warmup.plan_for(1)[0] == first
 
 
 def test_on_one_core_the_warm_up_compiles_only_the_first_screens_next_pages() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from functools import partial
 
 import streamlit as st
@@ -18,7 +18,7 @@ from optiviz.figures.runs import Run
 from optiviz.scenes import clouds, export, grids, params
 from optiviz.scenes.params import MY_ALPHA
 from optiviz.scenes.settings import Settings
-from optiviz.ui import chart_component, controls, sliders, state
+from optiviz.ui import chart_component, controls, first_screen, sliders, state
 from optiviz.ui.panels import panel
 from optiviz.ui.widgets import draw
 
@@ -59,8 +59,14 @@ def drawn_settings(s: Settings) -> tuple[Settings, int | None]:
 
 @st.cache_data(max_entries=48, show_spinner=False, hash_funcs=HASH_FUNCS)
 def chart_for(s: Settings, three_d: bool = False) -> dict:
-    """The chart component's data for the settings: the top view, or the 3-D view, with
-    the sliders of α and k (``sliders.sliders``)."""
+    """The chart component's data for the settings (:func:`compute_chart`); the default
+    page's is shipped (``first_screen``, proven equal), so a new server draws it at once."""
+    return first_screen.lookup(s, three_d) or compute_chart(s, three_d)
+
+
+def compute_chart(s: Settings, three_d: bool = False) -> dict:
+    """The chart component's data for the settings, from the engine: the top view, or the
+    3-D view, with the sliders of α and k (``sliders.sliders``)."""
     drawn, latent = drawn_settings(s)
     scene = scene_for(drawn)
     if three_d:
@@ -113,11 +119,11 @@ def formulas(names: tuple[str, ...], schedule: str, staircase: bool, weight_deca
 
 @dataclass
 class Shown:
-    """What α's fragment drew last: its runs, and the figure the HTML download saves.
-    The downloads sit outside the fragment, so an α move does not redraw them; they read
-    this when clicked."""
+    """What α's fragment drew last: its runs, and the figure the HTML download saves,
+    each made when asked for. The downloads sit outside the fragment, so an α move does
+    not redraw them; they read this when clicked."""
 
-    runs: list[Run] = field(default_factory=list)
+    runs: Callable[[], Sequence[Run]] = tuple
     figure: Callable[[], dict] | None = None
 
 
@@ -164,7 +170,7 @@ def _alpha_fragment(
     is written again at its end, so that it follows α as the share link does."""
     if state.pop(state.APP_RERUN):
         st.rerun()
-    shown.runs, shown.figure = [], None
+    shown.runs, shown.figure = tuple, None
     view(draft.settings(), surface, shown)
     if link is not None:
         link.code(state.share_link(), language=None)
@@ -183,8 +189,8 @@ def _explore_view(s: Settings, surface: surfaces.Surface, shown: Shown) -> None:
     if s.weight_decay > 0:
         st.caption(optimizers.PENALTY_NOTE)
     with panel("Animation"):
-        scene = scene_for(s)
-        shown.runs, shown.figure = scene.runs, partial(_animation, scene)
+        scene = partial(scene_for, s)  # only when needed: the shipped first screen has none
+        shown.runs, shown.figure = lambda: scene().runs, lambda: _animation(scene())
         three_d = surface.dim == 2 and state.get("picture", PICTURES[0]) == PICTURES[1]
         _views(s, scene, three_d)
     if state.pop("start_clicked"):
@@ -200,7 +206,7 @@ def picture_control() -> str:
     return draw("picture", st) or PICTURES[0]
 
 
-def _views(s: Settings, scene: scenes.Scene, three_d: bool) -> None:
+def _views(s: Settings, scene: Callable[[], scenes.Scene], three_d: bool) -> None:
     key = "surface3d" if three_d else "map"
     chart_component.chart(
         sliders.by_reference(chart_for(s, three_d), state.sent_before),
@@ -210,10 +216,11 @@ def _views(s: Settings, scene: scenes.Scene, three_d: bool) -> None:
         on_slider=partial(_on_slider, key),
         present=state.presenting(),
     )
-    if scene.cloud:
+    cloud = scene().cloud if s.mode == "seeds" else ()
+    if cloud:
         st.markdown(
-            f"Spread of the {len(scene.cloud)} end points: "
-            f"**{clouds.end_spread(scene.cloud):.3g}** (root-mean-square distance)"
+            f"Spread of the {len(cloud)} end points: "
+            f"**{clouds.end_spread(cloud):.3g}** (root-mean-square distance)"
         )
 
 
@@ -248,9 +255,10 @@ NOTHING_SHOWN = "Nothing to save: the picture could not be drawn with these sett
 
 
 def _csv(shown: Shown) -> str:
-    if not shown.runs:
+    runs = shown.runs()
+    if not runs:
         return NOTHING_SHOWN
-    return export.trajectories_csv([(r.name, r.trajectory) for r in shown.runs])
+    return export.trajectories_csv([(r.name, r.trajectory) for r in runs])
 
 
 def _animation(scene: scenes.Scene) -> dict:

@@ -57,7 +57,7 @@ def _fit_view(s: Settings, surface: surfaces.Surface, shown: explore.Shown) -> N
     controls.rate_widgets(s.mode, s.schedule, st)
     with panel("Fit"):
         scene, runs = scene_for(s)
-        shown.runs, shown.figure = runs.runs, partial(data_figure, scene)
+        shown.runs, shown.figure = lambda: runs.runs, partial(data_figure, scene)
         left, right = st.columns(2)
         with left:
             st.plotly_chart(data_figure(scene), key="fit_data", config=CONFIG)

@@ -2,20 +2,23 @@
 start (:func:`boot`), and, once the first page is drawn, a background compile of every
 program the lessons, views and surfaces run.
 
-``optiviz app`` and ``optiviz serve``'s replicas call :func:`boot` before Streamlit's
-server starts, so the first screen's programs compile while the server comes up and the
-first browser loads the page; the first page run waits for that compile
+The default page's chart is shipped (``optiviz.ui.first_screen``, proven equal to the
+engine's), so the first visitor of a new server waits for no compile. ``optiviz app``
+and ``optiviz serve``'s replicas call :func:`boot` before Streamlit's server starts, so
+the first screen's programs compile while the server comes up and the first browser
+loads the page, and the compiled data is checked against the shipped one; without a
+snapshot the first page run waits for that compile
 (:func:`configure_compilation_cache`) instead of compiling the same programs beside it.
-A bare ``streamlit run app.py`` compiles them on the first visit.
+A bare ``streamlit run app.py`` compiles them in the background after its first page.
 
 The plan (:func:`plan`) is derived from the lessons (``assets/lessons.toml``) and the
-surface registry, in the order a visitor is likely to need it: the default page's
-neighbours (its 3-D view and its other views), then each lesson in the Lessons page's
-order, then each surface's explore page (top view, 3-D view) and lab. A visit makes the
-calls its page makes (``scenes.scene``, the chart's grids, the fit scene, the lab's
-landscape, searches and range test, through the pages' own cached functions' bodies), so
-each program those compile is compiled here first, and the persistent cache keeps it
-across restarts.
+surface registry, in the order a visitor is likely to need it: the first screen itself,
+the default page's neighbours (its 3-D view and its other views), then each lesson in
+the Lessons page's order, then each surface's explore page (top view, 3-D view) and lab.
+A visit makes the calls its page makes (``scenes.scene``, the chart's grids, the fit
+scene, the lab's landscape, searches and range test, through the pages' own cached
+functions' bodies), so each program those compile is compiled here first, and the
+persistent cache keeps it across restarts.
 
 The worker gives way to visitors: it starts a visit only while no page run is in flight
 (the app reports each run's start and end through :func:`configure_compilation_cache`
@@ -49,6 +52,7 @@ from optiviz.scenes import lessons, params
 from optiviz.scenes.params import PARAMS
 from optiviz.scenes.settings import Settings
 from optiviz.ui import explore, fit, lab, shutdown
+from optiviz.ui import first_screen as snapshot
 from optiviz.ui import options as opt
 
 log = logging.getLogger("optiviz")
@@ -164,7 +168,11 @@ def surface_visits(name: str) -> list[Visit]:
 
 
 def first_screen() -> Visit:
-    """The page a visitor without a link opens: the explore page's defaults."""
+    """The page a visitor without a link opens: the explore page's defaults, as the
+    shipped snapshot holds them (``optiviz.ui.first_screen``) when there is one."""
+    shipped = snapshot.shipped()
+    if shipped is not None:
+        return Visit("default page", "explore", shipped.settings, three_d=shipped.three_d)
     return Visit("default page", "explore", settings_for({}))
 
 
@@ -187,13 +195,13 @@ def plan_for(cores: int) -> list[Visit]:
     programs and caches held about 0.9 GiB more (1.4 GiB against 0.5 GiB after 100
     sessions on one core, docs/benchmarks.md), and its compiles take the one core's idle
     time; a lesson or surface opened there compiles on its first visit instead."""
-    return plan() if cores > 1 else neighbours()
+    return plan() if cores > 1 else [first_screen(), *neighbours()]
 
 
 def plan() -> list[Visit]:
     """Every visit of the background compile, first needed first, each once: the default
     page's 3-D view and other views, each lesson, then each surface."""
-    visits = neighbours()
+    visits = [first_screen(), *neighbours()]
     for lesson in lessons.load().values():
         visits += lesson_visits(lesson)
     names = sorted(opt.SURFACE_NAMES, key=lambda n: surfaces.get(n).dim)
@@ -204,7 +212,9 @@ def plan() -> list[Visit]:
 
 
 def warm(visit: Visit) -> None:
-    """Make the calls ``visit``'s page makes, so their programs are compiled."""
+    """Make the calls ``visit``'s page makes, so their programs are compiled. The shipped
+    first screen's request is checked against the engine's data on the way
+    (``first_screen.verify``)."""
     s = visit.settings
     surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
     if visit.page == "lab":
@@ -214,7 +224,9 @@ def warm(visit: Visit) -> None:
     else:
         if s.mode == "seeds" and surface.n_samples is None:
             params.seeds_noise(surface)  # the view's default noise, cached per surface
-        explore.chart_for.__wrapped__(s, visit.three_d)  # the scene, families and grids
+        data = explore.compute_chart(s, visit.three_d)  # the scene, families and grids
+        if snapshot.lookup(s, visit.three_d) is not None:
+            snapshot.verify(data)
 
 
 def _warm_lab(s: Settings, surface: surfaces.Surface, budget: int) -> None:
@@ -373,10 +385,11 @@ def _runtime_started(timeout: float = 10.0) -> bool:
 
 def configure_compilation_cache() -> Path:
     """At the start of every run: note the run in flight (the warm-up waits for it), wait
-    for the boot compile if one is under way, and, once per process, keep compiled XLA
-    programs on disk, so a restarted server loads instead of compiling."""
+    for the boot compile if one is under way and no first screen is shipped (the
+    shipped one needs no program), and, once per process, keep compiled XLA programs on
+    disk, so a restarted server loads instead of compiling."""
     RUNS.start()
-    if _BOOTING.is_set():
+    if _BOOTING.is_set() and snapshot.shipped() is None:
         _BOOTED.wait(BOOT_WAIT_S)
     return _configure()
 

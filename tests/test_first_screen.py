@@ -1,0 +1,96 @@
+"""The shipped first screen (``optiviz.ui.first_screen``): it is exactly the engine's chart
+for the default page, a new server draws it without an XLA compile, only that request
+gets it, and a server whose engine disagrees drops it."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import pytest
+
+from optiviz import resources
+from optiviz.scenes.params import PARAMS
+from optiviz.ui import explore, first_screen
+from scripts import first_screen as generator
+from tests.support import child
+
+SHIPPED = first_screen.load()
+
+
+def test_the_shipped_first_screen_is_the_engines_chart_for_the_default_page() -> None:
+    """The default page's request, read from a run of the app, is the snapshot's, and the
+    engine's data for it equals the snapshot's exactly (every number, every string)."""
+    assert SHIPPED is not None, f"assets/{first_screen.NAME} is missing"
+    settings, three_d = generator.default_request()
+    assert (repr(settings), three_d) == (repr(SHIPPED.settings), SHIPPED.three_d), (
+        "the default page's settings changed: run scripts/first_screen.py"
+    )
+    engine = first_screen.normal(explore.compute_chart(settings, three_d))
+    assert engine == SHIPPED.data, "the engine's first screen changed: run scripts/first_screen.py"
+    text = resources.read_asset(first_screen.NAME)
+    assert text == first_screen.encode(settings, three_d, engine), "the file is not its encode"
+
+
+FIRST_RUN = r"""
+import json, sys
+from jax import monitoring
+import optiviz.ui
+from optiviz.ui import chart_component, first_screen
+from streamlit.testing.v1 import AppTest
+compiles, sent = [], []
+def listen(event, duration, **kw):
+    if event.endswith("backend_compile_duration"):
+        compiles.append(duration)
+monitoring.register_event_duration_secs_listener(listen)
+chart = chart_component.chart
+chart_component.chart = lambda data, **kw: sent.append(data) or chart(data, **kw)
+app = AppTest.from_file(sys.argv[1], default_timeout=600)
+app.run()
+print(json.dumps({"compiles": len(compiles), "sent": [first_screen.normal(d) for d in sent],
+                  "exceptions": [e.message for e in app.exception]}))
+"""
+
+
+@pytest.mark.parametrize("shipped", [True, False], ids=["shipped", "engine"])
+def test_a_new_server_draws_the_first_screen_at_once(shipped: bool, tmp_path) -> None:
+    """A fresh process with an empty JAX cache: its first page run sends the shipped chart
+    and compiles nothing; with the snapshot switched off it compiles, and sends the
+    same data (the engine's, cold, in another process)."""
+    env = {
+        "OPTIVIZ_JAX_CACHE": str(tmp_path),
+        "OPTIVIZ_WARMUP": "0",
+        "OPTIVIZ_SNAPSHOT": "1" if shipped else "0",
+    }
+    out = child.report(FIRST_RUN, str(child.ROOT / "app.py"), env=env)
+    assert out["exceptions"] == []
+    assert out["sent"] == [SHIPPED.data]
+    if shipped:
+        assert out["compiles"] == 0, "the shipped first screen needs no program"
+    else:
+        assert out["compiles"] > 0
+
+
+def test_only_the_exact_request_is_served(monkeypatch) -> None:
+    s = SHIPPED.settings
+    assert first_screen.lookup(s, SHIPPED.three_d) == SHIPPED.data
+    other = next(a for a in PARAMS["alpha"].options() if a != s.alpha)
+    assert first_screen.lookup(replace(s, alpha=other), SHIPPED.three_d) is None
+    assert first_screen.lookup(replace(s, steps=s.steps + 1), SHIPPED.three_d) is None
+    assert first_screen.lookup(s, not SHIPPED.three_d) is None
+    monkeypatch.setattr(first_screen, "ENABLED", False)
+    assert first_screen.lookup(s, SHIPPED.three_d) is None
+
+
+def test_a_snapshot_the_engine_disagrees_with_is_dropped(monkeypatch) -> None:
+    monkeypatch.setattr(first_screen, "_DROPPED", threading.Event())
+    s = SHIPPED.settings
+    assert first_screen.verify(SHIPPED.data)
+    assert first_screen.lookup(s, SHIPPED.three_d) is not None
+    figure = SHIPPED.data["figure"]
+    trace = figure["data"][0]
+    packed = trace["x"]["bdata"]  # one float32 of the path, packed: change its first bits
+    moved = trace | {"x": trace["x"] | {"bdata": ("B" if packed[0] == "A" else "A") + packed[1:]}}
+    data = SHIPPED.data | {"figure": figure | {"data": [moved, *figure["data"][1:]]}}
+    assert not first_screen.verify(data)
+    assert first_screen.lookup(s, SHIPPED.three_d) is None
