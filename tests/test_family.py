@@ -116,13 +116,39 @@ def test_bad_arguments_are_named() -> None:
 
 
 def test_a_family_keeps_its_values_and_a_member_is_a_trajectory() -> None:
-    """The values stay as given (0.8, not float32's 0.800000011920929), and member i is the
+    """The values stay as given (0.87, not float32's 0.8700000047683716), and member i is the
     Trajectory that ``simulate`` returns at values[i], field for field."""
     stops = params.alpha_options()
     fam = family.family("staircase", "sgd", "alpha", stops, alpha=0.0, steps=60)
     assert list(fam.values) == stops
-    i = stops.index(0.8)
-    member, run = fam.member(i), optiviz.simulate("staircase", "sgd", alpha=0.8, steps=60)
-    assert (member.alpha, member.verdict, member.diverged_at) == (0.8, run.verdict, run.diverged_at)
+    i = stops.index(0.87)
+    member, run = fam.member(i), optiviz.simulate("staircase", "sgd", alpha=0.87, steps=60)
+    assert (member.alpha, member.verdict, member.diverged_at) == (
+        0.87,
+        run.verdict,
+        run.diverged_at,
+    )
     np.testing.assert_allclose(member.grads, run.grads, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(member.step_lengths, run.step_lengths, rtol=1e-3, atol=1e-6)
+
+
+def test_a_run_between_two_stops_is_inserted_in_its_place() -> None:
+    """``inserted``: the view's own run at α = 0.8 (between the stops 0.75 and 0.87) becomes
+    member i of the stops' family, every per-member array one row longer, the others kept."""
+    stops = [0.42, 0.75, 0.87, 4.2]
+    fam = family.family("staircase", "sgd", "alpha", stops, alpha=0.0, steps=60)
+    run = optiviz.simulate("staircase", "sgd", alpha=0.8, steps=60)
+    out = fam.inserted(2, 0.8, run)
+    assert list(out.values) == [0.42, 0.75, 0.8, 0.87, 4.2] and len(out) == 5
+    assert out.verdicts == (*fam.verdicts[:2], run.verdict, *fam.verdicts[2:])
+    member = out.member(2)
+    assert member.alpha == 0.8 and member.diverged_at == run.diverged_at
+    np.testing.assert_array_equal(member.positions, run.positions)
+    np.testing.assert_array_equal(out.grad_norms[2], np.linalg.norm(run.grads, axis=1))
+    np.testing.assert_array_equal(out.step_lengths[2], run.step_lengths)
+    for i, j in ((0, 0), (1, 1), (3, 2), (4, 3)):
+        np.testing.assert_array_equal(out.positions[i], fam.positions[j])
+        assert out.final_loss[i] == fam.final_loss[j] and out.diverged_at[i] == fam.diverged_at[j]
+    assert out.final_loss[2] == run.losses[np.isfinite(run.losses)][-1]
+    diverged = optiviz.simulate("staircase", "sgd", alpha=4.5, steps=60)
+    assert fam.inserted(4, 4.5, diverged).diverged_at[4] == diverged.diverged_at

@@ -76,9 +76,12 @@ def _alphas(scene: scenes.Scene) -> list[float]:
 
 
 @pytest.mark.parametrize("lesson_id", list(LESSONS))
-def test_every_lessons_alpha_is_a_stop_of_the_alpha_slider(lesson_id: str) -> None:
+def test_every_lessons_alpha_is_one_the_alpha_slider_takes_exactly(lesson_id: str) -> None:
+    """A lesson's α opens as the slider's value itself, a stop or between two."""
     alpha = LESSONS[lesson_id].settings.get("alpha")
-    assert alpha is None or alpha in params.alpha_options()
+    assert alpha is None or params.PARAMS["alpha"].parse([lessons.url_text(alpha)]) == alpha
+    if alpha is not None and "my α" in LESSONS[lesson_id].settings.get("presets", []):
+        assert expected.settings_from_link(lessons.link(LESSONS[lesson_id])).alpha == alpha
 
 
 def test_why_too_large_bounces_races_0_9_and_1_1_times_the_line() -> None:

@@ -16,7 +16,7 @@ its value instead of a silently cut family.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import jax
 import numpy as np
@@ -64,6 +64,8 @@ class Family:
     validation: np.ndarray | None = None
     first: int = 0
     schedule: str = "constant"
+    hyper: dict = field(default_factory=dict)
+    """The members' shared ``simulate`` keywords (momentum, rho, ..., eps defaulted)."""
 
     def __len__(self) -> int:
         return len(self.values)
@@ -85,6 +87,30 @@ class Family:
             self.schedule,
             None if self.validation is None else self.validation[i],
         )
+
+    def inserted(self, i: int, value: float, run: Trajectory) -> Family:
+        """This family with ``run`` (the view's own run, at ``value`` of the parameter
+        this family varies, which lies between two of its stops) as member ``i``: the
+        slider's current value off its stops keeps its exact run among the stops' runs."""
+        at = -1 if run.diverged_at is None else int(run.diverged_at)
+        grads = np.asarray(run.grads, np.float64)
+        positions = np.asarray(run.positions, np.float64)
+        rows = {
+            "positions": positions,
+            "losses": np.asarray(run.losses, np.float64),
+            "lrs": np.asarray(run.lrs, np.float64),
+            "grad_norms": np.linalg.norm(grads, axis=1),
+            "step_lengths": np.linalg.norm(np.diff(positions, axis=0), axis=1),
+            "diverged_at": at,
+            "final_loss": _last_finite(np.asarray(run.losses, np.float64)[None])[0],
+            "grads": grads,
+            "values": float(value),
+        }
+        if self.validation is not None:
+            rows["validation"] = np.asarray(run.validation_losses, np.float64)
+        fields = {k: np.insert(getattr(self, k), i, v, axis=0) for k, v in rows.items()}
+        labels = (*self.verdicts[:i], run.verdict, *self.verdicts[i:])
+        return replace(self, verdicts=labels, **fields)
 
     def label(self, i: int) -> str:
         """Member i's verdict as a legend writes it ("diverged at step 37", "slow")."""
@@ -147,7 +173,7 @@ def family(
     keys = _keys(np.full(n, seed, np.uint32))
     raw = engine.batch_fn(surface, optimizer, length, engine.GRID_AXES)(h, x0, keys)
     fam = _stacked(surface, param, np.asarray(values, np.float64), optimizer, steps, raw, first)
-    return replace(fam, alpha=float(alpha), schedule=schedule)
+    return replace(fam, alpha=float(alpha), schedule=schedule, hyper=hyper)
 
 
 def _stacked(surface, param, values, optimizer, steps, raw, first) -> Family:

@@ -49,13 +49,22 @@ def _nice(values: np.ndarray) -> list[float]:
     return sorted({float(f"{v:.2g}") for v in values})
 
 
+ALPHA_PER_DECADE = 16
+"""The α slider's stops per decade of its even log grid."""
+
+
+@lru_cache(maxsize=1)
+def _alpha_grid() -> tuple[float, ...]:
+    n = ALPHA_PER_DECADE
+    return tuple(_nice(10 ** (np.arange(-5 * n, int(2.5 * n) + 1) / n)))
+
+
 def alpha_options() -> list[float]:
-    """Learning rates on a log scale from 1e-5 to 300, plus every surface's presets and
-    every lesson's α (so a lesson can race, say, 0.9 and 1.1 times a threshold exactly)."""
-    grid = _nice(10 ** (np.arange(-5 * 16, 2.5 * 16 + 1) / 16))
-    presets = [v for n in surfaces.names() for v in surfaces.get(n).lr_presets.values()]
-    taught = [v.settings["alpha"] for v in lessons.load().values() if "alpha" in v.settings]
-    return sorted(set(grid) | {float(v) for v in [*presets, *taught]})
+    """The α slider's stops: an even log grid from 1e-5 to 320, ``ALPHA_PER_DECADE`` a
+    decade (10^(i/16), two significant digits). Presets and lessons' rates are not stops:
+    the track marks each preset, and a rate between two stops (a preset's, a lesson's, a
+    link's) is taken exactly as the slider's current value (``Param.shown_stops``)."""
+    return list(_alpha_grid())
 
 
 def k_options() -> list[float]:
@@ -91,11 +100,13 @@ def fmt(value: float) -> str:
 
 
 def default_alpha(surface: surfaces.Surface) -> float:
-    """The α a surface opens with, on the slider's scale: its "good" preset, or, where it
-    has none, the geometric mean of "too small" and the next preset up."""
+    """The α a surface opens with: its "good" preset exactly (the slider takes it as its
+    current value between two stops), or, where it has none, the stop nearest the
+    geometric mean of "too small" and the next preset up."""
+    if "good" in surface.lr_presets:
+        return float(surface.lr_presets["good"])
     rates = list(surface.lr_presets.values())
-    between = float(np.sqrt(rates[0] * rates[min(1, len(rates) - 1)]))
-    return nearest(alpha_options(), surface.lr_presets.get("good", between))
+    return nearest(alpha_options(), float(np.sqrt(rates[0] * rates[min(1, len(rates) - 1)])))
 
 
 def available_presets(surface: surfaces.Surface) -> list[str]:
@@ -142,7 +153,10 @@ class Param:
     """One control. ``kind``: "choice" (a picker of ``stops``), "choices" (several of
     them), "range" (two of them), "number" (within ``bounds``, an integer when ``integer``),
     "flag" (true or false) or "text". ``stops`` is a tuple, or a function that returns them
-    (computed from the registries, or, with ``per_surface``, for a surface)."""
+    (computed from the registries, or, with ``per_surface``, for a surface). A "choice"
+    with ``between`` also takes any number from its first stop to its last: the control
+    shows it as its current value among its stops (``shown_stops``), which stay as they
+    are."""
 
     key: str
     kind: str
@@ -156,12 +170,29 @@ class Param:
     per_surface: bool = False
     widget: str = ""
     """The Streamlit widget that shows it ("slider", "radio", ...); empty: none of its own."""
+    between: bool = False
 
     def options(self, surface: surfaces.Surface | None = None) -> list[Any]:
         """The stops (for a surface-dependent control, ``surface``'s own)."""
         if callable(self.stops):
             return list(self.stops(surface) if self.per_surface else self.stops())
         return list(self.stops or ())
+
+    def span(self) -> tuple[float, float]:
+        """The lowest and highest value it takes: its ``bounds``, or its first and last
+        stop."""
+        if self.bounds is not None:
+            return self.bounds
+        stops = self.options()
+        return stops[0], stops[-1]
+
+    def shown_stops(self, value: float) -> list[float]:
+        """The stops the control draws with ``value`` current: its stops, with ``value``
+        in its place among them where it lies between two (``between``)."""
+        stops = self.options()
+        if value in stops or not self.between:
+            return stops
+        return sorted([*stops, float(value)])
 
     def parse(self, texts: Sequence[str]) -> Any:
         """The value a link's texts spell for this control; ``ValueError`` if they spell
@@ -187,7 +218,16 @@ class Param:
         for value in self._all_stops():
             if lessons.url_text(value) == text:
                 return value
+        if self.between:
+            return self._between(text)
         raise ValueError(f"{self.key} cannot show {text[:40]}")
+
+    def _between(self, text: str) -> float:
+        lo, hi = self.span()
+        value = float(text)
+        if not (math.isfinite(value) and lo <= value <= hi):
+            raise ValueError(f"{self.key} must be between {lo:g} and {hi:g}")
+        return value
 
     def _number(self, text: str) -> float | int:
         value = float(text)
@@ -332,6 +372,7 @@ ROWS = (
         0.8,
         stops=alpha_options,
         widget="select_slider",
+        between=True,
     ),
     Param(
         "schedule",

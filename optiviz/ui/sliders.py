@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
 import streamlit as st
 
 import optiviz
@@ -100,18 +101,39 @@ def _family(s: Settings, key: str, optimizer: str, alpha: float, at: tuple) -> f
     return family.family(surface, optimizer, key, stops, alpha=alpha, first=at[0], **kwargs)
 
 
-@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={Settings: repr})
+def _run_digest(run: Trajectory | None) -> bytes:
+    return b"" if run is None else np.asarray(run.losses).tobytes() + repr(run.alpha).encode()
+
+
+@st.cache_data(
+    max_entries=64, show_spinner=False, hash_funcs={Settings: repr, Trajectory: _run_digest}
+)
 def _packed(
-    s: Settings, key: str, optimizer: str, alpha: float, run: int, naming: str, box: tuple, at
+    s: Settings,
+    key: str,
+    optimizer: str,
+    alpha: float,
+    run: int,
+    naming: str,
+    box: tuple,
+    at,
+    exact: Trajectory | None = None,
 ) -> dict:
     """``_family``'s members packed for run ``run`` (``chart_data.family_chart``), with
     ``key``: a digest of everything it depends on, by which a browser that holds it
-    already is sent a reference instead (``by_reference``)."""
+    already is sent a reference instead (``by_reference``). ``exact``: the view's own run
+    at an α between two stops, inserted among the members in its place (``shown_stops``),
+    so the member at the slider's current value is that run, exactly."""
     surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
     fam = _family(s, key, optimizer, alpha, at)
-    names = _names(naming, params.PARAMS[key].options()[at[0] : at[1]])
+    stops = params.PARAMS[key].options()[at[0] : at[1]]
+    if exact is not None:
+        i = int(np.searchsorted(stops, exact.alpha))
+        fam, stops = fam.inserted(i, exact.alpha, exact), [*stops[:i], exact.alpha, *stops[i:]]
+    names = _names(naming, stops)
     packed = chart_data.family_chart(fam, run, names, surface, [list(b) for b in box])
-    digest = hashlib.sha1(repr((s, key, optimizer, alpha, run, naming, box, at)).encode())
+    value = None if exact is None else exact.alpha
+    digest = hashlib.sha1(repr((s, key, optimizer, alpha, run, naming, box, at, value)).encode())
     return packed | {"key": digest.hexdigest()[:20]}
 
 
@@ -178,8 +200,10 @@ def _slider(s: Settings, scene: scenes.Scene, key: str, box, note: str) -> dict:
 
 
 def _track(s: Settings, scene: scenes.Scene, key: str, box, note: str) -> dict:
-    stops = params.PARAMS[key].options()
+    row = params.PARAMS[key]
     value = s.alpha if key == "alpha" else s.k
+    stops = row.shown_stops(value)  # an α between two stops is the slider's value exactly
+    off_grid = len(stops) > len(row.options())
     marks = scene.surface.lr_presets if key == "alpha" else None
     if note:
         return chart_data.slider_chart(key, stops, value, [], marks=marks, note=note)
@@ -195,11 +219,13 @@ def _track(s: Settings, scene: scenes.Scene, key: str, box, note: str) -> dict:
             _naming(s, scene, key, run),
             frozen,
             (lo, hi),
+            scene.runs[run].trajectory if off_grid else None,
         )
         for run, opt, a in followers(s, key)
     ]
     count = hi - lo
-    note = FULL_NOTE if count == len(stops) else WINDOW_NOTE.format(steps=s.steps, count=count)
+    whole = count == len(row.options())
+    note = FULL_NOTE if whole else WINDOW_NOTE.format(steps=s.steps, count=count)
     return chart_data.slider_chart(key, stops, value, families, lo, marks, note)
 
 

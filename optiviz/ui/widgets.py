@@ -45,7 +45,12 @@ def draw(
         return getattr(where, row.widget)(label, **args)
     if row.kind in ("flag", "text"):
         return getattr(where, row.widget)(label, **args)
-    stops = list(options) if options is not None else row.options(surface)
+    if options is not None:
+        stops = list(options)
+    elif row.between:  # a value between its stops (a lesson's, a preset's) is one more
+        stops = row.shown_stops(state.get(key, row.default))
+    else:
+        stops = row.options(surface)
     if format_func is None and stops and isinstance(stops[0], float):
         format_func = params.fmt
     if format_func is not None:
