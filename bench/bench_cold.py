@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 
-from optiviz.devtools.live_app import ROOT, AppServer, free_port, launch_chromium, machine
+from optiviz.devtools.live_app import ROOT, AppServer, launch_chromium, machine
 
 PATHS_JS = """() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer path.js-line')]
   .some(p => (p.getAttribute('d') || '').length > 8)"""
@@ -45,24 +45,6 @@ APPS = {"optiviz app": "app.py", "streamlit run app.py": "app.py", "bare": "benc
 bare page."""
 
 
-class OptivizApp(AppServer):
-    """``python -m optiviz app`` with ``AppServer``'s flags, instead of ``streamlit run``."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.started = time.perf_counter()
-        self._log = open(os.devnull, "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "optiviz", "app", *self._flags()],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-
 TIMEOUT_MS = 300_000
 
 
@@ -71,7 +53,8 @@ def one_start(browser, name: str, env: dict[str, str]) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as cache:
         env = {**env, "OPTIVIZ_JAX_CACHE": cache}
         boot = name == "optiviz app"
-        server = OptivizApp(env) if boot else AppServer(env=env, app=APPS[name])
+        command = [sys.executable, "-m", "optiviz", "app"] if boot else None
+        server = AppServer(env=env, app=APPS[name], command=command)
         try:
             server.wait_healthy(timeout=120)
             healthy = time.perf_counter() - server.started

@@ -32,7 +32,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import psutil
 from playwright.sync_api import sync_playwright
 
 from optiviz.core import surfaces
@@ -105,25 +104,13 @@ def timed_rerun(page, action: Callable[[], None], chart: bool = True) -> float:
     return time.perf_counter() - start
 
 
-def cpu_seconds(server: AppServer) -> float:
-    """User and system CPU seconds of the server and its children so far."""
-    total = 0.0
-    for p in server.processes():
-        try:
-            times = p.cpu_times()
-        except psutil.NoSuchProcess:
-            continue
-        total += times.user + times.system
-    return total
-
-
 def wait_quiet(server: AppServer, limit: float = 1200, share: float = 0.05) -> float:
     """Seconds until the server's CPU stays under ``share`` of one core for 2 s."""
     start = time.perf_counter()
     while time.perf_counter() - start < limit:
-        before = cpu_seconds(server)
+        before = server.cpu_s()
         time.sleep(2.0)
-        if cpu_seconds(server) - before < 2.0 * share:
+        if server.cpu_s() - before < 2.0 * share:
             return time.perf_counter() - start - 2.0
     raise TimeoutError(f"the server was still busy after {limit:.0f} s")
 

@@ -114,11 +114,6 @@ def _open(browser, url: str):
     return page, frames
 
 
-def _cpu_ms(app: AppServer) -> float:
-    """CPU time (user + system) the server's processes have used so far, in ms."""
-    return 1e3 * sum(sum(p.cpu_times()[:2]) for p in app.processes() if p.is_running())
-
-
 def _measure(app: AppServer, query: str, moves: int) -> dict[str, list]:
     """Bytes, ms, server CPU and same-div flags of ``moves`` α moves on the page."""
     url = app.url + query
@@ -141,7 +136,7 @@ def _measure(app: AppServer, query: str, moves: int) -> dict[str, list]:
                 "document.querySelector('[data-testid=\"stMain\"] .js-plotly-plot'); }"
             )
             page.evaluate(WATCH_STATE_JS)
-            mark, cpu = frames.mark(), _cpu_ms(app)
+            mark, cpu = frames.mark(), 1e3 * app.cpu_s()
             slider.press("ArrowRight")
             drawn = page.evaluate("b => window.__drawn(b)", before)
             page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
@@ -153,7 +148,7 @@ def _measure(app: AppServer, query: str, moves: int) -> dict[str, list]:
                 out["same"].append(drawn["same"])
                 out["browser"].append(drawn["browser"])
                 out["server"].append(server)
-                out["cpu"].append(_cpu_ms(app) - cpu)
+                out["cpu"].append(1e3 * app.cpu_s() - cpu)
         out["picture"], out["picture_cpu"] = _switch_pictures(app, page, frames, moves)
         browser.close()
     return out
@@ -168,13 +163,13 @@ def _switch_pictures(app: AppServer, page, frames: Frames, n: int):
     trips, cpus = [], []
     for i in range(n + 2):
         page.evaluate(WATCH_STATE_JS)
-        mark, cpu = frames.mark(), _cpu_ms(app)
+        mark, cpu = frames.mark(), 1e3 * app.cpu_s()
         page.get_by_text(PICTURES[i % 2], exact=True).click()
         page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
         page.wait_for_timeout(300)
         if i >= 2:
             trips.append(frames.since(mark)[1])
-            cpus.append(_cpu_ms(app) - cpu)
+            cpus.append(1e3 * app.cpu_s() - cpu)
     return trips, cpus
 
 

@@ -169,25 +169,21 @@ def _summary(name: str, logs: list[Log]) -> tuple[float, float, str]:
 
 
 class CpuMeter:
-    """CPU seconds used by the server's process tree and by Chromium's processes, sampled
-    every half second while running (Chromium's renderers exit before a final reading)."""
+    """CPU seconds used by the server's process tree (``AppServer.cpu_s``, read at the start
+    and the end) and by Chromium's processes, sampled every half second while running
+    (Chromium's renderers exit before a final reading)."""
 
     def __init__(self, server: AppServer) -> None:
         self._server = server
-        self._seen: dict[int, tuple[str, float]] = {}
+        self._seen: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
     def _sample(self) -> None:
-        server = {p.pid for p in self._server.processes()}
         for proc in psutil.process_iter(["pid", "name", "cpu_times"]):
             times = proc.info["cpu_times"]
-            if times is None:
-                continue
-            pid, name = proc.info["pid"], proc.info["name"] or ""
-            kind = "server" if pid in server else "chromium" if "chrom" in name else ""
-            if kind:
-                self._seen[pid] = (kind, times.user + times.system)
+            if times is not None and "chrom" in (proc.info["name"] or ""):
+                self._seen[proc.info["pid"]] = times.user + times.system
 
     def _loop(self) -> None:
         while not self._stop.wait(0.5):
@@ -195,7 +191,8 @@ class CpuMeter:
 
     def __enter__(self) -> CpuMeter:
         self._sample()
-        self._before = {pid: t for pid, (_, t) in self._seen.items()}
+        self._before = dict(self._seen)
+        self._server_before = self._server.cpu_s()
         self._started = time.perf_counter()
         self._thread.start()
         return self
@@ -204,11 +201,13 @@ class CpuMeter:
         self._stop.set()
         self._thread.join()
         self.wall = time.perf_counter() - self._started
+        self._server_used = self._server.cpu_s() - self._server_before
 
     def seconds(self, kind: str) -> float:
         """CPU seconds of ``kind`` ('server' or 'chromium') while the meter ran."""
-        used = [t - self._before.get(pid, 0.0) for pid, (k, t) in self._seen.items() if k == kind]
-        return sum(used)
+        if kind == "server":
+            return self._server_used
+        return sum(t - self._before.get(pid, 0.0) for pid, t in self._seen.items())
 
 
 @dataclass

@@ -26,12 +26,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ctypes
-import ctypes.util
 import os
 import random
-import subprocess
-import sys
 import time
 import urllib.request
 from collections import Counter
@@ -43,7 +39,7 @@ import psutil
 from websockets.exceptions import ConnectionClosed
 
 from optiviz.cli import nginx, serve
-from optiviz.devtools.live_app import ROOT, AppServer, free_port, machine
+from optiviz.devtools.live_app import AppServer, free_port, machine, run_time_s
 from optiviz.devtools.protocol import ProtocolSession
 
 ALPHA, K, START, SURFACE = "α", "k", "start", "surface"
@@ -68,26 +64,6 @@ VARIANTS = {
 ``optiviz.ui.warmup``), each combination of Streamlit's full collection after every
 run (``runner.postScriptGC``) and the app's ``gc.freeze`` of the warmed-up heap, and the
 background compile switched off."""
-
-
-class PinnedServer(AppServer):
-    """``AppServer`` started under ``taskset -c 0-(cpus-1)``: every thread of the server
-    (XLA's included) runs on those cores alone."""
-
-    def __init__(self, env: dict[str, str], cpus: int) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.started = time.perf_counter()
-        self._log = open(os.devnull, "w")  # noqa: SIM115 - closed in stop()
-        command = [sys.executable, "-m", "streamlit", "run", "app.py", *self._flags()]
-        self.process = subprocess.Popen(
-            ["taskset", "-c", f"0-{cpus - 1}", *command],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
 
 
 VIEWS = {
@@ -298,23 +274,6 @@ class Replicas:
         self.fleet.stop()
 
 
-_LIBC = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-
-
-def run_time_s(pids: list[int]) -> float:
-    """The CPU seconds the processes ``pids`` have used, all their threads (ended ones
-    too), to the nanosecond: each one's CPU-time clock. psutil's times tick in 10 ms."""
-    total = 0.0
-    for pid in pids:
-        clock = ctypes.c_int()
-        if _LIBC.clock_getcpuclockid(pid, ctypes.byref(clock)) == 0:
-            try:
-                total += time.clock_gettime(clock.value)
-            except OSError:
-                continue  # the process ended between the two calls
-    return total
-
-
 def _cpu_s(server: AppServer) -> float:
     """The server's CPU seconds so far, its process tree's (``run_time_s``)."""
     return run_time_s([p.pid for p in server.processes()])
@@ -433,7 +392,8 @@ def main() -> None:
     def start(env: dict[str, str]):
         if args.replicas:
             return Replicas(args.replicas, env, args.cpus)
-        return PinnedServer(env, args.cpus) if args.cpus else AppServer(env=env)
+        pin = ["taskset", "-c", f"0-{args.cpus - 1}"] if args.cpus else None
+        return AppServer(env=env, prefix=pin)
 
     servers = {name: start(VARIANTS[name]) for name in args.variants}
     phases: list[Phase] = []

@@ -17,7 +17,7 @@ import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench import bench_protocol
-from optiviz.devtools.live_app import AppServer
+from optiviz.devtools.live_app import AppServer, run_time_s
 from optiviz.devtools.protocol import ProtocolSession, succeeded
 from optiviz.scenes import params
 
@@ -50,7 +50,7 @@ def test_run_time_agrees_with_the_process_clock() -> None:
     """A process's CPU clock read from outside, against Python's own, with the work done
     in a thread that has ended by the second reading (as a script run's thread has)."""
     pid = [os.getpid()]
-    before, clock = bench_protocol.run_time_s(pid), time.process_time()
+    before, clock = run_time_s(pid), time.process_time()
 
     def work() -> None:
         while time.process_time() - clock < 0.2:
@@ -59,7 +59,7 @@ def test_run_time_agrees_with_the_process_clock() -> None:
     thread = threading.Thread(target=work)
     thread.start()
     thread.join()
-    used, spent = bench_protocol.run_time_s(pid) - before, time.process_time() - clock
+    used, spent = run_time_s(pid) - before, time.process_time() - clock
     assert used == pytest.approx(spent, rel=0.1)
 
 
