@@ -26,13 +26,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import time
 import urllib.request
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 import psutil
@@ -40,12 +42,9 @@ from websockets.exceptions import ConnectionClosed
 
 from optiviz.cli import nginx, serve
 from optiviz.devtools.live_app import AppServer, free_port, machine, run_time_s
+from optiviz.devtools.moves import ALPHA, START, SURFACE, K, change, start_query
 from optiviz.devtools.protocol import ProtocolSession
 
-ALPHA, K, START, SURFACE = "α", "k", "start", "surface"
-"""The moves a session makes: α or k let go on the chart's slider (a ``slider`` trigger of
-the chart component, one stop along ``params``' stops, as one release sends), "Start x"
-one step of 0.1, and the "Loss surface" picker to the next of its first three surfaces."""
 CPU_FLAG = "--cpus"
 DISCONNECTS = (TimeoutError, OSError, ConnectionClosed)
 THINK_S = 2.0
@@ -74,45 +73,6 @@ VIEWS = {
 """``--view``: (the schedule in the URL, the moves made in turn). "default" is the first
 screen as a visitor sees it, which has no decay and so no k; "class" mixes every kind of
 move a student makes."""
-
-
-def _stop(values: list[float], current: float, direction: int) -> tuple[float, int]:
-    """The stop ``direction`` along from the one nearest ``current`` (turning back at an
-    end), and the direction taken."""
-    i = int(np.argmin(np.abs(np.asarray(values) - current)))
-    if not 0 <= i + direction < len(values):
-        direction = -direction
-    return values[i + direction], direction
-
-
-def change(session: ProtocolSession, kind: str, direction: int) -> tuple[dict, int]:
-    """``ProtocolSession.rerun``'s arguments for a ``kind`` move, and the direction taken."""
-    from urllib.parse import parse_qs
-
-    from optiviz.scenes import params
-
-    query = parse_qs(session.query)
-    if kind in (ALPHA, K):
-        stops = params.alpha_options() if kind == ALPHA else params.k_options()
-        current = float(query.get("alpha" if kind == ALPHA else "k", ["0"])[0])
-        value, direction = _stop(stops, current, direction)
-        return {
-            "trigger": ("map", "slider", {"key": "alpha" if kind == ALPHA else "k", "value": value})
-        }, direction
-    if kind == START:
-        widget = session.widget("Start x")
-        return {"changes": {"Start x": round(widget.value + 0.1 * direction, 6)}}, direction
-    widget = session.widget("Loss surface")
-    options = list(widget.proto.options)[:3]
-    now = options.index(widget.value) if widget.value in options else -1
-    return {"changes": {"Loss surface": options[(now + 1) % len(options)]}}, direction
-
-
-def start_query(index: int, schedule: str = "exponential") -> str:
-    """Session ``index``'s own start point on the default surface; with a decay
-    ``schedule`` the page also draws "Decay rate k"."""
-    start = f"start_x={0.3 + 0.02 * index:.2f}&start_y={1 - 0.02 * index:.2f}"
-    return f"schedule={schedule}&{start}" if schedule else start
 
 
 @dataclass
@@ -386,6 +346,7 @@ def main() -> None:
     parser.add_argument(
         "--replicas", type=int, default=0, help="optiviz serve's N replicas behind nginx instead"
     )
+    parser.add_argument("--json", type=Path, help="also write every phase and move here")
     args = parser.parse_args()
     cores = args.cpus or len(os.sched_getaffinity(0))
 
@@ -432,6 +393,13 @@ def main() -> None:
     for phase in phases:
         for error in phase.errors[:5]:
             print(f"error ({phase.variant}, N = {phase.sessions}): {error[:200]}")
+    if args.json:
+        args.json.write_text(json.dumps([as_json(p) for p in phases], indent=1))
+
+
+def as_json(phase: Phase) -> dict:
+    """``phase``'s fields and moves, with its per-move CPU figures."""
+    return asdict(phase) | {"cpu_ms": phase.cpu_ms, "cpu_median_ms": phase.cpu_median_ms}
 
 
 if __name__ == "__main__":

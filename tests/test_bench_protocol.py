@@ -1,13 +1,18 @@
-"""The protocol client of ``bench.bench_protocol`` against a real ``streamlit run app.py``.
+"""The protocol client (``optiviz.devtools.protocol``) and the load benchmark's command
+line against a real ``streamlit run app.py``.
 
 Guards the load benchmark from silent rot: a client that sent a widget in the wrong wire
-form, or lost track of the page, would still "finish" runs of a broken page.
+form, or lost track of the page, would still "finish" runs of a broken page. The
+benchmark is run as its command, since tests/ imports nothing from bench/.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -16,8 +21,8 @@ from urllib.parse import parse_qs
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench import bench_protocol
-from optiviz.devtools.live_app import AppServer, run_time_s
+from optiviz.devtools import moves
+from optiviz.devtools.live_app import ROOT, AppServer, run_time_s
 from optiviz.devtools.protocol import ProtocolSession, succeeded
 from optiviz.scenes import params
 
@@ -32,18 +37,28 @@ def server() -> Iterator[AppServer]:
         app.stop()
 
 
-def test_two_moves_each_finish_without_an_exception_and_send_bytes(server):
-    phase = bench_protocol.measure(server, sessions=1, moves=2, think_s=0.0)
-    assert [m.label for m in phase.moves] == [bench_protocol.ALPHA, bench_protocol.K]
-    for move in phase.moves:
-        assert move.ok, move.error
-        assert move.bytes > 10_000, "a move redraws the map: tens of kB at least"
-        assert move.seconds > 0
-    assert phase.cpu_s > 0 and phase.rss_mb > 100
+BENCH = [sys.executable, "-m", "bench.bench_protocol"]
+"""The protocol load benchmark's command."""
+
+
+def test_two_moves_each_finish_without_an_exception_and_send_bytes(tmp_path) -> None:
+    """One session of two moves, think time 0, through the benchmark's own command line
+    (its own server, warmed up as the benchmark does)."""
+    out = tmp_path / "phases.json"
+    flags = ["--sessions", "1", "--moves", "2", "--think", "0", "--json", str(out)]
+    subprocess.run([*BENCH, *flags], cwd=ROOT, check=True, timeout=600, capture_output=True)
+    (phase,) = json.loads(out.read_text())
+    made = phase["moves"]
+    assert [m["label"] for m in made] == [moves.ALPHA, moves.K]
+    for move in made:
+        assert move["ok"], move["error"]
+        assert move["bytes"] > 10_000, "a move redraws the map: tens of kB at least"
+        assert move["seconds"] > 0
+    assert phase["cpu_s"] > 0 and phase["rss_mb"] > 100
     # One session: each move's own CPU is read; a rerun costs the server some, and no
     # more than both cores for as long as it took.
-    assert all(0 < m.cpu_s < 2 * m.seconds + 0.05 for m in phase.moves), phase.moves
-    assert phase.cpu_median_ms > 0
+    assert all(0 < m["cpu_s"] < 2 * m["seconds"] + 0.05 for m in made), made
+    assert phase["cpu_median_ms"] > 0
 
 
 def test_run_time_agrees_with_the_process_clock() -> None:
@@ -66,10 +81,10 @@ def test_run_time_agrees_with_the_process_clock() -> None:
 async def _moves(port: int, kinds: tuple[str, ...]) -> tuple[ProtocolSession, list, list]:
     """Open the page, then make ``kinds``' moves; the session, its runs and the address
     after each."""
-    async with ProtocolSession(port, bench_protocol.start_query(3)) as session:
+    async with ProtocolSession(port, moves.start_query(3)) as session:
         runs, queries = [await session.rerun()], [parse_qs(session.query)]
         for kind in kinds:
-            kwargs, _ = bench_protocol.change(session, kind, 1)
+            kwargs, _ = moves.change(session, kind, 1)
             runs.append(await session.rerun(**kwargs))
             queries.append(parse_qs(session.query))
         return session, runs, queries
@@ -78,7 +93,7 @@ async def _moves(port: int, kinds: tuple[str, ...]) -> tuple[ProtocolSession, li
 def test_a_chart_slider_release_moves_one_stop_and_the_session_adopts_the_address(server):
     """α and k are the chart's sliders: a release is the chart component's ``slider``
     trigger, and the page writes the new stop into the address."""
-    kinds = (bench_protocol.ALPHA, bench_protocol.ALPHA, bench_protocol.K)
+    kinds = (moves.ALPHA, moves.ALPHA, moves.K)
     session, runs, queries = asyncio.run(_moves(server.port, kinds))
     for run in runs:
         assert succeeded(run.status) and not run.exceptions
@@ -95,7 +110,7 @@ def test_a_chart_slider_release_moves_one_stop_and_the_session_adopts_the_addres
 
 
 def test_start_and_surface_moves_change_the_page(server):
-    kinds = (bench_protocol.START, bench_protocol.SURFACE)
+    kinds = (moves.START, moves.SURFACE)
     session, runs, queries = asyncio.run(_moves(server.port, kinds))
     assert all(run.ok for run in runs), [run.exceptions for run in runs]
     assert float(queries[1]["start_x"][0]) == pytest.approx(float(queries[0]["start_x"][0]) + 0.1)
