@@ -109,3 +109,22 @@ def test_lower_layers_load_no_ui_library(layer: str) -> None:
     loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
     assert names, layer
     assert not loaded & set(FORBIDDEN[layer]), f"{layer} loads {loaded & set(FORBIDDEN[layer])}"
+
+
+def _roots(path: Path) -> set[str]:
+    """The top-level packages ``path`` imports by absolute name."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[0] for a in node.names}
+    return found
+
+
+@pytest.mark.parametrize(("folder", "other"), [("bench", "tests"), ("tests", "bench")])
+def test_tests_and_benchmarks_import_nothing_from_each_other(folder: str, other: str) -> None:
+    """Their shared harness is ``optiviz.devtools``."""
+    files = sorted((ROOT / folder).rglob("*.py"))
+    offenders = [str(p.relative_to(ROOT)) for p in files if other in _roots(p)]
+    assert files and not offenders, f"{folder}/ imports {other}/: {offenders}"
