@@ -115,6 +115,7 @@ def _shown(**changes) -> Shown:
         "crashed": False,
         "chart_error": [],
         "chart": chart,
+        "alpha": "α = 0.8",
     }
     return Shown(**(base | changes))
 
@@ -133,6 +134,7 @@ def test_each_check_catches_its_defect() -> None:
         "url_matches_link": _shown(url=LINK.replace("steps=150", "steps=152")),
         "verdicts_match_engine": _shown(verdicts=["● good α=0.8: slow · final loss 1"]),
         "no_hidden_ghost": _shown(chart=Chart(**{**vars(chart), "ghost_points": 2})),
+        "alpha_matches_link": _shown(alpha="α = 0.75"),  # the stop nearest 0.8
     }
     for name, shown in stale.items():
         assert list(checks.run_all(shown)) == [name], name
@@ -141,6 +143,13 @@ def test_each_check_catches_its_defect() -> None:
 def test_the_address_may_leave_out_a_default_but_not_change_it() -> None:
     assert checks.url_matches_link(_shown(url=LINK.replace("&alpha=0.8", ""))) == []
     assert checks.url_matches_link(_shown(url=LINK.replace("alpha=0.8", "alpha=0.9")))
+
+
+def test_the_alpha_slider_is_read_against_the_links_alpha_or_the_surfaces_default() -> None:
+    bare = LINK.replace("&alpha=0.8", "")
+    assert checks.alpha_matches_link(_shown(links=[bare], url=bare)) == []  # staircase: 0.8
+    assert checks.alpha_matches_link(_shown(links=[bare], url=bare, alpha="α = 0.87"))
+    assert checks.alpha_matches_link(_shown(alpha=None)) == []  # no chart slider (the lab)
 
 
 def test_a_csv_with_float32_noise_is_reported() -> None:

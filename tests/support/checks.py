@@ -104,6 +104,21 @@ def verdicts_match_engine(shown: Shown) -> list[str]:
     return [f"the page says {shown.verdicts}, the engine says {list(want)} for {link}"]
 
 
+def alpha_matches_link(shown: Shown) -> list[str]:
+    """The chart's α slider shows the share link's α exactly (the surface's default α when
+    the link leaves it out): a lesson's or a preset's α between two stops is not shown as
+    the nearest stop."""
+    link = _link(shown)
+    if link is None or shown.alpha is None:
+        return []
+    share = expected.params(link)
+    want = (share.get("alpha") or [expected.fresh_defaults(share).get("alpha", "")])[0]
+    said = shown.alpha.split(" = ")[-1]
+    if _same_number(said, want):
+        return []
+    return [f"the α slider says '{shown.alpha}', the share link has alpha={want}"]
+
+
 def no_hidden_ghost(shown: Shown) -> list[str]:
     """A run hidden by a click on its verdict leaves nothing on the map: every visible
     point of the white outlines lies on a visible path."""
@@ -123,6 +138,7 @@ CHECKS: tuple[Check, ...] = (
     axes_fit_surface,
     url_matches_link,
     verdicts_match_engine,
+    alpha_matches_link,
     no_hidden_ghost,
 )
 """Every check, in the order the walk runs them."""

@@ -1,5 +1,6 @@
 """What the page shows, read in one call: the address bar, the share link, the chips of
-"Learning rates to race", the verdict lines, the map's axes and paths, the errors."""
+"Learning rates to race", the verdict lines, the map's axes and paths, the chart's α
+slider's value, the errors."""
 
 from __future__ import annotations
 
@@ -47,6 +48,10 @@ READ_JS = """() => {
       .map(e => text(e).slice(0, 400)),
     crashed: document.body.innerText.includes('This app has encountered an error'),
     chart_error: [...document.querySelectorAll('.optiviz-chart-error')].map(text),
+    alpha: (() => {
+      const track = document.querySelector('.optiviz-slider[data-key="alpha"] [role="slider"]');
+      return track ? track.getAttribute('aria-valuetext') : null;
+    })(),
     chart: chart,
   };
 }"""
@@ -83,6 +88,8 @@ class Shown:
     chart_error: list[str]
     chart: Chart | None
     console: list[str] = field(default_factory=list)
+    alpha: str | None = None
+    """The chart's α slider's value text ("α = 0.8"), None where it has none."""
 
 
 def read(page) -> Shown:
