@@ -237,37 +237,52 @@ monitoring.register_event_duration_secs_listener(
     lambda event, duration, **kw: lowered.append(threading.current_thread().name)
     if event.endswith("jaxpr_to_mlir_module_duration") else None
 )
+warmup.BOOT_IDLE_S = float(sys.argv[2])
 thread = warmup.boot()
 warmup.ENABLED = False  # no background plan after the page: only the boot compiles
-at = AppTest.from_file(sys.argv[1], default_timeout=600)
-at.run()
+exceptions = []
+if sys.argv[3] == "visit":
+    at = AppTest.from_file(sys.argv[1], default_timeout=600)
+    at.run()
+    exceptions = [e.message for e in at.exception]
 alive = thread.is_alive()
 thread.join()
 print(json.dumps({"alive": alive, "lowered": lowered, "kept": first_screen.shipped() is not None,
-                  "exceptions": [e.message for e in at.exception]}))
+                  "exceptions": exceptions}))
 """
 
 
-@pytest.mark.parametrize("shipped", [True, False], ids=["shipped", "engine"])
-def test_the_first_page_never_compiles_beside_the_boot(shipped: bool, tmp_path) -> None:
-    """``boot`` at server start compiles the first screen. The first page run, started
-    while it works, lowers no program of its own: it draws the shipped first screen at
-    once (and the boot's compiled data confirms the snapshot), or, with none shipped, it
-    waits for the boot and then finds every program compiled."""
+def _boot(tmp_path, shipped: bool, idle_s: float, visit: bool) -> dict:
     env = {
         "OPTIVIZ_WARMUP": "1",
         "OPTIVIZ_JAX_CACHE": str(tmp_path),
         "OPTIVIZ_SNAPSHOT": "1" if shipped else "0",
     }
-    report = child.report(BOOT_CHILD, str(APP), env=env)
+    args = (str(APP), str(idle_s), "visit" if visit else "none")
+    report = child.report(BOOT_CHILD, *args, env=env)
     assert report["exceptions"] == []
-    threads = set(report["lowered"])
-    assert threads == {"optiviz-boot"}, f"the page compiled too: {threads}"
-    if shipped:
-        assert report["alive"], "the page waited for the boot"
-        assert report["kept"], "the boot's data differed from the shipped first screen"
-    else:
-        assert not report["alive"]
+    return report
+
+
+def test_without_a_snapshot_the_first_page_waits_for_the_boot_compile(tmp_path) -> None:
+    """``boot`` at server start compiles the first screen; the first page run, started
+    while it works, waits and then lowers no program of its own."""
+    report = _boot(tmp_path, shipped=False, idle_s=60.0, visit=True)
+    assert not report["alive"]
+    assert set(report["lowered"]) == {"optiviz-boot"}, "the page compiled too"
+
+
+def test_a_shipped_first_screen_is_drawn_while_nothing_compiles(tmp_path) -> None:
+    """With the first screen shipped, a visitor's first page lowers no program and the boot
+    leaves the compile to the background compile after that page."""
+    report = _boot(tmp_path, shipped=True, idle_s=60.0, visit=True)
+    assert report["lowered"] == [], f"compiled beside the first page: {set(report['lowered'])}"
+
+
+def test_with_no_visitor_the_boot_compiles_and_confirms_the_shipped_screen(tmp_path) -> None:
+    report = _boot(tmp_path, shipped=True, idle_s=0.1, visit=False)
+    assert set(report["lowered"]) == {"optiviz-boot"}
+    assert report["kept"], "the boot's data differed from the shipped first screen"
 
 
 def test_the_background_compile_starts_with_the_first_screen() -> None:

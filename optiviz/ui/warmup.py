@@ -311,6 +311,8 @@ def _work() -> None:
     _lower_priority()
     if _STOP.wait(START_DELAY_S):
         return
+    if _BOOTING.is_set():
+        _BOOTED.wait(BOOT_WAIT_S)  # a boot compile under way first: its visit is then done
     started = time.perf_counter()
     made = run_plan(plan_for(len(os.sched_getaffinity(0))))
     log.info("warm-up: %d visits in %.1f s", made, time.perf_counter() - started)
@@ -345,11 +347,19 @@ def _configure() -> Path:
 _BOOTED = threading.Event()
 """Set once the boot compile has ended; never waited on if :func:`boot` was not called."""
 _BOOTING = threading.Event()
+_VISITED = threading.Event()
+"""Set at the start of the first page run."""
+BOOT_IDLE_S = 5.0
+"""With the first screen shipped, the boot compiles it only if no visitor has come this
+long after the server started: a visitor's first page needs no program, and the
+background compile after it makes the first screen's first, so nothing compiles while
+the first browser draws."""
 
 
 def boot() -> threading.Thread | None:
     """At server start, before the first visitor: compile :func:`first_screen`'s programs
-    in a thread (None when ``OPTIVIZ_WARMUP=0``)."""
+    in a thread (None when ``OPTIVIZ_WARMUP=0``); with the first screen shipped, only
+    once ``BOOT_IDLE_S`` have passed with no visitor."""
     if not ENABLED:
         return None
     _BOOTING.set()
@@ -364,13 +374,24 @@ def _boot_work() -> None:
     try:
         enable_cache()
         _runtime_started()
+        if snapshot.shipped() is not None and _visitor_within(BOOT_IDLE_S):
+            return  # its page is drawn from the snapshot; the background compile follows
         warm(visit)
         DONE.add(visit.key)
+        log.info("boot: the first screen compiled in %.1f s", time.perf_counter() - started)
     except Exception:  # noqa: BLE001 - best effort: the page compiles what is missing
         log.exception("boot compile of the first screen failed")
     finally:
         _BOOTED.set()
-    log.info("boot: the first screen compiled in %.1f s", time.perf_counter() - started)
+
+
+def _visitor_within(timeout: float) -> bool:
+    """Whether a first page run starts within ``timeout`` s (False once asked to stop)."""
+    deadline = time.monotonic() + timeout
+    while not _VISITED.is_set() and time.monotonic() < deadline:
+        if _STOP.wait(0.05):
+            return False
+    return _VISITED.is_set()
 
 
 def _runtime_started(timeout: float = 10.0) -> bool:
@@ -389,6 +410,7 @@ def configure_compilation_cache() -> Path:
     shipped one needs no program), and, once per process, keep compiled XLA programs on
     disk, so a restarted server loads instead of compiling."""
     RUNS.start()
+    _VISITED.set()
     if _BOOTING.is_set() and snapshot.shipped() is None:
         _BOOTED.wait(BOOT_WAIT_S)
     return _configure()
