@@ -37,7 +37,7 @@ def server() -> Iterator[AppServer]:
         app.stop()
 
 
-BENCH = [sys.executable, "-m", "bench.bench_protocol"]
+BENCH = [sys.executable, "-m", "bench.load", "protocol"]
 """The protocol load benchmark's command."""
 
 

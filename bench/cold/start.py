@@ -3,7 +3,7 @@
 Each round starts the app (``APPS``) with ``OPTIVIZ_JAX_CACHE`` in a new empty folder
 (as a hosted app wakes up), opens it in a fresh headless Chromium context as
 soon as ``/_stcore/health`` answers, and stops the clock when the first Plotly line path
-is drawn (``PATHS_JS``). Rounds alternate with the bare page ``bench/bare_app.py`` (one
+is drawn (``PATHS_JS``). Rounds alternate with the bare page ``bench/apps/bare_app.py`` (one
 ``st.plotly_chart``), so all see the same machine load; the ratio is each over bare.
 Timed from the server's spawn: the server answering health, the page's plotly.js
 loaded, and the first paths drawn.
@@ -12,8 +12,8 @@ loaded, and the first paths drawn.
 imports (Streamlit, JAX, the core, Plotly, the page), and the first page's run through
 ``AppTest`` with every XLA compile it makes and how long each took (JAX's compile log).
 
-    .venv/bin/python -m bench.bench_cold                 # 3 rounds of Optiviz and bare
-    .venv/bin/python -m bench.bench_cold --profile
+    .venv/bin/python -m bench.cold                 # 3 rounds of Optiviz and bare
+    .venv/bin/python -m bench.cold --profile
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ PLOTLY_JS = """() => {
 }"""
 """When the page's plotly.js bundle had arrived, ms after navigation (null if none)."""
 
-APPS = {"optiviz app": "app.py", "streamlit run app.py": "app.py", "bare": "bench/bare_app.py"}
+APPS = {"optiviz app": "app.py", "streamlit run app.py": "app.py", "bare": "bench/apps/bare_app.py"}
 """What each round starts: ``optiviz app`` (the first screen compiled at server start,
 ``warmup.boot``), a bare ``streamlit run app.py`` (compiled on the first visit), and the
 bare page."""

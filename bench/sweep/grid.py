@@ -5,10 +5,10 @@ In one process, interleaved, best of ``--repeats``: a NumPy loop over trajectori
 whole grid (float32, and float64 as NumPy defaults to), vectorised PyTorch (skipped
 where torch is missing) and ``optiviz.sweep``. For each: the time, the ratio to
 optiviz, trajectory-steps per second and the fraction of the machine's peak flop rate
-(``peak``; flops per step in ``sweep_baselines.FLOPS_PER_STEP``), and the CPU time
+(``peak``; flops per step in ``baselines.FLOPS_PER_STEP``), and the CPU time
 (all threads), which a loaded machine disturbs less than the wall time. Then the lab's
 landscapes and a 1024 x 1024 landscape in blocks (``optiviz.core.sweeps``). Run from the
-repository root with ``.venv/bin/python -m bench.bench_sweep``.
+repository root with ``.venv/bin/python -m bench.sweep grid``.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ import jax
 import numpy as np
 
 import optiviz
-from bench import sweep_baselines as base
+from bench.sweep import baselines as base
 from optiviz.analysis.search import default_grid
 from optiviz.core import sweeps
 
 LAB_RANGES = ((1e-4, 1.0), (1e-4, 1e-1))
-"""The lab's (alpha, k) ranges in ``bench.bench_lab`` for Rosenbrock / Adam."""
+"""The lab's (alpha, k) ranges in ``bench.lab`` for Rosenbrock / Adam."""
 
 
 def grid(side: int) -> tuple[np.ndarray, np.ndarray]:
@@ -203,7 +203,7 @@ def main() -> None:
     print(f"machine: {info.get('model name', platform.processor())}, {os.cpu_count()} cores")
     print(f"jax {jax.__version__} on {jax.devices()[0].platform}")
     print(f"peak: {how} = {peak_flops / 1e9:.0f} GFLOP/s")
-    print(f"flops per trajectory-step: {base.FLOPS_PER_STEP} (see sweep_baselines)")
+    print(f"flops per trajectory-step: {base.FLOPS_PER_STEP} (see bench/sweep/baselines.py)")
     alphas, ks = grid(args.side)
     n = args.side**2
     print(f"sweep: {args.side}x{args.side} Adam runs x {base.STEPS} steps, Rosenbrock, exp decay")

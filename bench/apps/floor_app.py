@@ -1,8 +1,9 @@
-"""The floor for ``bench_load``: the least a Streamlit page with the load's controls can cost.
+"""The floor for ``bench.load browsers``: the least a Streamlit page with the load's
+controls can cost.
 
 Two sidebar sliders with the app's labels and one Plotly chart of a single point with the
 map's Play / Pause buttons (``layout.controls``) and 150 frames, but no frame slider. Each
-rerun first spends ``RERUN_CPU_S`` of CPU, the app's median rerun (``bench_app``), so the
+rerun first spends ``RERUN_CPU_S`` of CPU, the app's median rerun (``bench.load app``), so the
 server's share matches the app's and what differs between the two runs is what the app's
 own page costs the browser.
 """

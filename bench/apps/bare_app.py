@@ -1,4 +1,5 @@
-"""The baseline of ``bench_keypress``: the least page an α key press can redraw.
+"""The baseline of ``bench.browser key`` and ``bench.cold``: the least page an α key press
+can redraw.
 
 One select slider labelled like the app's, over the same log scale (1e-5 to 300, 16 a
 decade), and one small

@@ -8,7 +8,7 @@ settings, so no value repeats) and every rerun is timed. The baseline is a
 trivial AppTest script with one select slider, rerun the same way, so the
 ratio cancels most of the machine's speed and AppTest's own overhead. A
 breakdown times the pieces of one rerun outside Streamlit. Run from the
-repository root with ``.venv/bin/python -m bench.bench_app``.
+repository root with ``.venv/bin/python -m bench.load app``.
 """
 
 from __future__ import annotations

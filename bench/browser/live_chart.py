@@ -18,7 +18,7 @@ helps). Per move it records:
   paths appeared to their drawing;
 - whether the chart is the same graph div as before the move.
 
-Run from the repository root: ``.venv/bin/python -m bench.bench_live_chart``.
+Run from the repository root: ``.venv/bin/python -m bench.browser chart``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """α key and α drag to drawn, in headless Chromium (software rendering, ``--disable-gpu``).
 
-- **Bare page** (the baseline, in the same run): ``bench/bare_app.py``'s one select slider
+- **Bare page** (the baseline, in the same run): ``bench/apps/bare_app.py``'s one select slider
   and one small ``st.plotly_chart``; → on its thumb, timed from the ``keydown`` event to two
   animation frames after the new data is in the graph (an init script watches the first
   ``.js-plotly-plot``: a MutationObserver, and a check every frame), through the server.
@@ -14,7 +14,7 @@
   (``optiviz.ui.sliders``, caches cleared), at 150 and 2000 steps; and the chart's data
   bytes per view, settled with its families.
 
-Run from the repository root with ``.venv/bin/python -m bench.bench_keypress``.
+Run from the repository root with ``.venv/bin/python -m bench.browser key``.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 
 from playwright.sync_api import sync_playwright
 
-from bench.bench_protocol import ALPHA, VARIANTS
+from bench.load.protocol import VARIANTS
 from optiviz.devtools.live_app import (
+    ALPHA_SLIDER,
     FIRST_CHART_MS,
     IDLE,
     MAP_CHART,
@@ -39,7 +40,7 @@ from optiviz.devtools.live_app import (
     press,
 )
 
-BARE_APP = "bench/bare_app.py"
+BARE_APP = "bench/apps/bare_app.py"
 
 
 @dataclass
@@ -158,7 +159,7 @@ def key_swap(browser, url: str, moves: int = 12) -> tuple[list[float], int]:
     page.wait_for_timeout(1000)
     times, sent = [], 0
     for _ in range(moves):
-        page.get_by_role("slider", name=ALPHA).focus()
+        page.get_by_role("slider", name=ALPHA_SLIDER).focus()
         page.evaluate("__optivizArm()")
         before = page.evaluate("window.__optivizSends")
         page.keyboard.press("ArrowRight")

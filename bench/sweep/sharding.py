@@ -6,8 +6,8 @@ child process), which share the machine's cores, so the target is parity: the sh
 program no slower than 1.2x the one-device path (blocks on every core's thread). On a
 GPU host ``--devices`` compares however many GPUs there are.
 
-    .venv/bin/python -m bench.bench_sharding                 # 4 host devices, 128^2 and 1024^2
-    .venv/bin/python -m bench.bench_sharding --side 1024 --steps 1000 --block-cells 1048576
+    .venv/bin/python -m bench.sweep sharding                 # 4 host devices, 128^2 and 1024^2
+    .venv/bin/python -m bench.sweep sharding --side 1024 --steps 1000 --block-cells 1048576
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def main() -> None:
         }
         sys.exit(
             subprocess.run(
-                [sys.executable, "-m", "bench.bench_sharding", *sys.argv[1:]], env=env
+                [sys.executable, "-m", "bench.sweep", "sharding", *sys.argv[1:]], env=env
             ).returncode
         )
     from optiviz.core import sweeps

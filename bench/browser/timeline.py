@@ -1,13 +1,13 @@
 """Where α key -> drawn goes in the browser: a timeline of each move, in page time.
 
-One ``streamlit run app.py`` and headless Chromium, as ``bench.bench_keypress``. The
+One ``streamlit run app.py`` and headless Chromium, as ``bench.browser key``. The
 WebSocket hook (``SOCKET_HOOK_JS``) records when each message arrives, and
 ``Plotly.react`` is wrapped to record when it starts, how long its synchronous part takes
 and when its promise resolves. Every mark is in ms after the move's ``keydown``: the
 first message, the last message before ``Plotly.react``, react's start, react's
 synchronous part, its end, and the graph drawn (``WATCH_GRAPH_JS``). Run from the
 repository root with
-``.venv/bin/python -m bench.profile_keypress [--query ?mode=single] [--moves 10]``.
+``.venv/bin/python -m bench.browser timeline [--query ?mode=single] [--moves 10]``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A class on one server: N browserless sessions against one ``streamlit run app.py`` on loopback.
 
-Each session (``bench.protocol_client.ProtocolSession``) speaks Streamlit's WebSocket
+Each session (``optiviz.devtools.protocol.ProtocolSession``) speaks Streamlit's WebSocket
 protocol, as a browser's client would, with no browser: it opens the explore page
 with the exponential schedule at its own start point (so no session hits another's
 cached figures), waits for every session to be open, then makes ``--moves`` moves,
@@ -18,7 +18,7 @@ too, less the idle rate over the move, so its median can be given. The run is bo
 Every server variant (``--variants``) is started at once, warmed up, and the
 phases run paired, each N on every variant in turn, so a variant's figures are
 compared with the baseline's from the same minutes. Run from the repository root
-with ``.venv/bin/python -m bench.bench_protocol`` (quick check:
+with ``.venv/bin/python -m bench.load protocol`` (quick check:
 ``--sessions 1 --moves 4 --variants config``).
 """
 

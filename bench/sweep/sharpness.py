@@ -12,7 +12,7 @@ process, interleaved, best and median of ``--repeats`` calls each:
 Every baseline's values agree with optiviz's (rtol 1e-4), or the bench exits with an
 error. The first call's time (tracing and compiling) is printed apart. Target: at most
 20 ms once compiled. Run from the repository root with
-``.venv/bin/python -m bench.bench_sharpness``.
+``.venv/bin/python -m bench.sweep sharpness``.
 """
 
 from __future__ import annotations

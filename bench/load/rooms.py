@@ -1,7 +1,7 @@
 """A class answers a question: ``--students`` browserless sessions against one
 ``streamlit run app.py`` on loopback while the presenter's page polls.
 
-The presenter (``?present=1``, a ``bench.protocol_client.ProtocolSession``) asks "Which
+The presenter (``?present=1``, an ``optiviz.devtools.protocol.ProtocolSession``) asks "Which
 run settles first?" (``--kind where``: "Where will the ball be after N steps?") with the
 page's own Ask the class form, then reruns its live
 answers fragment every time the server's ``auto_rerun`` asks (every
@@ -25,7 +25,7 @@ timer does, so the load includes it. Checked and printed:
 
 The rooms live in a fresh SQLite file (``OPTIVIZ_ROOMS_URL``); ``--redis URL`` uses a
 Redis database instead. Run from the repository root with
-``.venv/bin/python -m bench.bench_rooms`` (quick check: ``--students 10``).
+``.venv/bin/python -m bench.load rooms`` (quick check: ``--students 10``).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ headless Chromium.
 
 - **Warm server.** A fresh server (its JAX persistent cache, ``OPTIVIZ_JAX_CACHE``, in an
   empty temporary folder) draws its default page; then, while the background compile
-  runs, α's → key is pressed a few times (key to new paths drawn, ``bench_keypress``),
+  runs, α's → key is pressed a few times (key to new paths drawn, as ``bench.browser key``),
   and again once the server's CPU has gone quiet (the warm-up is done; the wait is
   printed). On that warm server, the default page's link is opened a few times (the
   baseline), then each lesson's link (``lessons.query``) in a new tab, then in one tab
@@ -19,7 +19,7 @@ headless Chromium.
   of the two is the issue's "within 1.5x" target. Default and lesson alternate, one
   server per lesson.
 
-Run from the repository root with ``.venv/bin/python -m bench.bench_lessons``
+Run from the repository root with ``.venv/bin/python -m bench.browser lessons``
 (``--only warm`` or ``--only cold``; ``--lessons id ...`` for a subset).
 """
 

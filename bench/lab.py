@@ -4,7 +4,7 @@ For each case: the first landscape call (compile + run), the cached call (median
 REPEATS), a 20-trial Bayesian search (first, then cached), and grid/random searches for
 scale. Ratios are against the cached landscape in the same process. Targets (issue 4):
 cached landscape < 1 s, 20-trial Bayesian search < 3 s. Run from the repository root with
-``.venv/bin/python -m bench.bench_lab``.
+``.venv/bin/python -m bench.lab``.
 """
 
 from __future__ import annotations

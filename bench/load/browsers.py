@@ -8,10 +8,10 @@ time of a move is from the key press to the app's script state being back to
 at once; errors are Streamlit exception boxes, console errors and page errors.
 Then one session visits every page and the 3-D view, and the server's
 resident memory (process and children) is read. Last, the same load runs
-against ``bench/floor_app.py``, a page with only the two sliders and a
+against ``bench/apps/floor_app.py``, a page with only the two sliders and a
 one-point animated chart whose reruns spend the app's median rerun CPU: its
 ratio is what this machine gives any Streamlit page under this load. Run from
-the repository root with ``.venv/bin/python -m bench.bench_load``.
+the repository root with ``.venv/bin/python -m bench.load browsers``.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from optiviz.devtools.live_app import (
 )
 
 PAGES = ("Hyperparameter lab", "Lessons", "Explore")
-FLOOR_APP = "bench/floor_app.py"
+FLOOR_APP = "bench/apps/floor_app.py"
 """The same load against the least page with these controls (see its docstring)."""
 
 

@@ -3,7 +3,7 @@
 The same rule three ways, none using optiviz: a NumPy loop over trajectories (one
 trajectory at a time), vectorised NumPy over the whole grid, and vectorised PyTorch.
 A run that leaves the finite numbers or |x| <= RADIUS ends with loss inf, as in
-``optiviz.sweep``. Used by ``bench.bench_sweep``.
+``optiviz.sweep``. Used by ``bench.sweep.grid``.
 """
 
 from __future__ import annotations

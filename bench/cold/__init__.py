@@ -1,0 +1,2 @@
+"""``python -m bench.cold``: a new server to the first paths drawn, with an empty JAX cache
+against a bare page (``start``), and with the cache filled by an earlier start (``cache``)."""
