@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from optiviz.devtools.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART, AppServer
+from optiviz.scenes import lessons
 from tests.support.browser import app_server, chromium, needs_chromium
 
 pytestmark = [needs_chromium, pytest.mark.browser]
@@ -201,17 +202,33 @@ def _off_screen(fit: dict) -> dict:
     }
 
 
+LESSON = lessons.load()["why-too-large-bounces"]
+"""A lesson a teacher opens in class: its banner sits between the head and the picture."""
+
+
+@pytest.mark.parametrize(
+    ("query", "runs"), [("", 3), (lessons.query(LESSON)[1:], 2)], ids=["default", "lesson"]
+)
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
-def test_presenter_mode_fits_one_screen_in_type_a_room_can_read(app_server, chromium, size):
+def test_presenter_mode_fits_one_screen_in_type_a_room_can_read(
+    app_server, chromium, size, query, runs
+):
     """On load, with no scrolling: the map, the loss and α_t panels, Play, the step slider
     and every verdict line lie inside the window; ticks >= 18 px, axis titles >= 20 px,
-    the verdicts and the readout >= 22 px."""
-    tab = _open(chromium, app_server, "?present=1", size)
+    the verdicts and the readout >= 22 px. With a lesson open too: its banner is one line
+    (its title, the words a click away) and the description stays on the title's line."""
+    tab = _open(chromium, app_server, f"?{query}&present=1" if query else "?present=1", size)
     try:
         tab.wait_for_timeout(500)
         fit = tab.evaluate(FIT_JS)
-        assert len(fit["boxes"]) == 5 + 3, fit["boxes"]
+        assert len(fit["boxes"]) == 5 + runs, fit["boxes"]
         assert _off_screen(fit) == {}
+        if query:
+            banner = tab.locator(".st-key-lesson_banner")
+            assert LESSON.title in banner.inner_text() and LESSON.watch not in banner.inner_text()
+            title = tab.locator('[data-testid="stHeading"] h1').bounding_box()
+            caption = tab.locator('[data-testid="stCaptionContainer"]').first.bounding_box()
+            assert abs(caption["y"] - title["y"]) < title["height"], (title, caption)
         assert fit["ticks"] and min(fit["ticks"]) >= 18
         assert len(fit["titles"]) >= 5 and min(fit["titles"]) >= 20
         assert min(fit["verdicts"]) >= 22 and fit["readout"] >= 22

@@ -39,16 +39,21 @@ def render() -> None:
 
 
 def banner() -> None:
-    """The active lesson's explanation, above the page it set up."""
+    """The active lesson's explanation, above the page it set up; in presenter mode folded
+    to one line (its title), which opens on a click."""
     lesson_id = state.get("lesson")
     lesson = lessons.load().get(lesson_id) if lesson_id else None
     if lesson is None:
         return
-    with st.container(border=True):
-        st.markdown(
+    with st.container(border=not state.presenting(), key="lesson_banner"):
+        if state.presenting():  # one line, so the picture keeps the projected screen
+            where = st.expander(f"**Lesson: {lesson.title}** · what it shows, what to watch")
+        else:
+            where = st.container()
+        where.markdown(
             f"**Lesson: {lesson.title}.** {lesson.summary}  \n**Watch for:** {lesson.watch}"
         )
-        st.button(
+        where.button(
             "Close lesson",
             key="close_lesson",
             on_click=state.set_values,

@@ -23,14 +23,20 @@ LINE_PX = 4.5
 MAIN = '[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"]'
 """The page's top-level column: the title, the toggle, the description, the picture, the body."""
 
+LESSON = "st-key-lesson_banner"
+"""The class of the open lesson's banner (``lessons.banner``), between the head and the
+description."""
+
+_CHAIN = ':has([data-testid="stHeading"] h1) + :has(.stCheckbox) + :has(style)'
 HEAD = (
     f'{MAIN} > :has([data-testid="stHeading"] h1)',
     f'{MAIN} > :has([data-testid="stHeading"] h1) + :has(.stCheckbox)',
-    f'{MAIN} > :has([data-testid="stHeading"] h1) + :has(.stCheckbox) + :has(style)',
-    f'{MAIN} > :has([data-testid="stHeading"] h1) + :has(.stCheckbox) + :has(style) + '
+    f"{MAIN} > {_CHAIN}",
+    f"{MAIN} > :is({_CHAIN}, {_CHAIN} + :has(.{LESSON})) + "
     ':has([data-testid="stCaptionContainer"])',
 )
-"""The title, the toggle, this style and the description that follows them."""
+"""The title, the toggle, this style and the description that follows them (after the
+open lesson's banner, where there is one)."""
 
 PAGE_CSS = f"""<style>
 [data-testid="stMainBlockContainer"] {{ padding-top: 4.5rem; }}
