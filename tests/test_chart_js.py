@@ -388,12 +388,13 @@ process.stdout.write(JSON.stringify({
 """
 
 
-def test_js_a_followers_threshold_line_is_blank_off_its_alpha_and_hides_with_it(
+def test_js_a_followers_threshold_line_is_the_members_off_its_alpha_and_hides_with_it(
     tmp_path,
 ) -> None:
     """A run's dashed 2/λ_max(θ_t) line was computed along its settled path: while the α
-    thumb shows another member the swap blanks it (every value a gap), the view keeps it for
-    the settled α, and hiding the run (its verdict clicked) hides the line too."""
+    thumb shows another member the swap draws that member's own line (the family's
+    ``edge``, to 3 digits), the view keeps the run's for the settled α, and hiding the run
+    (its verdict clicked) hides the line too."""
     from optiviz.core import stability
     from optiviz.figures import chart_data as cd
     from optiviz.scenes import params
@@ -415,7 +416,11 @@ def test_js_a_followers_threshold_line_is_blank_off_its_alpha_and_hides_with_it(
 
     ids = chart["animation"]["runs"][0]
     assert out["swapped"]["meta"] == "edge" and out["swapped"]["line"]["dash"] == "dash"
-    assert len(out["swapped"]["y"]) == len(traj.lrs) and np.isnan(_nan(out["swapped"]["y"])).all()
+    own = stability.critical_alpha_along(surface, fam.member(j).positions, "sgd")
+    assert len(out["swapped"]["y"]) == len(traj.lrs)
+    np.testing.assert_allclose(
+        _nan(out["swapped"]["y"]), [float(f"{v:.3g}") for v in own[: len(traj.lrs)]], rtol=1e-9
+    )
     np.testing.assert_allclose(_nan(out["kept"]["y"]), edge[: len(traj.lrs)], rtol=1e-6)
     assert ids["edge"] in out["hidden"] and ids["path"] in out["hidden"]
 

@@ -48,25 +48,27 @@ def _params(optimizer: str, hyper: dict) -> optimizers.OptimizerParams:
 
 
 def _velocities(g: np.ndarray, beta: float) -> np.ndarray:
-    """v_t for t = 0..T (v_0 = 0, v_{t+1} = beta v_t + g_t)."""
-    v = np.zeros((len(g) + 1, g.shape[1]))
-    for t, gt in enumerate(g):
-        v[t + 1] = beta * v[t] + gt
+    """v_t for t = 0..T along axis -2 (v_0 = 0, v_{t+1} = beta v_t + g_t)."""
+    shape = list(g.shape)
+    shape[-2] += 1
+    v = np.zeros(shape)
+    for t in range(g.shape[-2]):
+        v[..., t + 1, :] = beta * v[..., t, :] + g[..., t, :]
     return v
 
 
 def _running(g: np.ndarray, keep: float, new: float) -> np.ndarray:
-    """s_{t+1} = keep s_t + new g_t^2 (s_0 = 0), for t = 0..T-1."""
-    s, out = np.zeros(g.shape[1]), np.empty_like(g)
-    for t, gt in enumerate(g):
-        s = keep * s + new * gt * gt
-        out[t] = s
+    """s_{t+1} = keep s_t + new g_t^2 (s_0 = 0), for t = 0..T-1 along axis -2."""
+    s, out = np.zeros(g.shape[:-2] + g.shape[-1:]), np.empty_like(g)
+    for t in range(g.shape[-2]):
+        s = keep * s + new * g[..., t, :] ** 2
+        out[..., t, :] = s
     return out
 
 
 def _adam_square(g: np.ndarray, p: optimizers.OptimizerParams) -> np.ndarray:
     """v_hat_{t+1} = v_{t+1} / (1 - beta2^(t+1))."""
-    t = np.arange(1, len(g) + 1)[:, None]
+    t = np.arange(1, g.shape[-2] + 1)[:, None]
     return _running(g, p.beta2, 1.0 - p.beta2) / (1.0 - p.beta2**t)
 
 
@@ -83,24 +85,30 @@ def _momentum(optimizer: str, g: np.ndarray, lrs: np.ndarray, beta: float) -> np
     if optimizer not in ("momentum", "nesterov"):
         return None
     v = _velocities(g, beta)
-    carried = v[:-1] if optimizer == "momentum" else v[1:]
-    return -lrs[:, None] * beta * carried
+    carried = v[..., :-1, :] if optimizer == "momentum" else v[..., 1:, :]
+    return -lrs[..., None] * beta * carried
+
+
+def parts_of(optimizer: str, positions, lrs, grads, **hyper) -> StepParts:
+    """``step_parts`` on arrays, each with any leading axes (a family's members):
+    ``positions`` (..., T + 1, dim), ``lrs`` (..., T) and ``grads`` (..., T, dim), the
+    gradients the rule was fed (noise included, weight decay not)."""
+    optimizers.get(optimizer)
+    p = _params(optimizer, hyper)
+    x = np.asarray(positions, np.float64)
+    lrs = np.asarray(lrs, np.float64)
+    g = np.asarray(grads, np.float64).reshape(lrs.shape + x.shape[-1:])
+    if optimizer not in DECOUPLED:
+        g = g + p.weight_decay * x[..., :-1, :]
+    square = SQUARES.get(optimizer)
+    rate = None if square is None else lrs[..., None] / (np.sqrt(square(g, p)) + p.eps)
+    step = np.diff(x, axis=-2)
+    return StepParts(-lrs[..., None] * g, _momentum(optimizer, g, lrs, p.momentum), step, rate)
 
 
 def step_parts(trajectory: Trajectory, **hyper) -> StepParts:
     """The parts of every step of ``trajectory`` (see the module's docstring); ``hyper``
     holds the run's ``simulate`` keywords (momentum, rho, beta2, eps, weight_decay; the
     others are ignored, and missing ones take the engine's defaults)."""
-    name = trajectory.optimizer
-    optimizers.get(name)
-    p = _params(name, hyper)
-    x = np.asarray(trajectory.positions, np.float64)
-    lrs = np.asarray(trajectory.lrs, np.float64)
-    g = np.asarray(trajectory.grads, np.float64).reshape(len(lrs), -1)
-    if name not in DECOUPLED:
-        g = g + p.weight_decay * x[:-1]
-    square = SQUARES.get(name)
-    rate = None if square is None else lrs[:, None] / (np.sqrt(square(g, p)) + p.eps)
-    return StepParts(
-        -lrs[:, None] * g, _momentum(name, g, lrs, p.momentum), np.diff(x, axis=0), rate
-    )
+    tr = trajectory
+    return parts_of(tr.optimizer, tr.positions, tr.lrs, tr.grads, **hyper)

@@ -19,7 +19,7 @@ import numpy as np
 
 from optiviz.core.surfaces import Surface
 from optiviz.core.verdicts import VERDICTS
-from optiviz.figures import layout, style
+from optiviz.figures import arrows, edges, layout, style
 from optiviz.figures.animation import EXIT_ANGLE, animation_parts, exit_trace
 from optiviz.figures.notes import NOT_DEFINED, final_text, notes, step_text
 from optiviz.figures.runs import Exit, map_exit
@@ -67,7 +67,7 @@ def encode(value):
     return value
 
 
-def _run_arrays(run, ids: dict[str, int], steps: np.ndarray) -> dict:
+def _run_arrays(run, ids: dict[str, int], steps: np.ndarray, surface: Surface) -> dict:
     """What a frame needs beyond the run's static traces: |gradient|, step lengths,
     the model curve at each frame step (data surfaces), and the readout's labels."""
     tr = run.trajectory
@@ -81,7 +81,8 @@ def _run_arrays(run, ids: dict[str, int], steps: np.ndarray) -> dict:
     }
     if run.model is not None:
         out["model"] = np.asarray(run.model)[steps]
-    return out
+    parts = arrows.run_parts(run, surface)  # "Inside a step": ui/chart/arrows.js draws them
+    return out | ({"parts": parts} if parts else {})
 
 
 CONTROLS_MARGIN = 64
@@ -170,6 +171,10 @@ def map_chart(
     The runs ``follows`` names (indices) follow a slider: each has an exit arrow trace,
     empty where its own path stays on the map, for a member that leaves it. Run
     ``latent`` is drawn only once the slider moves ("my α" before it races).
+
+    "Inside a step" (``figures.arrows``): the arrows' traces lie under the balls, their
+    indices in ``animation["arrows"]``, the key in ``animation["arrow_key"]``, and each
+    run's ``parts``; the chart fills them at every frame.
     """
     parts = animation_parts(
         scene.runs,
@@ -185,9 +190,10 @@ def map_chart(
     view = component_layout(parts.layout) | {"uirevision": f"map:{scene.surface.name}"}
     moving = [_unlisted(t) for t in parts.moving[:-1]]  # the readout, last, is HTML
     static = parts.static + _exit_slots(scene, parts.run_ids, follows, len(parts.static))
+    static, shafts = static + arrows.traces(scene.runs), len(static)  # under the balls
     n_static = len(static)
     runs = [
-        _run_arrays(run, ids, parts.steps)
+        _run_arrays(run, ids, parts.steps, scene.surface)
         for run, ids in zip(scene.runs, parts.run_ids, strict=True)
     ]
     if latent is not None:
@@ -199,6 +205,8 @@ def map_chart(
         "ids": list(range(n_static, n_static + len(moving))),
         "runs": runs,
         "model_x": scene.model_x,
+        "arrows": list(range(shafts, n_static)),
+        "arrow_key": arrows.key(list(scene.runs)),
     }
     figure = {"data": static + moving, "layout": view}
     if latent is not None:
@@ -371,8 +379,9 @@ def family_chart(fam: Family, run: int, names: list[str], surface: Surface, box)
     """What the chart swaps into run ``run`` (an index of ``animation.runs``) for each
     member of ``fam``: its map path (``quantised`` within ``box``, delta-coded), loss and
     α_t per step (float32), |gradient| and step length per step (``decimal3``: the
-    readout's 3 digits), where it leaves the map, and its words (``member_notes``), the
-    arrays deflated (``packed``)."""
+    readout's 3 digits), where it leaves the map, its words (``member_notes``), its arrows'
+    ``parts`` (``arrows.member_parts``) and own threshold line ``edge``
+    (``edges.member_lines``), the arrays deflated (``packed``)."""
     x, y = _member_xy(fam, surface)
     xy = np.stack([quantised(x, *box[0]), quantised(y, *box[1])], axis=-1)
     exits = _exits(fam, surface)
@@ -385,6 +394,8 @@ def family_chart(fam: Family, run: int, names: list[str], surface: Surface, box)
         "grad": packed(decimal3(fam.grad_norms), "u2") | {"decimal": 3},
         "step": packed(decimal3(fam.step_lengths), "u2") | {"decimal": 3},
         "exit": exits,
+        "parts": arrows.member_parts(fam, surface, box),
+        "edge": edges.member_lines(fam, surface),
         **member_notes(fam, exits, names),
     }
 

@@ -15,8 +15,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from optiviz.core import optimizers, stability
+from optiviz.core.surfaces import Surface
 from optiviz.figures.layout import EDGE_REACH, LEGEND_BG, RATE
 from optiviz.figures.runs import Run
+from optiviz.scenes.family import Family
 
 SHARED_COLOUR = "#64748b"
 """The one line every run shares: slate grey, apart from every run's colour."""
@@ -147,3 +149,18 @@ def rate_key(runs: Sequence[Run]) -> list[dict]:
             "name": "rate key",
         }
     ]
+
+
+def member_lines(fam: Family, surface: Surface) -> dict | None:
+    """Each member's own threshold line 2/lambda_max(theta_t) (what ``Run.edge`` is for a
+    run: ``stability.critical_alpha_along`` on every member's positions, in one call), as
+    ``chart_data.decimal3`` codes (members, steps), packed; None for an adaptive rule."""
+    from optiviz.figures import chart_data as cd
+
+    n, points = fam.positions.shape[:2]
+    rows = fam.positions.reshape(n * points, -1)
+    line = stability.critical_alpha_along(surface, rows, fam.optimizer, **fam.hyper)
+    if line is None:
+        return None
+    steps = fam.lrs.shape[1]
+    return cd.packed(cd.decimal3(line.reshape(n, points)[:, :steps]), "u2") | {"decimal": 3}

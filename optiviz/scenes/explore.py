@@ -38,6 +38,10 @@ class Run:
     edge: np.ndarray | None = None
     """The rule's threshold at each position, 2/λ_max(θ_t) for GD
     (``stability.critical_alpha_along``); None for an adaptive rule or where not computed."""
+    hyper: dict | None = None
+    """The run's ``simulate`` keywords (``Settings.hyper``), from which ``step_parts`` splits
+    each step into the arrows the top view draws; None: no arrows (Many seeds' mean of an
+    adaptive rule, whose steps are no one rule's)."""
 
     @property
     def legend(self) -> str:
@@ -125,10 +129,13 @@ def with_data(runs: Sequence[Run], surface: surfaces.Surface) -> list[Run]:
 
 
 def with_edges(runs: Sequence[Run], surface: surfaces.Surface, s: Settings) -> list[Run]:
-    """The runs, each with its rule's threshold along its path (``Run.edge``)."""
+    """The runs, each with its rule's threshold along its path (``Run.edge``) and its
+    ``hyper`` (but a mean of adaptive runs: see ``Run.hyper``)."""
+    mean = s.mode == "seeds" and s.optimizer in stability.ADAPTIVE
     return [
         replace(
             run,
+            hyper=None if mean else s.hyper(run.trajectory.optimizer),
             edge=stability.critical_alpha_along(
                 surface,
                 run.trajectory.positions,

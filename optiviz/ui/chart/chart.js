@@ -14,9 +14,11 @@
 // The other modules, each one job, are ES modules served from the same asset directory
 // (Streamlit's v2 loader imports this file by its URL, so relative imports resolve there):
 // decode.js (typed arrays), family.js (a slider's family member swapped into the view),
+// arrows.js ("Inside a step": the arrows at each ball and their key in the readout),
 // slider.js (the α and k sliders and their verdict strips) and plotly_adapter.js (every
 // read of plotly.js's private fields).
 
+import { arrowData, decorateReadout, frameTraces } from "./arrows.js";
 import { decode, unpack } from "./decode.js";
 import { holds, swapped } from "./family.js";
 import {
@@ -105,6 +107,7 @@ function frameData(runs, animation, i) {
   const shown = (run, v) => (run.hidden ? NaN : v); // a hidden run's marker is a gap
   data.push({ x: runs.map(() => t), y: runs.map((run) => shown(run, run.loss[t])) });
   data.push({ x: runs.map(() => last), y: runs.map((run) => shown(run, run.lr[last])) });
+  data.push(...arrowData(runs, animation, t)); // "Inside a step": frameTraces' last ones
   return data;
 }
 
@@ -152,7 +155,7 @@ function mapFigure(figure, animation, runs = tracks(figure, animation)) {
   // The figure with its frames built from the runs' tracks, one per step, named by step.
   const frames = animation.steps.map((t, i) => ({
     name: String(t),
-    traces: animation.ids,
+    traces: frameTraces(animation),
     data: frameData(runs, animation, i),
   }));
   return { ...figure, frames };
@@ -362,7 +365,7 @@ async function swapDraw(gd, state, base) {
   const playing = isPlaying(gd);
   if (playing) await window.Plotly.animate(gd, [null], STILL).catch(() => null);
   const shown = state.shown || 0;
-  traces.push(...animation.ids);
+  traces.push(...frameTraces(animation));
   data.push(...frameData(runs, animation, shown));
   // Plotly.animate puts the data in the graph at once: the words follow in the same task,
   // so no frame shows one stop's path under another stop's text.
@@ -801,6 +804,7 @@ function showStep(gd, state, index) {
   if (box && state.runs) {
     const runs = shownRuns(state.runs); // a latent run has no line yet
     showReadout(box, runs, readoutText(runs, state.animation, index));
+    decorateReadout(box, runs, state.animation, index);
   }
   const bar = gd.parentElement.querySelector(":scope > .optiviz-controls");
   if (!bar) return;

@@ -6,6 +6,8 @@
 // This module unpacks them (once per payload) and builds the view with member j of each
 // family in place of the run it follows: no server, no new frames from Python.
 
+import { memberParts } from "./arrows.js";
+
 const GAP = 65535; // a position's code for "no point" (after a divergence)
 const LEVELS = 65534; // codes 0..LEVELS span the box chart_data.quantised describes
 
@@ -72,9 +74,11 @@ function exitTrace(trace, where, name) {
   };
 }
 
-function blankEdge(trace) {
-  // The follower's own threshold line 2/λ_max(θ_t), blank: it was computed along the
-  // settled path, not the member's (the shared grey line holds for every member and stays).
+function memberEdge(trace, family, j) {
+  // The follower's own threshold line 2/λ_max(θ_t) along member j's path (the family's
+  // `edge`), or blank where the family has none (the shared grey line holds for every
+  // member and stays).
+  if (family.edge) return { ...trace, y: family.edge[j] };
   return { ...trace, y: new Float32Array(trace.y.length).fill(NaN) };
 }
 
@@ -82,7 +86,8 @@ export function swapped(view, slider, index) {
   // `view` ({figure, animation, notes}, decoded) with member `index` (a stop of
   // `slider`) of each of its families in place of the run it follows: the path, loss and
   // α_t traces, the outline's stretch, the exit arrow, the readout's arrays, and the
-  // verdict and "What one step does" lines; its own threshold line is blanked (blankEdge).
+  // verdict and "What one step does" lines, its own threshold line (memberEdge) and its
+  // arrows' parts (arrows.js memberParts).
   // The view itself is not changed.
   const j = index - slider.first;
   const data = view.figure.data.slice();
@@ -100,9 +105,11 @@ export function swapped(view, slider, index) {
     data[ids.loss] = { ...data[ids.loss], y: track.loss };
     data[ids.rate] = { ...data[ids.rate], y: track.lr };
     if (ids.exit !== undefined) data[ids.exit] = exitTrace(data[ids.exit], family.exit[j], name);
-    if (ids.edge !== undefined) data[ids.edge] = blankEdge(data[ids.edge]);
+    if (ids.edge !== undefined) data[ids.edge] = memberEdge(data[ids.edge], family, j);
     withOutline(data, runs, i, track.x, track.y);
-    runs[i] = { ...runs[i], name, label: family.label[j], grad: track.grad, step: track.step };
+    const parts = memberParts(family, j, track, dequantised); // its arrows (arrows.js)
+    const [grad, step] = [track.grad, track.step];
+    runs[i] = { ...runs[i], name, label: family.label[j], grad, step, parts };
     verdicts[i] = {
       ...verdicts[i],
       name,
