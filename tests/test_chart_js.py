@@ -351,7 +351,16 @@ def test_js_swap_draws_the_member_simulate_returns(alpha, optimizer, tmp_path) -
     assert len(out["before"]) == len(runs[0].trajectory.positions)  # the view is unchanged
 
 
-PRIVATE = ("_fullLayout", "_transitionData", "_input", "._offset", "._length", ".p2l(")
+PRIVATE = (
+    "_fullLayout",
+    "_fullData",
+    "_transitionData",
+    "_input",
+    "._offset",
+    "._length",
+    ".p2l(",
+    ".c2p(",
+)
 
 
 def test_plotly_private_fields_are_read_in_the_adapter_only() -> None:

@@ -22,6 +22,7 @@ import { arrowData, decorateReadout, frameTraces } from "./arrows.js";
 import { decode, unpack } from "./decode.js";
 import { holds, swapped } from "./family.js";
 import {
+  drawDirect,
   drawnHeight,
   drawnRange,
   frameNames,
@@ -31,6 +32,7 @@ import {
 } from "./plotly_adapter.js";
 import { showValue, sliderBar } from "./slider.js";
 
+const REST_MS = 250; // a held slider's thumb at rest this long: Plotly draws the swap
 const CLICK_DRAG_PX = 5; // a pointer that moved further between press and release rotated
 
 function pageUrl(path) {
@@ -362,14 +364,27 @@ async function swapDraw(gd, state, base) {
     const [drawn] = unoutlined([view.figure.data[outline]], runs);
     data.push({ x: drawn.x, y: drawn.y });
   }
-  const playing = isPlaying(gd);
-  if (playing) await window.Plotly.animate(gd, [null], STILL).catch(() => null);
   const shown = state.shown || 0;
   traces.push(...frameTraces(animation));
   data.push(...frameData(runs, animation, shown));
-  // Plotly.animate puts the data in the graph at once: the words follow in the same task,
-  // so no frame shows one stop's path under another stop's text.
-  const drawn = window.Plotly.animate(gd, { data, traces }, STILL).catch(() => null);
+  const playing = isPlaying(gd);
+  // While a slider is held (and Play is off) the traces are drawn straight into the SVG
+  // (drawDirect: no Plotly redraw), and Plotly draws them once the thumb rests; else
+  // Plotly.animate puts the data in the graph at once. Either way the words follow in
+  // the same task, so no frame shows one stop's path under another stop's text.
+  const direct = state.holding && !playing && !state.settle && drawDirect(gd, traces, data);
+  state.settle = false;
+  let drawn = null;
+  if (direct) {
+    clearTimeout(state.resting);
+    state.resting = setTimeout(() => {
+      state.settle = true;
+      requestDraw(gd, state);
+    }, REST_MS);
+  } else {
+    if (playing) await window.Plotly.animate(gd, [null], STILL).catch(() => null);
+    drawn = window.Plotly.animate(gd, { data, traces }, STILL).catch(() => null);
+  }
   Object.assign(state, { animation, runs, view, framesStale: true });
   showStep(gd, state, shown);
   notesBox(gd, state, view);

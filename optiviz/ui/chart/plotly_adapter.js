@@ -42,3 +42,115 @@ export function mapPoint(gd, event) {
   if (px < 0 || px > xa._length || py < 0 || py > ya._length) return null;
   return { x: xa.p2l(px), y: ya.p2l(py) };
 }
+
+function axisOf(fullLayout, id) {
+  // "x2" -> the full layout's xaxis2.
+  return fullLayout[`${id[0]}axis${id.slice(1)}`];
+}
+
+function pixels(full, xa, ya, update) {
+  // The trace's points in its subplot's pixels: [px, py] where both are finite, null at a
+  // gap. A trace given by y only (x0, dx) takes x0 + k dx.
+  const ys = update.y;
+  const xs = update.x;
+  const out = new Array(ys.length);
+  for (let k = 0; k < ys.length; k++) {
+    const x = xs ? xs[k] : full.x0 + k * full.dx;
+    const px = xa.c2p(x);
+    const py = ya.c2p(ys[k]);
+    out[k] = Number.isFinite(px) && Number.isFinite(py) ? [px, py] : null;
+  }
+  return out;
+}
+
+function segments(points) {
+  // The "d" of each run of points between gaps (connectgaps false, as Plotly draws it).
+  const out = [];
+  let d = "";
+  for (const p of points) {
+    if (p) {
+      d += `${d ? "L" : "M"}${p[0].toFixed(2)},${p[1].toFixed(2)}`;
+    } else if (d) {
+      out.push(d);
+      d = "";
+    }
+  }
+  if (d) out.push(d);
+  return out;
+}
+
+const TEMPLATES = new Map(); // per trace uid, a marker element seen drawn (to add points)
+
+function fit(group, selector, count, uid) {
+  // The trace's elements matching `selector` (its line segments or its points), made
+  // `count` long: extra ones removed, new ones cloned from one drawn before (null where
+  // none was ever drawn: only Plotly can make the first).
+  const nodes = [...group.querySelectorAll(selector)];
+  const key = `${uid} ${selector}`;
+  if (nodes.length) TEMPLATES.set(key, nodes[0].cloneNode());
+  const template = TEMPLATES.get(key);
+  const parent = group.querySelector(selector.split(" > ").slice(0, -1).join(" > "));
+  if (nodes.length < count && (!template || !parent)) return null;
+  return () => {
+    while (nodes.length > count) nodes.pop().remove();
+    while (nodes.length < count) nodes.push(parent.appendChild(template.cloneNode()));
+    return nodes;
+  };
+}
+
+function plan(gd, full, update, current) {
+  // What drawing `update` into scatter trace `full` changes in its SVG, or null where its
+  // SVG cannot take it without Plotly (a new marker angle, a first point).
+  const group = gd.querySelector(`.scatterlayer g.trace${full.uid}`);
+  if (!group || full.type !== "scatter") return null;
+  const xa = axisOf(gd._fullLayout, full.xaxis);
+  const ya = axisOf(gd._fullLayout, full.yaxis);
+  const given = { x: update.x || (update.y ? undefined : current.x), y: update.y || current.y };
+  if (!xa || !ya || !given.y || (!given.x && !Number.isFinite(full.x0))) return null;
+  const points = pixels(full, xa, ya, given);
+  const steps = [];
+  if (full.mode.includes("lines")) {
+    const ds = segments(points);
+    const paths = fit(group, ":scope > g.lines > path.js-line", ds.length, full.uid);
+    if (!paths) return null;
+    steps.push(() => paths().forEach((path, k) => path.setAttribute("d", ds[k])));
+  }
+  if (full.mode.includes("markers")) {
+    const shown = points.filter(Boolean);
+    const marks = fit(group, ":scope > g.points > path.point", shown.length, full.uid);
+    const angle = update.marker && update.marker.angle;
+    if (!marks || (angle !== undefined && angle !== (current.marker && current.marker.angle))) {
+      return null;
+    }
+    steps.push(() =>
+      marks().forEach((mark, k) => {
+        const at = `translate(${shown[k][0].toFixed(2)},${shown[k][1].toFixed(2)})`;
+        const was = mark.getAttribute("transform") || "";
+        const moved = /translate\([^)]*\)/.test(was) ? was.replace(/translate\([^)]*\)/, at) : at;
+        mark.setAttribute("transform", moved);
+      }),
+    );
+  }
+  return steps;
+}
+
+export function drawDirect(gd, traces, data) {
+  // Draw `data` (per trace index in `traces`: x, y, marker angle) straight into the
+  // graph's SVG, as Plotly's scatter draws it, and into gd.data, without Plotly's
+  // redraw; true when done, false (nothing changed) where only Plotly can draw it. The
+  // graph's hover and frames read gd.data once Plotly next draws (the caller syncs).
+  if (!gd._fullData || !gd._fullLayout) return false;
+  const steps = [];
+  for (let k = 0; k < traces.length; k++) {
+    const full = gd._fullData[traces[k]];
+    if (!full) return false;
+    if (full.visible !== true) continue; // a hidden trace has no SVG
+    const got = plan(gd, full, data[k], gd.data[traces[k]]);
+    if (!got) return false;
+    steps.push(...got);
+  }
+  steps.forEach((step) => step());
+  // New trace objects: gd.data's may be the payload's own (Plotly.react keeps them).
+  traces.forEach((i, k) => (gd.data[i] = { ...gd.data[i], ...data[k] }));
+  return true;
+}

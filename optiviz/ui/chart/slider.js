@@ -40,8 +40,9 @@ function build(slider, handlers) {
   return box;
 }
 
-function indexAt(track, clientX, count) {
-  const rect = track.getBoundingClientRect();
+function indexAt(track, clientX, count, rect = track.getBoundingClientRect()) {
+  // The stop under clientX; `rect` is the track's box (read once per drag: reading it
+  // after each redraw would lay the page out again on every move).
   const share = Math.min(1, Math.max(0, (clientX - rect.left) / Math.max(1, rect.width)));
   return Math.round(share * (count - 1));
 }
@@ -49,6 +50,7 @@ function indexAt(track, clientX, count) {
 function listen(box, track, handlers) {
   let releasing = null;
   let dragging = false;
+  let rect = null; // the track's box while a drag lasts
   const current = () => box.__slider;
   const moveTo = (index) => {
     const slider = current();
@@ -83,6 +85,7 @@ function listen(box, track, handlers) {
   track.addEventListener("pointerdown", (event) => {
     if (event.button !== 0) return;
     dragging = true;
+    rect = track.getBoundingClientRect();
     try {
       track.setPointerCapture(event.pointerId); // the drag goes on off the track
     } catch {
@@ -90,14 +93,13 @@ function listen(box, track, handlers) {
     }
     track.focus({ preventScroll: true });
     handlers.holding(current().key, true);
-    moveTo(indexAt(track, event.clientX, current().stops.length));
+    moveTo(indexAt(track, event.clientX, current().stops.length, rect));
     event.preventDefault();
   });
   track.addEventListener("pointermove", (event) => {
     const slider = current();
-    const at = indexAt(track, event.clientX, slider.stops.length);
-    if (dragging) moveTo(at);
-    else showVerdict(box, slider, at, handlers);
+    if (dragging) moveTo(indexAt(track, event.clientX, slider.stops.length, rect));
+    else showVerdict(box, slider, indexAt(track, event.clientX, slider.stops.length), handlers);
   });
   const end = () => {
     if (!dragging) return;
