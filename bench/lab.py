@@ -1,23 +1,23 @@
 """Time the hyperparameter lab: the 128 x 128 (alpha, k) landscape and searches.
 
 For each case: the first landscape call (compile + run), the cached call (median of
-REPEATS), a 20-trial Bayesian search (first, then cached), and grid/random searches for
-scale. Ratios are against the cached landscape in the same process. Targets (issue 4):
-cached landscape < 1 s, 20-trial Bayesian search < 3 s. Run from the repository root with
-``.venv/bin/python -m bench.lab``.
+``--repeats``), a 20-trial Bayesian search (first, then cached), and grid/random searches
+for scale; ``--side`` and ``--steps`` shrink it for a quick check. Ratios are against the
+cached landscape in the same process. Targets (issue 4): cached landscape < 1 s, 20-trial
+Bayesian search < 3 s. Run from the repository root with ``.venv/bin/python -m bench.lab``.
 """
 
 from __future__ import annotations
 
-import os
+import argparse
 import statistics
 import time
 from collections.abc import Callable
 
 import optiviz
-from optiviz.analysis.search import default_grid
+from optiviz.analysis.search import LANDSCAPE_SIDE, default_grid
+from optiviz.devtools.live_app import machine
 
-REPEATS = 5
 BUDGET = 20
 CASES = (
     ("rosenbrock", "adam", (1e-4, 1.0), (1e-4, 1e-1)),
@@ -32,10 +32,12 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - t
 
 
-def bench_case(surface: str, optimizer: str, alpha_range, k_range) -> None:
-    """Print the timings for one surface and optimizer, 500 steps, exponential schedule."""
-    alphas, ks = default_grid(alpha_range, k_range)
-    common = {"schedule": "exponential", "steps": 500}
+def bench_case(case: tuple, side: int = LANDSCAPE_SIDE, steps: int = 500, repeats: int = 5) -> None:
+    """Print the timings for one (surface, optimizer, α range, k range), exponential
+    schedule."""
+    surface, optimizer, alpha_range, k_range = case
+    alphas, ks = default_grid(alpha_range, k_range, side)
+    common = {"schedule": "exponential", "steps": steps}
 
     def land():
         return optiviz.landscape(surface, optimizer, alphas=alphas, ks=ks, **common)
@@ -53,11 +55,11 @@ def bench_case(surface: str, optimizer: str, alpha_range, k_range) -> None:
         )
 
     first = timed(land)
-    cached = statistics.median(timed(land) for _ in range(REPEATS))
+    cached = statistics.median(timed(land) for _ in range(repeats))
     bayes_first = timed(lambda: run("bayes"))
-    bayes = statistics.median(timed(lambda s=s: run("bayes", s)) for s in range(1, REPEATS + 1))
+    bayes = statistics.median(timed(lambda s=s: run("bayes", s)) for s in range(1, repeats + 1))
     grid, rand = timed(lambda: run("grid")), timed(lambda: run("random"))
-    print(f"{surface} / {optimizer}, {len(alphas)}x{len(ks)} cells x 500 steps")
+    print(f"{surface} / {optimizer}, {len(alphas)}x{len(ks)} cells x {steps} steps")
     print(f"  landscape first (compile) {first:7.3f} s")
     print(f"  landscape cached          {cached:7.3f} s   target < 1 s: {cached < 1}")
     print(f"  bayes {BUDGET} trials first    {bayes_first:7.3f} s   (includes the search compile)")
@@ -67,9 +69,14 @@ def bench_case(surface: str, optimizer: str, alpha_range, k_range) -> None:
 
 
 def main() -> None:
-    print(f"{os.cpu_count()} CPUs")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--side", type=int, default=LANDSCAPE_SIDE, help="cells per side")
+    parser.add_argument("--steps", type=int, default=500, help="steps per run")
+    parser.add_argument("--repeats", type=int, default=5, help="cached calls (median kept)")
+    args = parser.parse_args()
+    print(f"Machine: {machine()}")
     for case in CASES:
-        bench_case(*case)
+        bench_case(case, args.side, args.steps, args.repeats)
 
 
 if __name__ == "__main__":
