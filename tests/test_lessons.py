@@ -138,3 +138,28 @@ def test_the_polynomial_model_settles_or_runs_away_at_its_exact_line() -> None:
     growth = abs(1 - runs_away.trajectory.alpha * 2 / line)
     assert round(growth, 3) == 1.008
     np.testing.assert_allclose(losses[1001:1501] / losses[1000:1500], growth**2, rtol=1e-3)
+
+
+def _share_link(at: AppTest) -> dict[str, list[str]]:
+    (link,) = [c.value for c in at.code if "?" in c.value and "surface=" in c.value]
+    return parse_qs(urlsplit(link).query)
+
+
+def test_a_lessons_button_opens_what_its_link_opens_whatever_was_open_before() -> None:
+    """After the weight-decay lesson (λ = 0.046) and the 1/t lesson (noise σ = 1), "Too
+    small, just right, too large" opens from its button exactly as from its link: no
+    weight decay, no noise (they raced in it, and its words no longer held)."""
+    target = LESSONS["too-small-too-large"]
+    fresh = AppTest.from_file(str(APP), default_timeout=300)
+    query = parse_qs(urlsplit(lessons.link(target)).query)
+    fresh.query_params.update({k: v if len(v) > 1 else v[0] for k, v in query.items()})
+    fresh.run()
+    at = AppTest.from_file(str(APP), default_timeout=300)
+    at.query_params["page"] = "lessons"
+    at.run()
+    for lesson_id in ("weight-decay", "inverse-time-decay", target.id):
+        at.radio(key="page").set_value("lessons").run()
+        at.button(key=f"lesson_{lesson_id}").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["weight_decay"] == 0.0 and at.session_state["noise"] == 0.0
+    assert _share_link(at) == _share_link(fresh)

@@ -5,12 +5,21 @@ from __future__ import annotations
 import streamlit as st
 
 from optiviz.scenes import lessons
+from optiviz.scenes.params import PARAMS
 from optiviz.ui import state
+
+KEPT = ("present", "formula")
+"""Controls a lesson's button leaves as they are: presenter mode and the last typed formula."""
 
 
 def open_lesson(lesson_id: str) -> None:
-    """Callback: set every widget the lesson names and remember the lesson."""
+    """Callback: open the lesson as its link does. Every control the lesson does not name
+    goes back to the value a fresh page opens with (a weight decay or a gradient noise set
+    by the last lesson would otherwise race in this one), then the lesson's own are set."""
     lesson = lessons.load()[lesson_id]
+    for key in PARAMS:
+        if key not in KEPT:
+            state.pop(key)
     state.apply_settings(lesson.settings)
     state.set_values({"lesson": lesson_id})
 
