@@ -94,3 +94,28 @@ def test_a_snapshot_the_engine_disagrees_with_is_dropped(monkeypatch) -> None:
     data = SHIPPED.data | {"figure": figure | {"data": [moved, *figure["data"][1:]]}}
     assert not first_screen.verify(data)
     assert first_screen.lookup(s, SHIPPED.three_d) is None
+
+
+IMPORT_APP = r"""
+import json
+from jax import monitoring
+compiles = []
+def listen(event, duration, **kw):
+    if event.endswith("backend_compile_duration"):
+        compiles.append(duration)
+monitoring.register_event_duration_secs_listener(listen)
+import optiviz.ui
+from optiviz.core import surfaces
+names = surfaces.names()
+print(json.dumps({"compiles": len(compiles), "names": names}))
+"""
+
+
+def test_importing_the_app_compiles_nothing(tmp_path) -> None:
+    """A new server's imports, the whole surface registry included (the data surfaces'
+    minima are found by NumPy's Newton method), make no XLA program."""
+    out = child.report(IMPORT_APP, env={"OPTIVIZ_JAX_CACHE": str(tmp_path)})
+    assert {"linear_regression", "logistic_regression", "polynomial_regression"} <= set(
+        out["names"]
+    )
+    assert out["compiles"] == 0

@@ -62,24 +62,42 @@ PREDICTIONS: dict[str, Callable] = {
 
 def weighted(per_sample: Callable, x: np.ndarray, y: np.ndarray) -> Callable:
     """(p, weights) -> sum_i weights_i loss_i(p): weights 1/B on a batch of B."""
-    xs, ys = jnp.asarray(x, jnp.float32), jnp.asarray(y, jnp.float32)
+    xs, ys = np.asarray(x, np.float32), np.asarray(y, np.float32)
     return lambda p, w: jnp.sum(w * per_sample(p, xs, ys))
 
 
 def full_batch(weighted_loss: Callable, n: int) -> Callable:
     """The full-batch mean, as the weighted loss with every weight 1/n."""
-    uniform = jnp.ones((n,), jnp.float32) / jnp.float32(n)
+    uniform = np.ones((n,), np.float32) / np.float32(n)
     return lambda p: weighted_loss(p, uniform)
 
 
-def _minimize(f: Callable, start: tuple[float, ...]) -> tuple[float, ...]:
-    """The minimum of a smooth convex f by Newton's method: the iterate and the linear
-    solve are float64 NumPy, the gradient and Hessian come from f in float32."""
-    grad, hess = jax.jit(jax.grad(f)), jax.jit(jax.hessian(f))
-    p = np.asarray(start, np.float64)
+def _squared_error_terms(z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return z - y, np.ones_like(z)
+
+
+def _cross_entropy_terms(z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    s = 1.0 / (1.0 + np.exp(-z))
+    return s - y, s * (1.0 - s)
+
+
+NEWTON_TERMS: dict[str, Callable] = {
+    "linear_regression": _squared_error_terms,
+    "logistic_regression": _cross_entropy_terms,
+}
+"""Per model, (z, y) -> (r, h): the per-sample loss's first and second derivative in
+z = w x + b, in float64 NumPy."""
+
+
+def _minimize(name: str, x: np.ndarray, y: np.ndarray) -> tuple[float, ...]:
+    """The minimum of model ``name``'s mean loss on (x, y) by Newton's method in float64
+    NumPy, with no XLA program to compile at import: gradient sum_i r_i (x_i, 1) and
+    Hessian sum_i h_i (x_i, 1)(x_i, 1)^T (``NEWTON_TERMS``; the 1/n cancels)."""
+    a = np.stack([x, np.ones_like(x)], axis=1)
+    p = np.zeros(2)
     for _ in range(50):
-        step = np.linalg.solve(np.asarray(hess(jnp.asarray(p)), np.float64), grad(jnp.asarray(p)))
-        p = p - step
+        r, h = NEWTON_TERMS[name](a @ p, y)
+        p = p - np.linalg.solve((a * h[:, None]).T @ a, a.T @ r)
     return tuple(float(v) for v in p)
 
 
@@ -98,7 +116,7 @@ def _make(name: str, spec: dict) -> Surface:
         bounds=tuple2(spec["bounds"]),
         start=tuple(float(v) for v in spec["start"]),
         default_steps=int(spec["default_steps"]),
-        minima=(_minimize(f, (0.0, 0.0)),),
+        minima=(_minimize(name, x[train], y[train]),),
         description=spec["description"],
         lr_presets=presets(spec),
         label=spec["label"],
