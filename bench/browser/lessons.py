@@ -9,11 +9,13 @@ headless Chromium.
   runs, α's → key is pressed a few times (key to new paths drawn, as ``bench.browser key``),
   and again once the server's CPU has gone quiet (the warm-up is done; the wait is
   printed). On that warm server, the default page's link is opened a few times (the
-  baseline), then each lesson's link (``lessons.query``) in a new tab, then in one tab
-  each lesson's "Open this lesson" button on the Lessons page, every surface picked in
-  the sidebar, the 3-D picture of each surface in x and y, and the lab of each surface it
-  searches. Each is timed from the click (or ``goto``) to the end of the rerun with a
-  Plotly graph drawn.
+  baseline); then in one tab each lesson's "Open this lesson" button on the Lessons page
+  (each lesson's first visit), each explore view and picture on the default surface and
+  the lab's pictures, every surface picked in the sidebar, the 3-D picture of each
+  surface in x and y, and the lab of each surface it searches; last, each lesson's link
+  (``lessons.query``) in a new tab (its results computed by its button's visit, so this
+  measures a new tab's own cost). Each is timed from the click (or ``goto``) to the end
+  of the rerun with a Plotly graph drawn; the load average is printed before and after.
 - **Cold links.** For each lesson, a fresh server with an empty JAX cache opens the
   default page's link, then (having drawn only that page) the lesson's link: the ratio
   of the two is the issue's "within 1.5x" target. Default and lesson alternate, one
@@ -26,6 +28,7 @@ Run from the repository root with ``.venv/bin/python -m bench.browser lessons``
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -154,6 +157,39 @@ def lesson_clicks(page, chosen: list[lessons.Lesson]) -> dict[str, float]:
     return out
 
 
+def radio(page, label: str) -> None:
+    """Click the picture segment ``label``."""
+    page.get_by_role("radio", name=label, exact=True).click()
+
+
+def sidebar_choice(page, label: str) -> None:
+    """Click the sidebar's radio option ``label`` (its text: the input itself is hidden)."""
+    page.locator(SIDEBAR).get_by_text(label, exact=True).click()
+
+
+def view_clicks(page) -> dict[str, float]:
+    """On the default surface, each explore view (Compare optimizers, Single run, Many
+    seeds, Compare learning rates again), then the 3-D picture and back; in the lab, the
+    3-D landscape and back to the map; all in one tab."""
+    out = {}
+    go_to_page(page, opt.PAGES["explore"])
+    timed_rerun(page, lambda: pick_surface(page, params.DEFAULT_SURFACE))
+    for key in [*[m for m in opt.MODES if m != "compare"], "compare"]:
+        label = opt.MODES[key]
+        out[f"view: {label}"] = timed_rerun(page, lambda v=label: sidebar_choice(page, v))
+    for picture in (params.PICTURES[1], params.PICTURES[0]):
+        out[f"picture: {picture}"] = timed_rerun(page, lambda v=picture: radio(page, v))
+    go_to_page(page, opt.PAGES["lab"])
+    for picture in (params.LAB_PICTURES[1], params.LAB_PICTURES[0]):
+        out[f"lab picture: {picture}"] = timed_rerun(page, lambda v=picture: radio(page, v))
+    return out
+
+
+def load_average() -> str:
+    """The machine's 1-minute load average, for the tables' context (2 cores)."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
 def surface_clicks(page) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
     """Every surface picked on the explore page; then its 3-D picture (surfaces in x and
     y); then the lab of every surface it searches, all in one tab."""
@@ -208,22 +244,26 @@ def warm(browser, chosen: list[lessons.Lesson], moves: int, root: Path) -> None:
             baseline = statistics.median(defaults)
             print(f"\nDefault page's link on the warm server: {baseline:.2f} s median")
             print(f"({', '.join(f'{s:.2f}' for s in defaults)}).")
-            links = {}
-            for lesson in chosen:
-                links[lesson.id], bad = link_seconds(browser, server.url + lessons.query(lesson))
-                errors += bad
-            _table("lesson link (new tab)", links, baseline)
+            print(f"Load average before the clicks: {load_average()}.")
             page = new_page(browser)
             page.goto(server.url)
             drawn(page)
-            _table("lesson button, Lessons page", lesson_clicks(page, chosen), baseline)
+            buttons = lesson_clicks(page, chosen)
+            _table("lesson button, Lessons page (first visit)", buttons, baseline)
+            _table("view switched (default surface; lab)", view_clicks(page), baseline)
             top, three_d, lab = surface_clicks(page)
             errors += page.evaluate(ERRORS_JS)
             page.close()
             _table("surface picked (explore)", top, baseline)
             _table("3-D view of that surface", three_d, baseline)
             _table("lab of that surface", lab, baseline)
-            print(f"\nException boxes seen: {len(errors)} {errors[:3]}")
+            links = {}
+            for lesson in chosen:
+                links[lesson.id], bad = link_seconds(browser, server.url + lessons.query(lesson))
+                errors += bad
+            _table("lesson link (new tab, after its button)", links, baseline)
+            print(f"\nLoad average after: {load_average()}.")
+            print(f"Exception boxes seen: {len(errors)} {errors[:3]}")
         finally:
             server.stop()
 
