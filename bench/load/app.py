@@ -20,16 +20,15 @@ import pickle
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from optiviz.devtools import apptest
 from optiviz.devtools.examples import FOUR, staircase_settings
-from optiviz.devtools.live_app import machine
+from optiviz.devtools.live_app import ROOT, machine
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(ROOT / "app.py")
 TIMEOUT = 300
 
 
