@@ -9,8 +9,9 @@ from dataclasses import replace
 
 import pytest
 
-from optiviz import resources
-from optiviz.scenes.params import PARAMS
+from optiviz import resources, scenes
+from optiviz.scenes.explore import run_names
+from optiviz.scenes.params import MY_ALPHA, PARAMS
 from optiviz.ui import explore, first_screen
 from scripts import first_screen as generator
 from tests.support import child
@@ -119,3 +120,24 @@ def test_importing_the_app_compiles_nothing(tmp_path) -> None:
         out["names"]
     )
     assert out["compiles"] == 0
+
+
+@pytest.mark.parametrize("mode", ["compare", "optimizers", "seeds", "single"])
+def test_run_names_are_the_scenes_without_running_it(mode: str) -> None:
+    """The presenter's question form names the view's runs from the settings alone."""
+    s = replace(SHIPPED.settings, mode=mode, steps=20, n_seeds=3)
+    if mode == "compare":
+        s = replace(s, presets=(*s.presets, MY_ALPHA), alpha=0.3)
+    assert run_names(s) == [r.name for r in scenes.scene(s).runs]
+
+
+def test_the_presenters_first_page_compiles_nothing(tmp_path) -> None:
+    """Presenter mode's first page (its question form names the runs) is drawn from the
+    shipped first screen with no XLA compile."""
+    env = {"OPTIVIZ_JAX_CACHE": str(tmp_path), "OPTIVIZ_WARMUP": "0"}
+    out = child.report(PRESENTER_RUN, str(child.ROOT / "app.py"), env=env)
+    assert out["exceptions"] == []
+    assert out["compiles"] == 0
+
+
+PRESENTER_RUN = FIRST_RUN.replace("app.run()", 'app.query_params["present"] = "1"\napp.run()')

@@ -70,18 +70,44 @@ def resolve_surface(name: str, formula: str = "", degree: int | None = None) -> 
     return surfaces.get(name)
 
 
+def _race_alphas(s: Settings, surface: surfaces.Surface) -> list[float]:
+    return [s.alpha if p == MY_ALPHA else surface.lr_presets[p] for p in s.presets]
+
+
 def _compare_runs(s: Settings, surface: surfaces.Surface) -> list[Run]:
-    alphas = [s.alpha if p == MY_ALPHA else surface.lr_presets[p] for p in s.presets]
+    alphas = _race_alphas(s, surface)
     runs = simulate_many(surface, s.optimizer, alphas=alphas, **s.many_kwargs())
     return [_race_run(p, a, r) for p, a, r in zip(s.presets, alphas, runs, strict=True)]
+
+
+def _race_name(preset: str, alpha: float) -> str:
+    return f"{MY_ALPHA}={alpha:g}" if preset == MY_ALPHA else f"{preset} α={alpha:g}"
 
 
 def _race_run(preset: str, alpha: float, trajectory: Trajectory) -> Run:
     """'good α=0.8' in the preset's colour, or 'my α=0.87' (the label already names α),
     sky blue and dotted."""
     if preset == MY_ALPHA:
-        return Run(f"{MY_ALPHA}={alpha:g}", trajectory, MY_ALPHA_COLOUR, dash="dot")
-    return Run(f"{preset} α={alpha:g}", trajectory, PRESET_COLOURS[preset])
+        return Run(_race_name(preset, alpha), trajectory, MY_ALPHA_COLOUR, dash="dot")
+    return Run(_race_name(preset, alpha), trajectory, PRESET_COLOURS[preset])
+
+
+def run_names(s: Settings) -> list[str]:
+    """The names of the runs ``scene(s)`` draws, in order, without running the engine."""
+    if s.mode == "compare":
+        surface = resolve_surface(s.surface, s.formula, s.degree)
+        return [_race_name(p, a) for p, a in zip(s.presets, _race_alphas(s, surface), strict=True)]
+    if s.mode == "optimizers":
+        return [optimizers.LABELS[name] for name in s.compare_optimizers]
+    return [_seeds_name(s) if s.mode == "seeds" else _single_name(s)]
+
+
+def _seeds_name(s: Settings) -> str:
+    return f"mean of {s.n_seeds} seeds"
+
+
+def _single_name(s: Settings) -> str:
+    return f"α={s.alpha:g}"
 
 
 def _optimizer_runs(s: Settings, surface: surfaces.Surface) -> list[Run]:
@@ -98,7 +124,7 @@ def _optimizer_runs(s: Settings, surface: surfaces.Surface) -> list[Run]:
 def _seed_runs(s: Settings, surface: surfaces.Surface) -> tuple[list[Run], list]:
     kwargs = s.many_kwargs() | {"seeds": list(range(s.seed, s.seed + s.n_seeds))}
     cloud = simulate_many(surface, s.optimizer, alphas=[s.alpha] * s.n_seeds, **kwargs)
-    return [Run(f"mean of {s.n_seeds} seeds", clouds.mean_path(cloud), run_colour(0))], cloud
+    return [Run(_seeds_name(s), clouds.mean_path(cloud), run_colour(0))], cloud
 
 
 def _runs(s: Settings, surface: surfaces.Surface) -> tuple[list[Run], list]:
@@ -109,7 +135,7 @@ def _runs(s: Settings, surface: surfaces.Surface) -> tuple[list[Run], list]:
     if s.mode == "seeds":
         return _seed_runs(s, surface)
     run = simulate(surface, s.optimizer, alpha=s.alpha, **s.run_kwargs())
-    return [Run(f"α={s.alpha:g}", run, run_colour(0))], []
+    return [Run(_single_name(s), run, run_colour(0))], []
 
 
 def with_data(runs: Sequence[Run], surface: surfaces.Surface) -> list[Run]:

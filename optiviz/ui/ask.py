@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from optiviz.rooms import RoomError, tally
+from optiviz.scenes.explore import run_names
 from optiviz.scenes.settings import Settings
 from optiviz.ui import classroom, controls, explore, state
 from optiviz.ui.classroom import OWNER
@@ -40,7 +41,7 @@ def _ask_form(draft: controls.Draft) -> None:
     )
     n, ball = draft.fields["steps"], 0
     if kind == "where":
-        names = [r.name for r in explore.scene_for(_settings(draft)).runs]
+        names = run_names(_settings(draft))  # no engine run: the form opens at once
         ball = st.selectbox(
             "Ball",
             range(len(names)),
