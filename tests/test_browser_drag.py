@@ -132,10 +132,23 @@ def single(chromium, app_server):
     page.close()
 
 
-def test_a_drag_moves_the_path_with_no_message_and_the_link_follows_on_release(single) -> None:
-    page = single
+@pytest.fixture
+def single_on_a_stop(chromium, app_server):
+    """Single run at α = 0.87, a stop of the even grid. (The staircase opens at its "good"
+    0.8, between two stops: a release from there sends the stops' family whole once, as
+    the view before held the family with 0.8's own run among the stops.)"""
+    page = new_page(chromium, 1400, 1000)
+    open_app(page, app_server.url + "?mode=single&alpha=0.87")
+    yield page
+    page.close()
+
+
+def test_a_drag_moves_the_path_with_no_message_and_the_link_follows_on_release(
+    single_on_a_stop,
+) -> None:
+    page = single_on_a_stop
     assert _track(page).get_attribute("aria-label") == "Learning rate α"
-    assert _value(page) == "0.8" and _query(page).get("alpha", ["0.8"]) == ["0.8"]
+    assert _value(page) == "0.87" and _query(page)["alpha"] == ["0.87"]
     page.wait_for_timeout(500)
     before = page.evaluate("() => window.__optivizSends")
     page.evaluate(SAMPLE_JS)
@@ -156,7 +169,7 @@ def test_a_drag_moves_the_path_with_no_message_and_the_link_follows_on_release(s
         assert s["svg"], s
         assert s["readout"].startswith(f"● α={s['text'].split(' = ')[1]}:"), s
     dragged = _value(page)
-    assert dragged != "0.8"
+    assert dragged != "0.87"
     since = start_watch(page)
     page.mouse.up()
     wait_rerun(page, since)
