@@ -238,6 +238,7 @@ monitoring.register_event_duration_secs_listener(
     if event.endswith("jaxpr_to_mlir_module_duration") else None
 )
 warmup.BOOT_IDLE_S = float(sys.argv[2])
+before = [m for m in warmup.PRELOAD if m in sys.modules]
 thread = warmup.boot()
 warmup.ENABLED = False  # no background plan after the page: only the boot compiles
 exceptions = []
@@ -248,7 +249,8 @@ if sys.argv[3] == "visit":
 alive = thread.is_alive()
 thread.join()
 print(json.dumps({"alive": alive, "lowered": lowered, "kept": first_screen.shipped() is not None,
-                  "exceptions": exceptions}))
+                  "exceptions": exceptions, "before": before,
+                  "after": [m for m in warmup.PRELOAD if m in sys.modules]}))
 """
 
 
@@ -282,6 +284,8 @@ def test_a_shipped_first_screen_is_drawn_while_nothing_compiles(tmp_path) -> Non
 def test_with_no_visitor_the_boot_compiles_and_confirms_the_shipped_screen(tmp_path) -> None:
     report = _boot(tmp_path, shipped=True, idle_s=0.1, visit=False)
     assert set(report["lowered"]) == {"optiviz-boot"}
+    assert report["before"] == [], "the app's imports already held what the boot preloads"
+    assert report["after"] == list(warmup.PRELOAD), "the first page's imports, preloaded"
     assert report["kept"], "the boot's data differed from the shipped first screen"
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import importlib
 import logging
 import os
 import tempfile
@@ -369,9 +370,19 @@ def boot() -> threading.Thread | None:
     return thread
 
 
+PRELOAD = ("pandas", "pyarrow", "streamlit.emojis")
+"""What the first page run would import on its way: Streamlit's component serializer
+looks for data frames in the chart's data with pandas and pyarrow, and the page icon is
+checked against Streamlit's emoji table. The boot imports them while the first browser
+loads the page."""
+
+
 def _boot_work() -> None:
     started, visit = time.perf_counter(), first_screen()
     try:
+        for name in PRELOAD:
+            importlib.import_module(name)
+        snapshot.load()
         enable_cache()
         _runtime_started()
         if snapshot.shipped() is not None and _visitor_within(BOOT_IDLE_S):
