@@ -170,12 +170,12 @@ def test_default_view_is_the_staircase_race(app: AppTest) -> None:
 
 def test_moving_alpha_changes_the_animated_run(single: AppTest) -> None:
     before = _chart(single)
-    _slide(single, "alpha", 0.3)
+    _slide(single, "alpha", 0.32)
     after = _chart(single)
-    assert _balls(after) == [f"α=0.3 · {_core('staircase', alpha=0.3).label}"]
+    assert _balls(after) == [f"α=0.32 · {_core('staircase', alpha=0.32).label}"]
     assert not np.allclose(_paths(before)[0], _paths(after)[0], equal_nan=True)
-    np.testing.assert_allclose(_rate(after, "α=0.3"), 0.3, rtol=1e-6)
-    np.testing.assert_allclose(_paths(after)[0], _core("staircase", alpha=0.3).positions, 1e-5)
+    np.testing.assert_allclose(_rate(after, "α=0.32"), 0.32, rtol=1e-6)
+    np.testing.assert_allclose(_paths(after)[0], _core("staircase", alpha=0.32).positions, 1e-5)
 
 
 def _core(surface: str, **kwargs) -> optiviz.Trajectory:
@@ -183,12 +183,12 @@ def _core(surface: str, **kwargs) -> optiviz.Trajectory:
 
 
 def test_moving_alpha_in_the_race_adds_my_alpha(app: AppTest) -> None:
-    _slide(app, "alpha", 0.3)
+    _slide(app, "alpha", 0.32)
     assert app.multiselect(key="presets").value[-1] == "my α"
-    assert list(_verdicts(app))[-1] == "my α=0.3"
+    assert list(_verdicts(app))[-1] == "my α=0.32"
     spec = _chart(app)
     assert len(_balls(spec)) == 4
-    np.testing.assert_allclose(_paths(spec)[-1], _core("staircase", alpha=0.3).positions, 1e-5)
+    np.testing.assert_allclose(_paths(spec)[-1], _core("staircase", alpha=0.32).positions, 1e-5)
 
 
 def test_exponential_decay_shows_k_and_k_moves_the_figure(single: AppTest) -> None:
