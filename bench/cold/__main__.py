@@ -11,10 +11,6 @@ MODES = {
         "bench.cold.cache",
         "first start with an empty JAX cache, then restarts with the cache it filled",
     ),
-    "links": (
-        "bench.cold.links",
-        "each lesson's link on a new server that drew only its default page, vs that page",
-    ),
 }
 
 if __name__ == "__main__":
