@@ -23,11 +23,17 @@ REVERSAL_SHARE = 0.5
 
 def first_bad(positions: np.ndarray, losses: np.ndarray, radius: float) -> int | None:
     """Index of the first row whose position or loss is not finite or leaves the box."""
-    bad = ~np.isfinite(losses) | ~np.all(np.isfinite(positions), axis=1)
+    at = int(first_bad_many(positions[None], losses[None], radius)[0])
+    return None if at < 0 else at
+
+
+def first_bad_many(positions: np.ndarray, losses: np.ndarray, radius: float) -> np.ndarray:
+    """``first_bad`` of each run at once: ``positions`` (runs, T + 1, dim) and ``losses``
+    (runs, T + 1) in, each run's first bad row out, -1 for a run with none."""
+    bad = ~np.isfinite(losses) | ~np.all(np.isfinite(positions), axis=-1)
     with np.errstate(invalid="ignore"):
-        bad |= np.any(np.abs(positions) > radius, axis=1)
-    hits = np.flatnonzero(bad)
-    return int(hits[0]) if hits.size else None
+        bad |= np.any(np.abs(positions) > radius, axis=-1)
+    return np.where(bad.any(axis=-1), bad.argmax(axis=-1), -1)
 
 
 def classify(
@@ -38,20 +44,28 @@ def classify(
     diverged_at: int | None,
 ) -> str:
     """The verdict of one run, by the rules in this module's docstring."""
-    if diverged_at is not None:
-        return "diverged"
-    steps = len(positions) - 1
-    if steps < 1:
-        return "slow"
-    m = min(steps, max(5, steps // 10))
-    moves = np.diff(positions[-m - 1 :], axis=0)
-    lengths = np.linalg.norm(moves, axis=1)
-    if grad_norm_end <= GRAD_TOL and lengths.max() <= STEP_TOL * scale:
-        return "converged"
-    dots = np.sum(moves[1:] * moves[:-1], axis=1)
-    if dots.size and np.mean(dots < 0) >= REVERSAL_SHARE:
-        return "oscillating"
-    return "slow"
+    at = -1 if diverged_at is None else diverged_at
+    return classify_many(positions[None], np.asarray([grad_norm_end]), scale, np.asarray([at]))[0]
+
+
+def classify_many(
+    positions: np.ndarray, grad_norm_end: np.ndarray, scale: float, diverged_at: np.ndarray
+) -> tuple[str, ...]:
+    """``classify`` of each run at once: ``positions`` (runs, T + 1, dim), each run's
+    |grad f| at the end and its divergence step (-1: none) in, the verdicts out."""
+    runs, steps = positions.shape[0], positions.shape[1] - 1
+    out = np.full(runs, "slow", dtype=object)
+    if steps >= 1:
+        m = min(steps, max(5, steps // 10))
+        moves = np.diff(positions[:, -m - 1 :], axis=1)
+        longest = np.linalg.norm(moves, axis=2).max(axis=1)
+        settled = (np.asarray(grad_norm_end) <= GRAD_TOL) & (longest <= STEP_TOL * scale)
+        dots = np.sum(moves[:, 1:] * moves[:, :-1], axis=2)
+        if dots.shape[1]:
+            out[np.mean(dots < 0, axis=1) >= REVERSAL_SHARE] = "oscillating"
+        out[settled] = "converged"
+    out[np.asarray(diverged_at) >= 0] = "diverged"
+    return tuple(out.tolist())
 
 
 def describe(verdict: str, diverged_at: int | None) -> str:
