@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 import zlib
+from dataclasses import replace as dataclasses_replace
 
 import numpy as np
 import pytest
@@ -80,9 +81,10 @@ def _arrow(trace: dict, run: int) -> np.ndarray:
     return np.stack([x[3 * run : 3 * run + 2], y[3 * run : 3 * run + 2]], axis=-1)
 
 
-def _want(tr, parts, t: int, flat: bool = False) -> dict[str, np.ndarray]:
+def _want(tr, parts, t: int, flat: bool = False, shortest: float = 0.0) -> dict[str, np.ndarray]:
     """The arrows at step t from ``step_parts``: the actual step, the gradient step, and the
-    momentum term from the gradient step's tip to x_{t+1}; a curve's at the ball's height."""
+    momentum term from the gradient step's tip to x_{t+1}; a curve's at the ball's height;
+    one shorter than ``shortest`` is not drawn (NaN)."""
     if flat:
         start = np.array([tr.positions[t, 0], tr.losses[t]])
         move = lambda v: np.array([v[0], 0.0])  # noqa: E731
@@ -90,8 +92,10 @@ def _want(tr, parts, t: int, flat: bool = False) -> dict[str, np.ndarray]:
         start, move = tr.positions[t], np.asarray
     tip = start + move(parts.gradient_step[t])
     end = start + move(parts.step[t])
-    return {"step": np.stack([start, end]), "gradient": np.stack([start, tip]),
-            "momentum": np.stack([tip, end])}  # fmt: skip
+    out = {"step": np.stack([start, end]), "gradient": np.stack([start, tip]),
+           "momentum": np.stack([tip, end])}  # fmt: skip
+    short = {k: np.hypot(*(v[1] - v[0])) < shortest for k, v in out.items()}
+    return {k: np.full((2, 2), np.nan) if short[k] else v for k, v in out.items()}
 
 
 @pytest.mark.parametrize(
@@ -106,11 +110,13 @@ def test_the_arrows_at_each_step_are_step_parts_vectors(tmp_path, surface, rules
     assert kinds == ["step", "gradient", "momentum"]
     steps = [0, 1, 7, 39]
     out = _run_js(ARROWS_RUNNER, tmp_path, [chart, steps, None, []])
+    shortest = chart["animation"]["arrow_min"]
+    assert shortest == pytest.approx(np.ptp(chart["figure"]["layout"]["xaxis"]["range"]) / 400)
     for t, traces in zip(steps, out["frames"], strict=True):
         assert len(traces) == 1 + len(kinds) == len(chart["animation"]["arrows"])
         for i, run in enumerate(runs):
             parts = step_parts(run.trajectory, **run.hyper)
-            want = _want(run.trajectory, parts, t)
+            want = _want(run.trajectory, parts, t, shortest=shortest)
             scale = np.abs(parts.step).max()
             for k, kind in enumerate(kinds):
                 got = _arrow(traces[1 + k], i)
@@ -118,8 +124,8 @@ def test_the_arrows_at_each_step_are_step_parts_vectors(tmp_path, surface, rules
                     assert np.isnan(got).all(), (run.name, t)  # no momentum term: no arrow
                     continue
                 np.testing.assert_allclose(got, want[kind], atol=1e-5 * scale, rtol=1e-5)
-            if parts.momentum is not None:  # the chain: the term is what step_parts says
-                got = _arrow(traces[3], i)
+            if parts.momentum is not None and np.isfinite(want["momentum"]).all():
+                got = _arrow(traces[3], i)  # the chain: the term is step_parts'
                 np.testing.assert_allclose(got[1] - got[0], parts.momentum[t], atol=2e-5 * scale)
 
 
@@ -159,7 +165,7 @@ def test_on_a_curve_the_arrows_lie_at_the_balls_height(tmp_path) -> None:
     out = _run_js(ARROWS_RUNNER, tmp_path, [chart, [0, 3], None, []])
     parts = step_parts(runs[0].trajectory, **runs[0].hyper)
     for t, traces in zip([0, 3], out["frames"], strict=True):
-        want = _want(runs[0].trajectory, parts, t, flat=True)
+        want = _want(runs[0].trajectory, parts, t, flat=True, shortest=1e-9)
         for k, kind in enumerate(["step", "gradient", "momentum"]):
             np.testing.assert_allclose(_arrow(traces[1 + k], 0), want[kind], atol=1e-5)
 
@@ -216,7 +222,7 @@ def test_a_family_member_brings_its_own_arrows_and_threshold_line(tmp_path, opti
     span = max(hi - lo for lo, hi in box)
     kinds = [e["kind"] for e in data["animation"]["arrow_key"]]
     for t, traces in zip(steps, out["frames"], strict=True):
-        want = _want(member, parts, t)
+        want = _want(member, parts, t, shortest=data["animation"]["arrow_min"])
         for k, kind in enumerate(kinds):
             np.testing.assert_allclose(_arrow(traces[1 + k], 0), want[kind], atol=span / 10000)
     line = stability.critical_alpha_along(surface, member.positions, optimizer, **hyper)
@@ -260,3 +266,24 @@ def test_the_default_views_arrows_cost_a_few_kilobytes() -> None:
     assert set(family_["parts"]) == {"carried", "width", "dim"} and family_["edge"]["decimal"] == 3
     extra = len(json.dumps(family_["edge"])) + len(json.dumps(data["animation"]["arrow_key"]))
     assert extra < 4_000 and len(json.dumps(data)) <= 250_000
+
+
+def test_moving_alpha_on_the_page_compiles_nothing_again() -> None:
+    """The page's chart at one α stop, then at two others (a release: the view, its α
+    family, the arrows' parts and every member's own line): after the first, neither the
+    engine nor the curvature function traces again (trace counts). Scrubbing the step is
+    the browser's alone (the frames are built there)."""
+    from optiviz.core import engine
+    from optiviz.devtools.examples import staircase_settings
+    from optiviz.ui import explore
+
+    stops = params.alpha_options()
+    at = cd.nearest_index(stops, 0.3)
+    settings = staircase_settings(mode="single", optimizer="momentum", steps=70)
+    first = explore.compute_chart(dataclasses_replace(settings, alpha=stops[at]))
+    assert first["sliders"][0]["families"][0]["edge"] is not None
+    counts = (dict(engine.TRACES), dict(stability.TRACES))
+    for j in (at + 3, at - 5):
+        data = explore.compute_chart(dataclasses_replace(settings, alpha=stops[j]))
+        assert "gradient" in data["animation"]["runs"][0]["parts"]
+    assert (dict(engine.TRACES), dict(stability.TRACES)) == counts

@@ -64,11 +64,20 @@ RATE_LABELS = {
 CARRIED = frozenset({"momentum", "nesterov"})
 """The rules whose step carries a momentum term."""
 
+SHORTEST = 1 / 400
+"""Arrows shorter than this share of the map's width are not drawn: under a pixel on a
+small map, where a head would point anywhere (a zero momentum term at step 0 included)."""
+
 
 def map_width(surface: Surface) -> int:
     """How many coordinates the map draws: x and y on a surface, x on a curve (or a data
     surface, whose map is its first parameter against the loss)."""
     return 2 if surface.dim == 2 else 1
+
+
+def shortest(box: list[list[float]]) -> float:
+    """The length (map units) under which an arrow is not drawn (``SHORTEST``)."""
+    return SHORTEST * abs(box[0][1] - box[0][0])
 
 
 def key(runs: Sequence[Run]) -> list[dict]:

@@ -207,6 +207,7 @@ def map_chart(
         "model_x": scene.model_x,
         "arrows": list(range(shafts, n_static)),
         "arrow_key": arrows.key(list(scene.runs)),
+        "arrow_min": arrows.shortest(map_box(view)),
     }
     figure = {"data": static + moving, "layout": view}
     if latent is not None:

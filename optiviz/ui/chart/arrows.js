@@ -22,9 +22,10 @@ function row(values, t, width) {
   return values.subarray(t * width, (t + 1) * width);
 }
 
-function ends(run, t) {
-  // The arrows of run `run` at step t, as [start, tip] pairs per kind (null: not drawn):
-  // on a curve's map (parts.width 1) every arrow is horizontal at the ball's height.
+function ends(run, t, shortest = 0) {
+  // The arrows of run `run` at step t, as [start, tip] pairs per kind (null: not drawn,
+  // as is one shorter than `shortest`, whose head would point anywhere): on a curve's map
+  // (parts.width 1) every arrow is horizontal at the ball's height.
   const parts = run.parts;
   if (!parts || run.hidden || !(t < run.lr.length)) return null;
   const flat = parts.width === 1;
@@ -34,10 +35,12 @@ function ends(run, t) {
   const g = row(parts.gradient, t, parts.width);
   const tip = g ? [start[0] + g[0], flat ? start[1] : start[1] + g[1]] : next;
   const ok = (p) => p.every(Number.isFinite);
+  const arrow = (a, b) =>
+    ok(a) && ok(b) && Math.hypot(b[0] - a[0], b[1] - a[1]) >= shortest ? [a, b] : null;
   return {
-    step: ok(next) ? [start, next] : null,
-    gradient: ok(tip) ? [start, tip] : null,
-    momentum: parts.carried && ok(tip) && ok(next) ? [tip, next] : null,
+    step: arrow(start, next),
+    gradient: arrow(start, tip),
+    momentum: parts.carried ? arrow(tip, next) : null,
   };
 }
 
@@ -50,7 +53,7 @@ export function arrowData(runs, animation, t) {
   const lines = kinds.map(() => ({ x: [], y: [] }));
   const outline = { x: [], y: [] };
   for (const run of runs) {
-    const at = ends(run, t);
+    const at = ends(run, t, animation.arrow_min || 0);
     kinds.forEach((kind, k) => {
       const pair = at && at[kind];
       const [a, b] = pair || [[NaN, NaN], [NaN, NaN]];
