@@ -41,8 +41,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from optiviz import rooms
 from optiviz.devtools.live_app import AppServer, machine
@@ -56,32 +54,10 @@ CATCH_UP_S = 2.0
 
 
 class Presenter(ProtocolSession):
-    """A session that also keeps the ``auto_rerun`` fragment the server asks it to rerun."""
+    """A session (the presenter's or a student's) that also knows when its page's reveal
+    watch is next due."""
 
-    auto: str = ""
     next_watch: float = 0.0
-
-    def _handle(self, msg: ForwardMsg, run: Run, seen: set[str]) -> None:
-        if msg.WhichOneof("type") == "auto_rerun":
-            self.auto = msg.auto_rerun.fragment_id
-        super()._handle(msg, run, seen)
-
-    async def rerun_fragment(self, fragment: str) -> Run:
-        """Rerun the fragment ``fragment`` alone, as the browser's timer does."""
-        msg = BackMsg()
-        msg.rerun_script.query_string = self.query
-        msg.rerun_script.page_script_hash = self.page_script_hash
-        msg.rerun_script.fragment_id = fragment
-        msg.rerun_script.is_auto_rerun = True
-        msg.rerun_script.cached_message_hashes[:] = list(self._cache)
-        msg.rerun_script.widget_states.widgets.extend(
-            w.state() for w in self.widgets.values() if w.value is not None
-        )
-        started = time.perf_counter()
-        await self._ws.send(msg.SerializeToString())
-        run = await asyncio.wait_for(self._read_run(fragment), 60)
-        run.seconds = time.perf_counter() - started
-        return run
 
 
 def _count(run: Run) -> int | None:

@@ -20,7 +20,9 @@ A ``ProtocolSession`` opens ``ws://HOST:PORT/_stcore/stream`` (subprotocols
   and a custom component's ``setTriggerValue`` sent with ``rerun(trigger=...)`` (the
   chart's slider let go, say);
 - a run that ends early for a rerun the script asked for (``st.rerun()``) goes on into
-  the app run the server starts by itself.
+  the app run the server starts by itself;
+- a fragment the server asks to rerun on a timer (``auto_rerun``) is kept in ``auto``,
+  and ``rerun_fragment()`` reruns it as the browser's timer does.
 
 Used by the protocol benchmarks (``bench/``) and the tests that drive a live server.
 websockets (a dev dependency) and Streamlit's protos are imported when a session opens
@@ -188,6 +190,9 @@ class ProtocolSession:
         """Label -> (widget id, fragment id) of each button the page has drawn."""
         self.components: dict[str, str] = {}
         """Element id -> fragment id of each custom (bidi) component the page has drawn."""
+        self.auto = ""
+        """The fragment the server last asked the page to rerun on a timer (``auto_rerun``,
+        a fragment with ``run_every``)."""
 
     async def __aenter__(self) -> ProtocolSession:
         import websockets
@@ -275,6 +280,27 @@ class ProtocolSession:
         run.seconds = time.perf_counter() - started
         return run
 
+    async def rerun_fragment(self, fragment: str = "") -> Run:
+        """Rerun the fragment ``fragment`` (by default ``auto``) alone, as the browser's
+        timer does (``is_auto_rerun``), with every widget's value."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        fragment = fragment or self.auto
+        msg = BackMsg()
+        msg.rerun_script.query_string = self.query
+        msg.rerun_script.page_script_hash = self.page_script_hash
+        msg.rerun_script.fragment_id = fragment
+        msg.rerun_script.is_auto_rerun = True
+        msg.rerun_script.cached_message_hashes[:] = list(self._cache)
+        msg.rerun_script.widget_states.widgets.extend(
+            w.state() for w in self.widgets.values() if w.value is not None
+        )
+        started = time.perf_counter()
+        await self._ws.send(msg.SerializeToString())
+        run = await asyncio.wait_for(self._read_run(fragment), RUN_TIMEOUT_S)
+        run.seconds = time.perf_counter() - started
+        return run
+
     async def _read_run(self, fragment: str) -> Run:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -305,6 +331,8 @@ class ProtocolSession:
         if kind == "new_session":
             self.page_script_hash = msg.new_session.page_script_hash
             self._max_age = msg.new_session.config.max_cached_message_age or self._max_age
+        elif kind == "auto_rerun":
+            self.auto = msg.auto_rerun.fragment_id
         elif kind == "page_info_changed":
             self.query = msg.page_info_changed.query_string
         elif kind == "script_finished":
