@@ -20,7 +20,7 @@ from optiviz.devtools.examples import staircase_settings
 from optiviz.figures import background, chart_data, layout
 from optiviz.scenes import grids
 from optiviz.scenes.settings import Settings
-from optiviz.ui import explore, state
+from optiviz.ui import explore, first_screen, state
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 STAIRCASE = surfaces.get("staircase")
@@ -196,6 +196,7 @@ def test_alpha_moves_in_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(background, "png_data_uri", lambda z: encoded.append(1) or png(z))
     layout.background_uri.cache_clear()
     explore.chart_for.clear()  # a test before this one may have drawn the same view
+    monkeypatch.setattr(first_screen, "ENABLED", False)  # the first page encodes it once
     at = AppTest.from_file(str(APP), default_timeout=120).run()
     assert not at.exception and len(encoded) == 1
     for value in (1.0, 1.2):
