@@ -97,7 +97,7 @@ def test_a_click_on_the_map_opens_that_run_in_explore(lab, what: str) -> None:
     query = _opened(lab)
     alpha, k = point["custom"][:2]
     assert query["mode"] == "single" and query["schedule"] == "exponential"
-    assert float(query["alpha"]) == pytest.approx(opt.nearest(opt.alpha_options(), alpha))
+    assert query["alpha"] == f"{alpha:.3g}"  # the run's α, which the slider takes
     assert float(query["k"]) == pytest.approx(opt.nearest(opt.k_options()[1:], k))
 
 
@@ -110,12 +110,12 @@ def test_the_polynomial_lab_names_what_it_searches_and_a_click_opens_alpha_and_l
     lab.mouse.click(point["x"], point["y"])
     query = _opened(lab)
     alpha, decay = point["custom"][:2]
-    assert float(query["alpha"]) == pytest.approx(opt.nearest(opt.alpha_options(), alpha))
+    assert query["alpha"] == f"{alpha:.3g}"  # the run's α, which the slider takes
     decays = opt.decay_options()[1:]
     assert float(query["weight_decay"]) == pytest.approx(opt.nearest(decays, decay))
 
 
-def test_the_range_test_says_one_rule_and_its_button_opens_the_stop_it_names(lab) -> None:
+def test_the_range_test_says_one_rule_and_its_button_opens_the_alpha_it_names(lab) -> None:
     button = lab.locator(".st-key-rt_send button").first
     button.scroll_into_view_if_needed()
     lab.wait_for_function(f"() => ({RANGE_MARKS_JS})() !== undefined", timeout=FIRST_CHART_MS)
@@ -124,11 +124,15 @@ def test_the_range_test_says_one_rule_and_its_button_opens_the_stop_it_names(lab
     caption = lab.locator('[data-testid="stCaptionContainer"]', has_text="turn ÷ 10").inner_text()
     assert f"α = {marks['turn']:.3g}" in caption and f"{marks['suggested']:.3g}" in caption
     text = button.inner_text()
-    stop = opt.nearest(opt.alpha_options(), marks["suggested"])
-    assert f"{marks['suggested']:.3g}" in text and f"{stop:g}" in text, text
+    said = f"{marks['suggested']:.3g}"
+    assert text == f"Use suggested α = {said} in the main view", text
     button.click()
     query = _opened(lab)
-    assert float(query["alpha"]) == pytest.approx(stop)
+    assert query["alpha"] == said  # exactly the α it names (issue #22, defect 7)
+    assert (
+        lab.get_by_role("slider", name="Learning rate α").get_attribute("aria-valuetext")
+        == f"α = {said}"
+    )
     assert query.get("schedule", PARAMS["schedule"].default) == "constant"
 
 

@@ -132,11 +132,18 @@ def cached_range_test(s: Settings, lr_min: float, lr_max: float, steps: int):
     )
 
 
+def explore_alpha(alpha: float) -> float:
+    """The α the explore page opens for a run of the lab: ``alpha`` to three significant
+    digits, which its α slider takes exactly (between two stops, ``Param.between``)."""
+    lo, hi = PARAMS["alpha"].span()
+    return float(np.clip(float(f"{alpha:.3g}"), lo, hi))
+
+
 def open_in_explore(alpha: float, axis: Axis | None, value: float | None, schedule: str) -> None:
-    """Send a run to the explore page as a single run, its values snapped to the
-    controls' stops: α, and the second hyperparameter where ``axis`` names one; the
-    schedule too, where ``schedule`` is not empty."""
-    values = {"page": "explore", "mode": "single", "alpha": opt.nearest(opt.alpha_options(), alpha)}
+    """Send a run to the explore page as a single run: α to three digits
+    (``explore_alpha``), the second hyperparameter where ``axis`` names one snapped to its
+    control's stops; the schedule too, where ``schedule`` is not empty."""
+    values = {"page": "explore", "mode": "single", "alpha": explore_alpha(alpha)}
     if schedule:
         values["schedule"] = schedule
     if axis is not None and value is not None:
@@ -292,12 +299,9 @@ def _surrogate(result) -> None:
     st.plotly_chart(lab_figures.surrogate_figure(result.snapshots[i - 1]), key="surrogate")
 
 
-def suggestion_button_text(suggested: float, stop: float) -> str:
-    """The range test's button: the suggested α, and the slider stop it opens if that
-    differs (the explore page's α slider has stops only)."""
-    if f"{stop:.3g}" == f"{suggested:.3g}":
-        return f"Use suggested α = {stop:g} in the main view"
-    return f"Use suggested α ≈ {suggested:.3g} (nearest stop {stop:g}) in the main view"
+def suggestion_button_text(alpha: float) -> str:
+    """The range test's button, naming the α it opens (``explore_alpha``)."""
+    return f"Use suggested α = {alpha:g} in the main view"
 
 
 def _range_test_panel(s: Settings) -> None:
@@ -310,13 +314,13 @@ def _range_test_panel(s: Settings) -> None:
         f"{test.divisor:g} = {test.suggested:.3g} (◆), where the loss still falls fast."
     )
     st.plotly_chart(lab_figures.range_test_figure(test), key="range_test")
-    stop = opt.nearest(opt.alpha_options(), test.suggested)
+    alpha = explore_alpha(test.suggested)
     st.button(
-        suggestion_button_text(test.suggested, stop),
+        suggestion_button_text(alpha),
         key="rt_send",
         on_click=open_in_explore,
-        args=(stop, None, None, "constant"),
-        help="Opens the Explore page with this α (the α slider's stop) and a constant schedule.",
+        args=(alpha, None, None, "constant"),
+        help="Opens the Explore page with this α, exactly, and a constant schedule.",
     )
 
 
