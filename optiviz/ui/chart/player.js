@@ -1,0 +1,107 @@
+// The player: Play from the frame shown, Pause, a step, a seek, at a speed (frames too
+// short for the browser are strided), through Plotly.animate.
+
+import { mapFigure } from "./frames.js";
+import { frameNames, isAnimating, sliderStep } from "./plotly_adapter.js";
+
+export const STILL = { frame: { duration: 0, redraw: false }, mode: "immediate", transition: { duration: 0 } };
+
+const MIN_FRAME_MS = 30;
+// Headless Chromium with software rendering drew at most about 40 frames/s of the map, so
+// a frame shorter than this plays every stride-th frame for as long as stride frames.
+
+export function atSpeed(options, speed) {
+  // Play options with the frame duration divided by speed, and the stride: a 30 ms frame
+  // at 2× is every second frame for 30 ms (each step still lasts 15 ms).
+  const frame = options.frame || {};
+  const want = (frame.duration || 0) / (speed || 1);
+  const stride = want > 0 && want < MIN_FRAME_MS ? Math.ceil(MIN_FRAME_MS / want) : 1;
+  return { options: { ...options, frame: { ...frame, duration: want * stride } }, stride };
+}
+
+export function strided(names, stride) {
+  // Every stride-th of names, always ending on the last.
+  if (stride <= 1) return names;
+  return names.filter((_, k) => (k + 1) % stride === 0 || k === names.length - 1);
+}
+
+export function currentStep(gd) {
+  // The step shown: the top view's own slider, or the 3-D view's Plotly slider.
+  const state = gd.__optiviz;
+  if (state && state.kind === "map" && state.names && state.names.length) {
+    return Number(state.names[state.shown || 0]);
+  }
+  return sliderStep(gd);
+}
+
+export function isPlaying(gd) {
+  return isAnimating(gd);
+}
+
+export function playOptions(layout, animation) {
+  // Plotly.animate's options for Play: the top view's animation.frame_ms per frame, no
+  // redraw; the 3-D view's those of its own Play button.
+  if (animation) return { ...STILL, frame: { duration: animation.frame_ms, redraw: false } };
+  const menus = layout.updatemenus || [];
+  const play = menus.length ? menus[0].buttons.find((b) => b.args[0] === null) : null;
+  return play ? play.args[1] : { frame: { duration: 30, redraw: false }, mode: "immediate" };
+}
+
+export function ownButtons(layout) {
+  // Play / Pause run through buttonClicked: an animation's promise rejects when Pause (or
+  // a rerun) interrupts it, and Plotly's own buttons leave that rejection unhandled.
+  for (const menu of layout.updatemenus || []) {
+    menu.buttons = menu.buttons.map((b) => ({ ...b, execute: false }));
+  }
+}
+
+export async function play(gd, names, options, stride = 1) {
+  // Play from the frame after the one shown (from the start once at the end).
+  await ensureFrames(gd, gd.__optiviz);
+  const step = currentStep(gd);
+  let index = names.findIndex((name) => Number(name) === step);
+  if (index >= names.length - 1) index = -1;
+  const queue = strided(names.slice(index + 1), stride);
+  return window.Plotly.animate(gd, queue, options).catch(() => null);
+}
+
+export function buttonClicked(gd, event) {
+  const [frames, options] = event.button.args;
+  const names = frameNames(gd);
+  if (frames === null) {
+    const plan = atSpeed(options, gd.__optiviz.speed);
+    return play(gd, names, plan.options, plan.stride);
+  }
+  return window.Plotly.animate(gd, frames, options).catch(() => null);
+}
+
+async function ensureFrames(gd, state) {
+  // After swaps, the frames built from the runs drawn now.
+  if (!state || !state.framesStale) return;
+  state.framesStale = false;
+  const frames = mapFigure(state.view.figure, state.animation, state.runs).frames;
+  await window.Plotly.addFrames(gd, frames);
+}
+
+export async function seek(gd, state, index) {
+  // The slider moved: pause, and show that frame.
+  if (isPlaying(gd)) await window.Plotly.animate(gd, [null], STILL).catch(() => null);
+  await ensureFrames(gd, state);
+  await window.Plotly.animate(gd, [state.names[index]], STILL).catch(() => null);
+}
+
+export function togglePlay(gd, state) {
+  if (isPlaying(gd)) return window.Plotly.animate(gd, [null], STILL).catch(() => null);
+  const plan = atSpeed(state.playOptions, state.speed);
+  return play(gd, state.names, plan.options, plan.stride);
+}
+
+export async function stepFrame(gd, state, by) {
+  // Pause, then show the frame `by` frames from the one shown (clamped to the ends).
+  if (isPlaying(gd)) await window.Plotly.animate(gd, [null], STILL).catch(() => null);
+  await ensureFrames(gd, state);
+  const step = currentStep(gd);
+  const index = state.names.findIndex((name) => Number(name) === step);
+  const next = Math.min(state.names.length - 1, Math.max(0, index + by));
+  if (next !== index) await window.Plotly.animate(gd, [state.names[next]], STILL).catch(() => null);
+}
