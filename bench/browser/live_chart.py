@@ -1,11 +1,10 @@
 """The live chart in a real browser: bytes per α move and α key -> new paths drawn.
 
-Two ``streamlit run`` servers, one of this checkout and one of a reference checkout
-(``--reference``, by default ``/work/main``), each driven by headless Chromium
-(``--disable-gpu``) in the same run, so the ratio cancels most of the machine's load.
-For each view (the default first screen, and the single-run view) the page opens, α is
-moved once to compile, then → is pressed ``--moves`` times (each a new α, so no cache
-helps). Per move it records:
+A ``streamlit run`` server of this checkout driven by headless Chromium
+(``--disable-gpu``); with ``--reference PATH``, first one of the checkout at ``PATH`` in
+the same run, so the two compare under the same machine load. For each view (the
+default first screen, and the single-run view) the page opens, α is moved once to
+compile, then → is pressed ``--moves`` times (each a new α, so no cache helps). Per move it records:
 
 - bytes: the WebSocket frames the browser received from the key press until the rerun
   finished and the new paths were drawn;
@@ -34,6 +33,7 @@ from optiviz.devtools.live_app import (
     FIRST_CHART_MS,
     IDLE,
     RERUN_DONE_JS,
+    ROOT,
     SOCKET_HOOK_JS,
     WATCH_STATE_JS,
     AppServer,
@@ -47,11 +47,13 @@ PROBE_JS = """() => {
   window.__paths = () => {
     const gd = document.querySelector('[data-testid="stMain"] .js-plotly-plot');
     if (!gd || !gd.data) return null;
-    return JSON.stringify(gd.data.filter(d => d.xaxis === 'x' && d.line && d.line.dash === 'dot')
+    return JSON.stringify(gd.data.filter(d => d.xaxis === 'x' && d.line && d.line.dash)
       .map(d => Array.from(d.x).slice(0, 40)));
   };
-  window.__drawn = before => new Promise(resolve => {
+  window.__drawn = (before, limit) => new Promise((resolve, reject) => {
+    const start = performance.now();
     const poll = () => {
+      if (performance.now() - start > limit) reject(new Error('no new paths drawn'));
       const gd = document.querySelector('[data-testid="stMain"] .js-plotly-plot');
       const now = window.__paths();
       if (now !== null && now !== before) {
@@ -65,8 +67,10 @@ PROBE_JS = """() => {
     poll();
   });
 }"""
-"""Page helpers: the keydown time, the map's dotted paths, and a promise of the first
-time (two animation frames after) the map shows paths other than ``before``."""
+"""Page helpers: the keydown time, the map's run paths (its traces with a line style:
+the presets' solid lines, "my α"'s dots, a single run's line), and a promise of the first
+time (two animation frames after) the map shows paths other than ``before``, rejected
+after ``limit`` ms."""
 
 
 class Frames:
@@ -138,7 +142,7 @@ def _measure(app: AppServer, query: str, moves: int) -> dict[str, list]:
             page.evaluate(WATCH_STATE_JS)
             mark, cpu = frames.mark(), 1e3 * app.cpu_s()
             slider.press("ArrowRight")
-            drawn = page.evaluate("b => window.__drawn(b)", before)
+            drawn = page.evaluate("([b, ms]) => window.__drawn(b, ms)", [before, FIRST_CHART_MS])
             page.wait_for_function(RERUN_DONE_JS, timeout=FIRST_CHART_MS)
             page.wait_for_timeout(300)  # frames still on their way after script_finished
             size, server = frames.since(mark)
@@ -187,14 +191,14 @@ def _summary(name: str, view: str, m: dict[str, list]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=12, help="timed α moves per view")
-    parser.add_argument("--reference", type=Path, default=Path("/work/main"))
+    parser.add_argument("--reference", type=Path, help="also measure the checkout here, first")
     parser.add_argument("--json", type=Path, help="also write the raw measurements here")
     args = parser.parse_args()
     views = {"default": "", "single run": "?mode=single"}
     rows, raw = [], {}
-    for name, root in (("reference", args.reference), ("this checkout", None)):
-        kwargs = {"root": root} if root else {}
-        with AppServer(**kwargs) as app:
+    checkouts = [("reference", args.reference)] if args.reference else []
+    for name, root in [*checkouts, ("this checkout", ROOT)]:
+        with AppServer(root=root) as app:
             app.wait_healthy()
             for view, query in views.items():
                 m = _measure(app, query, args.moves)
