@@ -15,7 +15,7 @@ import pytest
 
 from optiviz.devtools.live_app import AppServer
 from optiviz.devtools.protocol import ProtocolSession
-from optiviz.ui import chart_component
+from optiviz.ui import chart_component, pick
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,12 +35,21 @@ def test_data_the_chart_cannot_draw_is_refused(data) -> None:
 
 
 def test_pyproject_declares_the_component_asset_dir() -> None:
+    """The chart and the student's map: two components over one asset directory, each
+    module there (pick.js imports the chart's loader.js and plotly_adapter.js)."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    (entry,) = config["tool"]["streamlit"]["component"]["components"]
+    entries = config["tool"]["streamlit"]["component"]["components"]
     assert config["project"]["name"] == chart_component.PROJECT
-    assert (entry["name"], entry["asset_dir"]) == (chart_component.NAME, chart_component.ASSET_DIR)
-    js = ROOT / "optiviz" / chart_component.ASSET_DIR / chart_component.JS
-    assert "export default function" in js.read_text()
+    assert [(e["name"], e["asset_dir"]) for e in entries] == [
+        (chart_component.NAME, chart_component.ASSET_DIR),
+        (pick.NAME, chart_component.ASSET_DIR),
+    ]
+    assert f"{chart_component.PROJECT}.{pick.NAME}" == pick.COMPONENT
+    for name in (chart_component.JS, pick.JS):
+        js = ROOT / "optiviz" / chart_component.ASSET_DIR / name
+        assert "export default function" in js.read_text()
+    pick_js = (ROOT / "optiviz" / chart_component.ASSET_DIR / pick.JS).read_text()
+    assert 'from "./loader.js"' in pick_js and 'from "./plotly_adapter.js"' in pick_js
 
 
 def test_the_server_serves_plotly_js_at_the_charts_url() -> None:
