@@ -106,11 +106,9 @@ def test_the_maxima_themselves_are_accepted():
 def test_buckets_cover_every_allowed_size():
     assert list(limits.STEP_BUCKETS) == sorted(limits.STEP_BUCKETS)
     assert limits.STEP_BUCKETS[-1] >= limits.MAX_STEPS
-    assert limits.RUN_BUCKETS[-1] >= limits.MAX_SEEDS >= limits.MAX_RUNS
+    assert limits.MAX_SEEDS >= limits.MAX_RUNS
     for steps in range(1, limits.MAX_STEPS + 1):
         assert limits.bucket(steps) == min(b for b in limits.STEP_BUCKETS if b >= steps)
-    for runs in range(1, limits.MAX_SEEDS + 1):
-        assert limits.run_bucket(runs) == min(b for b in limits.RUN_BUCKETS if b >= runs)
 
 
 def _fresh(formula: str) -> surfaces.Surface:
@@ -130,15 +128,15 @@ def test_step_counts_in_one_bucket_share_one_compiled_trajectory():
     assert engine.TRACES["trajectory"] == before + 2
 
 
-def test_run_batches_are_padded_to_run_buckets():
+def test_runs_of_any_batch_share_the_single_run_program():
+    """simulate_many calls simulate's program once per run, so no batch size compiles."""
     surface = _fresh("x^2 + 0.456*y^2")
     before = engine.TRACES["trajectory"]
-    for n in (2, 3, 4):
+    optiviz.simulate(surface, "sgd", alpha=0.01)
+    for n in (2, 3, 5, limits.MAX_SEEDS):
         runs = optiviz.simulate_many(surface, "sgd", alphas=[0.01 * (i + 1) for i in range(n)])
         assert [r.alpha for r in runs] == pytest.approx([0.01 * (i + 1) for i in range(n)])
     assert engine.TRACES["trajectory"] == before + 1
-    optiviz.simulate_many(surface, "sgd", alphas=[0.1] * 5)
-    assert engine.TRACES["trajectory"] == before + 2
 
 
 def _core_modules():
@@ -155,7 +153,7 @@ def test_every_lru_cache_in_the_core_and_figures_is_bounded():
                 found.append(f"{module.__name__}.{name}")
                 no_arguments = not inspect.signature(value).parameters
                 assert value.cache_info().maxsize is not None or no_arguments, found[-1]
-    compiled_fns = (engine.trajectory_fn, engine.batch_fn, engine.sweep_fn, sweeps.block_fn)
+    compiled_fns = (engine.trajectory_fn, engine.sweep_fn, sweeps.block_fn)
     for compiled in (*compiled_fns, sweeps.tables_fn):
         assert 0 < compiled.cache_info().maxsize < 1000
     assert "optiviz.core.surfaces.typed._cached_surface" in found

@@ -18,7 +18,7 @@ import pytest
 from jax import monitoring
 from streamlit.testing.v1 import AppTest
 
-from optiviz.core import limits, surfaces
+from optiviz.core import surfaces
 from optiviz.scenes import lessons
 from optiviz.ui import warmup
 from tests.support import child
@@ -77,11 +77,11 @@ def test_warm_up_freezes_only_when_switched_on(monkeypatch):
 
 
 def _shape(s) -> tuple:
-    """What the compiled programs of an explore or lab page depend on."""
+    """What the compiled programs of an explore or lab page depend on (not the number of
+    runs: every run goes through the single run's program)."""
     surface = warmup.scenes.resolve_surface(s.surface, s.formula, s.degree)
-    runs = len(s.presets) if s.mode == "compare" else s.n_seeds if s.mode == "seeds" else 1
     optimizers = s.compare_optimizers if s.mode == "optimizers" else (s.optimizer,)
-    return (surface, s.mode, optimizers, limits.run_bucket(runs), s.steps)
+    return (surface, s.mode, optimizers, s.steps)
 
 
 PLAN = warmup.plan()

@@ -1,4 +1,4 @@
-"""The public engine: ``simulate`` one run, ``simulate_many`` a batch, ``sweep`` a grid.
+"""The public engine: ``simulate`` one run, ``simulate_many`` several, ``sweep`` a grid.
 
 All return NumPy arrays; no tracer crosses this boundary. See ``engine`` for
 the compiled loop and how often it compiles, and ``verdicts`` for what the
@@ -66,10 +66,6 @@ def _checked_hyper(optimizer: str, hyper: dict) -> dict:
     out = dict(hyper)
     out.setdefault("eps", optimizers.DEFAULT_EPS.get(optimizer, 1e-8))
     return out
-
-
-_keys = jax.jit(jax.vmap(jax.random.key))
-"""PRNG keys of an array of seeds (jitted: the unjitted vmap traces on every call)."""
 
 
 def start_point(surface: Surface, start: Sequence[float] | None) -> np.ndarray:
@@ -183,12 +179,12 @@ def simulate_many(
     seeds: Sequence[int] | None = None,
     **hyper,
 ) -> list[Trajectory]:
-    """Several runs of one optimizer in one vmapped call: one per entry of ``alphas``.
+    """Several runs of one optimizer: one per entry of ``alphas``.
 
     ``k``, ``starts`` and ``seeds`` are either one value for all runs or one
-    per run (a single-element list broadcasts). Only alpha, k, the start and the
-    key carry the run axis (``engine.GRID_AXES``); a batch is padded to one of
-    ``limits.RUN_BUCKETS`` sizes by repeating the last run.
+    per run (a single-element list broadcasts). Every run goes through the one
+    compiled program ``simulate`` uses (``engine.each_run``), so run i is exactly
+    ``simulate`` at its alpha, k, start and seed, whatever its neighbours.
     """
     surface, steps, length, batch, hyper = prepare(
         surface, optimizer, schedule, steps, batch_size, hyper
@@ -203,17 +199,7 @@ def simulate_many(
     h = engine.make_hyper(
         alpha=0.0, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper
     )
-    if n == 1:
-        one = h._replace(schedule=h.schedule._replace(alpha=np.float32(alphas[0]), k=ks[0]))
-        key = jax.random.key(seeds[0])
-        raws = [engine.trajectory_fn(surface, optimizer, length)(one, x0[0], key)]
-    else:
-        index = np.minimum(np.arange(limits.run_bucket(n)), n - 1)
-        runs = h.schedule._replace(alpha=np.float32(alphas)[index], k=ks[index])
-        fn = engine.batch_fn(surface, optimizer, length, engine.GRID_AXES)
-        out = fn(h._replace(schedule=runs), x0[index], _keys(seeds[index]))
-        out = [None if a is None else np.asarray(a) for a in out]
-        raws = [[None if a is None else a[i] for a in out] for i in range(n)]
+    raws = engine.each_run(surface, optimizer, length, h, alphas, ks, x0, seeds)
     return [
         _finish(surface, raw, steps, float(a), optimizer, schedule)
         for raw, a in zip(raws, alphas, strict=True)

@@ -13,9 +13,6 @@ MAX_STEPS = 2000
 STEP_BUCKETS = (64, 128, 256, 512, 1024, 2048)
 """Scan lengths actually compiled: a run of n steps uses the smallest bucket >= n."""
 
-RUN_BUCKETS = (1, 4, 8, 16, 32, 50)
-"""Batch sizes actually compiled for many runs at once: a batch is padded up to a bucket."""
-
 MAX_RUNS = 8
 """Runs overlaid in one comparison."""
 
@@ -60,9 +57,3 @@ def bucket(steps: int) -> int:
     """The compiled scan length for ``steps``: the smallest bucket that holds it."""
     check("steps", steps, MAX_STEPS)
     return next(b for b in STEP_BUCKETS if b >= steps)
-
-
-def run_bucket(runs: int) -> int:
-    """The compiled batch size for ``runs`` runs: the smallest bucket that holds it."""
-    check("runs", runs, MAX_SEEDS)
-    return next(b for b in RUN_BUCKETS if b >= runs)

@@ -1,12 +1,12 @@
-"""The α and k families: one run at every stop of a slider, in one compiled call.
+"""The α and k families: one run at every stop of a slider, through one compiled program.
 
 A family holds the runs that differ from a view's run only in α (or only in k): the
 explore page sends it with a settled view, so the browser swaps a member in while the
 slider's thumb moves, with no server. Member i is what ``optiviz.simulate`` returns with
-``values[i]`` in place of α (or k), to float32 rounding: the same compiled step
-(``engine.batch_fn`` over ``engine.GRID_AXES``, where only α and k carry the run axis), the
-same divergence rule and verdicts (``verdicts.first_bad_many``, ``verdicts.classify_many``). No
-``Trajectory`` is built per member; the arrays are stacked.
+``values[i]`` in place of α (or k), bit for bit: the same compiled program, called once per
+member (``engine.each_run``; a vmapped batch would round by its width, and a chaotic run
+would end elsewhere), and the same divergence rule and verdicts (``verdicts.first_bad_many``,
+``verdicts.classify_many``). No ``Trajectory`` is built per member; the arrays are stacked.
 
 A full family costs ``len(values)`` runs. ``window`` picks the stops a budget allows,
 centred on the current one, so a long run or a many-seeds view gets fewer stops around
@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-import jax
 import numpy as np
 
 from optiviz.core import engine, limits, verdicts
@@ -31,8 +30,6 @@ PARAMS = ("alpha", "k")
 POINT_BUDGET = 150 * 151
 """Members × (steps + 1) a family may hold: the whole α slider at the default 150 steps;
 ``window`` gives fewer stops, around the current one, to longer runs."""
-
-_keys = jax.jit(jax.vmap(jax.random.key))
 
 
 @dataclass(frozen=True)
@@ -149,11 +146,11 @@ def family(
     **hyper,
 ) -> Family:
     """The runs of ``optiviz.simulate(surface, optimizer, alpha=alpha, k=k, ...)`` with
-    ``param`` ("alpha" or "k") set to each of ``values`` in turn, in one compiled call.
+    ``param`` ("alpha" or "k") set to each of ``values`` in turn, exactly.
 
     Raises ``ValueError`` as ``simulate`` does, and for an unknown ``param`` or no
-    values. The compiled call depends on the surface, optimizer, steps' bucket and
-    ``len(values)`` only: other values of α, k or any hyperparameter reuse it."""
+    values. The program is ``simulate``'s, compiled per surface, optimizer and steps'
+    bucket only: any number of values, α, k or hyperparameter reuses it."""
     if param not in PARAMS:
         raise ValueError(f"a family varies one of {PARAMS}, not {param!r}")
     if len(values) == 0:
@@ -168,17 +165,16 @@ def family(
     h = engine.make_hyper(
         alpha=0.0, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper
     )
-    h = h._replace(schedule=h.schedule._replace(alpha=alphas, k=ks))
     x0 = np.broadcast_to(start_point(surface, start), (n, surface.dim))
-    keys = _keys(np.full(n, seed, np.uint32))
-    raw = engine.batch_fn(surface, optimizer, length, engine.GRID_AXES)(h, x0, keys)
+    runs = engine.each_run(surface, optimizer, length, h, alphas, ks, x0, [seed] * n)
+    raw = [None if column[0] is None else np.stack(column) for column in zip(*runs, strict=True)]
     fam = _stacked(surface, param, np.asarray(values, np.float64), optimizer, steps, raw, first)
     return replace(fam, alpha=float(alpha), schedule=schedule, hyper=hyper)
 
 
 def _stacked(surface, param, values, optimizer, steps, raw, first) -> Family:
-    """The family from ``batch_fn``'s arrays, cut to ``steps`` and NaN from each member's
-    divergence step, as ``dynamics`` does for one run."""
+    """The family from ``engine.each_run``'s arrays, stacked, cut to ``steps`` and NaN
+    from each member's divergence step, as ``dynamics`` does for one run."""
     positions, losses, lrs, grads, ends, validation = (
         None if a is None else np.asarray(a, np.float64) for a in raw
     )
