@@ -1,5 +1,5 @@
-"""The α and k families: each member is ``optiviz.simulate`` at its stop, to float32
-rounding, in one compiled call that moving α or k does not compile again."""
+"""The α and k families: each member is ``optiviz.simulate`` at its stop, bit for bit,
+through simulate's own compiled program, which moving α or k does not compile again."""
 
 from __future__ import annotations
 
