@@ -365,12 +365,14 @@ PRIVATE = (
 
 def test_plotly_private_fields_are_read_in_the_adapter_only() -> None:
     """Every use of plotly.js's private fields sits in plotly_adapter.js, and every module
-    the chart imports is a file of its asset directory (Streamlit serves them from there)."""
+    the chart imports is a file of its asset directory (Streamlit serves them from there),
+    each imported by another but the two components' entries (chart.js, pick.js)."""
     modules = {path.name: path.read_text() for path in JS.parent.glob("*.js")}
     imports = [re.findall(r'from "\./([\w.]+)"', text) for text in modules.values()]
-    assert {"decode.js", "family.js", "slider.js", "plotly_adapter.js"} <= {
-        name for found in imports for name in found
-    }
+    jobs = ["decode", "family", "slider", "plotly_adapter", "loader", "frames", "player"]
+    jobs += ["controls", "keys", "notes", "hiding", "theme", "fit"]
+    assert {f"{job}.js" for job in jobs} <= {name for found in imports for name in found}
+    assert set(modules) - {name for found in imports for name in found} == {"chart.js", "pick.js"}
     for name, text in modules.items():
         used = [field for field in PRIVATE if field in text]
         assert (name == "plotly_adapter.js") == bool(used), (name, used)
