@@ -121,7 +121,16 @@ class Phase:
     @property
     def cpu_median_ms(self) -> float:
         """The median move's own server CPU, ms, less the idle rate (one session only)."""
-        own = [m.cpu_s - self.idle_cpu * m.seconds for m in self.moves if m.cpu_s == m.cpu_s]
+        return self.kind_cpu_ms("")
+
+    def kind_cpu_ms(self, kind: str) -> float:
+        """The median ``kind`` move's own server CPU, ms, less the idle rate (one session
+        only; every kind for ``""``)."""
+        own = [
+            m.cpu_s - self.idle_cpu * m.seconds
+            for m in self.moves
+            if m.cpu_s == m.cpu_s and kind in ("", m.label)
+        ]
         return float(np.median(own)) * 1e3 if own else float("nan")
 
     @property
@@ -387,6 +396,7 @@ def main() -> None:
     for phase in phases:
         kinds = ", ".join(
             f"{kind} p50 {phase.kind_ms(kind, 50):.0f} / p95 {phase.kind_ms(kind, 95):.0f} ms"
+            + ("" if phase.sessions > 1 else f" (server CPU {phase.kind_cpu_ms(kind):.1f} ms)")
             for kind in VIEWS[phase.view][1]
         )
         print(f"{phase.variant}, N = {phase.sessions}: {kinds}")
@@ -399,7 +409,12 @@ def main() -> None:
 
 def as_json(phase: Phase) -> dict:
     """``phase``'s fields and moves, with its per-move CPU figures."""
-    return asdict(phase) | {"cpu_ms": phase.cpu_ms, "cpu_median_ms": phase.cpu_median_ms}
+    kinds = {kind: phase.kind_cpu_ms(kind) for kind in VIEWS[phase.view][1]}
+    return asdict(phase) | {
+        "cpu_ms": phase.cpu_ms,
+        "cpu_median_ms": phase.cpu_median_ms,
+        "kind_cpu_ms": kinds,
+    }
 
 
 if __name__ == "__main__":

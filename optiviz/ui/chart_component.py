@@ -9,6 +9,7 @@ view's background PNG travels inline in the chart's data (``data:`` URI).
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -59,9 +60,22 @@ def background_url(source: str) -> str:
     return source
 
 
+_MOUNTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""The component's callable per running Streamlit (its component registry)."""
+
+
 def _mount():
-    _ensure_assets()
-    return st.components.v2.component(COMPONENT, js=JS, isolate_styles=False)
+    """The chart's callable, registered once per running Streamlit (as a module-level
+    ``st.components.v2.component`` call would be), not again on every run: registering
+    resolves the asset paths, about 1 ms a run."""
+    registry = runtime.get_instance().bidi_component_registry
+    mount = _MOUNTS.get(registry)
+    if mount is None:
+        _ensure_assets()
+        mount = _MOUNTS[registry] = st.components.v2.component(
+            COMPONENT, js=JS, isolate_styles=False
+        )
+    return mount
 
 
 def chart(
@@ -72,6 +86,7 @@ def chart(
     on_click: Callable[[], None] | None = None,
     on_slider: Callable[[], None] | None = None,
     present: bool = False,
+    checked: bool = False,
 ):
     """Mount (or update in place) the chart under ``key`` with ``data`` from
     ``optiviz.figures.chart_data``; ``on_click`` runs when the user clicks a point
@@ -80,8 +95,10 @@ def chart(
     (presenter mode) thickens the lines and turns on the keys: space plays and pauses,
     ← and → step one frame (but while a slider has the focus). Raises
     ``ValueError`` for data that is not strict JSON, which Streamlit would otherwise send
-    as its ``str()``."""
-    check_json(data)
+    as its ``str()``; ``checked``: the caller ran ``check_json`` on this data already (a
+    cached chart's: ``explore.chart_for``), so it is not serialised once more per run."""
+    if not checked:
+        check_json(data)
     component = _mount()
     payload = data | {"config": config, "plotly": plotly_url(), "present": present}
     return component(

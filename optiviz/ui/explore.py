@@ -57,11 +57,16 @@ def drawn_settings(s: Settings) -> tuple[Settings, int | None]:
     return s, None
 
 
-@st.cache_data(max_entries=48, show_spinner=False, hash_funcs=HASH_FUNCS)
+@st.cache_resource(max_entries=48, show_spinner=False, hash_funcs=HASH_FUNCS)
 def chart_for(s: Settings, three_d: bool = False) -> dict:
     """The chart component's data for the settings (:func:`compute_chart`); the default
-    page's is shipped (``first_screen``, proven equal), so a new server draws it at once."""
-    return first_screen.lookup(s, three_d) or compute_chart(s, three_d)
+    page's is shipped (``first_screen``, proven equal), so a new server draws it at once.
+    Checked once to be strict JSON (``chart_component.check_json``), and shared by every
+    session as it is (a resource: a hit is not unpickled again), so nothing downstream may
+    change it: ``sliders.by_reference`` and ``chart_component.chart`` build new dicts."""
+    data = first_screen.lookup(s, three_d) or compute_chart(s, three_d)
+    chart_component.check_json(data)
+    return data
 
 
 def compute_chart(s: Settings, three_d: bool = False) -> dict:
@@ -215,6 +220,7 @@ def _views(s: Settings, scene: Callable[[], scenes.Scene], three_d: bool) -> Non
         on_click=partial(_on_click, key),
         on_slider=partial(_on_slider, key),
         present=state.presenting(),
+        checked=True,
     )
     cloud = scene().cloud if s.mode == "seeds" else ()
     if cloud:

@@ -105,7 +105,7 @@ def _run_digest(run: Trajectory | None) -> bytes:
     return b"" if run is None else np.asarray(run.losses).tobytes() + repr(run.alpha).encode()
 
 
-@st.cache_data(
+@st.cache_resource(
     max_entries=64, show_spinner=False, hash_funcs={Settings: repr, Trajectory: _run_digest}
 )
 def _packed(
@@ -123,7 +123,8 @@ def _packed(
     ``key``: a digest of everything it depends on, by which a browser that holds it
     already is sent a reference instead (``by_reference``). ``exact``: the view's own run
     at an α between two stops, inserted among the members in its place (``shown_stops``),
-    so the member at the slider's current value is that run, exactly."""
+    so the member at the slider's current value is that run, exactly. A resource: every
+    chart that holds it shares it as it is (no copy per hit), and nothing changes it."""
     surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
     fam = _family(s, key, optimizer, alpha, at)
     stops = params.PARAMS[key].options()[at[0] : at[1]]
