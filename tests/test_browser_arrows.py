@@ -63,6 +63,25 @@ SAMPLE_PLAY_JS = """() => {
 }"""
 
 
+HEADS_JS = """() => {
+  // Each arrow trace's heads as the screen shows them: the first corner of the head's
+  // path (its tip at 0, 0) turned by the element's rotate(), in px.
+  const gd = document.querySelector('.optiviz-chart');
+  const animation = gd.__optiviz.prepared.animation;
+  return animation.arrows.slice(1).map((i) => {
+    const group = gd.querySelector(`.scatterlayer g.trace${gd._fullData[i].uid}`);
+    return [...group.querySelectorAll('g.points > path.point')].flatMap((mark) => {
+      const corner = /^M0,0L([-\\d.e]+),([-\\d.e]+)/.exec(mark.getAttribute('d') || '');
+      if (!corner) return [];
+      const turn = /rotate\\(([-\\d.e]+)\\)/.exec(mark.getAttribute('transform') || '');
+      const a = ((turn ? Number(turn[1]) : 0) * Math.PI) / 180;
+      const [x, y] = [Number(corner[1]), Number(corner[2])];
+      return [[x * Math.cos(a) - y * Math.sin(a), x * Math.sin(a) + y * Math.cos(a)]];
+    });
+  });
+}"""
+
+
 def _run(alpha: float) -> optiviz.Trajectory:
     return optiviz.simulate("quadratic", "momentum", alpha=alpha, steps=40, start=START, **HYPER)
 
@@ -148,7 +167,11 @@ def test_a_held_alpha_shows_that_members_arrows_and_line_and_a_hidden_run_none(p
     for k in range(1, 9):  # a few stops up, held
         page.mouse.move(x0 + k * box["width"] / len(stops) * 0.6, y)
         page.wait_for_timeout(40)
+    held = page.evaluate(HEADS_JS)  # drawn straight into the SVG while the thumb moves
     page.wait_for_timeout(500)  # at rest: Plotly has drawn the swap
+    rest = page.evaluate(HEADS_JS)
+    for moved, drawn in zip(held, rest, strict=True):  # each head points as Plotly draws it
+        np.testing.assert_allclose(np.array(moved), np.array(drawn), atol=0.3)
     got = _read(page)
     alpha = float(got["alpha"])
     assert alpha > 0.05 and got["step"] == 6

@@ -98,6 +98,32 @@ function fit(group, selector, count, uid) {
   };
 }
 
+function heading(points, i) {
+  // The screen angle (degrees, clockwise from +x) from point i − 1 to point i, or null.
+  const [a, b] = [points[i - 1], points[i]];
+  if (!a || !b || (a[0] === b[0] && a[1] === b[1])) return null;
+  return (Math.atan2(b[1] - a[1], b[0] - a[0]) * 180) / Math.PI;
+}
+
+function turns(points, before) {
+  // For markers whose angle follows the line (angleref "previous", the arrows' heads):
+  // Plotly bakes a head's angle into its path, so a head moved without Plotly turns by
+  // its new heading less the heading Plotly drew it at (kept on the element until
+  // Plotly draws it again, which changes its path). (mark, k) -> " rotate(deg)" or "".
+  const drawn = (pts) => pts.flatMap((p, i) => (p ? [i] : []));
+  const [now, then] = [drawn(points), drawn(before)];
+  return (mark, k) => {
+    const d = mark.getAttribute("d");
+    if (mark.__optivizD !== d) {
+      mark.__optivizD = d;
+      mark.__optivizHeading = then[k] === undefined ? null : heading(before, then[k]);
+    }
+    const want = heading(points, now[k]);
+    const was = mark.__optivizHeading;
+    return want === null || was === null ? "" : ` rotate(${(want - was).toFixed(1)})`;
+  };
+}
+
 function plan(gd, full, update, current) {
   // What drawing `update` into scatter trace `full` changes in its SVG, or null where its
   // SVG cannot take it without Plotly (a new marker angle, a first point).
@@ -122,12 +148,15 @@ function plan(gd, full, update, current) {
     if (!marks || (angle !== undefined && angle !== (current.marker && current.marker.angle))) {
       return null;
     }
+    const turn = full.marker && full.marker.angleref === "previous"
+      ? turns(points, pixels(full, xa, ya, current))
+      : null;
     steps.push(() =>
       marks().forEach((mark, k) => {
         const at = `translate(${shown[k][0].toFixed(2)},${shown[k][1].toFixed(2)})`;
         const was = mark.getAttribute("transform") || "";
         const moved = /translate\([^)]*\)/.test(was) ? was.replace(/translate\([^)]*\)/, at) : at;
-        mark.setAttribute("transform", moved);
+        mark.setAttribute("transform", turn ? `${at}${turn(mark, k)}` : moved);
       }),
     );
   }
