@@ -287,3 +287,19 @@ def test_moving_alpha_on_the_page_compiles_nothing_again() -> None:
         data = explore.compute_chart(dataclasses_replace(settings, alpha=stops[j]))
         assert "gradient" in data["animation"]["runs"][0]["parts"]
     assert (dict(engine.TRACES), dict(stability.TRACES)) == counts
+
+
+@pytest.mark.parametrize(("optimizer", "drawn"), [("sgd", True), ("adam", False)])
+def test_many_seeds_draws_the_means_arrows_for_linear_rules_only(optimizer, drawn) -> None:
+    """The mean of noisy runs is a run of no rule: its gradient step and its momentum term
+    are the means' (both linear in the gradients), but an adaptive rule's effective step of
+    a mean gradient is nobody's, so a mean of Adam runs has no arrows."""
+    from optiviz.devtools.examples import staircase_settings
+    from optiviz.scenes import scene
+
+    s = staircase_settings(mode="seeds", optimizer=optimizer, n_seeds=3, noise=0.3, steps=30)
+    (run,) = scene(s).runs
+    chart = _chart(scene(s).surface, (run,))
+    assert (run.hyper is not None) == drawn
+    assert bool(chart["animation"]["arrow_key"]) == drawn
+    assert ("parts" in chart["animation"]["runs"][0]) == drawn
