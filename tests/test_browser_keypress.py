@@ -1,4 +1,5 @@
-"""``bench_keypress``'s graph watcher in headless Chromium, on a page without Streamlit.
+"""The graph watcher (``optiviz.devtools.live_app.WATCH_GRAPH_JS``) in headless Chromium,
+on a page without Streamlit.
 
 A key press either updates the first graph in place (``Plotly.react``) or replaces its
 element (what ``st.plotly_chart`` does for a new figure); the watcher must time both,

@@ -60,7 +60,7 @@ log = logging.getLogger("optiviz")
 CACHE_DIR = Path(os.environ.get("OPTIVIZ_JAX_CACHE", Path(tempfile.gettempdir()) / "optiviz-jax"))
 FREEZE = os.environ.get("OPTIVIZ_GC_FREEZE", "1") != "0"
 """Freeze the warmed-up heap (``freeze_heap``); ``OPTIVIZ_GC_FREEZE=0`` keeps it collectable,
-for ``bench.bench_protocol``'s comparison."""
+for ``bench.load protocol``'s comparison."""
 ENABLED = os.environ.get("OPTIVIZ_WARMUP", "1") != "0"
 """``OPTIVIZ_WARMUP=0`` switches the background compile off (the cache stays on)."""
 

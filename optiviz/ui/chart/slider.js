@@ -89,7 +89,7 @@ function listen(box, track, handlers) {
     try {
       track.setPointerCapture(event.pointerId); // the drag goes on off the track
     } catch {
-      // a synthetic event's pointer (bench_keypress) cannot be captured
+      // a synthetic event's pointer (bench.browser key) cannot be captured
     }
     track.focus({ preventScroll: true });
     handlers.holding(current().key, true);
