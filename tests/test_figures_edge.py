@@ -66,7 +66,7 @@ def test_gd_and_momentum_draw_their_own_line_beside_alpha_t() -> None:
     alone = _figure(_scene("quadratic", ("adam",)))["layout"]["annotations"][0]["text"]
     assert alone == "No line for Adam: its steps adapt"
     far = _figure(_scene("quadratic", ("sgd",), alpha=0.005))["layout"]["annotations"][0]
-    assert far["text"] == "- - 2/λ_max(θ_t) ≈ 0.1, above the panel: α_t above it overshoots"
+    assert far["text"] == "- - 2/λ_max(θ_t) ≈ 0.1, off the top: no step overshoots"
 
 
 def test_runs_that_share_one_line_draw_it_once_in_grey() -> None:

@@ -101,8 +101,9 @@ def _far_above(runs: Sequence[Run]) -> float | None:
 
 
 def key_text(runs: Sequence[Run]) -> str:
-    """The key, one line: what the dashed line is (and its value where it lies above the
-    panel), and which adaptive runs have none and why; "" when neither applies."""
+    """The key, one short line: what the dashed line is (its value where it lies above the
+    panel, where no step overshoots), and which adaptive runs have none and why; "" when
+    neither applies."""
     labels = list(dict.fromkeys(_label(r) for r in runs if r.edge is not None))
     adaptive = list(
         dict.fromkeys(
@@ -115,7 +116,9 @@ def key_text(runs: Sequence[Run]) -> str:
     if labels:
         line = f"- - {labels[0]}(θ_t)" if len(labels) == 1 else "- - each rule's threshold"
         far = _far_above(runs)
-        line += f" ≈ {far:.3g}, above the panel" if far is not None else ""
+        if far is not None and not adaptive:  # one short line: the panel may be narrow
+            return f"{line} ≈ {far:.3g}, off the top: no step overshoots"
+        line += f" ≈ {far:.3g}, off the top" if far is not None else ""
     if not adaptive:
         return f"{line}: α_t above it overshoots" if line else ""
     names = ", ".join(adaptive)
