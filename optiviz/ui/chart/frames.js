@@ -3,6 +3,7 @@
 // HTML. Modules that draw more at each frame register with onFrame (arrows.js does).
 
 import { arrowData, frameTraces } from "./arrows.js";
+import { replaceChanged } from "./dom.js";
 
 function fmt(v, digits) {
   // Python's format(v, f".{digits}g").
@@ -74,8 +75,9 @@ export function shownRuns(runs) {
 export function showReadout(box, runs, text) {
   // The readout's lines, a run's in its colour; its tags (<b>, <sub>) as elements and
   // everything else as text, so no name can inject markup.
-  box.replaceChildren(
-    ...text.split("<br>").map((line, k) => {
+  replaceChanged(
+    box,
+    text.split("<br>").map((line, k) => {
       const row = document.createElement("div");
       const run = runs[k - 1];
       if (run && run.colour) {

@@ -1,6 +1,7 @@
 // The words under the graph: each run's verdict (on the top view, a click hides or shows
 // the run: the legend) and "What one step does" (optiviz/figures/notes.py), as text.
 
+import { replaceChanged } from "./dom.js";
 import { NORMAL_TYPE, PRESENT_TYPE } from "./theme.js";
 
 export function element(tag, text, style) {
@@ -101,16 +102,16 @@ export function notesBox(gd, state, data, onToggle) {
     const latent = (i) => data.animation.runs[i].latent && !state.latentShown;
     // Presenter mode leaves out the hint: the verdicts share one projected screen.
     const hint = data.present ? [] : [element("div", TOGGLE_HINT, HINT_STYLE)];
-    list.replaceChildren(...rows.filter((_, i) => !latent(i)), ...hint);
+    replaceChanged(list, [...rows.filter((_, i) => !latent(i)), ...hint]);
     steps.splice(0, steps.length, ...steps.filter((_, i) => !latent(i)));
   } else {
-    list.replaceChildren(...rows);
+    replaceChanged(list, rows);
   }
   if (state.refocus !== undefined && rows[state.refocus]) rows[state.refocus].focus();
   state.refocus = undefined;
   const details = box.querySelector(".optiviz-steps");
   details.querySelector("summary").textContent = notes.steps_title;
-  details.lastChild.replaceChildren(...steps);
+  replaceChanged(details.lastChild, steps);
 }
 
 // The sliders under the graph --------------------------------------------------------------
