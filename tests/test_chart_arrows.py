@@ -37,7 +37,8 @@ let edge = null;
 if (member !== null) {
   const sliders = await unpack(data.sliders);
   view = swapped(view, sliders[0], member);
-  edge = view.figure.data[view.animation.runs[0].edge].y;
+  const own = view.animation.runs[0].edge;
+  edge = own === undefined ? null : view.figure.data[own].y;
 }
 const runs = tracks(view.figure, view.animation);
 runs.forEach((run, i) => (run.hidden = hidden.includes(i)));
@@ -204,12 +205,12 @@ def _member_view(surface, optimizer: str, steps: int, hyper: dict):
     return chart | {"sliders": [slider]}, fam, box
 
 
-@pytest.mark.parametrize("optimizer", ["momentum", "sgd"])
+@pytest.mark.parametrize("optimizer", ["momentum", "sgd", "adam"])
 def test_a_family_member_brings_its_own_arrows_and_threshold_line(tmp_path, optimizer) -> None:
-    """While the α thumb shows another stop, the arrows and the dashed 2/λ_max(θ_t) line
-    are that member's: ``step_parts`` and ``critical_alpha_along`` of the member's run (to
-    the packing's precision: positions within 1/21845 of the view's span, the line to 3
-    significant digits)."""
+    """While the α thumb shows another stop, the arrows, the effective step and the dashed
+    2/λ_max(θ_t) line are that member's: ``step_parts`` and ``critical_alpha_along`` of the
+    member's run (to the packing's precision: positions within 1/21845 of the view's span,
+    the line and the effective step to 3 significant digits)."""
     surface = surfaces.get("staircase")
     hyper = {"momentum": 0.5} if optimizer == "momentum" else {}
     data, fam, box = _member_view(surface, optimizer, 60, hyper)
@@ -225,7 +226,16 @@ def test_a_family_member_brings_its_own_arrows_and_threshold_line(tmp_path, opti
         want = _want(member, parts, t, shortest=data["animation"]["arrow_min"])
         for k, kind in enumerate(kinds):
             np.testing.assert_allclose(_arrow(traces[1 + k], 0), want[kind], atol=span / 10000)
+    for t, texts in zip(steps, out["rates"], strict=True):
+        if parts.effective_rate is None:
+            assert texts == [""]
+            continue
+        numbers = [float(v) for v in texts[0].split("= (")[1].rstrip(")").split(", ")]
+        assert numbers == [float(f"{v:.3g}") for v in parts.effective_rate[t]], t
     line = stability.critical_alpha_along(surface, member.positions, optimizer, **hyper)
+    if line is None:  # an adaptive rule has no line: the member's is blank
+        assert out["edge"] is None or np.isnan(_values(out["edge"])).all()
+        return
     got = _values(out["edge"])
     assert len(got) == len(member.lrs)
     np.testing.assert_allclose(got, [float(f"{v:.3g}") for v in line[: len(got)]], rtol=1e-9)
