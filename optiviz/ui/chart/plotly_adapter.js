@@ -79,7 +79,7 @@ function segments(points) {
   return out;
 }
 
-const TEMPLATES = new Map(); // per trace uid, a marker element seen drawn (to add points)
+const TEMPLATES = new Map(); // per trace uid, the last element seen drawn (to add points)
 
 function fit(group, selector, count, uid) {
   // The trace's elements matching `selector` (its line segments or its points), made
@@ -87,7 +87,7 @@ function fit(group, selector, count, uid) {
   // none was ever drawn: only Plotly can make the first).
   const nodes = [...group.querySelectorAll(selector)];
   const key = `${uid} ${selector}`;
-  if (nodes.length && !TEMPLATES.has(key)) TEMPLATES.set(key, nodes[0].cloneNode());
+  if (nodes.length) TEMPLATES.set(key, nodes[0]); // cloned only when a point is added
   const template = TEMPLATES.get(key);
   const parent = group.querySelector(selector.split(" > ").slice(0, -1).join(" > "));
   if (nodes.length < count && (!template || !parent)) return null;
