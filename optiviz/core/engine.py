@@ -207,10 +207,17 @@ def each_run(
     """``trajectory_fn``'s arrays (as NumPy) for run i = 0 .. n - 1: alpha_0 = alphas[i],
     k = ks[i] (float32), from x0s[i] with the key of seeds[i] (uint32), the rest of h
     shared. One compiled program, one call per run (all dispatched before any is read):
-    run i is exactly ``simulate``'s, whatever the batch and wherever it sits in it."""
+    run i is exactly ``simulate``'s, whatever the batch and wherever it sits in it. What
+    the runs share (h's other leaves, equal starts, equal keys) goes to the device once."""
     fn = trajectory_fn(surface, optimizer, length)
     seeds = [np.uint32(s) for s in seeds]
     keys = {s: jax.random.key(s) for s in set(seeds)}
+    x0s = np.asarray(x0s, np.float32)
+    if len(x0s) > 1:
+        h = jax.device_put(h)
+        rows = {x.tobytes() for x in x0s}
+        starts = {r: jax.device_put(np.frombuffer(r, np.float32)) for r in rows}
+        x0s = [starts[x.tobytes()] for x in x0s]
     outs = [
         fn(
             h._replace(schedule=h.schedule._replace(alpha=np.float32(a), k=np.float32(k))),
