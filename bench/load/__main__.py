@@ -3,17 +3,12 @@
 from bench.modes import run
 
 MODES = {
-    "protocol": (
-        "bench.load.protocol",
-        "N browserless protocol sessions move α and k (server variants, --cpus, --replicas)",
-    ),
-    "rooms": ("bench.load.rooms", "a class answers a question while the presenter's page polls"),
-    "browsers": (
-        "bench.load.browsers",
-        "N Chromium sessions move α and k and press Play, vs the floor page; memory",
-    ),
-    "app": ("bench.load.app", "the explore page's rerun time and chart payload, in process"),
+    "protocol": "bench.load.protocol",
+    "rooms": "bench.load.rooms",
+    "browsers": "bench.load.browsers",
+    "app": "bench.load.app",
 }
+"""Each mode's module; ``-h`` shows its docstring's first paragraph."""
 
 if __name__ == "__main__":
     run("bench.load", MODES, default="protocol")
