@@ -350,11 +350,12 @@ _BOOTED = threading.Event()
 _BOOTING = threading.Event()
 _VISITED = threading.Event()
 """Set at the start of the first page run."""
-BOOT_IDLE_S = 5.0
+BOOT_IDLE_S = 10.0
 """With the first screen shipped, the boot compiles it only if no visitor has come this
 long after the server started: a visitor's first page needs no program, and the
 background compile after it makes the first screen's first, so nothing compiles while
-the first browser draws."""
+the first browser draws (under load, a browser opened at the health answer takes
+seconds to start its first run)."""
 
 
 def boot() -> threading.Thread | None:
