@@ -13,16 +13,41 @@ import importlib.util
 import sys
 from pathlib import Path
 
+ENTRIES = {
+    "bench.sweep": {
+        "grid": "bench.sweep.grid",
+        "sharding": "bench.sweep.sharding",
+        "sharpness": "bench.sweep.sharpness",
+    },
+    "bench.load": {
+        "protocol": "bench.load.protocol",
+        "rooms": "bench.load.rooms",
+        "browsers": "bench.load.browsers",
+        "app": "bench.load.app",
+    },
+    "bench.browser": {
+        "key": "bench.browser.keypress",
+        "timeline": "bench.browser.timeline",
+        "chart": "bench.browser.live_chart",
+        "play": "bench.browser.play",
+        "lessons": "bench.browser.lessons",
+    },
+    "bench.cold": {"start": "bench.cold.start", "cache": "bench.cold.cache"},
+}
+"""Each entry point's modes (name -> module), the first its default."""
 
-def run(entry: str, modes: dict[str, str], default: str | None = None) -> None:
-    """Run the mode named by the first argument (``default`` when it is a flag or absent)
-    of ``modes`` (name -> module)."""
+
+def run(entry: str) -> None:
+    """Run the mode of ``entry`` named by the first argument (the first of ``ENTRIES[entry]``
+    when it is a flag or absent)."""
+    modes = ENTRIES[entry]
+    default = next(iter(modes))
     args = sys.argv[1:]
     name = args[0] if args and not args[0].startswith("-") else default
     helped = args[:1] in (["-h"], ["--help"])
     if helped or name not in modes:
-        first = f" (default {default})" if default else ""
-        lines = [f"usage: python -m {entry} MODE{first} [flags]; MODE --help: its flags", ""]
+        lines = [f"usage: python -m {entry} MODE (default {default}) [flags]; MODE -h: its flags"]
+        lines.append("")
         lines += [f"  {mode:10} {about(module)}" for mode, module in modes.items()]
         print("\n".join(lines))
         raise SystemExit(0 if helped else 2)

@@ -1,13 +1,8 @@
-"""``python -m bench.sweep [MODE] [flags]``: the compiled sweep against baselines."""
+"""``python -m bench.sweep [MODE] [flags]``: the compiled sweep against baselines.
+
+Its modes are in ``bench.modes.ENTRIES``."""
 
 from bench.modes import run
 
-MODES = {
-    "grid": "bench.sweep.grid",
-    "sharding": "bench.sweep.sharding",
-    "sharpness": "bench.sweep.sharpness",
-}
-"""Each mode's module; ``-h`` shows its docstring's first paragraph."""
-
 if __name__ == "__main__":
-    run("bench.sweep", MODES, default="grid")
+    run("bench.sweep")
