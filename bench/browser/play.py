@@ -13,24 +13,18 @@ import statistics
 
 from optiviz.devtools.live_app import (
     COUNT_FRAMES_JS,
-    FIRST_CHART_MS,
-    IDLE,
-    MAP_CHART,
     PLAY,
     AppServer,
     launch_chromium,
     machine,
+    open_page,
 )
 from optiviz.figures.animation import path_animation
 
 
 def frame_rate(browser, url: str, seconds: float) -> float:
     """Frames per second Plotly draws on the map while playing, over ``seconds``."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(url)
-    page.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
-    page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
-    page.wait_for_timeout(1000)
+    page = open_page(browser, url, scripts=())
     page.evaluate(COUNT_FRAMES_JS)
     page.locator(PLAY).click()
     page.wait_for_timeout(1000 * seconds)

@@ -18,14 +18,12 @@ import statistics
 from playwright.sync_api import sync_playwright
 
 from optiviz.devtools.live_app import (
-    FIRST_CHART_MS,
-    IDLE,
-    MAP_CHART,
     SOCKET_HOOK_JS,
     WATCH_GRAPH_JS,
     AppServer,
     launch_chromium,
     machine,
+    open_page,
     press,
 )
 
@@ -73,13 +71,7 @@ def main() -> None:
         server.wait_healthy()
         with sync_playwright() as pw:
             browser = launch_chromium(pw)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            for script in (SOCKET_HOOK_JS, WATCH_GRAPH_JS):
-                page.add_init_script(script)
-            page.goto(server.url + args.query)
-            page.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
-            page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
-            page.wait_for_timeout(1000)
+            page = open_page(browser, server.url + args.query, (SOCKET_HOOK_JS, WATCH_GRAPH_JS))
             page.evaluate(WRAP_REACT_JS)
             press(page)
             rows = [timeline(page) for _ in range(args.moves)]

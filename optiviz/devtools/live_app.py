@@ -222,6 +222,33 @@ def press(page) -> dict:
     return page.evaluate("window.__optivizMove")
 
 
+VIEWPORT = {"width": 1400, "height": 1000}
+"""The benchmarks' window: the explore page's map and its controls fit without scrolling."""
+
+
+def open_page(
+    browser,
+    url: str,
+    scripts: tuple[str, ...] = (SOCKET_HOOK_JS,),
+    errors: list[str] | None = None,
+    settle_ms: int = 1000,
+):
+    """A new ``VIEWPORT`` tab at ``url`` with the init ``scripts``, returned once the map is
+    drawn, the run has finished and ``settle_ms`` more have passed; its console errors and
+    uncaught exceptions go to ``errors``."""
+    page = browser.new_page(viewport=VIEWPORT)
+    for script in scripts:
+        page.add_init_script(script)
+    if errors is not None:
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
+    page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+    page.wait_for_timeout(settle_ms)
+    return page
+
+
 def free_port() -> int:
     """A free TCP port on 127.0.0.1."""
     with socket.socket() as s:
