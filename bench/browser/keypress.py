@@ -20,6 +20,7 @@ Run from the repository root with ``.venv/bin/python -m bench.browser key``.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -80,11 +81,13 @@ def measure(browser, case: Case, moves: int, warm: int = 1) -> None:
     page.close()
 
 
-DRAG_JS = """async ([seconds, from, to]) => {
+DRAG_JS = """async ([seconds, from, to, bare]) => {
   // Drag the α thumb with pointer events, one move per animation frame for `seconds`,
   // from share `from` of the track to `to` and back; count the frames on which the first
-  // path trace of the graph has new data, and the messages sent meanwhile.
-  const track = document.querySelector('.optiviz-slider[data-key="alpha"] [role="slider"]');
+  // path trace of the graph has new data, and the messages sent meanwhile. `bare`: the
+  // bare page's Streamlit slider and its graph's one line.
+  const track = document.querySelector(bare ? '[data-testid="stSlider"]'
+    : '.optiviz-slider[data-key="alpha"] [role="slider"]');
   const gd = document.querySelector('.js-plotly-plot');
   const box = track.getBoundingClientRect();
   const y = box.top + box.height / 2;
@@ -92,6 +95,7 @@ DRAG_JS = """async ([seconds, from, to]) => {
                           button: 0, bubbles: true});
   const path = () => {
     // The path of the run that follows α (its family's), or the 3-D view's first line.
+    if (bare) return document.querySelector('.js-plotly-plot').data[0].y;
     const state = gd.parentElement.querySelector('.optiviz-chart').__optiviz;
     const family = state.prepared.sliders[0].families[0];
     const j = family && state.prepared.animation
@@ -122,28 +126,33 @@ DRAG_JS = """async ([seconds, from, to]) => {
   track.dispatchEvent(new PointerEvent('pointerup', at(from)));
   return {changes, frames, seconds: seconds_, sent};
 }"""
-"""Drag the α thumb in the page (``[seconds, from, to]``); returns the path changes, the
-animation frames and the seconds, and the messages sent during the drag."""
+"""Drag the α thumb in the page (``[seconds, from, to, bare]``); returns the path changes,
+the animation frames and the seconds, and the messages sent during the drag."""
 
 DRAG_VIEWS = {
     "top view, single run": "?mode=single",
     "top view, race": "",
+    "top view, Compare optimizers": "?mode=optimizers",
     "3-D view, single run": "?mode=single&picture=3-D+view",
 }
 
 
-def drag(browser, url: str, seconds: float = 3.0) -> dict:
-    """One drag on a fresh page at ``url``, after a first uncounted one."""
+def drag(browser, url: str, seconds: float = 3.0, bare: bool = False, repeats: int = 1) -> list:
+    """``repeats`` drags on a fresh page at ``url``, after a first uncounted one (``bare``:
+    the bare page, whose slider sends its value on release, so its frames are the
+    browser's ceiling and its path changes 0)."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.add_init_script(SOCKET_HOOK_JS)
     page.goto(url)
-    page.wait_for_selector(".optiviz-slider", timeout=FIRST_CHART_MS)
+    page.wait_for_selector(MAP_CHART if bare else ".optiviz-slider", timeout=FIRST_CHART_MS)
     page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
     page.wait_for_timeout(1000)
-    page.evaluate(DRAG_JS, [1.0, 0.5, 0.6])
-    page.wait_for_timeout(1500)
-    page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
-    out = page.evaluate(DRAG_JS, [seconds, 0.3, 0.8])
+    page.evaluate(DRAG_JS, [1.0, 0.5, 0.6, bare])
+    out = []
+    for _ in range(repeats):
+        page.wait_for_timeout(1500)
+        page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
+        out.append(page.evaluate(DRAG_JS, [seconds, 0.3, 0.8, bare]))
     page.close()
     return out
 
@@ -251,7 +260,10 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=12, help="measured moves per page and round")
     parser.add_argument("--rounds", type=int, default=1, help="passes over every page, in turn")
     parser.add_argument("--variant", default="config", choices=sorted(VARIANTS))
+    parser.add_argument("--drags", type=int, default=1, help="measured drags per view")
+    parser.add_argument("--drag-only", action="store_true", help="only the drags")
     args = parser.parse_args()
+    load_before = os.getloadavg()
     servers = {"bare page": AppServer(app=BARE_APP)}
     servers["app"] = AppServer(env=VARIANTS[args.variant])
     cases = [Case("bare page", servers["bare page"].url)]
@@ -261,34 +273,42 @@ def main() -> None:
             server.wait_healthy()
         with sync_playwright() as pw:
             browser = launch_chromium(pw)
-            for _ in range(args.rounds):
+            for _ in range(0 if args.drag_only else args.rounds):
                 for case in cases:
                     measure(browser, case, args.moves)
             app = servers["app"].url
-            swaps = key_swap(browser, app + "?mode=single", args.moves)
+            if not args.drag_only:
+                swaps = key_swap(browser, app + "?mode=single", args.moves)
+            bare = servers["bare page"].url
+            drags["bare page"] = drag(browser, bare, bare=True, repeats=args.drags)
             for view, q in DRAG_VIEWS.items():
-                drags[view] = drag(browser, app + q)
+                drags[view] = drag(browser, app + q, repeats=args.drags)
             browser.close()
     finally:
         for server in servers.values():
             server.stop()
     print(f"Machine: {machine()}; Chromium headless, --disable-gpu (software rendering)\n")
-    times, sent = swaps
-    print(
-        f"Bare page (one st.select_slider, one st.plotly_chart), α key → drawn median "
-        f"{statistics.median(cases[0].drawn_ms):.0f} ms (through the server)"
-    )
-    print(
-        f"App, single run: α key → drawn median {statistics.median(times):.0f} ms "
-        f"(range {min(times):.0f}–{max(times):.0f}, {len(times)} keys), "
-        f"{sent} messages sent before the drawing\n"
-    )
-    print("| drag | path changes | frames | seconds | changes/s | messages sent |")
-    print("|---|---|---|---|---|---|")
-    for view, d in drags.items():
-        rate = d["changes"] / d["seconds"]
-        cells = [view, d["changes"], d["frames"], f"{d['seconds']:.1f}", f"{rate:.0f}", d["sent"]]
-        print("| " + " | ".join(map(str, cells)) + " |")
+    print(f"Load average (1, 5, 15 min): {load_before} before, {os.getloadavg()} after\n")
+    if swaps is not None:
+        times, sent = swaps
+        print(
+            f"Bare page (one st.select_slider, one st.plotly_chart), α key → drawn median "
+            f"{statistics.median(cases[0].drawn_ms):.0f} ms (through the server)"
+        )
+        print(
+            f"App, single run: α key → drawn median {statistics.median(times):.0f} ms "
+            f"(range {min(times):.0f}–{max(times):.0f}, {len(times)} keys), "
+            f"{sent} messages sent before the drawing\n"
+        )
+    print("| drag | path changes | frames | seconds | changes/s | frames/s | messages sent |")
+    print("|---|---|---|---|---|---|---|")
+    for view, runs in drags.items():
+        for d in runs:
+            rate, fps = d["changes"] / d["seconds"], d["frames"] / d["seconds"]
+            cells = [view, d["changes"], d["frames"], f"{d['seconds']:.1f}", f"{rate:.0f}"]
+            print("| " + " | ".join(map(str, [*cells, f"{fps:.0f}", d["sent"]])) + " |")
+    if args.drag_only:
+        return
     print("\n| family (α and k), computed and packed | server CPU ms (median) |\n|---|---|")
     for label, ms in family_cpu().items():
         print(f"| {label} | {ms:.0f} |")
