@@ -19,7 +19,7 @@ import optiviz
 from optiviz.core import optimizers, schedules, surfaces
 from optiviz.core.surfaces import datasets
 from optiviz.devtools import apptest
-from optiviz.figures import chart_data
+from optiviz.figures import typed
 from optiviz.figures.animation import FAINT
 from optiviz.figures.surface3d import MAX_FRAMES_3D
 from optiviz.scenes import params
@@ -77,7 +77,7 @@ def _no_constant(name: str):
 
 def _decoded(value):
     if isinstance(value, dict) and "bdata" in value:
-        return chart_data.decode_array(value)
+        return typed.decode_array(value)
     if isinstance(value, dict):
         return {k: _decoded(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -18,9 +18,10 @@ from optiviz.core import surfaces
 from optiviz.core.surfaces import datasets
 from optiviz.figures import style
 from optiviz.figures.animation import path_animation
-from optiviz.figures.chart_data import decode_array, map_chart, surface_chart
+from optiviz.figures.chart_data import map_chart, surface_chart
 from optiviz.figures.runs import Run
 from optiviz.figures.surface3d import surface_figure
+from optiviz.figures.typed import decode_array
 from optiviz.scenes import Scene, grids
 
 JS = Path(__file__).resolve().parents[1] / "optiviz" / "ui" / "chart" / "chart.js"

@@ -16,9 +16,10 @@ from optiviz.core.surfaces import datasets
 from optiviz.figures import layout as layout_module
 from optiviz.figures import style
 from optiviz.figures.animation import path_animation
-from optiviz.figures.chart_data import decode_array, encode, encode_array, map_chart, surface_chart
+from optiviz.figures.chart_data import encode, map_chart, surface_chart
 from optiviz.figures.runs import Run, frame_steps
 from optiviz.figures.surface3d import surface_figure
+from optiviz.figures.typed import decode_array, encode_array
 from optiviz.scenes import Scene, grids
 
 STAIRCASE = surfaces.get("staircase")

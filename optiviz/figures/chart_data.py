@@ -2,7 +2,8 @@
 
 The static layers (paths, click grid, data samples, cloud, axes, background, 3-D mesh)
 come from the figure builders. Arrays travel as little-endian float32 (or int32) in
-base64, ``{"dtype": "f4", "bdata": ..., "shape": [...]}``, Plotly's typed-array spec.
+base64, ``{"dtype": "f4", "bdata": ..., "shape": "rows, cols"}``, Plotly's typed-array spec
+(``optiviz.figures.typed``).
 The top view's animation frames are not sent: the component builds them from each
 run's arrays (``animation``), which is a small fraction of a full figure's size.
 """
@@ -25,30 +26,11 @@ from optiviz.figures.notes import NOT_DEFINED, final_text, notes, step_text
 from optiviz.figures.runs import Exit, map_exit
 from optiviz.figures.style import VERDICT_COLOURS
 from optiviz.figures.surface3d import surface_figure
+from optiviz.figures.typed import encode_array
 from optiviz.scenes import Scene
 from optiviz.scenes.family import Family
 from optiviz.scenes.grids import Grid
 from optiviz.scenes.params import PARAMS, fmt
-
-
-def encode_array(values) -> dict:
-    """A typed-array spec: float arrays as float32, integer and bool arrays as int32."""
-    a = np.asarray(values)
-    name = "i4" if a.dtype.kind in "iub" else "f4"
-    data = np.ascontiguousarray(a, dtype="<" + name)
-    spec = {"dtype": name, "bdata": base64.b64encode(data.tobytes()).decode("ascii")}
-    if a.ndim > 1:
-        spec["shape"] = list(a.shape)
-    return spec
-
-
-def decode_array(spec: Mapping) -> np.ndarray:
-    """The inverse of ``encode_array`` (also reads Plotly's own "rows, cols" shape)."""
-    a = np.frombuffer(base64.b64decode(spec["bdata"]), dtype="<" + spec["dtype"])
-    shape = spec.get("shape", a.shape)
-    if isinstance(shape, str):
-        shape = [int(n) for n in shape.split(",")]
-    return a.reshape(shape)
 
 
 def encode(value):

@@ -9,7 +9,6 @@ and balls float a little above the surface so it never hides them.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,6 +16,7 @@ import numpy as np
 from optiviz.core.surfaces import Surface
 from optiviz.figures import style
 from optiviz.figures.runs import Run, compact, frame_steps
+from optiviz.figures.typed import encode_array
 from optiviz.scenes import grids
 from optiviz.scenes.grids import Grid
 
@@ -89,14 +89,6 @@ def _mesh(surface: Surface, grid: Grid) -> Grid:
     return grid if grid.z.shape[0] >= MESH_SIDE else grids.surface_grid(surface, MESH_SIDE)
 
 
-def typed_array(a: np.ndarray) -> dict:
-    """A 2-D float32 array as Plotly's typed-array spec (base64 bytes and shape), which a
-    figure dict otherwise serialises as nested JSON lists, about three times larger."""
-    a = np.ascontiguousarray(a, dtype=np.float32)
-    shape = ", ".join(str(n) for n in a.shape)
-    return {"dtype": "f4", "bdata": base64.b64encode(a.tobytes()).decode("ascii"), "shape": shape}
-
-
 def _surface_trace(grid: Grid, ceiling: float, spread: float) -> dict:
     # Capped, not cut: a NaN hole's edge is drawn as a saw of dropped quads.
     z = np.minimum(grid.z, ceiling).astype(np.float32)
@@ -105,7 +97,7 @@ def _surface_trace(grid: Grid, ceiling: float, spread: float) -> dict:
         "type": "surface",
         "x": grid.axes[0],
         "y": grid.axes[1],
-        "z": typed_array(z),
+        "z": encode_array(z),
         "colorscale": style.LANDSCAPE_SCALE,
         # The palest colours sit above the cap: lit treads would otherwise wash out white.
         "cmin": low,
