@@ -195,10 +195,14 @@ def main() -> None:
             f"| {name} | {m['healthy']:.1f} | {m['plotly']:.1f} | {m['drawn']:.1f} "
             f"| {m['cpu']:.1f} |"
         )
-    print(f"\nFirst paths over the bare page's (medians of {args.rounds} rounds):")
+    print(f"\nFirst paths over the bare page's (medians of {args.rounds} rounds; each round's):")
     for name in APPS:
         if name != "bare":
-            print(f"  {name}: {medians[name]['drawn'] / medians['bare']['drawn']:.2f}x")
+            each = [r["drawn"] / b["drawn"] for r, b in zip(out[name], out["bare"], strict=True)]
+            print(
+                f"  {name}: {medians[name]['drawn'] / medians['bare']['drawn']:.2f}x; "
+                + ", ".join(f"{x:.2f}x" for x in each)
+            )
 
 
 if __name__ == "__main__":
