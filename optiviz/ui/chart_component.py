@@ -35,11 +35,17 @@ def _package_root() -> Path:
     return Path(str(resources.files(PROJECT)))
 
 
+PICK_NAME = "pick"
+"""The student's map (``optiviz.ui.pick``): a second component over ``ASSET_DIR``."""
+
+
 def _ensure_assets() -> None:
-    """Declare the asset directory on the running Streamlit, as pyproject.toml does for an
-    installed package (a checkout run with ``streamlit run app.py`` is not installed), and
-    plotly.js's (``PLOTLY``), which no manifest can declare: it lives in another package."""
-    _declare(NAME, ASSET_DIR, _package_root())
+    """Declare the asset directory on the running Streamlit for the chart and the student's
+    map, as pyproject.toml does for an installed package (a checkout run with ``streamlit
+    run app.py`` is not installed), and plotly.js's (``PLOTLY``), which no manifest can
+    declare: it lives in another package."""
+    for name in (NAME, PICK_NAME):
+        _declare(name, ASSET_DIR, _package_root())
     _declare(PLOTLY_NAME, "package_data", Path(str(resources.files("plotly"))))
 
 

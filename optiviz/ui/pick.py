@@ -15,7 +15,7 @@ import streamlit as st
 
 from optiviz.ui import chart_component, state
 
-NAME = "pick"
+NAME = chart_component.PICK_NAME
 COMPONENT = f"{chart_component.PROJECT}.{NAME}"
 """A second component over the chart's asset directory (pyproject.toml declares both)."""
 JS = "pick.js"
@@ -31,9 +31,7 @@ def pick_map(
     height to the width the page gives it, so a phone shows no empty bands."""
     data = {"figure": figure, "plotly": chart_component.plotly_url(), "aspect": aspect}
     chart_component.check_json(data)
-    chart_component._ensure_assets()  # serves plotly.js at chart_component.plotly_url()
-    root = chart_component._package_root()
-    chart_component._declare(NAME, chart_component.ASSET_DIR, root)  # a checkout's run
+    chart_component._ensure_assets()  # pick.js's directory, and plotly.js at plotly_url()
     mount = st.components.v2.component(COMPONENT, js=JS, isolate_styles=False)
     mount(key=key, data=data, on_pick_change=on_pick)
 
