@@ -77,8 +77,9 @@ BOOT_WAIT_S = 300.0
 """The longest a page run waits for the boot compile."""
 RUN_TIMEOUT_S = 30.0
 """A run reported started but not ended holds the worker back at most this long."""
-START_DELAY_S = 0.5
-"""Pause after the first page's run, so its browser draws before the first compile."""
+START_DELAY_S = 3.0
+"""Pause after the first page's run, so its browser loads plotly.js and draws the shipped
+first screen before the first compile takes a core (and the GIL, while it traces)."""
 TABLE_DEFAULTS = ("mode", "optimizer", "schedule", "drop", "every", "staircase", "eps")
 BASE = {
     **{key: PARAMS[key].default for key in (*TABLE_DEFAULTS, "momentum", "rho", "beta1", "beta2")},
