@@ -18,6 +18,7 @@ ENTRIES = {
         "grid": "bench.sweep.grid",
         "sharding": "bench.sweep.sharding",
         "sharpness": "bench.sweep.sharpness",
+        "runs": "bench.sweep.runs",
     },
     "bench.load": {
         "protocol": "bench.load.protocol",
