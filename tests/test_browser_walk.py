@@ -155,3 +155,16 @@ def test_the_alpha_slider_is_read_against_the_links_alpha_or_the_surfaces_defaul
 def test_a_csv_with_float32_noise_is_reported() -> None:
     assert walk.file_problems("⬇ Runs as CSV", "step,x\n0,0.30000001192092896\n")
     assert walk.file_problems("⬇ Runs as CSV", "step,x\n0,0.3\n1,1e-05\n") == []
+
+
+def test_the_3d_view_writes_the_verdicts_of_the_race_only() -> None:
+    """The 3-D view of Compare learning rates has no latent "my α" (its α acts on
+    release): its verdict lines are the race's, as the engine's (the full walk found a
+    fourth line, "my α=0.8", under a race of three)."""
+    from optiviz.devtools.examples import staircase_settings
+    from optiviz.ui import explore
+
+    s = staircase_settings(presets=("too small", "good", "too large"))
+    data = explore.compute_chart(s, three_d=True)
+    shown = [f"● {v['name']}: {v['label']} · {v['final']}" for v in data["notes"]["verdicts"]]
+    assert shown == list(expected.verdict_lines(s))
