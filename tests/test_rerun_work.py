@@ -87,6 +87,34 @@ def test_cached_scenes_and_charts_are_per_settings() -> None:
     assert explore.chart_for(a) != explore.chart_for(replace(a, steps=41))
 
 
+def test_releasing_alpha_in_a_race_runs_my_alpha_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In Compare learning rates the preset runs do not depend on α: a scene at a new α
+    simulates "my α" alone, and its runs are those of the whole race simulated at once."""
+    import optiviz.scenes.explore as scene_module
+
+    simulated = []
+    many = scene_module.simulate_many
+    monkeypatch.setattr(
+        scene_module,
+        "simulate_many",
+        lambda surface, optimizer, alphas, **kw: (
+            simulated.append(list(alphas)) or many(surface, optimizer, alphas=alphas, **kw)
+        ),
+    )
+    race = ("too small", "my α", "good")
+    explore.scene_for(_settings(presets=race, alpha=0.3, start=(0.35, 0.95)))
+    simulated.clear()
+    s = _settings(presets=race, alpha=0.41, start=(0.35, 0.95))
+    got = explore.scene_for(s)
+    assert simulated == [[0.41]]
+    want = scenes.scene(s)
+    assert [r.name for r in got.runs] == [r.name for r in want.runs]
+    for a, b in zip(got.runs, want.runs, strict=True):
+        assert (a.trajectory.positions == b.trajectory.positions).all()
+        assert (a.trajectory.losses == b.trajectory.losses).all() and (a.edge == b.edge).all()
+        assert a.colour == b.colour and a.dash == b.dash
+
+
 def test_the_background_is_encoded_once_per_surface(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
     encode = background.png_data_uri

@@ -44,8 +44,25 @@ HASH_FUNCS = {Settings: settings_key}
 
 @st.cache_resource(max_entries=48, show_spinner=False, hash_funcs=HASH_FUNCS)
 def scene_for(s: Settings) -> scenes.Scene:
-    """The scene for the settings (bounded cache: moving back to a value costs nothing)."""
-    return scenes.scene(s)
+    """The scene for the settings (bounded cache: moving back to a value costs nothing).
+    A race with "my α" and other rates is put together from two cached scenes
+    (``_race_scene``), so that releasing α runs "my α" alone."""
+    return _race_scene(s) or scenes.scene(s)
+
+
+def _race_scene(s: Settings) -> scenes.Scene | None:
+    """Compare learning rates with "my α" among other rates: the scene of the others
+    (which do not depend on α, so it is cached at α = 0 for every α) with "my α"'s run
+    from a scene of its own, in the race's order. The runs are ``scenes.scene(s)``'s: a
+    run of ``simulate_many`` is ``simulate``'s wherever it sits, and each run's line and
+    data are its own. None for any other view."""
+    if s.mode != "compare" or MY_ALPHA not in s.presets or len(s.presets) < 2:
+        return None
+    others = tuple(p for p in s.presets if p != MY_ALPHA)
+    fixed = scene_for(replace(s, presets=others, alpha=0.0))
+    (mine,) = scene_for(replace(s, presets=(MY_ALPHA,))).runs
+    rest = iter(fixed.runs)
+    return replace(fixed, runs=tuple(mine if p == MY_ALPHA else next(rest) for p in s.presets))
 
 
 def drawn_settings(s: Settings) -> tuple[Settings, int | None]:
