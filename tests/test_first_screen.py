@@ -75,12 +75,18 @@ def test_a_new_server_draws_the_first_screen_at_once(shipped: bool, tmp_path) ->
 def test_only_the_exact_request_is_served(monkeypatch) -> None:
     s = SHIPPED.settings
     assert first_screen.lookup(s, SHIPPED.three_d) == SHIPPED.data
+    assert first_screen.matches(s, SHIPPED.three_d)
     other = next(a for a in PARAMS["alpha"].options() if a != s.alpha)
-    assert first_screen.lookup(replace(s, alpha=other), SHIPPED.three_d) is None
-    assert first_screen.lookup(replace(s, steps=s.steps + 1), SHIPPED.three_d) is None
-    assert first_screen.lookup(s, not SHIPPED.three_d) is None
+    for request in (
+        (replace(s, alpha=other), SHIPPED.three_d),
+        (replace(s, steps=s.steps + 1), SHIPPED.three_d),
+        (s, not SHIPPED.three_d),
+    ):
+        assert first_screen.lookup(*request) is None
+        assert not first_screen.matches(*request)
     monkeypatch.setattr(first_screen, "ENABLED", False)
     assert first_screen.lookup(s, SHIPPED.three_d) is None
+    assert not first_screen.matches(s, SHIPPED.three_d)
 
 
 def test_a_snapshot_the_engine_disagrees_with_is_dropped(monkeypatch) -> None:

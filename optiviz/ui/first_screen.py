@@ -77,13 +77,26 @@ def shipped() -> Snapshot | None:
     return load() if ENABLED and not _DROPPED.is_set() else None
 
 
+def _requested(snapshot: Snapshot | None, s: Settings, three_d: bool) -> bool:
+    """Whether ``(s, three_d)`` is exactly the snapshot's request (``repr`` spells every
+    field)."""
+    return (
+        snapshot is not None
+        and snapshot.three_d == three_d
+        and (repr(snapshot.settings) == repr(s))
+    )
+
+
+def matches(s: Settings, three_d: bool) -> bool:
+    """Whether :func:`lookup` serves ``(s, three_d)``, without reading the data out."""
+    return _requested(shipped(), s, three_d)
+
+
 def lookup(s: Settings, three_d: bool) -> dict | None:
-    """The shipped chart data when ``(s, three_d)`` is exactly the snapshot's request
-    (``repr`` spells every field), else None."""
+    """The shipped chart data when ``(s, three_d)`` is exactly the snapshot's request,
+    else None."""
     snapshot = shipped()
-    if snapshot is None or snapshot.three_d != three_d or repr(snapshot.settings) != repr(s):
-        return None
-    return normal(snapshot.data)
+    return normal(snapshot.data) if _requested(snapshot, s, three_d) else None
 
 
 def verify(data: dict) -> bool:

@@ -227,7 +227,7 @@ def warm(visit: Visit) -> None:
         if s.mode == "seeds" and surface.n_samples is None:
             params.seeds_noise(surface)  # the view's default noise, cached per surface
         data = explore.compute_chart(s, visit.three_d)  # the scene, families and grids
-        if snapshot.lookup(s, visit.three_d) is not None:
+        if snapshot.matches(s, visit.three_d):
             snapshot.verify(data)
 
 
