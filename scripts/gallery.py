@@ -2,7 +2,7 @@
 
     python scripts/gallery.py [--out docs/gallery] [--width 1440] [--height 900] [--dark]
 
-Starts ``streamlit run app.py`` on a free loopback port (optiviz.devtools.live_app.AppServer),
+Starts ``streamlit run app.py`` on a free loopback port (optiviz.devtools.page.AppServer),
 opens each address in Debian's headless Chromium and writes one viewport-sized PNG
 per address (Streamlit scrolls inside its own container, so a taller ``--height``
 shows more of a page). With ``--dark`` the server runs Streamlit's dark theme and the files get a
@@ -25,7 +25,7 @@ from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from optiviz import surfaces  # noqa: E402
-from optiviz.devtools.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, AppServer, launch_chromium  # noqa: E402
+from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE, AppServer, launch_chromium  # noqa: E402
 from optiviz.scenes import lessons  # noqa: E402
 
 SETTLE_MS = 2500

@@ -22,7 +22,7 @@ import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from optiviz.devtools import moves
-from optiviz.devtools.live_app import ROOT, AppServer, run_time_s
+from optiviz.devtools.page import ROOT, AppServer, run_time_s
 from optiviz.devtools.protocol import ProtocolSession, succeeded
 from optiviz.scenes import params
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from optiviz.devtools.live_app import (
+from optiviz.devtools.page import (
     ERRORS_JS,
     FIRST_CHART_MS,
     IDLE,

@@ -10,7 +10,7 @@ import pytest
 
 from optiviz.core import surfaces
 from optiviz.core.surfaces import typed
-from optiviz.devtools.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE
+from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE
 from tests.support.browser import app_server, chromium, needs_chromium, new_page, open_app
 
 pytestmark = [needs_chromium, pytest.mark.browser]

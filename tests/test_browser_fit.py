@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from optiviz.devtools.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, AppServer
+from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE, AppServer
 from tests.support.browser import app_server, chromium, needs_chromium
 
 pytestmark = [needs_chromium, pytest.mark.browser]

@@ -1,4 +1,4 @@
-"""The graph watcher (``optiviz.devtools.live_app.WATCH_GRAPH_JS``) in headless Chromium,
+"""The graph watcher (``optiviz.devtools.page.WATCH_GRAPH_JS``) in headless Chromium,
 on a page without Streamlit.
 
 A key press either updates the first graph in place (``Plotly.react``) or replaces its
@@ -13,7 +13,7 @@ from pathlib import Path
 import plotly
 import pytest
 
-from optiviz.devtools.live_app import WATCH_GRAPH_JS
+from optiviz.devtools.page import WATCH_GRAPH_JS
 from tests.support.browser import chromium, needs_chromium
 
 pytestmark = [needs_chromium, pytest.mark.browser]

@@ -12,7 +12,7 @@ import itertools
 
 import pytest
 
-from optiviz.devtools.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART
+from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART
 from tests.support.browser import app_server, chromium, needs_chromium
 
 pytestmark = [needs_chromium, pytest.mark.browser]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from optiviz.devtools.live_app import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART
+from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART
 from optiviz.scenes import lessons
 from tests.support.browser import chromium, needs_chromium
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from optiviz.devtools.live_app import FIRST_CHART_MS, IDLE
+from optiviz.devtools.page import FIRST_CHART_MS, IDLE
 from tests.support.browser import app_server, chromium, needs_chromium, new_page, settle
 
 pytestmark = [needs_chromium, pytest.mark.browser]

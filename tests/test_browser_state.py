@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from optiviz.core import surfaces
-from optiviz.devtools.live_app import FIRST_CHART_MS, IDLE
+from optiviz.devtools.page import FIRST_CHART_MS, IDLE
 from optiviz.scenes import params
 from tests.support import clicks
 from tests.support.browser import (

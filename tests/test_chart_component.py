@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from optiviz.devtools.live_app import AppServer
+from optiviz.devtools.page import AppServer
 from optiviz.devtools.protocol import ProtocolSession
 from optiviz.ui import chart_component, pick
 

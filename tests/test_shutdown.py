@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from optiviz.devtools.live_app import AppServer
+from optiviz.devtools.page import AppServer
 from optiviz.devtools.protocol import ProtocolSession
 from optiviz.ui import shutdown
 

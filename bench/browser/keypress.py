@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from playwright.sync_api import sync_playwright
 
 from bench.load.protocol import VARIANTS
-from optiviz.devtools.live_app import (
+from optiviz.devtools.page import (
     ALPHA_SLIDER,
     FIRST_CHART_MS,
     IDLE,

@@ -1,7 +1,7 @@
 """Every lesson, view and surface opened on a running server: seconds from the click or
 link to the chart drawn, with ratios to the default page's link in the same run.
 
-Real ``streamlit run app.py`` on loopback (``optiviz.devtools.live_app.AppServer``),
+Real ``streamlit run app.py`` on loopback (``optiviz.devtools.page.AppServer``),
 headless Chromium.
 
 - **Warm server.** A fresh server (its JAX persistent cache, ``OPTIVIZ_JAX_CACHE``, in an
@@ -39,7 +39,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from optiviz.core import surfaces
-from optiviz.devtools.live_app import (
+from optiviz.devtools.page import (
     ERRORS_JS,
     FIRST_CHART_MS,
     IDLE,

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from playwright.sync_api import sync_playwright
 
-from optiviz.devtools.live_app import (
+from optiviz.devtools.page import (
     FIRST_CHART_MS,
     IDLE,
     RERUN_DONE_JS,

@@ -11,7 +11,7 @@ import argparse
 import inspect
 import statistics
 
-from optiviz.devtools.live_app import (
+from optiviz.devtools.page import (
     COUNT_FRAMES_JS,
     PLAY,
     AppServer,

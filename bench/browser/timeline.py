@@ -17,7 +17,7 @@ import statistics
 
 from playwright.sync_api import sync_playwright
 
-from optiviz.devtools.live_app import (
+from optiviz.devtools.page import (
     SOCKET_HOOK_JS,
     WATCH_GRAPH_JS,
     AppServer,

@@ -13,7 +13,7 @@ import argparse
 import tempfile
 import time
 
-from optiviz.devtools.live_app import FIRST_CHART_MS, MAP_CHART, AppServer, launch_chromium, machine
+from optiviz.devtools.page import FIRST_CHART_MS, MAP_CHART, AppServer, launch_chromium, machine
 
 
 def cold_start(browser, env: dict[str, str]) -> tuple[float, float]:

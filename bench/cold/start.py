@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 
-from optiviz.devtools.live_app import ROOT, AppServer, launch_chromium, machine
+from optiviz.devtools.page import ROOT, AppServer, launch_chromium, machine
 
 PATHS_JS = """() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer path.js-line')]
   .some(p => (p.getAttribute('d') || '').length > 8)"""

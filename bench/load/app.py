@@ -26,7 +26,7 @@ from streamlit.testing.v1 import AppTest
 
 from optiviz.devtools import apptest
 from optiviz.devtools.examples import FOUR, staircase_settings
-from optiviz.devtools.live_app import ROOT, machine
+from optiviz.devtools.page import ROOT, machine
 
 APP = str(ROOT / "app.py")
 TIMEOUT = 300

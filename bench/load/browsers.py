@@ -28,7 +28,7 @@ import psutil
 from playwright.async_api import Page, WebSocket, async_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from optiviz.devtools.live_app import (
+from optiviz.devtools.page import (
     ERRORS_JS,
     FIRST_CHART_MS,
     IDLE,

@@ -41,8 +41,8 @@ import psutil
 from websockets.exceptions import ConnectionClosed
 
 from optiviz.cli import nginx, serve
-from optiviz.devtools.live_app import AppServer, free_port, machine, run_time_s
 from optiviz.devtools.moves import ALPHA, START, SURFACE, K, change, start_query
+from optiviz.devtools.page import AppServer, free_port, machine, run_time_s
 from optiviz.devtools.protocol import ProtocolSession
 
 CPU_FLAG = "--cpus"

@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from optiviz import rooms
-from optiviz.devtools.live_app import AppServer, machine
+from optiviz.devtools.page import AppServer, machine
 from optiviz.devtools.protocol import ProtocolSession, Run
 from optiviz.ui import ask, classroom, student
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from optiviz.devtools.live_app import (
+from optiviz.devtools.page import (
     CHROMIUM,
     FIRST_CHART_MS,
     IDLE,

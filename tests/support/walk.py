@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from optiviz.devtools.live_app import PAUSE, PLAY
+from optiviz.devtools.page import PAUSE, PLAY
 from tests.support import browser, checks, clicks
 from tests.support.reads import read
 
