@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import optiviz
 from optiviz.analysis.search import LANDSCAPE_SIDE, default_grid
-from optiviz.devtools.page import machine
+from optiviz.devtools.cpu import machine
 
 BUDGET = 20
 CASES = (

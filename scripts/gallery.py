@@ -25,7 +25,9 @@ from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from optiviz import surfaces  # noqa: E402
-from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE, AppServer, launch_chromium  # noqa: E402
+from optiviz.devtools.chromium import launch_chromium  # noqa: E402
+from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE  # noqa: E402
+from optiviz.devtools.server import AppServer  # noqa: E402
 from optiviz.scenes import lessons  # noqa: E402
 
 SETTLE_MS = 2500

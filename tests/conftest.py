@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from optiviz.devtools.page import free_port
+from optiviz.devtools.server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -22,8 +22,9 @@ import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from optiviz.devtools import moves
-from optiviz.devtools.page import ROOT, AppServer, run_time_s
+from optiviz.devtools.cpu import run_time_s
 from optiviz.devtools.protocol import ProtocolSession, succeeded
+from optiviz.devtools.server import ROOT, AppServer
 from optiviz.scenes import params
 
 

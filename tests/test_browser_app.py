@@ -21,10 +21,9 @@ from optiviz.devtools.page import (
     MAP_STATE_JS,
     PAUSE,
     PLAY,
-    RERUN_DONE_JS,
     SHOWN_INDEX_JS,
-    WATCH_STATE_JS,
 )
+from optiviz.devtools.socket_hook import RERUN_DONE_JS, WATCH_STATE_JS
 from tests.support.browser import app_server, chromium, needs_chromium, new_page
 
 pytestmark = [needs_chromium, pytest.mark.browser]

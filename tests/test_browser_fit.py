@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE, AppServer
+from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE
+from optiviz.devtools.server import AppServer
 from tests.support.browser import app_server, chromium, needs_chromium
 
 pytestmark = [needs_chromium, pytest.mark.browser]

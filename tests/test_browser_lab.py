@@ -12,7 +12,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE, AppServer
+from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE
+from optiviz.devtools.server import AppServer
 from optiviz.scenes.params import PARAMS
 from optiviz.ui import options as opt
 from tests.support.browser import app_server, chromium, needs_chromium

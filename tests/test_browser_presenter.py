@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART, AppServer
+from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART
+from optiviz.devtools.server import AppServer
 from optiviz.scenes import lessons
 from tests.support.browser import app_server, chromium, needs_chromium
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from optiviz import rooms
-from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART, AppServer
+from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART
+from optiviz.devtools.server import AppServer
 from optiviz.ui import student
 from tests.support.browser import chromium, needs_chromium, screenshot, settle  # noqa: F401
 

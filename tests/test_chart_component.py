@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from optiviz.devtools.page import AppServer
 from optiviz.devtools.protocol import ProtocolSession
+from optiviz.devtools.server import AppServer
 from optiviz.ui import chart_component, pick
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,7 +22,7 @@ import redis
 
 from optiviz import rooms
 from optiviz.core import surfaces
-from optiviz.devtools.page import free_port
+from optiviz.devtools.server import free_port
 from optiviz.rooms import RoomError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from optiviz.devtools.page import AppServer
 from optiviz.devtools.protocol import ProtocolSession
+from optiviz.devtools.server import AppServer
 from optiviz.ui import shutdown
 
 ROOT = Path(__file__).resolve().parents[1]

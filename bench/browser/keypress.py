@@ -28,18 +28,18 @@ from dataclasses import dataclass, field
 from playwright.sync_api import sync_playwright
 
 from bench.load.protocol import VARIANTS
+from optiviz.devtools.chromium import launch_chromium
+from optiviz.devtools.cpu import machine
 from optiviz.devtools.page import (
     ALPHA_SLIDER,
     FIRST_CHART_MS,
     IDLE,
     MAP_CHART,
-    SOCKET_HOOK_JS,
     WATCH_GRAPH_JS,
-    AppServer,
-    launch_chromium,
-    machine,
     press,
 )
+from optiviz.devtools.server import AppServer
+from optiviz.devtools.socket_hook import SOCKET_HOOK_JS
 
 BARE_APP = "bench/apps/bare_app.py"
 

@@ -39,20 +39,11 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from optiviz.core import surfaces
-from optiviz.devtools.page import (
-    ERRORS_JS,
-    FIRST_CHART_MS,
-    IDLE,
-    RERUN_DONE_JS,
-    ROOT,
-    SOCKET_HOOK_JS,
-    WATCH_GRAPH_JS,
-    WATCH_STATE_JS,
-    AppServer,
-    launch_chromium,
-    machine,
-    press,
-)
+from optiviz.devtools.chromium import launch_chromium
+from optiviz.devtools.cpu import machine
+from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE, WATCH_GRAPH_JS, press
+from optiviz.devtools.server import ROOT, AppServer
+from optiviz.devtools.socket_hook import RERUN_DONE_JS, SOCKET_HOOK_JS, WATCH_STATE_JS
 from optiviz.scenes import lessons, params
 from optiviz.ui import options as opt
 

@@ -29,17 +29,11 @@ from pathlib import Path
 import numpy as np
 from playwright.sync_api import sync_playwright
 
-from optiviz.devtools.page import (
-    FIRST_CHART_MS,
-    IDLE,
-    RERUN_DONE_JS,
-    ROOT,
-    SOCKET_HOOK_JS,
-    WATCH_STATE_JS,
-    AppServer,
-    launch_chromium,
-    machine,
-)
+from optiviz.devtools.chromium import launch_chromium
+from optiviz.devtools.cpu import machine
+from optiviz.devtools.page import FIRST_CHART_MS, IDLE
+from optiviz.devtools.server import ROOT, AppServer
+from optiviz.devtools.socket_hook import RERUN_DONE_JS, SOCKET_HOOK_JS, WATCH_STATE_JS
 
 PROBE_JS = """() => {
   window.__keyAt = null;

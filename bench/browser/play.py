@@ -11,14 +11,10 @@ import argparse
 import inspect
 import statistics
 
-from optiviz.devtools.page import (
-    COUNT_FRAMES_JS,
-    PLAY,
-    AppServer,
-    launch_chromium,
-    machine,
-    open_page,
-)
+from optiviz.devtools.chromium import launch_chromium, open_page
+from optiviz.devtools.cpu import machine
+from optiviz.devtools.page import COUNT_FRAMES_JS, PLAY
+from optiviz.devtools.server import AppServer
 from optiviz.figures.animation import path_animation
 
 

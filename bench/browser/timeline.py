@@ -17,15 +17,11 @@ import statistics
 
 from playwright.sync_api import sync_playwright
 
-from optiviz.devtools.page import (
-    SOCKET_HOOK_JS,
-    WATCH_GRAPH_JS,
-    AppServer,
-    launch_chromium,
-    machine,
-    open_page,
-    press,
-)
+from optiviz.devtools.chromium import launch_chromium, open_page
+from optiviz.devtools.cpu import machine
+from optiviz.devtools.page import WATCH_GRAPH_JS, press
+from optiviz.devtools.server import AppServer
+from optiviz.devtools.socket_hook import SOCKET_HOOK_JS
 
 WRAP_REACT_JS = """() => {
   const P = window.Plotly;

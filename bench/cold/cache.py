@@ -13,7 +13,10 @@ import argparse
 import tempfile
 import time
 
-from optiviz.devtools.page import FIRST_CHART_MS, MAP_CHART, AppServer, launch_chromium, machine
+from optiviz.devtools.chromium import launch_chromium
+from optiviz.devtools.cpu import machine
+from optiviz.devtools.page import FIRST_CHART_MS, MAP_CHART
+from optiviz.devtools.server import AppServer
 
 
 def cold_start(browser, env: dict[str, str]) -> tuple[float, float]:

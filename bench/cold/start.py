@@ -29,7 +29,9 @@ import sys
 import tempfile
 import time
 
-from optiviz.devtools.page import ROOT, AppServer, launch_chromium, machine
+from optiviz.devtools.chromium import launch_chromium
+from optiviz.devtools.cpu import machine
+from optiviz.devtools.server import ROOT, AppServer
 
 PATHS_JS = """() => [...document.querySelectorAll('.js-plotly-plot .scatterlayer path.js-line')]
   .some(p => (p.getAttribute('d') || '').length > 8)"""

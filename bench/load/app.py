@@ -25,8 +25,9 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from optiviz.devtools import apptest
+from optiviz.devtools.cpu import machine
 from optiviz.devtools.examples import FOUR, staircase_settings
-from optiviz.devtools.page import ROOT, machine
+from optiviz.devtools.server import ROOT
 
 APP = str(ROOT / "app.py")
 TIMEOUT = 300

@@ -28,20 +28,11 @@ import psutil
 from playwright.async_api import Page, WebSocket, async_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from optiviz.devtools.page import (
-    ERRORS_JS,
-    FIRST_CHART_MS,
-    IDLE,
-    MAP_CHART,
-    RERUN_DONE_JS,
-    RERUN_END_JS,
-    SOCKET_HOOK_JS,
-    WATCH_STATE_JS,
-    AppServer,
-    launch_chromium,
-    machine,
-    play_button,
-)
+from optiviz.devtools.chromium import launch_chromium
+from optiviz.devtools.cpu import machine
+from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART, play_button
+from optiviz.devtools.server import AppServer
+from optiviz.devtools.socket_hook import RERUN_DONE_JS, RERUN_END_JS, SOCKET_HOOK_JS, WATCH_STATE_JS
 
 PAGES = ("Hyperparameter lab", "Lessons", "Explore")
 FLOOR_APP = "bench/apps/floor_app.py"

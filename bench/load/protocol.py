@@ -41,9 +41,10 @@ import psutil
 from websockets.exceptions import ConnectionClosed
 
 from optiviz.cli import nginx, serve
+from optiviz.devtools.cpu import machine, run_time_s
 from optiviz.devtools.moves import ALPHA, START, SURFACE, K, change, start_query
-from optiviz.devtools.page import AppServer, free_port, machine, run_time_s
 from optiviz.devtools.protocol import ProtocolSession
+from optiviz.devtools.server import AppServer, free_port
 
 CPU_FLAG = "--cpus"
 DISCONNECTS = (TimeoutError, OSError, ConnectionClosed)

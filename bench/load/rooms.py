@@ -43,8 +43,9 @@ from pathlib import Path
 import numpy as np
 
 from optiviz import rooms
-from optiviz.devtools.page import AppServer, machine
+from optiviz.devtools.cpu import machine
 from optiviz.devtools.protocol import ProtocolSession, Run
+from optiviz.devtools.server import AppServer
 from optiviz.ui import ask, classroom, student
 
 CODE = re.compile(rf"^Code \*\*`([{rooms.ALPHABET}]{{{rooms.CODE_LEN}}})`\*\*$")

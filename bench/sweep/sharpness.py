@@ -29,7 +29,7 @@ import numpy as np
 
 import optiviz
 from optiviz.core import stability, surfaces
-from optiviz.devtools.page import machine
+from optiviz.devtools.cpu import machine
 
 TARGET_MS = 20.0
 STEPS = 2000

@@ -13,16 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from optiviz.devtools.page import (
-    CHROMIUM,
-    FIRST_CHART_MS,
-    IDLE,
-    RERUN_DONE_JS,
-    SOCKET_HOOK_JS,
-    WATCH_STATE_JS,
-    AppServer,
-    launch_chromium,
-)
+from optiviz.devtools.chromium import CHROMIUM, launch_chromium
+from optiviz.devtools.page import FIRST_CHART_MS, IDLE
+from optiviz.devtools.server import AppServer
+from optiviz.devtools.socket_hook import RERUN_DONE_JS, SOCKET_HOOK_JS, WATCH_STATE_JS
 
 needs_chromium = pytest.mark.skipif(
     not os.path.exists(CHROMIUM), reason=f"Debian Chromium not installed at {CHROMIUM}"
