@@ -12,8 +12,7 @@ from streamlit.delta_generator import DeltaGenerator
 from optiviz import scenes
 from optiviz.core import optimizers, schedules, surfaces
 from optiviz.figures import chart_data
-from optiviz.figures.animation import path_animation
-from optiviz.figures.html import figure_html
+from optiviz.figures.html import chart_html
 from optiviz.figures.runs import Run
 from optiviz.scenes import clouds, export, grids, params
 from optiviz.scenes.params import MY_ALPHA
@@ -142,12 +141,12 @@ def formulas(names: tuple[str, ...], schedule: str, staircase: bool, weight_deca
 
 @dataclass
 class Shown:
-    """What α's fragment drew last: its runs, and the figure the HTML download saves,
+    """What α's fragment drew last: its runs, and the page the HTML download saves,
     each made when asked for. The downloads sit outside the fragment, so an α move does
     not redraw them; they read this when clicked."""
 
     runs: Callable[[], Sequence[Run]] = tuple
-    figure: Callable[[], dict] | None = None
+    html: Callable[[], str] | None = None
 
 
 View = Callable[[Settings, surfaces.Surface, Shown], None]
@@ -193,7 +192,7 @@ def _alpha_fragment(
     is written again at its end, so that it follows α as the share link does."""
     if state.pop(state.APP_RERUN):
         st.rerun()
-    shown.runs, shown.figure = tuple, None
+    shown.runs, shown.html = tuple, None
     view(draft.settings(), surface, shown)
     if link is not None:
         link.code(state.share_link(), language=None)
@@ -213,7 +212,7 @@ def _explore_view(s: Settings, surface: surfaces.Surface, shown: Shown) -> None:
         st.caption(optimizers.PENALTY_NOTE)
     with panel("Animation"):
         scene = partial(scene_for, s)  # only when needed: the shipped first screen has none
-        shown.runs, shown.figure = lambda: scene().runs, lambda: _animation(scene())
+        shown.runs, shown.html = lambda: scene().runs, partial(_animation, s)
         three_d = surface.dim == 2 and state.get("picture", PICTURES[0]) == PICTURES[1]
         _views(s, scene, three_d)
     if state.pop("start_clicked"):
@@ -249,7 +248,7 @@ def _views(s: Settings, scene: Callable[[], scenes.Scene], three_d: bool) -> Non
 
 
 def downloads(shown: Shown) -> DeltaGenerator:
-    """CSV of every run shown, the shown figure as HTML, and the slot for the link that
+    """CSV of every run shown, the shown chart as an HTML page, and the slot for the link that
     reopens this view (α's fragment writes it). Both files are built only when clicked."""
     st.subheader("Download and share")
     left, right = st.columns(2)
@@ -264,12 +263,13 @@ def downloads(shown: Shown) -> DeltaGenerator:
     )
     right.download_button(
         "⬇ Animation as HTML",
-        data=lambda: figure_html(shown.figure()) if shown.figure else NOTHING_SHOWN,
+        data=lambda: shown.html() if shown.html else NOTHING_SHOWN,
         file_name="optiviz.html",
         mime="text/html",
         key="dl_html",
         on_click="ignore",
-        help="A self-contained page that plays offline; the chart's camera icon saves a PNG.",
+        help="The chart as a page of its own that works offline: Play, the steps, hiding runs "
+        "and α over the stops it holds; the chart's camera icon saves a PNG.",
     )
     st.markdown("**Link to this view** (copy it with the button on the right):")
     return st.container()
@@ -285,7 +285,7 @@ def _csv(shown: Shown) -> str:
     return export.trajectories_csv([(r.name, r.trajectory) for r in runs])
 
 
-def _animation(scene: scenes.Scene) -> dict:
-    """The whole animated top view as one figure, for the HTML download."""
-    grid = grids.surface_grid(scene.surface, 161)
-    return path_animation(scene.runs, scene.surface, grid, cloud=scene.cloud, model_x=scene.model_x)
+def _animation(s: Settings) -> str:
+    """The HTML download: the top view's chart and its sliders, as the app draws them
+    (``chart_for``), in a page of its own (``html.chart_html``)."""
+    return chart_html(chart_for(s), config=PLOT_CONFIG)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import numpy as np
 import streamlit as st
 
 from optiviz import scenes
 from optiviz.core import surfaces
 from optiviz.figures.fit import SLICE_NOTE, data_figure, loss_figure, plane_figure
+from optiviz.figures.html import figure_html
 from optiviz.scenes import fit
 from optiviz.scenes.settings import Settings
 from optiviz.ui import controls, explore
@@ -57,7 +56,7 @@ def _fit_view(s: Settings, surface: surfaces.Surface, shown: explore.Shown) -> N
     controls.rate_widgets(s.mode, s.schedule, st)
     with panel("Fit"):
         scene, runs = scene_for(s)
-        shown.runs, shown.figure = lambda: runs.runs, partial(data_figure, scene)
+        shown.runs, shown.html = lambda: runs.runs, lambda: figure_html(data_figure(scene))
         left, right = st.columns(2)
         with left:
             st.plotly_chart(data_figure(scene), key="fit_data", config=CONFIG)
