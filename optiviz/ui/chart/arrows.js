@@ -10,6 +10,8 @@
 // step differs from its step); a slider's family carries its members' `parts` packed.
 // This module only draws them: a frame's data, a member's parts, the readout's words.
 
+import { formatG } from "./format.js";
+
 export function frameTraces(animation) {
   // The traces a frame updates: the moving ones, then the arrows'.
   return animation.arrows ? [...animation.ids, ...animation.arrows] : animation.ids;
@@ -94,19 +96,13 @@ export function memberParts(family, j, track, dequantised) {
   return out;
 }
 
-function digits(v) {
-  // A value with 3 significant digits, as the readout writes its numbers.
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? "nan" : "inf";
-  return String(Number(v.toPrecision(3)));
-}
-
 export function rateText(run, t) {
   // "α_t/(√v̂_t+ε) = (0.1, 0.005)": an adaptive run's effective step per coordinate at
   // step t, with the readout's tags; "" for other rules and past the run's steps.
   const parts = run.parts;
   if (!parts || !parts.rate || !(t < run.lr.length)) return "";
   const rate = row(parts.rate, t, parts.dim);
-  const values = Array.from(rate, digits);
+  const values = Array.from(rate, (v) => formatG(v, 3));
   return ` · effective step ${parts.rate_label} = (${values.join(", ")})`;
 }
 

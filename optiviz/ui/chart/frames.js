@@ -4,28 +4,18 @@
 
 import { arrowData, frameTraces } from "./arrows.js";
 import { replaceChanged } from "./dom.js";
-
-function fmt(v, digits) {
-  // Python's format(v, f".{digits}g").
-  if (Number.isNaN(v)) return "nan";
-  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
-  const rounded = Number(v.toPrecision(digits));
-  const size = Math.abs(rounded);
-  if (size !== 0 && (size < 1e-4 || size >= 10 ** digits)) {
-    return rounded.toExponential().replace(/e([+-])(\d)$/, "e$10$2");
-  }
-  return String(rounded);
-}
+import { formatG } from "./format.js";
 
 function readout(run, t) {
   // optiviz.figures.runs.readout, for step t.
   if (t >= run.lr.length || !Number.isFinite(run.loss[t])) {
     const last = run.loss[Math.min(t, run.loss.length - 1)];
-    return `${run.name}: ${Number.isFinite(last) ? `loss ${fmt(last, 4)}` : run.label}`;
+    return `${run.name}: ${Number.isFinite(last) ? `loss ${formatG(last, 4)}` : run.label}`;
   }
   return (
-    `${run.name}: |gradient| ${fmt(run.grad[t], 3)} × α<sub>t</sub> ${fmt(run.lr[t], 3)}` +
-    ` → step ${fmt(run.step[t], 3)} · loss ${fmt(run.loss[t], 4)}`
+    `${run.name}: |gradient| ${formatG(run.grad[t], 3)}` +
+    ` × α<sub>t</sub> ${formatG(run.lr[t], 3)}` +
+    ` → step ${formatG(run.step[t], 3)} · loss ${formatG(run.loss[t], 4)}`
   );
 }
 
