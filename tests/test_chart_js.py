@@ -95,8 +95,8 @@ def test_js_frames_match_path_animation(surface, alphas, steps, tmp_path) -> Non
     play = expected["layout"]["updatemenus"][0]["buttons"][0]["args"][1]
     assert chart["animation"]["frame_ms"] == play["frame"]["duration"] == style.FRAME_MS
     for js, py, text in zip(built["frames"], expected["frames"], built["readouts"], strict=True):
-        # The chart has no click grid, and draws the readout (last) as HTML.
-        assert js["traces"] == [i - 1 for i in py["traces"][:-1]]
+        # The chart draws the readout (last) as HTML.
+        assert js["traces"] == py["traces"][:-1]
         *py_moving, py_text = py["data"]
         assert [text] == py_text["text"], js["name"]
         for a, b in zip(js["data"], py_moving, strict=True):
@@ -367,13 +367,17 @@ PRIVATE = (
 def test_plotly_private_fields_are_read_in_the_adapter_only() -> None:
     """Every use of plotly.js's private fields sits in plotly_adapter.js, and every module
     the chart imports is a file of its asset directory (Streamlit serves them from there),
-    each imported by another but the two components' entries (chart.js, pick.js)."""
+    each imported by another but the entries: the student's map (pick.js) and the HTML
+    download's page (standalone.js, which imports the chart's entry, chart.js)."""
     modules = {path.name: path.read_text() for path in JS.parent.glob("*.js")}
     imports = [re.findall(r'from "\./([\w.]+)"', text) for text in modules.values()]
     jobs = ["decode", "family", "slider", "plotly_adapter", "loader", "frames", "player"]
     jobs += ["controls", "keys", "notes", "hiding", "theme", "fit"]
     assert {f"{job}.js" for job in jobs} <= {name for found in imports for name in found}
-    assert set(modules) - {name for found in imports for name in found} == {"chart.js", "pick.js"}
+    assert set(modules) - {name for found in imports for name in found} == {
+        "pick.js",
+        "standalone.js",
+    }
     for name, text in modules.items():
         used = [field for field in PRIVATE if field in text]
         assert (name == "plotly_adapter.js") == bool(used), (name, used)

@@ -169,7 +169,7 @@ def test_moving_traces_are_one_per_run_and_two_marker_traces() -> None:
     assert len(fig["frames"][0]["traces"]) == len(runs) + 2 + 1
     exits = [d for d in fig["data"] if d.get("meta") == "exit"]
     assert len(exits) == 1  # the diverging run's leap off the map
-    assert len(fig["data"]) == 1 + 1 + 3 * len(runs) + 1 + len(runs) + 2 + 1  # click grid first
+    assert len(fig["data"]) == 1 + 3 * len(runs) + 1 + len(runs) + 2 + 1  # the outline first
 
 
 def test_payload_grows_linearly_with_frames() -> None:

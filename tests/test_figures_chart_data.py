@@ -126,7 +126,7 @@ def test_the_first_screens_race_draws_19_traces_6_of_them_moving() -> None:
 def test_the_legend_lists_the_data_and_the_notes_list_the_runs(surface, listed) -> None:
     """The runs are listed under the graph with their verdicts (the component's notes),
     so no ball carries a legend entry; a data surface's legend still says what its dots
-    and crosses are. ``path_animation`` (the HTML download) keeps the runs' entries."""
+    and crosses are. ``path_animation`` (the notebook's figure) keeps the runs' entries."""
     view = _scene(surface, alphas=(0.05, 0.5))
     grid = grids.surface_grid(view.surface, 41)
     chart = map_chart(view, grid)

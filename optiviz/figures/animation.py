@@ -1,14 +1,18 @@
 """The animated main view: the ball on the surface, with loss and alpha_t panels beside it.
 
-One figure, panels sharing one frame slider: the map (a 2-D surface seen from
-above, or a 1-D curve), the loss per step, the learning rate per step and, on
-data-defined surfaces, the data with each run's current model. The payload
-grows linearly with the number of frames: every path is a static trace drawn
-once, and each frame carries only each ball, its short trail, the step markers
-and the readout (a few numbers per run). The 2-D background is a PNG in
-``layout.images``, so frames animate with ``redraw: false``.
+The panels: the map (a 2-D surface seen from above, or a 1-D curve), the loss per step,
+the learning rate per step and, on data-defined surfaces, the data with each run's
+current model. ``animation_parts`` builds what the app's chart draws once (the static
+traces, the moving traces' templates, the layout); the chart's JavaScript
+(``optiviz/ui/chart``, fed by ``chart_data.map_chart``) builds its frames, readout and
+controls, in the app and in its HTML download alike.
 
-The moving traces (balls, trails, markers) are built in ``balls``.
+``path_animation`` is the notebook's builder (``optiviz.figures.animate``): a Plotly
+figure that plays on its own in Jupyter, so its frames, readout and Play / Pause menus
+(``layout.controls``) are built here. Its payload grows linearly with the number of
+frames: each frame carries only each ball, its short trail, the step markers and the
+readout. The 2-D background is a PNG in ``layout.images``, so frames animate with
+``redraw: false``. The moving traces (balls, trails, markers) are built in ``balls``.
 """
 
 from __future__ import annotations
@@ -25,12 +29,6 @@ from optiviz.figures.layout import LOSS, MAP, RATE, TEXT
 from optiviz.figures.runs import Exit, Run, frame_steps, map_exit, map_xy, readouts
 from optiviz.scenes.grids import Grid
 
-CLICK_GRID = 21
-"""Points per side of the invisible marker grid that turns a click on the map into a start.
-
-Every point is an SVG node that the browser styles again for each new figure, so the
-grid is as coarse as a start picked by eye allows: a twentieth of the map's width."""
-
 FAINT = "rgba(100,116,139,0.35)"
 
 READOUT_TEMPLATE = {
@@ -43,28 +41,6 @@ READOUT_TEMPLATE = {
     "textfont": {"size": 12},
 }
 """The per-step readout: a text trace, so frames update it without a redraw."""
-
-
-def click_grid(surface: Surface, grid: Grid) -> dict:
-    """Invisible markers over the map: Streamlit reports clicks on these, not on images."""
-    (x0, x1), *rest = surface.bounds
-    xs = np.linspace(x0, x1, CLICK_GRID, dtype=np.float32)
-    if surface.dim == 1:
-        x, y = xs, np.interp(xs, grid.axes[0], grid.z).astype(np.float32)
-    else:
-        ys = np.linspace(*rest[0], CLICK_GRID, dtype=np.float32)
-        x, y = (m.ravel() for m in np.meshgrid(xs, ys))
-    return {
-        "type": "scatter",
-        **MAP,
-        "x": x,
-        "y": y,
-        "mode": "markers",
-        "name": "start here",
-        "marker": {"size": 14, "opacity": 0.0},
-        "showlegend": False,
-        "hovertemplate": "start here: (%{x:.2f}, %{y:.2f})<extra></extra>",
-    }
 
 
 def _f32(a) -> np.ndarray:
@@ -160,11 +136,11 @@ def _cloud_traces(cloud: Sequence[Trajectory], surface: Surface) -> list[dict]:
     return traces
 
 
-def _static(runs, surface, grid, cloud, clickable) -> tuple[list[dict], list[dict[str, int]]]:
+def _static(runs, surface, grid, cloud) -> tuple[list[dict], list[dict[str, int]]]:
     """The static traces, and per run the indices of its path, loss and alpha_t traces (and
     of its threshold line, where it has one, and its exit arrow, where its path leaves the
     map)."""
-    traces = [click_grid(surface, grid)] if clickable else []
+    traces = []
     if surface.dim == 1:
         traces.append(_line(MAP, grid.axes[0], grid.z, "#64748b", name="f(x)", hoverinfo="skip"))
     if runs[0].model is not None:
@@ -223,22 +199,18 @@ def animation_parts(
     *,
     max_frames: int = style.MAX_FRAMES,
     tail: int = style.TAIL,
-    frame_ms: int = style.FRAME_MS,
     cloud: Sequence[Trajectory] = (),
     model_x: np.ndarray | None = None,
-    with_click_grid: bool = True,
 ) -> Parts:
-    """Everything of ``path_animation`` but the frames (same arguments and errors).
-    ``with_click_grid=False`` leaves out the invisible click grid, for a chart that reads a
-    click's map position itself."""
+    """Everything of ``path_animation`` but the frames and the Play / Pause menus (same
+    arguments and errors): what the app's chart draws once (``chart_data.map_chart``)."""
     _validate(runs, surface, grid, model_x)
     with_data = runs[0].model is not None
-    static, run_ids = _static(runs, surface, grid, cloud, with_click_grid)
+    static, run_ids = _static(runs, surface, grid, cloud)
     moving = balls.templates(runs, tail) + [dict(READOUT_TEMPLATE)]
     steps = frame_steps(len(runs[0].trajectory.lrs), max_frames)
     layout_ = {
         **layout.axes(runs, surface, grid, with_data),
-        **layout.controls(steps, frame_ms),
         **layout.frame(with_data),
         "images": layout.images(surface, grid),
         "annotations": edges.rate_key(runs),
@@ -257,7 +229,9 @@ def path_animation(
     cloud: Sequence[Trajectory] = (),
     model_x: np.ndarray | None = None,
 ) -> dict:
-    """The animated figure (a Plotly figure dict) of ``runs`` on ``surface``.
+    """The animated figure (a Plotly figure dict) of ``runs`` on ``surface``, for a notebook
+    (``optiviz.figures.animate``): Plotly's Play / Pause buttons and step slider
+    (``layout.controls``, ``frame_ms`` per frame) play its frames.
 
     Frames are named by step; frame i carries, per run, its ball at step t followed by
     its trail back to step t - ``tail`` (and, when runs carry ``model`` curves over
@@ -271,7 +245,6 @@ def path_animation(
         grid,
         max_frames=max_frames,
         tail=tail,
-        frame_ms=frame_ms,
         cloud=cloud,
         model_x=model_x,
     )
@@ -279,7 +252,7 @@ def path_animation(
     frames = _frames(runs, surface, [int(t) for t in parts.steps], tail, ids, model_x)
     for template, first in zip(parts.moving, frames[0]["data"], strict=True):
         template.update(first)
-    view = layout.legend_beside(parts.layout)
+    view = layout.legend_beside(parts.layout | layout.controls(parts.steps, frame_ms))
     return {"data": parts.static + parts.moving, "layout": view, "frames": frames}
 
 

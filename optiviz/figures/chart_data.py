@@ -25,7 +25,7 @@ from optiviz.figures.animation import EXIT_ANGLE, animation_parts, exit_trace
 from optiviz.figures.notes import NOT_DEFINED, final_text, notes, step_text
 from optiviz.figures.runs import Exit, map_exit
 from optiviz.figures.style import VERDICT_COLOURS
-from optiviz.figures.surface3d import surface_figure
+from optiviz.figures.surface3d import motion, surface_figure
 from optiviz.figures.typed import encode_array
 from optiviz.scenes import Scene
 from optiviz.scenes.family import Family
@@ -71,12 +71,13 @@ CONTROLS_MARGIN = 64
 """Bottom margin (px) of the top view in the component: the x tick labels and the axis
 titles; the component's own controls sit under the graph."""
 
-COMPONENT_DRAWS = ("sliders", "updatemenus", "xaxis4", "yaxis4")
-"""Layout parts the component draws as HTML: the controls, and the readout's band."""
+COMPONENT_DRAWS = ("xaxis4", "yaxis4")
+"""Layout parts the component draws as HTML: the readout's band (it draws its controls
+too, which ``animation_parts`` leaves out)."""
 
 
 def component_layout(full: dict) -> dict:
-    """``path_animation``'s layout less ``COMPONENT_DRAWS``, the panels' pixel sizes kept:
+    """``animation_parts``' layout less ``COMPONENT_DRAWS``, the panels' pixel sizes kept:
     the y domains and the legend stretch over the readout's band, and the figure is that
     band and the controls' margin shorter."""
     keep = layout.READOUT_DOMAIN[0]
@@ -164,10 +165,8 @@ def map_chart(
         grid,
         max_frames=max_frames,
         tail=tail,
-        frame_ms=frame_ms,
         cloud=scene.cloud,
         model_x=scene.model_x,
-        with_click_grid=False,  # the component reads a click's position on the map itself
     )
     view = component_layout(parts.layout) | {"uirevision": f"map:{scene.surface.name}"}
     moving = [_unlisted(t) for t in parts.moving[:-1]]  # the readout, last, is HTML
@@ -207,12 +206,20 @@ def map_chart(
     )
 
 
-def surface_chart(scene: Scene, grid: Grid) -> dict:
-    """The 3-D view's data: ``surface_figure`` as it is (its frames are few and small),
-    and the runs' ``notes``."""
+def surface_chart(scene: Scene, grid: Grid, latent: int | None = None) -> dict:
+    """The 3-D view's data: ``surface_figure`` (no frames), the runs' ``notes``, and
+    ``scene3d`` (``surface3d.motion``): the chart builds the frames, Play, Pause and the
+    step from the paths' arrays, in JavaScript. Run ``latent``'s path and ball are drawn
+    only once α's slider moves ("my α" before it races), as in the top view."""
     figure = surface_figure(scene.runs, scene.surface, grid)
     figure["layout"]["uirevision"] = f"3d:{scene.surface.name}"
-    view = {"kind": "3d", "figure": figure, "animation": None}
+    scene3d = motion(scene.runs, scene.surface, grid)
+    if latent is not None:
+        ids = scene3d["runs"][latent]
+        ids["latent"] = True
+        for i in (ids["path"], ids["ball"]):
+            figure["data"][i] = {**figure["data"][i], "visible": False}
+    view = {"kind": "3d", "figure": figure, "animation": None, "scene3d": scene3d}
     return encode(view | {"notes": notes(scene.runs, scene.surface)})
 
 
