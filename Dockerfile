@@ -10,14 +10,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+# The pinned packages first (a layer that outlives a change of the code), then the app
+# itself, installed in place (requirements.txt's `-e .`), so that Streamlit finds its
+# components' manifest, optiviz/pyproject.toml.
+RUN grep -v '^-e ' requirements.txt > /tmp/pins.txt && pip install --no-cache-dir -r /tmp/pins.txt
 
-COPY app.py ./
+COPY pyproject.toml README.md app.py ./
 COPY .streamlit ./.streamlit
 COPY assets ./assets
 COPY optiviz ./optiviz
-
-RUN useradd --create-home --uid 10001 optiviz
+RUN pip install --no-cache-dir --no-deps -e . && useradd --create-home --uid 10001 optiviz
 USER 10001
 
 EXPOSE 8501

@@ -1,9 +1,9 @@
 """The chart component's Python side: its data is refused before it is sent, and its
-JavaScript and asset directory are where pyproject.toml and Streamlit look for them."""
+JavaScript, plotly.js and asset directory are where optiviz/pyproject.toml declares them and
+Streamlit finds them."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import tomllib
 import urllib.request
@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from optiviz.devtools.protocol import ProtocolSession
 from optiviz.devtools.server import AppServer
 from optiviz.ui import chart_component, pick
 
@@ -34,16 +33,25 @@ def test_data_the_chart_cannot_draw_is_refused(data) -> None:
         chart_component.check_json(data)
 
 
-def test_pyproject_declares_the_component_asset_dir() -> None:
-    """The chart and the student's map: two components over one asset directory, each
-    module there (pick.js imports the chart's loader.js and plotly_adapter.js)."""
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    entries = config["tool"]["streamlit"]["component"]["components"]
-    assert config["project"]["name"] == chart_component.PROJECT
+MANIFEST = ROOT / "optiviz" / "pyproject.toml"
+"""The components' manifest inside the package, which Streamlit reads at server start."""
+
+
+def test_the_package_manifest_declares_both_components_over_the_asset_dir() -> None:
+    """The chart and the student's map: two components over one asset directory, declared
+    in the manifest the package ships (its project the repository's own, name and
+    version), each entry module there (pick.js imports the chart's loader.js and
+    plotly_adapter.js); the repository's pyproject.toml declares none of its own."""
+    manifest = tomllib.loads(MANIFEST.read_text())
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert manifest["project"] == {k: project["project"][k] for k in ("name", "version")}
+    assert manifest["project"]["name"] == chart_component.PROJECT
+    entries = manifest["tool"]["streamlit"]["component"]["components"]
     assert [(e["name"], e["asset_dir"]) for e in entries] == [
         (chart_component.NAME, chart_component.ASSET_DIR),
         (pick.NAME, chart_component.ASSET_DIR),
     ]
+    assert "streamlit" not in project.get("tool", {})
     assert f"{chart_component.PROJECT}.{pick.NAME}" == pick.COMPONENT
     for name in (chart_component.JS, pick.JS):
         js = ROOT / "optiviz" / chart_component.ASSET_DIR / name
@@ -52,25 +60,60 @@ def test_pyproject_declares_the_component_asset_dir() -> None:
     assert 'from "./loader.js"' in pick_js and 'from "./plotly_adapter.js"' in pick_js
 
 
-def test_the_server_serves_plotly_js_at_the_charts_url() -> None:
-    """Once a page has drawn a chart, ``plotly_url`` answers with the plotly package's own
-    ``plotly.min.js``, whatever the run: the URL holds no hash of anything."""
+def test_streamlit_finds_the_manifest_of_the_installed_checkout() -> None:
+    """The checkout is installed (``-e .`` in requirements.txt): Streamlit's scan of the
+    installed distributions, which a server and AppTest run at start, finds the package's
+    manifest and resolves the asset directory to this checkout's."""
+    from streamlit.components.v2.manifest_scanner import scan_component_manifests
+
+    found = {m.name: (m, root) for m, root in scan_component_manifests()}
+    manifest, root = found[chart_component.PROJECT]
+    assert [c.name for c in manifest.components] == [chart_component.NAME, pick.NAME]
+    assert root.resolve() == (ROOT / "optiviz").resolve()
+
+
+INSTALLED_PLOTLY = resources.files("plotly") / "package_data" / "plotly.min.js"
+
+
+def test_the_vendored_plotly_js_is_the_installed_plotly_packages_own() -> None:
+    """plotly.js ships as a component asset: byte for byte the pinned ``plotly``
+    package's bundle, and the URL the chart's loader.js loads it from."""
+    vendored = ROOT / "optiviz" / chart_component.ASSET_DIR / chart_component.PLOTLY_JS
+    assert vendored.read_bytes() == INSTALLED_PLOTLY.read_bytes(), (
+        f"refresh the copy: cp {INSTALLED_PLOTLY} {vendored.relative_to(ROOT)}"
+    )
+    loader = (vendored.parents[1] / "loader.js").read_text()
+    assert f'export const PLOTLY = "./{chart_component.PLOTLY_JS}";' in loader
+
+
+def test_a_new_server_serves_plotly_js_from_the_components_assets() -> None:
+    """Before any page has run, the new server answers the chart's asset URL of plotly.js
+    with the plotly package's own bundle (Streamlit registered the manifest at start),
+    and pick's asset URL with the same bytes."""
     server = AppServer()
     try:
         server.wait_healthy()
-
-        async def open_page() -> None:
-            async with ProtocolSession(server.port) as session:
-                assert (await session.rerun()).ok
-
-        asyncio.run(open_page())
-        url = server.url + chart_component.plotly_url().lstrip("/")
-        with urllib.request.urlopen(url, timeout=30) as response:
-            served = response.read()
+        served = []
+        for name in (chart_component.NAME, pick.NAME):
+            path = f"_stcore/bidi-components/optiviz.{name}/{chart_component.PLOTLY_JS}"
+            with urllib.request.urlopen(server.url + path, timeout=30) as response:
+                served.append(response.read())
     finally:
         server.stop()
-    bundled = resources.files("plotly") / "package_data" / chart_component.PLOTLY_JS
-    assert served == bundled.read_bytes()
+    assert served == [INSTALLED_PLOTLY.read_bytes()] * 2
+
+
+def test_a_streamlit_without_the_manifest_says_how_to_install(monkeypatch) -> None:
+    """A checkout that was never installed (Streamlit's scan finds no optiviz manifest):
+    the page says which command installs it, in place of a traceback."""
+    from streamlit.components.v2 import manifest_scanner
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setattr(manifest_scanner, "scan_component_manifests", lambda: [])
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [chart_component.NOT_INSTALLED]
+    assert "pip install -r requirements.txt" in chart_component.NOT_INSTALLED
 
 
 def _default_view() -> dict:

@@ -25,11 +25,20 @@ TOPLEVEL = [
 ]
 
 
+def _requirements() -> list[str]:
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+
+
 def _pins() -> dict[str, str]:
-    lines = [
-        line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()
-    ]
-    return dict(line.split("==") for line in lines if line)
+    return dict(line.split("==") for line in _requirements() if not line.startswith("-"))
+
+
+def test_requirements_install_the_checkout_in_place() -> None:
+    """``pip install -r requirements.txt`` installs the checkout itself, editable, so that a
+    ``streamlit run app.py`` from it finds the components' manifest (the one line that is
+    not a pin)."""
+    assert [line for line in _requirements() if line.startswith("-")] == ["-e ."]
 
 
 def test_dependencies_are_the_pinned_set_and_the_pins_satisfy_the_ranges() -> None:

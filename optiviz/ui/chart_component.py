@@ -1,87 +1,64 @@
 """The in-place chart: a Streamlit v2 component whose JavaScript (``chart/chart.js``)
 keeps one Plotly graph across reruns and updates it with ``Plotly.react``.
 
-plotly.js itself (the ``plotly`` package's ``plotly.min.js``) is served as a component
-asset (``PLOTLY``), referenced by URL, so the browser loads it once per page; the top
-view's background PNG travels inline in the chart's data (``data:`` URI).
+Its assets are declared the documented components-v2 way: the manifest
+``optiviz/pyproject.toml`` (shipped in the package) names ``ASSET_DIR`` for the chart and
+the student's map, and Streamlit finds it among the installed distributions, a wheel or
+the checkout's editable install (``pip install -e .``, in requirements.txt). plotly.js is
+one of those assets (``PLOTLY_JS``: the pinned plotly package's own bundle, vendored), which
+the chart's ``loader.js`` loads from beside itself, once per page; the top view's
+background PNG travels inline in the chart's data (``data:`` URI).
 """
 
 from __future__ import annotations
 
 import json
-import weakref
 from collections.abc import Callable
-from importlib import resources
-from pathlib import Path
 
 import streamlit as st
-from streamlit import runtime
+from streamlit.errors import StreamlitAPIException
 
 PROJECT = "optiviz"
 NAME = "chart"
 COMPONENT = f"{PROJECT}.{NAME}"
-"""The component's name: ``<project>.<component>`` as declared in pyproject.toml."""
+"""The component's name: ``<project>.<component>`` as declared in optiviz/pyproject.toml."""
 ASSET_DIR = "ui/chart"
 """The component's asset directory, relative to the ``optiviz`` package."""
 JS = "chart.js"
-PLOTLY_NAME = "plotly"
-PLOTLY = f"{PROJECT}.{PLOTLY_NAME}"
-"""plotly.js's route: the ``plotly`` package's ``package_data`` folder, served as the
-assets of a second component, so the browser fetches ``plotly.min.js`` by a fixed URL."""
-PLOTLY_JS = "plotly.min.js"
-
-
-def _package_root() -> Path:
-    return Path(str(resources.files(PROJECT)))
-
+PLOTLY_JS = "vendor/plotly.min.js"
+"""plotly.js in ``ASSET_DIR``: a copy of the ``plotly`` package's ``package_data/plotly.min.js``
+(tests/test_chart_component.py checks it is byte for byte the installed one's)."""
 
 PICK_NAME = "pick"
 """The student's map (``optiviz.ui.pick``): a second component over ``ASSET_DIR``."""
 
-
-def _ensure_assets() -> None:
-    """Declare the asset directory on the running Streamlit for the chart and the student's
-    map, as pyproject.toml does for an installed package (a checkout run with ``streamlit
-    run app.py`` is not installed), and plotly.js's (``PLOTLY``), which no manifest can
-    declare: it lives in another package."""
-    for name in (NAME, PICK_NAME):
-        _declare(name, ASSET_DIR, _package_root())
-    _declare(PLOTLY_NAME, "package_data", Path(str(resources.files("plotly"))))
+NOT_INSTALLED = (
+    "Optiviz's chart needs the optiviz package installed, so that Streamlit finds its "
+    "assets: from the repository, run `pip install -r requirements.txt` (it installs this "
+    "checkout with `pip install -e .`) and start the app again."
+)
+"""What the page says when Streamlit knows no ``optiviz`` components (a checkout that
+was never installed)."""
 
 
-def _declare(name: str, asset_dir: str, root: Path) -> None:
-    """Register component ``<PROJECT>.<name>`` with assets ``root / asset_dir``, once."""
-    from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
-
-    manager = runtime.get_instance().bidi_component_registry
-    if manager.get_component_asset_root(f"{PROJECT}.{name}") is None:
-        manifest = ComponentManifest(PROJECT, "0", [ComponentConfig(name, asset_dir)])
-        manager.register_from_manifest(manifest, root)
+UNDECLARED = "component-missing-asset-dir"
+"""The ``error_id`` of Streamlit's refusal of a file-backed component it has no manifest
+for."""
 
 
-def background_url(source: str) -> str:
-    """The address the chart gives a background image: its ``data:image/png;base64`` URI
-    itself, inline in the chart's data (about 29 kB for the top view; no media file and
-    no route outside the component's declared assets)."""
-    return source
-
-
-_MOUNTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-"""The component's callable per running Streamlit (its component registry)."""
-
-
-def _mount():
-    """The chart's callable, registered once per running Streamlit (as a module-level
-    ``st.components.v2.component`` call would be), not again on every run: registering
-    resolves the asset paths, about 1 ms a run."""
-    registry = runtime.get_instance().bidi_component_registry
-    mount = _MOUNTS.get(registry)
-    if mount is None:
-        _ensure_assets()
-        mount = _MOUNTS[registry] = st.components.v2.component(
-            COMPONENT, js=JS, isolate_styles=False
-        )
-    return mount
+def register(name: str, js: str) -> Callable:
+    """``st.components.v2.component`` for ``<PROJECT>.<name>`` with its ``js`` file from
+    ``ASSET_DIR``; a page whose Streamlit found no manifest says ``NOT_INSTALLED`` and
+    stops. Called on every run (about 0.5 ms): Streamlit keeps one registry per server,
+    and AppTest a new one per test, so no callable is kept across runs; registering the
+    same definition again is silent."""
+    try:
+        return st.components.v2.component(f"{PROJECT}.{name}", js=js, isolate_styles=False)
+    except StreamlitAPIException as exc:
+        if exc.error_id != UNDECLARED:
+            raise
+        st.error(NOT_INSTALLED)
+        st.stop()
 
 
 def chart(
@@ -105,8 +82,8 @@ def chart(
     cached chart's: ``explore.chart_for``), so it is not serialised once more per run."""
     if not checked:
         check_json(data)
-    component = _mount()
-    payload = data | {"config": config, "plotly": plotly_url(), "present": present}
+    component = register(NAME, JS)
+    payload = data | {"config": config, "present": present}
     return component(
         key=key,
         data=payload,
@@ -123,11 +100,6 @@ def check_json(data: dict) -> None:
         raise ValueError(f"the chart's data cannot be sent ({exc})") from exc
     if not isinstance(data.get("figure"), dict) or not data["figure"].get("data"):
         raise ValueError("the chart's data has no figure to draw")
-
-
-def plotly_url() -> str:
-    """Where the browser loads plotly.js from: a fixed URL, nothing hashed per run."""
-    return f"/_stcore/bidi-components/{PLOTLY}/{PLOTLY_JS}"
 
 
 def clicked(key: str) -> dict | None:

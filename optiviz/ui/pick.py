@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import streamlit as st
-
 from optiviz.ui import chart_component, state
 
 NAME = chart_component.PICK_NAME
 COMPONENT = f"{chart_component.PROJECT}.{NAME}"
-"""A second component over the chart's asset directory (pyproject.toml declares both)."""
+"""A second component over the chart's asset directory (optiviz/pyproject.toml declares
+both)."""
 JS = "pick.js"
 """``ui/chart/pick.js``: it imports the chart's plotly.js loader and ``mapPoint``."""
 
@@ -29,10 +28,9 @@ def pick_map(
     runs when the student taps it (read the point with ``picked(key)``). ``aspect``
     (height / width of the plot, for a map at one scale on both axes) fits the graph's
     height to the width the page gives it, so a phone shows no empty bands."""
-    data = {"figure": figure, "plotly": chart_component.plotly_url(), "aspect": aspect}
+    data = {"figure": figure, "aspect": aspect}
     chart_component.check_json(data)
-    chart_component._ensure_assets()  # pick.js's directory, and plotly.js at plotly_url()
-    mount = st.components.v2.component(COMPONENT, js=JS, isolate_styles=False)
+    mount = chart_component.register(NAME, JS)
     mount(key=key, data=data, on_pick_change=on_pick)
 
 

@@ -31,7 +31,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
   for (const image of figure.layout.images || []) {
     if (image.source.startsWith("/")) image.source = pageUrl(image.source);
   }
-  loadPlotly(data.plotly).then((Plotly) => {
+  loadPlotly().then((Plotly) => {
     Plotly.react(gd, figure.data, figure.layout, { staticPlot: true, responsive: true });
     if (gd.__listening) return;
     gd.__listening = true;
