@@ -14,9 +14,8 @@
 // box), keys.js (presenter keys), notes.js (verdicts and "What one step does"), hiding.js
 // (hidden runs), theme.js (Streamlit's colours, presenter mode, narrow windows), fit.js
 // (the view's height and ranges), family.js (a family member swapped into the view),
-// slider.js (the α and k sliders and their verdict strips), arrows.js ("Inside a step"),
-// scene3d.js and view3d.js (the 3-D view's frames, swaps and drawing) and
-// plotly_adapter.js (every use of plotly.js's private fields, SVG and WebGL scene).
+// slider.js (the α and k sliders and their verdict strips), arrows.js ("Inside a step")
+// and plotly_adapter.js (every use of plotly.js's private fields and SVG).
 
 import { decorateReadout, frameTraces } from "./arrows.js";
 import { controlBar, readoutBox, showStep } from "./controls.js";
@@ -32,7 +31,6 @@ import { atSpeed, buttonClicked, currentStep, isPlaying, ownButtons, play, playO
 import { drawDirect, mapPoint } from "./plotly_adapter.js";
 import { showValue, sliderBar } from "./slider.js";
 import { isDark, isNarrow, narrowed, outlined, presented, presentedLayout, themed } from "./theme.js";
-import { draw3d } from "./view3d.js";
 
 onFrame(decorateReadout); // "Inside a step": the arrows' key in the readout
 
@@ -173,7 +171,6 @@ async function swapDraw(gd, state, base) {
 
 async function draw(gd, state, data) {
   const base = await prepared(state, data);
-  if (base.scene3d) return draw3d(gd, state, data, base, hooks3d(gd, state, base));
   if (canSwap(state, data, base)) return swapDraw(gd, state, base);
   if (base.animation) hide(state, tracks(base.figure, base.animation), base);
   const { view, pending } = moved(state, base);
@@ -224,15 +221,6 @@ async function draw(gd, state, data) {
   }
 }
 
-function hooks3d(gd, state, base) {
-  // What the 3-D view (view3d.js) asks of the chart.
-  return {
-    sliders: (pending) => sliders(gd, state, base, pending),
-    toggle: (i) => toggleRun(gd, state, i),
-    redraw: () => requestDraw(gd, state),
-  };
-}
-
 function mapTraces(full, data, runs, animation, dark) {
   // The traces as drawn: outlines in the theme's contrast, presenter mode's lines, and the
   // hidden runs' traces and stretch of the outline left out.
@@ -268,7 +256,7 @@ function listen(gd, state) {
   window.addEventListener("resize", onResize);
   gd.on("plotly_buttonclicked", (event) => buttonClicked(gd, event));
   gd.on("plotly_animatingframe", (event) => {
-    if (state.playOptions) showStep(gd, state, state.names.indexOf(event.name));
+    if (state.kind === "map") showStep(gd, state, state.names.indexOf(event.name));
   });
   gd.on("plotly_click", (event) => {
     const point = event.points && event.points[0];
@@ -307,23 +295,13 @@ function sliderHandlers(gd, state) {
     onRelease: (key) => {
       const slider = sliderOf(state, key);
       const want = state.want[key];
-      // The stop the server holds: the payload's, or the one last let go at since (the
-      // server answers a release its family held with the same payload, so Streamlit
-      // does not call the chart again and the member drawn stays).
-      const told = key in state.told ? state.told[key] : slider.index;
-      if (want === undefined || want === told) {
-        if (want === undefined || want === slider.index) {
-          state.want = {};
-          if (key === "alpha") state.latentShown = false;
-        }
+      if (want === undefined || want === slider.index) {
+        state.want = {};
+        if (key === "alpha") state.latentShown = false;
         requestDraw(gd, state);
         return;
       }
-      state.told = { ...state.told, [key]: want };
-      // `drawn`: the chart shows that stop's member (its family holds it), so a payload
-      // that held it may come back unchanged.
-      const drawn = Boolean(state.prepared.animation) && holds(slider, want);
-      state.setTriggerValue("slider", { key, value: slider.stops[want], drawn });
+      state.setTriggerValue("slider", { key, value: slider.stops[want] });
     },
   };
 }
@@ -412,10 +390,10 @@ export default function (component) {
   }
   const state =
     gd.__optiviz ||
-    (gd.__optiviz = { chain: Promise.resolve(), listening: false, speed: 1, want: {}, told: {} });
+    (gd.__optiviz = { chain: Promise.resolve(), listening: false, speed: 1, want: {} });
   state.setTriggerValue = setTriggerValue;
   state.latest = data;
-  if (!state.holding) Object.assign(state, { want: {}, told: {} }); // the page caught up
+  if (!state.holding) state.want = {}; // the page has caught up with the sliders
   queueDraw(gd, state, data);
   return () => {
     // Also called when a newer call supersedes this one: free the graph only if it left.
@@ -427,7 +405,6 @@ export default function (component) {
 
 // For the tests (tests/test_chart_js.py), which run these in Node.
 export { swapped } from "./family.js";
-export { frames3d, memberPath, swapped3d } from "./scene3d.js";
 export { decode } from "./decode.js";
 export { gapFitted } from "./fit.js";
 export { frameData, mapFigure, readoutText, tracks } from "./frames.js";
