@@ -131,6 +131,11 @@ def test_the_plan_visits_every_surface_and_the_default_pages_views_first() -> No
     assert len({v.key for v in PLAN}) == len(PLAN), "each visit once"
 
 
+def test_the_labs_caches_hold_every_lab_the_warm_up_visits() -> None:
+    labs = [v for v in PLAN if v.page == "lab"]
+    assert 0 < len(labs) <= warmup.lab.SURFACES
+
+
 def _query(lesson: lessons.Lesson) -> dict:
     query = parse_qs(urlsplit(lessons.link(lesson)).query)
     return {k: v if len(v) > 1 else v[0] for k, v in query.items()}
@@ -161,6 +166,73 @@ def test_a_warmed_lesson_opens_without_compiling(lesson_id: str, monkeypatch) ->
         monitoring.unregister_event_duration_listener(listen)
     assert not at.exception
     assert lowered == [], f"compiled on open: {lowered}"
+
+
+LAB_CALLS = (
+    (warmup.lab, "landscape"),
+    (warmup.lab, "search"),
+    (warmup.lab, "lr_range_test"),
+    (warmup.lab.decay_search, "decay_landscape"),
+    (warmup.lab.decay_search, "decay_search"),
+)
+"""What the lab page computes, as its cached functions call it."""
+LAB_CACHES = (
+    warmup.lab.cached_landscape,
+    warmup.lab.cached_search,
+    warmup.lab.cached_decay_landscape,
+    warmup.lab.cached_decay_search,
+    warmup.lab.cached_range_test,
+)
+
+
+def _count_lab_calls(monkeypatch) -> list[str]:
+    calls: list[str] = []
+    for module, name in LAB_CALLS:
+        real = getattr(module, name)
+
+        def counted(*args, _real=real, _name=name, **kwargs):
+            calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+LAB_OPENS = {
+    "default surface, lab": None,
+    "beale, lab": {"page": "lab", "surface": "beale"},
+    "polynomial_regression, lab": {"page": "lab", "surface": "polynomial_regression"},
+    "search-budget": _query(LESSONS["search-budget"]),
+}
+"""A lab as a teacher opens it: the default page's "Hyperparameter lab" (None), a
+surface's lab by its link (as picking it in the lab's sidebar sets it), a lab lesson's
+link."""
+
+
+@pytest.mark.parametrize("label", list(LAB_OPENS))
+def test_a_warmed_lab_opens_without_computing_its_landscape(label: str, monkeypatch) -> None:
+    """The warm-up keeps the lab's results in the page's caches: after its visit, the
+    page calls the landscape, the searches and the range test 0 times (the warm-up's own
+    calls were made, so the counter counts)."""
+    monkeypatch.setattr(warmup, "ENABLED", False)
+    for cache in LAB_CACHES:
+        cache.clear()
+    calls = _count_lab_calls(monkeypatch)
+    (visit,) = [v for v in PLAN if v.page == "lab" and v.label == label]
+    warmup.warm(visit)
+    prefix = "decay_" if "polynomial" in label else ""
+    made = {name: calls.count(name) for name in set(calls)}
+    assert made == {f"{prefix}landscape": 1, f"{prefix}search": 3, "lr_range_test": 1}
+    calls.clear()
+    at = AppTest.from_file(str(APP), default_timeout=300)
+    query = LAB_OPENS[label]
+    at.query_params.update(query or {})
+    at.run()
+    if query is None:
+        at.radio(key="page").set_value("lab").run()
+    assert not at.exception
+    assert at.get("plotly_chart"), "the lab drew its landscape"
+    assert calls == [], f"computed on open: {calls}"
 
 
 def test_the_worker_waits_for_a_run_in_flight(monkeypatch) -> None:

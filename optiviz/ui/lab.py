@@ -8,6 +8,7 @@ final validation loss, so that the search looks for the weight decay that genera
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -79,7 +80,34 @@ def _kwargs(s: Settings, axis: str = "k") -> dict:
     return kwargs
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+UNREAD = {"mode": "single", "presets": (), "alpha": 0.0, "noise": 0.0, "batch_size": None}
+UNREAD |= {"seed": 0, "n_seeds": Settings.n_seeds}
+"""Settings fields no computation of the lab reads (its runs are full batch and
+noiseless; α and the second axis are the landscape's and the searches' own), at the
+values ``lab_settings`` gives them."""
+SURFACES = 12
+"""How many lab pages' results a server keeps: the warm-up's lab visits (``ui.warmup``:
+each 2-D registry surface's, the polynomial's, the lab lessons'); each cache holds that
+many and four more for a class's own settings."""
+
+
+def lab_settings(s: Settings, space: str) -> Settings:
+    """``s`` as the lab's computations read it when searching ``space``, the key of its
+    caches: the ``UNREAD`` fields, the hyperparameters the optimizer does not read
+    (``optimizers.HYPERPARAMS``), the schedule's knobs it does not read and, on the k
+    axis, k itself at fixed values, so that the lab's results answer for every view that
+    shares what the lab runs."""
+    used = optimizers.HYPERPARAMS[s.optimizer]
+    values = {k: v for k, v in optimizers.OptimizerParams()._asdict().items() if k not in used}
+    step, uses_k = s.schedule == "step", s.schedule in schedules.USES_K
+    read = {"drop": step, "every": step or uses_k, "staircase": uses_k}
+    values |= {key: PARAMS[key].default for key, kept in read.items() if not kept}
+    if space == "k" or not uses_k:
+        values["k"] = 0.0
+    return dataclasses.replace(s, compare_optimizers=(s.optimizer,), **UNREAD, **values)
+
+
+@st.cache_data(max_entries=SURFACES + 4, show_spinner=False)
 def cached_landscape(s: Settings, alpha_range, k_range, side: int):
     """(alphas, ks, final losses, steps to tolerance) on a side x side log grid."""
     alphas, ks = default_grid(alpha_range, k_range, side)
@@ -96,7 +124,7 @@ def _search(s: Settings, space: str, strategy: str, budget: int, ranges, seed: i
     return run(strategy, budget=budget, alpha_range=alpha_range, seed=seed, **second, **kwargs)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=len(STRATEGIES) * (SURFACES + 4), show_spinner=False)
 def cached_search(s: Settings, strategy: str, budget: int, alpha_range, k_range, seed: int):
     """One (α, k) search's result (bounded cache)."""
     return _search(s, "k", strategy, budget, (alpha_range, k_range), seed)
@@ -118,7 +146,7 @@ def cached_decay_search(s: Settings, strategy: str, budget: int, alpha_range, de
     return _search(s, "weight_decay", strategy, budget, (alpha_range, decay_range), seed)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=SURFACES + 4, show_spinner=False)
 def cached_range_test(s: Settings, lr_min: float, lr_max: float, steps: int):
     """The range test for the settings' surface, optimizer and start."""
     return lr_range_test(
@@ -130,6 +158,25 @@ def cached_range_test(s: Settings, lr_min: float, lr_max: float, steps: int):
         steps=steps,
         **s.hyper(),
     )
+
+
+RANGE_TEST = (1e-5, 10.0, 200)
+"""The range test's (lr_min, lr_max, steps)."""
+
+
+def scores(s: Settings, space: str, c: dict) -> tuple:
+    """What the landscape panel computes for lab settings ``s`` (``lab_settings``) and
+    lab controls ``c`` searching ``space``: (alphas, the second axis's values, the
+    final losses, the steps to tolerance or None, each strategy's result), through the
+    caches."""
+    ranges = (c["alpha_range"], c["second_range"])
+    if space == "k":
+        alphas, seconds, final, first = cached_landscape(s, *ranges, c["side"])
+    else:
+        (alphas, seconds, final), first = cached_decay_landscape(s, *ranges, c["side"]), None
+    searched = cached_search if space == "k" else cached_decay_search
+    results = {n: searched(s, n, c["budget"], *ranges, c["seed"]) for n in STRATEGIES}
+    return alphas, seconds, final, first, results
 
 
 def explore_alpha(alpha: float) -> float:
@@ -237,14 +284,8 @@ def _draw_landscape(picture: str, alphas, seconds, values, result: SearchResult,
 
 def _scores(s: Settings, axis: Axis, c: dict, metric: str) -> tuple:
     """(alphas, the second axis's values, the map's values, each strategy's result)."""
-    ranges = (c["alpha_range"], c["second_range"])
     with st.spinner("Running every cell of the landscape…"):
-        if axis.space == "k":
-            alphas, seconds, final, first = cached_landscape(s, *ranges, c["side"])
-        else:
-            alphas, seconds, final = cached_decay_landscape(s, *ranges, c["side"])
-    searched = cached_search if axis.space == "k" else cached_decay_search
-    results = {n: searched(s, n, c["budget"], *ranges, c["seed"]) for n in STRATEGIES}
+        alphas, seconds, final, first, results = scores(lab_settings(s, axis.space), axis.space, c)
     with np.errstate(divide="ignore", invalid="ignore"):
         values = np.log10(np.maximum(final, 1e-12)) if metric == "loss" else first.astype(float)
     return alphas, seconds, np.where(np.isfinite(final), values, np.inf), results
@@ -306,7 +347,7 @@ def suggestion_button_text(alpha: float) -> str:
 
 def _range_test_panel(s: Settings) -> None:
     st.subheader("Learning-rate range test")
-    test = cached_range_test(s, 1e-5, 10.0, 200)
+    test = cached_range_test(s, *RANGE_TEST)
     st.caption(
         "One run whose α grows every step. The loss first falls, then at some threshold "
         f"turns and rises: the turn (○) is the lowest point of the smoothed loss, at "
@@ -337,4 +378,4 @@ def render(s: Settings, surface: Surface, c: dict) -> None:
     with panel("Landscape and search"):
         _landscape_panel(s, AXES[c["space"]], c)
     with panel("Range test"):
-        _range_test_panel(s)
+        _range_test_panel(lab_settings(s, c["space"]))

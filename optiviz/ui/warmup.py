@@ -16,9 +16,11 @@ surface registry, in the order a visitor is likely to need it: the first screen 
 the default page's neighbours (its 3-D view and its other views), then each lesson in
 the Lessons page's order, then each surface's explore page (top view, 3-D view) and lab.
 A visit makes the calls its page makes (``scenes.scene``, the chart's grids, the fit
-scene, the lab's landscape, searches and range test, through the pages' own cached
-functions' bodies), so each program those compile is compiled here first, and the
-persistent cache keeps it across restarts.
+scene, through the pages' own cached functions' bodies), so each program those compile is
+compiled here first, and the persistent cache keeps it across restarts. A lab visit calls
+the lab's cached functions themselves (landscape, searches, range test) with the settings
+the lab page opens with (:func:`lab_settings_for`), so their results, seconds of
+computing per surface, stay in the page's caches.
 
 The worker gives way to visitors: it starts a visit only while no page run is in flight
 (the app reports each run's start and end through :func:`configure_compilation_cache`
@@ -47,8 +49,9 @@ import streamlit as st
 from streamlit.runtime import Runtime
 
 from optiviz import scenes
-from optiviz.analysis.search import STRATEGIES
 from optiviz.core import surfaces
+from optiviz.core.optimizers import DEFAULT_EPS
+from optiviz.core.schedules import USES_K
 from optiviz.scenes import lessons, params
 from optiviz.scenes.params import PARAMS
 from optiviz.scenes.settings import Settings
@@ -67,9 +70,8 @@ ENABLED = os.environ.get("OPTIVIZ_WARMUP", "1") != "0"
 DEFAULT_SURFACE, DEFAULT_FORMULA = params.DEFAULT_SURFACE, params.DEFAULT_FORMULA
 LAB_SIDE, LAB_BUDGET, LAB_SEED = (PARAMS[k].default for k in ("lab_side", "lab_budget", "lab_seed"))
 LAB_ALPHA, LAB_K, LAB_DECAY = (PARAMS[k].default for k in ("lab_alpha", "lab_k", "lab_decay"))
-RANGE_TEST = (1e-5, 10.0, 200)
 """The lab's defaults (from the controls' table): landscape side, search budget and seed,
-the α, k and λ ranges; and the range test's (lr_min, lr_max, steps)."""
+the α, k and λ ranges."""
 
 NICE = 10
 """How much lower the worker's OS priority is than the server's (Linux, per thread)."""
@@ -149,11 +151,29 @@ def lab_shows(surface: surfaces.Surface) -> bool:
     return fit.shows(surface) or (surface.dim == 2 and surface.name in opt.SURFACE_NAMES)
 
 
+def lab_settings_for(values: Mapping[str, object]) -> Settings:
+    """The settings the lab page opens with for ``values`` (a lab lesson's settings, or a
+    surface), as ``controls.lab_shared_controls`` reads them in a session that set nothing
+    else: :func:`settings_for`'s, with the surface's start (``params.surface_defaults``),
+    the table's k where the schedule reads it, and the optimizer's own eps. The lab's
+    results for them are kept (``lab.lab_settings`` is the key), so these are exact."""
+    s = settings_for(values | {"mode": "single"})
+    surface = _surface(values)
+    start = params.surface_defaults(surface)
+    k = float(values.get("k", PARAMS["k"].default)) if s.schedule in USES_K else 0.0
+    return dataclasses.replace(
+        s,
+        start=None if surface.dim > 2 else (start["start_x"], start["start_y"])[: surface.dim],
+        k=k,
+        eps=float(values.get("eps", DEFAULT_EPS.get(s.optimizer, BASE["eps"]))),
+    )
+
+
 def lesson_visits(lesson: lessons.Lesson) -> list[Visit]:
     """The pages a lesson opens: its explore view (and 3-D view), or its lab."""
     values = dict(lesson.settings)
     if values.get("page") == "lab":
-        s = settings_for(values | {"mode": "single"})
+        s = lab_settings_for(values)
         return [Visit(lesson.id, "lab", s, budget=int(values.get("lab_budget", LAB_BUDGET)))]
     return _explore_visits(lesson.id, settings_for(values))
 
@@ -163,9 +183,7 @@ def surface_visits(name: str) -> list[Visit]:
     s = settings_for({"surface": name})
     visits = _explore_visits(name, s)
     if name != "custom" and lab_shows(_surface({"surface": name})):
-        visits.append(
-            Visit(f"{name}, lab", "lab", settings_for({"surface": name, "mode": "single"}))
-        )
+        visits.append(Visit(f"{name}, lab", "lab", lab_settings_for({"surface": name})))
     return visits
 
 
@@ -187,7 +205,7 @@ def neighbours() -> list[Visit]:
         for mode in opt.MODES
         if mode != "compare"
     ]
-    visits.append(Visit("default surface, lab", "lab", settings_for({"mode": "single"})))
+    visits.append(Visit("default surface, lab", "lab", lab_settings_for({})))
     return visits
 
 
@@ -232,17 +250,21 @@ def warm(visit: Visit) -> None:
 
 
 def _warm_lab(s: Settings, surface: surfaces.Surface, budget: int) -> None:
-    if fit.shows(surface):
-        ranges = (LAB_ALPHA, LAB_DECAY)
-        landscape, search = lab.cached_decay_landscape, lab.cached_decay_search
-    else:
-        ranges = (LAB_ALPHA, LAB_K)
-        landscape, search = lab.cached_landscape, lab.cached_search
-    calls = [lambda: lab.cached_range_test.__wrapped__(s, *RANGE_TEST)]
-    calls.append(lambda: landscape.__wrapped__(s, *ranges, LAB_SIDE))
-    calls += [
-        lambda n=name: search.__wrapped__(s, n, budget, *ranges, LAB_SEED) for name in STRATEGIES
-    ]
+    """The lab page's calls of its cached functions, with its default controls: their
+    results stay in the page's caches, so the page computes nothing on its first visit."""
+    space = "weight_decay" if fit.shows(surface) else "k"
+    key = lab.lab_settings(s, space)
+    controls = {
+        "alpha_range": LAB_ALPHA,
+        "second_range": LAB_DECAY if space == "weight_decay" else LAB_K,
+        "side": LAB_SIDE,
+        "budget": budget,
+        "seed": LAB_SEED,
+    }
+    calls = (
+        lambda: lab.cached_range_test(key, *lab.RANGE_TEST),
+        lambda: lab.scores(key, space, controls),
+    )
     for call in calls:
         if _STOP.is_set():
             return
