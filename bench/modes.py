@@ -32,6 +32,7 @@ ENTRIES = {
         "chart": "bench.browser.live_chart",
         "play": "bench.browser.play",
         "lessons": "bench.browser.lessons",
+        "download": "bench.browser.download",
     },
     "bench.cold": {"start": "bench.cold.start", "cache": "bench.cold.cache"},
 }
