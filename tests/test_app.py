@@ -86,7 +86,7 @@ def _decoded(value):
 
 
 def _chart(at: AppTest, key: str = "map") -> dict:
-    """The chart's figure (data, layout and, in 3-D, frames) with its arrays decoded."""
+    """The chart's figure (data and layout) with its arrays decoded."""
     return _decoded(_component(at, key)["figure"])
 
 
@@ -164,7 +164,8 @@ def test_default_view_is_the_staircase_race(app: AppTest) -> None:
     assert len(steps) == 150 and (steps[0], steps[-1]) == (0, 150)
     assert not [c for c in app.get("bidi_component") if c.proto.id.endswith("-surface3d")]
     three = _three_d(app)
-    assert 2 <= len(_validate(three).frames) <= MAX_FRAMES_3D
+    _validate(three)
+    assert 2 <= len(_component(app, "surface3d")["scene3d"]["steps"]) <= MAX_FRAMES_3D
     assert not [c for c in app.get("bidi_component") if c.proto.id.endswith("-map")]
 
 
@@ -319,7 +320,9 @@ def test_start_inputs_move_the_first_position(app: AppTest) -> None:
     _set(app, "number_input", "start_y", 2.0)
     for path in _paths(_chart(app)):
         np.testing.assert_allclose(path[0], [1.0, 2.0])
-    for ball in _three_d(app)["frames"][0]["data"]:
+    figure = _three_d(app)
+    for run in _component(app, "surface3d")["scene3d"]["runs"]:
+        ball = figure["data"][run["ball"]]
         np.testing.assert_allclose([ball["x"][0], ball["y"][0]], [1.0, 2.0])
 
 

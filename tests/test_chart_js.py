@@ -18,9 +18,8 @@ from optiviz.core import surfaces
 from optiviz.core.surfaces import datasets
 from optiviz.figures import style
 from optiviz.figures.animation import path_animation
-from optiviz.figures.chart_data import map_chart, surface_chart
+from optiviz.figures.chart_data import map_chart
 from optiviz.figures.runs import Run
-from optiviz.figures.surface3d import surface_figure
 from optiviz.figures.typed import decode_array
 from optiviz.scenes import Scene, grids
 
@@ -237,8 +236,8 @@ def test_js_speeds_scale_the_time_per_step(tmp_path) -> None:
 PLAY_RUNNER = """
 import { readFileSync } from "node:fs";
 const { decode, playOptions } = await import(process.argv.at(-1));
-const [map, surface] = JSON.parse(readFileSync(0, "utf8"));
-const out = [map, surface].map((c) =>
+const charts = JSON.parse(readFileSync(0, "utf8"));
+const out = charts.map((c) =>
   playOptions(decode(c.figure).layout, c.animation ? decode(c.animation) : null));
 process.stdout.write(JSON.stringify(out));
 """
@@ -246,14 +245,11 @@ process.stdout.write(JSON.stringify(out));
 
 def test_js_play_options_per_view(tmp_path) -> None:
     """Play (and Play resumed after a rerun) runs the top view at its frame time without a
-    redraw, and the 3-D view as its own Play button does, with a redraw per frame."""
+    redraw (the 3-D view's, with a redraw per frame: tests/test_chart_3d.py)."""
     scene = _scene("staircase", (0.8, 2.8), 30)
     grid = grids.surface_grid(scene.surface, 41)
-    charts = [map_chart(scene, grid), surface_chart(scene, grid)]
-    top, three_d = _run_js(PLAY_RUNNER, tmp_path, charts)
+    (top,) = _run_js(PLAY_RUNNER, tmp_path, [map_chart(scene, grid)])
     assert top["frame"] == {"duration": style.FRAME_MS, "redraw": False}
-    play = surface_figure(scene.runs, scene.surface, grid)["layout"]["updatemenus"][0]["buttons"][0]
-    assert three_d == play["args"][1] and three_d["frame"]["redraw"] is True
 
 
 PRESENT_RUNNER = """

@@ -227,17 +227,23 @@ def test_invalid_runs_raise_value_error() -> None:
         _figure([replace(short, model=np.zeros((11, 3)))])
 
 
-def test_surface3d_validates_with_few_frames_on_the_path() -> None:
+def test_surface3d_validates_with_its_balls_at_the_start_and_few_frame_steps() -> None:
+    """The figure has no frames (the chart builds them from the paths, scene3d.js): each
+    run's path and its ball at step 0, where ``motion`` says, and few frame steps."""
     runs = _runs(steps=300)
-    fig = surface_figure(runs, STAIRCASE, grids.surface_grid(STAIRCASE, GRID_SIDE))
+    grid = grids.surface_grid(STAIRCASE, GRID_SIDE)
+    fig = surface_figure(runs, STAIRCASE, grid)
     go.Figure(**fig)
-    assert 2 <= len(fig["frames"]) <= MAX_FRAMES_3D
-    for frame in fig["frames"]:
-        t = int(frame["name"])
-        for run, data in zip(runs, frame["data"], strict=True):
-            np.testing.assert_allclose(
-                [data["x"][0], data["y"][0]], run.trajectory.positions[t], rtol=1e-4
-            )
+    assert "frames" not in fig
+    motion = surface3d.motion(runs, STAIRCASE, grid)
+    assert 2 <= len(motion["steps"]) <= MAX_FRAMES_3D and motion["steps"][-1] == 300
+    for run, ids in zip(runs, motion["runs"], strict=True):
+        path, ball = fig["data"][ids["path"]], fig["data"][ids["ball"]]
+        assert path["mode"] == "lines" and ball["mode"] == "markers" and ids["name"] == run.name
+        np.testing.assert_allclose(path["x"], run.trajectory.positions[:, 0], rtol=1e-6)
+        np.testing.assert_allclose(
+            [ball["x"][0], ball["y"][0]], run.trajectory.positions[0], rtol=1e-6
+        )
     with pytest.raises(ValueError, match="2-parameter"):
         surface_figure(_runs("parabola"), surfaces.get("parabola"), grids.surface_grid("parabola"))
 
@@ -315,14 +321,19 @@ def test_surface3d_camera_looks_from_behind_the_start_towards_the_minimum(name: 
 
 
 def test_surface3d_ball_floats_above_the_surface() -> None:
+    """The ball at step 0 floats BALL_LIFT of the spread above its loss, and ``motion``
+    tells the chart to put every frame's ball as high above its path."""
     runs = _runs(steps=60)
-    fig = surface_figure(runs, STAIRCASE, grids.surface_grid(STAIRCASE, 61))
+    grid = grids.surface_grid(STAIRCASE, 61)
+    fig = surface_figure(runs, STAIRCASE, grid)
+    motion = surface3d.motion(runs, STAIRCASE, grid)
     spread = fig["data"][0]["cmax"] - fig["data"][0]["cmin"]
-    for frame in fig["frames"]:
-        t = int(frame["name"])
-        for run, ball in zip(runs, frame["data"], strict=True):
-            height = ball["z"][0] - run.trajectory.losses[t]
-            assert height == pytest.approx(surface3d.BALL_LIFT * spread / 1.25, rel=1e-3)
+    for run, ids in zip(runs, motion["runs"], strict=True):
+        height = fig["data"][ids["ball"]]["z"][0] - run.trajectory.losses[0]
+        assert height == pytest.approx(surface3d.BALL_LIFT * spread / 1.25, rel=1e-3)
+        path = fig["data"][ids["path"]]["z"][0] - run.trajectory.losses[0]
+        assert path == pytest.approx(motion["path_lift"], rel=1e-3)
+        assert path + motion["ball_lift"] == pytest.approx(height, rel=1e-3)
 
 
 MIN_BALL_PX = 18
@@ -414,8 +425,8 @@ def test_the_self_contained_figures_legend_sits_beside_every_panel(surface) -> N
 def test_surface3d_labels_clear_the_corner_and_the_bottom() -> None:
     """The 3-D view's loss labels start at the surface's lowest point, well above the z
     axis's corner (its "0" sat on y's "2"); the camera looks below the scene's middle, so
-    the front axis's last label is not cut off; the bottom margin holds Play and the step
-    slider's labels (they were cut off)."""
+    the front axis's last label is not cut off; Play and the step are the chart's HTML,
+    under the graph, not Plotly's menus."""
     s = surfaces.get("staircase")
     grid = grids.surface_grid(s, GRID_SIDE)
     fig = surface_figure(_runs(), s, grid)
@@ -427,10 +438,7 @@ def test_surface3d_labels_clear_the_corner_and_the_bottom() -> None:
     assert min(z["tickvals"]) - low >= 0.15 * (high - low)
     assert len(z["tickvals"]) >= 2 and max(z["tickvals"]) <= high
     assert scene["camera"]["center"]["z"] <= -0.25
-    assert fig["layout"]["margin"]["b"] >= 100
-    assert (
-        fig["layout"]["sliders"][0]["y"] == 0.0 and fig["layout"]["sliders"][0]["yanchor"] == "top"
-    )
+    assert "sliders" not in fig["layout"] and "updatemenus" not in fig["layout"]
 
 
 def test_a_path_that_leaves_the_map_is_marked_where_it_leaves() -> None:

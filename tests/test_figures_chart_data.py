@@ -18,7 +18,7 @@ from optiviz.figures import style
 from optiviz.figures.animation import path_animation
 from optiviz.figures.chart_data import encode, map_chart, surface_chart
 from optiviz.figures.runs import Run, frame_steps
-from optiviz.figures.surface3d import surface_figure
+from optiviz.figures.surface3d import motion, surface_figure
 from optiviz.figures.typed import decode_array, encode_array
 from optiviz.scenes import Scene, grids
 
@@ -175,11 +175,13 @@ def test_data_surface_chart_carries_model_curves_per_frame() -> None:
 def test_surface_chart_is_the_3d_figure() -> None:
     view = _scene(steps=40)
     grid = grids.surface_grid(STAIRCASE, 31)
-    figure = _decode(surface_chart(view, grid)["figure"])
+    data = surface_chart(view, grid)
+    figure = _decode(data["figure"])
     expected = surface_figure(view.runs, STAIRCASE, grid)
     want = _decode(expected["data"][0]["z"])
     np.testing.assert_allclose(figure["data"][0]["z"], want, equal_nan=True)
-    assert [f["name"] for f in figure["frames"]] == [f["name"] for f in expected["frames"]]
+    assert "frames" not in figure  # the chart builds them (scene3d.js)
+    assert data["scene3d"] == json.loads(json.dumps(motion(view.runs, STAIRCASE, grid)))
     assert figure["layout"]["uirevision"] == "3d:staircase"
 
 

@@ -25,7 +25,7 @@ from optiviz.figures.animation import EXIT_ANGLE, animation_parts, exit_trace
 from optiviz.figures.notes import NOT_DEFINED, final_text, notes, step_text
 from optiviz.figures.runs import Exit, map_exit
 from optiviz.figures.style import VERDICT_COLOURS
-from optiviz.figures.surface3d import surface_figure
+from optiviz.figures.surface3d import motion, surface_figure
 from optiviz.figures.typed import encode_array
 from optiviz.scenes import Scene
 from optiviz.scenes.family import Family
@@ -206,12 +206,20 @@ def map_chart(
     )
 
 
-def surface_chart(scene: Scene, grid: Grid) -> dict:
-    """The 3-D view's data: ``surface_figure`` as it is (its frames are few and small),
-    and the runs' ``notes``."""
+def surface_chart(scene: Scene, grid: Grid, latent: int | None = None) -> dict:
+    """The 3-D view's data: ``surface_figure`` (no frames), the runs' ``notes``, and
+    ``scene3d`` (``surface3d.motion``): the chart builds the frames, Play, Pause and the
+    step from the paths' arrays, in JavaScript. Run ``latent``'s path and ball are drawn
+    only once α's slider moves ("my α" before it races), as in the top view."""
     figure = surface_figure(scene.runs, scene.surface, grid)
     figure["layout"]["uirevision"] = f"3d:{scene.surface.name}"
-    view = {"kind": "3d", "figure": figure, "animation": None}
+    scene3d = motion(scene.runs, scene.surface, grid)
+    if latent is not None:
+        ids = scene3d["runs"][latent]
+        ids["latent"] = True
+        for i in (ids["path"], ids["ball"]):
+            figure["data"][i] = {**figure["data"][i], "visible": False}
+    view = {"kind": "3d", "figure": figure, "animation": None, "scene3d": scene3d}
     return encode(view | {"notes": notes(scene.runs, scene.surface)})
 
 

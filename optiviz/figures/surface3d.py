@@ -1,10 +1,14 @@
 """The 3-D view: the loss surface with each run's path and ball.
 
-3-D traces only animate with ``redraw: true``, which is slow without GPU
-rendering, so this view animates few frames (``MAX_FRAMES_3D``). The mesh is fine
-enough (``MESH_SIDE``) that each staircase riser is a clean step, the surface is lit
-from above, the camera stands behind the start looking towards the nearest minimum,
-and balls float a little above the surface so it never hides them.
+Python builds the static figure (the lit surface, each run's path at z = its loss, each
+ball at step 0) and ``motion``: which traces are each run's path and ball, the frame
+steps and the lifts. The chart's JavaScript (``optiviz/ui/chart/scene3d.js``) builds the
+frames from the paths' own arrays, draws Play, Pause and the step under the graph, and
+swaps α and k family members in. 3-D traces only animate with a WebGL redraw, slow
+without GPU rendering, so this view plays few frames (``MAX_FRAMES_3D``). The mesh is
+fine enough (``MESH_SIDE``) that each staircase riser is a clean step, the surface is lit
+from above, the camera stands behind the start looking towards the nearest minimum, and
+balls float a little above the surface so it never hides them.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import numpy as np
 
 from optiviz.core.surfaces import Surface
 from optiviz.figures import style
-from optiviz.figures.runs import Run, compact, frame_steps
+from optiviz.figures.runs import Run, frame_steps
 from optiviz.figures.typed import encode_array
 from optiviz.scenes import grids
 from optiviz.scenes.grids import Grid
@@ -44,6 +48,9 @@ CENTER_Z = -0.3
 the front axis's last labels (y's −2) are not cut off at the bottom."""
 
 BALL_SIZE_3D = 14
+
+FRAME_MS_3D = 120
+"""Milliseconds per frame of Play (each frame is a WebGL redraw)."""
 
 CLIP_PERCENTILE = 97.0
 """Surface heights above this percentile are capped there, so a steep rim cannot flatten
@@ -111,30 +118,40 @@ def _surface_trace(grid: Grid, ceiling: float, spread: float) -> dict:
 
 
 def surface_figure(runs: Sequence[Run], surface: Surface, grid: Grid) -> dict:
-    """A Plotly figure dict: the lit surface (from ``grid``, or a MESH_SIDE grid where that
-    is coarser), each run's path, and an animated ball (few frames)."""
+    """A Plotly figure dict without frames: the lit surface (from ``grid``, or a MESH_SIDE
+    grid where that is coarser), each run's path, then each run's ball at step 0."""
     if surface.dim != 2:
         raise ValueError("the 3-D view needs a 2-parameter surface")
     grid = _mesh(surface, grid)
-    ceiling = _ceiling(grid.z)
-    spread = ceiling - float(np.nanmin(grid.z))
+    ceiling, low = _ceiling(grid.z), float(np.nanmin(grid.z))
+    spread = ceiling - low
     data = [_surface_trace(grid, ceiling, spread)]
     lift, ball_lift = PATH_LIFT * spread, BALL_LIFT * spread
     data += [_path(run, ceiling, lift) for run in runs]
-    first = len(data)
     data += [_ball_trace(run, _ball(run, 0, ceiling, ball_lift)) for run in runs]
-    steps = frame_steps(len(runs[0].trajectory.lrs), MAX_FRAMES_3D)
-    ids = list(range(first, first + len(runs)))
-    frames = [
-        {
-            "name": str(int(t)),
-            "traces": ids,
-            "data": [_ball(run, int(t), ceiling, ball_lift) for run in runs],
-        }
-        for t in steps
-    ]
-    z_axis = _z_axis(float(np.nanmin(grid.z)), ceiling)
-    return {"data": data, "frames": frames, "layout": _layout(surface, steps, z_axis)}
+    return {"data": data, "layout": _layout(surface, _z_axis(low, ceiling))}
+
+
+def motion(runs: Sequence[Run], surface: Surface, grid: Grid, frame_ms: int = FRAME_MS_3D) -> dict:
+    """What the chart needs to move ``surface_figure``'s balls and swap its paths: per run
+    its ``path`` and ``ball`` trace indices, the frame ``steps``, ``frame_ms`` per frame,
+    and the heights: a path point is at z = loss + ``path_lift`` where loss <= ``ceiling``
+    (a gap above it), a ball ``ball_lift`` higher than its path's point at its step."""
+    z = _mesh(surface, grid).z
+    ceiling = _ceiling(z)
+    spread = ceiling - float(np.nanmin(z))
+    n = len(runs)
+    return {
+        "steps": [int(t) for t in frame_steps(len(runs[0].trajectory.lrs), MAX_FRAMES_3D)],
+        "frame_ms": frame_ms,
+        "ceiling": ceiling,
+        "path_lift": PATH_LIFT * spread,
+        "ball_lift": (BALL_LIFT - PATH_LIFT) * spread,
+        "runs": [
+            {"name": run.name, "colour": run.colour, "path": 1 + i, "ball": 1 + n + i}
+            for i, run in enumerate(runs)
+        ],
+    }
 
 
 def _z_axis(low: float, ceiling: float) -> dict:
@@ -170,9 +187,9 @@ def _ball_trace(run: Run, ball: dict) -> dict:
 
 
 def _ball(run: Run, t: int, ceiling: float, lift: float) -> dict:
-    p = run.trajectory.positions[t]
-    z = _lift(np.array([run.trajectory.losses[t]]), ceiling, lift)
-    return {"type": "scatter3d", "x": compact(p[:1]), "y": compact(p[1:2]), "z": compact(z)}
+    p = run.trajectory.positions[t].astype(np.float32)
+    z = _lift(np.array([run.trajectory.losses[t]]), ceiling, lift).astype(np.float32)
+    return {"type": "scatter3d", "x": p[:1], "y": p[1:2], "z": z}
 
 
 Z_FLOOR = 0.2
@@ -180,9 +197,9 @@ Z_FLOOR = 0.2
 lowest label stands clear of the corner where the y axis's last label ends."""
 Z_HEADROOM = 0.25
 """And ends this share above the ceiling, over the lifted paths and balls."""
-BOTTOM_ROOM = 110
-"""Bottom margin (px): Play / Pause and the step slider with its step labels, under the
-scene's lowest tick labels."""
+BOTTOM_ROOM = 40
+"""Bottom margin (px) under the scene's lowest tick labels; the chart draws Play, Pause,
+the step and the sliders under the graph, in HTML."""
 
 
 def z_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
@@ -195,22 +212,11 @@ def z_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     return [float(v) for v in np.arange(first, hi + 1e-9 * step, step)]
 
 
-def _layout(surface: Surface, steps: np.ndarray, z_axis: dict) -> dict:
+def _layout(surface: Surface, z_axis: dict) -> dict:
     names = surface.extras.get("parameters", ("x", "y"))
     (x0, x1), (y0, y1) = surface.bounds
-    play = {
-        "frame": {"duration": 120, "redraw": True},
-        "fromcurrent": True,
-        "transition": {"duration": 0},
-        "mode": "immediate",
-    }
-    still = {
-        "frame": {"duration": 0, "redraw": True},
-        "mode": "immediate",
-        "transition": {"duration": 0},
-    }
     return {
-        "height": style.HEIGHT + 100 + BOTTOM_ROOM - 40,
+        "height": style.HEIGHT + 100,
         "autosize": True,
         "margin": {"l": 0, "r": 0, "t": 10, "b": BOTTOM_ROOM},
         "font": style.FONT,
@@ -223,33 +229,4 @@ def _layout(surface: Surface, steps: np.ndarray, z_axis: dict) -> dict:
             "aspectratio": ASPECT,
             "camera": camera(surface),
         },
-        "updatemenus": [
-            {
-                "type": "buttons",
-                "direction": "left",
-                "x": 0.0,
-                "y": 0.0,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showactive": False,
-                "buttons": [
-                    {"label": "▶ Play", "method": "animate", "args": [None, play]},
-                    {"label": "❚❚ Pause", "method": "animate", "args": [[None], still]},
-                ],
-            }
-        ],
-        "sliders": [
-            {
-                "x": 0.22,
-                "len": 0.78,
-                "y": 0.0,
-                "yanchor": "top",
-                "pad": {"t": 0},
-                "currentvalue": {"prefix": "step ", "xanchor": "right"},
-                "steps": [
-                    {"label": str(int(t)), "method": "animate", "args": [[str(int(t))], still]}
-                    for t in steps
-                ],
-            }
-        ],
     }

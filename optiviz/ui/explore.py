@@ -89,15 +89,15 @@ def compute_chart(s: Settings, three_d: bool = False) -> dict:
     """The chart component's data for the settings, from the engine: the top view, or the
     3-D view, with the sliders of α and k (``sliders.sliders``)."""
     drawn, latent = drawn_settings(s)
-    if three_d:  # α acts on release here: no latent "my α" (its verdict line showed)
-        scene = scene_for(s)
-        data = chart_data.surface_chart(scene, grids.surface_grid(scene.surface, 61))
-        return data | {"sliders": sliders.sliders(s, scene, None, three_d=True)}
     scene = scene_for(drawn)
-    follows = tuple(i for i, _, _ in sliders.followers(drawn, "alpha"))
     members = sliders.settled(drawn, scene)
     runs = [replace(r, trajectory=members.get(i, r.trajectory)) for i, r in enumerate(scene.runs)]
     scene = replace(scene, runs=tuple(runs))
+    if three_d:  # the box is the 3-D axes': the surface's bounds
+        data = chart_data.surface_chart(scene, grids.surface_grid(scene.surface, 61), latent)
+        box = [list(b) for b in scene.surface.bounds]
+        return data | {"sliders": sliders.sliders(drawn, scene, box, three_d=True)}
+    follows = tuple(i for i, _, _ in sliders.followers(drawn, "alpha"))
     grid = grids.surface_grid(scene.surface, 161)
     data = chart_data.map_chart(scene, grid, follows=follows, latent=latent)
     box = chart_data.map_box(data["figure"]["layout"])

@@ -35,7 +35,6 @@ DATA_NOTE = (
     "On a data surface the paths follow when you let go: every stop's model curves would "
     "not fit in the page."
 )
-THREE_D_NOTE = "In the 3-D view the paths follow when you let go."
 WINDOW_NOTE = (
     "At {steps} steps the paths follow the thumb over the {count} stops around the value "
     "shown; beyond them, when you let go."
@@ -62,12 +61,11 @@ def followers(s: Settings, key: str) -> list[tuple[int, str, float]]:
 
 
 def _why_not(s: Settings, surface, three_d: bool) -> str:
-    """Why a view gets no family (empty: it gets one)."""
-    if three_d:
-        return THREE_D_NOTE
+    """Why a view gets no family (empty: it gets one); the 3-D view draws no model
+    curves, so a data surface's gets one."""
     if s.mode == "seeds":
         return SEEDS_NOTE
-    if surface.n_samples is not None:
+    if surface.n_samples is not None and not three_d:
         return DATA_NOTE
     return ""
 

@@ -14,8 +14,9 @@
 // box), keys.js (presenter keys), notes.js (verdicts and "What one step does"), hiding.js
 // (hidden runs), theme.js (Streamlit's colours, presenter mode, narrow windows), fit.js
 // (the view's height and ranges), family.js (a family member swapped into the view),
-// slider.js (the α and k sliders and their verdict strips), arrows.js ("Inside a step")
-// and plotly_adapter.js (every use of plotly.js's private fields and SVG).
+// slider.js (the α and k sliders and their verdict strips), arrows.js ("Inside a step"),
+// scene3d.js and view3d.js (the 3-D view's frames, swaps and drawing) and
+// plotly_adapter.js (every use of plotly.js's private fields, SVG and WebGL scene).
 
 import { decorateReadout, frameTraces } from "./arrows.js";
 import { controlBar, readoutBox, showStep } from "./controls.js";
@@ -31,6 +32,7 @@ import { atSpeed, buttonClicked, currentStep, isPlaying, ownButtons, play, playO
 import { drawDirect, mapPoint } from "./plotly_adapter.js";
 import { showValue, sliderBar } from "./slider.js";
 import { isDark, isNarrow, narrowed, outlined, presented, presentedLayout, themed } from "./theme.js";
+import { draw3d } from "./view3d.js";
 
 onFrame(decorateReadout); // "Inside a step": the arrows' key in the readout
 
@@ -171,6 +173,7 @@ async function swapDraw(gd, state, base) {
 
 async function draw(gd, state, data) {
   const base = await prepared(state, data);
+  if (base.scene3d) return draw3d(gd, state, data, base, hooks3d(gd, state, base));
   if (canSwap(state, data, base)) return swapDraw(gd, state, base);
   if (base.animation) hide(state, tracks(base.figure, base.animation), base);
   const { view, pending } = moved(state, base);
@@ -221,6 +224,15 @@ async function draw(gd, state, data) {
   }
 }
 
+function hooks3d(gd, state, base) {
+  // What the 3-D view (view3d.js) asks of the chart.
+  return {
+    sliders: (pending) => sliders(gd, state, base, pending),
+    toggle: (i) => toggleRun(gd, state, i),
+    redraw: () => requestDraw(gd, state),
+  };
+}
+
 function mapTraces(full, data, runs, animation, dark) {
   // The traces as drawn: outlines in the theme's contrast, presenter mode's lines, and the
   // hidden runs' traces and stretch of the outline left out.
@@ -256,7 +268,7 @@ function listen(gd, state) {
   window.addEventListener("resize", onResize);
   gd.on("plotly_buttonclicked", (event) => buttonClicked(gd, event));
   gd.on("plotly_animatingframe", (event) => {
-    if (state.kind === "map") showStep(gd, state, state.names.indexOf(event.name));
+    if (state.playOptions) showStep(gd, state, state.names.indexOf(event.name));
   });
   gd.on("plotly_click", (event) => {
     const point = event.points && event.points[0];
@@ -405,6 +417,7 @@ export default function (component) {
 
 // For the tests (tests/test_chart_js.py), which run these in Node.
 export { swapped } from "./family.js";
+export { frames3d, memberPath, swapped3d } from "./scene3d.js";
 export { decode } from "./decode.js";
 export { gapFitted } from "./fit.js";
 export { frameData, mapFigure, readoutText, tracks } from "./frames.js";

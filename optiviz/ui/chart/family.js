@@ -82,6 +82,20 @@ function memberEdge(trace, family, j) {
   return { ...trace, y: new Float32Array(trace.y.length).fill(NaN) };
 }
 
+export function swappedNotes(verdicts, steps, family, i, j) {
+  // Run i's verdict line and "What one step does" (in the notes' `verdicts` and `steps`,
+  // changed in place) as member j of `family` has them.
+  const name = family.names[j];
+  verdicts[i] = {
+    ...verdicts[i],
+    name,
+    label: family.label[j],
+    label_colour: family.label_colour[j],
+    final: family.final[j],
+  };
+  steps[i] = { name, text: family.first_step[j] };
+}
+
 export function swapped(view, slider, index) {
   // `view` ({figure, animation, notes}, decoded) with member `index` (a stop of
   // `slider`) of each of its families in place of the run it follows: the path, loss and
@@ -110,14 +124,7 @@ export function swapped(view, slider, index) {
     const parts = memberParts(family, j, track, dequantised); // its arrows (arrows.js)
     const [grad, step] = [track.grad, track.step];
     runs[i] = { ...runs[i], name, label: family.label[j], grad, step, parts };
-    verdicts[i] = {
-      ...verdicts[i],
-      name,
-      label: family.label[j],
-      label_colour: family.label_colour[j],
-      final: family.final[j],
-    };
-    steps[i] = { name, text: family.first_step[j] };
+    swappedNotes(verdicts, steps, family, i, j);
   }
   runs.forEach((run) => delete run.pathLength);
   return {

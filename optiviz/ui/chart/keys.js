@@ -16,7 +16,7 @@ export function listenKeys(gd, state) {
   // space plays and pauses, ← and → step one frame.
   const onKey = (event) => {
     if (!gd.isConnected) return document.removeEventListener("keydown", onKey);
-    if (!state.present || !state.playOptions || state.kind !== "map") return;
+    if (!state.present || !state.playOptions) return;
     if (event.altKey || event.ctrlKey || event.metaKey || (event.repeat && event.key === " ")) return;
     if (typing(event.target)) return;
     if (event.key === " ") togglePlay(gd, state);

@@ -28,7 +28,7 @@ export function strided(names, stride) {
 export function currentStep(gd) {
   // The step shown: the top view's own slider, or the 3-D view's Plotly slider.
   const state = gd.__optiviz;
-  if (state && state.kind === "map" && state.names && state.names.length) {
+  if (state && state.playOptions && state.names && state.names.length) {
     return Number(state.names[state.shown || 0]);
   }
   return sliderStep(gd);
@@ -83,11 +83,17 @@ async function ensureFrames(gd, state) {
   await window.Plotly.addFrames(gd, frames);
 }
 
+function still(state) {
+  // A frame shown at once: with a redraw where the view's frames need one (the 3-D view).
+  const redraw = Boolean(state.playOptions && state.playOptions.frame.redraw);
+  return redraw ? { ...STILL, frame: { duration: 0, redraw } } : STILL;
+}
+
 export async function seek(gd, state, index) {
   // The slider moved: pause, and show that frame.
   if (isPlaying(gd)) await window.Plotly.animate(gd, [null], STILL).catch(() => null);
   await ensureFrames(gd, state);
-  await window.Plotly.animate(gd, [state.names[index]], STILL).catch(() => null);
+  await window.Plotly.animate(gd, [state.names[index]], still(state)).catch(() => null);
 }
 
 export function togglePlay(gd, state) {
@@ -103,5 +109,5 @@ export async function stepFrame(gd, state, by) {
   const step = currentStep(gd);
   const index = state.names.findIndex((name) => Number(name) === step);
   const next = Math.min(state.names.length - 1, Math.max(0, index + by));
-  if (next !== index) await window.Plotly.animate(gd, [state.names[next]], STILL).catch(() => null);
+  if (next !== index) await window.Plotly.animate(gd, [state.names[next]], still(state)).catch(() => null);
 }

@@ -183,3 +183,88 @@ export function drawDirect(gd, traces, data) {
   traces.forEach((i, k) => (gd.data[i] = { ...gd.data[i], ...data[k] }));
   return true;
 }
+
+// The 3-D scene's overlay: members drawn in 2-D while a slider's thumb is held ----------
+
+function sceneOf(gd) {
+  // plotly.js's gl3d scene of the graph's (first) scene, once drawn, or null.
+  const scene = gd._fullLayout && gd._fullLayout.scene && gd._fullLayout.scene._scene;
+  return scene && scene.glplot && scene.glplot.cameraParams ? scene : null;
+}
+
+function projector(scene, width, height) {
+  // Data (x, y, z) to the scene's CSS pixels, as plotly.js places a 3-D annotation:
+  // projection × view × model of the scaled point, then the clip box to the scene's box.
+  const { model, view, projection } = scene.glplot.cameraParams;
+  const scale = scene.dataScale;
+  const times = (m, v) => {
+    const out = [0, 0, 0, 0];
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) out[j] += m[4 * i + j] * v[i];
+    return out;
+  };
+  return (x, y, z) => {
+    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) return null;
+    const p = times(projection, times(view, times(model, [x * scale[0], y * scale[1], z * scale[2], 1])));
+    if (!(p[3] > 0)) return null;
+    return [0.5 * width * (1 + p[0] / p[3]), 0.5 * height * (1 - p[1] / p[3])];
+  };
+}
+
+const OVERLAY_LINE_PX = 6; // surface3d._path's line width (presenter mode: 1.5 times)
+const OVERLAY_BALL_PX = 14; // surface3d.BALL_SIZE_3D, its diameter
+
+export function drawOverlay3d(gd, lines, present = false) {
+  // Draw each of `lines` ({path: {x, y, z}, ball: {x, y, z}, colour}) on a 2-D canvas
+  // over the 3-D scene, projected as the scene's camera stands; false where the graph
+  // has no drawn scene. The canvas covers the scene and takes no pointer events.
+  const scene = sceneOf(gd);
+  if (!scene) return false;
+  const box = scene.container;
+  const [width, height] = [box.clientWidth, box.clientHeight];
+  let canvas = box.querySelector(":scope > canvas.optiviz-overlay3d");
+  if (!canvas) {
+    canvas = document.createElement("canvas");
+    canvas.className = "optiviz-overlay3d";
+    canvas.style.cssText = "position:absolute;left:0;top:0;pointer-events:none";
+    box.appendChild(canvas);
+  }
+  const ratio = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(width * ratio)) canvas.width = Math.round(width * ratio);
+  if (canvas.height !== Math.round(height * ratio)) canvas.height = Math.round(height * ratio);
+  Object.assign(canvas.style, { width: `${width}px`, height: `${height}px` });
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  const at = projector(scene, width, height);
+  for (const line of lines) {
+    ctx.strokeStyle = line.colour;
+    ctx.lineWidth = OVERLAY_LINE_PX * (present ? 1.5 : 1);
+    ctx.lineJoin = "round";
+    ctx.beginPath();
+    let open = false;
+    for (let k = 0; k < line.path.x.length; k++) {
+      const p = at(line.path.x[k], line.path.y[k], line.path.z[k]);
+      if (p && open) ctx.lineTo(p[0], p[1]);
+      else if (p) ctx.moveTo(p[0], p[1]);
+      open = Boolean(p); // a gap, as Plotly draws one
+    }
+    ctx.stroke();
+    const ball = at(line.ball.x[0], line.ball.y[0], line.ball.z[0]);
+    if (ball) {
+      ctx.beginPath();
+      ctx.arc(ball[0], ball[1], OVERLAY_BALL_PX / 2, 0, 2 * Math.PI);
+      ctx.fillStyle = line.colour;
+      ctx.fill();
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = "white";
+      ctx.stroke();
+    }
+  }
+  return true;
+}
+
+export function clearOverlay3d(gd) {
+  // Remove the overlay: WebGL draws the members now.
+  const canvas = gd.querySelector("canvas.optiviz-overlay3d");
+  if (canvas) canvas.remove();
+}
