@@ -4,8 +4,12 @@
 >>> runs = optiviz.simulate_many("staircase", "sgd", alphas=[0.055, 0.8, 2.8])
 >>> optiviz.figures.animate(*runs, surface="staircase")  # Jupyter shows it, Play and all
 
-Each function draws exactly what the app draws for the same results, through the same
-builders (``animation.path_animation``, ``lab.landscape_figure``, ``lab.range_test_figure``).
+``landscape`` and ``range_test`` draw the lab's figures through the app's own builders
+(``lab.landscape_figure``, ``lab.range_test_figure``). ``animate`` is the notebook's own
+builder of the top view (``animation.path_animation``): the app's chart and its HTML
+download build their frames, readout and Play / Pause in JavaScript (``optiviz/ui/chart``)
+from the same static traces (``animation.animation_parts``), which a notebook cannot run,
+so here Python builds them and Plotly plays them.
 """
 
 from __future__ import annotations
