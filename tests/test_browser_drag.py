@@ -178,45 +178,91 @@ def test_a_drag_moves_the_path_with_no_message_and_the_link_follows_on_release(
     assert _value(page) == dragged
     link = page.locator("code").filter(has_text="alpha=").first.text_content()
     assert f"alpha={dragged}" in link
-    # The view after the release names the α family it was drawn from, by reference, and
-    # the chart still holds every member of it.
+    # The family held the stop let go at, so the server sent the payload before again
+    # (explore.payload) and Streamlit did not call the chart: it still draws the dragged
+    # member, and holds every member of the family.
     held = page.evaluate(
         "() => { const s = document.querySelector('.optiviz-chart').__optiviz;"
-        " return [s.latest.sliders[0].families[0].ref || null, s.prepared.sliders[0].count,"
-        " s.prepared.sliders[0].families[0].xy.length]; }"
+        " const slider = s.prepared.sliders[0];"
+        " return [slider.texts[s.want.alpha] ?? null, slider.count,"
+        " slider.families[0].xy.length]; }"
     )
-    assert held[0] and held[1] == held[2] == len(_stops(page)), held
+    assert held[0] == dragged and held[1] == held[2] == len(_stops(page)), held
     assert not page.console_errors
 
 
+HELD_KEYS_JS = """(keys) => {
+  // Press `keys` on the α track in one task, as a held key repeats: the stop the slider
+  // moved to after each (its text; the thumb's text follows at the next draw), the
+  // messages sent meanwhile, and the page-clock time of the last key.
+  const track = document.querySelector('.optiviz-slider[data-key="alpha"] [role="slider"]');
+  const state = document.querySelector('.optiviz-chart').__optiviz;
+  const before = window.__optivizSends;
+  const values = keys.map((key) => {
+    track.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true, cancelable: true}));
+    return state.prepared.sliders[0].texts[state.want.alpha];
+  });
+  return {values, sent: window.__optivizSends - before, last: performance.now()};
+}"""
+
+TRACK_TEXT_JS = (
+    'document.querySelector(\'.optiviz-slider[data-key="alpha"] [role="slider"]\')'
+    ".getAttribute('aria-valuetext')"
+)
+"""A JS expression: the α thumb's value text ("α = 0.8")."""
+
+SEND_TIMES_JS = """() => {
+  // From now on, note the page-clock time of every message the page's sockets send.
+  window.__optivizSendTimes = [];
+  const proto = window.WebSocket.prototype, send = proto.send;
+  proto.send = function (...args) {
+    window.__optivizSendTimes.push(performance.now());
+    return send.apply(this, args);
+  };
+}"""
+
+
 def test_keys_move_one_stop_a_decade_and_to_the_ends(single) -> None:
+    """A real → moves one stop and is released (the link follows); then keys that follow
+    each other faster than the release delay (one task: no machine is too slow for
+    that) move a stop, a decade and to the ends and send nothing, and the release is sent
+    ``RELEASE_MS`` (300 ms) after the last of them, in the page's clock."""
     page = single
     stops = _stops(page)
     at = stops.index("0.8")
     track = _track(page)
     track.focus()
-    sends = page.evaluate("() => window.__optivizSends")
+    since = start_watch(page)
     track.press("ArrowRight")
     assert _value(page) == stops[at + 1]
-    track.press("ArrowLeft")
-    track.press("ArrowLeft")
-    assert _value(page) == stops[at - 1]
-    track.press("PageUp")
-    up = float(_value(page))
-    assert up / float(stops[at - 1]) == pytest.approx(10, rel=0.25)
-    assert page.evaluate("() => window.__optivizSends") == sends  # held keys send nothing
-    track.press("Home")
-    assert _value(page) == stops[0]
+    wait_rerun(page, since)
+    assert _query(page)["alpha"] == [stops[at + 1]]
+    stops = _stops(page)  # 0.8 was a value between two stops: they are the grid's now
+    at = stops.index(_value(page))
+    page.evaluate(SEND_TIMES_JS)
     since = start_watch(page)
-    track.press("End")
+    keys = ["ArrowLeft", "ArrowLeft", "PageUp", "Home", "End"]
+    held = page.evaluate(HELD_KEYS_JS, keys)
+    left, up = held["values"][1], float(held["values"][2])
+    assert held["values"][:2] == [stops[at - 1], stops[at - 2]]
+    assert up / float(left) == pytest.approx(10, rel=0.25)
+    assert held["values"][3:] == [stops[0], stops[-1]]
+    assert held["sent"] == 0, "held keys send nothing"
+    page.wait_for_function(f"() => ({TRACK_TEXT_JS}).endsWith(' = {stops[-1]}')", timeout=15_000)
     assert float(track.get_attribute("aria-valuenow")) == float(stops[-1])
-    wait_rerun(page, since)  # 300 ms after the last key
+    wait_rerun(page, since)
+    sends = page.evaluate("() => window.__optivizSendTimes")
+    assert sends and sends[0] - held["last"] >= 300, (held["last"], sends)
     assert _query(page)["alpha"] == [stops[-1]]
     assert re.fullmatch(r"diverged at step \d+ · .*", _verdict(page))
 
 
 def _verdict(page) -> str:
     return page.locator(".optiviz-slider-verdict").first.text_content()
+
+
+STEP_JS = "Number(document.querySelector('.optiviz-step').textContent.split(' ').pop())"
+"""A JS expression: the step the top view's label shows."""
 
 
 def _step(page) -> int:
@@ -236,18 +282,21 @@ def test_presenter_keys_step_frames_except_while_the_slider_has_focus(chromium, 
     page.locator("h1").first.click()  # the slider loses the focus
     value = _value(page)
     page.keyboard.press("ArrowRight")
-    page.wait_for_timeout(200)
+    page.wait_for_function(STEP_JS + " !== 0", timeout=5_000)
     assert _step(page) == 1 and _value(page) == value  # the frame stepped
     assert not page.console_errors
     page.close()
 
 
 def test_play_keeps_playing_across_a_drag(single) -> None:
+    """Frames go on while the thumb is held and after it is let go (each wait is for the
+    next frame, not for a time: the order of events, whatever the machine's speed)."""
     page = single
     page.locator(".optiviz-play").click()
-    page.wait_for_timeout(300)
+    page.wait_for_function(STEP_JS + " > 0", timeout=15_000)
     started = _step(page)
     _drag(page, 0.45, 0.6, moves=20)
+    page.wait_for_function(f"{STEP_JS} > {started}", timeout=15_000)  # still held
     playing = page.evaluate(
         "() => { const q = document.querySelector('.optiviz-chart')._transitionData._frameQueue;"
         " return Boolean(q && q.length); }"
@@ -255,8 +304,7 @@ def test_play_keeps_playing_across_a_drag(single) -> None:
     during = _step(page)
     page.mouse.up()
     assert playing and during > started, (started, during)
-    page.wait_for_timeout(400)
-    assert _step(page) > during
+    page.wait_for_function(f"{STEP_JS} > {during}", timeout=15_000)
 
 
 STRIP_JS = """() => {

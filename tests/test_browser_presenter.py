@@ -12,6 +12,7 @@ import pytest
 
 from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE, MAP_CHART
 from optiviz.devtools.server import AppServer
+from optiviz.figures import style
 from optiviz.scenes import lessons
 from tests.support.browser import app_server, chromium, needs_chromium
 
@@ -27,18 +28,19 @@ SHOWN_JS = """() => {
 }"""
 """The frame the slider shows (index and step) and whether the animation plays."""
 
-RATE_JS = """async (ms) => {
-  const index = () => Number(document.querySelector('.optiviz-scrub').value);
-  await new Promise(r => setTimeout(r, 150));  // past the first frame's start-up
-  const a = index(), t0 = performance.now();
-  await new Promise(r => setTimeout(r, ms));
-  return (index() - a) / ((performance.now() - t0) / 1000);
-}"""
-"""Frames drawn per second while playing, over ``ms`` milliseconds."""
+RATE_MS = 600
+"""How long each speed plays, in the page's own (Playwright's virtual) clock."""
+
+INDEX_JS = "() => Number(document.querySelector('.optiviz-scrub').value)"
+"""The index of the frame the step slider shows."""
 
 
-def _open(browser, server: AppServer, query: str, size: tuple[int, int]):
+def _open(browser, server: AppServer, query: str, size: tuple[int, int], clock: bool = False):
+    """A tab at ``query``, its chart drawn; with ``clock``, on Playwright's virtual clock
+    (which runs at the real pace until ``clock.pause_at``)."""
     tab = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    if clock:
+        tab.clock.install()
     tab.goto(server.url + query)
     tab.wait_for_selector(f"{MAP_CHART} .main-svg", timeout=FIRST_CHART_MS)
     tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
@@ -142,20 +144,37 @@ def test_space_on_a_verdict_hides_its_run_and_does_not_play(page) -> None:
 
 
 def _rate(page, label: str) -> float:
+    """Frames per second at the speed ``label``, counted in the page's clock: paused, the
+    clock runs ``RATE_MS`` of animation frames and timers however slow the machine is."""
     _pause_at_start(page)
     page.locator(".optiviz-speed button", has_text=label).click()
     assert page.locator(".optiviz-speed button", has_text=label).get_attribute("aria-pressed")
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.clock.pause_at((page.evaluate("Date.now()") + 50) / 1000)
+    before = page.evaluate(INDEX_JS)
     page.keyboard.press("Space")
-    rate = page.evaluate(RATE_JS, 1200)
+    page.clock.run_for(RATE_MS)
+    rate = (page.evaluate(INDEX_JS) - before) / (RATE_MS / 1000)
     page.keyboard.press("Space")
+    page.clock.run_for(100)
+    page.clock.resume()
+    page.wait_for_function(f"() => !({SHOWN_JS})().playing", timeout=5_000)
     return rate
 
 
-def test_two_times_plays_twice_as_many_frames_per_second(page) -> None:
-    normal, double, half = _rate(page, "1×"), _rate(page, "2×"), _rate(page, "½×")
-    assert normal > 5, f"{normal:.1f} frames/s at 1×"
-    assert 1.5 < double / normal < 2.8, f"1× {normal:.1f}, 2× {double:.1f} frames/s"
-    assert 0.3 < half / normal < 0.75, f"1× {normal:.1f}, ½× {half:.1f} frames/s"
+def test_two_times_plays_twice_as_many_frames_per_second(app_server, chromium) -> None:
+    """½×, 1× and 2× scale the frame duration (``style.FRAME_MS`` at 1×): per second of the
+    page's clock, 1× shows about 1000 / FRAME_MS frames (animation frames come every 16 ms),
+    2× twice as many steps (every second frame, as fast), ½× half as many."""
+    tab = _open(chromium, app_server, "?present=1", (1400, 1000), clock=True)
+    try:
+        normal, double, half = _rate(tab, "1×"), _rate(tab, "2×"), _rate(tab, "½×")
+        assert 0.8 * 1000 / style.FRAME_MS <= normal <= 1.05 * 1000 / style.FRAME_MS, normal
+        assert double / normal == pytest.approx(2, rel=0.1), (normal, double)
+        assert half / normal == pytest.approx(0.5, rel=0.1), (normal, half)
+        assert tab.evaluate(ERRORS_JS) == []
+    finally:
+        tab.close()
 
 
 def test_keys_are_off_outside_presenter_mode(page) -> None:

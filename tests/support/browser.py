@@ -1,8 +1,9 @@
 """The app server and a headless Debian Chromium page on it, written once for the tests.
 
-The server and browser come from ``optiviz/devtools/live_app.py`` (which the benchmarks
-import too); this module adds the pytest fixtures, a page that records its console
-errors, and the waits a test needs after a click.
+The server, browser and page hook come from ``optiviz/devtools/`` (``server``,
+``chromium``, ``socket_hook``: the benchmarks import them too); this module adds the
+pytest fixtures, a page that records its console errors, and the waits a test needs after
+a click.
 """
 
 from __future__ import annotations
