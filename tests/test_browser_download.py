@@ -5,6 +5,7 @@ steps sampled."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,12 +16,21 @@ import pytest
 import optiviz
 from optiviz.core import surfaces
 from optiviz.devtools.page import PAUSE, PLAY, SCRUB
+from optiviz.figures import html
 from optiviz.scenes.settings import Settings
 from optiviz.ui import explore, first_screen
-from tests.support.browser import CHART_SETTLED_JS, chromium, needs_chromium
+from tests.support.browser import (
+    CHART_SETTLED_JS,
+    app_server,
+    chromium,
+    needs_chromium,
+    new_page,
+    open_app,
+)
+from tests.support.clicks import download
 
 pytestmark = [needs_chromium, pytest.mark.browser]
-__all__ = ["chromium"]  # a fixture, used by name
+__all__ = ["app_server", "chromium"]  # fixtures, used by name
 
 DRAWN_MS = 60_000
 """plotly.js (4.8 MB inline) parsed and the chart drawn, on a loaded machine."""
@@ -42,6 +52,12 @@ PATH_JS = """(i) => {
   const path = gd.data.filter(t => t.meta === 'path')[i];
   return {x: Array.from(path.x), y: Array.from(path.y), visible: path.visible !== false};
 }"""
+
+
+def _saved_data(page: str) -> dict:
+    """The chart's data a saved page holds."""
+    data = re.search(rf'<script type="application/json" id="{html.DATA_ID}">(.*?)</script>', page)
+    return json.loads(data[1])
 
 
 def _settings() -> Settings:
@@ -157,3 +173,22 @@ def test_alpha_moves_over_the_saved_family_to_the_engines_run(page, saved) -> No
     np.testing.assert_allclose(drawn["x"], want[:, 0], atol=span[0] / 5000)
     np.testing.assert_allclose(drawn["y"], want[:, 1], atol=span[1] / 5000)
     assert f"α = {alpha:g}" in page.locator(".optiviz-slider-value").first.text_content()
+
+
+def test_the_apps_button_saves_this_page(app_server, chromium, saved) -> None:
+    """⬇ Animation as HTML on a running server saves the page of the view shown: the
+    chart's data it holds is the data the server sent the chart."""
+    tab = new_page(chromium)
+    try:
+        open_app(tab, app_server.url)
+        sent = tab.evaluate(
+            "() => { const d = document.querySelector('.optiviz-chart').__optiviz.latest;"
+            " return {figure: d.figure, animation: d.animation, notes: d.notes}; }"
+        )
+        _, body = download(tab, "⬇ Animation as HTML")
+    finally:
+        tab.close()
+    page = _saved_data(body)
+    assert {k: page[k] for k in sent} == sent
+    assert [s["key"] for s in page["sliders"]] == ["alpha"]
+    assert page == _saved_data(saved[0].read_text(encoding="utf-8"))  # the default view
