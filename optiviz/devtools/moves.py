@@ -13,7 +13,8 @@ from optiviz.devtools.protocol import ProtocolSession
 
 ALPHA, K, START, SURFACE = "α", "k", "start", "surface"
 """The moves a session makes: α or k let go on the chart's slider (a ``slider`` trigger of
-the chart component, one stop along ``params``' stops, as one release sends), "Start x"
+the chart component, one stop along ``params``' stops, as one release sends, with
+``drawn``: whether the chart would show that stop's member), "Start x"
 one step of 0.1, and the "Loss surface" picker to the next of its first three surfaces."""
 
 
@@ -35,8 +36,10 @@ def change(session: ProtocolSession, kind: str, direction: int) -> tuple[dict, i
         stops = params.alpha_options() if kind == ALPHA else params.k_options()
         current = float(query.get("alpha" if kind == ALPHA else "k", ["0"])[0])
         value, direction = _stop(stops, current, direction)
+        key = "alpha" if kind == ALPHA else "k"
+        drawn = session.holds("map", key, value)
         return {
-            "trigger": ("map", "slider", {"key": "alpha" if kind == ALPHA else "k", "value": value})
+            "trigger": ("map", "slider", {"key": key, "value": value, "drawn": drawn})
         }, direction
     if kind == START:
         widget = session.widget("Start x")

@@ -190,6 +190,12 @@ class ProtocolSession:
         """Label -> (widget id, fragment id) of each button the page has drawn."""
         self.components: dict[str, str] = {}
         """Element id -> fragment id of each custom (bidi) component the page has drawn."""
+        self.sliders: dict[str, dict[str, dict]] = {}
+        """Element id -> the chart's sliders as its last data has them, by key, each with
+        ``held``: whether every family it names was sent to this session, as a browser's
+        chart would hold them (a reference to a family never sent holds nothing)."""
+        self.families: set[str] = set()
+        """The keys of the chart families this session was sent."""
         self.auto = ""
         """The fragment the server last asked the page to rerun on a timer (``auto_rerun``,
         a fragment with ``run_every``)."""
@@ -349,6 +355,7 @@ class ProtocolSession:
             self.buttons[element.button.label] = (element.button.id, fragment)
         if kind == "bidi_component":
             self.components[element.bidi_component.id] = fragment
+            self._chart(element.bidi_component)
         if kind == "exception":
             run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
             return
@@ -365,6 +372,29 @@ class ProtocolSession:
         sent, value = _sent_value(kind, proto)
         if sent:
             known.value = value
+
+    def _chart(self, proto: Any) -> None:
+        """Keep a component's sliders and note the families its data sends whole."""
+        if proto.WhichOneof("data") != "json":
+            return
+        sliders = json.loads(proto.json).get("sliders") or []
+        self.families.update(f["key"] for s in sliders for f in s["families"] if "key" in f)
+        self.sliders[proto.id] = {
+            s["key"]: s
+            | {"held": all(f.get("ref", f.get("key")) in self.families for f in s["families"])}
+            for s in sliders
+        }
+
+    def holds(self, chart: str, key: str, value: float) -> bool:
+        """Whether chart ``chart``'s slider ``key`` would draw stop ``value``'s member as
+        its thumb passes it (the chart's ``holds``): its families reach it, and they were
+        all sent to this session."""
+        (element,) = [c for c in self.components if c.endswith(f"-{chart}")]
+        slider = self.sliders.get(element, {}).get(key)
+        if not slider or not slider["held"] or not slider["families"]:
+            return False
+        index = slider["stops"].index(value) if value in slider["stops"] else -1
+        return slider["first"] <= index < slider["first"] + slider["count"]
 
     def _finish(self, seen: set[str], fragment: str) -> None:
         """After a finished run: drop the widgets it did not draw (a fragment run, only its

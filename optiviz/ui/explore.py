@@ -113,7 +113,7 @@ def _on_slider(key: str) -> None:
     name, value = moved["key"], moved.get("value")
     if value not in params.PARAMS[name].options():
         return
-    state.set_values({name: value})
+    state.set_values({name: value, RELEASED: (name, value) if moved.get("drawn") else None})
     if name == "alpha" and state.get("mode") == "compare":
         state.on_alpha_change()
 
@@ -228,15 +228,50 @@ def picture_control() -> str:
     return draw("picture", st) or PICTURES[0]
 
 
+RELEASED = "_slider_released"
+"""Set by ``_on_slider``: (key, value) of the chart slider just let go where the browser
+drew that stop's member (the trigger's ``drawn``), else None."""
+SENT = "_chart_sent"
+"""The chart's last payload this session (``Sent``)."""
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What the chart was sent last: its key, presenter mode, the settings it was drawn
+    for and its data, as passed to ``chart_component.chart``."""
+
+    key: str
+    present: bool
+    settings: Settings
+    data: dict
+
+
+def payload(s: Settings, key: str, three_d: bool, present: bool) -> dict:
+    """The chart's data for ``s``. In the top view, an α let go at a stop that the last
+    payload's family holds and the browser drew (``sliders.holds_release``) gets that
+    payload again, unchanged: the browser already draws that member, which is what a new
+    payload would draw, and Streamlit does not call the chart for equal data, so the
+    member stays; nothing is computed, and the message is a reference to the one before.
+    Else the cached chart, with the families this browser was sent before by reference."""
+    released, last = state.pop(RELEASED), state.get(SENT)
+    same = last is not None and (last.key, last.present, three_d) == (key, present, False)
+    if same and released and sliders.holds_release(last.data, last.settings, s, *released):
+        return last.data
+    data = sliders.by_reference(chart_for(s, three_d), state.sent_before)
+    state.set_values({SENT: Sent(key, present, s, data)})
+    return data
+
+
 def _views(s: Settings, scene: Callable[[], scenes.Scene], three_d: bool) -> None:
     key = "surface3d" if three_d else "map"
+    present = state.presenting()
     chart_component.chart(
-        sliders.by_reference(chart_for(s, three_d), state.sent_before),
+        payload(s, key, three_d, present),
         key=key,
         config=PLOT_CONFIG,
         on_click=partial(_on_click, key),
         on_slider=partial(_on_slider, key),
-        present=state.presenting(),
+        present=present,
         checked=True,
     )
     cloud = scene().cloud if s.mode == "seeds" else ()

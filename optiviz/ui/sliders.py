@@ -150,6 +150,27 @@ def by_reference(data: dict, sent: Callable[[str], bool]) -> dict:
     return data | {"sliders": out}
 
 
+def holds_release(data: dict, before: Settings, now: Settings, key: str, value: float) -> bool:
+    """Whether chart ``data``, drawn for ``before``, already shows ``now`` once the
+    browser has swapped in the member the thumb was let go at: ``now`` is ``before`` with
+    α = ``value`` (slider ``key`` = "alpha"), a stop of α's own grid (no run between two
+    stops among them) inside its families' window, and α is the only slider with
+    families (k's families are computed at one α, so they would be stale)."""
+    if (
+        key != "alpha"
+        or value != now.alpha
+        or repr(replace(now, alpha=before.alpha)) != repr(before)
+    ):
+        return False
+    shown = {slider["key"]: slider for slider in data.get("sliders", [])}
+    alpha, stops = shown.get("alpha"), params.PARAMS["alpha"].options()
+    if alpha is None or not alpha["families"] or alpha["stops"] != stops or value not in stops:
+        return False
+    if any(slider["families"] for name, slider in shown.items() if name != "alpha"):
+        return False
+    return alpha["first"] <= stops.index(value) < alpha["first"] + alpha["count"]
+
+
 def _base(s: Settings, key: str) -> Settings:
     """``s`` as its ``key`` family's cache sees it: without α, the race (and k)."""
     return replace(s, alpha=0.0, presets=(), **({"k": 0.0} if key == "k" else {}))

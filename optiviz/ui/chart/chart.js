@@ -307,13 +307,23 @@ function sliderHandlers(gd, state) {
     onRelease: (key) => {
       const slider = sliderOf(state, key);
       const want = state.want[key];
-      if (want === undefined || want === slider.index) {
-        state.want = {};
-        if (key === "alpha") state.latentShown = false;
+      // The stop the server holds: the payload's, or the one last let go at since (the
+      // server answers a release its family held with the same payload, so Streamlit
+      // does not call the chart again and the member drawn stays).
+      const told = key in state.told ? state.told[key] : slider.index;
+      if (want === undefined || want === told) {
+        if (want === undefined || want === slider.index) {
+          state.want = {};
+          if (key === "alpha") state.latentShown = false;
+        }
         requestDraw(gd, state);
         return;
       }
-      state.setTriggerValue("slider", { key, value: slider.stops[want] });
+      state.told = { ...state.told, [key]: want };
+      // `drawn`: the chart shows that stop's member (its family holds it), so a payload
+      // that held it may come back unchanged.
+      const drawn = Boolean(state.prepared.animation) && holds(slider, want);
+      state.setTriggerValue("slider", { key, value: slider.stops[want], drawn });
     },
   };
 }
@@ -402,10 +412,10 @@ export default function (component) {
   }
   const state =
     gd.__optiviz ||
-    (gd.__optiviz = { chain: Promise.resolve(), listening: false, speed: 1, want: {} });
+    (gd.__optiviz = { chain: Promise.resolve(), listening: false, speed: 1, want: {}, told: {} });
   state.setTriggerValue = setTriggerValue;
   state.latest = data;
-  if (!state.holding) state.want = {}; // the page has caught up with the sliders
+  if (!state.holding) Object.assign(state, { want: {}, told: {} }); // the page caught up
   queueDraw(gd, state, data);
   return () => {
     // Also called when a newer call supersedes this one: free the graph only if it left.

@@ -1,0 +1,80 @@
+"""In Chromium: an α let go at a stop the chart's family holds is answered with the
+payload before, unchanged (``explore.payload``), so the chart keeps drawing the member it
+swapped in; and going back to the payload's own stop is still told to the server, so the
+address, the link and the drawn run never part."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+
+from tests.support.browser import (
+    app_server,
+    chromium,
+    needs_chromium,
+    new_page,
+    open_app,
+    start_watch,
+    wait_rerun,
+)
+
+pytestmark = [needs_chromium, pytest.mark.browser]
+__all__ = ["app_server", "chromium"]
+
+STATE_JS = """() => {
+  // The stop the α slider's text names, the stop the chart draws (its payload's, or the
+  // member swapped in), and whether the payload is the one noted by NOTE_JS.
+  const s = document.querySelector('.optiviz-chart').__optiviz;
+  const slider = s.prepared.sliders[0];
+  const text = document.querySelector('.optiviz-slider[data-key="alpha"] [role="slider"]')
+    .getAttribute('aria-valuetext').split(' = ')[1];
+  const drawn = slider.texts[s.want.alpha ?? slider.index];
+  const readout = document.querySelectorAll('.optiviz-readout > div')[1].textContent;
+  return {text, drawn, readout, same: s.latest === window.__optivizNoted};
+}"""
+NOTE_JS = (
+    "() => { window.__optivizNoted = document.querySelector('.optiviz-chart').__optiviz.latest; }"
+)
+
+
+@pytest.fixture
+def single(chromium, app_server):
+    page = new_page(chromium, 1400, 1000)
+    open_app(page, app_server.url + "?mode=single&alpha=0.87")
+    yield page
+    page.close()
+
+
+def _alpha(page) -> str:
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)["alpha"][0]
+
+
+def _key(page, key: str) -> None:
+    """Press ``key`` on the α track and wait for its release (300 ms later) to be run."""
+    since = start_watch(page)
+    page.locator('.optiviz-slider[data-key="alpha"] [role="slider"]').press(key)
+    page.wait_for_timeout(400)
+    wait_rerun(page, since)
+
+
+def test_a_held_release_keeps_the_member_and_the_way_back_is_told(single) -> None:
+    page = single
+    page.evaluate(NOTE_JS)
+    sends = page.evaluate("() => window.__optivizSends")
+    _key(page, "ArrowRight")
+    shown = page.evaluate(STATE_JS)
+    assert shown["text"] == shown["drawn"] == "1" == _alpha(page), shown
+    assert shown["readout"].startswith("● α=1:"), shown
+    assert shown["same"], "the payload before came back: the chart was not called again"
+    assert page.evaluate("() => window.__optivizSends") > sends
+    link = page.locator("code").filter(has_text="alpha=").first.text_content()
+    assert "alpha=1&" in link or link.endswith("alpha=1")
+    # Back to the payload's own stop: the server holds 1, so this release is sent too.
+    _key(page, "ArrowLeft")
+    shown = page.evaluate(STATE_JS)
+    assert shown["text"] == shown["drawn"] == "0.87" == _alpha(page), shown
+    assert shown["readout"].startswith("● α=0.87:"), shown
+    _key(page, "ArrowRight")
+    assert page.evaluate(STATE_JS)["drawn"] == "1" == _alpha(page)
+    assert not page.console_errors

@@ -1,0 +1,114 @@
+"""An α let go where the chart already drew it: the server sends the payload before again,
+unchanged, and computes nothing; where the browser could not have drawn it (no member
+there, a k family at the old α, a run between two stops) the chart is drawn anew."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from optiviz.devtools import apptest
+from optiviz.scenes import params
+from optiviz.ui import explore
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+STOPS = params.alpha_options()
+
+
+def _open(monkeypatch: pytest.MonkeyPatch, **query: str) -> tuple[AppTest, list]:
+    """The app at ``query``, with every chart computation (a cache miss of
+    ``explore.chart_for``) counted."""
+    built = []
+    compute = explore.compute_chart
+    monkeypatch.setattr(
+        explore, "compute_chart", lambda s, three_d=False: built.append(s) or compute(s, three_d)
+    )
+    explore.chart_for.clear()
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at, built
+
+
+def _json(at: AppTest) -> str:
+    return apptest.chart_element(at).proto.json
+
+
+def _release(at: AppTest, value: float, drawn: bool = True) -> None:
+    """The α slider let go at ``value``, as the chart sends it (``drawn``: it showed that
+    stop's member)."""
+    apptest.trigger(at, "slider", {"key": "alpha", "value": value, "drawn": drawn})
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _link(at: AppTest) -> str:
+    return next(c.value for c in at.code if "alpha=" in c.value)
+
+
+def test_a_release_the_family_drew_sends_the_same_payload_and_computes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at, built = _open(monkeypatch, mode="single", alpha="0.87")
+    before, count = _json(at), len(built)
+    assert count == 1
+    for value in (1.0, 1.2, 0.87):  # back to the payload's own stop: told all the same
+        _release(at, value)
+        assert _json(at) == before  # byte for byte: Streamlit does not call the chart again
+        assert len(built) == count
+        assert at.session_state["alpha"] == value
+        assert at.query_params["alpha"] == f"{value:g}"
+        assert f"alpha={value:g}" in _link(at)
+
+
+def test_a_release_the_browser_did_not_draw_computes_the_view(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at, built = _open(monkeypatch, mode="single", alpha="0.87")
+    before = _json(at)
+    _release(at, 1.0, drawn=False)
+    assert len(built) == 2 and _json(at) != before
+    assert at.query_params["alpha"] == "1"
+
+
+def test_a_k_family_is_computed_again_at_the_new_alpha(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The k slider's members are runs at the old α: a release must not keep them.
+    at, built = _open(monkeypatch, mode="single", alpha="0.87", schedule="exponential")
+    before = _json(at)
+    _release(at, 1.0)
+    assert len(built) == 2 and _json(at) != before
+    assert at.query_params["alpha"] == "1"
+
+
+def test_a_view_drawn_between_two_stops_is_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The staircase's single run opens at 0.8, between two stops: its payload holds that
+    # run among the stops, which a release leaves (the slider's stops change).
+    assert 0.8 not in STOPS
+    at, built = _open(monkeypatch, mode="single")
+    before = _json(at)
+    _release(at, 0.87)
+    assert len(built) == 2 and _json(at) != before
+    after = _json(at)
+    _release(at, 1.0)  # now from a stop of the grid: held
+    assert len(built) == 2 and _json(at) == after
+
+
+def test_a_release_outside_the_familys_window_computes_the_view(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # At 2,000 steps the family holds the stops around the value only.
+    at, built = _open(monkeypatch, mode="single", alpha="0.87", steps="2000")
+    slider = _alpha_slider(at)
+    assert 0 < slider["count"] < len(STOPS)
+    far = STOPS[slider["first"] + slider["count"] + 2]
+    _release(at, far)
+    assert len(built) == 2
+    assert at.query_params["alpha"] == f"{far:g}"
+
+
+def _alpha_slider(at: AppTest) -> dict:
+    (slider,) = [s for s in json.loads(_json(at))["sliders"] if s["key"] == "alpha"]
+    return slider
