@@ -110,7 +110,7 @@ def saved_data(data: dict, config: dict) -> dict:
     """The chart's ``data`` as the saved page draws it: its sliders cut to what their
     families hold (``offline_slider``), Plotly's ``config``, not in presenter mode."""
     sliders = [s for s in map(offline_slider, data.get("sliders", [])) if s is not None]
-    return {**data, "sliders": sliders, "config": config, "present": False, "plotly": ""}
+    return {**data, "sliders": sliders, "config": config, "present": False}
 
 
 def _script_json(value) -> str:
