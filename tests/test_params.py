@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from optiviz.core import surfaces
 from optiviz.scenes import lessons, params
 from optiviz.scenes.params import PARAMS
+from optiviz.scenes.stops import ALPHA_PER_DECADE
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 
@@ -60,7 +61,7 @@ def test_the_alpha_stops_are_an_even_log_grid() -> None:
     preset or lesson rate squeezed in between (issue #22: 0.8, 0.87, 0.98, 0.99, 1, 1.2)."""
     stops = params.alpha_options()
     assert stops[0] == 1e-5 and stops[-1] == 320.0 and len(stops) == 7.5 * 16 + 1
-    steps = np.diff(np.log10(stops)) * params.ALPHA_PER_DECADE
+    steps = np.diff(np.log10(stops)) * ALPHA_PER_DECADE
     assert steps.min() > 0.5 and steps.max() < 1.5, "an uneven stop"
     nominal = [float(f"{10 ** (i / 16):.2g}") for i in range(-80, 41)]
     assert stops == nominal

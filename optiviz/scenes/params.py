@@ -5,14 +5,12 @@ Pure data and small pure functions (no Streamlit): the widgets (``optiviz.ui.wid
 the link's parser and writer (``optiviz.ui.state``) and the ``Settings`` defaults all read
 this table, so a link can never hold a value its control cannot show, and a default is
 written once. A new control is one new row. Defaults that depend on the surface (α, steps,
-start, batch size) come from :func:`surface_defaults`.
+start, batch size) come from :func:`surface_defaults`. A row is a ``param_row.Param``;
+the sliders' and pickers' stops come from ``stops``.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -22,6 +20,15 @@ import numpy as np
 
 from optiviz.core import limits, optimizers, schedules, surfaces
 from optiviz.scenes import lessons
+from optiviz.scenes.param_row import SURFACE_NAMES, Param
+from optiviz.scenes.stops import (
+    alpha_options,
+    batch_options,
+    decay_options,
+    eps_options,
+    k_options,
+    nearest,
+)
 
 MODES = {
     "compare": "Compare learning rates",
@@ -34,7 +41,6 @@ MODES = {
 PAGES = {"explore": "Explore", "lab": "Hyperparameter lab", "lessons": "Lessons"}
 PICTURES = ("Top view + loss + α_t", "3-D view")
 LAB_PICTURES = ("Map", "3-D landscape")
-SURFACE_NAMES = surfaces.names()
 OPTIMIZER_NAMES = list(optimizers.OPTIMIZERS)
 SCHEDULE_NAMES = list(schedules.SCHEDULES)
 STEP_RANGE = (10, limits.MAX_STEPS)
@@ -43,55 +49,6 @@ DEFAULT_PRESETS = ("too small", "good", "too large")
 DEFAULT_OPTIMIZERS = ("sgd", "momentum", "adam")
 DEFAULT_FORMULA = "x^2 + 5*y^2 + sin(3*x)"
 MY_ALPHA = "my α"
-
-
-def _nice(values: np.ndarray) -> list[float]:
-    return sorted({float(f"{v:.2g}") for v in values})
-
-
-ALPHA_PER_DECADE = 16
-"""The α slider's stops per decade of its even log grid."""
-
-
-@lru_cache(maxsize=1)
-def _alpha_grid() -> tuple[float, ...]:
-    n = ALPHA_PER_DECADE
-    return tuple(_nice(10 ** (np.arange(-5 * n, int(2.5 * n) + 1) / n)))
-
-
-def alpha_options() -> list[float]:
-    """The α slider's stops: an even log grid from 1e-5 to 320, ``ALPHA_PER_DECADE`` a
-    decade (10^(i/16), two significant digits). Presets and lessons' rates are not stops:
-    the track marks each preset, and a rate between two stops (a preset's, a lesson's, a
-    link's) is taken exactly as the slider's current value (``Param.shown_stops``)."""
-    return list(_alpha_grid())
-
-
-def k_options() -> list[float]:
-    """Decay rates: 0, then a log scale from 1e-4 to 1."""
-    return [0.0, *_nice(10 ** (np.arange(-4 * 8, 1) / 8))]
-
-
-def decay_options() -> list[float]:
-    """Weight decays: 0, then a log scale from 1e-5 to 10 (three per decade)."""
-    return [0.0, *_nice(10 ** (np.arange(-5 * 3, 1 * 3 + 1) / 3))]
-
-
-def eps_options() -> list[float]:
-    """Epsilons from 1e-12 to 1e-1 in decades."""
-    return [float(f"1e{e}") for e in range(-12, 0)]
-
-
-def batch_options(n: int) -> list[int]:
-    """Batch sizes 1, 2, 4, ... and n itself."""
-    powers = [2**i for i in range(int(np.log2(n)) + 1)]
-    return sorted(set(powers) | {n})
-
-
-def nearest(values: Sequence[float], x: float) -> float:
-    """The option closest to x on a log scale (x and options positive)."""
-    target = np.log(max(float(x), 1e-300))
-    return min(values, key=lambda v: abs(np.log(max(v, 1e-300)) - target))
 
 
 def fmt(value: float) -> str:
@@ -146,112 +103,6 @@ def surface_defaults(surface: surfaces.Surface) -> dict[str, Any]:
     if surface.n_samples is not None:
         values["batch_size"] = int(surface.n_samples)
     return values
-
-
-@dataclass(frozen=True)
-class Param:
-    """One control. ``kind``: "choice" (a picker of ``stops``), "choices" (several of
-    them), "range" (two of them), "number" (within ``bounds``, an integer when ``integer``),
-    "flag" (true or false) or "text". ``stops`` is a tuple, or a function that returns them
-    (computed from the registries, or, with ``per_surface``, for a surface). A "choice"
-    with ``between`` also takes any number from its first stop to its last: the control
-    shows it as its current value among its stops (``shown_stops``), which stay as they
-    are."""
-
-    key: str
-    kind: str
-    label: str
-    help: str
-    default: Any = None
-    stops: Sequence[Any] | Callable[..., Sequence[Any]] | None = None
-    bounds: tuple[float, float] | None = None
-    step: float | None = None
-    integer: bool = False
-    per_surface: bool = False
-    widget: str = ""
-    """The Streamlit widget that shows it ("slider", "radio", ...); empty: none of its own."""
-    between: bool = False
-
-    def options(self, surface: surfaces.Surface | None = None) -> list[Any]:
-        """The stops (for a surface-dependent control, ``surface``'s own)."""
-        if callable(self.stops):
-            return list(self.stops(surface) if self.per_surface else self.stops())
-        return list(self.stops or ())
-
-    def span(self) -> tuple[float, float]:
-        """The lowest and highest value it takes: its ``bounds``, or its first and last
-        stop."""
-        if self.bounds is not None:
-            return self.bounds
-        stops = self.options()
-        return stops[0], stops[-1]
-
-    def shown_stops(self, value: float) -> list[float]:
-        """The stops the control draws with ``value`` current: its stops, with ``value``
-        in its place among them where it lies between two (``between``)."""
-        stops = self.options()
-        if value in stops or not self.between:
-            return stops
-        return sorted([*stops, float(value)])
-
-    def parse(self, texts: Sequence[str]) -> Any:
-        """The value a link's texts spell for this control; ``ValueError`` if they spell
-        none it can show. Surface-dependent stops are checked against every surface's."""
-        if self.kind in ("choices", "range"):
-            values = [self._one(t) for t in texts]
-            if self.kind == "range" and (len(values) != 2 or values[0] > values[1]):
-                raise ValueError(f"{self.key} needs two values, low then high")
-            return tuple(values) if self.kind == "range" else values
-        if len(texts) != 1:
-            raise ValueError(f"{self.key} takes one value")
-        return self._one(texts[0])
-
-    def _one(self, text: str) -> Any:
-        if self.kind == "flag":
-            return {"true": True, "false": False}[text]
-        if self.kind == "text":
-            if not 0 < len(text) <= limits.MAX_FORMULA_LENGTH:
-                raise ValueError(f"{self.key} is empty or too long")
-            return text
-        if self.kind == "number":
-            return self._number(text)
-        for value in self._all_stops():
-            if lessons.url_text(value) == text:
-                return value
-        if self.between:
-            return self._between(text)
-        raise ValueError(f"{self.key} cannot show {text[:40]}")
-
-    def _between(self, text: str) -> float:
-        lo, hi = self.span()
-        value = float(text)
-        if not (math.isfinite(value) and lo <= value <= hi):
-            raise ValueError(f"{self.key} must be between {lo:g} and {hi:g}")
-        return value
-
-    def _number(self, text: str) -> float | int:
-        value = float(text)
-        lo, hi = self.bounds or (-math.inf, math.inf)
-        if not (math.isfinite(value) and lo <= value <= hi):
-            raise ValueError(f"{self.key} must be between {lo:g} and {hi:g}")
-        if self.integer:
-            if value != int(value):
-                raise ValueError(f"{self.key} must be a whole number")
-            return int(value)
-        return value
-
-    def _all_stops(self) -> list[Any]:
-        if not self.per_surface:
-            return self.options()
-        return [v for n in SURFACE_NAMES for v in self.options(surfaces.get(n))]
-
-    def accepts(self, text: str) -> bool:
-        """Whether one value of a link's text is one this control can show."""
-        try:
-            self._one(text)
-        except (ValueError, KeyError):
-            return False
-        return True
 
 
 def _batch_stops(surface: surfaces.Surface | None) -> list[int]:

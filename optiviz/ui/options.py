@@ -1,5 +1,6 @@
 """The choices the controls offer: the names of ``optiviz.scenes.params``, where the table of
-controls defines them, under the names the UI modules import."""
+controls defines them, and of ``optiviz.scenes.stops``, its sliders' grids, under the names
+the UI modules import."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from optiviz.scenes.params import (
     SCHEDULE_NAMES,
     STEP_RANGE,
     SURFACE_NAMES,
-    alpha_options,
     available_presets,
+    default_alpha,
+    fmt,
+)
+from optiviz.scenes.stops import (
+    alpha_options,
     batch_options,
     decay_options,
-    default_alpha,
     eps_options,
-    fmt,
     k_options,
     nearest,
 )
