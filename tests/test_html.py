@@ -30,6 +30,7 @@ def _slider(first: int, count: int, families: int = 1) -> dict:
     stops = [0.1, 0.2, 0.5, 1.0, 2.0, 5.0]
     return {
         "key": "alpha",
+        "symbol": "α",
         "help": "How far each step goes.",
         "stops": stops,
         "texts": [f"{v:g}" for v in stops],
@@ -106,6 +107,12 @@ def test_the_page_is_self_contained_and_saves_the_data_as_sent() -> None:
         and module.split('"')[1] in imports["imports"]
     )
     assert "Plotly" in page[: page.index('<script type="importmap">')]  # plotly.js first
+    assert "α move over the stops this file holds." in page
+
+
+def test_the_page_names_no_slider_it_left_out() -> None:
+    page = chart_html({**_chart(), "sliders": [_slider(0, 0, 0)]}, config={})
+    assert _page_parts(page)[1]["sliders"] == [] and "move over the stops" not in page
 
 
 def test_the_page_refuses_data_it_cannot_draw() -> None:

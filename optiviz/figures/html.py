@@ -41,11 +41,13 @@ CHART_ID = "optiviz-page-chart"
 """The ids of the page's JSON data and of the chart's element (``standalone.js`` reads them)."""
 
 NOTE = (
-    "Saved from Optiviz. ▶ Play runs the steps, the step slider shows any one, a click on "
-    "a run's verdict under the chart hides or shows the run, and α and k move over the "
-    "stops this file holds."
+    "Saved from Optiviz. ▶ Play runs the steps, the step slider shows any one, and a click "
+    "on a run's verdict under the chart hides or shows the run."
 )
 """The line under the page's title."""
+
+SLIDERS_NOTE = " {} move over the stops this file holds."
+"""Added to ``NOTE`` where the page keeps sliders (``offline_slider``): their symbols."""
 
 
 def chart_modules(entry: str = ENTRY) -> dict[str, str]:
@@ -141,17 +143,21 @@ def _theme_css() -> str:
     )
 
 
-def chart_html(data: dict, *, config: dict, title: str = "Optiviz", note: str = NOTE) -> str:
+def chart_html(data: dict, *, config: dict, title: str = "Optiviz") -> str:
     """One HTML page that runs the app's chart offline on ``data`` (the top view's
     ``chart_data.map_chart`` dict with its ``sliders``), drawn with Plotly ``config``:
     plotly.js, the chart's modules (``chart_modules``, ``import_map``) and the data
-    (``saved_data``) inline. Raises ValueError for data with no figure, or not strict JSON."""
+    (``saved_data``) inline, under ``title`` and a line that says what works (``NOTE``).
+    Raises ValueError for data with no figure, or not strict JSON."""
     if not data.get("figure", {}).get("data") or not data.get("animation"):
         raise ValueError("the chart's data has no animated figure to save")
+    saved = saved_data(data, config)
     try:
-        payload = _script_json(saved_data(data, config))
+        payload = _script_json(saved)
     except ValueError as error:
         raise ValueError(f"the chart's data is not strict JSON: {error}") from error
+    symbols = " and ".join(slider["symbol"] for slider in saved["sliders"])
+    note = NOTE + (SLIDERS_NOTE.format(symbols) if symbols else "")
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
