@@ -94,14 +94,12 @@ DRAG_JS = """async ([seconds, from, to, bare]) => {
   const at = (share) => ({clientX: box.left + share * box.width, clientY: y, pointerId: 7,
                           button: 0, bubbles: true});
   const path = () => {
-    // The path of the run that follows α (its family's), or the 3-D view's first line.
+    // The path of the run that follows α (its family's), in the top or the 3-D view.
     if (bare) return document.querySelector('.js-plotly-plot').data[0].y;
     const state = gd.parentElement.querySelector('.optiviz-chart').__optiviz;
     const family = state.prepared.sliders[0].families[0];
-    const j = family && state.prepared.animation
-      ? state.prepared.animation.runs[family.run].path
-      : gd.data.findIndex((t) => t.type === 'scatter3d');
-    return j < 0 ? null : gd.data[j].x;
+    const runs = (state.prepared.animation || state.prepared.scene3d).runs;
+    return family ? gd.data[runs[family.run].path].x : null;
   };
   const sends = window.__optivizSends;
   track.dispatchEvent(new PointerEvent('pointerdown', at(from)));
@@ -134,6 +132,7 @@ DRAG_VIEWS = {
     "top view, race": "",
     "top view, Compare optimizers": "?mode=optimizers",
     "3-D view, single run": "?mode=single&picture=3-D+view",
+    "3-D view, race": "?picture=3-D+view",
 }
 
 
@@ -249,7 +248,15 @@ def payload_bytes() -> dict[str, int]:
     out = {}
     for label, changes in views.items():
         out[label] = len(json.dumps(explore.chart_for(staircase_settings(**changes))))
-    out["3-D view (no family)"] = len(json.dumps(explore.chart_for(staircase_settings(), True)))
+    for label, changes in {
+        "3-D view, race": {"presets": params.DEFAULT_PRESETS},
+        "3-D view, single run, exponential (α and k)": {
+            "mode": "single",
+            "schedule": "exponential",
+            "k": 0.01,
+        },
+    }.items():
+        out[label] = len(json.dumps(explore.chart_for(staircase_settings(**changes), True)))
     return out
 
 

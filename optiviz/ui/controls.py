@@ -87,12 +87,14 @@ def hyper_controls(names: tuple[str, ...]) -> dict:
     return out
 
 
-def rate_widgets(mode: str, schedule: str, where: DeltaGenerator) -> None:
+def rate_widgets(mode: str, schedule: str, where: DeltaGenerator, note: str = "") -> None:
     """α (and k, where the schedule reads it) as Streamlit sliders in ``where``: for a page
-    without the chart component, whose own sliders the explore views draw instead."""
-    draw("alpha", where, on_change=state.on_alpha_change if mode == "compare" else "rerun")
+    without the chart component, whose own sliders the explore views draw instead.
+    ``note`` ends each slider's help (why the page follows the value on release)."""
+    on_change = state.on_alpha_change if mode == "compare" else "rerun"
+    draw("alpha", where, on_change=on_change, help=f"{PARAMS['alpha'].help} {note}".strip())
     if schedule in schedules.USES_K:
-        draw("k", where)
+        draw("k", where, help=f"{PARAMS['k'].help} {note}".strip())
 
 
 def schedule_controls() -> dict:

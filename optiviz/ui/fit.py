@@ -16,6 +16,14 @@ from optiviz.ui.panels import panel
 
 CONFIG = {"displaylogo": False, "scrollZoom": False}
 
+RELEASE_NOTE = (
+    "In the fit view the curve and the losses follow when you let go: every stop's curves, "
+    "losses and plane would not fit in the page."
+)
+"""Why α and k act on release here (``bench.fit_family``: an α family's fit scenes take
+seconds of server CPU and their arrays over 600 kB, against the top view's 30 ms and
+250 kB)."""
+
 
 def shows(surface: surfaces.Surface) -> bool:
     """Whether this view draws ``surface``: the polynomial models, of any degree."""
@@ -53,7 +61,7 @@ def render(draft: controls.Draft, surface: surfaces.Surface) -> None:
 def _fit_view(s: Settings, surface: surfaces.Surface, shown: explore.Shown) -> None:
     """α (and k) as page sliders, the fit view having no chart component to draw them,
     then the three figures and the numbers."""
-    controls.rate_widgets(s.mode, s.schedule, st)
+    controls.rate_widgets(s.mode, s.schedule, st, note=RELEASE_NOTE)
     with panel("Fit"):
         scene, runs = scene_for(s)
         shown.runs, shown.html = lambda: runs.runs, lambda: figure_html(data_figure(scene))
