@@ -1,6 +1,5 @@
 """The choices the controls offer: the names of ``optiviz.scenes.params``, where the table of
-controls defines them, and of ``optiviz.scenes.stops``, its sliders' grids, under the names
-the UI modules import."""
+controls defines them, under the names the UI modules import."""
 
 from __future__ import annotations
 
@@ -13,15 +12,13 @@ from optiviz.scenes.params import (
     SCHEDULE_NAMES,
     STEP_RANGE,
     SURFACE_NAMES,
-    available_presets,
-    default_alpha,
-    fmt,
-)
-from optiviz.scenes.stops import (
     alpha_options,
+    available_presets,
     batch_options,
     decay_options,
+    default_alpha,
     eps_options,
+    fmt,
     k_options,
     nearest,
 )
