@@ -41,7 +41,12 @@ HASH_FUNCS = {Settings: settings_key}
 """``hash_funcs`` of every cached function that takes ``Settings``."""
 
 
-@st.cache_resource(max_entries=48, show_spinner=False, hash_funcs=HASH_FUNCS)
+SCENES = 384
+"""Scenes kept: three for each of a class of 100 on one server (a race's other rates, its
+"my α", the race), so that an α move finds the rates that do not depend on it."""
+
+
+@st.cache_resource(max_entries=SCENES, show_spinner=False, hash_funcs=HASH_FUNCS)
 def scene_for(s: Settings) -> scenes.Scene:
     """The scene for the settings (bounded cache: moving back to a value costs nothing).
     A race with "my α" and other rates is put together from two cached scenes
@@ -87,12 +92,12 @@ def chart_for(s: Settings, three_d: bool = False) -> dict:
 
 def compute_chart(s: Settings, three_d: bool = False) -> dict:
     """The chart component's data for the settings, from the engine: the top view, or the
-    3-D view, with the sliders of α and k (``sliders.sliders``)."""
+    3-D view, with the sliders of α and k (``sliders.sliders``). The runs drawn are the
+    scene's, which are their families' members at α and k bit for bit (the same compiled
+    program, ``optiviz.scenes.family``), so the view a drag lands on and the view the page
+    then sends are the same numbers, and no family is needed to draw the view."""
     drawn, latent = drawn_settings(s)
     scene = scene_for(drawn)
-    members = sliders.settled(drawn, scene)
-    runs = [replace(r, trajectory=members.get(i, r.trajectory)) for i, r in enumerate(scene.runs)]
-    scene = replace(scene, runs=tuple(runs))
     if three_d:  # the box is the 3-D axes': the surface's bounds
         data = chart_data.surface_chart(scene, grids.surface_grid(scene.surface, 61), latent)
         box = [list(b) for b in scene.surface.bounds]

@@ -103,8 +103,16 @@ def _run_digest(run: Trajectory | None) -> bytes:
     return b"" if run is None else np.asarray(run.losses).tobytes() + repr(run.alpha).encode()
 
 
+PACKED_ENTRIES = 640
+"""Packed families kept (about 30-100 kB each): a class of 100 on one server, each
+settled view holding its α family and a k family per race run, so that a student's next
+move finds them; with fewer, every move of a full class packed them again."""
+
+
 @st.cache_resource(
-    max_entries=64, show_spinner=False, hash_funcs={Settings: repr, Trajectory: _run_digest}
+    max_entries=PACKED_ENTRIES,
+    show_spinner=False,
+    hash_funcs={Settings: repr, Trajectory: _run_digest},
 )
 def _packed(
     s: Settings,
@@ -181,24 +189,6 @@ def _span(s: Settings, key: str) -> tuple[int, int]:
     value = s.alpha if key == "alpha" else s.k
     at = family.window(len(stops), chart_data.nearest_index(stops, value), s.steps)
     return at.start, at.stop
-
-
-def settled(s: Settings, scene: scenes.Scene) -> dict[int, Trajectory]:
-    """The runs that follow α, each as its α family's member at α (equal to ``simulate``'s
-    to float32 rounding), by run index: the chart draws these, so the view a drag lands on
-    and the view the page then sends are the same numbers. Empty where α has no family."""
-    if _why_not(s, scene.surface, False):
-        return {}
-    stops = params.PARAMS["alpha"].options()
-    j = chart_data.nearest_index(stops, s.alpha)
-    span = _span(s, "alpha")
-    if stops[j] != s.alpha:
-        return {}
-    base = _base(s, "alpha")
-    return {
-        run: _family(base, "alpha", opt, 0.0, span).member(j - span[0])
-        for run, opt, _ in followers(s, "alpha")
-    }
 
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs={Settings: repr})
