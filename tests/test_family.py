@@ -127,6 +127,40 @@ def test_a_family_runs_the_one_program_simulate_runs() -> None:
     assert engine.TRACES["trajectory"] == before + 1
 
 
+def test_every_row_of_a_whole_batch_is_the_run_alone() -> None:
+    """All 121 stops of the staircase, every array ``engine.each_run`` returns (|grad f| at
+    the end too, which decides "converged"): row i of the whole batch is the one-run call
+    at stop i, bit for bit. (A ``lax.map`` over the members, or a loop compiled with
+    buffers of another size, rounded that norm differently for 10 of them.)"""
+    surface = surfaces.get("staircase")
+    stops = np.asarray(params.alpha_options(), np.float32)
+    n, length = len(stops), 256
+    h = engine.make_hyper(alpha=0.0, steps=150)
+    x0 = np.broadcast_to(np.float32([0.3, 1.0]), (n, 2))
+    batch = engine.each_run(surface, "sgd", length, h, stops, [0.0], x0, [0])
+    assert n <= engine.capacity(surface, length) and batch[5] is None
+    for i in range(n):
+        alone = engine.each_run(surface, "sgd", length, h, stops[i : i + 1], [0.0], x0[:1], [0])
+        for got, want in zip(batch[:5], alone[:5], strict=True):
+            np.testing.assert_array_equal(got[i], want[0], strict=True)
+
+
+def test_more_runs_than_one_call_holds_are_simulate_and_compile_once() -> None:
+    """At 2,000 steps a call holds 21 runs: 50 seeds take three calls of the one program,
+    and each run is still ``simulate``'s at its seed."""
+    surface = surfaces.from_expression("x^2 + 0.456*y^2")  # compiled by no other test
+    before = engine.TRACES["trajectory"]
+    kw = {"steps": 2000, "noise": 0.3}
+    runs = optiviz.simulate_many(surface, "sgd", alphas=[0.1] * 50, seeds=range(50), **kw)
+    assert engine.capacity(surface, 2048) == 21
+    for seed in (0, 20, 21, 42, 49):
+        alone = optiviz.simulate(surface, "sgd", alpha=0.1, seed=seed, **kw)
+        np.testing.assert_array_equal(runs[seed].positions, alone.positions, strict=True)
+        np.testing.assert_array_equal(runs[seed].grads, alone.grads, strict=True)
+    family.family(surface, "sgd", "alpha", params.alpha_options()[:30], alpha=0.0, **kw)
+    assert engine.TRACES["trajectory"] == before + 1
+
+
 def test_window_fits_the_budget_around_the_current_stop() -> None:
     n = len(params.alpha_options())
     assert family.window(n, 40, 150) == slice(0, n)

@@ -199,10 +199,11 @@ def simulate_many(
     h = engine.make_hyper(
         alpha=0.0, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper
     )
-    raws = engine.each_run(surface, optimizer, length, h, alphas, ks, x0, seeds)
+    columns = engine.each_run(surface, optimizer, length, h, alphas, ks, x0, seeds)
+    rows = [[None if c is None else c[i] for c in columns] for i in range(n)]
     return [
         _finish(surface, raw, steps, float(a), optimizer, schedule)
-        for raw, a in zip(raws, alphas, strict=True)
+        for raw, a in zip(rows, alphas, strict=True)
     ]
 
 

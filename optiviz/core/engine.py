@@ -12,13 +12,20 @@ static. Steps t >= ``steps`` leave x unchanged, so one compiled scan serves
 every step count in its bucket.
 
 Every trajectory, alone or one of many (``simulate_many``, the α and k families), runs
-through the one program ``trajectory_fn`` compiles, called once per run (``each_run``):
-so run i of any batch is, bit for bit, the run ``simulate`` returns alone. A vmapped
-batch is another program, and XLA's CPU code for it depends on the batch's width: which
-multiplies and adds it contracts into one FMA, how it orders a sum over samples, whether
-the loop is one kernel. Those last bits are invisible on a converging run, but on a
-chaotic one (Rosenbrock at α = 0.0042) they grow into another path within a few dozen
-steps: a 145-wide batch ended at loss 0.4405 where the single run ends at 0.2693.
+through the one program ``trajectory_fn`` compiles: a loop over runs (``lax.fori_loop``
+with a traced trip count, so one program serves one run to ``capacity`` runs, where
+``lax.map`` would compile per count) whose body is the single run, writing run i into row
+i of buffers that hold ``capacity`` runs. ``simulate`` is that program with one run; a
+family of 121 is the same program with 121 (``each_run``: one call per ``capacity`` runs,
+not one per run), so run i of any batch is, bit for bit, the run ``simulate`` returns
+alone: the same compiled body, iterated. A vmapped batch is another program, and XLA's CPU
+code for it depends on the batch's width: which multiplies and adds it contracts into one
+FMA, how it orders a sum over samples, whether the loop is one kernel. Those last bits are
+invisible on a converging run, but on a chaotic one (Rosenbrock at α = 0.0042) they grow
+into another path within a few dozen steps: a 145-wide batch ended at loss 0.4405 where
+the single run ends at 0.2693. Even a loop's body is compiled with its output buffers (a
+body writing into rows of 4 fused |grad f| differently from one writing into a row of 1),
+which is why one capacity serves every batch size.
 
 Compilations per session are therefore at most
 |surfaces| x |optimizers| x |buckets| x 2 (trajectory, sweep), times the grid shapes
@@ -149,7 +156,6 @@ def _stepper(surface: Surface, optimizer: str, h: Hyper):
 
 def _trajectory(surface: Surface, optimizer: str, length: int):
     def run(h: Hyper, x0, key):
-        TRACES["trajectory"] += 1
         tx, step = _stepper(surface, optimizer, h)
         carry = (x0, tx.init(x0), jnp.array(False))
         steps = (jnp.arange(length), draws(surface, h, key, length))
@@ -162,6 +168,27 @@ def _trajectory(surface: Surface, optimizer: str, length: int):
         return positions, losses, lrs, grads, ends, _validation(surface, positions)
 
     return run
+
+
+def _batch(surface: Surface, optimizer: str, length: int, size: int):
+    run = _trajectory(surface, optimizer, length)
+
+    def many(h: Hyper, n, alphas, ks, x0s, seeds):
+        TRACES["trajectory"] += 1
+
+        def one(i):
+            schedule = h.schedule._replace(alpha=alphas[i], k=ks[i])
+            return run(h._replace(schedule=schedule), x0s[i], jax.random.key(seeds[i]))
+
+        rows = jax.eval_shape(one, 0)
+        empty = jax.tree.map(lambda a: jnp.zeros((size, *a.shape), a.dtype), rows)
+
+        def body(i, out):
+            return jax.tree.map(lambda buffer, row: buffer.at[i].set(row), out, one(i))
+
+        return jax.lax.fori_loop(0, n, body, empty)
+
+    return many
 
 
 def _validation(surface: Surface, positions):
@@ -187,11 +214,27 @@ once per run: about 2.5x faster than batching every leaf.
 """
 
 
+BATCH_FLOATS = 2**18
+"""float32 values (1 MiB) the output buffers of one call of ``trajectory_fn`` hold: a
+single run pays for zeroing them, a batch gets as many runs per call as fit."""
+
+
+def capacity(surface: Surface, length: int) -> int:
+    """Runs one call of ``trajectory_fn`` holds: as many as fit ``BATCH_FLOATS`` (positions,
+    losses and validation losses (length + 1) each, α_t and gradients length each), at
+    least one. 170 at the default 150 steps (bucket 256) on a surface, 21 at 2,000."""
+    validation = "validation_f" in surface.extras
+    per_run = (length + 1) * (surface.dim + 1 + validation) + length * (surface.dim + 1) + 2
+    return max(1, BATCH_FLOATS // per_run)
+
+
 @lru_cache(maxsize=48)
 def trajectory_fn(surface: Surface, optimizer: str, length: int):
-    """jit(h, x0, key) -> (positions, losses, lrs, grads, |grad f| at start and end,
-    validation losses or None)."""
-    return jax.jit(_trajectory(surface, optimizer, length))
+    """jit(h, n, alphas, ks, x0s, seeds) -> buffers of ``capacity`` rows, row i < n run i:
+    (positions, losses, lrs, grads, |grad f| at start and end, validation losses or None).
+    Run i has alpha_0 = alphas[i], k = ks[i], starts at x0s[i] with the key of seeds[i]
+    (uint32); h's other leaves are shared."""
+    return jax.jit(_batch(surface, optimizer, length, capacity(surface, length)))
 
 
 def each_run(
@@ -203,30 +246,37 @@ def each_run(
     ks: Sequence[float],
     x0s: np.ndarray,
     seeds: Sequence[int],
-) -> list[tuple[np.ndarray | None, ...]]:
-    """``trajectory_fn``'s arrays (as NumPy) for run i = 0 .. n - 1: alpha_0 = alphas[i],
+) -> tuple[np.ndarray | None, ...]:
+    """``trajectory_fn``'s arrays (as NumPy), row i run i = 0 .. n - 1: alpha_0 = alphas[i],
     k = ks[i] (float32), from x0s[i] with the key of seeds[i] (uint32), the rest of h
-    shared. One compiled program, one call per run (all dispatched before any is read):
-    run i is exactly ``simulate``'s, whatever the batch and wherever it sits in it. What
-    the runs share (h's other leaves, equal starts, equal keys) goes to the device once."""
+    shared. One call per ``capacity`` runs, all dispatched before any is read; run i is
+    exactly ``simulate``'s, whatever the batch and wherever it sits in it."""
     fn = trajectory_fn(surface, optimizer, length)
-    seeds = [np.uint32(s) for s in seeds]
-    keys = {s: jax.random.key(s) for s in set(seeds)}
-    x0s = np.asarray(x0s, np.float32)
-    if len(x0s) > 1:
-        h = jax.device_put(h)
-        rows = {x.tobytes() for x in x0s}
-        starts = {r: jax.device_put(np.frombuffer(r, np.float32)) for r in rows}
-        x0s = [starts[x.tobytes()] for x in x0s]
-    outs = [
-        fn(
-            h._replace(schedule=h.schedule._replace(alpha=np.float32(a), k=np.float32(k))),
-            x,
-            keys[s],
-        )
-        for a, k, x, s in zip(alphas, ks, x0s, seeds, strict=True)
+    n, size = len(alphas), capacity(surface, length)
+    columns = [
+        np.asarray(alphas, np.float32),
+        np.broadcast_to(np.asarray(ks, np.float32), (n,)),
+        np.broadcast_to(np.asarray(x0s, np.float32), (n, surface.dim)),
+        np.broadcast_to(np.asarray(seeds, np.uint32), (n,)),
     ]
-    return [tuple(None if a is None else np.asarray(a) for a in out) for out in outs]
+    if n > size:
+        h = jax.device_put(h)
+    outs = [
+        fn(h, np.int32(min(size, n - lo)), *(_rows(c, lo, size) for c in columns))
+        for lo in range(0, n, size)
+    ]
+    return tuple(
+        None if parts[0] is None else np.concatenate([np.asarray(p) for p in parts])[:n]
+        for parts in zip(*outs, strict=True)
+    )
+
+
+def _rows(column: np.ndarray, lo: int, size: int) -> np.ndarray:
+    """Rows lo .. lo + size of ``column``, zero past its end (rows no run reads)."""
+    out = np.zeros((size, *column.shape[1:]), column.dtype)
+    part = column[lo : lo + size]
+    out[: len(part)] = part
+    return out
 
 
 def _final(surface: Surface, optimizer: str, length: int):

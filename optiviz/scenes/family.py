@@ -3,10 +3,11 @@
 A family holds the runs that differ from a view's run only in α (or only in k): the
 explore page sends it with a settled view, so the browser swaps a member in while the
 slider's thumb moves, with no server. Member i is what ``optiviz.simulate`` returns with
-``values[i]`` in place of α (or k), bit for bit: the same compiled program, called once per
-member (``engine.each_run``; a vmapped batch would round by its width, and a chaotic run
-would end elsewhere), and the same divergence rule and verdicts (``verdicts.first_bad_many``,
-``verdicts.classify_many``). No ``Trajectory`` is built per member; the arrays are stacked.
+``values[i]`` in place of α (or k), bit for bit: the same compiled program, a member per
+iteration of its loop over runs (``engine.each_run``; a vmapped batch would round by its
+width, and a chaotic run would end elsewhere), and the same divergence rule and verdicts
+(``verdicts.first_bad_many``, ``verdicts.classify_many``). No ``Trajectory`` is built per
+member; the arrays are stacked.
 
 A full family costs ``len(values)`` runs. ``window`` picks the stops a budget allows,
 centred on the current one, so a long run or a many-seeds view gets fewer stops around
@@ -166,8 +167,7 @@ def family(
         alpha=0.0, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper
     )
     x0 = np.broadcast_to(start_point(surface, start), (n, surface.dim))
-    runs = engine.each_run(surface, optimizer, length, h, alphas, ks, x0, [seed] * n)
-    raw = [None if column[0] is None else np.stack(column) for column in zip(*runs, strict=True)]
+    raw = engine.each_run(surface, optimizer, length, h, alphas, ks, x0, [seed] * n)
     fam = _stacked(surface, param, np.asarray(values, np.float64), optimizer, steps, raw, first)
     return replace(fam, alpha=float(alpha), schedule=schedule, hyper=hyper)
 
