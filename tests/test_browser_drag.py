@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from pathlib import Path
 
 import pytest
 
@@ -59,10 +60,13 @@ SAMPLE_JS = """() => {
     };
     return near(Math.min(5, x.length - 1)) && near(Math.min(40, x.length - 1));
   };
+  // Each Plotly.animate call: how long (ms, page clock) after the last pointer move.
   const animate = window.Plotly.animate;
-  window.__optivizAnimates = 0;
+  let moved = performance.now();
+  document.addEventListener('pointermove', () => (moved = performance.now()), true);
+  window.__optivizAnimates = [];
   window.Plotly.animate = function (...args) {
-    window.__optivizAnimates += 1;
+    window.__optivizAnimates.push(performance.now() - moved);
     return animate.apply(this, args);
   };
   const sample = () => {
@@ -93,6 +97,11 @@ SAMPLE_JS = """() => {
   window.__optivizStop = false;
   requestAnimationFrame(sample);
 }"""
+
+
+CHART_JS = Path(__file__).resolve().parents[1] / "optiviz" / "ui" / "chart" / "chart.js"
+REST_MS = int(re.search(r"const REST_MS = (\d+);", CHART_JS.read_text()).group(1))
+"""chart.js's REST_MS: a held thumb at rest this long is drawn by Plotly."""
 
 
 def _track(page):
@@ -161,9 +170,11 @@ def test_a_drag_moves_the_path_with_no_message_and_the_link_follows_on_release(
     print(f"drag: {redraws} path changes in {seconds:.2f} s ({redraws / seconds:.0f}/s)")
     assert redraws >= 5, "the path follows the thumb"
     # Held, the thumb's moves are drawn straight into the SVG: Plotly redraws the graph
-    # only where that cannot be done and when the thumb rests.
-    animates = page.evaluate("() => window.__optivizAnimates")
-    assert animates <= redraws / 3, (animates, redraws)
+    # only where that cannot be done and when the thumb rests (REST_MS after a
+    # move: a loaded machine's slow moves rest more often; those draws are not counted).
+    after_move = page.evaluate("() => window.__optivizAnimates")
+    animates = sum(ms < REST_MS for ms in after_move)
+    assert animates <= redraws / 3, (after_move, redraws)
     for s in samples:  # the text and the drawn run never disagree
         assert s["drawn"] is not False, s
         assert s["svg"], s
