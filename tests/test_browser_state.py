@@ -1,7 +1,7 @@
 """What the page says follows what it draws, in a real browser: the race picker's chips
 after surface switches, and the address bar after fast key presses on a slider.
 
-``streamlit run app.py`` driven by Debian's Chromium (``optiviz/devtools/live_app.py``).
+``streamlit run app.py`` driven by Debian's Chromium (``optiviz.devtools.server``, ``chromium``).
 """
 
 from __future__ import annotations
