@@ -1,10 +1,21 @@
 """Optiviz: `streamlit run app.py`."""
 
-import streamlit as st
+from contextlib import suppress
 
-from optiviz.ui import main, student
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 st.set_page_config(page_title="Optiviz", page_icon="⚽", layout="wide")
+# The page's first element, sent before the imports below take their seconds (JAX and the
+# app, on a new server): the browser loads plotly.js meanwhile (optiviz/ui/chart/loader.js).
+# A checkout that was never installed has no such component: its chart says what to run.
+with suppress(StreamlitAPIException):
+    st.components.v2.component("optiviz.preload", js="loader.js", isolate_styles=False)(
+        key="optiviz-preload"
+    )
+
+from optiviz.ui import main, student  # noqa: E402 - after the preload, on purpose
+
 if student.requested():
     student.render()
 else:

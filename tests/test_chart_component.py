@@ -5,6 +5,9 @@ Streamlit finds them."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 import tomllib
 import urllib.request
 from importlib import resources
@@ -37,11 +40,16 @@ MANIFEST = ROOT / "optiviz" / "pyproject.toml"
 """The components' manifest inside the package, which Streamlit reads at server start."""
 
 
-def test_the_package_manifest_declares_both_components_over_the_asset_dir() -> None:
-    """The chart and the student's map: two components over one asset directory, declared
-    in the manifest the package ships (its project the repository's own, name and
-    version), each entry module there (pick.js imports the chart's loader.js and
-    plotly_adapter.js); the repository's pyproject.toml declares none of its own."""
+PRELOAD = "preload"
+"""app.py's first element: loader.js mounted alone as ``optiviz.preload``."""
+
+
+def test_the_package_manifest_declares_the_components_over_the_asset_dir() -> None:
+    """The chart, the student's map and the page's preload: three components over one
+    asset directory, declared in the manifest the package ships (its project the
+    repository's own, name and version), each entry module there (pick.js imports the
+    chart's loader.js and plotly_adapter.js); the repository's pyproject.toml declares
+    none of its own."""
     manifest = tomllib.loads(MANIFEST.read_text())
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert manifest["project"] == {k: project["project"][k] for k in ("name", "version")}
@@ -50,10 +58,11 @@ def test_the_package_manifest_declares_both_components_over_the_asset_dir() -> N
     assert [(e["name"], e["asset_dir"]) for e in entries] == [
         (chart_component.NAME, chart_component.ASSET_DIR),
         (pick.NAME, chart_component.ASSET_DIR),
+        (PRELOAD, chart_component.ASSET_DIR),
     ]
     assert "streamlit" not in project.get("tool", {})
     assert f"{chart_component.PROJECT}.{pick.NAME}" == pick.COMPONENT
-    for name in (chart_component.JS, pick.JS):
+    for name in (chart_component.JS, pick.JS, "loader.js"):
         js = ROOT / "optiviz" / chart_component.ASSET_DIR / name
         assert "export default function" in js.read_text()
     pick_js = (ROOT / "optiviz" / chart_component.ASSET_DIR / pick.JS).read_text()
@@ -68,7 +77,7 @@ def test_streamlit_finds_the_manifest_of_the_installed_checkout() -> None:
 
     found = {m.name: (m, root) for m, root in scan_component_manifests()}
     manifest, root = found[chart_component.PROJECT]
-    assert [c.name for c in manifest.components] == [chart_component.NAME, pick.NAME]
+    assert [c.name for c in manifest.components] == [chart_component.NAME, pick.NAME, PRELOAD]
     assert root.resolve() == (ROOT / "optiviz").resolve()
 
 
@@ -218,3 +227,86 @@ def test_a_family_sent_before_goes_by_reference() -> None:
     (whole,), (ref,) = first["sliders"][0]["families"], again["sliders"][0]["families"]
     assert "xy" in whole and ref == {"ref": whole["key"], "run": whole["run"]}
     assert len(json.dumps(again)) < len(json.dumps(first)) - 100_000
+
+
+PRELOAD_FIRST = r"""
+import importlib.abc, json, sys
+from streamlit.testing.v1 import AppTest
+
+asked = []
+
+class NoJax(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.split(".")[0] == "jax":
+            asked.append(name)
+            raise ImportError("jax is not imported yet")
+
+sys.meta_path.insert(0, NoJax())
+at = AppTest.from_file(sys.argv[1], default_timeout=120).run()
+first = at.main.children[0]
+print(json.dumps({
+    "type": first.type, "id": first.proto.id, "js": first.proto.js_source_path,
+    "jax": asked,
+    "elements": [e.type for e in at.main.children.values()],
+}))
+"""
+
+
+def test_the_preload_is_the_pages_first_element_sent_before_jax_is_imported() -> None:
+    """app.py mounts loader.js as the component ``optiviz.preload`` before it imports the
+    app: with JAX made unimportable, the page still holds the preload as its first and
+    only element, and the run fails only at the import."""
+    done = subprocess.run(
+        [sys.executable, "-c", PRELOAD_FIRST, str(ROOT / "app.py")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    page = json.loads(done.stdout.strip().splitlines()[-1])
+    assert page["elements"] == ["bidi_component", "exception"], page
+    assert page["id"].endswith(f"optiviz-{PRELOAD}") and page["js"].endswith("loader.js"), page
+    assert page["jax"] == ["jax"], page  # the app's first import of JAX, refused
+
+
+PRELOAD_JS = r"""
+const appended = [];
+const box = { style: {} };
+globalThis.window = globalThis;
+globalThis.document = {
+  createElement: (tag) => ({ tag }),
+  head: { appendChild: (el) => appended.push(el) },
+};
+const { default: preload, loadPlotly, PLOTLY } = await import(process.argv.at(-1));
+const parentElement = { closest: (s) => (s === '[data-testid="stElementContainer"]' ? box : null) };
+preload({ parentElement });
+const waiting = loadPlotly();
+window.Plotly = { version: "stub" };
+appended[0].onload();
+const first = await waiting;
+const again = await loadPlotly();
+process.stdout.write(JSON.stringify({
+  display: box.style.display, scripts: appended.map((s) => [s.tag, s.src]), PLOTLY,
+  resolved: first === window.Plotly && again === window.Plotly,
+}));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+def test_the_preload_hides_its_box_and_loads_plotly_js_once_from_beside_itself() -> None:
+    """loader.js's default export (the preload component): it hides Streamlit's element
+    box around it and appends one script, plotly.js at ``vendor/plotly.min.js`` beside
+    the module; a later ``loadPlotly`` (the chart's) waits for that same script."""
+    loader = ROOT / "optiviz" / chart_component.ASSET_DIR / "loader.js"
+    done = subprocess.run(
+        [shutil.which("node"), "--input-type=module", "-e", PRELOAD_JS, "--", loader.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["display"] == "none"
+    assert out["scripts"] == [["script", (loader.parent / chart_component.PLOTLY_JS).as_uri()]]
+    assert out["PLOTLY"] == f"./{chart_component.PLOTLY_JS}" and out["resolved"]

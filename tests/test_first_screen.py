@@ -4,6 +4,10 @@ gets it, and a server whose engine disagrees drops it."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
 from dataclasses import replace
 
@@ -147,3 +151,38 @@ def test_the_presenters_first_page_compiles_nothing(tmp_path) -> None:
 
 
 PRESENTER_RUN = FIRST_RUN.replace("app.run()", 'app.query_params["present"] = "1"\napp.run()')
+
+
+SERVER_FIRST = r"""
+import json, sys, threading
+from streamlit.web import cli
+from optiviz.cli import launch
+
+def main(args, prog_name):
+    ui = sys.modules.get("optiviz.ui")
+    at_start = {"imported": hasattr(ui, "main"), "importing": [
+        t.is_alive() for t in threading.enumerate() if t.name == "optiviz-import"]}
+    for thread in threading.enumerate():
+        if thread.name == "optiviz-import":
+            thread.join(300)
+    print(json.dumps({**at_start, "after": hasattr(sys.modules.get("optiviz.ui"), "main")}))
+
+cli.main = main
+launch.app_command([])
+"""
+
+
+def test_optiviz_app_starts_the_server_while_the_page_modules_import() -> None:
+    """``optiviz app`` hands over to Streamlit's server before the page's modules are
+    imported: a thread imports them (and starts the boot) beside the server's start, so
+    the server answers and the browser loads the page meanwhile."""
+    done = subprocess.run(
+        [sys.executable, "-c", SERVER_FIRST],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "OPTIVIZ_WARMUP": "0"},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    started = json.loads(done.stdout.strip().splitlines()[-1])
+    assert started == {"imported": False, "importing": [True], "after": True}

@@ -1,6 +1,11 @@
 // plotly.js, loaded once per page (the chart, the student's map and the page's preload
 // share it: window.__optivizPlotly) from the component's own assets: vendor/plotly.min.js,
 // beside this module, so its URL follows this module's (any base path, no server-given URL).
+//
+// This module is also a component of its own (optiviz.preload, app.py's first element):
+// mounted before the server imports JAX and the app, it starts the download and parse of
+// plotly.js then, so the chart, whose element comes once the page's run has computed it,
+// finds plotly.js loaded. It draws nothing and takes no room on the page.
 
 export const PLOTLY = "./vendor/plotly.min.js";
 
@@ -24,4 +29,11 @@ export function loadPlotly() {
     });
   }
   return window.__optivizPlotly;
+}
+
+export default function preload({ parentElement }) {
+  // Streamlit's element box around this empty component would still add a row gap.
+  const box = parentElement.closest('[data-testid="stElementContainer"]');
+  if (box) box.style.display = "none";
+  loadPlotly().catch(() => {}); // a chart that asks again reports a failed load
 }
