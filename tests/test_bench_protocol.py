@@ -47,7 +47,11 @@ def test_two_moves_each_finish_without_an_exception_and_send_bytes(tmp_path) -> 
     (its own server, warmed up as the benchmark does)."""
     out = tmp_path / "phases.json"
     flags = ["--sessions", "1", "--moves", "2", "--think", "0", "--json", str(out)]
-    subprocess.run([*BENCH, *flags], cwd=ROOT, check=True, timeout=600, capture_output=True)
+    flags += ["--settle-seconds", "60"]
+    quiet = os.environ | {"OPTIVIZ_WARMUP": "0"}  # no background compile: the server settles
+    subprocess.run(
+        [*BENCH, *flags], cwd=ROOT, check=True, timeout=600, capture_output=True, env=quiet
+    )
     (phase,) = json.loads(out.read_text())
     made = phase["moves"]
     assert [m["label"] for m in made] == [moves.ALPHA, moves.K]
@@ -117,3 +121,33 @@ def test_start_and_surface_moves_change_the_page(server):
     assert all(run.ok for run in runs), [run.exceptions for run in runs]
     assert float(queries[1]["start_x"][0]) == pytest.approx(float(queries[0]["start_x"][0]) + 0.1)
     assert queries[2]["surface"] != queries[1]["surface"]
+
+
+async def _default_view_releases(port: int) -> tuple[list, list, list]:
+    """The default view (no decay): α let go three times, the last as a chart that did not
+    draw the stop would send it; the runs, the address after each, and ``drawn``."""
+    async with ProtocolSession(port, moves.start_query(5, schedule="")) as session:
+        runs, queries, drawn = [await session.rerun()], [], []
+        for i in range(3):
+            kwargs, _ = moves.change(session, moves.ALPHA, 1)
+            key, event, value = kwargs["trigger"]
+            value = value | ({"drawn": False} if i == 2 else {})
+            drawn.append(value["drawn"])
+            runs.append(await session.rerun(trigger=(key, event, value)))
+            queries.append(parse_qs(session.query)["alpha"][0])
+        return runs, queries, drawn
+
+
+def test_a_release_the_chart_drew_is_answered_by_reference(server):
+    """Where the chart's α family held the stop let go at (the client says so as the chart
+    does: ``drawn``), the chart's data comes back unchanged, so Streamlit sends a reference
+    to its last message; where it did not, the new paths."""
+    runs, queries, drawn = asyncio.run(_default_view_releases(server.port))
+    assert all(run.ok for run in runs), [run.exceptions for run in runs]
+    stops = [f"{v:g}" for v in params.alpha_options()]
+    assert stops.index(queries[1]) == stops.index(queries[0]) + 1
+    assert stops.index(queries[2]) == stops.index(queries[1]) + 1
+    assert drawn == [True, True, False]  # the first: the shipped view's family held it too
+    assert runs[2].elements == ["bidi_component", "code"], runs[2].elements
+    assert runs[2].bytes < 5_000, "the chart by reference"
+    assert runs[3].bytes > 10_000, "the chart computed at the new α"

@@ -104,6 +104,8 @@ class Phase:
     rss_mb: float = 0.0
     idle_cpu: float = 0.0
     """The server's CPU seconds per second when no session moves (heartbeats, timers)."""
+    load: tuple[float, float] = (float("nan"), float("nan"))
+    """The machine's 1-minute load average as the phase began and ended."""
 
     @property
     def errors(self) -> list[str]:
@@ -118,6 +120,12 @@ class Phase:
     def cpu_ms(self) -> float:
         """Server CPU per move, ms: the phase's CPU less the idle rate, over its moves."""
         return 1e3 * (self.cpu_s - self.idle_cpu * self.wall_s) / max(len(self.moves), 1)
+
+    @property
+    def raw_cpu_ms(self) -> float:
+        """Server CPU per move, ms, idle rate included: an upper bound that holds even
+        where the idle rate could not be read apart from a compile."""
+        return 1e3 * self.cpu_s / max(len(self.moves), 1)
 
     @property
     def cpu_median_ms(self) -> float:
@@ -282,28 +290,38 @@ def measure(
 ) -> Phase:
     """``sessions`` visitors making ``moves`` moves each on ``server``; then its RSS."""
     phase = Phase(variant, sessions, view, cores, idle_cpu=idle_cpu)
+    began = os.getloadavg()[0]
     asyncio.run(_phase(phase, server, moves, think_s, limit_s))
-    phase.rss_mb = server.rss_mb()
+    phase.rss_mb, phase.load = server.rss_mb(), (began, os.getloadavg()[0])
     return phase
 
 
-def settle(server: AppServer, quiet_cpu_s: float = 0.05, timeout_s: float = 90.0) -> None:
+SETTLE_S = 600.0
+"""The longest ``settle`` waits: the background compile after the first page takes
+minutes on one busy core."""
+
+
+def settle(server: AppServer, quiet_cpu_s: float = 0.05, timeout_s: float = SETTLE_S) -> bool:
     """Wait until the server uses under ``quiet_cpu_s`` of CPU in a second (the background
-    compile after the first page is done)."""
+    compile after the first page is done); False if it did not within ``timeout_s``."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         before = _cpu_s(server)
         time.sleep(1.0)
         if _cpu_s(server) - before < quiet_cpu_s:
-            return
+            return True
+    return False
 
 
-def warm_up(server: AppServer, idle_s: float = 4.0) -> float:
+def warm_up(server: AppServer, idle_s: float = 4.0, settle_s: float = SETTLE_S) -> float:
     """Compile the page's JAX code with one session of a few moves, let the server settle,
-    and return its idle CPU seconds per second, read over ``idle_s``."""
+    and return its idle CPU seconds per second, read over ``idle_s``; NaN where it did not
+    settle (the idle rate would hold the compile, and the CPU per move be meaningless:
+    ``Phase.raw_cpu_ms`` still bounds it)."""
     server.wait_healthy()
     measure(server, 1, 4, think_s=0.0)
-    settle(server)
+    if not settle(server, timeout_s=settle_s):
+        return float("nan")
     before = _cpu_s(server)
     time.sleep(idle_s)
     return (_cpu_s(server) - before) / idle_s
@@ -312,8 +330,8 @@ def warm_up(server: AppServer, idle_s: float = 4.0) -> float:
 HEADER = (
     "| variant | sessions | moves | errors | p50 ms | p95 ms | server CPU ms/move "
     "| median move's CPU ms | kB/move (median) | server RSS after, MiB | moves/s/core "
-    "| CPU-bound moves/s/core |\n"
-    "|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "| CPU-bound moves/s/core | raw CPU ms/move | load average |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -323,7 +341,8 @@ def row(p: Phase) -> str:
     return (
         f"| {p.variant} | {p.sessions} | {len(p.moves)} | {len(p.errors)} | {p.ms(50):.0f} "
         f"| {p.ms(95):.0f} | {p.cpu_ms:.0f} | {median} | {p.kb:.0f} | {p.rss_mb:.0f} "
-        f"| {p.rate_per_core:.1f} | {1e3 / p.cpu_ms:.0f} |"
+        f"| {p.rate_per_core:.1f} | {1e3 / p.cpu_ms:.0f} | {p.raw_cpu_ms:.0f} "
+        f"| {p.load[0]:.0f}–{p.load[1]:.0f} |"
     )
 
 
@@ -356,6 +375,12 @@ def main() -> None:
     parser.add_argument(
         "--replicas", type=int, default=0, help="optiviz serve's N replicas behind nginx instead"
     )
+    parser.add_argument(
+        "--settle-seconds",
+        type=float,
+        default=SETTLE_S,
+        help="longest wait for the background compile to finish before the idle rate is read",
+    )
     parser.add_argument("--json", type=Path, help="also write every phase and move here")
     args = parser.parse_args()
     cores = args.cpus or len(os.sched_getaffinity(0))
@@ -369,7 +394,9 @@ def main() -> None:
     servers = {name: start(VARIANTS[name]) for name in args.variants}
     phases: list[Phase] = []
     try:
-        idle = {name: warm_up(server) for name, server in servers.items()}
+        idle = {
+            name: warm_up(server, settle_s=args.settle_seconds) for name, server in servers.items()
+        }
         for n in args.sessions:
             for name, server in servers.items():
                 limits = (args.think, args.max_seconds, idle[name], args.view, cores)
