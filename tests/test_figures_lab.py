@@ -8,7 +8,7 @@ import pytest
 
 from optiviz.analysis.range_test import RangeTest
 from optiviz.analysis.search import SearchResult, Snapshot, Trial
-from optiviz.figures import lab
+from optiviz.figures import lab, lab_range_test, lab_search
 
 ALPHAS = np.geomspace(1e-4, 1.0, 8)
 KS = np.geomspace(1e-3, 1e-1, 12)
@@ -105,14 +105,14 @@ def test_best_so_far_draws_one_curve_per_strategy():
             "random", _trials((math.inf, 2.0, 4.0, 1.5)), (1e-4, 1), (1e-3, 0.1)
         ),
     }
-    fig = lab.best_so_far_figure(results)
+    fig = lab_search.best_so_far_figure(results)
     assert [t.name for t in fig.data] == ["grid", "random"]
     np.testing.assert_allclose(fig.data[0].y, [3.0, 1.0, 1.0, 0.5])
     assert math.isnan(fig.data[1].y[0]) and list(fig.data[1].y[1:]) == [2.0, 2.0, 1.5]
     assert list(fig.data[0].x) == [1, 2, 3, 4]
     assert fig.layout.yaxis.type == "log"
     with pytest.raises(ValueError):
-        lab.best_so_far_figure({})
+        lab_search.best_so_far_figure({})
 
 
 def test_crowded_trials_keep_their_number_in_the_hover_only():
@@ -133,7 +133,7 @@ def test_crowded_trials_keep_their_number_in_the_hover_only():
 def test_every_surrogate_panel_has_its_own_titled_colour_bar_under_it():
     grid = np.arange(96.0).reshape(8, 12)
     snap = Snapshot(4, ALPHAS, KS, grid, grid + 1, grid + 2, _trials(), 0.01, 0.02)
-    fig = lab.surrogate_figure(snap)
+    fig = lab_search.surrogate_figure(snap)
     heats = [t for t in fig.data if isinstance(t, go.Heatmap)]
     assert [h.showscale for h in heats] == [True, True, True]
     titles = [h.colorbar.title.text for h in heats]
@@ -147,7 +147,7 @@ def test_every_surrogate_panel_has_its_own_titled_colour_bar_under_it():
 def test_surrogate_has_three_panels_with_trials_and_the_next_point():
     grid = np.arange(96.0).reshape(8, 12)
     snap = Snapshot(4, ALPHAS, KS, grid, grid + 1, grid + 2, _trials(), 0.01, 0.02)
-    fig = lab.surrogate_figure(snap)
+    fig = lab_search.surrogate_figure(snap)
     heats = [t for t in fig.data if isinstance(t, go.Heatmap)]
     assert [h.name for h in heats] == ["GP mean", "GP std", "expected improvement"]
     np.testing.assert_allclose(np.array(heats[2].z), (grid + 2).T)
@@ -156,7 +156,7 @@ def test_surrogate_has_three_panels_with_trials_and_the_next_point():
     assert len(_by_name(fig, "trials")) == 3
     bad = Snapshot(4, ALPHAS, KS, grid.T, grid, grid, (), 0.01, 0.02)
     with pytest.raises(ValueError, match="GP mean"):
-        lab.surrogate_figure(bad)
+        lab_search.surrogate_figure(bad)
 
 
 def test_range_test_marks_and_labels_the_turn_and_the_suggested_rate_on_a_log_axis():
@@ -164,7 +164,7 @@ def test_range_test_marks_and_labels_the_turn_and_the_suggested_rate_on_a_log_ax
     losses = np.r_[np.linspace(5, 1, 15), [1.5, 3, 6, 12, 40]]
     turn = float(lrs[14])  # the lowest point of the smoothed curve
     test = RangeTest(lrs, losses, losses * 0.9, 19, turn / 10, 4.0, turn=turn)
-    fig = lab.range_test_figure(test)
+    fig = lab_range_test.range_test_figure(test)
     assert fig.layout.xaxis.type == "log"
     mark, bend = _by_name(fig, "suggested α")[0], _by_name(fig, "turn")[0]
     assert list(mark.x) == [turn / 10] and list(mark.customdata[0]) == [turn / 10]
@@ -176,12 +176,14 @@ def test_range_test_marks_and_labels_the_turn_and_the_suggested_rate_on_a_log_ax
     np.testing.assert_allclose(_by_name(fig, "smoothed")[0].y, losses * 0.9)
     assert fig.layout.yaxis.range[1] < losses.max()
     with pytest.raises(ValueError, match="same length"):
-        lab.range_test_figure(RangeTest(lrs, losses[:-1], losses, None, 0.005, 4.0, turn=0.05))
+        lab_range_test.range_test_figure(
+            RangeTest(lrs, losses[:-1], losses, None, 0.005, 4.0, turn=0.05)
+        )
 
 
 @pytest.mark.parametrize("loss", [7.0, math.inf])
 def test_range_test_that_diverged_at_once_is_drawn_as_one_point(loss):
     test = RangeTest(np.array([1e-5]), np.array([loss]), np.array([loss]), 0, 1e-6, 4.0, 1e-5)
-    fig = lab.range_test_figure(test)
+    fig = lab_range_test.range_test_figure(test)
     assert list(_by_name(fig, "loss")[0].x) == [1e-5]
     assert (fig.layout.yaxis.range is None) == (loss == math.inf)

@@ -10,7 +10,7 @@ import optiviz
 import optiviz.figures as figures
 from optiviz.core import surfaces
 from optiviz.core.surfaces import datasets
-from optiviz.figures import lab, style
+from optiviz.figures import lab_range_test, style
 from optiviz.figures.animation import path_animation
 from optiviz.figures.notebook import GRID_POINTS, LOSS_LABEL, STEPS_LABEL
 from optiviz.figures.runs import Run
@@ -152,6 +152,6 @@ def test_landscape_rejects_grids_of_different_shapes() -> None:
 def test_range_test_is_the_labs_figure() -> None:
     test = optiviz.lr_range_test("staircase", "sgd", lr_min=1e-4, lr_max=10.0, steps=120)
     fig = figures.range_test(test)
-    assert fig.to_dict() == lab.range_test_figure(test).to_dict()
+    assert fig.to_dict() == lab_range_test.range_test_figure(test).to_dict()
     marked = _named(fig, "suggested α")
     assert marked.x[0] == pytest.approx(test.suggested)

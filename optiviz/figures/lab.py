@@ -1,5 +1,6 @@
-"""Figures of the hyperparameter lab: the (alpha, k) landscape, search traces, the GP
-surrogate and the learning-rate range test. Arrays in, ``go.Figure`` out.
+"""The hyperparameter lab's (alpha, k) landscape, and the axes, heatmaps and trial markers
+its other figures share (``lab_search``: search traces and the GP surrogate;
+``lab_range_test``: the learning-rate range test). Arrays in, ``go.Figure`` out.
 
 Landscape and surrogate panels plot log10(alpha) against log10(k), so every cell of a
 log-spaced grid is the same size, and label the ticks with the values themselves.
@@ -11,14 +12,11 @@ every CLICK_STRIDE-th cell stands in for them.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from optiviz.analysis.range_test import RangeTest
-from optiviz.analysis.search import SearchResult, Snapshot, Trial
+from optiviz.analysis.search import Trial
 
 COLOURSCALE = "Plasma"
 DIVERGED_COLOUR = "#9ca3af"
@@ -26,10 +24,6 @@ TRIAL_COLOUR = "#ffffff"
 TRIAL_EDGE = "#111827"
 BEST_COLOUR = "#22c55e"
 NEXT_COLOUR = "#ef4444"
-STRATEGY_COLOURS = {"grid": "#3b82f6", "random": "#f59e0b", "bayes": "#9333ea"}
-RAW_COLOUR = "#93c5fd"
-SMOOTH_COLOUR = "#1d4ed8"
-SUGGESTED_COLOUR = "#16a34a"
 CLICK_STRIDE = 4
 LABEL_GAP = (0.07, 0.06)
 """A trial's number is written only if it is at least this share of the x or the y span
@@ -207,155 +201,4 @@ def landscape_figure(
         legend={"orientation": "h", "y": -0.2, "yanchor": "top"},  # under the α axis title
         margin=TOP_MARGIN | {"b": 110},
     )
-    return fig
-
-
-def best_so_far_figure(results: Mapping[str, SearchResult]) -> go.Figure:
-    """Lowest loss after each trial, one line per strategy (log y when all are positive)."""
-    if not results:
-        raise ValueError("results must name at least one strategy")
-    fig = go.Figure()
-    finite = []
-    for name, result in results.items():
-        curve = result.best_so_far
-        finite.extend(curve[np.isfinite(curve)])
-        y = np.where(np.isfinite(curve), curve, np.nan)
-        colour = STRATEGY_COLOURS.get(name)
-        fig.add_trace(
-            go.Scatter(
-                x=np.arange(1, curve.size + 1),
-                y=y,
-                mode="lines+markers",
-                name=name,
-                line={"color": colour, "shape": "hv"},
-            )
-        )
-    positive = bool(finite) and min(finite) > 0
-    fig.update_xaxes(title="trial")
-    fig.update_yaxes(title="best loss so far", type="log" if positive else "linear")
-    fig.update_layout(height=HEIGHT // 2 + 100, margin=TOP_MARGIN)
-    return fig
-
-
-SURROGATE_PANELS = (
-    ("GP mean", "mean", "predicted log₁₀ loss gap"),
-    ("GP std", "std", "uncertainty (std of log₁₀ gap)"),
-    ("expected improvement", "ei", "expected improvement (log₁₀ gap)"),
-)
-"""Each surrogate panel: its title, the Snapshot field it shows, its colour bar's title."""
-
-
-def _panel_colourbar(fig: go.Figure, col: int, title: str) -> dict:
-    """A horizontal colour bar under panel ``col``, as wide as the panel."""
-    lo, hi = fig.get_subplot(1, col).xaxis.domain
-    return {
-        "title": {"text": title, "side": "top"},
-        "orientation": "h",
-        "x": (lo + hi) / 2,
-        "xanchor": "center",
-        "len": hi - lo,
-        "lenmode": "fraction",
-        "y": -0.32,
-        "yanchor": "top",
-        "thickness": 12,
-    }
-
-
-def surrogate_figure(snapshot: Snapshot) -> go.Figure:
-    """GP mean, std and expected improvement side by side, each with a titled colour bar
-    under it; the trials so far and the next point on each."""
-    alphas, ks = snapshot.alphas, snapshot.ks
-    for name, field, _ in SURROGATE_PANELS:
-        _check_grid(alphas, ks, getattr(snapshot, field), name)
-    fig = make_subplots(
-        rows=1, cols=3, subplot_titles=[p[0] for p in SURROGATE_PANELS], shared_yaxes=True
-    )
-    for col, (name, field, bar) in enumerate(SURROGATE_PANELS, start=1):
-        heat = _heat(alphas, ks, getattr(snapshot, field), colourscale=COLOURSCALE, label=name)
-        fig.add_trace(heat.update(colorbar=_panel_colourbar(fig, col, bar)), 1, col)
-        if snapshot.trials:
-            fig.add_trace(_trial_markers(snapshot.trials, _spans(alphas, ks)), 1, col)
-        fig.add_trace(
-            _point(snapshot.next_alpha, snapshot.next_k, snapshot.index, "next", NEXT_COLOUR),
-            1,
-            col,
-        )
-        _log_axes(fig, alphas, ks, 1, col)
-    fig.update_layout(height=HEIGHT, showlegend=False, margin={"t": 50, "b": 150})  # titles
-    return fig
-
-
-def _loss_range(test: RangeTest) -> list[float] | None:
-    """From the lowest loss to twice the start's height above it: the final blow-up
-    leaves the top of the plot instead of flattening everything before it. None (let
-    Plotly choose) when the first loss is not finite: a run that diverged at once."""
-    losses = np.asarray(test.losses, np.float64)
-    if not np.isfinite(losses[0]):
-        return None
-    low = float(np.min(losses[np.isfinite(losses)]))
-    top = low + 2.0 * max(float(losses[0]) - low, 1e-12)
-    return [low - 0.05 * (top - low), top]
-
-
-def _rate_mark(
-    test: RangeTest, lrs, rate: float, name: str, text: str, marker: dict, where: str
-) -> go.Scatter:
-    """A marker on the smoothed curve at ``rate``, labelled ``text`` at ``where``."""
-    at = float(np.interp(np.log(rate), np.log(lrs), test.smoothed))
-    return go.Scatter(
-        x=[rate],
-        y=[at],
-        mode="markers+text",
-        name=name,
-        text=[text],
-        textposition=where,
-        cliponaxis=False,
-        marker={"size": 14, **marker},
-        customdata=[[rate]],
-        hovertemplate=f"{name}: α=%{{x:.3g}}, smoothed loss %{{y:.4g}}<extra></extra>",
-    )
-
-
-def range_test_figure(test: RangeTest) -> go.Figure:
-    """Loss against learning rate (log x): raw, smoothed, the turn (the smoothed loss's
-    lowest point) and the suggested rate (the turn / ``test.divisor``) marked and labelled.
-
-    A test that diverged at its first step has one point: that is a result, drawn as such.
-    """
-    lrs = _check_axis("lrs", test.lrs, least=1)
-    if len(test.losses) != lrs.size or len(test.smoothed) != lrs.size:
-        raise ValueError("lrs, losses and smoothed must have the same length")
-    fig = go.Figure(
-        [
-            go.Scatter(x=lrs, y=test.losses, mode="lines", name="loss", line={"color": RAW_COLOUR}),
-            go.Scatter(
-                x=lrs,
-                y=test.smoothed,
-                mode="lines",
-                name="smoothed",
-                line={"color": SMOOTH_COLOUR, "width": 3},
-            ),
-            _rate_mark(
-                test,
-                lrs,
-                test.turn,
-                "turn",
-                f"turn α = {test.turn:.3g}",
-                {"color": "#ffffff", "line": {"color": SMOOTH_COLOUR, "width": 3}},
-                "top center",
-            ),
-            _rate_mark(
-                test,
-                lrs,
-                test.suggested,
-                "suggested α",
-                f"suggested α = {test.suggested:.3g} (turn ÷ {test.divisor:g})",
-                {"color": SUGGESTED_COLOUR, "symbol": "diamond"},
-                "top right",
-            ),
-        ]
-    )
-    fig.update_xaxes(type="log", title="learning rate α")
-    fig.update_yaxes(title="loss", range=_loss_range(test))
-    fig.update_layout(height=HEIGHT - 120, clickmode="event+select")
     return fig

@@ -5,7 +5,7 @@
 >>> optiviz.figures.animate(*runs, surface="staircase")  # Jupyter shows it, Play and all
 
 ``landscape`` and ``range_test`` draw the lab's figures through the app's own builders
-(``lab.landscape_figure``, ``lab.range_test_figure``). ``animate`` is the notebook's own
+(``lab.landscape_figure``, ``lab_range_test.range_test_figure``). ``animate`` is the notebook's own
 builder of the top view (``animation.path_animation``): the app's chart and its HTML
 download build their frames, readout and Play / Pause in JavaScript (``optiviz/ui/chart``)
 from the same static traces (``animation.animation_parts``), which a notebook cannot run,
@@ -24,7 +24,7 @@ from optiviz.analysis.range_test import RangeTest
 from optiviz.analysis.search import SearchResult
 from optiviz.core.dynamics import Trajectory
 from optiviz.core.surfaces import Surface, datasets, get
-from optiviz.figures import lab
+from optiviz.figures import lab, lab_range_test
 from optiviz.figures.animation import path_animation
 from optiviz.figures.runs import Run
 from optiviz.figures.style import run_colour
@@ -108,4 +108,4 @@ def landscape(
 def range_test(test: RangeTest) -> go.Figure:
     """The lab's range test: loss against alpha (log x), raw and smoothed, and the
     suggested alpha marked (``test`` from ``optiviz.lr_range_test``)."""
-    return lab.range_test_figure(test)
+    return lab_range_test.range_test_figure(test)

@@ -23,6 +23,7 @@ from optiviz.analysis.search import STRATEGIES, SearchResult, default_grid
 from optiviz.core import optimizers, schedules
 from optiviz.core.surfaces import Surface
 from optiviz.figures import lab as lab_figures
+from optiviz.figures import lab_range_test, lab_search
 from optiviz.figures.landscape3d import landscape_3d_figure
 from optiviz.scenes import params
 from optiviz.scenes.params import PARAMS
@@ -312,7 +313,7 @@ def _landscape_panel(s: Settings, axis: Axis, c: dict) -> None:
             partial(_on_click, axis, schedule),
         )
     with right:
-        st.plotly_chart(lab_figures.best_so_far_figure(results), key="best_so_far")
+        st.plotly_chart(lab_search.best_so_far_figure(results), key="best_so_far")
         st.markdown(
             "  \n".join(
                 f"**{STRATEGY_LABELS[n]}**: {axis.scored_by} {r.best_trial.loss:.4g} at "
@@ -337,7 +338,7 @@ def _surrogate(result) -> None:
         help="Scrub through the search: the surrogate's mean and uncertainty after "
         "the trials so far, and where expected improvement sends the next run.",
     )
-    st.plotly_chart(lab_figures.surrogate_figure(result.snapshots[i - 1]), key="surrogate")
+    st.plotly_chart(lab_search.surrogate_figure(result.snapshots[i - 1]), key="surrogate")
 
 
 def suggestion_button_text(alpha: float) -> str:
@@ -354,7 +355,7 @@ def _range_test_panel(s: Settings) -> None:
         f"α = {test.turn:.3g}. Pick α a little below it: the rule suggests the turn ÷ "
         f"{test.divisor:g} = {test.suggested:.3g} (◆), where the loss still falls fast."
     )
-    st.plotly_chart(lab_figures.range_test_figure(test), key="range_test")
+    st.plotly_chart(lab_range_test.range_test_figure(test), key="range_test")
     alpha = explore_alpha(test.suggested)
     st.button(
         suggestion_button_text(alpha),
