@@ -181,6 +181,7 @@ def test_surface_chart_is_the_3d_figure() -> None:
     want = _decode(expected["data"][0]["z"])
     np.testing.assert_allclose(figure["data"][0]["z"], want, equal_nan=True)
     assert "frames" not in figure  # the chart builds them (scene3d.js)
+    assert not any(t.get("showlegend", True) for t in figure["data"][1:])  # the notes list runs
     assert data["scene3d"] == json.loads(json.dumps(motion(view.runs, STAIRCASE, grid)))
     assert figure["layout"]["uirevision"] == "3d:staircase"
 

@@ -209,11 +209,15 @@ def map_chart(
 def surface_chart(scene: Scene, grid: Grid, latent: int | None = None) -> dict:
     """The 3-D view's data: ``surface_figure`` (no frames), the runs' ``notes``, and
     ``scene3d`` (``surface3d.motion``): the chart builds the frames, Play, Pause and the
-    step from the paths' arrays, in JavaScript. Run ``latent``'s path and ball are drawn
-    only once α's slider moves ("my α" before it races), as in the top view."""
+    step from the paths' arrays, in JavaScript. The balls have no legend entries: the
+    notes list the runs, with the member's name while a slider moves. Run ``latent``'s
+    path and ball are drawn only once α's slider moves ("my α" before it races), as in
+    the top view."""
     figure = surface_figure(scene.runs, scene.surface, grid)
     figure["layout"]["uirevision"] = f"3d:{scene.surface.name}"
     scene3d = motion(scene.runs, scene.surface, grid)
+    for ids in scene3d["runs"]:  # the notes under the graph list the runs (a swap renames one)
+        figure["data"][ids["ball"]] = {**figure["data"][ids["ball"]], "showlegend": False}
     if latent is not None:
         ids = scene3d["runs"][latent]
         ids["latent"] = True

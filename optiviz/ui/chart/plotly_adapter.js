@@ -263,6 +263,24 @@ export function drawOverlay3d(gd, lines, present = false) {
   return true;
 }
 
+export function blank3d(gd, traces) {
+  // Empty the WebGL objects of scatter3d traces `traces` (their points all gaps) and
+  // redraw the scene, without Plotly's whole replot (which rebuilds the surface's mesh
+  // too); gd.data keeps the traces, and Plotly's next draw fills them again. False where
+  // the graph has no drawn scene or no such trace object.
+  const scene = sceneOf(gd);
+  if (!scene || !gd._fullData) return false;
+  const objects = traces.map((i) => gd._fullData[i] && scene.traces[gd._fullData[i].uid]);
+  if (objects.some((object) => !object)) return false;
+  objects.forEach((object, k) => {
+    const full = gd._fullData[traces[k]];
+    const gaps = new Float64Array(full.x.length).fill(NaN);
+    object.update({ ...full, x: gaps, y: gaps, z: gaps });
+  });
+  scene.glplot.redraw();
+  return true;
+}
+
 export function clearOverlay3d(gd) {
   // Remove the overlay: WebGL draws the members now.
   const canvas = gd.querySelector("canvas.optiviz-overlay3d");

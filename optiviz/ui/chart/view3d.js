@@ -1,7 +1,8 @@
 // The 3-D view drawn: the figure with its frames (scene3d.js), the HTML controls (Play,
 // Pause, the step, the speeds) and the notes, and a slider's member swapped in while its
-// thumb moves: on a 2-D overlay while the thumb is held (no WebGL redraw per move), by
-// Plotly once it rests or is let go, or at once while Play is on.
+// thumb moves: on a 2-D overlay while the thumb is held (the followers' WebGL traces
+// emptied once per hold, plotly_adapter.blank3d; no WebGL redraw per move), by Plotly once
+// it rests or is let go, or at once while Play is on.
 
 import { controlBar, readoutBox, showStep } from "./controls.js";
 import { holds } from "./family.js";
@@ -10,7 +11,7 @@ import { hide, isHidden } from "./hiding.js";
 import { loadPlotly } from "./loader.js";
 import { notesBox } from "./notes.js";
 import { atSpeed, currentStep, isPlaying, play } from "./player.js";
-import { clearOverlay3d, drawOverlay3d } from "./plotly_adapter.js";
+import { blank3d, clearOverlay3d, drawOverlay3d } from "./plotly_adapter.js";
 import { frames3d, overlayLines, swapped3d } from "./scene3d.js";
 import { narrowed, outlined, presented, presentedLayout, themed, isDark } from "./theme.js";
 
@@ -57,7 +58,7 @@ async function drawHeld(gd, state, base, view, hooks) {
   const hidden = (i) => isHidden(state, base.scene3d.runs[i], i);
   if (!state.blanked) {
     const ids = followerTraces(base);
-    await window.Plotly.restyle(gd, { visible: false }, ids);
+    if (!blank3d(gd, ids)) await window.Plotly.restyle(gd, { visible: false }, ids);
     state.blanked = true;
   }
   const step = Number(state.names[state.shown || 0]);
