@@ -1,12 +1,15 @@
 """The lab's cache key (``ui.lab.lab_settings``): it leaves out only what the lab's
-computations do not read, so a cached result is the one the page's own settings give."""
+computations do not read, so a cached result is the one the page's own settings give;
+and the search space a data surface opens on."""
 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from optiviz.scenes.settings import Settings
 from optiviz.ui import lab
@@ -134,3 +137,34 @@ def test_the_optimizers_own_knobs_and_the_schedules_are_in_the_key() -> None:
     for s, change, space in pairs:
         other = dataclasses.replace(s, **change)
         assert lab.lab_settings(other, space) != lab.lab_settings(s, space), change
+
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def _lab_page(monkeypatch, query: dict) -> AppTest:
+    """The lab page of ``query``'s link, its panels (the computing) left out."""
+    monkeypatch.setattr(lab, "_landscape_panel", lambda *args: None)
+    monkeypatch.setattr(lab, "_range_test_panel", lambda *args: None)
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.query_params.update({"page": "lab"} | query)
+    return at.run()
+
+
+def test_a_data_surface_opens_on_its_own_search_space(monkeypatch) -> None:
+    """λ on the polynomial model, also after logistic regression's k; and k again there."""
+    at = _lab_page(monkeypatch, {"surface": "logistic_regression"})
+    assert at.radio(key="lab_space").value == "k"
+    at.selectbox(key="surface").set_value("polynomial_regression").run()
+    assert at.radio(key="lab_space").value == "weight_decay"
+    at.selectbox(key="surface").set_value("logistic_regression").run()
+    assert at.radio(key="lab_space").value == "k"
+    assert not at.exception
+
+
+def test_a_links_search_space_is_kept(monkeypatch) -> None:
+    at = _lab_page(monkeypatch, {"surface": "polynomial_regression", "lab_space": "k"})
+    assert at.radio(key="lab_space").value == "k"
+    at.radio(key="lab_space").set_value("weight_decay").run()
+    assert at.radio(key="lab_space").value == "weight_decay"
+    assert not at.exception

@@ -198,22 +198,33 @@ def _count_lab_calls(monkeypatch) -> list[str]:
     return calls
 
 
+LAB = {"page": "lab"}
 LAB_OPENS = {
-    "default surface, lab": None,
-    "beale, lab": {"page": "lab", "surface": "beale"},
-    "polynomial_regression, lab": {"page": "lab", "surface": "polynomial_regression"},
-    "search-budget": _query(LESSONS["search-budget"]),
+    "default page, then its lab": ("default surface, lab", None, None),
+    "beale's lab link": ("beale, lab", LAB | {"surface": "beale"}, None),
+    "the polynomial's lab link": (
+        "polynomial_regression, lab",
+        LAB | {"surface": "polynomial_regression"},
+        None,
+    ),
+    "search-budget's link": ("search-budget", _query(LESSONS["search-budget"]), None),
+    "logistic regression's lab, then the polynomial's": (
+        "polynomial_regression, lab",
+        LAB | {"surface": "logistic_regression"},
+        "polynomial_regression",
+    ),
 }
-"""A lab as a teacher opens it: the default page's "Hyperparameter lab" (None), a
-surface's lab by its link (as picking it in the lab's sidebar sets it), a lab lesson's
-link."""
+"""A lab as a teacher opens it: (the warm-up's visit, the link opened or None for the
+default page whose "Hyperparameter lab" is then clicked, the surface then picked in the
+lab's sidebar or None). Logistic regression's lab searches k, the polynomial's λ."""
 
 
-@pytest.mark.parametrize("label", list(LAB_OPENS))
-def test_a_warmed_lab_opens_without_computing_its_landscape(label: str, monkeypatch) -> None:
+@pytest.mark.parametrize("opened", list(LAB_OPENS))
+def test_a_warmed_lab_opens_without_computing_its_landscape(opened: str, monkeypatch) -> None:
     """The warm-up keeps the lab's results in the page's caches: after its visit, the
     page calls the landscape, the searches and the range test 0 times (the warm-up's own
     calls were made, so the counter counts)."""
+    label, query, picked = LAB_OPENS[opened]
     monkeypatch.setattr(warmup, "ENABLED", False)
     for cache in LAB_CACHES:
         cache.clear()
@@ -225,11 +236,14 @@ def test_a_warmed_lab_opens_without_computing_its_landscape(label: str, monkeypa
     assert made == {f"{prefix}landscape": 1, f"{prefix}search": 3, "lr_range_test": 1}
     calls.clear()
     at = AppTest.from_file(str(APP), default_timeout=300)
-    query = LAB_OPENS[label]
     at.query_params.update(query or {})
     at.run()
     if query is None:
         at.radio(key="page").set_value("lab").run()
+    if picked is not None:
+        calls.clear()  # the first lab's own results were not warmed
+        at.selectbox(key="surface").set_value(picked).run()
+        assert at.radio(key="lab_space").value == "weight_decay"
     assert not at.exception
     assert at.get("plotly_chart"), "the lab drew its landscape"
     assert calls == [], f"computed on open: {calls}"

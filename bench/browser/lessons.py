@@ -11,18 +11,21 @@ headless Chromium.
   printed). On that warm server, the default page's link is opened a few times (the
   baseline); then in one tab each lesson's "Open this lesson" button on the Lessons page
   (each lesson's first visit), each explore view and picture on the default surface and
-  the lab's pictures, every surface picked in the sidebar, the 3-D picture of each
-  surface in x and y, and the lab of each surface it searches; last, each lesson's link
+  the lab's pictures, every surface picked in the sidebar and the 3-D picture of each
+  surface in x and y; then, in a new session (the lab's link, ``?page=lab``), the lab of
+  each surface it searches, picked in its sidebar; last, each lesson's link
   (``lessons.query``) in a new tab (its results computed by its button's visit, so this
   measures a new tab's own cost). Each is timed from the click (or ``goto``) to the end
-  of the rerun with a Plotly graph drawn; the load average is printed before and after.
+  of the rerun with a Plotly graph drawn, with the server's CPU seconds meanwhile; the
+  load average and the server's RSS are printed after the warm-up and at the end.
 - **Cold links.** For each lesson, a fresh server with an empty JAX cache opens the
   default page's link, then (having drawn only that page) the lesson's link: the ratio
   of the two is the issue's "within 1.5x" target. Default and lesson alternate, one
   server per lesson.
 
 Run from the repository root with ``.venv/bin/python -m bench.browser lessons``
-(``--only warm`` or ``--only cold``; ``--lessons id ...`` for a subset).
+(``--only warm`` or ``--only cold``; ``--lessons id ...`` for a subset of the lessons,
+``--parts labs ...`` of the warm server's groups, ``--labs name ...`` of the labs).
 """
 
 from __future__ import annotations
@@ -117,11 +120,16 @@ def timed_rerun(page, action: Callable[[], None], chart: bool = True) -> Timing:
     return Timing(time.perf_counter() - start, _cpu() - cpu)
 
 
-def timed_link(browser, url: str) -> tuple[Timing, list[str]]:
-    """``link_seconds`` with the server's CPU seconds meanwhile."""
+def timed_link(browser, url: str, keep: bool = False) -> tuple[Timing, object]:
+    """``open_link`` with the server's CPU seconds meanwhile; the page's errors, or with
+    ``keep`` the tab itself, left open."""
     cpu = _cpu()
-    seconds, errors = link_seconds(browser, url)
-    return Timing(seconds, _cpu() - cpu), errors
+    seconds, errors, page = open_link(browser, url)
+    timing = Timing(seconds, _cpu() - cpu)
+    if keep:
+        return timing, page
+    page.close()
+    return timing, errors
 
 
 def wait_quiet(server: AppServer, limit: float = 1200, share: float = 0.05) -> float:
@@ -207,27 +215,44 @@ def load_average() -> str:
     return f"{os.getloadavg()[0]:.1f}"
 
 
-def surface_clicks(page) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+def surface_clicks(page) -> tuple[dict[str, Timing], dict[str, Timing]]:
     """Every surface picked on the explore page; then its 3-D picture (surfaces in x and
-    y); then the lab of every surface it searches, all in one tab."""
-    names = [*opt.SURFACE_NAMES, "custom"]
-    top, three_d, lab = {}, {}, {}
+    y), all in one tab."""
+    top, three_d = {}, {}
     go_to_page(page, opt.PAGES["explore"])
-    for name in names:
+    for name in [*opt.SURFACE_NAMES, "custom"]:
         top[name] = timed_rerun(page, lambda n=name: pick_surface(page, n))
         if name == "custom" or surfaces.get(name).dim == 2:
             button = page.get_by_role("radio", name="3-D view", exact=True)
             three_d[name] = timed_rerun(page, button.click)
             back = page.get_by_role("radio", name="Top view + loss + α_t", exact=True)
             timed_rerun(page, back.click)
-    go_to_page(page, opt.PAGES["lab"])
+    return top, three_d
+
+
+LAB_SURFACES = [
+    n for n in opt.SURFACE_NAMES if surfaces.get(n).dim == 2 or "degree" in surfaces.get(n).extras
+]
+"""The surfaces the lab searches, in the sidebar's order."""
+
+
+def lab_clicks(browser, url: str, names: list[str]) -> dict[str, Timing]:
+    """The lab as a new session opens it: its link (``?page=lab``, the default surface),
+    then each surface in ``names`` picked in its sidebar, then its 3-D landscape, in one
+    tab. A session of its own: the lessons clicked before leave their optimizer and
+    schedule in theirs, and the lab of those is one no warm-up can foresee."""
+    out = {}
+    out["lab link (default surface)"], page = timed_link(browser, url + "?page=lab", keep=True)
     for name in names:
-        if name == "custom" or surfaces.get(name).dim != 2 and name != "polynomial_regression":
-            continue
-        lab[name] = timed_rerun(page, lambda n=name: pick_surface(page, n))
+        if name != params.DEFAULT_SURFACE:
+            out[name] = timed_rerun(page, lambda n=name: pick_surface(page, n))
     first = page.get_by_role("radio", name=params.LAB_PICTURES[1], exact=True)
-    lab["3-D landscape (last surface)"] = timed_rerun(page, first.click)
-    return top, three_d, lab
+    out["3-D landscape (last surface)"] = timed_rerun(page, first.click)
+    errors = page.evaluate(ERRORS_JS)
+    page.close()
+    if errors:
+        print(f"Exception boxes in the lab: {errors[:3]}")
+    return out
 
 
 def _table(title: str, times: dict[str, Timing], baseline: float) -> None:
@@ -243,20 +268,25 @@ def _table(title: str, times: dict[str, Timing], baseline: float) -> None:
     )
 
 
-def warm(browser, chosen: list[lessons.Lesson], moves: int, root: Path) -> None:
-    """The warm-server measurements, printed as Markdown tables."""
+PARTS = ("lessons", "views", "surfaces", "labs", "links")
+"""The warm server's groups of clicks, in the order they run (``--parts``)."""
+
+
+def warm(browser, chosen: list[lessons.Lesson], args: argparse.Namespace) -> None:
+    """The warm-server measurements, printed as Markdown tables: the ``args.parts`` groups,
+    the labs of ``args.labs``."""
     with tempfile.TemporaryDirectory() as cache:
-        server = AppServer(env={"OPTIVIZ_JAX_CACHE": cache}, root=root)
+        server = AppServer(env={"OPTIVIZ_JAX_CACHE": cache}, root=args.root)
         SERVER.append(server)
         try:
             server.wait_healthy()
             first, errors, page = open_link(browser, server.url)
-            busy = alpha_ms(page, moves)
+            busy = alpha_ms(page, args.moves)
             quiet = wait_quiet(server)
-            idle = alpha_ms(page, moves)
+            idle = alpha_ms(page, args.moves)
             page.close()
             print(f"\nFirst page drawn in {first:.1f} s; the server's CPU went quiet (warm-up")
-            print(f"done) {quiet:.0f} s later.\n")
+            print(f"done) {quiet:.0f} s later; server RSS then {server.rss_mb():.0f} MiB.\n")
             print("| α → key to drawn, ms | median | range |")
             print("|---|---|---|")
             for name, ms in (("while the warm-up runs", busy), ("after it", idle)):
@@ -266,27 +296,40 @@ def warm(browser, chosen: list[lessons.Lesson], moves: int, root: Path) -> None:
             print(f"\nDefault page's link on the warm server: {baseline:.2f} s median")
             print(f"({', '.join(f'{s:.2f}' for s in defaults)}).")
             print(f"Load average before the clicks: {load_average()}.")
-            page = new_page(browser)
-            page.goto(server.url)
-            drawn(page)
-            buttons = lesson_clicks(page, chosen)
-            _table("lesson button, Lessons page (first visit)", buttons, baseline)
-            _table("view switched (default surface; lab)", view_clicks(page), baseline)
-            top, three_d, lab = surface_clicks(page)
-            errors += page.evaluate(ERRORS_JS)
-            page.close()
-            _table("surface picked (explore)", top, baseline)
-            _table("3-D view of that surface", three_d, baseline)
-            _table("lab of that surface", lab, baseline)
-            links = {}
-            for lesson in chosen:
-                links[lesson.id], bad = timed_link(browser, server.url + lessons.query(lesson))
-                errors += bad
-            _table("lesson link (new tab, after its button)", links, baseline)
-            print(f"\nLoad average after: {load_average()}.")
+            errors += _clicks(browser, server.url, chosen, args, baseline)
+            print(f"\nLoad average after: {load_average()}; server RSS {server.rss_mb():.0f} MiB.")
             print(f"Exception boxes seen: {len(errors)} {errors[:3]}")
         finally:
             server.stop()
+
+
+def _clicks(browser, url: str, chosen, args: argparse.Namespace, baseline: float) -> list:
+    """The clicks of ``args.parts``, each group's table printed; the exception texts."""
+    parts, errors = set(args.parts), []
+    if parts & {"lessons", "views", "surfaces"}:
+        page = new_page(browser)
+        page.goto(url)
+        drawn(page)
+        if "lessons" in parts:
+            buttons = lesson_clicks(page, chosen)
+            _table("lesson button, Lessons page (first visit)", buttons, baseline)
+        if "views" in parts:
+            _table("view switched (default surface; lab)", view_clicks(page), baseline)
+        if "surfaces" in parts:
+            top, three_d = surface_clicks(page)
+            _table("surface picked (explore)", top, baseline)
+            _table("3-D view of that surface", three_d, baseline)
+        errors += page.evaluate(ERRORS_JS)
+        page.close()
+    if "labs" in parts:
+        _table("lab of a surface (new session)", lab_clicks(browser, url, args.labs), baseline)
+    if "links" in parts:
+        links = {}
+        for lesson in chosen:
+            links[lesson.id], bad = timed_link(browser, url + lessons.query(lesson))
+            errors += bad
+        _table("lesson link (new tab, after its button)", links, baseline)
+    return errors
 
 
 def cold(browser, chosen: list[lessons.Lesson], root: Path) -> None:
@@ -316,6 +359,12 @@ def main() -> None:
     parser.add_argument("--only", choices=["warm", "cold"], help="one of the two parts")
     parser.add_argument("--lessons", nargs="+", help="lesson ids (default: every lesson)")
     parser.add_argument("--moves", type=int, default=5, help="α presses per measurement")
+    parser.add_argument(
+        "--parts", nargs="+", choices=PARTS, default=list(PARTS), help="the warm server's groups"
+    )
+    parser.add_argument(
+        "--labs", nargs="+", choices=LAB_SURFACES, default=LAB_SURFACES, help="labs to open"
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to serve")
     args = parser.parse_args()
     every = lessons.load()
@@ -324,7 +373,7 @@ def main() -> None:
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         if args.only != "cold":
-            warm(browser, chosen, args.moves, args.root)
+            warm(browser, chosen, args)
         if args.only != "warm":
             cold(browser, chosen, args.root)
         browser.close()

@@ -239,11 +239,21 @@ def _range(key: str) -> tuple[float, float]:
     return _widened(PARAMS[key].label, draw(key), PARAMS[key].options())
 
 
+SPACE_SURFACE = "_lab_space_surface"
+"""The data surface the "Search over" choice was last drawn for."""
+
+
 def _space(surface: Surface) -> str:
-    """On data surfaces, which pair of hyperparameters the lab searches; k elsewhere."""
+    """On data surfaces, which pair of hyperparameters the lab searches; k elsewhere. A
+    data surface opens on its own space (λ on the polynomial model, k on the others),
+    also when another data surface's was chosen before; a link's choice is kept."""
     if "validation_f" not in surface.extras:
         return "k"
-    state.default("lab_space", "weight_decay" if "degree" in surface.extras else "k")
+    own = "weight_decay" if "degree" in surface.extras else "k"
+    if state.get(SPACE_SURFACE, surface.name) != surface.name:
+        state.set_values({"lab_space": own})
+    state.default("lab_space", own)
+    state.set_values({SPACE_SURFACE: surface.name})
     return draw("lab_space", format_func=SPACES.get)
 
 
