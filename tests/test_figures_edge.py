@@ -10,7 +10,7 @@ import pytest
 import optiviz
 from optiviz import scenes
 from optiviz.core import stability
-from optiviz.figures import chart_data, edges, layout
+from optiviz.figures import chart_data, edges, scales
 from optiviz.figures.animation import path_animation
 from optiviz.scenes import grids
 from optiviz.scenes.settings import Settings
@@ -115,11 +115,11 @@ def test_the_chart_knows_each_runs_line_to_hide_it_with_the_run() -> None:
 
 def test_the_rate_axis_holds_the_line_near_the_rates_and_not_a_far_one() -> None:
     flat = np.full(50, 0.09)
-    assert layout.rate_axis(flat, np.full(50, 0.1))["range"] == pytest.approx([0, 0.108])
+    assert scales.rate_axis(flat, np.full(50, 0.1))["range"] == pytest.approx([0, 0.108])
     far = np.r_[np.full(10, 0.1), np.full(10, 5.0), np.inf]  # 4x beyond the rates: off panel
-    assert layout.rate_axis(flat, far)["range"] == pytest.approx([0, 1.2 * 0.09])
+    assert scales.rate_axis(flat, far)["range"] == pytest.approx([0, 1.2 * 0.09])
     decay = 0.5 * 0.9 ** np.arange(60)
-    axis = layout.rate_axis(decay, np.full(60, 1.0))
+    axis = scales.rate_axis(decay, np.full(60, 1.0))
     assert axis["type"] == "log" and 10 ** axis["range"][1] > 1.0
     assert axis["tickvals"][-1] == pytest.approx(1.0)
-    assert "range" not in layout.rate_axis(decay)
+    assert "range" not in scales.rate_axis(decay)

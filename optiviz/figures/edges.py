@@ -16,8 +16,9 @@ import numpy as np
 
 from optiviz.core import optimizers, stability
 from optiviz.core.surfaces import Surface
-from optiviz.figures.layout import EDGE_REACH, LEGEND_BG, RATE
+from optiviz.figures.layout import LEGEND_BG, RATE
 from optiviz.figures.runs import Run
+from optiviz.figures.scales import EDGE_REACH
 from optiviz.scenes.family import Family
 
 SHARED_COLOUR = "#64748b"
@@ -90,7 +91,7 @@ def edge_traces(runs: Sequence[Run]) -> tuple[list[dict], list[int | None]]:
 
 def _far_above(runs: Sequence[Run]) -> float | None:
     """The lowest threshold where every run's line lies above the panel (beyond
-    ``layout.EDGE_REACH`` times the largest rate), else None."""
+    ``scales.EDGE_REACH`` times the largest rate), else None."""
     values = np.concatenate([_values(r) for r in runs if r.edge is not None] or [np.zeros(0)])
     values = values[np.isfinite(values)]
     rates = np.concatenate([r.trajectory.lrs for r in runs])

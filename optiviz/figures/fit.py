@@ -10,7 +10,8 @@ import numpy as np
 
 from optiviz.figures import background, style
 from optiviz.figures.data_panel import TRAIN, VALIDATION
-from optiviz.figures.layout import controls, log_ticks
+from optiviz.figures.layout import controls
+from optiviz.figures.scales import log_ticks
 from optiviz.scenes.fit import FitScene
 
 HEIGHT = 380
