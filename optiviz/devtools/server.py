@@ -48,8 +48,9 @@ def _guard() -> None:
     """Once per process: ``stop_all`` at exit and on SIGTERM.
 
     The SIGTERM handler (set from the main thread only, as Python requires) stops the
-    servers, then hands the signal on to the handler it replaced, or exits with status
-    128 + 15 as the default action's shell status reads, unwinding ``finally`` blocks."""
+    servers, then hands the signal on to the handler it replaced; where that was the
+    default action, it restores it and sends the signal again, so the process still ends
+    by SIGTERM (not by an exception that a test runner would catch and carry on from)."""
     global _guarded
     if _guarded:
         return
@@ -64,7 +65,8 @@ def _guard() -> None:
         if callable(previous):
             previous(signum, frame)
         elif previous != signal.SIG_IGN:
-            raise SystemExit(128 + signum)
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
 
     signal.signal(signal.SIGTERM, on_sigterm)
 
