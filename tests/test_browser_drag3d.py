@@ -183,3 +183,40 @@ def test_3d_keys_move_a_stop_and_play_steps_the_ball(three_d) -> None:
     )
     assert ball[0] != ball[1], "the ball left the start"
     assert not page.console_errors
+
+
+def test_3d_race_shows_my_alpha_once_alpha_moves_and_a_verdict_hides_its_run(
+    chromium, app_server
+) -> None:
+    """Compare learning rates in 3-D: the race's three verdicts (the latent "my α" has no
+    line until α moves, then its line and path show); a click on a verdict hides its run's
+    path and ball."""
+    page = new_page(chromium, 1400, 1000)
+    open_app(page, app_server.url + "?picture=3-D+view")
+    page.wait_for_selector(".optiviz-slider")
+    rows = page.locator(".optiviz-verdict")
+    names = [t.split(":")[0] for t in rows.all_text_contents()]
+    assert names == ["● too small α=0.055", "● good α=0.8", "● too large α=2.8"], names
+    mine = page.evaluate(VISIBLE_JS, 3)
+    assert mine == [False, False], "my α is latent"
+    _track(page).focus()
+    _track(page).press("ArrowRight")
+    page.wait_for_function("() => document.querySelectorAll('.optiviz-verdict').length === 4")
+    assert rows.nth(3).text_content().startswith(f"● my α={_value(page)}:")
+    page.wait_for_timeout(600)
+    settle(page)
+    assert page.evaluate(VISIBLE_JS, 3) == [True, True]
+    rows.first.click()
+    page.wait_for_function(f"() => ({VISIBLE_JS})(0)[0] === false")
+    assert page.evaluate(VISIBLE_JS, 0) == [False, False]
+    assert page.evaluate(VISIBLE_JS, 1) == [True, True]
+    assert not page.console_errors
+    page.close()
+
+
+VISIBLE_JS = """(i) => {
+  // Whether run i's path and ball are drawn (Plotly's own visibility of the traces).
+  const gd = document.querySelector('.optiviz-chart');
+  const ids = gd.__optiviz.prepared.scene3d.runs[i];
+  return [gd._fullData[ids.path].visible === true, gd._fullData[ids.ball].visible === true];
+}"""

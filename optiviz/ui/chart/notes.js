@@ -96,10 +96,11 @@ export function notesBox(gd, state, data, onToggle) {
   const rows = notes.verdicts.map(verdictRow);
   const steps = notes.first_steps.map(stepRow);
   const list = box.querySelector(".optiviz-verdicts");
-  if (data.animation) {
+  const moving = data.animation || data.scene3d; // the top view's runs, or the 3-D view's
+  if (moving) {
     verdictToggles(state, rows, onToggle);
     // A latent run ("my α" before α moves) has no words yet.
-    const latent = (i) => data.animation.runs[i].latent && !state.latentShown;
+    const latent = (i) => moving.runs[i].latent && !state.latentShown;
     // Presenter mode leaves out the hint: the verdicts share one projected screen.
     const hint = data.present ? [] : [element("div", TOGGLE_HINT, HINT_STYLE)];
     replaceChanged(list, [...rows.filter((_, i) => !latent(i)), ...hint]);
