@@ -32,7 +32,7 @@ surfaces, data surfaces, the polynomial model and a typed formula."""
 def _surface(name: str) -> surfaces.Surface:
     if name == "polynomial_regression":
         return surfaces.polynomial_regression(6)
-    return surfaces.from_expression(name) if "(" in name else surfaces.get(name)
+    return surfaces.from_expression(name) if "(" in name or "^" in name else surfaces.get(name)
 
 
 def _identical(fam: family.Family, i: int, run) -> None:
@@ -219,3 +219,27 @@ def test_a_run_between_two_stops_is_inserted_in_its_place() -> None:
     assert out.final_loss[2] == run.losses[np.isfinite(run.losses)][-1]
     diverged = optiviz.simulate("staircase", "sgd", alpha=4.5, steps=60)
     assert fam.inserted(4, 4.5, diverged).diverged_at[4] == diverged.diverged_at
+
+
+@pytest.mark.parametrize(
+    ("name", "optimizer", "extra"),
+    [
+        ("staircase", "sgd", {}),
+        ("himmelblau", "momentum", {"start": (0.5, -1.5)}),
+        ("x^4 - x^2", "sgd", {}),
+    ],
+)
+def test_a_packed_familys_exits_are_map_exit_of_each_member(name, optimizer, extra) -> None:
+    """``chart_data._exits`` finds every member's exit at once: the same step, edge and
+    crossing point, to the bit, as ``runs.map_exit`` of the member alone (surfaces and a
+    curve; dozens of the slider's members leave the map)."""
+    from optiviz.figures import chart_data
+    from optiviz.figures.animation import EXIT_ANGLE
+    from optiviz.figures.runs import map_exit
+
+    surface = _surface(name)
+    fam = family.family(surface, optimizer, "alpha", params.alpha_options(), alpha=0.0, **extra)
+    got = chart_data._exits(fam, surface)
+    want = [map_exit(fam.member(i), surface) for i in range(len(fam))]
+    assert got == [None if w is None else [w.x, w.y, EXIT_ANGLE[w.edge], w.step] for w in want]
+    assert sum(w is not None for w in want) > 20

@@ -265,10 +265,17 @@ def each_run(
         fn(h, np.int32(min(size, n - lo)), *(_rows(c, lo, size) for c in columns))
         for lo in range(0, n, size)
     ]
-    return tuple(
-        None if parts[0] is None else np.concatenate([np.asarray(p) for p in parts])[:n]
-        for parts in zip(*outs, strict=True)
-    )
+    return tuple(_joined(parts, n) for parts in zip(*outs, strict=True))
+
+
+def _joined(parts: Sequence, n: int) -> np.ndarray | None:
+    """The first n rows of the calls' buffers of one output, as NumPy (a view of the
+    buffer when one call held them all)."""
+    if parts[0] is None:
+        return None
+    if len(parts) == 1:
+        return np.asarray(parts[0])[:n]
+    return np.concatenate([np.asarray(p) for p in parts])[:n]
 
 
 def _rows(column: np.ndarray, lo: int, size: int) -> np.ndarray:

@@ -14,7 +14,6 @@ import base64
 import math
 import zlib
 from collections.abc import Mapping
-from typing import NamedTuple
 
 import numpy as np
 
@@ -23,7 +22,7 @@ from optiviz.core.verdicts import VERDICTS
 from optiviz.figures import arrows, edges, layout, style
 from optiviz.figures.animation import EXIT_ANGLE, animation_parts, exit_trace
 from optiviz.figures.notes import NOT_DEFINED, final_text, notes, step_text
-from optiviz.figures.runs import Exit, map_exit
+from optiviz.figures.runs import EDGES, Exit
 from optiviz.figures.style import VERDICT_COLOURS
 from optiviz.figures.surface3d import motion, surface_figure
 from optiviz.figures.typed import encode_array
@@ -321,31 +320,47 @@ def _member_xy(fam: Family, surface: Surface) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _exits(fam: Family, surface: Surface) -> list:
-    """Per member, where its path leaves the map ``[x, y, angle, step]`` (``map_exit``), or
-    None; ``map_exit`` runs only for members that leave the box before any gap."""
+    """Per member, where its path leaves the map ``[x, y, angle, step]``, or None:
+    ``runs.map_exit`` of every member at once (the same float64 operations, so the same
+    numbers): the first step t >= 1 off the map, if x_0 and x_t are finite, and the point
+    where the segment x_{t-1} -> x_t crosses the box's edge."""
     x, y = _member_xy(fam, surface)
     points = np.stack([x, y], axis=-1)[..., : surface.dim]
     box = np.asarray(surface.bounds[: surface.dim], dtype=np.float64)
+    finite = np.all(np.isfinite(points), axis=-1)
     with np.errstate(invalid="ignore"):
-        outside = np.any((points < box[:, 0]) | (points > box[:, 1]), axis=-1)
-    gap = ~np.all(np.isfinite(points), axis=-1)
-    out = []
-    for i in range(len(fam)):
-        leaves, stops = np.flatnonzero(outside[i]), np.flatnonzero(gap[i])
-        if not leaves.size or (stops.size and stops[0] <= leaves[0]):
-            out.append(None)
-            continue
-        where = map_exit(_Path(fam.positions[i], fam.losses[i]), surface)
-        angle = EXIT_ANGLE[where.edge] if where else 0
-        out.append(None if where is None else [where.x, where.y, angle, where.step])
+        inside = np.all((points >= box[:, 0]) & (points <= box[:, 1]), axis=-1)
+    off = ~(finite & inside)[:, 1:]
+    rows = np.arange(len(points))
+    t = off.argmax(axis=1) + 1
+    leaves = np.flatnonzero(off.any(axis=1) & finite[:, 0] & finite[rows, t])
+    out: list = [None] * len(points)
+    if not leaves.size:
+        return out
+    t = t[leaves]
+    share, edge = _crossings(points[leaves, t - 1], points[leaves, t], box)
+    ex = x[leaves, t - 1] + share * (x[leaves, t] - x[leaves, t - 1])
+    ey = y[leaves, t - 1] + share * (y[leaves, t] - y[leaves, t - 1])
+    names = [name for pair in EDGES for name in pair]
+    for i, step, px, py, code in zip(leaves, t, ex, ey, edge, strict=True):
+        out[i] = [float(px), float(py), EXIT_ANGLE[names[code]], int(step)]
     return out
 
 
-class _Path(NamedTuple):
-    """A member as ``map_exit`` reads a trajectory: its positions and losses."""
-
-    positions: np.ndarray
-    losses: np.ndarray
+def _crossings(a: np.ndarray, b: np.ndarray, box: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``runs._crossing`` of each segment a[i] -> b[i]: the share at which it first crosses
+    the box's edge, and that edge's index in ``EDGES`` flattened (left, right, bottom, top);
+    the last of equal shares wins, as there."""
+    best, edge = np.ones(len(a)), np.zeros(len(a), dtype=int)
+    for axis, (low, high) in enumerate(box):
+        for side, bound in ((0, low), (1, high)):
+            outside = b[:, axis] < bound if side == 0 else b[:, axis] > bound
+            moving = outside & (b[:, axis] != a[:, axis])
+            with np.errstate(invalid="ignore", divide="ignore"):
+                share = np.clip((bound - a[:, axis]) / (b[:, axis] - a[:, axis]), 0.0, 1.0)
+            better = moving & (share <= best)
+            best, edge = np.where(better, share, best), np.where(better, 2 * axis + side, edge)
+    return best, edge
 
 
 VERDICT_CODES = {name: i for i, name in enumerate(VERDICTS)}

@@ -176,12 +176,9 @@ def _stacked(surface, param, values, optimizer, steps, raw, first) -> Family:
     """The family from ``engine.each_run``'s arrays, stacked, cut to ``steps`` and NaN
     from each member's divergence step, as ``dynamics`` does for one run."""
     positions, losses, lrs, grads, ends, validation = (
-        None if a is None else np.asarray(a, np.float64) for a in raw
+        None if a is None else np.array(a[:, :cut], np.float64)
+        for a, cut in zip(raw, (steps + 1, steps + 1, steps, steps, 2, steps + 1), strict=True)
     )
-    positions, losses = positions[:, : steps + 1].copy(), losses[:, : steps + 1].copy()
-    lrs, grads = lrs[:, :steps], grads[:, :steps]
-    if validation is not None:
-        validation = validation[:, : steps + 1].copy()
     at = verdicts.first_bad_many(positions, losses, limits.DIVERGENCE_RADIUS)
     gone = (
         np.arange(positions.shape[1])[None, :] >= np.where(at < 0, positions.shape[1], at)[:, None]
