@@ -68,7 +68,8 @@ def _element(at: AppTest, key: str):
 
 def _component(at: AppTest, key: str = "map") -> dict:
     """The data the chart component got, as the browser parses it (strict JSON)."""
-    return json.loads(_element(at, key).proto.json, parse_constant=_no_constant)
+    (data,) = json.loads(_element(at, key).proto.json, parse_constant=_no_constant)
+    return data
 
 
 def _no_constant(name: str):

@@ -205,7 +205,7 @@ def test_the_background_travels_inline_in_the_charts_data() -> None:
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     (chart,) = [c for c in at.get("bidi_component") if c.proto.id.endswith("-map")]
-    (image,) = json.loads(chart.proto.json)["figure"]["layout"]["images"]
+    (image,) = chart_component.received(chart.proto.json)["figure"]["layout"]["images"]
     assert image["source"].startswith("data:image/png;base64,")
 
 
@@ -278,7 +278,8 @@ globalThis.document = {
   createElement: (tag) => ({ tag }),
   head: { appendChild: (el) => appended.push(el) },
 };
-const { default: preload, loadPlotly, PLOTLY } = await import(process.argv.at(-1));
+const { default: preload, loadPlotly, payload, PLOTLY } = await import(process.argv.at(-1));
+const sent = { figure: {} };
 const parentElement = { closest: (s) => (s === '[data-testid="stElementContainer"]' ? box : null) };
 preload({ parentElement });
 const waiting = loadPlotly();
@@ -289,6 +290,7 @@ const again = await loadPlotly();
 process.stdout.write(JSON.stringify({
   display: box.style.display, scripts: appended.map((s) => [s.tag, s.src]), PLOTLY,
   resolved: first === window.Plotly && again === window.Plotly,
+  unwrapped: payload([sent]) === sent && payload(sent) === sent,
 }));
 """
 
@@ -297,7 +299,8 @@ process.stdout.write(JSON.stringify({
 def test_the_preload_hides_its_box_and_loads_plotly_js_once_from_beside_itself() -> None:
     """loader.js's default export (the preload component): it hides Streamlit's element
     box around it and appends one script, plotly.js at ``vendor/plotly.min.js`` beside
-    the module; a later ``loadPlotly`` (the chart's) waits for that same script."""
+    the module; a later ``loadPlotly`` (the chart's) waits for that same script. Its
+    ``payload`` takes the server's one-element list apart (``chart_component.sent``)."""
     loader = ROOT / "optiviz" / chart_component.ASSET_DIR / "loader.js"
     done = subprocess.run(
         [shutil.which("node"), "--input-type=module", "-e", PRELOAD_JS, "--", loader.as_uri()],
@@ -310,3 +313,33 @@ def test_the_preload_hides_its_box_and_loads_plotly_js_once_from_beside_itself()
     assert out["display"] == "none"
     assert out["scripts"] == [["script", (loader.parent / chart_component.PLOTLY_JS).as_uri()]]
     assert out["PLOTLY"] == f"./{chart_component.PLOTLY_JS}" and out["resolved"]
+    assert out["unwrapped"]  # the server's one-element list, or the payload itself
+
+
+NO_PANDAS = r"""
+import json, sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=300).run()
+charts = [json.loads(c.proto.json) for c in at.get("bidi_component") if c.proto.id.endswith("-map")]
+print(json.dumps({
+    "imported": sorted(m for m in ("pandas", "pyarrow") if m in sys.modules),
+    "shapes": [(type(c).__name__, len(c)) for c in charts],
+    "exceptions": len(at.exception),
+}))
+"""
+
+
+def test_a_new_processs_first_page_imports_neither_pandas_nor_pyarrow() -> None:
+    """The chart's payload goes as a one-element list (``sent``), whose item Streamlit
+    does not scan for data frames: a new process's first page run draws its chart without
+    importing pandas or pyarrow (most of a second on a new server)."""
+    done = subprocess.run(
+        [sys.executable, "-c", NO_PANDAS, str(ROOT / "app.py")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    page = json.loads(done.stdout.strip().splitlines()[-1])
+    assert page == {"imported": [], "shapes": [["list", 1]], "exceptions": 0}, page

@@ -110,5 +110,6 @@ def test_a_release_outside_the_familys_window_computes_the_view(
 
 
 def _alpha_slider(at: AppTest) -> dict:
-    (slider,) = [s for s in json.loads(_json(at))["sliders"] if s["key"] == "alpha"]
+    (data,) = json.loads(_json(at))  # the one-element list of chart_component.sent
+    (slider,) = [s for s in data["sliders"] if s["key"] == "alpha"]
     return slider

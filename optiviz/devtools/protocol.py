@@ -377,7 +377,10 @@ class ProtocolSession:
         """Keep a component's sliders and note the families its data sends whole."""
         if proto.WhichOneof("data") != "json":
             return
-        sliders = json.loads(proto.json).get("sliders") or []
+        data = json.loads(proto.json)
+        if isinstance(data, list):  # a payload as the app sends it (chart_component.sent)
+            (data,) = data
+        sliders = data.get("sliders") or []
         self.families.update(f["key"] for s in sliders for f in s["families"] if "key" in f)
         self.sliders[proto.id] = {
             s["key"]: s

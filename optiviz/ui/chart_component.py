@@ -93,10 +93,24 @@ def chart(
     payload = data | {"config": config, "present": present}
     return component(
         key=key,
-        data=payload,
+        data=sent(payload),
         on_click_change=on_click or (lambda: None),
         on_slider_change=on_slider or (lambda: None),
     )
+
+
+def sent(payload: dict) -> list[dict]:
+    """What a component is given as ``data`` for ``payload``: a one-element list. Streamlit
+    scans the values of a dict for data frames, which imports pandas and pyarrow (most of
+    a second of a new server's first page, before its chart is sent), and passes a list on
+    as JSON untouched; the components' JavaScript takes ``data[0]``."""
+    return [payload]
+
+
+def received(text: str) -> dict:
+    """The payload a component's JSON data (``proto.json``) carries: :func:`sent` undone."""
+    (payload,) = json.loads(text)
+    return payload
 
 
 def check_json(data: dict) -> None:

@@ -31,7 +31,7 @@ def pick_map(
     data = {"figure": figure, "aspect": aspect}
     chart_component.check_json(data)
     mount = chart_component.register(NAME, JS)
-    mount(key=key, data=data, on_pick_change=on_pick)
+    mount(key=key, data=chart_component.sent(data), on_pick_change=on_pick)
 
 
 def picked(key: str) -> dict | None:

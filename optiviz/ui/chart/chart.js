@@ -26,7 +26,7 @@ import { contain, fitHeight, gapFitted, keepRanges, mapRanges, refit } from "./f
 import { frameData, mapFigure, onFrame, tracks } from "./frames.js";
 import { hiddenTraces, hide, isHidden, unoutlined } from "./hiding.js";
 import { listenKeys } from "./keys.js";
-import { loadPlotly } from "./loader.js";
+import { loadPlotly, payload } from "./loader.js";
 import { notesBox } from "./notes.js";
 import { atSpeed, buttonClicked, currentStep, isPlaying, ownButtons, play, playOptions, STILL } from "./player.js";
 import { drawDirect, mapPoint } from "./plotly_adapter.js";
@@ -403,7 +403,8 @@ function clearError(gd) {
 }
 
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { parentElement, setTriggerValue } = component;
+  const data = payload(component.data);
   let gd = parentElement.querySelector(":scope > .optiviz-chart");
   if (!gd) {
     gd = document.createElement("div");

@@ -1,4 +1,5 @@
-// plotly.js, loaded once per page (the chart, the student's map and the page's preload
+// The components' payload as the server sends it (payload), and plotly.js, loaded once
+// per page (the chart, the student's map and the page's preload
 // share it: window.__optivizPlotly) from the component's own assets: vendor/plotly.min.js,
 // beside this module, so its URL follows this module's (any base path, no server-given URL).
 //
@@ -8,6 +9,13 @@
 // finds plotly.js loaded. It draws nothing and takes no room on the page.
 
 export const PLOTLY = "./vendor/plotly.min.js";
+
+export function payload(data) {
+  // The server sends a component its payload as a one-element list (``sent`` in
+  // optiviz/ui/chart_component.py: Streamlit scans a dict's values for data frames, which
+  // imports pandas); the HTML download and the tests pass the payload itself.
+  return Array.isArray(data) ? data[0] : data;
+}
 
 export function pageUrl(path) {
   // Media URLs are absolute paths on the server; the app may live under a base path.

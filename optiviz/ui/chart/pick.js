@@ -6,12 +6,13 @@
 // a pen and a finger. plotly.js is the one the chart serves (loader.js), and the point
 // under the pointer is read by plotly_adapter.mapPoint, as the chart's own click is.
 
-import { loadPlotly, pageUrl } from "./loader.js";
+import { loadPlotly, pageUrl, payload } from "./loader.js";
 import { mapPoint } from "./plotly_adapter.js";
 
 const TAP_PX = 10; // a pointer that moved further between press and release scrolled
 
-export default function ({ data, parentElement, setTriggerValue }) {
+export default function ({ data: sent, parentElement, setTriggerValue }) {
+  const data = payload(sent);
   let gd = parentElement.querySelector(":scope > .optiviz-pick");
   if (!gd) {
     gd = document.createElement("div");
