@@ -394,11 +394,11 @@ def boot() -> threading.Thread | None:
     return thread
 
 
-PRELOAD = ("pandas", "pyarrow", "streamlit.emojis")
-"""What the first page run would import on its way: Streamlit's component serializer
-looks for data frames in the chart's data with pandas and pyarrow, and the page icon is
-checked against Streamlit's emoji table. The boot imports them while the first browser
-loads the page."""
+PRELOAD = ("streamlit.emojis",)
+"""What the first page run would import on its way: the page icon is checked against
+Streamlit's emoji table. The boot imports it while the first browser loads the page.
+(pandas and pyarrow are no longer on the way: the charts' data goes as a list, which
+Streamlit does not scan for data frames, ``chart_component.sent``.)"""
 
 
 def _boot_work() -> None:
