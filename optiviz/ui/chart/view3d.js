@@ -6,7 +6,7 @@
 
 import { controlBar, readoutBox, showStep } from "./controls.js";
 import { holds } from "./family.js";
-import { contain } from "./fit.js";
+import { contain, fitHeight } from "./fit.js";
 import { hide, isHidden } from "./hiding.js";
 import { loadPlotly } from "./loader.js";
 import { notesBox } from "./notes.js";
@@ -123,6 +123,7 @@ export async function draw3d(gd, state, data, base, hooks) {
   readoutBox(gd, state, layout);
   controlBar(gd, state);
   hooks.sliders(pending);
+  layout.height = fitHeight(gd, state); // Play, α and (presenting) the verdicts on one screen
   contain(gd, null);
   const dark = isDark(gd.parentElement);
   const traces = presented(outlined(traces3d(view, scene3d, index, hidden), data.outline, dark), data);
