@@ -158,13 +158,19 @@ def test_a_csv_with_float32_noise_is_reported() -> None:
 
 
 def test_the_3d_view_writes_the_verdicts_of_the_race_only() -> None:
-    """The 3-D view of Compare learning rates has no latent "my α" (its α acts on
-    release): its verdict lines are the race's, as the engine's (the full walk found a
-    fourth line, "my α=0.8", under a race of three)."""
+    """The 3-D view of Compare learning rates writes the race's verdict lines, as the
+    engine's: its "my α" is latent (drawn and written once α moves; the chart leaves out
+    a latent run's line, notes.js), so the lines it writes are the race's (the full walk
+    found a fourth line, "my α=0.8", under a race of three)."""
     from optiviz.devtools.examples import staircase_settings
     from optiviz.ui import explore
 
     s = staircase_settings(presets=("too small", "good", "too large"))
     data = explore.compute_chart(s, three_d=True)
-    shown = [f"● {v['name']}: {v['label']} · {v['final']}" for v in data["notes"]["verdicts"]]
+    runs = data["scene3d"]["runs"]
+    written = [
+        v for v, run in zip(data["notes"]["verdicts"], runs, strict=True) if not run.get("latent")
+    ]
+    shown = [f"● {v['name']}: {v['label']} · {v['final']}" for v in written]
     assert shown == list(expected.verdict_lines(s))
+    assert [run.get("latent", False) for run in runs] == [False, False, False, True]
