@@ -14,6 +14,7 @@ from optiviz.core import surfaces
 from optiviz.scenes import lessons, params
 from optiviz.scenes.params import PARAMS
 from optiviz.scenes.stops import ALPHA_PER_DECADE
+from optiviz.ui import fit
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 
@@ -127,7 +128,9 @@ def _numbers(widget) -> tuple[float, float]:
 def _check(widget, row: params.Param, surface: surfaces.Surface) -> None:
     if row.key not in ("start_x", "start_y"):
         assert widget.label == row.label, row.key
-    assert widget.help == row.help, row.key
+    # The fit view's α and k are page sliders whose help ends with why they act on release.
+    note = fit.RELEASE_NOTE if fit.shows(surface) and row.key in ("alpha", "k") else ""
+    assert widget.help == f"{row.help} {note}".strip(), row.key
     if row.kind == "number":
         assert tuple(float(v) for v in _numbers(widget)[:2]) == tuple(map(float, row.bounds))
     elif row.stops is not None and hasattr(widget, "options"):
