@@ -301,16 +301,19 @@ SETTLE_S = 600.0
 minutes on one busy core."""
 
 
-def settle(server: AppServer, quiet_cpu_s: float = 0.05, timeout_s: float = SETTLE_S) -> bool:
-    """Wait until the server uses under ``quiet_cpu_s`` of CPU in a second (the background
-    compile after the first page is done); False if it did not within ``timeout_s``."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+def settle(
+    server: AppServer, quiet_cpu_s: float = 0.05, timeout_s: float = SETTLE_S, quiet_s: int = 8
+) -> bool:
+    """Wait until the server uses under ``quiet_cpu_s`` of CPU a second for ``quiet_s``
+    seconds in a row (the background compile after the first page is done: it pauses a
+    few seconds after each page run, so one quiet second is not enough); False if it did
+    not within ``timeout_s``."""
+    deadline, quiet = time.monotonic() + timeout_s, 0
+    while time.monotonic() < deadline and quiet < quiet_s:
         before = _cpu_s(server)
         time.sleep(1.0)
-        if _cpu_s(server) - before < quiet_cpu_s:
-            return True
-    return False
+        quiet = quiet + 1 if _cpu_s(server) - before < quiet_cpu_s else 0
+    return quiet >= quiet_s
 
 
 def warm_up(server: AppServer, idle_s: float = 4.0, settle_s: float = SETTLE_S) -> float:
