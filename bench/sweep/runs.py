@@ -1,11 +1,16 @@
 """The engine's run paths, this checkout against another: ``simulate``, ``simulate_many``,
-an α family and a sweep, in CPU seconds (median of the rounds, the two checkouts'
-processes alternating so the machine's load hits them alike).
+α families (engine alone, and packed for the chart as a settled view sends them) and a
+sweep, in CPU seconds (median of the rounds, the two checkouts' processes alternating so
+the machine's load hits them alike).
 
-Every trajectory goes through one compiled program, ``simulate``'s, called once per run
+Every trajectory goes through one compiled program, ``simulate``'s, a loop over runs
 (``engine.each_run``), so that a family member or a run of ``simulate_many`` is the run
 ``simulate`` returns, bit for bit. ``--reference`` times the same calls in another
-checkout (say, one with the vmapped batch program), in its own processes.
+checkout (say, one that called the single run once per member), in its own processes.
+The "packed" rows are what the explore page's sliders compute for a settled view on the
+staircase (``optiviz.scenes.family`` and ``chart_data.family_chart``, without Streamlit's
+caches): the race's α family, the single run's α and k families with exponential decay
+at 150 and 2,000 steps (a window of stops), and Compare optimizers' three.
 
     .venv/bin/python -m bench.sweep runs                          # this checkout alone
     .venv/bin/python -m bench.sweep runs --reference /tmp/old     # and the ratio to another
@@ -49,11 +54,40 @@ calls = {
     f"family rosenbrock sgd {len(rosen)} stops x 500": lambda: family.family(
         "rosenbrock", "sgd", "alpha", rosen, alpha=0.0
     ),
+    "packed: race α family (sgd)": lambda: packed([("sgd", "alpha", {})]),
+    "packed: single run α + k families, exponential": lambda: packed(EXPONENTIAL),
+    "packed: single run α + k families, exponential, 2000 steps": lambda: packed(
+        EXPONENTIAL, 2000
+    ),
+    "packed: Compare optimizers α families (sgd, momentum, adam)": lambda: packed(
+        [(name, "alpha", {}) for name in ("sgd", "momentum", "adam")]
+    ),
     "sweep rosenbrock adam 128x128 x 500": lambda: optiviz.sweep(
         "rosenbrock", "adam", alphas=np.geomspace(1e-3, 0.1, 128),
         ks=np.linspace(0, 0.02, 128), schedule="exponential", start=[-1.5, 2.0], steps=500,
     ),
 }
+from optiviz.core import surfaces
+from optiviz.figures import chart_data
+
+staircase = surfaces.get("staircase")
+box = [list(b) for b in staircase.bounds]
+EXPONENTIAL = [("sgd", key, {"schedule": "exponential", "k": 0.01}) for key in ("alpha", "k")]
+
+
+# Each (optimizer, slider, keywords) family of the staircase at α = 0.8 from (0.3, 1.0),
+# over the stops the sliders send around the view's value (family.window), packed.
+def packed(families, steps=150):
+    for optimizer, key, kw in families:
+        kw = {"alpha": 0.8, "k": 0.0, **kw}
+        options = params.PARAMS[key].options()
+        at = family.window(len(options), chart_data.nearest_index(options, kw[key]), steps)
+        fam = family.family(
+            staircase, optimizer, key, options[at], start=(0.3, 1.0), steps=steps, **kw
+        )
+        chart_data.family_chart(fam, 0, ["run"] * len(fam), staircase, box)
+
+
 repeats = int(sys.argv[1])
 out = {}
 for name, call in calls.items():
