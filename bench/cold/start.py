@@ -12,7 +12,8 @@ average).
 
 ``--profile`` says where the time goes instead, in one fresh process per part: the
 imports (Streamlit, JAX, the core, Plotly, the page), and the first page's run through
-``AppTest`` with every XLA compile it makes and how long each took (JAX's compile log).
+``AppTest`` with every XLA compile it makes and how long each took (JAX's compile log),
+and whether it imported pandas and pyarrow (Streamlit's data-frame scan).
 
     .venv/bin/python -m bench.cold                 # 3 rounds of Optiviz and bare
     .venv/bin/python -m bench.cold --profile
@@ -140,8 +141,10 @@ app = AppTest.from_file("app.py", default_timeout=600)
 start = time.perf_counter()
 app.run()
 run = time.perf_counter() - start
+import sys
 print(json.dumps({"imports": imported, "run": run, "compiles": compiles, "traces": traces,
-                  "exceptions": [e.message for e in app.exception]}))
+                  "exceptions": [e.message for e in app.exception],
+                  "data frames": [m for m in ("pandas", "pyarrow") if m in sys.modules]}))
 """
 
 
@@ -172,6 +175,8 @@ def profile(env: dict[str, str]) -> None:
         print(f"    {seconds:6.2f} s  {name}")
     traced = sum(s for _, s in first["traces"])
     print(f"  tracing: {len(first['traces'])} traces, {traced:.2f} s")
+    frames = ", ".join(first["data frames"]) or "neither"
+    print(f"  pandas, pyarrow imported (Streamlit's data-frame scan): {frames}")
     if first["exceptions"]:
         print(f"  exceptions: {first['exceptions']}")
 
