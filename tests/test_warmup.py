@@ -249,22 +249,54 @@ def test_a_warmed_lab_opens_without_computing_its_landscape(opened: str, monkeyp
     assert calls == [], f"computed on open: {calls}"
 
 
+def _page_run(seconds: float) -> list[float]:
+    """A page run in another thread, as a page's script thread reports it, ``seconds``
+    long; returns once it has started, with a list that gets its end time."""
+    started, ended = threading.Event(), []
+
+    def run() -> None:
+        warmup.RUNS.start()
+        started.set()
+        time.sleep(seconds)
+        ended.append(time.monotonic())
+        warmup.RUNS.end()
+
+    threading.Thread(target=run).start()
+    started.wait()
+    return ended
+
+
 def test_the_worker_waits_for_a_run_in_flight(monkeypatch) -> None:
     made = []
     monkeypatch.setattr(warmup, "warm", lambda visit: made.append(time.monotonic()))
     monkeypatch.setattr(warmup, "DONE", set())
-    visit = PLAN[0]
-    warmup.RUNS.start()
-    ended = []
-
-    def end_later() -> None:
-        time.sleep(0.5)
-        ended.append(time.monotonic())
-        warmup.RUNS.end()
-
-    threading.Thread(target=end_later).start()
-    assert warmup.run_plan([visit]) == 1
+    start = time.monotonic()
+    ended = _page_run(0.5)
+    assert warmup.run_plan([PLAN[0]]) == 1
     assert made and made[0] >= ended[0], "a visit started while a page run was in flight"
+    assert made[0] - start < warmup.RUN_TIMEOUT_S / 2, "waited for the timeout, not the run"
+
+
+def test_a_lab_visit_gives_way_between_its_calls(monkeypatch) -> None:
+    """The lab's range test, landscape and searches take seconds each: a page run that
+    starts during one of them is waited for before the next."""
+    calls: list[tuple[str, float]] = []
+    runs: list[list[float]] = []
+
+    def call(name: str) -> None:
+        calls.append((name, time.monotonic()))
+        if name == "landscape":
+            runs.append(_page_run(0.5))
+
+    monkeypatch.setattr(warmup.lab, "cached_range_test", lambda *a: call("range test"))
+    monkeypatch.setattr(
+        warmup.lab, "score_calls", lambda *a: [lambda n=n: call(n) for n in ("landscape", "search")]
+    )
+    (visit,) = [v for v in PLAN if v.label == "beale, lab"]
+    warmup.warm(visit)
+    assert [name for name, _ in calls] == ["range test", "landscape", "search"]
+    (ended,) = runs
+    assert ended and calls[-1][1] >= ended[0], "the search started while the run was in flight"
 
 
 def test_stop_ends_the_worker_between_visits(monkeypatch) -> None:

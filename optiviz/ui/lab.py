@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -165,19 +165,24 @@ RANGE_TEST = (1e-5, 10.0, 200)
 """The range test's (lr_min, lr_max, steps)."""
 
 
-def scores(s: Settings, space: str, c: dict) -> tuple:
-    """What the landscape panel computes for lab settings ``s`` (``lab_settings``) and
-    lab controls ``c`` searching ``space``: (alphas, the second axis's values, the
-    final losses, the steps to tolerance or None, each strategy's result), through the
-    caches."""
+def score_calls(s: Settings, space: str, c: dict) -> list[Callable[[], object]]:
+    """The cached calls the landscape panel makes for lab settings ``s``
+    (``lab_settings``) and lab controls ``c`` searching ``space``, in its order: the
+    landscape, then each strategy's search."""
     ranges = (c["alpha_range"], c["second_range"])
-    if space == "k":
-        alphas, seconds, final, first = cached_landscape(s, *ranges, c["side"])
-    else:
-        (alphas, seconds, final), first = cached_decay_landscape(s, *ranges, c["side"]), None
+    landscape = cached_landscape if space == "k" else cached_decay_landscape
     searched = cached_search if space == "k" else cached_decay_search
-    results = {n: searched(s, n, c["budget"], *ranges, c["seed"]) for n in STRATEGIES}
-    return alphas, seconds, final, first, results
+    calls = [partial(landscape, s, *ranges, c["side"])]
+    return calls + [partial(searched, s, n, c["budget"], *ranges, c["seed"]) for n in STRATEGIES]
+
+
+def scores(s: Settings, space: str, c: dict) -> tuple:
+    """The results of ``score_calls``: (alphas, the second axis's values, the final losses,
+    the steps to tolerance or None, each strategy's result)."""
+    grid, *found = (call() for call in score_calls(s, space, c))
+    alphas, seconds, final, *first = grid
+    results = dict(zip(STRATEGIES, found, strict=True))
+    return alphas, seconds, final, first[0] if first else None, results
 
 
 def explore_alpha(alpha: float) -> float:

@@ -42,6 +42,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import jax
@@ -251,7 +252,8 @@ def warm(visit: Visit) -> None:
 
 def _warm_lab(s: Settings, surface: surfaces.Surface, budget: int) -> None:
     """The lab page's calls of its cached functions, with its default controls: their
-    results stay in the page's caches, so the page computes nothing on its first visit."""
+    results stay in the page's caches, so the page computes nothing on its first visit.
+    Between calls (seconds each) the worker gives way to a page run in flight."""
     space = "weight_decay" if fit.shows(surface) else "k"
     key = lab.lab_settings(s, space)
     controls = {
@@ -261,12 +263,9 @@ def _warm_lab(s: Settings, surface: surfaces.Surface, budget: int) -> None:
         "budget": budget,
         "seed": LAB_SEED,
     }
-    calls = (
-        lambda: lab.cached_range_test(key, *lab.RANGE_TEST),
-        lambda: lab.scores(key, space, controls),
-    )
-    for call in calls:
-        if _STOP.is_set():
+    calls = [partial(lab.cached_range_test, key, *lab.RANGE_TEST)]
+    for call in calls + lab.score_calls(key, space, controls):
+        if not _give_way():
             return
         call()
 
