@@ -14,7 +14,14 @@ if [ "${1:-}" = "--fast" ]; then
 fi
 PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-.venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+# pip runs when the pins or the package's metadata changed since its last success here (a
+# no-op pip resolves every pin and re-installs the editable checkout: 10 s of CPU).
+STAMP=.venv/.optiviz-installed
+WANT="$(cat requirements.txt requirements-dev.txt pyproject.toml optiviz/pyproject.toml | sha256sum)"
+if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
+  .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+  echo "$WANT" > "$STAMP"
+fi
 if [ ${#FAST[@]} = 0 ] && [ ! -x /usr/bin/chromium ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get install -y -q chromium >/dev/null 2>&1 || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q chromium >/dev/null; }
