@@ -237,8 +237,7 @@ PLAY_RUNNER = """
 import { readFileSync } from "node:fs";
 const { decode, playOptions } = await import(process.argv.at(-1));
 const charts = JSON.parse(readFileSync(0, "utf8"));
-const out = charts.map((c) =>
-  playOptions(decode(c.figure).layout, c.animation ? decode(c.animation) : null));
+const out = charts.map((c) => playOptions(decode(c.animation)));
 process.stdout.write(JSON.stringify(out));
 """
 

@@ -28,7 +28,7 @@ import { hiddenTraces, hide, isHidden, unoutlined } from "./hiding.js";
 import { listenKeys } from "./keys.js";
 import { loadPlotly, payload } from "./loader.js";
 import { notesBox } from "./notes.js";
-import { atSpeed, buttonClicked, currentStep, isPlaying, ownButtons, play, playOptions, STILL } from "./player.js";
+import { atSpeed, currentStep, isPlaying, play, playOptions, STILL } from "./player.js";
 import { drawDirect, mapPoint } from "./plotly_adapter.js";
 import { showValue, sliderBar } from "./slider.js";
 import { isDark, isNarrow, narrowed, outlined, presented, presentedLayout, themed } from "./theme.js";
@@ -196,13 +196,11 @@ async function draw(gd, state, data) {
     const moving = full.frames[index];
     full.data = full.data.slice();
     moving.traces.forEach((id, j) => (full.data[id] = { ...full.data[id], ...moving.data[j] }));
-    if (!animation) full.layout.sliders[0].active = index;
   }
   const layout = narrowed(presentedLayout(themed(full.layout, gd.parentElement), data.present), data);
-  ownButtons(layout);
   Object.assign(state, { kind: data.kind, present: Boolean(data.present), names, shown: index });
   Object.assign(state, { animation, runs, height: layout.height, narrow: isNarrow(data) });
-  const options = playOptions(full.layout, animation);
+  const options = animation ? playOptions(animation) : null;
   state.playOptions = animation && names.length ? options : null;
   readoutBox(gd, state, layout);
   controlBar(gd, state);
@@ -266,7 +264,6 @@ function listen(gd, state) {
     resizing = setTimeout(() => refit(gd, state), 150);
   };
   window.addEventListener("resize", onResize);
-  gd.on("plotly_buttonclicked", (event) => buttonClicked(gd, event));
   gd.on("plotly_animatingframe", (event) => {
     if (state.playOptions) showStep(gd, state, state.names.indexOf(event.name));
   });

@@ -2,7 +2,7 @@
 // short for the browser are strided), through Plotly.animate.
 
 import { mapFigure } from "./frames.js";
-import { frameNames, isAnimating, sliderStep } from "./plotly_adapter.js";
+import { isAnimating } from "./plotly_adapter.js";
 
 export const STILL = { frame: { duration: 0, redraw: false }, mode: "immediate", transition: { duration: 0 } };
 
@@ -26,33 +26,23 @@ export function strided(names, stride) {
 }
 
 export function currentStep(gd) {
-  // The step shown: the top view's own slider, or the 3-D view's Plotly slider.
+  // The step shown by the view's own controls (the top or the 3-D view), or null before
+  // its first draw.
   const state = gd.__optiviz;
   if (state && state.playOptions && state.names && state.names.length) {
     return Number(state.names[state.shown || 0]);
   }
-  return sliderStep(gd);
+  return null;
 }
 
 export function isPlaying(gd) {
   return isAnimating(gd);
 }
 
-export function playOptions(layout, animation) {
-  // Plotly.animate's options for Play: the top view's animation.frame_ms per frame, no
-  // redraw; the 3-D view's those of its own Play button.
-  if (animation) return { ...STILL, frame: { duration: animation.frame_ms, redraw: false } };
-  const menus = layout.updatemenus || [];
-  const play = menus.length ? menus[0].buttons.find((b) => b.args[0] === null) : null;
-  return play ? play.args[1] : { frame: { duration: 30, redraw: false }, mode: "immediate" };
-}
-
-export function ownButtons(layout) {
-  // Play / Pause run through buttonClicked: an animation's promise rejects when Pause (or
-  // a rerun) interrupts it, and Plotly's own buttons leave that rejection unhandled.
-  for (const menu of layout.updatemenus || []) {
-    menu.buttons = menu.buttons.map((b) => ({ ...b, execute: false }));
-  }
+export function playOptions(animation) {
+  // Plotly.animate's options for Play in the top view: animation.frame_ms per frame, no
+  // redraw (the 3-D view's: view3d.js playOptions3d).
+  return { ...STILL, frame: { duration: animation.frame_ms, redraw: false } };
 }
 
 export async function play(gd, names, options, stride = 1) {
@@ -63,16 +53,6 @@ export async function play(gd, names, options, stride = 1) {
   if (index >= names.length - 1) index = -1;
   const queue = strided(names.slice(index + 1), stride);
   return window.Plotly.animate(gd, queue, options).catch(() => null);
-}
-
-export function buttonClicked(gd, event) {
-  const [frames, options] = event.button.args;
-  const names = frameNames(gd);
-  if (frames === null) {
-    const plan = atSpeed(options, gd.__optiviz.speed);
-    return play(gd, names, plan.options, plan.stride);
-  }
-  return window.Plotly.animate(gd, frames, options).catch(() => null);
 }
 
 async function ensureFrames(gd, state) {

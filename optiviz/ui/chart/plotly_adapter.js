@@ -1,23 +1,12 @@
-// Every read of plotly.js's private fields (_fullLayout, _transitionData, _input and an
-// axis's _offset, _length and p2l), in one place: a plotly.js upgrade that moves them is
-// a change to this file alone. Each function takes the graph div.
-
-export function sliderStep(gd) {
-  // The step label of the active step of the graph's own (Plotly) slider, or null.
-  const slider = gd._fullLayout && gd._fullLayout.sliders && gd._fullLayout.sliders[0];
-  if (!slider || !slider._input.steps.length) return null;
-  return Number(slider._input.steps[slider._input.active || 0].label);
-}
+// Every read of plotly.js's private fields (_fullLayout, _fullData, _transitionData, an
+// axis's _offset, _length and p2l, and a 3-D scene's trace objects, data scale and camera
+// matrices), in one place: a plotly.js upgrade that moves them is a change to this file
+// alone. Each function takes the graph div.
 
 export function isAnimating(gd) {
   // Whether frames are queued: Play is on.
   const queue = gd._transitionData && gd._transitionData._frameQueue;
   return Boolean(queue && queue.length);
-}
-
-export function frameNames(gd) {
-  // The names of the graph's frames, in order.
-  return gd._transitionData._frames.map((frame) => frame.name);
 }
 
 export function drawnHeight(gd) {
