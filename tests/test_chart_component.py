@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 import tomllib
 import urllib.request
 from importlib import resources
@@ -18,6 +17,7 @@ import pytest
 
 from optiviz.devtools.server import AppServer
 from optiviz.ui import chart_component, pick
+from tests.support import child
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -256,15 +256,7 @@ def test_the_preload_is_the_pages_first_element_sent_before_jax_is_imported() ->
     """app.py mounts loader.js as the component ``optiviz.preload`` before it imports the
     app: with JAX made unimportable, the page still holds the preload as its first and
     only element, and the run fails only at the import."""
-    done = subprocess.run(
-        [sys.executable, "-c", PRELOAD_FIRST, str(ROOT / "app.py")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    page = json.loads(done.stdout.strip().splitlines()[-1])
+    page = child.report(PRELOAD_FIRST, str(ROOT / "app.py"), env={}, timeout=300)
     assert page["elements"] == ["bidi_component", "exception"], page
     assert page["id"].endswith(f"optiviz-{PRELOAD}") and page["js"].endswith("loader.js"), page
     assert page["jax"] == ["jax"], page  # the app's first import of JAX, refused
@@ -333,13 +325,5 @@ def test_a_new_processs_first_page_imports_neither_pandas_nor_pyarrow() -> None:
     """The chart's payload goes as a one-element list (``sent``), whose item Streamlit
     does not scan for data frames: a new process's first page run draws its chart without
     importing pandas or pyarrow (most of a second on a new server)."""
-    done = subprocess.run(
-        [sys.executable, "-c", NO_PANDAS, str(ROOT / "app.py")],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    page = json.loads(done.stdout.strip().splitlines()[-1])
+    page = child.report(NO_PANDAS, str(ROOT / "app.py"), env={}, timeout=600)
     assert page == {"imported": [], "shapes": [["list", 1]], "exceptions": 0}, page

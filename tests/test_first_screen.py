@@ -4,10 +4,6 @@ gets it, and a server whose engine disagrees drops it."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import threading
 from dataclasses import replace
 
@@ -176,13 +172,5 @@ def test_optiviz_app_starts_the_server_while_the_page_modules_import() -> None:
     """``optiviz app`` hands over to Streamlit's server before the page's modules are
     imported: a thread imports them (and starts the boot) beside the server's start, so
     the server answers and the browser loads the page meanwhile."""
-    done = subprocess.run(
-        [sys.executable, "-c", SERVER_FIRST],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "OPTIVIZ_WARMUP": "0"},
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    started = json.loads(done.stdout.strip().splitlines()[-1])
+    started = child.report(SERVER_FIRST, env={"OPTIVIZ_WARMUP": "0"}, timeout=300)
     assert started == {"imported": False, "importing": [True], "after": True}
