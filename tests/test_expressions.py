@@ -78,10 +78,12 @@ HOSTILE = [
 
 @pytest.mark.parametrize(("text", "message"), HOSTILE, ids=[t[:30] for t, _ in HOSTILE])
 def test_hostile_input_is_rejected_within_a_second(text, message):
-    began = time.perf_counter()
+    """Within a second of this process's CPU time (a loaded machine's wall clock would
+    count the time other work holds the cores)."""
+    began = time.process_time()
     with pytest.raises(ValueError) as caught:
         surfaces.from_expression(text)
-    assert time.perf_counter() - began < 1.0
+    assert time.process_time() - began < 1.0
     assert message in str(caught.value)
 
 
