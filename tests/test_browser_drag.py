@@ -24,6 +24,7 @@ from tests.support.browser import (
     start_watch,
     wait_rerun,
 )
+from tests.support.follower import FOLLOWER_JS
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 __all__ = ["app_server", "chromium"]
@@ -69,23 +70,9 @@ SAMPLE_JS = """() => {
     window.__optivizAnimates.push(performance.now() - moved);
     return animate.apply(this, args);
   };
+  const follower = FOLLOWER;
   const sample = () => {
-    const slider = state.prepared.sliders[0];
-    const family = slider.families[0];
-    const ids = state.prepared.animation.runs[family.run];
-    const text = track.getAttribute('aria-valuetext');
-    const index = slider.texts.indexOf(text.split(' = ')[1]);
-    const x = gd.data[ids.path].x;
-    let drawn = null;
-    if (index >= slider.first && index < slider.first + slider.count) {
-      const codes = family.xy[index - slider.first];
-      const [lo, hi] = family.box[0];
-      const span = hi - lo;
-      const at = Math.min(5, codes.length / 2 - 1);
-      const want = lo - span + codes[2 * at] * (3 * span / 65534);
-      const gap = Number.isNaN(x[at]) && codes[2 * at] === 65535;
-      drawn = Math.abs(x[at] - want) <= span / 5000 || gap;
-    }
+    const {text, drawn, x, run: ids, family} = follower(gd, track, state.prepared.animation.runs);
     const rows = document.querySelectorAll('.optiviz-readout > div');
     const lines = [...rows].map((d) => d.textContent);
     samples.push({text, drawn, svg: svgHolds(ids.path, x, gd.data[ids.path].y),
@@ -96,7 +83,7 @@ SAMPLE_JS = """() => {
   };
   window.__optivizStop = false;
   requestAnimationFrame(sample);
-}"""
+}""".replace("FOLLOWER", FOLLOWER_JS)
 
 
 CHART_JS = Path(__file__).resolve().parents[1] / "optiviz" / "ui" / "chart" / "chart.js"

@@ -26,6 +26,7 @@ from tests.support.browser import (
     start_watch,
     wait_rerun,
 )
+from tests.support.follower import FOLLOWER_JS
 
 pytestmark = [needs_chromium, pytest.mark.browser]
 __all__ = ["app_server", "chromium"]
@@ -41,23 +42,9 @@ SAMPLE_JS = """() => {
   const state = gd.__optiviz;
   const samples = (window.__optivizSamples = []);
   let last = null;
+  const follower = FOLLOWER;
   const sample = () => {
-    const slider = state.prepared.sliders[0];
-    const family = slider.families[0];
-    const ids = state.prepared.scene3d.runs[family.run];
-    const text = track.getAttribute('aria-valuetext');
-    const index = slider.texts.indexOf(text.split(' = ')[1]);
-    const x = gd.data[ids.path].x;
-    let drawn = null;
-    if (index >= slider.first && index < slider.first + slider.count) {
-      const codes = family.xy[index - slider.first];
-      const [lo, hi] = family.box[0];
-      const span = hi - lo;
-      const at = Math.min(5, codes.length / 2 - 1);
-      const want = lo - span + codes[2 * at] * (3 * span / 65534);
-      const gap = Number.isNaN(x[at]) && codes[2 * at] === 65535;
-      drawn = Math.abs(x[at] - want) <= span / 5000 || gap;
-    }
+    const {text, drawn, x} = follower(gd, track, state.prepared.scene3d.runs);
     const verdict = document.querySelector('.optiviz-verdict');
     samples.push({text, drawn, verdict: verdict ? verdict.textContent : '', changed: x !== last,
                   overlay: Boolean(gd.querySelector('canvas.optiviz-overlay3d')),
@@ -67,7 +54,7 @@ SAMPLE_JS = """() => {
   };
   window.__optivizStop = false;
   requestAnimationFrame(sample);
-}"""
+}""".replace("FOLLOWER", FOLLOWER_JS)
 
 DRAWN_PATH_JS = """() => {
   const gd = document.querySelector('.optiviz-chart');
