@@ -207,3 +207,23 @@ VISIBLE_JS = """(i) => {
   const ids = gd.__optiviz.prepared.scene3d.runs[i];
   return [gd._fullData[ids.path].visible === true, gd._fullData[ids.ball].visible === true];
 }"""
+
+
+def test_3d_play_keeps_playing_across_a_drag(three_d) -> None:
+    """Play on, a drag: the ball goes on stepping through it (each move drawn by Plotly,
+    the animation resumed at the step shown), on the new path."""
+    page = three_d
+    step = page.locator(".optiviz-step")
+    page.locator(".optiviz-speed button", has_text="½×").click()  # 30 frames, 240 ms each
+    page.locator(".optiviz-play").click()
+    page.wait_for_timeout(300)
+    _drag(page, 0.45, 0.55, moves=3, pause_ms=100)
+    moved = int(step.text_content().split()[-1])
+    page.wait_for_timeout(1000)  # the thumb still held, at rest
+    later = int(step.text_content().split()[-1])
+    dragged = _value(page)
+    page.mouse.up()
+    assert moved < 150, "Play ended before the drag did: nothing to tell"
+    assert later > moved, (moved, later)
+    assert dragged != "0.87"
+    assert not page.console_errors

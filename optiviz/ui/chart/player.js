@@ -45,9 +45,14 @@ export function playOptions(animation) {
   return { ...STILL, frame: { duration: animation.frame_ms, redraw: false } };
 }
 
-export async function play(gd, names, options, stride = 1) {
-  // Play from the frame after the one shown (from the start once at the end).
-  await ensureFrames(gd, gd.__optiviz);
+export function play(gd, names, options, stride = 1) {
+  // Play from the frame after the one shown (from the start once at the end). With the
+  // frames up to date the animation is queued at once, so a draw that comes next sees Play
+  // on (and resumes it after its redraw).
+  const state = gd.__optiviz;
+  if (state && state.framesStale) {
+    return ensureFrames(gd, state).then(() => play(gd, names, options, stride));
+  }
   const step = currentStep(gd);
   let index = names.findIndex((name) => Number(name) === step);
   if (index >= names.length - 1) index = -1;
