@@ -227,3 +227,25 @@ def test_3d_play_keeps_playing_across_a_drag(three_d) -> None:
     assert later > moved, (moved, later)
     assert dragged != "0.87"
     assert not page.console_errors
+
+
+ONE_SCREEN_JS = """() => {
+  // The bottom of the scene, of Play's bar, of α's slider and of the last verdict line.
+  const bottom = (s) => document.querySelector(s).getBoundingClientRect().bottom;
+  return [bottom('.optiviz-chart'), bottom('.optiviz-controls'),
+          bottom('.optiviz-slider[data-key="alpha"]'), bottom('.optiviz-verdicts')];
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_3d_presenter_mode_fits_play_alpha_and_the_verdicts_on_one_screen(
+    chromium, app_server, width, height
+) -> None:
+    page = new_page(chromium, width, height)
+    open_app(page, app_server.url + "?present=1&picture=3-D+view")
+    page.wait_for_selector(".optiviz-slider")
+    scene, play, alpha, verdicts = page.evaluate(ONE_SCREEN_JS)
+    assert scene < play < alpha < verdicts <= height, (scene, play, alpha, verdicts)
+    assert scene > 0.4 * height, "the scene keeps most of the screen"
+    assert page.evaluate("() => window.scrollY") == 0
+    page.close()
