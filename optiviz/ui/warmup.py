@@ -56,7 +56,7 @@ from optiviz.core.schedules import USES_K
 from optiviz.scenes import lessons, params
 from optiviz.scenes.params import PARAMS
 from optiviz.scenes.settings import Settings
-from optiviz.ui import explore, fit, lab, shutdown
+from optiviz.ui import container, explore, fit, lab, shutdown
 from optiviz.ui import first_screen as snapshot
 from optiviz.ui import options as opt
 
@@ -307,14 +307,19 @@ def _give_way() -> bool:
     return not _STOP.is_set()
 
 
-def run_plan(visits: list[Visit]) -> int:
-    """Make each visit not yet made, giving way to page runs; stop early once asked to.
+def run_plan(visits: list[Visit], limit: int | None = None) -> int:
+    """Make each visit not yet made, giving way to page runs; stop early once asked to, or
+    once the process's resident memory (``container.rss``) has passed ``limit`` bytes.
     Returns how many were made."""
     made = 0
     for visit in visits:
         if visit.key in DONE:
             continue
         if not _give_way():
+            break
+        used = container.rss() if limit is not None else None
+        if used is not None and used > limit:
+            log.info("warm-up stopped at %d MiB (limit %d MiB)", used >> 20, limit >> 20)
             break
         try:
             warm(visit)
@@ -337,7 +342,7 @@ def _work() -> None:
     if _BOOTING.is_set():
         _BOOTED.wait(BOOT_WAIT_S)  # a boot compile under way first: its visit is then done
     started = time.perf_counter()
-    made = run_plan(plan_for(len(os.sched_getaffinity(0))))
+    made = run_plan(plan_for(container.cores()), container.warm_up_limit())
     log.info("warm-up: %d visits in %.1f s", made, time.perf_counter() - started)
     if FREEZE and not _STOP.is_set():
         freeze_heap()
