@@ -19,6 +19,7 @@ from optiviz.devtools.server import AppServer
 # A stand-in server: a child that sleeps, in its own process group as streamlit's is.
 server = AppServer(command=[sys.executable, "-c", "import time; time.sleep(300)"])
 print(server.process.pid, flush=True)
+sys.stdin.readline()  # the test has seen the server run
 if sys.argv[-1] == "wait":
     time.sleep(300)
 """
@@ -35,10 +36,16 @@ def _alive(pid: int) -> bool:
 
 def _owner(how: str) -> tuple[subprocess.Popen, int]:
     owner = subprocess.Popen(
-        [sys.executable, "-c", OWNER, how], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", OWNER, how],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     child = int(owner.stdout.readline())
     assert _alive(child)
+    owner.stdin.write("go\n")
+    owner.stdin.flush()
     return owner, child
 
 

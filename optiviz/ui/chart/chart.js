@@ -28,7 +28,7 @@ import { hiddenTraces, hide, isHidden, unoutlined } from "./hiding.js";
 import { listenKeys } from "./keys.js";
 import { loadPlotly, payload } from "./loader.js";
 import { notesBox } from "./notes.js";
-import { atSpeed, currentStep, isPlaying, play, playOptions, STILL } from "./player.js";
+import { atSpeed, currentStep, ensureFrames, isPlaying, play, playOptions, STILL } from "./player.js";
 import { drawDirect, mapPoint } from "./plotly_adapter.js";
 import { showValue, sliderBar } from "./slider.js";
 import { isDark, isNarrow, narrowed, outlined, presented, presentedLayout, themed } from "./theme.js";
@@ -321,6 +321,10 @@ function sliderHandlers(gd, state) {
       // that held it may come back unchanged.
       const drawn = Boolean(state.prepared.animation) && holds(slider, want);
       state.setTriggerValue("slider", { key, value: slider.stops[want], drawn });
+      // A held release leaves this member drawn, with no new payload to bring its frames:
+      // build them now, after the draw in progress, so Play, a step and the graph's
+      // frames all follow the path drawn.
+      if (drawn) state.chain = state.chain.then(() => ensureFrames(gd, state)).catch(() => null);
     },
   };
 }

@@ -60,7 +60,7 @@ export function play(gd, names, options, stride = 1) {
   return window.Plotly.animate(gd, queue, options).catch(() => null);
 }
 
-async function ensureFrames(gd, state) {
+export async function ensureFrames(gd, state) {
   // After swaps, the frames built from the runs drawn now.
   if (!state || !state.framesStale) return;
   state.framesStale = false;
