@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from optiviz.core import surfaces
 from optiviz.scenes import lessons
-from optiviz.ui import warmup
+from optiviz.ui import explore, warmup
 from tests.support import child
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -421,3 +421,32 @@ def test_on_one_core_the_warm_up_compiles_only_the_first_screens_next_pages() ->
     assert one == whole[: len(one)], "a prefix: the default page's views first"
     assert {v.label.split(",")[0] for v in one} == {"default page", "default surface"}
     assert len(one) < len(whole) / 5
+
+
+@pytest.mark.parametrize("name", ["rosenbrock", "logistic_regression"])
+def test_a_surface_visit_is_the_page_a_pick_of_that_surface_opens(name, monkeypatch) -> None:
+    """The warm-up's visit of a surface is keyed by the settings the explore page opens
+    with when the surface is picked (its α and start included), so the scene and families
+    it leaves are the ones the click asks for (the visit's α 0.1 and no start computed
+    logistic regression's on the click: 3.7 s of server CPU)."""
+    seen = []
+    compute = explore.compute_chart
+    monkeypatch.setattr(
+        explore, "compute_chart", lambda s, d=False: (seen.append(s), compute(s, d))[1]
+    )
+    at = AppTest.from_file(str(APP), default_timeout=300)
+    at.run()
+    seen.clear()
+    next(w for w in at.selectbox if w.label == "Loss surface").set_value(name).run()
+    assert not at.exception
+    visit = next(v for v in warmup.plan() if v.label == name)
+    assert seen and all(
+        explore.settings_key(s) == explore.settings_key(visit.settings) for s in seen
+    )
+
+
+def test_the_default_pages_views_are_visited_as_the_page_opens_them() -> None:
+    home = warmup.first_screen().settings
+    for visit in warmup.neighbours():
+        if visit.page == "explore":
+            assert (visit.settings.alpha, visit.settings.start) == (home.alpha, home.start)

@@ -179,9 +179,22 @@ def lesson_visits(lesson: lessons.Lesson) -> list[Visit]:
     return _explore_visits(lesson.id, settings_for(values))
 
 
+def picked(name: str) -> dict[str, object]:
+    """The values a registered surface's explore page opens with when it is picked in the
+    sidebar (``params.surface_defaults``, as ``state.apply_surface_defaults`` sets them):
+    its α and its start, which key the page's cached scene and families, so the visit
+    leaves the results the click asks for, not only the programs."""
+    if name == "custom":
+        return {}
+    surface = surfaces.get(name)
+    values = params.surface_defaults(surface)
+    start = (values["start_x"], values["start_y"])[: surface.dim] if surface.dim <= 2 else None
+    return {"alpha": values["alpha"], "start": start}
+
+
 def surface_visits(name: str) -> list[Visit]:
     """A surface picked in the sidebar: its explore page (top and 3-D) and its lab."""
-    s = settings_for({"surface": name})
+    s = settings_for({"surface": name, **picked(name)})
     visits = _explore_visits(name, s)
     if name != "custom" and lab_shows(_surface({"surface": name})):
         visits.append(Visit(f"{name}, lab", "lab", lab_settings_for({"surface": name})))
@@ -199,10 +212,11 @@ def first_screen() -> Visit:
 
 def neighbours() -> list[Visit]:
     """The first screen's next pages: its 3-D view, its other views and its lab."""
-    home = settings_for({})
+    opened = picked(DEFAULT_SURFACE)
+    home = settings_for(opened)
     visits = [Visit("default page, 3-D view", "explore", home, three_d=True)]
     visits += [
-        Visit(f"default page, {mode}", "explore", settings_for({"mode": mode}))
+        Visit(f"default page, {mode}", "explore", settings_for({"mode": mode, **opened}))
         for mode in opt.MODES
         if mode != "compare"
     ]
