@@ -19,6 +19,7 @@ ENTRIES = {
         "sharding": "bench.sweep.sharding",
         "sharpness": "bench.sweep.sharpness",
         "runs": "bench.sweep.runs",
+        "fit-family": "bench.sweep.fit_family",
     },
     "bench.load": {
         "protocol": "bench.load.protocol",

@@ -1,5 +1,5 @@
 """The fit view's α acts on release, and its slider's help says why (no family: a family's
-fit scenes and arrays are over the budget, ``bench.fit_family``)."""
+fit scenes and arrays are over the budget, ``bench.sweep fit-family``)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ RELEASE_NOTE = (
     "In the fit view the curve and the losses follow when you let go: every stop's curves, "
     "losses and plane would not fit in the page."
 )
-"""Why α and k act on release here (``bench.fit_family``: an α family's fit scenes take
+"""Why α and k act on release here (``bench.sweep fit-family``: an α family's fit scenes take
 seconds of server CPU and their arrays over 600 kB, against the top view's 30 ms and
 250 kB)."""
 

@@ -10,7 +10,7 @@ uint16 within the data panel's range and delta-coded, losses float32 shuffled, z
 the polynomial model at its default settings; the budget is the top view's (≤ 30 ms of
 server CPU for the families, ≤ 250 kB for the settled default view).
 
-Run from the repository root with ``.venv/bin/python -m bench.fit_family``.
+Run from the repository root with ``.venv/bin/python -m bench.sweep fit-family``.
 """
 
 from __future__ import annotations
