@@ -450,3 +450,31 @@ def test_the_default_pages_views_are_visited_as_the_page_opens_them() -> None:
     for visit in warmup.neighbours():
         if visit.page == "explore":
             assert (visit.settings.alpha, visit.settings.start) == (home.alpha, home.start)
+
+
+def test_a_fit_surface_visit_leaves_the_scene_its_pick_asks_for(monkeypatch) -> None:
+    """The polynomial model's page (the fit view) asks its cached scene for the visit's
+    settings, and after the visit that scene is not computed again."""
+    from optiviz.ui import fit
+
+    asked = []
+    cached = fit.scene_for
+    monkeypatch.setattr(fit, "scene_for", lambda s: (asked.append(s), cached(s))[1])
+    at = AppTest.from_file(str(APP), default_timeout=300)
+    at.run()
+    asked.clear()
+    surface = next(w for w in at.selectbox if w.label == "Loss surface")
+    surface.set_value("polynomial_regression").run()
+    assert not at.exception
+    visit = next(v for v in warmup.plan() if v.label == "polynomial_regression")
+    assert asked and all(
+        explore.settings_key(s) == explore.settings_key(visit.settings) for s in asked
+    )
+    cached.clear()
+    computed = []
+    scene = fit.scenes.scene
+    monkeypatch.setattr(fit.scenes, "scene", lambda s: (computed.append(s), scene(s))[1])
+    warmup.warm(visit)
+    assert len(computed) == 1
+    cached(visit.settings)
+    assert len(computed) == 1, "the page computed the scene the visit had made"

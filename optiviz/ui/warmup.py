@@ -255,7 +255,7 @@ def warm(visit: Visit) -> None:
     if visit.page == "lab":
         _warm_lab(s, surface, visit.budget)
     elif fit.shows(surface):
-        fit.scene_for.__wrapped__(s)
+        fit.scene_for(s)  # the page's cached scene itself, for the settings it opens with
     else:
         if s.mode == "seeds" and surface.n_samples is None:
             params.seeds_noise(surface)  # the view's default noise, cached per surface
