@@ -158,13 +158,11 @@ def lab_settings_for(values: Mapping[str, object]) -> Settings:
     else: :func:`settings_for`'s, with the surface's start (``params.surface_defaults``),
     the table's k where the schedule reads it, and the optimizer's own eps. The lab's
     results for them are kept (``lab.lab_settings`` is the key), so these are exact."""
-    s = settings_for(values | {"mode": "single"})
-    surface = _surface(values)
-    start = params.surface_defaults(surface)
+    s, surface = settings_for(values | {"mode": "single"}), _surface(values)
     k = float(values.get("k", PARAMS["k"].default)) if s.schedule in USES_K else 0.0
     return dataclasses.replace(
         s,
-        start=None if surface.dim > 2 else (start["start_x"], start["start_y"])[: surface.dim],
+        start=_opening_start(params.surface_defaults(surface), surface),
         k=k,
         eps=float(values.get("eps", DEFAULT_EPS.get(s.optimizer, BASE["eps"]))),
     )
@@ -188,8 +186,13 @@ def picked(name: str) -> dict[str, object]:
         return {}
     surface = surfaces.get(name)
     values = params.surface_defaults(surface)
-    start = (values["start_x"], values["start_y"])[: surface.dim] if surface.dim <= 2 else None
-    return {"alpha": values["alpha"], "start": start}
+    return {"alpha": values["alpha"], "start": _opening_start(values, surface)}
+
+
+def _opening_start(values: Mapping[str, object], surface: surfaces.Surface):
+    """The start a page reads from ``params.surface_defaults``' values, as
+    ``controls.run_length_controls`` does: (x) or (x, y), None past two parameters."""
+    return None if surface.dim > 2 else (values["start_x"], values["start_y"])[: surface.dim]
 
 
 def surface_visits(name: str) -> list[Visit]:
