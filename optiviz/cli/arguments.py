@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
 
 import numpy as np
 
@@ -45,14 +44,6 @@ GRID_HELP = (
     "comma-separated values (0.01,0.1,1) or LO:HI:N, N log-spaced values from LO to HI "
     "inclusive (1e-3:1:32)"
 )
-
-
-class Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line on stderr, then exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        text = " ".join(str(message).split()).rstrip(".")
-        self.exit(2, f"{self.prog}: error: {text} (see {self.prog} --help)\n")
 
 
 def positive(text: str) -> float:
