@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz.core import engine, surfaces
+from optiviz.core import engine, run_inputs, surfaces
 from optiviz.scenes import family, params
 
 CASES = [
@@ -135,7 +135,7 @@ def test_every_row_of_a_whole_batch_is_the_run_alone() -> None:
     surface = surfaces.get("staircase")
     stops = np.asarray(params.alpha_options(), np.float32)
     n, length = len(stops), 256
-    h = engine.make_hyper(alpha=0.0, steps=150)
+    h = run_inputs.make_hyper(alpha=0.0, steps=150)
     x0 = np.broadcast_to(np.float32([0.3, 1.0]), (n, 2))
     batch = engine.each_run(surface, "sgd", length, h, stops, [0.0], x0, [0])
     assert n <= engine.capacity(surface, length) and batch[5] is None

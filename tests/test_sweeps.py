@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz.core import engine, optimizers, schedules, surfaces, sweeps
+from optiviz.core import engine, optimizers, run_inputs, schedules, surfaces, sweeps
 from optiviz.core.dynamics import f_min
 
 ALPHAS = [1e-3, 0.01, 0.05, 0.3]
@@ -22,7 +22,7 @@ def plain(surface, optimizer, alphas, ks, *, start, steps, tol=1e-3, seed=0, **f
     surface = surfaces.get(surface)
     aa, kk = np.meshgrid(np.float32(alphas), np.float32(ks), indexing="ij")
     fixed.setdefault("eps", optimizers.DEFAULT_EPS.get(optimizer, 1e-8))
-    h = engine.make_hyper(alpha=0.0, steps=steps, **fixed)
+    h = run_inputs.make_hyper(alpha=0.0, steps=steps, **fixed)
     h = h._replace(schedule=h.schedule._replace(alpha=aa.ravel(), k=kk.ravel()))
     fn = engine.sweep_fn(surface, optimizer, 64, engine.GRID_AXES)
     x0, level = np.float32(start), np.float32(f_min(surface) + tol)

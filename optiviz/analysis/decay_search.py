@@ -19,7 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from optiviz.analysis.search import SearchResult, _check_range, _Evaluator, run_search
-from optiviz.core import engine, limits, optimizers, schedules
+from optiviz.core import engine, limits, optimizers, run_inputs, schedules
 from optiviz.core.dynamics import prepare, start_point
 from optiviz.core.surfaces import Surface, get
 
@@ -29,7 +29,7 @@ LANDSCAPE_CHUNK = 1024
 TRACES: Counter = Counter()
 """How many times the compiled validation sweep has been traced (for tests)."""
 
-DECAY_AXES = engine.Hyper(
+DECAY_AXES = run_inputs.Hyper(
     schedules.ScheduleParams(alpha=0, k=None, drop=None, every=None, staircase=None),
     optimizers.OptimizerParams(*[None] * 5, weight_decay=0),
     kind=None,
@@ -43,11 +43,11 @@ DECAY_AXES = engine.Hyper(
 def _final_validation(surface: Surface, optimizer: str, length: int):
     val_f = surface.extras["validation_f"]
 
-    def run(h: engine.Hyper, x0, key):
+    def run(h: run_inputs.Hyper, x0, key):
         TRACES["validation_sweep"] += 1
         tx, step = engine._stepper(surface, optimizer, h)
         carry = (x0, tx.init(x0), jnp.array(False))
-        steps = (jnp.arange(length), engine.draws(surface, h, key, length))
+        steps = (jnp.arange(length), run_inputs.draws(surface, h, key, length))
         (x, _, dead), _ = jax.lax.scan(lambda c, xs: (step(c, xs)[0], None), carry, steps)
         val = val_f(x)
         return jnp.where(dead | ~jnp.isfinite(val), jnp.inf, val)
@@ -75,7 +75,7 @@ class _ValidationEvaluator(_Evaluator):
         )
         self.fn = validation_sweep_fn(surface, optimizer, length)
         self.x0 = start_point(surface, start)
-        self.base = engine.make_hyper(
+        self.base = run_inputs.make_hyper(
             alpha=0.0, schedule=schedule, k=k, steps=steps, batch_size=batch, **hyper
         )
         self.low = 0.0

@@ -17,7 +17,7 @@ import jax
 import numpy as np
 
 from optiviz.analysis import gp
-from optiviz.core import engine, limits
+from optiviz.core import engine, limits, run_inputs
 from optiviz.core.dynamics import f_min, prepare, start_point
 from optiviz.core.surfaces import Surface, get
 
@@ -118,7 +118,7 @@ class _Evaluator:
         )
         self.fn = engine.sweep_fn(surface, optimizer, length, engine.GRID_AXES)
         self.x0 = start_point(surface, start)
-        self.base = engine.make_hyper(
+        self.base = run_inputs.make_hyper(
             alpha=0.0, schedule=schedule, steps=steps, batch_size=batch, **hyper
         )
         self.low = f_min(surface)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import jax
 import numpy as np
 
-from optiviz.core import engine, limits, optimizers, schedules, sweeps, verdicts
+from optiviz.core import engine, limits, optimizers, run_inputs, schedules, sweeps, verdicts
 from optiviz.core.surfaces import Surface, get
 
 HYPER_KEYS = frozenset(
@@ -196,7 +196,7 @@ def simulate_many(
     x0 = np.stack([start_point(surface, s) for s in starts])
     x0 = np.broadcast_to(x0, (n, surface.dim))
     seeds = np.broadcast_to(np.asarray([0] if seeds is None else seeds, np.uint32), (n,))
-    h = engine.make_hyper(
+    h = run_inputs.make_hyper(
         alpha=0.0, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper
     )
     columns = engine.each_run(surface, optimizer, length, h, alphas, ks, x0, seeds)
@@ -297,7 +297,7 @@ def _grid(
     )
     limits.check("landscape cells", len(axes[0]) * len(axes[1]), limits.MAX_LANDSCAPE_CELLS)
     limits.check("block_cells", block_cells, limits.MAX_LANDSCAPE_CELLS)
-    h = engine.make_hyper(
+    h = run_inputs.make_hyper(
         alpha=0.0, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper
     )
     level = None if tol is None else np.float32(f_min(surface) + tol)

@@ -4,9 +4,9 @@ which search uses; grids run in ``sweeps``).
 One step: g = grad of the (mini-batch) loss at x_t, plus optional Gaussian
 noise; d, state = optimizer.update(g, state); x_{t+1} = x_t - alpha_t d. What
 does not depend on x (alpha_t, the noise, the mini-batch) is drawn for every
-step before the loop (:class:`Draws`).
+step before the loop (``run_inputs.Draws``).
 
-Everything numeric is a traced argument (:class:`Hyper`); only the surface, the
+Everything numeric is a traced argument (``run_inputs.Hyper``); only the surface, the
 optimizer and the scan length (a bucket from ``limits.STEP_BUCKETS``) are
 static. Steps t >= ``steps`` leave x unchanged, so one compiled scan serves
 every step count in its bucket.
@@ -37,95 +37,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from optiviz.core import limits, optimizers, schedules
-from optiviz.core.surfaces import Surface, datasets
+from optiviz.core.run_inputs import Hyper, draws
+from optiviz.core.surfaces import Surface
 
 TRACES: Counter = Counter()
 """How many times each compiled function has been traced (for tests)."""
-
-
-class Hyper(NamedTuple):
-    """Traced hyperparameters of one run."""
-
-    schedule: schedules.ScheduleParams
-    optimizer: optimizers.OptimizerParams
-    kind: jax.Array
-    noise: jax.Array
-    batch_size: jax.Array
-    steps: jax.Array
-
-
-def make_hyper(
-    *,
-    alpha: float,
-    schedule: str = "constant",
-    k: float = 0.0,
-    steps: int,
-    noise: float = 0.0,
-    batch_size: float = 1.0,
-    drop: float = 0.5,
-    every: float = 10.0,
-    staircase: bool = False,
-    momentum: float = 0.9,
-    rho: float = 0.99,
-    beta1: float = 0.9,
-    beta2: float = 0.999,
-    eps: float = 1e-8,
-    weight_decay: float = 0.0,
-) -> Hyper:
-    """Hyper of float32 scalars (int32 for the schedule kind and steps)."""
-    f32 = np.float32
-    return Hyper(
-        schedules.ScheduleParams(f32(alpha), f32(k), f32(drop), f32(every), f32(staircase)),
-        optimizers.OptimizerParams(
-            f32(momentum), f32(rho), f32(beta1), f32(beta2), f32(eps), f32(weight_decay)
-        ),
-        np.int32(schedules.index(schedule)),
-        f32(noise),
-        f32(batch_size),
-        np.int32(steps),
-    )
-
-
-class Draws(NamedTuple):
-    """What step t uses that does not depend on the position, in row t of each:
-    alpha_t (length,), the gradient noise (length, dim) and the mini-batch weights
-    (length, n_samples; no columns on an analytic surface). Computed before the loop,
-    so the loop body holds no PRNG and no schedule."""
-
-    lr: jax.Array
-    noise: jax.Array
-    weights: jax.Array
-
-
-def learning_rates(h: Hyper, length: int) -> jax.Array:
-    """alpha_t for t = 0 .. length - 1."""
-    ts = jnp.arange(length, dtype=jnp.float32)
-    return jax.vmap(lambda t: schedules.evaluate(h.kind, h.schedule, t))(ts)
-
-
-def draws(surface: Surface, h: Hyper, key, length: int) -> Draws:
-    """Each step's ``Draws``. Step t's noise is N(0, noise^2) per coordinate from the
-    second half of a split of (key, t); its mini-batch comes from (key, epoch), see
-    ``datasets.minibatch_weights``. Runs that share the key share the draws."""
-    ts = jnp.arange(length)
-
-    def noise(t):
-        _, noise_key = jax.random.split(jax.random.fold_in(key, t))
-        return h.noise * jax.random.normal(noise_key, (surface.dim,))
-
-    n = surface.n_samples
-    if n is None:
-        weights = jnp.zeros((length, 0))
-    else:
-        weights = jax.vmap(lambda t: datasets.minibatch_weights(key, t, h.batch_size, n))(ts)
-    return Draws(learning_rates(h, length), jax.vmap(noise)(ts), weights)
 
 
 def step_loss(surface: Surface, weights):

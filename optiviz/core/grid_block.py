@@ -26,7 +26,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from optiviz.core import engine, limits, optimizers
+from optiviz.core import engine, limits, optimizers, run_inputs
 from optiviz.core.surfaces import Surface
 
 COMPILER_OPTIONS = {"xla_cpu_copy_insertion_use_region_analysis": True}
@@ -58,21 +58,21 @@ def _value_and_grad(loss):
 
 class Tables(NamedTuple):
     """What every cell of a block shares, row t for step t: alpha_t / alpha_0 for each
-    of the block's ks (length, C), and the noise and mini-batches (``engine.Draws``)."""
+    of the block's ks (length, C), and the noise and mini-batches (``run_inputs.Draws``)."""
 
     factors: jax.Array
-    draws: engine.Draws
+    draws: run_inputs.Draws
 
 
 def _tables(surface: Surface, length: int):
-    def run(h: engine.Hyper, ks, key) -> Tables:
+    def run(h: run_inputs.Hyper, ks, key) -> Tables:
         unit = h._replace(schedule=h.schedule._replace(alpha=jnp.float32(1.0)))
 
         def rates(k):
             schedule = unit.schedule._replace(k=k)
-            return engine.learning_rates(unit._replace(schedule=schedule), length)
+            return run_inputs.learning_rates(unit._replace(schedule=schedule), length)
 
-        return Tables(jax.vmap(rates, out_axes=1)(ks), engine.draws(surface, unit, key, length))
+        return Tables(jax.vmap(rates, out_axes=1)(ks), run_inputs.draws(surface, unit, key, length))
 
     return run
 
@@ -101,7 +101,7 @@ def block_run(surface: Surface, optimizer: str, count: bool):
     loss <= level or steps + 1), each (R, C): one block's loop, compiled by ``block_fn``
     or within the one program of ``sweeps.mesh_fn``."""
 
-    def run(h: engine.Hyper, alphas, tables: Tables, x0, level):
+    def run(h: run_inputs.Hyper, alphas, tables: Tables, x0, level):
         engine.TRACES["sweep"] += 1
         tx = optimizers.get(optimizer)(h.optimizer)
         shape = (alphas.shape[0], tables.factors.shape[1])
@@ -141,7 +141,7 @@ def block_fn(surface: Surface, optimizer: str, length: int, rows: int, cols: int
     step with loss <= level or steps + 1), each (rows, cols); without ``count`` the
     first steps are all steps + 1. Compiled ahead of time (one trace), so the threads
     share it and never trace it twice."""
-    h = engine.make_hyper(alpha=0.0, steps=1)
+    h = run_inputs.make_hyper(alpha=0.0, steps=1)
     ks, key = np.zeros(cols, np.float32), jax.random.key(0)
     tables = jax.eval_shape(tables_fn(surface, length), h, ks, key)
     example = (h, np.zeros(rows, np.float32), tables, np.zeros(surface.dim, np.float32))

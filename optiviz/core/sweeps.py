@@ -25,7 +25,7 @@ import numpy as np
 from jax.sharding import Mesh, NamedSharding
 from jax.sharding import PartitionSpec as P
 
-from optiviz.core import engine
+from optiviz.core import run_inputs
 from optiviz.core.grid_block import COMPILER_OPTIONS, Tables, block_fn, block_run, tables_fn
 from optiviz.core.surfaces import Surface
 
@@ -97,7 +97,7 @@ def mesh_fn(
         out_specs=P("blocks"),
         check_vma=False,  # the block's loop starts from replicated x0; no collectives
     )
-    h = engine.make_hyper(alpha=0.0, steps=1)
+    h = run_inputs.make_hyper(alpha=0.0, steps=1)
     ks, key = np.zeros(cols, np.float32), jax.random.key(0)
     table = jax.eval_shape(tables_fn(surface, length), h, ks, key)
     tables = jax.tree.map(lambda t: jax.ShapeDtypeStruct((parts, *t.shape), t.dtype), table)
@@ -183,7 +183,7 @@ def run_grid(
     surface: Surface,
     optimizer: str,
     length: int,
-    h: engine.Hyper,
+    h: run_inputs.Hyper,
     axes: tuple[np.ndarray, np.ndarray],
     x0: np.ndarray,
     key: jax.Array,

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from optiviz.core import engine, limits, verdicts
+from optiviz.core import engine, limits, run_inputs, verdicts
 from optiviz.core.dynamics import Trajectory, prepare, start_point
 from optiviz.core.surfaces import Surface
 
@@ -163,7 +163,7 @@ def family(
     varied = np.asarray(values, np.float32)
     alphas = varied if param == "alpha" else np.full(n, alpha, np.float32)
     ks = varied if param == "k" else np.full(n, k, np.float32)
-    h = engine.make_hyper(
+    h = run_inputs.make_hyper(
         alpha=0.0, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper
     )
     x0 = np.broadcast_to(start_point(surface, start), (n, surface.dim))
