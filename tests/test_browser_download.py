@@ -18,7 +18,7 @@ from optiviz.core import surfaces
 from optiviz.devtools.page import PAUSE, PLAY, SCRUB
 from optiviz.figures import html
 from optiviz.scenes.settings import Settings
-from optiviz.ui import explore, first_screen
+from optiviz.ui import explore, explore_chart, first_screen
 from tests.support.browser import (
     CHART_SETTLED_JS,
     app_server,
@@ -73,8 +73,8 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Settings, lis
     s = _settings()
     path = tmp_path_factory.mktemp("download") / "optiviz.html"
     path.write_text(explore._animation(s), encoding="utf-8")
-    drawn, _ = explore.drawn_settings(s)
-    return path, s, [run.trajectory.alpha for run in explore.scene_for(drawn).runs]
+    drawn, _ = explore_chart.drawn_settings(s)
+    return path, s, [run.trajectory.alpha for run in explore_chart.scene_for(drawn).runs]
 
 
 @pytest.fixture(scope="module")

@@ -163,10 +163,10 @@ def test_the_3d_view_writes_the_verdicts_of_the_race_only() -> None:
     a latent run's line, notes.js), so the lines it writes are the race's (the full walk
     found a fourth line, "my α=0.8", under a race of three)."""
     from optiviz.devtools.examples import staircase_settings
-    from optiviz.ui import explore
+    from optiviz.ui import explore_chart
 
     s = staircase_settings(presets=("too small", "good", "too large"))
-    data = explore.compute_chart(s, three_d=True)
+    data = explore_chart.compute_chart(s, three_d=True)
     runs = data["scene3d"]["runs"]
     written = [
         v for v, run in zip(data["notes"]["verdicts"], runs, strict=True) if not run.get("latent")

@@ -267,9 +267,9 @@ def test_the_default_views_arrows_cost_a_few_kilobytes() -> None:
     arrows stays within #23's byte budget: the arrows add the key and the traces, no
     per-step vector (GD's gradient step is its step), and the family its members' lines."""
     from optiviz.devtools.examples import staircase_settings
-    from optiviz.ui import explore
+    from optiviz.ui import explore_chart
 
-    data = explore.compute_chart(staircase_settings(presets=params.DEFAULT_PRESETS))
+    data = explore_chart.compute_chart(staircase_settings(presets=params.DEFAULT_PRESETS))
     runs = data["animation"]["runs"]
     assert all(set(run["parts"]) == {"carried", "width", "dim"} for run in runs)
     (family_,) = data["sliders"][0]["families"]
@@ -285,16 +285,16 @@ def test_moving_alpha_on_the_page_compiles_nothing_again() -> None:
     the browser's alone (the frames are built there)."""
     from optiviz.core import engine
     from optiviz.devtools.examples import staircase_settings
-    from optiviz.ui import explore
+    from optiviz.ui import explore_chart
 
     stops = params.alpha_options()
     at = cd.nearest_index(stops, 0.3)
     settings = staircase_settings(mode="single", optimizer="momentum", steps=70)
-    first = explore.compute_chart(dataclasses_replace(settings, alpha=stops[at]))
+    first = explore_chart.compute_chart(dataclasses_replace(settings, alpha=stops[at]))
     assert first["sliders"][0]["families"][0]["edge"] is not None
     counts = (dict(engine.TRACES), dict(stability.TRACES))
     for j in (at + 3, at - 5):
-        data = explore.compute_chart(dataclasses_replace(settings, alpha=stops[j]))
+        data = explore_chart.compute_chart(dataclasses_replace(settings, alpha=stops[j]))
         assert "gradient" in data["animation"]["runs"][0]["parts"]
     assert (dict(engine.TRACES), dict(stability.TRACES)) == counts
 

@@ -130,9 +130,9 @@ def _default_view() -> dict:
     presets (``params.DEFAULT_PRESETS``), settled with its α family."""
     from optiviz.devtools.examples import staircase_settings
     from optiviz.scenes import params
-    from optiviz.ui import explore
+    from optiviz.ui import explore_chart
 
-    return explore.chart_for(staircase_settings(presets=params.DEFAULT_PRESETS))
+    return explore_chart.chart_for(staircase_settings(presets=params.DEFAULT_PRESETS))
 
 
 def test_the_default_view_with_its_family_fits_the_byte_budget() -> None:

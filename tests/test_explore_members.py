@@ -1,4 +1,4 @@
-"""The chart draws the scene's runs, not their families' members (``explore.compute_chart``):
+"""The chart draws the scene's runs, not their families' members (``explore_chart.compute_chart``):
 that is right only while each run that follows a slider is its family's member at the
 slider's value bit for bit, in every view that has families (a race's "my α" from
 ``simulate_many``, each optimizer, the single run; α and k)."""
@@ -14,7 +14,7 @@ from optiviz.devtools.examples import staircase_settings
 from optiviz.figures.chart_data import nearest_index
 from optiviz.scenes import params
 from optiviz.scenes.params import MY_ALPHA
-from optiviz.ui import explore, sliders
+from optiviz.ui import explore_chart, sliders
 
 FIELDS = ("positions", "losses", "lrs", "grads", "step_lengths")
 K = params.k_options()[nearest_index(params.k_options(), 0.05)]
@@ -42,7 +42,7 @@ def _quiet():
 @pytest.mark.parametrize("view", VIEWS, ids=lambda v: f"{v['mode']}-{v.get('schedule', '')}")
 def test_each_follower_is_its_familys_member_bit_for_bit(view: dict) -> None:
     s = staircase_settings(**view)
-    scene = explore.scene_for(s)
+    scene = explore_chart.scene_for(s)
     keys = ["alpha", "k"] if "schedule" in view else ["alpha"]
     checked = 0
     for key in keys:

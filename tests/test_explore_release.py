@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from optiviz.devtools import apptest
 from optiviz.scenes import params
-from optiviz.ui import explore
+from optiviz.ui import explore_chart
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 STOPS = params.alpha_options()
@@ -20,13 +20,15 @@ STOPS = params.alpha_options()
 
 def _open(monkeypatch: pytest.MonkeyPatch, **query: str) -> tuple[AppTest, list]:
     """The app at ``query``, with every chart computation (a cache miss of
-    ``explore.chart_for``) counted."""
+    ``explore_chart.chart_for``) counted."""
     built = []
-    compute = explore.compute_chart
+    compute = explore_chart.compute_chart
     monkeypatch.setattr(
-        explore, "compute_chart", lambda s, three_d=False: built.append(s) or compute(s, three_d)
+        explore_chart,
+        "compute_chart",
+        lambda s, three_d=False: built.append(s) or compute(s, three_d),
     )
-    explore.chart_for.clear()
+    explore_chart.chart_for.clear()
     at = AppTest.from_file(str(APP), default_timeout=120)
     at.query_params.update(query)
     at.run()

@@ -12,7 +12,7 @@ import pytest
 from optiviz import resources, scenes
 from optiviz.scenes.explore import run_names
 from optiviz.scenes.params import MY_ALPHA, PARAMS
-from optiviz.ui import explore, first_screen
+from optiviz.ui import explore_chart, first_screen
 from scripts import first_screen as generator
 from tests.support import child
 
@@ -27,7 +27,7 @@ def test_the_shipped_first_screen_is_the_engines_chart_for_the_default_page() ->
     assert (repr(settings), three_d) == (repr(SHIPPED.settings), SHIPPED.three_d), (
         "the default page's settings changed: run scripts/first_screen.py"
     )
-    engine = first_screen.normal(explore.compute_chart(settings, three_d))
+    engine = first_screen.normal(explore_chart.compute_chart(settings, three_d))
     assert engine == SHIPPED.data, "the engine's first screen changed: run scripts/first_screen.py"
     text = resources.read_asset(first_screen.NAME)
     assert text == first_screen.encode(settings, three_d, engine), "the file is not its encode"

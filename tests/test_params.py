@@ -174,12 +174,12 @@ def test_the_chart_slider_holds_a_lessons_alpha_and_its_exact_run(lesson_id, alp
     page's own run at that α (its verdict and final loss), not the nearest stop's."""
     from optiviz import scenes
     from optiviz.figures import notes
-    from optiviz.ui import explore, sliders
+    from optiviz.ui import explore_chart, sliders
     from tests.support import expected
 
     lesson = lessons.load()[lesson_id]
     assert lesson.settings["alpha"] == alpha and alpha not in params.alpha_options()
-    s, _ = explore.drawn_settings(expected.settings_from_link(lessons.link(lesson)))
+    s, _ = explore_chart.drawn_settings(expected.settings_from_link(lessons.link(lesson)))
     scene = scenes.scene(s)
     box = [list(b) for b in scene.surface.bounds]
     slider = sliders.sliders(s, scene, box)[0]

@@ -20,7 +20,7 @@ from optiviz.devtools.examples import staircase_settings
 from optiviz.figures import background, chart_data, layout
 from optiviz.scenes import grids
 from optiviz.scenes.settings import Settings
-from optiviz.ui import explore, first_screen, state
+from optiviz.ui import explore_chart, first_screen, state
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 STAIRCASE = surfaces.get("staircase")
@@ -57,34 +57,36 @@ def _changed(s: Settings, name: str) -> Settings:
 
 def test_every_field_changes_the_cache_key() -> None:
     s = _settings()
-    keys = {explore.settings_key(s)}
+    keys = {explore_chart.settings_key(s)}
     for f in fields(Settings):
-        keys.add(explore.settings_key(_changed(s, f.name)))
+        keys.add(explore_chart.settings_key(_changed(s, f.name)))
     assert len(keys) == len(fields(Settings)) + 1
-    assert explore.settings_key(s) == explore.settings_key(_settings())
+    assert explore_chart.settings_key(s) == explore_chart.settings_key(_settings())
 
 
 def test_values_that_compare_equal_still_get_their_own_entry() -> None:
     # True == 1 and 0.0 == -0.0 in Python: the settings differ all the same.
     s = _settings()
-    assert explore.settings_key(replace(s, every=1)) != explore.settings_key(replace(s, every=True))
-    assert explore.settings_key(replace(s, start=(0.0, 1.0))) != explore.settings_key(
+    assert explore_chart.settings_key(replace(s, every=1)) != explore_chart.settings_key(
+        replace(s, every=True)
+    )
+    assert explore_chart.settings_key(replace(s, start=(0.0, 1.0))) != explore_chart.settings_key(
         replace(s, start=(1.0, 0.0))
     )
-    assert explore.settings_key(replace(s, alpha=0.8)) != explore.settings_key(
+    assert explore_chart.settings_key(replace(s, alpha=0.8)) != explore_chart.settings_key(
         replace(s, alpha=0.8000000000000002)
     )
 
 
 def test_cached_scenes_and_charts_are_per_settings() -> None:
     a, b = _settings(alpha=0.3), _settings(alpha=0.31)
-    assert explore.scene_for(a) is explore.scene_for(_settings(alpha=0.3))
-    alphas = [float(r.trajectory.lrs[0]) for r in explore.scene_for(b).runs]
+    assert explore_chart.scene_for(a) is explore_chart.scene_for(_settings(alpha=0.3))
+    alphas = [float(r.trajectory.lrs[0]) for r in explore_chart.scene_for(b).runs]
     assert alphas[-1] == pytest.approx(0.8)  # "good" races at its preset
-    other = explore.scene_for(replace(a, presets=("too small", "good", "my α")))
+    other = explore_chart.scene_for(replace(a, presets=("too small", "good", "my α")))
     assert [float(r.trajectory.lrs[0]) for r in other.runs][-1] == pytest.approx(0.3)
-    assert explore.chart_for(a) == explore.chart_for(_settings(alpha=0.3))
-    assert explore.chart_for(a) != explore.chart_for(replace(a, steps=41))
+    assert explore_chart.chart_for(a) == explore_chart.chart_for(_settings(alpha=0.3))
+    assert explore_chart.chart_for(a) != explore_chart.chart_for(replace(a, steps=41))
 
 
 def test_releasing_alpha_in_a_race_runs_my_alpha_alone(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -102,10 +104,10 @@ def test_releasing_alpha_in_a_race_runs_my_alpha_alone(monkeypatch: pytest.Monke
         ),
     )
     race = ("too small", "my α", "good")
-    explore.scene_for(_settings(presets=race, alpha=0.3, start=(0.35, 0.95)))
+    explore_chart.scene_for(_settings(presets=race, alpha=0.3, start=(0.35, 0.95)))
     simulated.clear()
     s = _settings(presets=race, alpha=0.41, start=(0.35, 0.95))
-    got = explore.scene_for(s)
+    got = explore_chart.scene_for(s)
     assert simulated == [[0.41]]
     want = scenes.scene(s)
     assert [r.name for r in got.runs] == [r.name for r in want.runs]
@@ -223,7 +225,7 @@ def test_alpha_moves_in_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
     png = background.png_data_uri
     monkeypatch.setattr(background, "png_data_uri", lambda z: encoded.append(1) or png(z))
     layout.background_uri.cache_clear()
-    explore.chart_for.clear()  # a test before this one may have drawn the same view
+    explore_chart.chart_for.clear()  # a test before this one may have drawn the same view
     monkeypatch.setattr(first_screen, "ENABLED", False)  # the first page encodes it once
     at = AppTest.from_file(str(APP), default_timeout=120).run()
     assert not at.exception and len(encoded) == 1

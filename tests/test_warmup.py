@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from optiviz.core import surfaces
 from optiviz.scenes import lessons
-from optiviz.ui import explore, warmup
+from optiviz.ui import explore_chart, warmup
 from tests.support import child
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -430,9 +430,9 @@ def test_a_surface_visit_is_the_page_a_pick_of_that_surface_opens(name, monkeypa
     it leaves are the ones the click asks for (the visit's α 0.1 and no start computed
     logistic regression's on the click: 3.7 s of server CPU)."""
     seen = []
-    compute = explore.compute_chart
+    compute = explore_chart.compute_chart
     monkeypatch.setattr(
-        explore, "compute_chart", lambda s, d=False: (seen.append(s), compute(s, d))[1]
+        explore_chart, "compute_chart", lambda s, d=False: (seen.append(s), compute(s, d))[1]
     )
     at = AppTest.from_file(str(APP), default_timeout=300)
     at.run()
@@ -441,7 +441,7 @@ def test_a_surface_visit_is_the_page_a_pick_of_that_surface_opens(name, monkeypa
     assert not at.exception
     visit = next(v for v in warmup.plan() if v.label == name)
     assert seen and all(
-        explore.settings_key(s) == explore.settings_key(visit.settings) for s in seen
+        explore_chart.settings_key(s) == explore_chart.settings_key(visit.settings) for s in seen
     )
 
 
@@ -468,7 +468,7 @@ def test_a_fit_surface_visit_leaves_the_scene_its_pick_asks_for(monkeypatch) -> 
     assert not at.exception
     visit = next(v for v in warmup.plan() if v.label == "polynomial_regression")
     assert asked and all(
-        explore.settings_key(s) == explore.settings_key(visit.settings) for s in asked
+        explore_chart.settings_key(s) == explore_chart.settings_key(visit.settings) for s in asked
     )
     cached.clear()
     computed = []

@@ -26,7 +26,7 @@ from optiviz.figures.animation import path_animation
 from optiviz.figures.html import figure_html
 from optiviz.scenes import grids
 from optiviz.scenes.settings import Settings
-from optiviz.ui import explore, first_screen
+from optiviz.ui import explore, explore_chart, first_screen
 
 DRAWN_JS = """async () => {
   const gd = document.querySelector('.js-plotly-plot');
@@ -64,7 +64,7 @@ def views() -> dict[str, Settings]:
 
 def plotly_export(s: Settings) -> str:
     """The baseline: the same view as one Plotly figure with Python-built frames."""
-    scene = explore.scene_for(explore.drawn_settings(s)[0])
+    scene = explore_chart.scene_for(explore_chart.drawn_settings(s)[0])
     grid = grids.surface_grid(scene.surface, 161)
     figure = path_animation(
         scene.runs, scene.surface, grid, cloud=scene.cloud, model_x=scene.model_x

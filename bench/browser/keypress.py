@@ -188,7 +188,7 @@ def family_cpu(repeats: int = 5) -> dict[str, float]:
 
     from optiviz.devtools.examples import staircase_settings
     from optiviz.scenes import params
-    from optiviz.ui import explore, sliders
+    from optiviz.ui import explore_chart, sliders
 
     out = {}
     for label, changes in {
@@ -206,8 +206,8 @@ def family_cpu(repeats: int = 5) -> dict[str, float]:
         },
     }.items():
         s = staircase_settings(**changes)
-        drawn, _ = explore.drawn_settings(s)
-        scene = explore.scene_for(drawn)
+        drawn, _ = explore_chart.drawn_settings(s)
+        scene = explore_chart.scene_for(drawn)
         box = [list(b) for b in scene.surface.bounds]
         sliders.sliders(drawn, scene, box)  # compiles
         times = []
@@ -228,7 +228,7 @@ def payload_bytes() -> dict[str, int]:
 
     from optiviz.devtools.examples import staircase_settings
     from optiviz.scenes import params
-    from optiviz.ui import explore
+    from optiviz.ui import explore_chart
 
     views = {
         "default view (race)": {"presets": params.DEFAULT_PRESETS},
@@ -247,7 +247,7 @@ def payload_bytes() -> dict[str, int]:
     }
     out = {}
     for label, changes in views.items():
-        out[label] = len(json.dumps(explore.chart_for(staircase_settings(**changes))))
+        out[label] = len(json.dumps(explore_chart.chart_for(staircase_settings(**changes))))
     for label, changes in {
         "3-D view, race": {"presets": params.DEFAULT_PRESETS},
         "3-D view, single run, exponential (α and k)": {
@@ -256,7 +256,7 @@ def payload_bytes() -> dict[str, int]:
             "k": 0.01,
         },
     }.items():
-        out[label] = len(json.dumps(explore.chart_for(staircase_settings(**changes), True)))
+        out[label] = len(json.dumps(explore_chart.chart_for(staircase_settings(**changes), True)))
     return out
 
 

@@ -112,7 +112,7 @@ def _clock(costs: dict[str, list[float]], name: str) -> Iterator[None]:
 def breakdown(steps: int) -> dict[str, float]:
     """Median ms of each piece of a cache-missing rerun, done by hand outside Streamlit.
 
-    The pieces are those of ``optiviz.ui.explore.chart_for`` and of the component's
+    The pieces are those of ``optiviz.ui.explore_chart.chart_for`` and of the component's
     JSON encoding, for both pictures (only the one on screen is built in the app).
     """
     import json

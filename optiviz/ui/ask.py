@@ -8,7 +8,7 @@ import streamlit as st
 from optiviz.rooms import RoomError, tally
 from optiviz.scenes.explore import run_names
 from optiviz.scenes.settings import Settings
-from optiviz.ui import classroom, controls, explore, state
+from optiviz.ui import classroom, controls, explore_chart, state
 from optiviz.ui.classroom import OWNER
 
 KINDS = {
@@ -87,7 +87,7 @@ def _settings(draft: controls.Draft) -> Settings:
 def _open(kind: str, n: int, ball: int, draft: controls.Draft) -> None:
     """Create the room for the view's question; RoomError if it cannot be asked."""
     s = _settings(draft)
-    runs = explore.scene_for(s).runs
+    runs = explore_chart.scene_for(s).runs
     if kind == "where":
         run = runs[min(ball, len(runs) - 1)]
         question = {

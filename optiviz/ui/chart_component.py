@@ -86,7 +86,7 @@ def chart(
     ← and → step one frame (but while a slider has the focus). Raises
     ``ValueError`` for data that is not strict JSON, which Streamlit would otherwise send
     as its ``str()``; ``checked``: the caller ran ``check_json`` on this data already (a
-    cached chart's: ``explore.chart_for``), so it is not serialised once more per run."""
+    cached chart's: ``explore_chart.chart_for``), so it is not serialised once more per run."""
     if not checked:
         check_json(data)
     component = register(NAME, JS)

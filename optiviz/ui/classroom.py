@@ -32,7 +32,7 @@ from optiviz.figures import chart_data
 from optiviz.rooms import RoomError, tally
 from optiviz.scenes import grids
 from optiviz.scenes.settings import Settings
-from optiviz.ui import chart_component, explore, state
+from optiviz.ui import chart_component, explore_chart, state
 
 LIVE_S = 0.5
 """How often the presenter's answers refresh, in seconds: twice the rate a 2 s catch-up
@@ -260,7 +260,7 @@ def _revealed(code: str, q: dict) -> None:
     """The runs, played with the guesses over them, and the one-line summary."""
     s = state.get(SETTINGS)
     got = store().answers(code)
-    scene = explore.scene_for(s)
+    scene = explore_chart.scene_for(s)
     if q["kind"] == "where":
         surface, n = scene.surface, q["steps"]
         target = tally.position_at(scene.runs[q["ball"]].trajectory, n)
@@ -276,7 +276,7 @@ def _revealed(code: str, q: dict) -> None:
     key = KEY[q["kind"]].format(steps=q.get("steps"))
     st.markdown(f"**{summary}** {key}", unsafe_allow_html=True)
     chart_component.chart(
-        data, key="class_chart", config=explore.PLOT_CONFIG, present=state.presenting()
+        data, key="class_chart", config=explore_chart.PLOT_CONFIG, present=state.presenting()
     )
     _once("play", code)
     if q["kind"] == "which":
@@ -284,12 +284,12 @@ def _revealed(code: str, q: dict) -> None:
         st.plotly_chart(_answers_figure(q, got, label), key="class_bars", config=PLAIN)
 
 
-@st.cache_data(max_entries=8, show_spinner=False, hash_funcs=explore.HASH_FUNCS)
+@st.cache_data(max_entries=8, show_spinner=False, hash_funcs=explore_chart.HASH_FUNCS)
 def reveal_chart(s: Settings) -> dict:
     """The revealed runs' chart data: the scene's runs alone, the choices a which
     question offered (explore's chart also carries a latent "my α" run for its α slider,
     which no student could pick), without the sliders."""
-    scene = explore.scene_for(s)
+    scene = explore_chart.scene_for(s)
     return chart_data.map_chart(scene, grids.surface_grid(scene.surface, 161))
 
 

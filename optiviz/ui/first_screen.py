@@ -2,7 +2,7 @@
 a new server sees the paths, verdicts and chips before any XLA program has compiled.
 
 ``scripts/first_screen.py`` writes ``assets/first_screen.json`` from the engine's own output
-(``explore.compute_chart`` for the settings the default page asks for), and
+(``explore_chart.compute_chart`` for the settings the default page asks for), and
 ``tests/test_first_screen.py`` recomputes it and compares the two exactly. The server
 checks it once more on its own machine: the boot compile computes the same data
 (:func:`verify`) and drops the snapshot if one number differs. It is served only for

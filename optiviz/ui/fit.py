@@ -11,7 +11,7 @@ from optiviz.figures.fit import SLICE_NOTE, data_figure, loss_figure, plane_figu
 from optiviz.figures.html import figure_html
 from optiviz.scenes import fit
 from optiviz.scenes.settings import Settings
-from optiviz.ui import controls, explore
+from optiviz.ui import controls, downloads, explore_chart, page_body
 from optiviz.ui.panels import panel
 
 CONFIG = {"displaylogo": False, "scrollZoom": False}
@@ -30,7 +30,7 @@ def shows(surface: surfaces.Surface) -> bool:
     return "degree" in surface.extras
 
 
-@st.cache_resource(max_entries=24, show_spinner=False, hash_funcs=explore.HASH_FUNCS)
+@st.cache_resource(max_entries=24, show_spinner=False, hash_funcs=explore_chart.HASH_FUNCS)
 def scene_for(s: Settings) -> tuple[fit.FitScene, scenes.Scene]:
     """The fit scene of the settings' runs, and the explore scene they come from
     (bounded cache)."""
@@ -54,11 +54,11 @@ def summary(scene: fit.FitScene) -> str:
 
 def render(draft: controls.Draft, surface: surfaces.Surface) -> None:
     """The fit page's body for the sidebar's ``draft``: the figures in α's fragment, then
-    the formulas and downloads (``explore.page``)."""
-    explore.page(draft, surface, _fit_view)
+    the formulas and downloads (``page_body.page``)."""
+    page_body.page(draft, surface, _fit_view)
 
 
-def _fit_view(s: Settings, surface: surfaces.Surface, shown: explore.Shown) -> None:
+def _fit_view(s: Settings, surface: surfaces.Surface, shown: downloads.Shown) -> None:
     """α (and k) as page sliders, the fit view having no chart component to draw them,
     then the three figures and the numbers."""
     controls.rate_widgets(s.mode, s.schedule, st, note=RELEASE_NOTE)

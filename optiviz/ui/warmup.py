@@ -56,7 +56,7 @@ from optiviz.core.schedules import USES_K
 from optiviz.scenes import lessons, params
 from optiviz.scenes.params import PARAMS
 from optiviz.scenes.settings import Settings
-from optiviz.ui import container, explore, fit, lab, shutdown
+from optiviz.ui import container, explore_chart, fit, lab, shutdown
 from optiviz.ui import first_screen as snapshot
 from optiviz.ui import options as opt
 
@@ -262,7 +262,7 @@ def warm(visit: Visit) -> None:
     else:
         if s.mode == "seeds" and surface.n_samples is None:
             params.seeds_noise(surface)  # the view's default noise, cached per surface
-        data = explore.compute_chart(s, visit.three_d)  # the scene, families and grids
+        data = explore_chart.compute_chart(s, visit.three_d)  # the scene, families and grids
         if snapshot.matches(s, visit.three_d):
             snapshot.verify(data)
 

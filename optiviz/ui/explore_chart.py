@@ -1,0 +1,106 @@
+"""The explore view's scenes and chart data, cached for every session on the server.
+
+``scene_for`` is the scene of a ``Settings`` (a race's "my α" from a scene of its own),
+``chart_for`` the chart component's data for it (``compute_chart``, or the shipped first
+screen), both keyed by ``settings_key``; ``PLOT_CONFIG`` is the Plotly config every chart
+of the app is drawn with."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from optiviz import scenes
+from optiviz.figures import chart_data
+from optiviz.scenes import grids
+from optiviz.scenes.params import MY_ALPHA
+from optiviz.scenes.settings import Settings
+from optiviz.ui import chart_component, first_screen, sliders
+
+PLOT_CONFIG = {
+    "displaylogo": False,
+    "scrollZoom": False,
+    "responsive": True,
+    "toImageButtonOptions": {"format": "png", "filename": "optiviz"},
+}
+
+
+def settings_key(s: Settings) -> str:
+    """The cache key of ``s``: its ``repr``, which spells every field exactly (floats
+    round-trip, strings quoted, True apart from 1), so two different settings never
+    share a cache entry. Streamlit's own hashing walks the dataclass field by field,
+    about 1.5 ms a call, four calls a run."""
+    return repr(s)
+
+
+HASH_FUNCS = {Settings: settings_key}
+"""``hash_funcs`` of every cached function that takes ``Settings``."""
+
+
+SCENES = 384
+"""Scenes kept: three for each of a class of 100 on one server (a race's other rates, its
+"my α", the race), so that an α move finds the rates that do not depend on it."""
+
+
+@st.cache_resource(max_entries=SCENES, show_spinner=False, hash_funcs=HASH_FUNCS)
+def scene_for(s: Settings) -> scenes.Scene:
+    """The scene for the settings (bounded cache: moving back to a value costs nothing).
+    A race with "my α" and other rates is put together from two cached scenes
+    (``_race_scene``), so that releasing α runs "my α" alone."""
+    return _race_scene(s) or scenes.scene(s)
+
+
+def _race_scene(s: Settings) -> scenes.Scene | None:
+    """Compare learning rates with "my α" among other rates: the scene of the others
+    (which do not depend on α, so it is cached at α = 0 for every α) with "my α"'s run
+    from a scene of its own, in the race's order. The runs are ``scenes.scene(s)``'s: a
+    run of ``simulate_many`` is ``simulate``'s wherever it sits, and each run's line and
+    data are its own. None for any other view."""
+    if s.mode != "compare" or MY_ALPHA not in s.presets or len(s.presets) < 2:
+        return None
+    others = tuple(p for p in s.presets if p != MY_ALPHA)
+    fixed = scene_for(replace(s, presets=others, alpha=0.0))
+    (mine,) = scene_for(replace(s, presets=(MY_ALPHA,))).runs
+    rest = iter(fixed.runs)
+    return replace(fixed, runs=tuple(mine if p == MY_ALPHA else next(rest) for p in s.presets))
+
+
+def drawn_settings(s: Settings) -> tuple[Settings, int | None]:
+    """The settings the chart draws, and the index of its latent run: in Compare learning
+    rates "my α" always has its traces (hidden until α's slider moves, when it starts to
+    race), so the thumb has a run to move."""
+    if s.mode == "compare" and MY_ALPHA not in s.presets:
+        return replace(s, presets=(*s.presets, MY_ALPHA)), len(s.presets)
+    return s, None
+
+
+@st.cache_resource(max_entries=48, show_spinner=False, hash_funcs=HASH_FUNCS)
+def chart_for(s: Settings, three_d: bool = False) -> dict:
+    """The chart component's data for the settings (:func:`compute_chart`); the default
+    page's is shipped (``first_screen``, proven equal), so a new server draws it at once.
+    Checked once to be strict JSON (``chart_component.check_json``), and shared by every
+    session as it is (a resource: a hit is not unpickled again), so nothing downstream may
+    change it: ``sliders.by_reference`` and ``chart_component.chart`` build new dicts."""
+    data = first_screen.lookup(s, three_d) or compute_chart(s, three_d)
+    chart_component.check_json(data)
+    return data
+
+
+def compute_chart(s: Settings, three_d: bool = False) -> dict:
+    """The chart component's data for the settings, from the engine: the top view, or the
+    3-D view, with the sliders of α and k (``sliders.sliders``). The runs drawn are the
+    scene's, which are their families' members at α and k bit for bit (the same compiled
+    program, ``optiviz.scenes.family``), so the view a drag lands on and the view the page
+    then sends are the same numbers, and no family is needed to draw the view."""
+    drawn, latent = drawn_settings(s)
+    scene = scene_for(drawn)
+    if three_d:  # the box is the 3-D axes': the surface's bounds
+        data = chart_data.surface_chart(scene, grids.surface_grid(scene.surface, 61), latent)
+        box = [list(b) for b in scene.surface.bounds]
+        return data | {"sliders": sliders.sliders(drawn, scene, box, three_d=True)}
+    follows = tuple(i for i, _, _ in sliders.followers(drawn, "alpha"))
+    grid = grids.surface_grid(scene.surface, 161)
+    data = chart_data.map_chart(scene, grid, follows=follows, latent=latent)
+    box = chart_data.map_box(data["figure"]["layout"])
+    return data | {"sliders": sliders.sliders(drawn, scene, box)}
