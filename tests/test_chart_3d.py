@@ -10,7 +10,7 @@ import pytest
 import optiviz
 from optiviz.core import surfaces
 from optiviz.figures import chart_data as cd
-from optiviz.figures import surface3d
+from optiviz.figures import chart_sliders, surface3d
 from optiviz.figures.notes import notes
 from optiviz.figures.runs import Run
 from optiviz.scenes import Scene, grids, params
@@ -99,15 +99,15 @@ def test_js_3d_swap_draws_the_member_simulate_returns(name, alpha, optimizer, tm
     first step as the settled chart of that run writes them."""
     surface = surfaces.get(name)
     stops = params.alpha_options()
-    j = cd.nearest_index(stops, alpha)
+    j = chart_sliders.nearest_index(stops, alpha)
     start = optiviz.simulate(surface, optimizer, alpha=stops[0], steps=STEPS)
     scene = Scene(surface, (Run("α=start", start, "#123456"),))
     chart = cd.surface_chart(scene, grids.surface_grid(surface, 41))
     box = [list(b) for b in surface.bounds]
     fam = family(surface, optimizer, "alpha", stops, alpha=0.0, steps=STEPS)
     names = [f"α={v:g}" for v in stops]
-    slider = cd.slider_chart(
-        "alpha", stops, stops[0], [cd.family_chart(fam, 0, names, surface, box)]
+    slider = chart_sliders.slider_chart(
+        "alpha", stops, stops[0], [chart_sliders.family_chart(fam, 0, names, surface, box)]
     )
     out = _run_js(SWAP_RUNNER, tmp_path, [chart | {"sliders": [slider]}, j])
 

@@ -17,7 +17,7 @@ import optiviz
 from optiviz.core import optimizers, stability, surfaces
 from optiviz.core.step_parts import step_parts
 from optiviz.figures import chart_data as cd
-from optiviz.figures import edges
+from optiviz.figures import chart_sliders, edges, packing
 from optiviz.figures.chart_data import map_chart
 from optiviz.figures.runs import Run
 from optiviz.scenes import Scene, grids, params
@@ -67,9 +67,9 @@ def _chart(surface, runs, **kw) -> dict:
 
 
 def _unpacked(spec: dict) -> np.ndarray:
-    """A ``chart_data.packed`` uint16 spec of ``decimal3`` codes, decoded."""
+    """A ``packing.packed`` uint16 spec of ``decimal3`` codes, decoded."""
     raw = zlib.decompress(base64.b64decode(spec["zdata"]))
-    return cd.undecimal3(np.frombuffer(raw, "<u2").reshape(spec["shape"]))
+    return packing.undecimal3(np.frombuffer(raw, "<u2").reshape(spec["shape"]))
 
 
 def _values(a) -> np.ndarray:
@@ -200,8 +200,8 @@ def _member_view(surface, optimizer: str, steps: int, hyper: dict):
     box = cd.map_box(chart["figure"]["layout"])
     fam = family(surface, optimizer, "alpha", stops, alpha=0.0, steps=steps, **hyper)
     names = [f"α={v:g}" for v in stops]
-    packed = cd.family_chart(fam, 0, names, surface, box)
-    slider = cd.slider_chart("alpha", stops, 0.8, [packed])
+    packed = chart_sliders.family_chart(fam, 0, names, surface, box)
+    slider = chart_sliders.slider_chart("alpha", stops, 0.8, [packed])
     return chart | {"sliders": [slider]}, fam, box
 
 
@@ -215,7 +215,7 @@ def test_a_family_member_brings_its_own_arrows_and_threshold_line(tmp_path, opti
     hyper = {"momentum": 0.5} if optimizer == "momentum" else {}
     data, fam, box = _member_view(surface, optimizer, 60, hyper)
     stops = params.alpha_options()
-    j = cd.nearest_index(stops, 0.3)
+    j = chart_sliders.nearest_index(stops, 0.3)
     steps = [0, 4, 30]
     out = _run_js(ARROWS_RUNNER, tmp_path, [data, steps, j, []])
     member = fam.member(j)
@@ -288,7 +288,7 @@ def test_moving_alpha_on_the_page_compiles_nothing_again() -> None:
     from optiviz.ui import explore_chart
 
     stops = params.alpha_options()
-    at = cd.nearest_index(stops, 0.3)
+    at = chart_sliders.nearest_index(stops, 0.3)
     settings = staircase_settings(mode="single", optimizer="momentum", steps=70)
     first = explore_chart.compute_chart(dataclasses_replace(settings, alpha=stops[at]))
     assert first["sliders"][0]["families"][0]["edge"] is not None

@@ -149,7 +149,7 @@ def test_positions_are_quantised_within_a_five_thousandth_of_the_span(steps) -> 
     """Every position inside the view's box decodes within 1/5000 of the box's span of the
     engine's, and a NaN (after a divergence) decodes as NaN."""
     from optiviz.core import surfaces
-    from optiviz.figures import chart_data as cd
+    from optiviz.figures import packing
     from optiviz.scenes import params
     from optiviz.scenes.family import family
 
@@ -161,7 +161,7 @@ def test_positions_are_quantised_within_a_five_thousandth_of_the_span(steps) -> 
     for axis in (0, 1):
         lo, hi = box[axis]
         values = fam.positions[..., axis]
-        back = cd.dequantised(cd.quantised(values, lo, hi), lo, hi)
+        back = packing.dequantised(packing.quantised(values, lo, hi), lo, hi)
         assert np.array_equal(np.isnan(back), np.isnan(values))
         inside = (values >= lo) & (values <= hi)
         assert np.max(np.abs(back[inside] - values[inside])) <= (hi - lo) / 5000
@@ -172,15 +172,15 @@ def test_packed_arrays_decode_to_what_was_packed() -> None:
     import base64
     import zlib
 
-    from optiviz.figures import chart_data as cd
+    from optiviz.figures import packing
 
     rng = np.random.default_rng(0)
     codes = rng.integers(0, 65536, (3, 7, 2)).astype(np.uint16)
-    spec = cd.packed(codes, "u2", "delta")
+    spec = packing.packed(codes, "u2", "delta")
     raw = np.frombuffer(zlib.decompress(base64.b64decode(spec["zdata"])), "<u2").reshape(3, 7, 2)
     assert np.array_equal(np.cumsum(raw.astype(np.int64), axis=1) % 65536, codes)
     floats = rng.normal(size=(4, 5)).astype(np.float32)
-    spec = cd.packed(floats, "f4", "shuffle")
+    spec = packing.packed(floats, "f4", "shuffle")
     planes = np.frombuffer(zlib.decompress(base64.b64decode(spec["zdata"])), np.uint8)
     assert np.array_equal(planes.reshape(4, -1).T.copy().view("<f4").reshape(4, 5), floats)
 
@@ -188,13 +188,13 @@ def test_packed_arrays_decode_to_what_was_packed() -> None:
 def test_decimal3_keeps_the_readouts_three_digits() -> None:
     """|gradient| and step lengths travel as 3-digit decimals: each decodes to a number
     written with 3 significant digits exactly as its float32 is; 0, inf and NaN survive."""
-    from optiviz.figures import chart_data as cd
+    from optiviz.figures import packing
 
     rng = np.random.default_rng(2)
     values = np.float32(10.0 ** rng.uniform(-30, 20, 5000)).astype(np.float64)
-    back = cd.undecimal3(cd.decimal3(values))
+    back = packing.undecimal3(packing.decimal3(values))
     assert [f"{v:.3g}" for v in back] == [f"{v:.3g}" for v in values]
-    special = cd.undecimal3(cd.decimal3([0.0, np.inf, np.nan, 1e-45]))
+    special = packing.undecimal3(packing.decimal3([0.0, np.inf, np.nan, 1e-45]))
     assert special[0] == 0 and np.isposinf(special[1]) and np.isnan(special[2]) and special[3] == 0
 
 

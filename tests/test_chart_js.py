@@ -305,20 +305,23 @@ def test_js_swap_draws_the_member_simulate_returns(alpha, optimizer, tmp_path) -
     line, first step and exit arrow), its path within 1/5000 of the map's span of the
     engine's, and within it of ``simulate``'s at that stop."""
     from optiviz.figures import chart_data as cd
+    from optiviz.figures import chart_sliders
     from optiviz.figures.notes import notes
     from optiviz.scenes import params
     from optiviz.scenes.family import family
 
     surface = surfaces.get("staircase")
     stops = params.alpha_options()
-    j = cd.nearest_index(stops, alpha)
+    j = chart_sliders.nearest_index(stops, alpha)
     runs = [Run("α=0.8", optiviz.simulate(surface, optimizer, alpha=0.8, steps=90), "#123456")]
     grid = grids.surface_grid(surface, 41)
     chart = map_chart(Scene(surface, tuple(runs)), grid, follows=(0,))
     box = cd.map_box(chart["figure"]["layout"])
     fam = family(surface, optimizer, "alpha", stops, alpha=0.0, steps=90)
     names = [f"α={v:g}" for v in stops]
-    slider = cd.slider_chart("alpha", stops, 0.8, [cd.family_chart(fam, 0, names, surface, box)])
+    slider = chart_sliders.slider_chart(
+        "alpha", stops, 0.8, [chart_sliders.family_chart(fam, 0, names, surface, box)]
+    )
     out = _run_js(SWAP_RUNNER, tmp_path, [chart | {"sliders": [slider]}, j])
 
     want = Run(names[j], fam.member(j), "#123456")
@@ -408,6 +411,7 @@ def test_js_a_followers_threshold_line_is_the_members_off_its_alpha_and_hides_wi
     (its verdict clicked) hides the line too."""
     from optiviz.core import stability
     from optiviz.figures import chart_data as cd
+    from optiviz.figures import chart_sliders
     from optiviz.scenes import params
     from optiviz.scenes.family import family
 
@@ -420,8 +424,10 @@ def test_js_a_followers_threshold_line_is_the_members_off_its_alpha_and_hides_wi
     box = cd.map_box(chart["figure"]["layout"])
     fam = family(surface, "sgd", "alpha", stops, alpha=0.0, steps=60)
     names = [f"α={v:g}" for v in stops]
-    slider = cd.slider_chart("alpha", stops, 0.8, [cd.family_chart(fam, 0, names, surface, box)])
-    j = cd.nearest_index(stops, 2.8)
+    slider = chart_sliders.slider_chart(
+        "alpha", stops, 0.8, [chart_sliders.family_chart(fam, 0, names, surface, box)]
+    )
+    j = chart_sliders.nearest_index(stops, 2.8)
     assert j != slider["index"]
     out = _run_js(EDGE_RUNNER, tmp_path, [chart | {"sliders": [slider]}, j])
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from optiviz.devtools.examples import staircase_settings
-from optiviz.figures.chart_data import nearest_index
+from optiviz.figures.chart_sliders import nearest_index
 from optiviz.scenes import params
 from optiviz.scenes.params import MY_ALPHA
 from optiviz.ui import explore_chart, sliders

@@ -230,16 +230,16 @@ def test_a_run_between_two_stops_is_inserted_in_its_place() -> None:
     ],
 )
 def test_a_packed_familys_exits_are_map_exit_of_each_member(name, optimizer, extra) -> None:
-    """``chart_data._exits`` finds every member's exit at once: the same step, edge and
+    """``chart_sliders._exits`` finds every member's exit at once: the same step, edge and
     crossing point, to the bit, as ``runs.map_exit`` of the member alone (surfaces and a
     curve; dozens of the slider's members leave the map)."""
-    from optiviz.figures import chart_data
+    from optiviz.figures import chart_sliders
     from optiviz.figures.animation import EXIT_ANGLE
     from optiviz.figures.runs import map_exit
 
     surface = _surface(name)
     fam = family.family(surface, optimizer, "alpha", params.alpha_options(), alpha=0.0, **extra)
-    got = chart_data._exits(fam, surface)
+    got = chart_sliders._exits(fam, surface)
     want = [map_exit(fam.member(i), surface) for i in range(len(fam))]
     assert got == [None if w is None else [w.x, w.y, EXIT_ANGLE[w.edge], w.step] for w in want]
     assert sum(w is not None for w in want) > 20

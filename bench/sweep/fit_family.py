@@ -5,7 +5,7 @@ training and validation loss per step, and the path on the plane of its own prin
 directions over the loss on that plane. A family swapped in while α's thumb moves would
 carry all of it for every α stop: this measures the members computed (one compiled call,
 ``optiviz.scenes.family``), the fit scene of every member (``optiviz.scenes.fit``), and the
-arrays packed as the top view's families are (``chart_data.packed``: curves quantised to
+arrays packed as the top view's families are (``packing.packed``: curves quantised to
 uint16 within the data panel's range and delta-coded, losses float32 shuffled, zlib), on
 the polynomial model at its default settings; the budget is the top view's (≤ 30 ms of
 server CPU for the families, ≤ 250 kB for the settled default view).
@@ -26,7 +26,7 @@ import numpy as np
 
 from optiviz import scenes
 from optiviz.devtools.cpu import machine
-from optiviz.figures import chart_data
+from optiviz.figures import chart_sliders, packing
 from optiviz.figures.fit import data_range
 from optiviz.scenes import family, fit, params
 from optiviz.scenes.settings import Settings
@@ -48,7 +48,7 @@ def measure(steps: int, repeats: int) -> dict[str, float]:
     s = _settings(steps)
     surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
     stops = params.PARAMS["alpha"].options()
-    at = family.window(len(stops), chart_data.nearest_index(stops, s.alpha), s.steps)
+    at = family.window(len(stops), chart_sliders.nearest_index(stops, s.alpha), s.steps)
     stops = stops[at.start : at.stop]
     kwargs = s.run_kwargs(s.optimizer)
     family.family(surface, s.optimizer, "alpha", stops, alpha=0.0, **kwargs)  # compiles
@@ -63,12 +63,12 @@ def measure(steps: int, repeats: int) -> dict[str, float]:
         lo, hi = data_range(scene)
         curves = np.stack([run.curves for run in scene.runs])
         arrays = {
-            "curves": chart_data.packed(chart_data.quantised(curves, lo, hi), "u2", "delta"),
-            "train": chart_data.packed(np.stack([r.train for r in scene.runs]), "f4", "shuffle"),
-            "validation": chart_data.packed(
+            "curves": packing.packed(packing.quantised(curves, lo, hi), "u2", "delta"),
+            "train": packing.packed(np.stack([r.train for r in scene.runs]), "f4", "shuffle"),
+            "validation": packing.packed(
                 np.stack([r.validation for r in scene.runs]), "f4", "shuffle"
             ),
-            "plane path": chart_data.packed(
+            "plane path": packing.packed(
                 np.stack([r.plane_path for r in scene.runs]), "f4", "shuffle"
             ),
         }

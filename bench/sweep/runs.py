@@ -8,7 +8,7 @@ Every trajectory goes through one compiled program, ``simulate``'s, a loop over 
 ``simulate`` returns, bit for bit. ``--reference`` times the same calls in another
 checkout (say, one that called the single run once per member), in its own processes.
 The "packed" rows are what the explore page's sliders compute for a settled view on the
-staircase (``optiviz.scenes.family`` and ``chart_data.family_chart``, without Streamlit's
+staircase (``optiviz.scenes.family`` and ``chart_sliders.family_chart``, without Streamlit's
 caches): the race's α family, the single run's α and k families with exponential decay
 at 150 and 2,000 steps (a window of stops), and Compare optimizers' three.
 
@@ -68,7 +68,7 @@ calls = {
     ),
 }
 from optiviz.core import surfaces
-from optiviz.figures import chart_data
+from optiviz.figures import chart_sliders
 
 staircase = surfaces.get("staircase")
 box = [list(b) for b in staircase.bounds]
@@ -81,11 +81,11 @@ def packed(families, steps=150):
     for optimizer, key, kw in families:
         kw = {"alpha": 0.8, "k": 0.0, **kw}
         options = params.PARAMS[key].options()
-        at = family.window(len(options), chart_data.nearest_index(options, kw[key]), steps)
+        at = family.window(len(options), chart_sliders.nearest_index(options, kw[key]), steps)
         fam = family.family(
             staircase, optimizer, key, options[at], start=(0.3, 1.0), steps=steps, **kw
         )
-        chart_data.family_chart(fam, 0, ["run"] * len(fam), staircase, box)
+        chart_sliders.family_chart(fam, 0, ["run"] * len(fam), staircase, box)
 
 
 repeats = int(sys.argv[1])

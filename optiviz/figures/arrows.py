@@ -164,21 +164,23 @@ def _payload(optimizer: str, gradient, parts, surface: Surface) -> dict:
 
 
 def member_parts(fam: Family, surface: Surface, box: list[list[float]]) -> dict:
-    """``run_parts`` for every member of ``fam``, packed as ``chart_data.family_chart``
+    """``run_parts`` for every member of ``fam``, packed as ``chart_sliders.family_chart``
     packs the paths: the gradient step's tip x_t - alpha_t g_t as ``tip`` codes over the
     view's ``box`` (``quantised``, delta-coded: the chart draws the arrow from the member's
     ball to it), the effective step as ``decimal3`` (the readout's 3 digits; delta-coded
     along the steps, a third of the bytes)."""
-    from optiviz.figures import chart_data as cd
+    from optiviz.figures import packing
 
     parts = parts_of(fam.optimizer, fam.positions, fam.lrs, fam.grads, **fam.hyper)
     width = map_width(surface)
     out: dict = {"carried": fam.optimizer in CARRIED, "width": width, "dim": surface.dim}
     if fam.optimizer != "sgd":
         tips = fam.positions[:, :-1, :width] + parts.gradient_step[..., :width]
-        codes = [cd.quantised(tips[..., a], *box[a]) for a in range(width)]
-        out["tip"] = cd.packed(np.stack(codes, axis=-1), "u2", "delta")
+        codes = [packing.quantised(tips[..., a], *box[a]) for a in range(width)]
+        out["tip"] = packing.packed(np.stack(codes, axis=-1), "u2", "delta")
     if parts.effective_rate is not None:
-        rate = cd.packed(cd.decimal3(parts.effective_rate), "u2", "delta") | {"decimal": 3}
+        rate = packing.packed(packing.decimal3(parts.effective_rate), "u2", "delta") | {
+            "decimal": 3
+        }
         out |= {"rate": rate, "rate_label": RATE_LABELS[fam.optimizer]}
     return out

@@ -158,8 +158,8 @@ def rate_key(runs: Sequence[Run]) -> list[dict]:
 def member_lines(fam: Family, surface: Surface) -> dict | None:
     """Each member's own threshold line 2/lambda_max(theta_t) (what ``Run.edge`` is for a
     run: ``stability.critical_alpha_along`` on every member's positions, in one call), as
-    ``chart_data.decimal3`` codes (members, steps), packed; None for an adaptive rule."""
-    from optiviz.figures import chart_data as cd
+    ``packing.decimal3`` codes (members, steps), packed; None for an adaptive rule."""
+    from optiviz.figures import packing
 
     n, points = fam.positions.shape[:2]
     rows = fam.positions.reshape(n * points, -1)
@@ -167,4 +167,6 @@ def member_lines(fam: Family, surface: Surface) -> dict | None:
     if line is None:
         return None
     steps = fam.lrs.shape[1]
-    return cd.packed(cd.decimal3(line.reshape(n, points)[:, :steps]), "u2") | {"decimal": 3}
+    return packing.packed(packing.decimal3(line.reshape(n, points)[:, :steps]), "u2") | {
+        "decimal": 3
+    }

@@ -82,7 +82,7 @@ OFFLINE_HELP = "In this saved page it moves from {} to {}, the stops the page ho
 
 
 def offline_slider(slider: dict) -> dict | None:
-    """A chart slider (``chart_data.slider_chart``) cut to the stops its families hold, its
+    """A chart slider (``chart_sliders.slider_chart``) cut to the stops its families hold, its
     help saying so (``OFFLINE_HELP``), or None where they hold fewer than two: with no
     server to ask, a stop outside the families could never be drawn. Indices (the stop
     shown, the marks) move with the cut."""

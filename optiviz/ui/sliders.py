@@ -19,7 +19,7 @@ import optiviz
 from optiviz import scenes
 from optiviz.core import schedules
 from optiviz.core.dynamics import Trajectory
-from optiviz.figures import chart_data
+from optiviz.figures import chart_sliders
 from optiviz.scenes import family, params
 from optiviz.scenes.params import MY_ALPHA
 from optiviz.scenes.settings import Settings
@@ -125,7 +125,7 @@ def _packed(
     at,
     exact: Trajectory | None = None,
 ) -> dict:
-    """``_family``'s members packed for run ``run`` (``chart_data.family_chart``), with
+    """``_family``'s members packed for run ``run`` (``chart_sliders.family_chart``), with
     ``key``: a digest of everything it depends on, by which a browser that holds it
     already is sent a reference instead (``by_reference``). ``exact``: the view's own run
     at an α between two stops, inserted among the members in its place (``shown_stops``),
@@ -138,7 +138,7 @@ def _packed(
         i = int(np.searchsorted(stops, exact.alpha))
         fam, stops = fam.inserted(i, exact.alpha, exact), [*stops[:i], exact.alpha, *stops[i:]]
     names = _names(naming, stops)
-    packed = chart_data.family_chart(fam, run, names, surface, [list(b) for b in box])
+    packed = chart_sliders.family_chart(fam, run, names, surface, [list(b) for b in box])
     value = None if exact is None else exact.alpha
     digest = hashlib.sha1(repr((s, key, optimizer, alpha, run, naming, box, at, value)).encode())
     return packed | {"key": digest.hexdigest()[:20]}
@@ -187,7 +187,7 @@ def _base(s: Settings, key: str) -> Settings:
 def _span(s: Settings, key: str) -> tuple[int, int]:
     stops = params.PARAMS[key].options()
     value = s.alpha if key == "alpha" else s.k
-    at = family.window(len(stops), chart_data.nearest_index(stops, value), s.steps)
+    at = family.window(len(stops), chart_sliders.nearest_index(stops, value), s.steps)
     return at.start, at.stop
 
 
@@ -216,7 +216,7 @@ def _track(s: Settings, scene: scenes.Scene, key: str, box, note: str) -> dict:
     off_grid = len(stops) > len(row.options())
     marks = scene.surface.lr_presets if key == "alpha" else None
     if note:
-        return chart_data.slider_chart(key, stops, value, [], marks=marks, note=note)
+        return chart_sliders.slider_chart(key, stops, value, [], marks=marks, note=note)
     lo, hi = _span(s, key)
     base, frozen = _base(s, key), tuple(tuple(b) for b in box)
     families = [
@@ -236,7 +236,7 @@ def _track(s: Settings, scene: scenes.Scene, key: str, box, note: str) -> dict:
     count = hi - lo
     whole = count == len(row.options())
     note = FULL_NOTE if whole else WINDOW_NOTE.format(steps=s.steps, count=count)
-    return chart_data.slider_chart(key, stops, value, families, lo, marks, note)
+    return chart_sliders.slider_chart(key, stops, value, families, lo, marks, note)
 
 
 def sliders(s: Settings, scene: scenes.Scene, box, three_d: bool = False) -> list[dict]:

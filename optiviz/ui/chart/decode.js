@@ -44,7 +44,7 @@ async function inflate(bytes) {
 }
 
 function unfiltered(raw, spec) {
-  // chart_data.packed's filters undone: "shuffle" regroups each value's bytes, "delta"
+  // packing.packed's filters undone: "shuffle" regroups each value's bytes, "delta"
   // sums the uint16 differences along the last axis but one (mod 2^16).
   const Type = TYPES[spec.dtype];
   if (spec.filter === "shuffle") {
@@ -78,7 +78,7 @@ const DECIMAL_INF = 65534;
 const DECIMAL_NAN = 65535;
 
 function undecimal3(codes) {
-  // chart_data.undecimal3: code (e + 40) * 1000 + m - 100 is m * 10^(e - 2).
+  // packing.undecimal3: code (e + 40) * 1000 + m - 100 is m * 10^(e - 2).
   const out = new Float64Array(codes.length);
   for (let i = 0; i < codes.length; i++) {
     const c = codes[i];

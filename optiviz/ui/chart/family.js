@@ -9,10 +9,10 @@
 import { memberParts } from "./arrows.js";
 
 const GAP = 65535; // a position's code for "no point" (after a divergence)
-const LEVELS = 65534; // codes 0..LEVELS span the box chart_data.quantised describes
+const LEVELS = 65534; // codes 0..LEVELS span the box packing.quantised describes
 
 export function dequantised(codes, lo, hi) {
-  // chart_data.dequantised: the codes of one axis back to map coordinates, NaN for GAP.
+  // packing.dequantised: the codes of one axis back to map coordinates, NaN for GAP.
   const span = hi - lo;
   const unit = (3 * span) / LEVELS;
   const out = new Float64Array(codes.length);

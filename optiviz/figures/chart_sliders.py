@@ -1,0 +1,175 @@
+"""What the chart's α and k sliders are sent: the families of members they swap in.
+
+``family_chart`` packs one family (``scenes.family.Family``) for one run of the top view:
+each member's path, loss and α_t per step, readout values, where it leaves the map and the
+words under the graph (the arrays in ``packing``'s codes). ``slider_chart`` is one slider:
+its stops, the stop shown, preset marks and the families it holds.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from optiviz.core.surfaces import Surface
+from optiviz.core.verdicts import VERDICTS
+from optiviz.figures import arrows, edges
+from optiviz.figures.animation import EXIT_ANGLE
+from optiviz.figures.notes import NOT_DEFINED, final_text, step_text
+from optiviz.figures.packing import decimal3, packed, quantised
+from optiviz.figures.runs import EDGES, Exit
+from optiviz.figures.style import VERDICT_COLOURS
+from optiviz.scenes.family import Family
+from optiviz.scenes.params import PARAMS, fmt
+
+
+def _member_xy(fam: Family, surface: Surface) -> tuple[np.ndarray, np.ndarray]:
+    """Every member's map coordinates (``runs.map_xy`` of each)."""
+    p = fam.positions
+    return (p[..., 0], p[..., 1]) if surface.dim == 2 else (p[..., 0], fam.losses)
+
+
+def _exits(fam: Family, surface: Surface) -> list:
+    """Per member, where its path leaves the map ``[x, y, angle, step]``, or None:
+    ``runs.map_exit`` of every member at once (the same float64 operations, so the same
+    numbers): the first step t >= 1 off the map, if x_0 and x_t are finite, and the point
+    where the segment x_{t-1} -> x_t crosses the box's edge."""
+    x, y = _member_xy(fam, surface)
+    points = np.stack([x, y], axis=-1)[..., : surface.dim]
+    box = np.asarray(surface.bounds[: surface.dim], dtype=np.float64)
+    finite = np.all(np.isfinite(points), axis=-1)
+    with np.errstate(invalid="ignore"):
+        inside = np.all((points >= box[:, 0]) & (points <= box[:, 1]), axis=-1)
+    off = ~(finite & inside)[:, 1:]
+    rows = np.arange(len(points))
+    t = off.argmax(axis=1) + 1
+    leaves = np.flatnonzero(off.any(axis=1) & finite[:, 0] & finite[rows, t])
+    out: list = [None] * len(points)
+    if not leaves.size:
+        return out
+    t = t[leaves]
+    share, edge = _crossings(points[leaves, t - 1], points[leaves, t], box)
+    ex = x[leaves, t - 1] + share * (x[leaves, t] - x[leaves, t - 1])
+    ey = y[leaves, t - 1] + share * (y[leaves, t] - y[leaves, t - 1])
+    names = [name for pair in EDGES for name in pair]
+    for i, step, px, py, code in zip(leaves, t, ex, ey, edge, strict=True):
+        out[i] = [float(px), float(py), EXIT_ANGLE[names[code]], int(step)]
+    return out
+
+
+def _crossings(a: np.ndarray, b: np.ndarray, box: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``runs._crossing`` of each segment a[i] -> b[i]: the share at which it first crosses
+    the box's edge, and that edge's index in ``EDGES`` flattened (left, right, bottom, top);
+    the last of equal shares wins, as there."""
+    best, edge = np.ones(len(a)), np.zeros(len(a), dtype=int)
+    for axis, (low, high) in enumerate(box):
+        for side, bound in ((0, low), (1, high)):
+            outside = b[:, axis] < bound if side == 0 else b[:, axis] > bound
+            moving = outside & (b[:, axis] != a[:, axis])
+            with np.errstate(invalid="ignore", divide="ignore"):
+                share = np.clip((bound - a[:, axis]) / (b[:, axis] - a[:, axis]), 0.0, 1.0)
+            better = moving & (share <= best)
+            best, edge = np.where(better, share, best), np.where(better, 2 * axis + side, edge)
+    return best, edge
+
+
+VERDICT_CODES = {name: i for i, name in enumerate(VERDICTS)}
+
+
+def member_notes(fam: Family, exits: list, names: list[str]) -> dict:
+    """Per member the words the chart writes under the graph: its verdict line's
+    ``label``, ``label_colour`` and ``final`` (``notes.verdict``), its verdict ``code``
+    (an index of ``verdicts.VERDICTS``), ``final_loss`` (None when undefined), its run's
+    ``names`` and "What one step does" (``first_step``, ``notes.step_text``)."""
+    out: dict[str, list] = {"label": [], "label_colour": [], "final": [], "first_step": []}
+    for i in range(len(fam)):
+        final = float(fam.final_loss[i])
+        where = None if exits[i] is None else Exit(exits[i][3], 0.0, 0.0, "")
+        out["label"].append(fam.label(i))
+        out["label_colour"].append(VERDICT_COLOURS[fam.verdicts[i]])
+        out["final"].append(final_text(final if math.isfinite(final) else None, where))
+        if math.isfinite(fam.losses[i, 0]) and fam.step_lengths.shape[1]:
+            g, lr, step = fam.grad_norms[i, 0], fam.lrs[i, 0], fam.step_lengths[i, 0]
+            out["first_step"].append(step_text(fam.optimizer, float(g), float(lr), float(step)))
+        else:
+            out["first_step"].append(NOT_DEFINED)
+    out["code"] = [VERDICT_CODES[v] for v in fam.verdicts]
+    out["final_loss"] = [float(v) if math.isfinite(v) else None for v in fam.final_loss]
+    out["names"] = names
+    return out
+
+
+def family_chart(fam: Family, run: int, names: list[str], surface: Surface, box) -> dict:
+    """What the chart swaps into run ``run`` (an index of ``animation.runs``) for each
+    member of ``fam``: its map path (``quantised`` within ``box``, delta-coded), loss and
+    α_t per step (float32), |gradient| and step length per step (``decimal3``: the
+    readout's 3 digits), where it leaves the map, its words (``member_notes``), its arrows'
+    ``parts`` (``arrows.member_parts``) and own threshold line ``edge``
+    (``edges.member_lines``), the arrays deflated (``packed``)."""
+    x, y = _member_xy(fam, surface)
+    xy = np.stack([quantised(x, *box[0]), quantised(y, *box[1])], axis=-1)
+    exits = _exits(fam, surface)
+    return {
+        "run": run,
+        "box": [list(map(float, b)) for b in box],
+        "xy": packed(xy, "u2", "delta"),
+        "loss": packed(fam.losses, "f4", "shuffle"),
+        "lr": packed(fam.lrs, "f4", "shuffle"),
+        "grad": packed(decimal3(fam.grad_norms), "u2") | {"decimal": 3},
+        "step": packed(decimal3(fam.step_lengths), "u2") | {"decimal": 3},
+        "exit": exits,
+        "parts": arrows.member_parts(fam, surface, box),
+        "edge": edges.member_lines(fam, surface),
+        **member_notes(fam, exits, names),
+    }
+
+
+def nearest_index(stops: list[float], value: float) -> int:
+    """The index of ``value`` among ``stops``, or of the stop nearest it on a log scale."""
+    if value in stops:
+        return stops.index(value)
+    logs = np.log(np.maximum(np.asarray(stops, np.float64), 1e-300))
+    return int(np.argmin(np.abs(logs - np.log(max(value, 1e-300)))))
+
+
+def slider_chart(
+    key: str,
+    stops: list[float],
+    value: float,
+    families: list[dict],
+    first: int = 0,
+    marks: dict[str, float] | None = None,
+    note: str = "",
+) -> dict:
+    """One of the chart's sliders ("alpha" or "k"): its row of ``params.PARAMS`` (label,
+    help), its stops and their texts, the stop shown, the preset ``marks`` on its track,
+    and the ``families`` (``family_chart``) whose members the chart swaps in as the thumb
+    moves over stops ``first`` .. ``first`` + their length; none (and ``note`` in the
+    help saying why) where the slider acts on release only. ``strip`` is the first
+    family's verdict code and final loss at each stop it holds (None elsewhere), for the
+    track's colours."""
+    row = PARAMS[key]
+    strip: list = [None] * len(stops)
+    if families:
+        lead = families[0]
+        for j, (code, final) in enumerate(zip(lead["code"], lead["final_loss"], strict=True)):
+            strip[first + j] = [code, final]
+    return {
+        "key": key,
+        "label": row.label,
+        "symbol": row.label.split()[-1],
+        "help": f"{row.help} {note}".strip(),
+        "stops": stops,
+        "texts": [fmt(v) for v in stops],
+        "index": nearest_index(stops, value),
+        "marks": [
+            {"label": label, "index": nearest_index(stops, v)} for label, v in (marks or {}).items()
+        ],
+        "first": first,
+        "count": len(families[0]["code"]) if families else 0,
+        "strip": strip,
+        "verdicts": list(VERDICTS),
+        "verdict_colours": [VERDICT_COLOURS[v] for v in VERDICTS],
+        "families": families,
+    }
