@@ -23,7 +23,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from optiviz.devtools import moves
 from optiviz.devtools.cpu import run_time_s
-from optiviz.devtools.protocol import ProtocolSession, succeeded
+from optiviz.devtools.protocol import ProtocolSession
+from optiviz.devtools.rerun import succeeded
 from optiviz.devtools.server import ROOT, AppServer
 from optiviz.scenes import params
 

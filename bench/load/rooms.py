@@ -44,7 +44,8 @@ import numpy as np
 
 from optiviz import rooms
 from optiviz.devtools.cpu import machine
-from optiviz.devtools.protocol import ProtocolSession, Run
+from optiviz.devtools.protocol import ProtocolSession
+from optiviz.devtools.rerun import Run
 from optiviz.devtools.server import AppServer
 from optiviz.ui import ask, classroom, student
 
