@@ -11,14 +11,8 @@ import sys
 from optiviz.analysis.range_test import RangeTest, lr_range_test
 from optiviz.analysis.search import SearchResult, Trial, search
 from optiviz.core import surfaces
-from optiviz.core.dynamics import (
-    Trajectory,
-    compare_optimizers,
-    landscape,
-    simulate,
-    simulate_many,
-    sweep,
-)
+from optiviz.core.dynamics import Trajectory, compare_optimizers, simulate, simulate_many
+from optiviz.core.landscape import landscape, sweep
 from optiviz.core.stability import critical_alpha, sharpness
 
 # ``optiviz.surfaces`` and its modules keep their names from before they moved into core/.

@@ -13,7 +13,8 @@ import numpy as np
 
 from optiviz.cli.arguments import HYPER
 from optiviz.core import schedules, surfaces
-from optiviz.core.dynamics import Trajectory, landscape, simulate
+from optiviz.core.dynamics import Trajectory, simulate
+from optiviz.core.landscape import landscape
 from optiviz.scenes import export, lessons
 
 
