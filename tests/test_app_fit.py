@@ -174,7 +174,7 @@ def test_lab_searches_alpha_and_weight_decay_by_validation_loss() -> None:
 
 def test_a_collapsed_lambda_range_searches_its_neighbours_and_says_so() -> None:
     """Both λ handles on 0.01: the lab searches 0.0046 to 0.022 and says so, as the α and
-    k ranges do (one ``lab._widened`` serves all three)."""
+    k ranges do (one ``lab_controls._widened`` serves all three)."""
     at = _lab(surface="polynomial_regression", optimizer="adam", steps="300")
     at.select_slider(key="lab_decay").set_value((0.01, 0.01)).run()
     _clean(at)

@@ -26,7 +26,7 @@ from streamlit.testing.v1 import AppTest
 
 from optiviz.analysis.search import STRATEGIES
 from optiviz.core import surfaces
-from optiviz.ui import lab
+from optiviz.ui import lab, lab_controls
 from optiviz.ui import options as opt
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -108,7 +108,7 @@ RAW_OPTIONS = [
     *opt.k_options(),
     *opt.eps_options(),
     *opt.decay_options(),
-    *lab.SPACES,
+    *lab_controls.SPACES,
     *lab.PICTURES,
 ]
 """Option values the app's pickers may hold; a picker shows ``format_func(value)``."""

@@ -1,4 +1,4 @@
-"""The lab's cache key (``ui.lab.lab_settings``): it leaves out only what the lab's
+"""The lab's cache key (``ui.lab_results.lab_settings``): it leaves out only what the lab's
 computations do not read, so a cached result is the one the page's own settings give;
 and the search space a data surface opens on."""
 
@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from optiviz.scenes.settings import Settings
-from optiviz.ui import lab
+from optiviz.ui import lab, lab_results
 
 BASE = Settings(
     surface="staircase",
@@ -79,12 +79,14 @@ def _computed(s: Settings, space: str) -> list[np.ndarray]:
     search's trials and the range test."""
     alpha_range, second_range = RANGES[space]
     if space == "k":
-        grid = lab.cached_landscape.__wrapped__(s, alpha_range, second_range, SIDE)
-        found = lab.cached_search.__wrapped__(s, "random", 4, alpha_range, second_range, 0)
+        grid = lab_results.cached_landscape.__wrapped__(s, alpha_range, second_range, SIDE)
+        found = lab_results.cached_search.__wrapped__(s, "random", 4, alpha_range, second_range, 0)
     else:
-        grid = lab.cached_decay_landscape.__wrapped__(s, alpha_range, second_range, SIDE)
-        found = lab.cached_decay_search.__wrapped__(s, "random", 4, alpha_range, second_range, 0)
-    test = lab.cached_range_test.__wrapped__(s, 1e-4, 1.0, 30)
+        grid = lab_results.cached_decay_landscape.__wrapped__(s, alpha_range, second_range, SIDE)
+        found = lab_results.cached_decay_search.__wrapped__(
+            s, "random", 4, alpha_range, second_range, 0
+        )
+    test = lab_results.cached_range_test.__wrapped__(s, 1e-4, 1.0, 30)
     trials = [np.array([t.alpha, t.k, t.loss]) for t in found.trials]
     return [*map(np.asarray, grid), *trials, np.asarray(test.losses), np.asarray(test.lrs)]
 
@@ -93,7 +95,7 @@ def _computed(s: Settings, space: str) -> list[np.ndarray]:
 def test_the_key_gives_the_results_of_the_settings_themselves(case: str) -> None:
     own, space, unread = CASES[case]
     s = dataclasses.replace(BASE, **(own | UNREAD | unread))
-    key = lab.lab_settings(s, space)
+    key = lab_results.lab_settings(s, space)
     assert key != s, "the case sets fields the key leaves out"
     for got, want in zip(_computed(key, space), _computed(s, space), strict=True):
         np.testing.assert_array_equal(got, want)
@@ -103,8 +105,8 @@ def test_the_key_gives_the_results_of_the_settings_themselves(case: str) -> None
 def test_settings_that_differ_only_where_the_lab_does_not_read_share_a_key(case: str) -> None:
     own, space, unread = CASES[case]
     plain = dataclasses.replace(BASE, **own)
-    assert lab.lab_settings(dataclasses.replace(plain, **(UNREAD | unread)), space) == (
-        lab.lab_settings(plain, space)
+    assert lab_results.lab_settings(dataclasses.replace(plain, **(UNREAD | unread)), space) == (
+        lab_results.lab_settings(plain, space)
     )
 
 
@@ -120,7 +122,7 @@ READ = {
 @pytest.mark.parametrize("field", list(READ))
 def test_a_field_the_lab_reads_changes_the_key(field: str) -> None:
     changed = dataclasses.replace(BASE, **{field: READ[field]})
-    assert lab.lab_settings(changed, "k") != lab.lab_settings(BASE, "k")
+    assert lab_results.lab_settings(changed, "k") != lab_results.lab_settings(BASE, "k")
 
 
 def test_the_optimizers_own_knobs_and_the_schedules_are_in_the_key() -> None:
@@ -136,7 +138,7 @@ def test_the_optimizers_own_knobs_and_the_schedules_are_in_the_key() -> None:
     ]
     for s, change, space in pairs:
         other = dataclasses.replace(s, **change)
-        assert lab.lab_settings(other, space) != lab.lab_settings(s, space), change
+        assert lab_results.lab_settings(other, space) != lab_results.lab_settings(s, space), change
 
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

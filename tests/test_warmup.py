@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from optiviz.core import surfaces
 from optiviz.scenes import lessons
-from optiviz.ui import explore_chart, warmup
+from optiviz.ui import explore_chart, lab_results, warmup
 from tests.support import child
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,7 +133,7 @@ def test_the_plan_visits_every_surface_and_the_default_pages_views_first() -> No
 
 def test_the_labs_caches_hold_every_lab_the_warm_up_visits() -> None:
     labs = [v for v in PLAN if v.page == "lab"]
-    assert 0 < len(labs) <= warmup.lab.SURFACES
+    assert 0 < len(labs) <= lab_results.SURFACES
 
 
 def _query(lesson: lessons.Lesson) -> dict:
@@ -169,19 +169,19 @@ def test_a_warmed_lesson_opens_without_compiling(lesson_id: str, monkeypatch) ->
 
 
 LAB_CALLS = (
-    (warmup.lab, "landscape"),
-    (warmup.lab, "search"),
-    (warmup.lab, "lr_range_test"),
-    (warmup.lab.decay_search, "decay_landscape"),
-    (warmup.lab.decay_search, "decay_search"),
+    (lab_results, "landscape"),
+    (lab_results, "search"),
+    (lab_results, "lr_range_test"),
+    (lab_results.decay_search, "decay_landscape"),
+    (lab_results.decay_search, "decay_search"),
 )
 """What the lab page computes, as its cached functions call it."""
 LAB_CACHES = (
-    warmup.lab.cached_landscape,
-    warmup.lab.cached_search,
-    warmup.lab.cached_decay_landscape,
-    warmup.lab.cached_decay_search,
-    warmup.lab.cached_range_test,
+    lab_results.cached_landscape,
+    lab_results.cached_search,
+    lab_results.cached_decay_landscape,
+    lab_results.cached_decay_search,
+    lab_results.cached_range_test,
 )
 
 
@@ -288,9 +288,11 @@ def test_a_lab_visit_gives_way_between_its_calls(monkeypatch) -> None:
         if name == "landscape":
             runs.append(_page_run(0.5))
 
-    monkeypatch.setattr(warmup.lab, "cached_range_test", lambda *a: call("range test"))
+    monkeypatch.setattr(lab_results, "cached_range_test", lambda *a: call("range test"))
     monkeypatch.setattr(
-        warmup.lab, "score_calls", lambda *a: [lambda n=n: call(n) for n in ("landscape", "search")]
+        lab_results,
+        "score_calls",
+        lambda *a: [lambda n=n: call(n) for n in ("landscape", "search")],
     )
     (visit,) = [v for v in PLAN if v.label == "beale, lab"]
     warmup.warm(visit)

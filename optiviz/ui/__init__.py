@@ -14,6 +14,7 @@ from optiviz.ui import (
     fit,
     fit_controls,
     lab,
+    lab_controls,
     lessons,
     presenter,
     state,
@@ -68,7 +69,7 @@ def _lab() -> None:
             )
             return
         settings = controls.lab_shared_controls(surface)
-        lab.render(settings, surface, lab.lab_controls(surface))
+        lab.render(settings, surface, lab_controls.lab_controls(surface))
 
 
 def _explore() -> None:

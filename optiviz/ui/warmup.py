@@ -56,7 +56,7 @@ from optiviz.core.schedules import USES_K
 from optiviz.scenes import lessons, params
 from optiviz.scenes.params import PARAMS
 from optiviz.scenes.settings import Settings
-from optiviz.ui import container, explore_chart, fit, lab, shutdown
+from optiviz.ui import container, explore_chart, fit, lab_results, shutdown
 from optiviz.ui import first_screen as snapshot
 from optiviz.ui import options as opt
 
@@ -157,7 +157,7 @@ def lab_settings_for(values: Mapping[str, object]) -> Settings:
     surface), as ``controls.lab_shared_controls`` reads them in a session that set nothing
     else: :func:`settings_for`'s, with the surface's start (``params.surface_defaults``),
     the table's k where the schedule reads it, and the optimizer's own eps. The lab's
-    results for them are kept (``lab.lab_settings`` is the key), so these are exact."""
+    results for them are kept (``lab_results.lab_settings`` is the key), so these are exact."""
     s, surface = settings_for(values | {"mode": "single"}), _surface(values)
     k = float(values.get("k", PARAMS["k"].default)) if s.schedule in USES_K else 0.0
     return dataclasses.replace(
@@ -272,7 +272,7 @@ def _warm_lab(s: Settings, surface: surfaces.Surface, budget: int) -> None:
     results stay in the page's caches, so the page computes nothing on its first visit.
     Between calls (seconds each) the worker gives way to a page run in flight."""
     space = "weight_decay" if fit.shows(surface) else "k"
-    key = lab.lab_settings(s, space)
+    key = lab_results.lab_settings(s, space)
     controls = {
         "alpha_range": LAB_ALPHA,
         "second_range": LAB_DECAY if space == "weight_decay" else LAB_K,
@@ -280,8 +280,8 @@ def _warm_lab(s: Settings, surface: surfaces.Surface, budget: int) -> None:
         "budget": budget,
         "seed": LAB_SEED,
     }
-    calls = [partial(lab.cached_range_test, key, *lab.RANGE_TEST)]
-    for call in calls + lab.score_calls(key, space, controls):
+    calls = [partial(lab_results.cached_range_test, key, *lab_results.RANGE_TEST)]
+    for call in calls + lab_results.score_calls(key, space, controls):
         if not _give_way():
             return
         call()
