@@ -52,7 +52,9 @@ def test_each_follower_is_its_familys_member_bit_for_bit(view: dict) -> None:
         lo, hi = sliders._span(s, key)
         for run, optimizer, alpha in sliders.followers(s, key):
             at = alpha if key == "k" else 0.0
-            fam = sliders._family(sliders._base(s, key), key, optimizer, at, (lo, hi))
+            fam = sliders._family(
+                sliders.FamilyKey(sliders._base(s, key), key, optimizer, at, (lo, hi))
+            )
             member = fam.member(nearest_index(stops, value) - lo)
             drawn = scene.runs[run].trajectory
             for name in FIELDS:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 import streamlit as st
@@ -87,20 +88,62 @@ def _names(naming: str, stops: list[float]) -> list[str]:
     return [naming] * len(stops)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={Settings: repr})
-def _family(s: Settings, key: str, optimizer: str, alpha: float, at: tuple) -> family.Family:
-    """The family of ``s`` (its α, k and race normalised by the caller: ``_base``) over
-    the stops ``at`` (a slice's start and stop) of slider ``key``, at ``alpha``."""
+@dataclass(frozen=True)
+class FamilyKey:
+    """What a family depends on: the settings as its cache sees them (``_base``), the
+    slider ``key``, the run's optimizer and α, and the stops ``at`` (a slice's start and
+    stop). Its cache hashes ``digest``, one short string, rather than walking the fields."""
+
+    s: Settings
+    key: str
+    optimizer: str
+    alpha: float
+    at: tuple[int, int]
+
+    @cached_property
+    def digest(self) -> str:
+        return repr(self)
+
+
+@dataclass(frozen=True)
+class PackedKey:
+    """What a packed family depends on: its ``FamilyKey``, the view's run ``run`` it
+    follows, how its members are named, the view's ``box`` and ``exact`` (the view's own
+    run at an α between two stops, or None), which its α names (``exact.alpha``: the
+    view's settings and that α make that run)."""
+
+    family: FamilyKey
+    run: int
+    naming: str
+    box: tuple
+    exact: Trajectory | None = field(default=None, compare=False)
+
+    @cached_property
+    def digest(self) -> str:
+        """The browser's key for this family: the same for the same members only."""
+        f, value = self.family, None if self.exact is None else self.exact.alpha
+        fields = (f.s, f.key, f.optimizer, f.alpha, self.run, self.naming, self.box, f.at, value)
+        return hashlib.sha1(repr(fields).encode()).hexdigest()[:20]
+
+
+def _digest(key: FamilyKey | PackedKey) -> str:
+    return key.digest
+
+
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={FamilyKey: _digest})
+def _family(request: FamilyKey) -> family.Family:
+    """The family of ``request.s`` (its α, k and race normalised by the caller:
+    ``_base``) over the stops ``request.at`` of slider ``request.key``, at
+    ``request.alpha``."""
+    s, key, at = request.s, request.key, request.at
     surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
     stops = params.PARAMS[key].options()[at[0] : at[1]]
-    kwargs = s.run_kwargs(optimizer)
+    kwargs = s.run_kwargs(request.optimizer)
     if key == "k":
         kwargs.pop("k")
-    return family.family(surface, optimizer, key, stops, alpha=alpha, first=at[0], **kwargs)
-
-
-def _run_digest(run: Trajectory | None) -> bytes:
-    return b"" if run is None else np.asarray(run.losses).tobytes() + repr(run.alpha).encode()
+    return family.family(
+        surface, request.optimizer, key, stops, alpha=request.alpha, first=at[0], **kwargs
+    )
 
 
 PACKED_ENTRIES = 640
@@ -109,39 +152,26 @@ settled view holding its α family and a k family per race run, so that a studen
 move finds them; with fewer, every move of a full class packed them again."""
 
 
-@st.cache_resource(
-    max_entries=PACKED_ENTRIES,
-    show_spinner=False,
-    hash_funcs={Settings: repr, Trajectory: _run_digest},
-)
-def _packed(
-    s: Settings,
-    key: str,
-    optimizer: str,
-    alpha: float,
-    run: int,
-    naming: str,
-    box: tuple,
-    at,
-    exact: Trajectory | None = None,
-) -> dict:
-    """``_family``'s members packed for run ``run`` (``chart_sliders.family_chart``), with
-    ``key``: a digest of everything it depends on, by which a browser that holds it
-    already is sent a reference instead (``by_reference``). ``exact``: the view's own run
-    at an α between two stops, inserted among the members in its place (``shown_stops``),
-    so the member at the slider's current value is that run, exactly. A resource: every
-    chart that holds it shares it as it is (no copy per hit), and nothing changes it."""
+@st.cache_resource(max_entries=PACKED_ENTRIES, show_spinner=False, hash_funcs={PackedKey: _digest})
+def _packed(request: PackedKey) -> dict:
+    """``_family``'s members packed for run ``request.run``
+    (``chart_sliders.family_chart``), with ``key``: ``request.digest``, by which a
+    browser that holds it already is sent a reference instead (``by_reference``).
+    ``request.exact``: the view's own run at an α between two stops, inserted among the
+    members in its place (``shown_stops``), so the member at the slider's current value is
+    that run, exactly. A resource: every chart that holds it shares it as it is (no copy
+    per hit), and nothing changes it."""
+    s, exact, at = request.family.s, request.exact, request.family.at
     surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
-    fam = _family(s, key, optimizer, alpha, at)
-    stops = params.PARAMS[key].options()[at[0] : at[1]]
+    fam = _family(request=request.family)
+    stops = params.PARAMS[request.family.key].options()[at[0] : at[1]]
     if exact is not None:
         i = int(np.searchsorted(stops, exact.alpha))
         fam, stops = fam.inserted(i, exact.alpha, exact), [*stops[:i], exact.alpha, *stops[i:]]
-    names = _names(naming, stops)
-    packed = chart_sliders.family_chart(fam, run, names, surface, [list(b) for b in box])
-    value = None if exact is None else exact.alpha
-    digest = hashlib.sha1(repr((s, key, optimizer, alpha, run, naming, box, at, value)).encode())
-    return packed | {"key": digest.hexdigest()[:20]}
+    names = _names(request.naming, stops)
+    box = [list(b) for b in request.box]
+    packed = chart_sliders.family_chart(fam, request.run, names, surface, box)
+    return packed | {"key": request.digest}
 
 
 def by_reference(data: dict, sent: Callable[[str], bool]) -> dict:
@@ -191,21 +221,29 @@ def _span(s: Settings, key: str) -> tuple[int, int]:
     return at.start, at.stop
 
 
-@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={Settings: repr})
 def critical(s: Settings) -> float | None:
     """``optiviz.critical_alpha`` of the settings' optimizer at the surface's minimum
     (None where it has none, or the rule has no such line)."""
-    surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
-    hyper = {"momentum": s.momentum, "weight_decay": s.weight_decay}
+    return _critical(line=(s.surface, s.formula, s.degree, s.optimizer, s.momentum, s.weight_decay))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _critical(line: tuple) -> float | None:
+    """``critical`` for ``line``: what the line depends on, not the whole settings (a
+    start or α of its own for every student would miss)."""
+    name, formula, degree, optimizer, momentum, weight_decay = line
+    surface = scenes.resolve_surface(name, formula, degree)
     try:
-        return optiviz.critical_alpha(surface, s.optimizer, **hyper)
+        return optiviz.critical_alpha(
+            surface, optimizer, momentum=momentum, weight_decay=weight_decay
+        )
     except ValueError:
         return None
 
 
 def _slider(s: Settings, scene: scenes.Scene, key: str, box, note: str) -> dict:
     out = _track(s, scene, key, box, note)
-    line = critical(replace(s, alpha=0.0, k=0.0, presets=())) if key == "alpha" else None
+    line = critical(s) if key == "alpha" else None
     return out | ({"critical_alpha": line} if line is not None else {})
 
 
@@ -220,16 +258,14 @@ def _track(s: Settings, scene: scenes.Scene, key: str, box, note: str) -> dict:
     lo, hi = _span(s, key)
     base, frozen = _base(s, key), tuple(tuple(b) for b in box)
     families = [
-        _packed(
-            base,
-            key,
-            opt,
-            a if key == "k" else 0.0,  # the α family holds every α: one for all
-            run,
-            _naming(s, scene, key, run),
-            frozen,
-            (lo, hi),
-            scene.runs[run].trajectory if off_grid else None,
+        _packed(  # a keyword: Streamlit then reads no signature to name the argument
+            request=PackedKey(
+                FamilyKey(base, key, opt, a if key == "k" else 0.0, (lo, hi)),  # α's: every α
+                run,
+                _naming(s, scene, key, run),
+                frozen,
+                scene.runs[run].trajectory if off_grid else None,
+            )
         )
         for run, opt, a in followers(s, key)
     ]
