@@ -3,7 +3,9 @@
 Each session (``optiviz.devtools.protocol.ProtocolSession``) speaks Streamlit's WebSocket
 protocol, as a browser's client would, with no browser: it opens the explore page
 with the exponential schedule at its own start point (so no session hits another's
-cached figures), waits for every session to be open, then makes ``--moves`` moves,
+cached figures: the warm-up's session and every phase's have starts no other session of
+the run had, up to ``START_SLOTS`` of them, so no move finds what an earlier phase left
+in the caches), waits for every session to be open, then makes ``--moves`` moves,
 alternately "Learning rate α" and "Decay rate k" one notch up (each move a state no
 earlier move had, so the page's own caches never answer), each after a think time
 of 2 s ± 50 %; ``--view default`` opens the first screen instead (no decay, so no k)
@@ -49,6 +51,9 @@ from optiviz.devtools.server import AppServer, free_port
 CPU_FLAG = "--cpus"
 DISCONNECTS = (TimeoutError, OSError, ConnectionClosed)
 THINK_S = 2.0
+START_SLOTS = 150
+"""Sessions with starts of their own (``start_query``'s start points stay on the default
+surface's map up to this index); a longer run starts again from the first."""
 VARIANTS = {
     "config": {},
     "Streamlit default": {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true", "OPTIVIZ_GC_FREEZE": "0"},
@@ -257,7 +262,9 @@ def _cpu_s(server: AppServer) -> float:
     return run_time_s([p.pid for p in server.processes()])
 
 
-async def _phase(phase: Phase, server: AppServer, moves: int, think_s: float, limit: float):
+async def _phase(
+    phase: Phase, server: AppServer, moves: int, think_s: float, limit: float, first: int
+):
     opened = asyncio.Barrier(phase.sessions + 1)
     deadline = time.monotonic() + limit
     pids = [p.pid for p in server.processes()]
@@ -266,9 +273,9 @@ async def _phase(phase: Phase, server: AppServer, moves: int, think_s: float, li
     REPLICAS.clear()
     users = [
         asyncio.create_task(
-            user(server.port, i, moves, opened, think_s, deadline, phase.view, cpu, routed)
+            user(server.port, index, moves, opened, think_s, deadline, phase.view, cpu, routed)
         )
-        for i in range(phase.sessions)
+        for index in ((first + i) % START_SLOTS for i in range(phase.sessions))
     ]
     await opened.wait()
     cpu, started = _cpu_s(server), time.perf_counter()
@@ -287,11 +294,13 @@ def measure(
     idle_cpu: float = 0.0,
     view: str = "decay",
     cores: int = 1,
+    first: int = 0,
 ) -> Phase:
-    """``sessions`` visitors making ``moves`` moves each on ``server``; then its RSS."""
+    """``sessions`` visitors making ``moves`` moves each on ``server``, sessions ``first``
+    onwards (``start_query``'s index); then its RSS."""
     phase = Phase(variant, sessions, view, cores, idle_cpu=idle_cpu)
     began = os.getloadavg()[0]
-    asyncio.run(_phase(phase, server, moves, think_s, limit_s))
+    asyncio.run(_phase(phase, server, moves, think_s, limit_s, first))
     phase.rss_mb, phase.load = server.rss_mb(), (began, os.getloadavg()[0])
     return phase
 
@@ -316,13 +325,16 @@ def settle(
     return quiet >= quiet_s
 
 
-def warm_up(server: AppServer, idle_s: float = 4.0, settle_s: float = SETTLE_S) -> float:
-    """Compile the page's JAX code with one session of a few moves, let the server settle,
+def warm_up(
+    server: AppServer, idle_s: float = 4.0, settle_s: float = SETTLE_S, view: str = "decay"
+) -> float:
+    """Compile the page's JAX code with one session of a few moves of ``view`` (session
+    ``START_SLOTS - 1``: its start is no phase's), let the server settle,
     and return its idle CPU seconds per second, read over ``idle_s``; NaN where it did not
     settle (the idle rate would hold the compile, and the CPU per move be meaningless:
     ``Phase.raw_cpu_ms`` still bounds it)."""
     server.wait_healthy()
-    measure(server, 1, 4, think_s=0.0)
+    measure(server, 1, 4, think_s=0.0, view=view, first=START_SLOTS - 1)
     if not settle(server, timeout_s=settle_s):
         return float("nan")
     before = _cpu_s(server)
@@ -398,15 +410,18 @@ def main() -> None:
     phases: list[Phase] = []
     try:
         idle = {
-            name: warm_up(server, settle_s=args.settle_seconds) for name, server in servers.items()
+            name: warm_up(server, settle_s=args.settle_seconds, view=args.view)
+            for name, server in servers.items()
         }
+        first = 0  # each N its own starts; every variant the same ones
         for n in args.sessions:
             for name, server in servers.items():
-                limits = (args.think, args.max_seconds, idle[name], args.view, cores)
+                limits = (args.think, args.max_seconds, idle[name], args.view, cores, first)
                 phases.append(measure(server, n, args.moves, name, *limits))
                 print(row(phases[-1]), flush=True)
                 if REPLICAS:
                     print(f"  sessions per replica: {dict(REPLICAS)}", flush=True)
+            first += n
     finally:
         for server in servers.values():
             server.stop()
