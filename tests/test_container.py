@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from optiviz.ui import container, warmup
+from optiviz.ui import container, warmup_plan, warmup_runner
 
 MASK = len(os.sched_getaffinity(0))
 
@@ -69,17 +69,17 @@ def test_rss_reads_this_process() -> None:
 
 def test_the_background_compile_stops_once_its_memory_is_spent(monkeypatch) -> None:
     made, used = [], iter([100, 200, 900, 950])
-    monkeypatch.setattr(warmup, "warm", lambda visit: made.append(visit.key))
-    monkeypatch.setattr(warmup, "DONE", set())
+    monkeypatch.setattr(warmup_runner, "warm", lambda visit: made.append(visit.key))
+    monkeypatch.setattr(warmup_runner, "DONE", set())
     monkeypatch.setattr(container, "rss", lambda: next(used) * 2**20)
-    plan = warmup.plan()[:4]
-    assert warmup.run_plan(plan, limit=500 * 2**20) == 2
+    plan = warmup_plan.plan()[:4]
+    assert warmup_runner.run_plan(plan, limit=500 * 2**20) == 2
     assert made == [v.key for v in plan[:2]]
 
 
 def test_without_a_limit_the_background_compile_makes_every_visit(monkeypatch) -> None:
     made = []
-    monkeypatch.setattr(warmup, "warm", lambda visit: made.append(visit.key))
-    monkeypatch.setattr(warmup, "DONE", set())
+    monkeypatch.setattr(warmup_runner, "warm", lambda visit: made.append(visit.key))
+    monkeypatch.setattr(warmup_runner, "DONE", set())
     monkeypatch.setattr(container, "rss", lambda: 10**12)
-    assert warmup.run_plan(warmup.plan()[:3]) == 3
+    assert warmup_runner.run_plan(warmup_plan.plan()[:3]) == 3

@@ -18,9 +18,18 @@ import pytest
 from jax import monitoring
 from streamlit.testing.v1 import AppTest
 
+from optiviz import scenes
 from optiviz.core import surfaces
 from optiviz.scenes import lessons
-from optiviz.ui import explore_chart, lab_results, warmup
+from optiviz.ui import (
+    explore_chart,
+    first_screen,
+    lab_results,
+    warmup,
+    warmup_plan,
+    warmup_runner,
+    warmup_visits,
+)
 from tests.support import child
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,7 +74,7 @@ def test_freeze_heap_first_collects_what_is_already_garbage():
 
 def test_warm_up_freezes_only_when_switched_on(monkeypatch):
     calls = []
-    monkeypatch.setattr(warmup, "plan", list)
+    monkeypatch.setattr(warmup_plan, "plan", list)
     monkeypatch.setattr(warmup, "START_DELAY_S", 0.0)
     monkeypatch.setattr(warmup, "freeze_heap", lambda: calls.append(1) or 0)
     monkeypatch.setattr(warmup, "FREEZE", True)
@@ -79,12 +88,12 @@ def test_warm_up_freezes_only_when_switched_on(monkeypatch):
 def _shape(s) -> tuple:
     """What the compiled programs of an explore or lab page depend on (not the number of
     runs: every run goes through the single run's program)."""
-    surface = warmup.scenes.resolve_surface(s.surface, s.formula, s.degree)
+    surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
     optimizers = s.compare_optimizers if s.mode == "optimizers" else (s.optimizer,)
     return (surface, s.mode, optimizers, s.steps)
 
 
-PLAN = warmup.plan()
+PLAN = warmup_plan.plan()
 
 
 @pytest.mark.parametrize("lesson_id", list(LESSONS))
@@ -94,8 +103,8 @@ def test_the_plan_holds_every_page_a_lesson_opens(lesson_id: str) -> None:
     surface in x and y, and the lab's budget."""
     values = LESSONS[lesson_id].settings
     page = values.get("page", "explore")
-    surface = warmup.scenes.resolve_surface(
-        values["surface"], warmup.DEFAULT_FORMULA, values.get("degree")
+    surface = scenes.resolve_surface(
+        values["surface"], warmup_visits.DEFAULT_FORMULA, values.get("degree")
     )
     optimizers = tuple(values.get("compare_optimizers", [values.get("optimizer", "sgd")]))
     mode = values.get("mode", "single" if page == "lab" else "compare")
@@ -110,7 +119,7 @@ def test_the_plan_holds_every_page_a_lesson_opens(lesson_id: str) -> None:
     ]
     assert wanted, f"no visit of {page} on {surface.name} with {mode} / {optimizers} / {steps}"
     if page == "lab":
-        assert {v.budget for v in wanted} == {values.get("lab_budget", warmup.LAB_BUDGET)}
+        assert {v.budget for v in wanted} == {values.get("lab_budget", warmup_visits.LAB_BUDGET)}
     elif mode == "compare":
         assert len(values["presets"]) in {len(v.settings.presets) for v in wanted}
     elif mode == "seeds":
@@ -123,9 +132,9 @@ def test_the_plan_visits_every_surface_and_the_default_pages_views_first() -> No
     names = {v.settings.surface for v in PLAN}
     assert set(surfaces.names()) | {"custom"} <= names
     labs = {v.settings.surface for v in PLAN if v.page == "lab"}
-    assert {n for n in surfaces.names() if warmup.lab_shows(surfaces.get(n))} <= labs
+    assert {n for n in surfaces.names() if warmup_plan.lab_shows(surfaces.get(n))} <= labs
     first_lesson = next(i for i, v in enumerate(PLAN) if v.label in LESSONS)
-    home = [v for v in PLAN[:first_lesson] if v.settings.surface == warmup.DEFAULT_SURFACE]
+    home = [v for v in PLAN[:first_lesson] if v.settings.surface == warmup_visits.DEFAULT_SURFACE]
     assert {v.settings.mode for v in home} == {"compare", "optimizers", "single", "seeds"}
     assert any(v.three_d for v in home) and any(v.page == "lab" for v in home)
     assert len({v.key for v in PLAN}) == len(PLAN), "each visit once"
@@ -149,8 +158,8 @@ def test_a_warmed_lesson_opens_without_compiling(lesson_id: str, monkeypatch) ->
     warmup.configure_compilation_cache()
     first = AppTest.from_file(str(APP), default_timeout=300)
     first.run()
-    for visit in warmup.lesson_visits(LESSONS[lesson_id]):
-        warmup.warm(visit)
+    for visit in warmup_plan.lesson_visits(LESSONS[lesson_id]):
+        warmup_runner.warm(visit)
     lowered = []
 
     def listen(event: str, duration: float, **kw) -> None:
@@ -230,7 +239,7 @@ def test_a_warmed_lab_opens_without_computing_its_landscape(opened: str, monkeyp
         cache.clear()
     calls = _count_lab_calls(monkeypatch)
     (visit,) = [v for v in PLAN if v.page == "lab" and v.label == label]
-    warmup.warm(visit)
+    warmup_runner.warm(visit)
     prefix = "decay_" if "polynomial" in label else ""
     made = {name: calls.count(name) for name in set(calls)}
     assert made == {f"{prefix}landscape": 1, f"{prefix}search": 3, "lr_range_test": 1}
@@ -255,11 +264,11 @@ def _page_run(seconds: float) -> list[float]:
     started, ended = threading.Event(), []
 
     def run() -> None:
-        warmup.RUNS.start()
+        warmup_runner.RUNS.start()
         started.set()
         time.sleep(seconds)
         ended.append(time.monotonic())
-        warmup.RUNS.end()
+        warmup_runner.RUNS.end()
 
     threading.Thread(target=run).start()
     started.wait()
@@ -268,13 +277,13 @@ def _page_run(seconds: float) -> list[float]:
 
 def test_the_worker_waits_for_a_run_in_flight(monkeypatch) -> None:
     made = []
-    monkeypatch.setattr(warmup, "warm", lambda visit: made.append(time.monotonic()))
-    monkeypatch.setattr(warmup, "DONE", set())
+    monkeypatch.setattr(warmup_runner, "warm", lambda visit: made.append(time.monotonic()))
+    monkeypatch.setattr(warmup_runner, "DONE", set())
     start = time.monotonic()
     ended = _page_run(0.5)
-    assert warmup.run_plan([PLAN[0]]) == 1
+    assert warmup_runner.run_plan([PLAN[0]]) == 1
     assert made and made[0] >= ended[0], "a visit started while a page run was in flight"
-    assert made[0] - start < warmup.RUN_TIMEOUT_S / 2, "waited for the timeout, not the run"
+    assert made[0] - start < warmup_runner.RUN_TIMEOUT_S / 2, "waited for the timeout, not the run"
 
 
 def test_a_lab_visit_gives_way_between_its_calls(monkeypatch) -> None:
@@ -295,7 +304,7 @@ def test_a_lab_visit_gives_way_between_its_calls(monkeypatch) -> None:
         lambda *a: [lambda n=n: call(n) for n in ("landscape", "search")],
     )
     (visit,) = [v for v in PLAN if v.label == "beale, lab"]
-    warmup.warm(visit)
+    warmup_runner.warm(visit)
     assert [name for name, _ in calls] == ["range test", "landscape", "search"]
     (ended,) = runs
     assert ended and calls[-1][1] >= ended[0], "the search started while the run was in flight"
@@ -303,18 +312,18 @@ def test_a_lab_visit_gives_way_between_its_calls(monkeypatch) -> None:
 
 def test_stop_ends_the_worker_between_visits(monkeypatch) -> None:
     made = []
-    monkeypatch.setattr(warmup, "DONE", set())
-    monkeypatch.setattr(warmup, "_STOP", threading.Event())
+    monkeypatch.setattr(warmup_runner, "DONE", set())
+    monkeypatch.setattr(warmup_runner, "_STOP", threading.Event())
 
     def slow(visit) -> None:
         made.append(visit.label)
         time.sleep(0.3)
 
-    monkeypatch.setattr(warmup, "warm", slow)
-    worker = threading.Thread(target=warmup.run_plan, args=(PLAN[:5],))
+    monkeypatch.setattr(warmup_runner, "warm", slow)
+    worker = threading.Thread(target=warmup_runner.run_plan, args=(PLAN[:5],))
     worker.start()
     time.sleep(0.1)
-    assert warmup.stop(worker, timeout=5)
+    assert warmup_runner.stop(worker, timeout=5)
     assert made == [PLAN[0].label], "stop waits for the current visit and starts no other"
 
 
@@ -412,14 +421,14 @@ def test_with_no_visitor_the_boot_compiles_and_confirms_the_shipped_screen(tmp_p
 def test_the_background_compile_starts_with_the_first_screen() -> None:
     """A server without the boot (``streamlit run app.py``) draws the shipped first screen,
     so its background compile makes the first screen's programs before the neighbours'."""
-    first = warmup.first_screen()
-    assert first.settings == warmup.snapshot.load().settings
-    assert warmup.plan()[0] == warmup.plan_for(1)[0] == first
+    first = warmup_plan.first_screen()
+    assert first.settings == first_screen.load().settings
+    assert warmup_plan.plan()[0] == warmup_plan.plan_for(1)[0] == first
 
 
 def test_on_one_core_the_warm_up_compiles_only_the_first_screens_next_pages() -> None:
-    whole, one = warmup.plan_for(2), warmup.plan_for(1)
-    assert whole == warmup.plan()
+    whole, one = warmup_plan.plan_for(2), warmup_plan.plan_for(1)
+    assert whole == warmup_plan.plan()
     assert one == whole[: len(one)], "a prefix: the default page's views first"
     assert {v.label.split(",")[0] for v in one} == {"default page", "default surface"}
     assert len(one) < len(whole) / 5
@@ -441,15 +450,15 @@ def test_a_surface_visit_is_the_page_a_pick_of_that_surface_opens(name, monkeypa
     seen.clear()
     next(w for w in at.selectbox if w.label == "Loss surface").set_value(name).run()
     assert not at.exception
-    visit = next(v for v in warmup.plan() if v.label == name)
+    visit = next(v for v in warmup_plan.plan() if v.label == name)
     assert seen and all(
         explore_chart.settings_key(s) == explore_chart.settings_key(visit.settings) for s in seen
     )
 
 
 def test_the_default_pages_views_are_visited_as_the_page_opens_them() -> None:
-    home = warmup.first_screen().settings
-    for visit in warmup.neighbours():
+    home = warmup_plan.first_screen().settings
+    for visit in warmup_plan.neighbours():
         if visit.page == "explore":
             assert (visit.settings.alpha, visit.settings.start) == (home.alpha, home.start)
 
@@ -468,7 +477,7 @@ def test_a_fit_surface_visit_leaves_the_scene_its_pick_asks_for(monkeypatch) -> 
     surface = next(w for w in at.selectbox if w.label == "Loss surface")
     surface.set_value("polynomial_regression").run()
     assert not at.exception
-    visit = next(v for v in warmup.plan() if v.label == "polynomial_regression")
+    visit = next(v for v in warmup_plan.plan() if v.label == "polynomial_regression")
     assert asked and all(
         explore_chart.settings_key(s) == explore_chart.settings_key(visit.settings) for s in asked
     )
@@ -476,7 +485,7 @@ def test_a_fit_surface_visit_leaves_the_scene_its_pick_asks_for(monkeypatch) -> 
     computed = []
     scene = fit.scenes.scene
     monkeypatch.setattr(fit.scenes, "scene", lambda s: (computed.append(s), scene(s))[1])
-    warmup.warm(visit)
+    warmup_runner.warm(visit)
     assert len(computed) == 1
     cached(visit.settings)
     assert len(computed) == 1, "the page computed the scene the visit had made"
