@@ -23,6 +23,7 @@ from optiviz.figures import typed
 from optiviz.figures.animation import FAINT
 from optiviz.figures.surface3d import MAX_FRAMES_3D
 from optiviz.scenes import params
+from tests.support import links
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 120
@@ -457,7 +458,7 @@ def test_a_hostile_link_opens_with_defaults_and_names_the_bad_fields() -> None:
 def test_page_offers_the_downloads_and_a_share_link(app: AppTest) -> None:
     labels = {b.proto.label for b in app.get("download_button")}
     assert labels == {"⬇ Runs as CSV", "⬇ Animation as HTML"}
-    (link,) = [c.value for c in app.code if "surface=staircase" in c.value]
+    (link,) = [c for c in links.shown(app) if "surface=staircase" in c]
     assert "presets=too+small" in link and "alpha=0.8" in link
 
 
@@ -498,12 +499,12 @@ def test_presenter_mode_from_the_link_and_the_toggle_and_kept_by_the_share_link(
     assert at.toggle(key="present").value is True
     assert _presenter_css(at)
     assert at.query_params["present"] == "1"
-    (link,) = [c.value for c in at.code if "surface=staircase" in c.value]
+    (link,) = [c for c in links.shown(at) if "surface=staircase" in c]
     assert "present=1" in link
     _set(at, "toggle", "present", False)
     assert not _presenter_css(at)
     assert "present" not in at.query_params
-    (link,) = [c.value for c in at.code if "surface=staircase" in c.value]
+    (link,) = [c for c in links.shown(at) if "surface=staircase" in c]
     assert "present=" not in link
     _set(at, "toggle", "present", True)
     assert _presenter_css(at) and at.query_params["present"] == "1"

@@ -19,6 +19,7 @@ import optiviz.analysis.decay_search
 from optiviz.core import surfaces
 from optiviz.figures.fit import EARLY_STOP
 from optiviz.scenes import lessons
+from tests.support import links
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 180
@@ -68,7 +69,7 @@ def _summary(at: AppTest) -> dict:
 
 def _link(at: AppTest) -> str:
     """The page's share link (bound widgets write the address in the browser, not here)."""
-    (code,) = [c.value for c in at.code if "surface=polynomial_regression" in c.value]
+    (code,) = [c for c in links.shown(at) if "surface=polynomial_regression" in c]
     return code
 
 

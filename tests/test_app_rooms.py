@@ -20,6 +20,7 @@ from optiviz import rooms, scenes
 from optiviz.core import surfaces
 from optiviz.rooms import tally
 from optiviz.ui import classroom, student
+from tests.support import links
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 180
@@ -95,7 +96,7 @@ def test_which_question_from_ask_to_new_question(url) -> None:
     assert store.question(code)["choices"] == names and store.is_open(code)
     assert not _components(at, "map"), "the paths show while the question is open"
     assert code in _texts(at) and f"QR code of /?room={code}" in _texts(at)
-    assert [c.value for c in at.code] == [f"/?room={code}"]
+    assert links.shown(at) == [f"/?room={code}"]
 
     pupils = [_student(code) for _ in range(3)]
     for pupil, pick in zip(pupils, [0, 1, 1], strict=True):
@@ -208,7 +209,7 @@ def test_presenter_reload_keeps_the_room_and_its_controls(url) -> None:
     host = at.query_params[classroom.HOST]
     owner = at.session_state[classroom.OWNER]
     assert host == f"{code}-{owner}", "the presenter's address holds the room and its secret"
-    assert [c.value for c in at.code] == [f"/?room={code}"], "the student link has no secret"
+    assert links.shown(at) == [f"/?room={code}"], "the student link has no secret"
     assert owner not in classroom.link(code) and owner not in _texts(at)
     store = rooms.open_store(url)
     store.answer(code, "pupil", {"choice": store.question(code)["choices"][0]})

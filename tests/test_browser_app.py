@@ -231,7 +231,7 @@ def test_downloads_and_link_follow_alpha_moves(page) -> None:
     _move_alpha(page)
     alpha = _alpha_text(page)
     page.wait_for_function(
-        "a => [...document.querySelectorAll('[data-testid=\"stCode\"]')]"
+        "a => [...document.querySelectorAll('.optiviz-share-url')]"
         ".some(e => e.textContent.includes('alpha=' + a))",
         arg=alpha,
         timeout=10_000,

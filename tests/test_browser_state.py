@@ -69,7 +69,7 @@ def _query(url: str) -> list[tuple[str, str]]:
 
 
 def _share_link(tab) -> str:
-    return tab.locator('[data-testid="stCode"]').filter(has_text="?").last.inner_text()
+    return tab.locator(".optiviz-share-url").filter(has_text="?").last.inner_text()
 
 
 def test_race_chips_name_the_rates_that_race_after_each_surface_switch(page) -> None:

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from optiviz.devtools import apptest
 from optiviz.scenes import params
 from optiviz.ui import explore_chart
+from tests.support import links
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 STOPS = params.alpha_options()
@@ -48,7 +49,7 @@ def _release(at: AppTest, value: float, drawn: bool = True) -> None:
 
 
 def _link(at: AppTest) -> str:
-    return next(c.value for c in at.code if "alpha=" in c.value)
+    return next(c for c in links.shown(at) if "alpha=" in c)
 
 
 def test_a_release_the_family_drew_sends_the_same_payload_and_computes_nothing(

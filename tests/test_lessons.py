@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 import optiviz
 from optiviz import scenes
 from optiviz.scenes import lessons, params
-from tests.support import expected
+from tests.support import expected, links
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -141,7 +141,7 @@ def test_the_polynomial_model_settles_or_runs_away_at_its_exact_line() -> None:
 
 
 def _share_link(at: AppTest) -> dict[str, list[str]]:
-    (link,) = [c.value for c in at.code if "?" in c.value and "surface=" in c.value]
+    (link,) = [c for c in links.shown(at) if "?" in c and "surface=" in c]
     return parse_qs(urlsplit(link).query)
 
 

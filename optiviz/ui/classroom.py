@@ -32,7 +32,7 @@ from optiviz.figures import chart_data
 from optiviz.rooms import RoomError, tally
 from optiviz.scenes import grids
 from optiviz.scenes.settings import Settings
-from optiviz.ui import chart_component, explore_chart, state
+from optiviz.ui import chart_component, explore_chart, share, state
 
 LIVE_S = 0.5
 """How often the presenter's answers refresh, in seconds: twice the rate a 2 s catch-up
@@ -172,7 +172,7 @@ def render() -> None:
         if error:
             st.error(error)
         st.markdown(qr_image(url), unsafe_allow_html=True)
-        st.code(url, language=None, wrap_lines=True)
+        share.link_box(url, key="class_link")
     with right:
         _live(code, q)
 

@@ -11,7 +11,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from optiviz.core import optimizers, schedules, surfaces
 from optiviz.scenes.settings import Settings
-from optiviz.ui import controls, state
+from optiviz.ui import controls, share, state
 from optiviz.ui.downloads import Shown, downloads
 from optiviz.ui.panels import panel
 
@@ -74,5 +74,6 @@ def _alpha_fragment(
     shown.runs, shown.html = tuple, None
     view(draft.settings(), surface, shown)
     if link is not None:
-        link.code(state.share_link(), language=None)
+        with link:
+            share.link_box(state.share_link(), key="share_link")
     state.publish()

@@ -13,7 +13,7 @@ READ_JS = """() => {
     .find(e => e.innerText.includes('Learning rates to race'));
   const chips = race ? [...race.querySelectorAll('[data-tag]')]
     .map(e => e.getAttribute('aria-label')) : null;
-  const codes = [...document.querySelectorAll('[data-testid="stCode"]')].map(text)
+  const codes = [...document.querySelectorAll('.optiviz-share-url')].map(text)
     .filter(t => /^https?:/.test(t));
   const gd = document.querySelector('.optiviz-chart');
   let chart = null;
