@@ -18,8 +18,6 @@ import pytest
 import optiviz
 from optiviz.core import optimizers, schedules
 
-torch = pytest.importorskip("torch")
-
 STEPS = 80
 START = (-1.2, 1.0)
 HYPER = {"momentum": 0.8, "rho": 0.9, "beta1": 0.85, "beta2": 0.99}
@@ -56,8 +54,15 @@ def multiplier(kind: str, k=0.0, drop=0.5, every=10, staircase=False) -> Callabl
     }[kind]
 
 
+def _torch():
+    """torch, imported by the first test that compares with it (2 s of CPU): a
+    pytest-xdist worker given none of them never imports it."""
+    return pytest.importorskip("torch")
+
+
 def torch_optimizer(name: str, params: list, alpha: float, eps: float, decay: float = 0.0):
     """The torch.optim counterpart of each rule, with our hyperparameters."""
+    torch = _torch()
     beta, betas = HYPER["momentum"], (HYPER["beta1"], HYPER["beta2"])
     wd = {"weight_decay": decay}
     make = {
@@ -78,6 +83,7 @@ def torch_positions(
     name: str, kind: str, params: dict, eps: float, start=START, alpha=None, decay=0.0
 ) -> np.ndarray:
     """Positions x_0..x_STEPS of torch's run, float64, one scheduler step per optimizer step."""
+    torch = _torch()
     p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
     opt = torch_optimizer(name, [p], alpha or ALPHAS[name], eps, decay)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, multiplier(kind, **params))
