@@ -19,7 +19,8 @@ too, less the idle rate over the move, so its median can be given. The run is bo
 
 Every server variant (``--variants``) is started at once, warmed up, and the
 phases run paired, each N on every variant in turn, so a variant's figures are
-compared with the baseline's from the same minutes. Run from the repository root
+compared with the baseline's from the same minutes; ``--reference PATH`` adds another
+checkout's app (the code before a change) as the baseline. Run from the repository root
 with ``.venv/bin/python -m bench.load protocol`` (quick check:
 ``--sessions 1 --moves 4 --variants config``).
 """
@@ -70,6 +71,9 @@ VARIANTS = {
 run (``runner.postScriptGC``) and the app's ``gc.freeze`` of the warmed-up heap, and the
 background compile switched off."""
 
+
+REFERENCE = "reference"
+"""The variant ``--reference`` serves: another checkout's app, with that checkout's package."""
 
 VIEWS = {
     "decay": ("exponential", (ALPHA, K)),
@@ -397,16 +401,28 @@ def main() -> None:
         help="longest wait for the background compile to finish before the idle rate is read",
     )
     parser.add_argument("--json", type=Path, help="also write every phase and move here")
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        help=f"also serve this checkout's app as variant {REFERENCE!r}, the baseline, on the "
+        "same cores (the code before, measured in the same minutes)",
+    )
     args = parser.parse_args()
     cores = args.cpus or len(os.sched_getaffinity(0))
 
-    def start(env: dict[str, str]):
+    def start(env: dict[str, str], root: Path | None = None):
         if args.replicas:
             return Replicas(args.replicas, env, args.cpus)
         pin = ["taskset", "-c", f"0-{args.cpus - 1}"] if args.cpus else None
-        return AppServer(env=env, prefix=pin)
+        if root is None:
+            return AppServer(env=env, prefix=pin)
+        return AppServer(env=env | {"PYTHONPATH": str(root)}, prefix=pin, root=root.resolve())
 
-    servers = {name: start(VARIANTS[name]) for name in args.variants}
+    servers = {}
+    if args.reference:
+        servers[REFERENCE] = start(VARIANTS["config"], args.reference)
+    servers |= {name: start(VARIANTS[name]) for name in args.variants}
+    baseline = next(iter(servers))
     phases: list[Phase] = []
     try:
         idle = {
@@ -437,7 +453,7 @@ def main() -> None:
     print(HEADER)
     for phase in phases:
         print(row(phase))
-    print("\n".join(["", *ratios(phases, args.variants[0])]))
+    print("\n".join(["", *ratios(phases, baseline)]))
     print()
     for phase in phases:
         kinds = ", ".join(
