@@ -26,10 +26,23 @@ from optiviz.figures.typed import encode_array
 from optiviz.scenes import Scene
 from optiviz.scenes.grids import Grid
 
+_PLAIN = (str, int, bool, type(None))
+
 
 def encode(value):
     """``value`` as strict JSON: arrays as typed-array specs, NumPy scalars as Python
-    numbers, non-finite floats as None (a gap), tuples as lists."""
+    numbers, non-finite floats as None (a gap), tuples as lists. The exact built-in types
+    are tried first, by ``type``: a figure holds thousands of them, and ``isinstance``
+    against ``Mapping`` costs an ABC check each (most of a top view's encoding)."""
+    kind = type(value)
+    if kind is dict:
+        return {str(k): encode(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [encode(v) for v in value]
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind in _PLAIN:
+        return value
     if isinstance(value, np.ndarray):
         return encode_array(value)
     if isinstance(value, Mapping):
