@@ -112,7 +112,7 @@ def test_a_chart_slider_release_moves_one_stop_and_the_session_adopts_the_addres
     # a release after the first reruns only α's fragment: the chart and the share link
     finished = ForwardMsg.ScriptFinishedStatus
     assert runs[2].status == finished.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
-    assert runs[2].elements == ["bidi_component", "code"], runs[2].elements
+    assert runs[2].elements == ["bidi_component", "bidi_component"], runs[2].elements
     assert runs[2].bytes > 10_000, "with the new paths"
 
 
@@ -125,30 +125,33 @@ def test_start_and_surface_moves_change_the_page(server):
 
 
 async def _default_view_releases(port: int) -> tuple[list, list, list]:
-    """The default view (no decay): α let go three times, the last as a chart that did not
+    """The default view (no decay): α let go four times, the last as a chart that did not
     draw the stop would send it; the runs, the address after each, and ``drawn``."""
     async with ProtocolSession(port, moves.start_query(5, schedule="")) as session:
         runs, queries, drawn = [await session.rerun()], [], []
-        for i in range(3):
+        for i in range(4):
             kwargs, _ = moves.change(session, moves.ALPHA, 1)
             key, event, value = kwargs["trigger"]
-            value = value | ({"drawn": False} if i == 2 else {})
+            value = value | ({"drawn": False} if i == 3 else {})
             drawn.append(value["drawn"])
             runs.append(await session.rerun(trigger=(key, event, value)))
             queries.append(parse_qs(session.query)["alpha"][0])
         return runs, queries, drawn
 
 
-def test_a_release_the_chart_drew_is_answered_by_reference(server):
+def test_a_release_the_chart_drew_is_answered_with_keep(server):
     """Where the chart's α family held the stop let go at (the client says so as the chart
-    does: ``drawn``), the chart's data comes back unchanged, so Streamlit sends a reference
-    to its last message; where it did not, the new paths."""
+    does: ``drawn``), the chart is told to keep the payload it holds
+    (``chart_component.kept``), and the client keeps its sliders, so the next release is
+    held too; where it did not, the new paths."""
     runs, queries, drawn = asyncio.run(_default_view_releases(server.port))
     assert all(run.ok for run in runs), [run.exceptions for run in runs]
     stops = [f"{v:g}" for v in params.alpha_options()]
     assert stops.index(queries[1]) == stops.index(queries[0]) + 1
-    assert stops.index(queries[2]) == stops.index(queries[1]) + 1
-    assert drawn == [True, True, False]  # the first: the shipped view's family held it too
-    assert runs[2].elements == ["bidi_component", "code"], runs[2].elements
-    assert runs[2].bytes < 5_000, "the chart by reference"
-    assert runs[3].bytes > 10_000, "the chart computed at the new α"
+    assert stops.index(queries[3]) == stops.index(queries[1]) + 2
+    # the first: the shipped view's family held it too; the third: after a kept answer
+    assert drawn == [True, True, True, False]
+    for run in runs[2:4]:
+        assert run.elements == ["bidi_component", "bidi_component"], run.elements
+        assert run.bytes < 6_000, "the chart kept"
+    assert runs[4].bytes > 10_000, "the chart computed at the new α"

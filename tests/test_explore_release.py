@@ -1,6 +1,7 @@
-"""An α let go where the chart already drew it: the server sends the payload before again,
-unchanged, and computes nothing; where the browser could not have drawn it (no member
-there, a k family at the old α, a run between two stops) the chart is drawn anew."""
+"""An α let go where the chart already drew it: the server tells the chart to keep the
+payload before (``chart_component.kept``, by its token) and computes nothing; where the
+browser could not have drawn it (no member there, a k family at the old α, a run between
+two stops) the chart is drawn anew."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from optiviz.devtools import apptest
 from optiviz.scenes import params
-from optiviz.ui import explore_chart
+from optiviz.ui import chart_component, explore_chart
 from tests.support import links
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -52,19 +53,44 @@ def _link(at: AppTest) -> str:
     return next(c for c in links.shown(at) if "alpha=" in c)
 
 
-def test_a_release_the_family_drew_sends_the_same_payload_and_computes_nothing(
+def _payload(at: AppTest) -> dict:
+    return chart_component.received(_json(at))
+
+
+def _kept(payload: dict, value: float) -> dict:
+    """What the chart is sent to keep ``payload`` with α let go at ``value``."""
+    return {"keep": payload["token"], "key": "alpha", "value": value}
+
+
+def test_a_release_the_family_drew_keeps_the_payload_and_computes_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     at, built = _open(monkeypatch, mode="single", alpha="0.87")
-    before, count = _json(at), len(built)
-    assert count == 1
+    before, count = _payload(at), len(built)
+    assert count == 1 and before["sliders"][0]["families"]
     for value in (1.0, 1.2, 0.87):  # back to the payload's own stop: told all the same
         _release(at, value)
-        assert _json(at) == before  # byte for byte: Streamlit does not call the chart again
+        sent = {k: v for k, v in _payload(at).items() if k not in ("config", "present")}
+        assert sent == _kept(before, value)
+        assert len(_json(at)) < 400  # not the payload's ~190 kB serialised and hashed again
         assert len(built) == count
         assert at.session_state["alpha"] == value
         assert at.query_params["alpha"] == f"{value:g}"
         assert f"alpha={value:g}" in _link(at)
+
+
+def test_a_payload_is_named_by_its_contents(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same contents make the same token (the same message again, which Streamlit sends
+    # as a reference); its families by reference, or another α, make another.
+    at, _ = _open(monkeypatch, mode="single", alpha="0.87")
+    first = _payload(at)
+    at.run()  # the same view, its α family now sent by reference
+    again = _payload(at)
+    assert "ref" in again["sliders"][0]["families"][0] and again["token"] != first["token"]
+    at.run()
+    assert _payload(at) == again
+    _release(at, 1.0, drawn=False)
+    assert _payload(at)["token"] not in (first["token"], again["token"])
 
 
 def test_a_release_the_browser_did_not_draw_computes_the_view(
@@ -94,9 +120,9 @@ def test_a_view_drawn_between_two_stops_is_drawn_again(monkeypatch: pytest.Monke
     before = _json(at)
     _release(at, 0.87)
     assert len(built) == 2 and _json(at) != before
-    after = _json(at)
+    after = _payload(at)
     _release(at, 1.0)  # now from a stop of the grid: held
-    assert len(built) == 2 and _json(at) == after
+    assert len(built) == 2 and _payload(at)["keep"] == after["token"]
 
 
 def test_a_release_outside_the_familys_window_computes_the_view(

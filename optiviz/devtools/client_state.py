@@ -120,12 +120,15 @@ class ClientState:
             known.value = value
 
     def _chart(self, proto: Any) -> None:
-        """Keep a component's sliders and note the families its data sends whole."""
+        """Keep a component's sliders and note the families its data sends whole (an
+        answer to keep the payload before keeps them as they are)."""
         if proto.WhichOneof("data") != "json":
             return
         data = json.loads(proto.json)
         if isinstance(data, list):  # a payload as the app sends it (chart_component.sent)
             (data,) = data
+        if "keep" in data:  # the chart keeps the payload it holds (chart_component.kept)
+            return
         sliders = data.get("sliders") or []
         self.families.update(f["key"] for s in sliders for f in s["families"] if "key" in f)
         self.sliders[proto.id] = {

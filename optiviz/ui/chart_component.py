@@ -12,6 +12,7 @@ background PNG travels inline in the chart's data (``data:`` URI).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 
@@ -113,14 +114,49 @@ def received(text: str) -> dict:
     return payload
 
 
-def check_json(data: dict) -> None:
-    """Raise ``ValueError`` unless ``data`` is a figure dict that is strict JSON."""
+def check_json(data: dict) -> str:
+    """Raise ``ValueError`` unless ``data`` is a figure dict that is strict JSON; return
+    that JSON text."""
     try:
-        json.dumps(data, allow_nan=False)
+        text = json.dumps(data, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"the chart's data cannot be sent ({exc})") from exc
     if not isinstance(data.get("figure"), dict) or not data["figure"].get("data"):
         raise ValueError("the chart's data has no figure to draw")
+    return text
+
+
+TOKEN = "token"
+"""A payload's name (:func:`digest`, :func:`tokened`), by which :func:`kept` refers to it."""
+KEEP = "keep"
+"""The key of :func:`kept`'s answer: the token of the payload the chart is to keep."""
+
+
+def digest(data: dict) -> str:
+    """``check_json`` of ``data``, and a digest of its JSON text: ``TOKEN``'s value for
+    chart data (``explore_chart.chart_for`` adds it once per cached chart)."""
+    return hashlib.sha1(check_json(data).encode()).hexdigest()[:16]
+
+
+def tokened(data: dict) -> dict:
+    """``data`` (with its ``digest`` under ``TOKEN``) as sent, its families either whole or
+    by reference (``sliders.by_reference``): the token names which, so that two payloads
+    with different contents never share one."""
+    refs = "".join(
+        "r" if "ref" in f else "f" for s in data.get("sliders", []) for f in s["families"]
+    )
+    return data | {TOKEN: f"{data[TOKEN]}-{refs}"}
+
+
+def kept(data: dict, key: str, value: float) -> dict:
+    """What the chart is sent where it already draws what it would draw for payload
+    ``data`` (the last sent, with its ``TOKEN``) with slider ``key`` at ``value``:
+    ``{"keep": token, "key": key, "value": value}``. The chart keeps the payload it holds
+    and the member drawn (its JavaScript returns at once); a chart mounted anew takes that
+    payload from the page's cache and moves the slider to ``value``. A few hundred bytes,
+    which Streamlit serialises and hashes at no cost, where ``data`` again is two JSON
+    encodings and two digests of its ~190 kB. No ``figure``: pass it ``checked``."""
+    return {KEEP: data[TOKEN], "key": key, "value": value}
 
 
 def clicked(key: str) -> dict | None:

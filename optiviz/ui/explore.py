@@ -87,7 +87,8 @@ SENT = "_chart_sent"
 @dataclass(frozen=True)
 class Sent:
     """What the chart was sent last: its key, presenter mode, the settings it was drawn
-    for and its data, as passed to ``chart_component.chart``."""
+    for and its data (with its ``chart_component.TOKEN``), as passed to
+    ``chart_component.chart``."""
 
     key: str
     present: bool
@@ -97,16 +98,17 @@ class Sent:
 
 def payload(s: Settings, key: str, three_d: bool, present: bool) -> dict:
     """The chart's data for ``s``. In the top view, an α let go at a stop that the last
-    payload's family holds and the browser drew (``sliders.holds_release``) gets that
-    payload again, unchanged: the browser already draws that member, which is what a new
-    payload would draw, and Streamlit does not call the chart for equal data, so the
-    member stays; nothing is computed, and the message is a reference to the one before.
-    Else the cached chart, with the families this browser was sent before by reference."""
+    payload's family holds and the browser drew (``sliders.holds_release``) gets
+    ``chart_component.kept``: the browser already draws that member, which is what a new
+    payload would draw, so it keeps the payload it holds; nothing is computed, and the
+    message is a few hundred bytes that Streamlit serialises and hashes in microseconds
+    (the payload again costs both its ~190 kB, twice). Else the cached chart, with the
+    families this browser was sent before by reference, and its token."""
     released, last = state.pop(RELEASED), state.get(SENT)
     same = last is not None and (last.key, last.present, three_d) == (key, present, False)
     if same and released and sliders.holds_release(last.data, last.settings, s, *released):
-        return last.data
-    data = sliders.by_reference(chart_for(s, three_d), state.sent_before)
+        return chart_component.kept(last.data, *released)
+    data = chart_component.tokened(sliders.by_reference(chart_for(s, three_d), state.sent_before))
     state.set_values({SENT: Sent(key, present, s, data)})
     return data
 

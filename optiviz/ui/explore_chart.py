@@ -79,12 +79,12 @@ def drawn_settings(s: Settings) -> tuple[Settings, int | None]:
 def chart_for(s: Settings, three_d: bool = False) -> dict:
     """The chart component's data for the settings (:func:`compute_chart`); the default
     page's is shipped (``first_screen``, proven equal), so a new server draws it at once.
-    Checked once to be strict JSON (``chart_component.check_json``), and shared by every
-    session as it is (a resource: a hit is not unpickled again), so nothing downstream may
-    change it: ``sliders.by_reference`` and ``chart_component.chart`` build new dicts."""
+    Checked once to be strict JSON, with its digest as its ``chart_component.TOKEN``
+    (``chart_component.digest``), and shared by every session as it is (a resource: a hit
+    is not unpickled again), so nothing downstream may change it: ``sliders.by_reference``
+    and ``chart_component.chart`` build new dicts."""
     data = first_screen.lookup(s, three_d) or compute_chart(s, three_d)
-    chart_component.check_json(data)
-    return data
+    return data | {chart_component.TOKEN: chart_component.digest(data)}
 
 
 def compute_chart(s: Settings, three_d: bool = False) -> dict:

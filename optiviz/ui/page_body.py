@@ -73,7 +73,8 @@ def _alpha_fragment(
         st.rerun()
     shown.runs, shown.html = tuple, None
     view(draft.settings(), surface, shown)
+    now = state.pairs()  # read once for both: about 40 session-state reads
     if link is not None:
         with link:
-            share.link_box(state.share_link(), key="share_link")
-    state.publish()
+            share.link_box(state.share_link(now), key="share_link")
+    state.publish(now)

@@ -108,11 +108,12 @@ def pairs() -> list[tuple[str, str]]:
     return out
 
 
-def publish() -> None:
-    """Make the address spell every control's current value, in one message, if it
-    differs (a write sends the browser the whole address)."""
+def publish(now: list[tuple[str, str]] | None = None) -> None:
+    """Make the address spell every control's current value (``now``: ``pairs()`` read
+    already in this run), in one message, if it differs (a write sends the browser the
+    whole address)."""
     wanted: dict[str, list[str]] = {}
-    for key, text in pairs():
+    for key, text in pairs() if now is None else now:
         wanted.setdefault(key, []).append(text)
     wanted |= {k: list(v) for k, v in st.session_state.get(EXTRA, {}).items()}
     current = {k: st.query_params.get_all(k) for k in st.query_params}
@@ -131,10 +132,11 @@ def presenting() -> bool:
     return bool(st.session_state.get(PRESENT))
 
 
-def share_link() -> str:
-    """The address that reopens this view: every set control, by name."""
+def share_link(now: list[tuple[str, str]] | None = None) -> str:
+    """The address that reopens this view: every set control, by name (``now``:
+    ``pairs()`` read already in this run)."""
     base = (st.context.url or "").split("?")[0]
-    return f"{base}?{urlencode(pairs())}"
+    return f"{base}?{urlencode(pairs() if now is None else now)}"
 
 
 def apply_settings(values: Mapping[str, object]) -> None:

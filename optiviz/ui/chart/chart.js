@@ -403,9 +403,26 @@ function clearError(gd) {
   if (box) box.remove();
 }
 
+const PAYLOADS_KEPT = 4; // payloads the page keeps by token, for a chart mounted anew
+
+function remembered(data) {
+  // The payloads sent whole, by token (window.__optivizPayloads survives a remount), so
+  // that an answer to keep one ({keep: token}, chart_component.kept) finds it.
+  const cache = window.__optivizPayloads || (window.__optivizPayloads = new Map());
+  if (data.keep === undefined) {
+    if (data.token !== undefined) {
+      cache.delete(data.token);
+      cache.set(data.token, data);
+      while (cache.size > PAYLOADS_KEPT) cache.delete(cache.keys().next().value);
+    }
+    return data;
+  }
+  return cache.get(data.keep) || null;
+}
+
 export default function (component) {
   const { parentElement, setTriggerValue } = component;
-  const data = payload(component.data);
+  const sent = payload(component.data);
   let gd = parentElement.querySelector(":scope > .optiviz-chart");
   if (!gd) {
     gd = document.createElement("div");
@@ -416,15 +433,36 @@ export default function (component) {
     gd.__optiviz ||
     (gd.__optiviz = { chain: Promise.resolve(), listening: false, speed: 1, want: {}, told: {} });
   state.setTriggerValue = setTriggerValue;
-  state.latest = data;
-  if (!state.holding) Object.assign(state, { want: {}, told: {} }); // the page caught up
-  queueDraw(gd, state, data);
-  return () => {
+  const data = remembered(sent);
+  const cleanup = () => {
     // Also called when a newer call supersedes this one: free the graph only if it left.
     setTimeout(() => {
       if (!gd.isConnected && window.Plotly) window.Plotly.purge(gd);
     }, 0);
   };
+  if (sent.keep !== undefined && state.latest && state.latest.token === sent.keep) {
+    return cleanup; // a release this payload's family drew: the member drawn stays
+  }
+  if (!data) {
+    showError(gd, new Error("the page no longer holds the view to keep; reload the page"));
+    return cleanup;
+  }
+  state.latest = data;
+  if (!state.holding) Object.assign(state, { want: {}, told: {} }); // the page caught up
+  if (sent.keep !== undefined) keptAt(state, data, sent.key, sent.value);
+  queueDraw(gd, state, data);
+  return cleanup;
+}
+
+function keptAt(state, data, key, value) {
+  // A chart mounted anew with a kept payload: its slider at the value let go, which the
+  // server holds (told), so the member there is swapped in as the thumb had it.
+  const slider = (data.sliders || []).find((s) => s.key === key);
+  const index = slider ? slider.stops.indexOf(value) : -1;
+  if (index >= 0 && index !== slider.index) {
+    state.want = { [key]: index };
+    state.told = { [key]: index };
+  }
 }
 
 // For the tests (tests/test_chart_js.py), which run these in Node.
