@@ -10,12 +10,17 @@ loaded, and the first paths drawn; with the CPU seconds the server had used by t
 which a loaded machine stretches less than the wall clock (each round prints the load
 average).
 
+``--timeline`` says when each step of a start happened, from the browser's resource
+timings: the page opened, its first element (the preload), plotly.js loaded, the page
+run's widgets arriving (the server's imports done), the chart's modules, the first paths.
+
 ``--profile`` says where the time goes instead, in one fresh process per part: the
 imports (Streamlit, JAX, the core, Plotly, the page), and the first page's run through
 ``AppTest`` with every XLA compile it makes and how long each took (JAX's compile log),
 and whether it imported pandas and pyarrow (Streamlit's data-frame scan).
 
     .venv/bin/python -m bench.cold                 # 3 rounds of Optiviz and bare
+    .venv/bin/python -m bench.cold --timeline
     .venv/bin/python -m bench.cold --profile
 """
 
@@ -55,6 +60,34 @@ bare page."""
 
 TIMEOUT_MS = 300_000
 
+STEPS_JS = r"""() => {
+  const at = (re) => {
+    const e = performance.getEntriesByType('resource').filter(r => re.test(r.name));
+    return e.length ? [Math.min(...e.map(r => r.startTime)), Math.max(...e.map(r => r.responseEnd))]
+      : null;
+  };
+  return {
+    origin: performance.timeOrigin,
+    first: at(/BidiComponent|PlotlyChart/),
+    plotly: at(/plotly\.min\.js|PlotlyChart/),
+    widgets: at(/(Radio|Selectbox|Slider)\.[^/]*\.js$/),
+    chart: at(/optiviz\.chart\/[^/]*\.js$/),
+    highlighter: at(/SyntaxHighlighter/) !== null,
+  };
+}"""
+"""Each step's resources as [first start, last end] in ms after navigation (null if none):
+the first element's chunk (the preload component, or the bare page's Plotly chart), plotly.js,
+the first widgets' chunks (they load once the page run sends its sidebar, after its
+imports), the chart component's own modules; and whether Streamlit's syntax highlighter
+loaded."""
+
+STEPS = {
+    "first": "first element",
+    "plotly": "plotly.js",
+    "widgets": "widgets",
+    "chart": "chart modules",
+}
+
 
 def one_start(browser, name: str, env: dict[str, str]) -> dict[str, float]:
     """Seconds from spawning the server to its health answer, plotly.js, first paths, and
@@ -75,11 +108,21 @@ def one_start(browser, name: str, env: dict[str, str]) -> dict[str, float]:
             drawn = time.perf_counter() - server.started
             cpu = server.cpu_s()
             plotly_ms = page.evaluate(PLOTLY_JS)
+            steps = page.evaluate(STEPS_JS)
             context.close()
         finally:
             server.stop()
     plotly = opened + plotly_ms / 1e3 if plotly_ms is not None else float("nan")
-    return {"healthy": healthy, "plotly": plotly, "drawn": drawn, "cpu": cpu}
+    times = {"healthy": healthy, "plotly": plotly, "drawn": drawn, "cpu": cpu}
+    spawned = time.time() - (time.perf_counter() - server.started)
+    navigated = steps["origin"] / 1e3 - spawned
+    times["opened"] = navigated
+    for key in STEPS:
+        span = steps[key]
+        times[f"{key} from"] = navigated + span[0] / 1e3 if span else float("nan")
+        times[f"{key} to"] = navigated + span[1] / 1e3 if span else float("nan")
+    times["highlighter"] = float(steps["highlighter"])
+    return times
 
 
 def rounds(n: int, env: dict[str, str]) -> dict[str, list[dict[str, float]]]:
@@ -184,10 +227,26 @@ def profile(env: dict[str, str]) -> None:
         print(f"  exceptions: {first['exceptions']}")
 
 
+def timeline(out: dict[str, list[dict[str, float]]]) -> None:
+    """Each app's median start, step by step: seconds from the server's spawn."""
+    print("\n| app | healthy | page opened | " + " | ".join(STEPS.values()) + " | first paths |")
+    print("|---|---|---|" + "---|" * len(STEPS) + "---|")
+    for name, runs in out.items():
+        m = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        spans = [f"{m[f'{k} from']:.1f}-{m[f'{k} to']:.1f}" for k in STEPS]
+        row = [f"{m['healthy']:.1f}", f"{m['opened']:.1f}", *spans, f"{m['drawn']:.1f}"]
+        print(f"| {name} | " + " | ".join(row) + " |")
+    loaded = [name for name, runs in out.items() if any(r["highlighter"] for r in runs)]
+    print(f"\nStreamlit's syntax highlighter loaded by: {', '.join(loaded) or 'none'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="starts of each app")
     parser.add_argument("--profile", action="store_true", help="where the time goes")
+    parser.add_argument(
+        "--timeline", action="store_true", help="also each step of a start, from the browser"
+    )
     args = parser.parse_args()
     env: dict[str, str] = {}
     print(f"Machine: {machine()}; Chromium headless, --disable-gpu\n")
@@ -213,6 +272,8 @@ def main() -> None:
                 f"  {name}: {medians[name]['drawn'] / medians['bare']['drawn']:.2f}x; "
                 + ", ".join(f"{x:.2f}x" for x in each)
             )
+    if args.timeline:
+        timeline(out)
 
 
 if __name__ == "__main__":
