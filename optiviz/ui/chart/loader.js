@@ -5,10 +5,15 @@
 //
 // This module is also a component of its own (optiviz.preload, app.py's first element):
 // mounted before the server imports JAX and the app, it starts the download and parse of
-// plotly.js then, so the chart, whose element comes once the page's run has computed it,
-// finds plotly.js loaded. It draws nothing and takes no room on the page.
+// plotly.js then, and imports the chart's own modules (three rounds of fetches, one per
+// level of their imports), so the chart, whose element comes once the page's run has
+// computed it, finds both loaded. It draws nothing and takes no room on the page.
 
 export const PLOTLY = "./vendor/plotly.min.js";
+export const CHART = "../optiviz.chart/chart.js";
+// The chart component's module, at the URL Streamlit serves it from (each component's
+// assets under /_stcore/bidi-components/<name>/, and the preload is optiviz.preload): the
+// browser evaluates a module once per URL, so the chart's own import finds this one.
 
 export function payload(data) {
   // The server sends a component its payload as a one-element list (``sent`` in
@@ -44,4 +49,5 @@ export default function preload({ parentElement }) {
   const box = parentElement.closest('[data-testid="stElementContainer"]');
   if (box) box.style.display = "none";
   loadPlotly().catch(() => {}); // a chart that asks again reports a failed load
+  import(new URL(CHART, import.meta.url).href).catch(() => {}); // the chart's import retries
 }
