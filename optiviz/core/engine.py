@@ -4,7 +4,14 @@ which search uses; grids run in ``sweeps``).
 One step: g = grad of the (mini-batch) loss at x_t, plus optional Gaussian
 noise; d, state = optimizer.update(g, state); x_{t+1} = x_t - alpha_t d. What
 does not depend on x (alpha_t, the noise, the mini-batch) is drawn for every
-step before the loop (``run_inputs.Draws``).
+step before the loop (``run_inputs.Draws``). alpha_t is computed in the run's program;
+the noise and the mini-batch weights come in as arrays, drawn by programs of their own
+(``noise_fn``, ``weights_fn``) that every optimizer shares and that only a run with noise,
+or with batches smaller than the data, calls. Their PRNG (threefry, the normal's inverse
+error function, the epoch's permutation) was most of a trajectory program's compile: a
+first run (trace, compile, run) took about 1.8 s of CPU on the quadratic and 3.3 s on the
+polynomial at 2,000 steps with it in, 1.0 and 1.15 s without (2-core container), so a page of four
+optimizers without noise compiles four small programs and no PRNG at all.
 
 Everything numeric is a traced argument (``run_inputs.Hyper``); only the surface, the
 optimizer and the scan length (a bucket from ``limits.STEP_BUCKETS``) are
@@ -28,8 +35,9 @@ body writing into rows of 4 fused |grad f| differently from one writing into a r
 which is why one capacity serves every batch size.
 
 Compilations per session are therefore at most
-|surfaces| x |optimizers| x |buckets| x 2 (trajectory, sweep), times the grid shapes
-for ``sweeps``' blocks, and in practice a handful; ``TRACES`` counts them.
+|surfaces| x |optimizers| x |buckets| x 2 (trajectory, sweep), plus the draw programs
+(|dimensions| and |data sizes| x |buckets|), times the grid shapes for ``sweeps``'
+blocks, and in practice a handful; ``TRACES`` counts them.
 """
 
 from __future__ import annotations
@@ -43,7 +51,14 @@ import jax.numpy as jnp
 import numpy as np
 
 from optiviz.core import limits, optimizers, schedules
-from optiviz.core.run_inputs import Hyper, draws
+from optiviz.core.run_inputs import (
+    Draws,
+    Hyper,
+    batch_weights,
+    draws,
+    learning_rates,
+    step_noise,
+)
 from optiviz.core.surfaces import Surface
 
 TRACES: Counter = Counter()
@@ -77,10 +92,10 @@ def _stepper(surface: Surface, optimizer: str, h: Hyper):
 
 
 def _trajectory(surface: Surface, optimizer: str, length: int):
-    def run(h: Hyper, x0, key):
+    def run(h: Hyper, x0, noise, weights):
         tx, step = _stepper(surface, optimizer, h)
         carry = (x0, tx.init(x0), jnp.array(False))
-        steps = (jnp.arange(length), draws(surface, h, key, length))
+        steps = (jnp.arange(length), Draws(learning_rates(h, length), noise, weights))
         _, (xs, lrs, grads) = jax.lax.scan(step, carry, steps)
         positions = jnp.concatenate([x0[None], xs])
         losses = jax.vmap(surface.f)(positions)
@@ -92,25 +107,61 @@ def _trajectory(surface: Surface, optimizer: str, length: int):
     return run
 
 
+def _filled(one, n, size: int):
+    """Buffers of ``size`` rows, row i < n ``one(i)`` and the rest zero: a loop over the
+    rows (``lax.fori_loop``, traced trip count n) whose body is ``one``."""
+    rows = jax.eval_shape(one, 0)
+    empty = jax.tree.map(lambda a: jnp.zeros((size, *a.shape), a.dtype), rows)
+
+    def body(i, out):
+        return jax.tree.map(lambda buffer, row: buffer.at[i].set(row), out, one(i))
+
+    return jax.lax.fori_loop(0, n, body, empty)
+
+
 def _batch(surface: Surface, optimizer: str, length: int, size: int):
     run = _trajectory(surface, optimizer, length)
 
-    def many(h: Hyper, n, alphas, ks, x0s, seeds):
+    def many(h: Hyper, n, alphas, ks, x0s, noises, weights):
         TRACES["trajectory"] += 1
 
         def one(i):
             schedule = h.schedule._replace(alpha=alphas[i], k=ks[i])
-            return run(h._replace(schedule=schedule), x0s[i], jax.random.key(seeds[i]))
+            return run(h._replace(schedule=schedule), x0s[i], noises[i], weights[i])
 
-        rows = jax.eval_shape(one, 0)
-        empty = jax.tree.map(lambda a: jnp.zeros((size, *a.shape), a.dtype), rows)
-
-        def body(i, out):
-            return jax.tree.map(lambda buffer, row: buffer.at[i].set(row), out, one(i))
-
-        return jax.lax.fori_loop(0, n, body, empty)
+        return _filled(one, n, size)
 
     return many
+
+
+@lru_cache(maxsize=16)
+def noise_fn(dim: int, length: int, size: int):
+    """jit(scale, n, seeds) -> (size, length, dim): row i < n the gradient noise of the run
+    with the key of seeds[i] (``run_inputs.step_noise`` at ``scale``), the rest zero. One
+    program per dimension, bucket and capacity, shared by every optimizer and surface."""
+
+    def rows(scale, n, seeds):
+        TRACES["noise"] += 1
+        return _filled(lambda i: step_noise(scale, jax.random.key(seeds[i]), length, dim), n, size)
+
+    return jax.jit(rows)
+
+
+@lru_cache(maxsize=16)
+def weights_fn(n_samples: int, length: int, size: int):
+    """jit(batch_size, n, seeds) -> (size, length, n_samples): row i < n the mini-batch
+    weights of the run with the key of seeds[i] (``run_inputs.batch_weights``), the rest
+    zero. One program per data size, bucket and capacity, shared by every optimizer."""
+
+    def rows(batch_size, n, seeds):
+        TRACES["weights"] += 1
+
+        def one(i):
+            return batch_weights(jax.random.key(seeds[i]), length, batch_size, n_samples)
+
+        return _filled(one, n, size)
+
+    return jax.jit(rows)
 
 
 def _validation(surface: Surface, positions):
@@ -137,25 +188,30 @@ once per run: about 2.5x faster than batching every leaf.
 
 
 BATCH_FLOATS = 2**18
-"""float32 values (1 MiB) the output buffers of one call of ``trajectory_fn`` hold: a
-single run pays for zeroing them, a batch gets as many runs per call as fit."""
+"""float32 values (1 MiB) the buffers of one call of ``trajectory_fn`` hold, its draws
+in and its arrays out: a single run pays for zeroing them, a batch gets as many runs per
+call as fit."""
 
 
 def capacity(surface: Surface, length: int) -> int:
-    """Runs one call of ``trajectory_fn`` holds: as many as fit ``BATCH_FLOATS`` (positions,
+    """Runs one call of ``trajectory_fn`` holds: as many as fit ``BATCH_FLOATS`` (in: the
+    noise and the mini-batch weights, length x dim and length x n_samples; out: positions,
     losses and validation losses (length + 1) each, α_t and gradients length each), at
-    least one. 170 at the default 150 steps (bucket 256) on a surface, 21 at 2,000."""
+    least one. 127 at the default 150 steps (bucket 256) on a surface in x and y, 15 at
+    2,000."""
     validation = "validation_f" in surface.extras
     per_run = (length + 1) * (surface.dim + 1 + validation) + length * (surface.dim + 1) + 2
+    per_run += length * (surface.dim + (surface.n_samples or 0))
     return max(1, BATCH_FLOATS // per_run)
 
 
 @lru_cache(maxsize=48)
 def trajectory_fn(surface: Surface, optimizer: str, length: int):
-    """jit(h, n, alphas, ks, x0s, seeds) -> buffers of ``capacity`` rows, row i < n run i:
-    (positions, losses, lrs, grads, |grad f| at start and end, validation losses or None).
-    Run i has alpha_0 = alphas[i], k = ks[i], starts at x0s[i] with the key of seeds[i]
-    (uint32); h's other leaves are shared."""
+    """jit(h, n, alphas, ks, x0s, noises, weights) -> buffers of ``capacity`` rows, row
+    i < n run i: (positions, losses, lrs, grads, |grad f| at start and end, validation
+    losses or None). Run i has alpha_0 = alphas[i], k = ks[i], starts at x0s[i] and is fed
+    noises[i] (length, dim) and weights[i] (length, n_samples or 0): its draws, from
+    ``noise_fn`` and ``weights_fn``. h's other leaves are shared."""
     return jax.jit(_batch(surface, optimizer, length, capacity(surface, length)))
 
 
@@ -179,15 +235,45 @@ def each_run(
         np.asarray(alphas, np.float32),
         np.broadcast_to(np.asarray(ks, np.float32), (n,)),
         np.broadcast_to(np.asarray(x0s, np.float32), (n, surface.dim)),
-        np.broadcast_to(np.asarray(seeds, np.uint32), (n,)),
     ]
+    seeds = np.broadcast_to(np.asarray(seeds, np.uint32), (n,))
+    fed = _feeds(surface, length, size, h)
     if n > size:
         h = jax.device_put(h)
-    outs = [
-        fn(h, np.int32(min(size, n - lo)), *(_rows(c, lo, size) for c in columns))
-        for lo in range(0, n, size)
-    ]
+    outs = []
+    for lo in range(0, n, size):
+        count = np.int32(min(size, n - lo))
+        inputs = fed(count, _rows(seeds, lo, size))
+        outs.append(fn(h, count, *(_rows(c, lo, size) for c in columns), *inputs))
     return tuple(_joined(parts, n) for parts in zip(*outs, strict=True))
+
+
+def _feeds(surface: Surface, length: int, size: int, h: Hyper):
+    """(count, seeds) -> the noise and weights of one call's rows: drawn by ``noise_fn``
+    and ``weights_fn`` only where a run needs them, so a page without noise or
+    mini-batches compiles neither program. Without noise every step's is 0; with the
+    whole data set every weight is 1/n_samples, as ``datasets.minibatch_weights`` gives."""
+    scale, batch, n_samples = np.float32(h.noise), np.float32(h.batch_size), surface.n_samples
+    quiet = _constant((size, length, surface.dim), 0.0)
+    if n_samples is None:
+        whole = _constant((size, length, 0), 0.0)
+    else:
+        whole = _constant((size, length, n_samples), np.float32(1) / np.float32(n_samples))
+
+    def feed(count: np.int32, seeds: np.ndarray) -> tuple[jax.Array, jax.Array]:
+        noise = quiet if scale == 0 else noise_fn(surface.dim, length, size)(scale, count, seeds)
+        if n_samples is None or batch >= n_samples:
+            return noise, whole
+        return noise, weights_fn(n_samples, length, size)(batch, count, seeds)
+
+    return feed
+
+
+@lru_cache(maxsize=8)
+def _constant(shape: tuple[int, ...], value: float) -> jax.Array:
+    """A float32 array of ``value``, kept on the device for every call of its shape (made
+    by NumPy: ``jnp.full`` would compile a program per shape)."""
+    return jax.device_put(np.full(shape, value, np.float32))
 
 
 def _joined(parts: Sequence, n: int) -> np.ndarray | None:

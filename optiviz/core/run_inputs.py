@@ -77,19 +77,28 @@ def learning_rates(h: Hyper, length: int) -> jax.Array:
     return jax.vmap(lambda t: schedules.evaluate(h.kind, h.schedule, t))(ts)
 
 
-def draws(surface: Surface, h: Hyper, key, length: int) -> Draws:
-    """Each step's ``Draws``. Step t's noise is N(0, noise^2) per coordinate from the
-    second half of a split of (key, t); its mini-batch comes from (key, epoch), see
-    ``datasets.minibatch_weights``. Runs that share the key share the draws."""
-    ts = jnp.arange(length)
+def step_noise(scale: jax.Array, key, length: int, dim: int) -> jax.Array:
+    """The gradient noise of steps 0 .. length - 1, (length, dim): step t's is
+    N(0, scale^2) per coordinate from the second half of a split of (key, t)."""
 
     def noise(t):
         _, noise_key = jax.random.split(jax.random.fold_in(key, t))
-        return h.noise * jax.random.normal(noise_key, (surface.dim,))
+        return scale * jax.random.normal(noise_key, (dim,))
 
+    return jax.vmap(noise)(jnp.arange(length))
+
+
+def batch_weights(key, length: int, batch_size: jax.Array, n: int) -> jax.Array:
+    """The mini-batch weights of steps 0 .. length - 1, (length, n): step t's batch comes
+    from (key, epoch), see ``datasets.minibatch_weights``."""
+    ts = jnp.arange(length)
+    return jax.vmap(lambda t: datasets.minibatch_weights(key, t, batch_size, n))(ts)
+
+
+def draws(surface: Surface, h: Hyper, key, length: int) -> Draws:
+    """Each step's ``Draws``: ``learning_rates``, ``step_noise`` at scale h.noise and, on a
+    data surface, ``batch_weights`` (no columns on an analytic one). Runs that share the
+    key share the draws."""
     n = surface.n_samples
-    if n is None:
-        weights = jnp.zeros((length, 0))
-    else:
-        weights = jax.vmap(lambda t: datasets.minibatch_weights(key, t, h.batch_size, n))(ts)
-    return Draws(learning_rates(h, length), jax.vmap(noise)(ts), weights)
+    weights = jnp.zeros((length, 0)) if n is None else batch_weights(key, length, h.batch_size, n)
+    return Draws(learning_rates(h, length), step_noise(h.noise, key, length, surface.dim), weights)
