@@ -154,29 +154,38 @@ import json, sys, threading, time
 from streamlit.web import cli
 from optiviz.cli import launch
 
-started = threading.Event()
-launch.server_started = started.is_set  # Streamlit's server, started when main says so
+started, connected = threading.Event(), threading.Event()
+launch.server_started, launch.visitor = started.is_set, connected.is_set
+launch.IDLE_S = 1.0
 
 def main(args, prog_name):
-    ui = sys.modules.get("optiviz.ui")
     importing = [t for t in threading.enumerate() if t.name == "optiviz-import"]
-    at_start = {"imported": hasattr(ui, "main"), "importing": [t.is_alive() for t in importing]}
-    time.sleep(1.0)  # the server starting
-    waited = "jax" not in sys.modules
+    seen = {"imported": "jax" in sys.modules, "importing": [t.is_alive() for t in importing]}
+    time.sleep(0.5)  # the server starting
+    seen["starting"] = "jax" in sys.modules
     started.set()
+    if sys.argv[1] == "visitor":
+        connected.set()
+        time.sleep(2.0)  # longer than IDLE_S: the page run is sending its preload
+        seen["connected"] = "jax" in sys.modules
+        import optiviz.ui  # the page run's own imports
     for thread in importing:
         thread.join(300)
-    after = hasattr(sys.modules.get("optiviz.ui"), "main")
-    print(json.dumps({**at_start, "waited": waited, "after": after}))
+    seen["after"] = hasattr(sys.modules.get("optiviz.ui"), "main")
+    print(json.dumps(seen))
 
 cli.main = main
 launch.app_command([])
 """
 
 
-def test_optiviz_app_starts_the_server_before_the_page_modules_import() -> None:
+@pytest.mark.parametrize("case", ["idle", "visitor"])
+def test_optiviz_app_imports_the_page_modules_when_no_browser_waits_for_them(case) -> None:
     """``optiviz app`` hands over to Streamlit's server before the page's modules are
-    imported: a thread imports them (and starts the boot) once the server has started,
-    not beside its start, so the server answers and the browser loads the page meanwhile."""
-    started = child.report(SERVER_FIRST, env={"OPTIVIZ_WARMUP": "0"}, timeout=300)
-    assert started == {"imported": False, "importing": [True], "waited": True, "after": True}
+    imported, and its thread imports none of them while the server starts. With no
+    browser connected it imports them itself; with one connected, it leaves them to that
+    browser's page run (which sends its preload first), importing nothing before it."""
+    seen = child.report(SERVER_FIRST, case, env={"OPTIVIZ_WARMUP": "0"}, timeout=300)
+    assert seen.pop("imported") is False and seen.pop("importing") == [True]
+    assert seen.pop("starting") is False
+    assert seen == ({"after": True} if case == "idle" else {"connected": False, "after": True})
