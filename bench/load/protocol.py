@@ -407,6 +407,12 @@ def main() -> None:
         help=f"also serve this checkout's app as variant {REFERENCE!r}, the baseline, on the "
         "same cores (the code before, measured in the same minutes)",
     )
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="after each one-session phase, the same session's moves once more: every chart "
+        "is then cached, so a move's CPU is its fixed share (Streamlit, the page's run)",
+    )
     args = parser.parse_args()
     cores = args.cpus or len(os.sched_getaffinity(0))
 
@@ -435,6 +441,9 @@ def main() -> None:
                 limits = (args.think, args.max_seconds, idle[name], args.view, cores, first)
                 phases.append(measure(server, n, args.moves, name, *limits))
                 print(row(phases[-1]), flush=True)
+                if args.again and n == 1:
+                    phases.append(measure(server, n, args.moves, f"{name} again", *limits))
+                    print(row(phases[-1]), flush=True)
                 if REPLICAS:
                     print(f"  sessions per replica: {dict(REPLICAS)}", flush=True)
             first += n
