@@ -174,10 +174,10 @@ def test_a_drag_moves_the_path_with_no_message_and_the_link_follows_on_release(
     assert page.evaluate("() => window.__optivizSends") > before  # one release, one message
     assert _query(page)["alpha"] == [dragged]
     assert _value(page) == dragged
-    link = page.locator("code").filter(has_text="alpha=").first.text_content()
+    link = page.locator(".optiviz-share-url").filter(has_text="alpha=").first.text_content()
     assert f"alpha={dragged}" in link
-    # The family held the stop let go at, so the server sent the payload before again
-    # (explore.payload) and Streamlit did not call the chart: it still draws the dragged
+    # The family held the stop let go at, so the server told the chart to keep the
+    # payload before (explore.payload, chart_component.kept): it still draws the dragged
     # member, and holds every member of the family.
     held = page.evaluate(
         "() => { const s = document.querySelector('.optiviz-chart').__optiviz;"

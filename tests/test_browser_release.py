@@ -1,7 +1,7 @@
-"""In Chromium: an α let go at a stop the chart's family holds is answered with the
-payload before, unchanged (``explore.payload``), so the chart keeps drawing the member it
-swapped in; and going back to the payload's own stop is still told to the server, so the
-address, the link and the drawn run never part."""
+"""In Chromium: an α let go at a stop the chart's family holds is answered with a keep of
+the payload before (``explore.payload``, ``chart_component.kept``), so the chart keeps
+drawing the member it swapped in; and going back to the payload's own stop is still told
+to the server, so the address, the link and the drawn run never part."""
 
 from __future__ import annotations
 
@@ -66,9 +66,9 @@ def test_a_held_release_keeps_the_member_and_the_way_back_is_told(single) -> Non
     shown = page.evaluate(STATE_JS)
     assert shown["text"] == shown["drawn"] == "1" == _alpha(page), shown
     assert shown["readout"].startswith("● α=1:"), shown
-    assert shown["same"], "the payload before came back: the chart was not called again"
+    assert shown["same"], "the chart kept the payload before"
     assert page.evaluate("() => window.__optivizSends") > sends
-    link = page.locator("code").filter(has_text="alpha=").first.text_content()
+    link = page.locator(".optiviz-share-url").filter(has_text="alpha=").first.text_content()
     assert "alpha=1&" in link or link.endswith("alpha=1")
     # Back to the payload's own stop: the server holds 1, so this release is sent too.
     _key(page, "ArrowLeft")
