@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from optiviz.devtools.server import AppServer
-from optiviz.ui import chart_component, pick
+from optiviz.ui import chart_component, pick, share
 from tests.support import child
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,8 +45,8 @@ PRELOAD = "preload"
 
 
 def test_the_package_manifest_declares_the_components_over_the_asset_dir() -> None:
-    """The chart, the student's map and the page's preload: three components over one
-    asset directory, declared in the manifest the package ships (its project the
+    """The chart, the student's map, the page's preload and the share link: four
+    components over one asset directory, declared in the manifest the package ships (its project the
     repository's own, name and version), each entry module there (pick.js imports the
     chart's loader.js and plotly_adapter.js); the repository's pyproject.toml declares
     none of its own."""
@@ -59,10 +59,11 @@ def test_the_package_manifest_declares_the_components_over_the_asset_dir() -> No
         (chart_component.NAME, chart_component.ASSET_DIR),
         (pick.NAME, chart_component.ASSET_DIR),
         (PRELOAD, chart_component.ASSET_DIR),
+        (share.NAME, chart_component.ASSET_DIR),
     ]
     assert "streamlit" not in project.get("tool", {})
     assert f"{chart_component.PROJECT}.{pick.NAME}" == pick.COMPONENT
-    for name in (chart_component.JS, pick.JS, "loader.js"):
+    for name in (chart_component.JS, pick.JS, "loader.js", share.JS):
         js = ROOT / "optiviz" / chart_component.ASSET_DIR / name
         assert "export default function" in js.read_text()
     pick_js = (ROOT / "optiviz" / chart_component.ASSET_DIR / pick.JS).read_text()
@@ -77,7 +78,12 @@ def test_streamlit_finds_the_manifest_of_the_installed_checkout() -> None:
 
     found = {m.name: (m, root) for m, root in scan_component_manifests()}
     manifest, root = found[chart_component.PROJECT]
-    assert [c.name for c in manifest.components] == [chart_component.NAME, pick.NAME, PRELOAD]
+    assert [c.name for c in manifest.components] == [
+        chart_component.NAME,
+        pick.NAME,
+        PRELOAD,
+        share.NAME,
+    ]
     assert root.resolve() == (ROOT / "optiviz").resolve()
 
 

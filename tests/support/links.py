@@ -13,5 +13,5 @@ LINKS_JS = "() => [...document.querySelectorAll('.optiviz-share-url')].map(e => 
 
 def shown(at: AppTest) -> list[str]:
     """The links the page's share boxes hold, in page order."""
-    boxes = [e for e in at.get("bidi_component") if e.proto.component_name == share.NAME]
+    boxes = [e for e in at.get("bidi_component") if e.proto.component_name == share.COMPONENT]
     return [chart_component.received(e.proto.json)["url"] for e in boxes]
