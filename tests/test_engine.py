@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz.core import engine, limits, run_inputs, surfaces
+from optiviz.core import engine, run_inputs, surfaces
 
 LINEAR = surfaces.get("linear_regression")
 
@@ -20,9 +20,8 @@ def _program_text(surface: surfaces.Surface, optimizer: str, length: int) -> str
     args = (
         run_inputs.make_hyper(alpha=0.0, steps=length),
         np.int32(1),
-        np.zeros(size, np.float32),
-        np.zeros(size, np.float32),
         np.zeros((size, surface.dim), np.float32),
+        np.zeros((size, length), np.float32),
         np.zeros((size, length, surface.dim), np.float32),
         np.zeros((size, length, surface.n_samples or 0), np.float32),
     )
@@ -32,10 +31,11 @@ def _program_text(surface: surfaces.Surface, optimizer: str, length: int) -> str
 
 @pytest.mark.parametrize("name", ["quadratic", "linear_regression"])
 def test_a_trajectory_program_holds_no_prng(name: str) -> None:
-    """The noise and the mini-batches are drawn by programs of their own, so the program
-    each optimizer compiles holds no threefry, no normal and no permutation."""
+    """α_t, the noise and the mini-batches are drawn by programs of their own, so the
+    program each optimizer compiles holds no schedule switch, no threefry, no normal and
+    no permutation."""
     text = _program_text(surfaces.get(name), "adam", 64)
-    for primitive in ("threefry2x32", "random_bits", "erf_inv", "sort"):
+    for primitive in ("cond", "threefry2x32", "random_bits", "erf_inv", "sort"):
         assert re.search(rf"\b{primitive}\b", text) is None, primitive
 
 
@@ -59,35 +59,46 @@ def test_the_runs_are_fed_the_draws_run_inputs_defines() -> None:
 
 
 def test_draw_programs_compile_only_when_needed_and_are_shared() -> None:
-    """Without noise and with the whole data set no draw program compiles; the first
-    noisy run compiles the noise program, the first mini-batch run the weights program,
-    and other optimizers and seeds reuse them."""
-    engine.noise_fn.cache_clear()
-    engine.weights_fn.cache_clear()
+    """At a constant α, without noise and with the whole data set no draw program
+    compiles; the first decaying, noisy or mini-batch run compiles its program, and other
+    optimizers, seeds and numbers reuse it."""
+    for fn in (engine.rates_fn, engine.noise_fn, engine.weights_fn):
+        fn.cache_clear()
     before = engine.TRACES.copy()
 
     def new(name: str) -> int:
         return engine.TRACES[name] - before[name]
 
+    def news() -> tuple[int, int, int]:
+        return new("rates"), new("noise"), new("weights")
+
     kw = {"alpha": 0.05, "steps": 60}
     optiviz.simulate(LINEAR, "sgd", **kw)
     optiviz.simulate(LINEAR, "adam", batch_size=LINEAR.n_samples, **kw)
-    assert (new("noise"), new("weights")) == (0, 0)
+    assert news() == (0, 0, 0)
+    optiviz.simulate(LINEAR, "sgd", schedule="exponential", k=0.1, **kw)
+    optiviz.simulate(LINEAR, "nesterov", schedule="step", alpha=0.1, steps=50)
+    assert news() == (1, 0, 0)
     optiviz.simulate(LINEAR, "sgd", noise=0.2, **kw)
     optiviz.simulate(LINEAR, "momentum", noise=0.5, seed=3, **kw)
-    assert (new("noise"), new("weights")) == (1, 0)
+    assert news() == (1, 1, 0)
     optiviz.simulate(LINEAR, "adam", batch_size=4, **kw)
-    optiviz.simulate(LINEAR, "sgd", batch_size=9, noise=0.1, seed=2, **kw)
-    assert (new("noise"), new("weights")) == (1, 1)
+    optiviz.simulate(LINEAR, "sgd", batch_size=9, noise=0.1, seed=2, schedule="step", **kw)
+    assert news() == (1, 1, 1)
 
 
-def test_the_whole_batch_weights_are_the_minibatch_rule_at_b_equal_n() -> None:
-    """The constant fed to a full-batch run is what ``minibatch_weights`` gives for
-    B = n at every step, bit for bit, so full-batch runs are unchanged."""
+def test_the_constants_fed_are_the_rules_values() -> None:
+    """What a run is fed without a draw program is what the rules give, bit for bit: at a
+    constant α, α_t = ``learning_rates``; with the whole data set, the weights are
+    ``minibatch_weights`` at B = n at every step. So those runs are unchanged."""
     n, length = LINEAR.n_samples, 64
-    rule = run_inputs.batch_weights(jax.random.key(5), length, np.float32(n), n)
-    h = run_inputs.make_hyper(alpha=0.1, steps=length, batch_size=n)
+    h = run_inputs.make_hyper(alpha=0.0, steps=length, batch_size=n)
+    alphas = np.float32([0.3, 0.07, 0.0, 0.0])
     fed = engine._feeds(LINEAR, length, 4, h)
-    _, weights = fed(np.int32(2), np.zeros(4, np.uint32))
+    lrs, _, weights = fed(np.int32(2), alphas, np.zeros(4, np.float32), np.zeros(4, np.uint32))
+    for i in (0, 1):
+        h_i = h._replace(schedule=h.schedule._replace(alpha=alphas[i]))
+        want = jax.jit(run_inputs.learning_rates, static_argnums=1)(h_i, length)
+        np.testing.assert_array_equal(np.asarray(lrs)[i], np.asarray(want), strict=True)
+    rule = run_inputs.batch_weights(jax.random.key(5), length, np.float32(n), n)
     np.testing.assert_array_equal(np.asarray(weights)[1], np.asarray(rule), strict=True)
-    assert limits.bucket(60) == length

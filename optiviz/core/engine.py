@@ -92,17 +92,17 @@ def _stepper(surface: Surface, optimizer: str, h: Hyper):
 
 
 def _trajectory(surface: Surface, optimizer: str, length: int):
-    def run(h: Hyper, x0, noise, weights):
+    def run(h: Hyper, x0, lrs, noise, weights):
         tx, step = _stepper(surface, optimizer, h)
         carry = (x0, tx.init(x0), jnp.array(False))
-        steps = (jnp.arange(length), Draws(learning_rates(h, length), noise, weights))
-        _, (xs, lrs, grads) = jax.lax.scan(step, carry, steps)
+        steps = (jnp.arange(length), Draws(lrs, noise, weights))
+        _, (xs, _, grads) = jax.lax.scan(step, carry, steps)
         positions = jnp.concatenate([x0[None], xs])
         losses = jax.vmap(surface.f)(positions)
         grad_f = jax.grad(surface.f)
         last = jnp.take(positions, h.steps, axis=0)
         ends = jnp.stack([jnp.linalg.norm(grad_f(x0)), jnp.linalg.norm(grad_f(last))])
-        return positions, losses, lrs, grads, ends, _validation(surface, positions)
+        return positions, losses, grads, ends, _validation(surface, positions)
 
     return run
 
@@ -122,16 +122,29 @@ def _filled(one, n, size: int):
 def _batch(surface: Surface, optimizer: str, length: int, size: int):
     run = _trajectory(surface, optimizer, length)
 
-    def many(h: Hyper, n, alphas, ks, x0s, noises, weights):
+    def many(h: Hyper, n, x0s, lrs, noises, weights):
         TRACES["trajectory"] += 1
+        return _filled(lambda i: run(h, x0s[i], lrs[i], noises[i], weights[i]), n, size)
+
+    return many
+
+
+@lru_cache(maxsize=16)
+def rates_fn(length: int, size: int):
+    """jit(h, n, alphas, ks) -> (size, length): row i < n alpha_t of the run with
+    alpha_0 = alphas[i] and k = ks[i] (``run_inputs.learning_rates``), the rest zero. One
+    program per bucket and capacity, shared by every surface and optimizer."""
+
+    def rows(h: Hyper, n, alphas, ks):
+        TRACES["rates"] += 1
 
         def one(i):
             schedule = h.schedule._replace(alpha=alphas[i], k=ks[i])
-            return run(h._replace(schedule=schedule), x0s[i], noises[i], weights[i])
+            return learning_rates(h._replace(schedule=schedule), length)
 
         return _filled(one, n, size)
 
-    return many
+    return jax.jit(rows)
 
 
 @lru_cache(maxsize=16)
@@ -194,10 +207,10 @@ call as fit."""
 
 
 def capacity(surface: Surface, length: int) -> int:
-    """Runs one call of ``trajectory_fn`` holds: as many as fit ``BATCH_FLOATS`` (in: the
-    noise and the mini-batch weights, length x dim and length x n_samples; out: positions,
-    losses and validation losses (length + 1) each, α_t and gradients length each), at
-    least one. 127 at the default 150 steps (bucket 256) on a surface in x and y, 15 at
+    """Runs one call of ``trajectory_fn`` holds: as many as fit ``BATCH_FLOATS`` (in: α_t,
+    the noise and the mini-batch weights, length x (1, dim, n_samples); out: positions,
+    losses and validation losses, (length + 1) x (dim, 1, 1), and gradients, length x
+    dim), at least one. 127 at the default 150 steps (bucket 256) on a surface in x and y, 15 at
     2,000."""
     validation = "validation_f" in surface.extras
     per_run = (length + 1) * (surface.dim + 1 + validation) + length * (surface.dim + 1) + 2
@@ -207,11 +220,11 @@ def capacity(surface: Surface, length: int) -> int:
 
 @lru_cache(maxsize=48)
 def trajectory_fn(surface: Surface, optimizer: str, length: int):
-    """jit(h, n, alphas, ks, x0s, noises, weights) -> buffers of ``capacity`` rows, row
-    i < n run i: (positions, losses, lrs, grads, |grad f| at start and end, validation
-    losses or None). Run i has alpha_0 = alphas[i], k = ks[i], starts at x0s[i] and is fed
-    noises[i] (length, dim) and weights[i] (length, n_samples or 0): its draws, from
-    ``noise_fn`` and ``weights_fn``. h's other leaves are shared."""
+    """jit(h, n, x0s, lrs, noises, weights) -> buffers of ``capacity`` rows, row i < n
+    run i: (positions, losses, grads, |grad f| at start and end, validation losses or
+    None). Run i starts at x0s[i] and is fed its alpha_t, lrs[i] (length,), its noise,
+    noises[i] (length, dim), and its mini-batch weights, weights[i] (length, n_samples or
+    0), from ``rates_fn``, ``noise_fn`` and ``weights_fn``; h's other leaves are shared."""
     return jax.jit(_batch(surface, optimizer, length, capacity(surface, length)))
 
 
@@ -225,46 +238,56 @@ def each_run(
     x0s: np.ndarray,
     seeds: Sequence[int],
 ) -> tuple[np.ndarray | None, ...]:
-    """``trajectory_fn``'s arrays (as NumPy), row i run i = 0 .. n - 1: alpha_0 = alphas[i],
-    k = ks[i] (float32), from x0s[i] with the key of seeds[i] (uint32), the rest of h
-    shared. One call per ``capacity`` runs, all dispatched before any is read; run i is
+    """(positions, losses, lrs, grads, |grad f| at start and end, validation losses or
+    None) as NumPy, row i run i = 0 .. n - 1: alpha_0 = alphas[i], k = ks[i] (float32),
+    from x0s[i] with the key of seeds[i] (uint32), the rest of h shared. One call of
+    ``trajectory_fn`` per ``capacity`` runs, all dispatched before any is read; run i is
     exactly ``simulate``'s, whatever the batch and wherever it sits in it."""
     fn = trajectory_fn(surface, optimizer, length)
     n, size = len(alphas), capacity(surface, length)
-    columns = [
-        np.asarray(alphas, np.float32),
-        np.broadcast_to(np.asarray(ks, np.float32), (n,)),
-        np.broadcast_to(np.asarray(x0s, np.float32), (n, surface.dim)),
-    ]
+    alphas = np.asarray(alphas, np.float32)
+    ks = np.broadcast_to(np.asarray(ks, np.float32), (n,))
+    x0s = np.broadcast_to(np.asarray(x0s, np.float32), (n, surface.dim))
     seeds = np.broadcast_to(np.asarray(seeds, np.uint32), (n,))
-    fed = _feeds(surface, length, size, h)
+    feed = _feeds(surface, length, size, h)
     if n > size:
         h = jax.device_put(h)
     outs = []
     for lo in range(0, n, size):
         count = np.int32(min(size, n - lo))
-        inputs = fed(count, _rows(seeds, lo, size))
-        outs.append(fn(h, count, *(_rows(c, lo, size) for c in columns), *inputs))
+        lrs, *draws = feed(count, *(_rows(c, lo, size) for c in (alphas, ks, seeds)))
+        positions, losses, grads, ends, validation = fn(h, count, _rows(x0s, lo, size), lrs, *draws)
+        outs.append((positions, losses, lrs, grads, ends, validation))
     return tuple(_joined(parts, n) for parts in zip(*outs, strict=True))
 
 
+CONSTANT = schedules.index("constant")
+
+
 def _feeds(surface: Surface, length: int, size: int, h: Hyper):
-    """(count, seeds) -> the noise and weights of one call's rows: drawn by ``noise_fn``
-    and ``weights_fn`` only where a run needs them, so a page without noise or
-    mini-batches compiles neither program. Without noise every step's is 0; with the
-    whole data set every weight is 1/n_samples, as ``datasets.minibatch_weights`` gives."""
+    """(count, alphas, ks, seeds) -> one call's alpha_t, noise and weights, drawn by
+    ``rates_fn``, ``noise_fn`` and ``weights_fn`` only where a run needs them, so a page
+    with a constant α, no noise and the whole data set compiles none of them. A constant
+    α_t is alpha_0 at every step (what ``schedules.constant`` gives, alpha_0 * 1), no
+    noise is 0, and the whole data set weighs each sample 1/n_samples, as
+    ``datasets.minibatch_weights`` does."""
     scale, batch, n_samples = np.float32(h.noise), np.float32(h.batch_size), surface.n_samples
+    constant = int(h.kind) == CONSTANT
     quiet = _constant((size, length, surface.dim), 0.0)
     if n_samples is None:
         whole = _constant((size, length, 0), 0.0)
     else:
         whole = _constant((size, length, n_samples), np.float32(1) / np.float32(n_samples))
 
-    def feed(count: np.int32, seeds: np.ndarray) -> tuple[jax.Array, jax.Array]:
+    def feed(count: np.int32, alphas: np.ndarray, ks: np.ndarray, seeds: np.ndarray) -> tuple:
+        if constant:
+            lrs = np.repeat(alphas[:, None], length, axis=1)
+        else:
+            lrs = rates_fn(length, size)(h, count, alphas, ks)
         noise = quiet if scale == 0 else noise_fn(surface.dim, length, size)(scale, count, seeds)
         if n_samples is None or batch >= n_samples:
-            return noise, whole
-        return noise, weights_fn(n_samples, length, size)(batch, count, seeds)
+            return lrs, noise, whole
+        return lrs, noise, weights_fn(n_samples, length, size)(batch, count, seeds)
 
     return feed
 
