@@ -78,3 +78,38 @@ def test_a_held_release_keeps_the_member_and_the_way_back_is_told(single) -> Non
     _key(page, "ArrowRight")
     assert page.evaluate(STATE_JS)["drawn"] == "1" == _alpha(page)
     assert not page.console_errors
+
+
+MOUNT_KEPT_JS = """async (keep) => {
+  // The chart's module mounted anew in a box of its own, sent a keep as the server sends
+  // it (chart_component.kept) of the payload the page's chart holds (or of `keep`): the
+  // stop it draws, its slider's text and whether it took the payload from the page.
+  const url = performance.getEntriesByType('resource').map((e) => e.name)
+    .find((name) => /\\/chart\\.js(\\?|$)/.test(name));
+  const chart = await import(url);
+  const held = document.querySelector('.optiviz-chart').__optiviz.latest;
+  const box = document.createElement('div');
+  box.style.width = '900px';
+  document.querySelector('.optiviz-chart').parentElement.parentElement.appendChild(box);
+  const sent = {keep: keep || held.token, key: 'alpha', value: 1, config: held.config};
+  chart.default({parentElement: box, setTriggerValue: () => {}, data: [sent]});
+  const state = () => box.querySelector('.optiviz-chart').__optiviz;
+  for (let i = 0; i < 400 && !(state().drawnData || box.querySelector('[role="alert"]')); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const error = box.querySelector('.optiviz-chart-error');
+  if (error) return {error: error.textContent};
+  const s = state();
+  const slider = s.prepared.sliders[0];
+  const text = box.querySelector('.optiviz-slider[data-key="alpha"] [role="slider"]')
+    .getAttribute('aria-valuetext').split(' = ')[1];
+  return {drawn: slider.texts[s.want.alpha ?? slider.index], text, same: s.latest === held};
+}"""
+
+
+def test_a_chart_mounted_anew_with_a_keep_draws_the_payload_at_the_value_kept(single) -> None:
+    page = single
+    shown = page.evaluate(MOUNT_KEPT_JS, None)
+    assert shown == {"drawn": "1", "text": "1", "same": True}, shown
+    unknown = page.evaluate(MOUNT_KEPT_JS, "no-such-token")
+    assert "reload the page" in unknown["error"], unknown
