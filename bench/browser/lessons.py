@@ -21,18 +21,26 @@ headless Chromium.
 - **Cold links.** For each lesson, a fresh server with an empty JAX cache opens the
   default page's link, then (having drawn only that page) the lesson's link: the ratio
   of the two is the issue's "within 1.5x" target. Default and lesson alternate, one
-  server per lesson.
+  server per lesson; each link's server CPU seconds are printed beside its seconds.
+
+- **Compiles** (``--only compiles``, no browser): for each lesson, a fresh process makes
+  the default page's calls, then the lesson's, and reports the lesson's CPU seconds and
+  XLA compiles: the server's own share of a cold link.
 
 Run from the repository root with ``.venv/bin/python -m bench.browser lessons``
-(``--only warm`` or ``--only cold``; ``--lessons id ...`` for a subset of the lessons,
-``--parts labs ...`` of the warm server's groups, ``--labs name ...`` of the labs).
+(``--only warm``, ``--only cold`` or ``--only compiles``; ``--lessons id ...`` for a
+subset of the lessons, ``--parts labs ...`` of the warm server's groups, ``--labs name
+...`` of the labs).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -334,29 +342,94 @@ def _clicks(browser, url: str, chosen, args: argparse.Namespace, baseline: float
 
 def cold(browser, chosen: list[lessons.Lesson], root: Path) -> None:
     """For each lesson, a fresh server with an empty JAX cache: default link, then the
-    lesson's link; printed as a Markdown table of both and their ratio."""
-    print("\n| cold server, lesson | default link s | lesson link s | ratio | within 1.5× |")
-    print("|---|---|---|---|---|")
+    lesson's link; printed as a Markdown table of both (seconds, and the server's CPU
+    seconds meanwhile, which the machine's load stretches less), their ratio and the load
+    average."""
+    print(
+        "\n| cold server, lesson | default link s (server CPU s) | lesson link s (server CPU s)"
+        " | ratio | within 1.5× | load |"
+    )
+    print("|---|---|---|---|---|---|")
     ratios = []
     for lesson in chosen:
         with tempfile.TemporaryDirectory() as cache:
             server = AppServer(env={"OPTIVIZ_JAX_CACHE": cache}, root=root)
+            SERVER.append(server)
             try:
                 server.wait_healthy()
-                base, _ = link_seconds(browser, server.url)
-                seconds, _ = link_seconds(browser, server.url + lessons.query(lesson))
+                base, _ = timed_link(browser, server.url)
+                link, _ = timed_link(browser, server.url + lessons.query(lesson))
             finally:
+                SERVER.remove(server)
                 server.stop()
-        ratios.append(seconds / base)
-        ok = "yes" if seconds / base <= 1.5 else "**no**"
-        print(f"| {lesson.id} | {base:.2f} | {seconds:.2f} | {seconds / base:.2f}× | {ok} |")
-    print(f"| **worst** | | | **{max(ratios):.2f}×** | |")
+        ratio = link.seconds / base.seconds
+        ratios.append(ratio)
+        ok = "yes" if ratio <= 1.5 else "**no**"
+        print(
+            f"| {lesson.id} | {base.seconds:.2f} ({base.cpu:.2f}) | {link.seconds:.2f}"
+            f" ({link.cpu:.2f}) | {ratio:.2f}× | {ok} | {load_average()} |"
+        )
+    print(f"| **worst** | | | **{max(ratios):.2f}×** | | |")
+
+
+COMPILES_PY = r"""
+import json, sys, time
+from jax import monitoring
+from optiviz.scenes import lessons
+from optiviz.ui import warmup_plan, warmup_runner
+compiles = []
+def listen(event, duration, **kw):
+    if event.endswith("backend_compile_duration"):
+        compiles.append(duration)
+monitoring.register_event_duration_secs_listener(listen)
+warmup_runner.warm(warmup_plan.first_screen())
+compiles.clear()
+visit = warmup_plan.lesson_visits(lessons.load()[sys.argv[1]])[0]
+cpu, wall = time.process_time(), time.perf_counter()
+warmup_runner.warm(visit)
+print(json.dumps({"cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall,
+                  "compiles": len(compiles), "compile_s": sum(compiles)}))
+"""
+"""A child's report of a lesson's first open after the default page's programs: the
+calls its page makes (``warmup_runner.warm`` of its visit), in a fresh process with no
+JAX cache, with JAX's backend compiles listened to."""
+
+
+def compiles(chosen: list[lessons.Lesson], root: Path) -> None:
+    """For each lesson, a fresh process serving ``root``'s code makes the default page's
+    calls, then the lesson's: the lesson's CPU seconds (the compiles' share of a cold
+    link, which the machine's load stretches less than the seconds) and its compiles."""
+    print("\n| lesson, first open after the default page | CPU s | s | XLA compiles | compile s |")
+    print("|---|---|---|---|---|")
+    env = {**os.environ, "PYTHONPATH": str(root), "OPTIVIZ_WARMUP": "0"}
+    for lesson in chosen:
+        with tempfile.TemporaryDirectory() as cache:
+            env["OPTIVIZ_JAX_CACHE"] = cache
+            out = subprocess.run(
+                [sys.executable, "-c", COMPILES_PY, lesson.id],
+                cwd=root,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(
+            f"| {lesson.id} | {r['cpu']:.2f} | {r['wall']:.2f} | {r['compiles']}"
+            f" | {r['compile_s']:.2f} |"
+        )
+    print(f"\nLoad average at the end: {load_average()}.")
 
 
 def main() -> None:
     """Print the machine, then the warm-server and cold-link tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["warm", "cold"], help="one of the two parts")
+    parser.add_argument(
+        "--only",
+        choices=["warm", "cold", "compiles"],
+        help="one of the two parts, or (compiles, no browser) each lesson's CPU after the"
+        " default page's in a fresh process",
+    )
     parser.add_argument("--lessons", nargs="+", help="lesson ids (default: every lesson)")
     parser.add_argument("--moves", type=int, default=5, help="α presses per measurement")
     parser.add_argument(
@@ -370,6 +443,9 @@ def main() -> None:
     every = lessons.load()
     chosen = [every[i] for i in args.lessons] if args.lessons else list(every.values())
     print(f"Machine: {machine()}; Chromium headless, --disable-gpu; serving {args.root}")
+    if args.only == "compiles":
+        compiles(chosen, args.root)
+        return
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         if args.only != "cold":
