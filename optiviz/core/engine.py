@@ -4,14 +4,15 @@ which search uses; grids run in ``sweeps``).
 One step: g = grad of the (mini-batch) loss at x_t, plus optional Gaussian
 noise; d, state = optimizer.update(g, state); x_{t+1} = x_t - alpha_t d. What
 does not depend on x (alpha_t, the noise, the mini-batch) is drawn for every
-step before the loop (``run_inputs.Draws``). alpha_t is computed in the run's program;
-the noise and the mini-batch weights come in as arrays, drawn by programs of their own
-(``noise_fn``, ``weights_fn``) that every optimizer shares and that only a run with noise,
-or with batches smaller than the data, calls. Their PRNG (threefry, the normal's inverse
-error function, the epoch's permutation) was most of a trajectory program's compile: a
-first run (trace, compile, run) took about 1.8 s of CPU on the quadratic and 3.3 s on the
-polynomial at 2,000 steps with it in, 1.0 and 1.15 s without (2-core container), so a page of four
-optimizers without noise compiles four small programs and no PRNG at all.
+step before the loop (``run_inputs.Draws``) and comes into the run's program as arrays,
+drawn by programs of their own (``rates_fn``, ``noise_fn``, ``weights_fn``) that every
+optimizer shares, and only where a run needs them: a constant α_t is alpha_0 (NumPy), no
+noise is 0, the whole data set weighs each sample 1/n. The PRNG (threefry, the normal's
+inverse error function, the epoch's permutation) and the schedules' switch were most of a
+trajectory program's compile: a first run (trace, compile, run) took about 1.8 s of CPU
+on the quadratic and 3.3 s on the polynomial at 2,000 steps with them in, 0.56 and 0.65 s
+without (2-core container), so a page of four optimizers at a constant α and without
+noise compiles four small programs and nothing else.
 
 Everything numeric is a traced argument (``run_inputs.Hyper``); only the surface, the
 optimizer and the scan length (a bucket from ``limits.STEP_BUCKETS``) are
@@ -210,8 +211,8 @@ def capacity(surface: Surface, length: int) -> int:
     """Runs one call of ``trajectory_fn`` holds: as many as fit ``BATCH_FLOATS`` (in: α_t,
     the noise and the mini-batch weights, length x (1, dim, n_samples); out: positions,
     losses and validation losses, (length + 1) x (dim, 1, 1), and gradients, length x
-    dim), at least one. 127 at the default 150 steps (bucket 256) on a surface in x and y, 15 at
-    2,000."""
+    dim), at least one. 127 at the default 150 steps (bucket 256) on a surface in x and
+    y, 15 at 2,000."""
     validation = "validation_f" in surface.extras
     per_run = (length + 1) * (surface.dim + 1 + validation) + length * (surface.dim + 1) + 2
     per_run += length * (surface.dim + (surface.n_samples or 0))
