@@ -12,7 +12,7 @@ import pytest
 from optiviz import resources, scenes
 from optiviz.scenes.explore import run_names
 from optiviz.scenes.params import MY_ALPHA, PARAMS
-from optiviz.ui import explore_chart, first_screen
+from optiviz.ui import chart_component, explore_chart, first_screen
 from scripts import first_screen as generator
 from tests.support import child
 
@@ -65,7 +65,9 @@ def test_a_new_server_draws_the_first_screen_at_once(shipped: bool, tmp_path) ->
     }
     out = child.report(FIRST_RUN, str(child.ROOT / "app.py"), env=env)
     assert out["exceptions"] == []
-    assert out["sent"] == [SHIPPED.data]
+    # named by its contents, whichever made it (chart_component.digest), families whole
+    token = f"{chart_component.digest(SHIPPED.data)}-f"
+    assert out["sent"] == [SHIPPED.data | {chart_component.TOKEN: token}]
     if shipped:
         assert out["compiles"] == 0, "the shipped first screen needs no program"
     else:

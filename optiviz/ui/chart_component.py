@@ -114,11 +114,11 @@ def received(text: str) -> dict:
     return payload
 
 
-def check_json(data: dict) -> str:
+def check_json(data: dict, sort_keys: bool = False) -> str:
     """Raise ``ValueError`` unless ``data`` is a figure dict that is strict JSON; return
-    that JSON text."""
+    that JSON text (its keys sorted with ``sort_keys``)."""
     try:
-        text = json.dumps(data, allow_nan=False)
+        text = json.dumps(data, allow_nan=False, sort_keys=sort_keys)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"the chart's data cannot be sent ({exc})") from exc
     if not isinstance(data.get("figure"), dict) or not data["figure"].get("data"):
@@ -133,9 +133,10 @@ KEEP = "keep"
 
 
 def digest(data: dict) -> str:
-    """``check_json`` of ``data``, and a digest of its JSON text: ``TOKEN``'s value for
+    """``check_json`` of ``data``, and a digest of its JSON text, keys sorted (so equal
+    contents, the shipped first screen's or the engine's, share it): ``TOKEN``'s value for
     chart data (``explore_chart.chart_for`` adds it once per cached chart)."""
-    return hashlib.sha1(check_json(data).encode()).hexdigest()[:16]
+    return hashlib.sha1(check_json(data, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def tokened(data: dict) -> dict:
