@@ -8,7 +8,6 @@ from dataclasses import replace
 import pytest
 
 from optiviz.devtools.examples import staircase_settings
-from optiviz.figures.chart_sliders import nearest_index
 from optiviz.scenes import family, params
 from optiviz.ui import explore_chart, sliders
 
@@ -28,24 +27,29 @@ def _sliders(s) -> list[dict]:
     return sliders.sliders(drawn, scene, [list(b) for b in scene.surface.bounds])
 
 
-def test_alphas_first_move_to_a_stop_finds_its_family_packed(monkeypatch) -> None:
-    """A view at an α between two stops packs its α family with that run inserted, and
-    the family without it too: α's first move lands on a stop and sends that one, which a
-    class's moves have long pushed out of the families' cache, with no run computed
-    again, and the same family as one packed from scratch."""
-    stops = params.alpha_options()
-    s = staircase_settings(mode="single", alpha=0.8)
-    assert s.alpha not in stops
-    _sliders(s)
-    sliders._family.clear()  # a class of 100 holds more families than the cache
-    computed = []
+def _computed(monkeypatch) -> list[str]:
+    """The parameters of the families computed from now on, in order."""
+    computed: list[str] = []
     real = family.family
     monkeypatch.setattr(family, "family", lambda *a, **k: computed.append(a[2]) or real(*a, **k))
-    moved = replace(s, alpha=stops[nearest_index(stops, s.alpha) + 1])
-    (alpha,) = _sliders(moved)
+    return computed
+
+
+def test_a_move_computes_only_the_family_it_changes(monkeypatch) -> None:
+    """The families' caches are keyed by what each family depends on (``FamilyKey``): α's
+    family holds every α, so an α move computes only the k family at the new α; the k
+    family holds every k, so a k move computes only the α family at the new k; the view
+    drawn again computes nothing, and each family sent is the one packed from scratch."""
+    alphas, ks = params.alpha_options(), params.k_options()
+    s = staircase_settings(mode="single", alpha=alphas[70], schedule="exponential", k=ks[10])
+    _sliders(s)
+    computed = _computed(monkeypatch)
+    _sliders(s)
     assert computed == []
+    moved_alpha = _sliders(replace(s, alpha=alphas[71]))
+    assert computed == ["k"]
+    _sliders(replace(s, k=ks[11]))
+    assert computed == ["k", "alpha"]
     sliders._family.clear()
     sliders._packed.clear()
-    (fresh,) = _sliders(moved)
-    assert computed == ["alpha"]
-    assert alpha["families"] == fresh["families"]
+    assert _sliders(replace(s, alpha=alphas[71])) == moved_alpha

@@ -146,11 +146,10 @@ def _family(request: FamilyKey) -> family.Family:
     )
 
 
-PACKED_ENTRIES = 1024
+PACKED_ENTRIES = 640
 """Packed families kept (about 30-150 kB each): a class of 100 on one server, each
-settled view holding its α family (and, at an α between two stops, the one without that
-run) and a k family per race run, so that a student's next move finds them; with fewer,
-every move of a full class packed them again."""
+settled view holding its α family and a k family per race run, so that a student's next
+move finds them; with fewer, every move of a full class packed them again."""
 
 
 @st.cache_resource(max_entries=PACKED_ENTRIES, show_spinner=False, hash_funcs={PackedKey: _digest})
@@ -160,16 +159,13 @@ def _packed(request: PackedKey) -> dict:
     browser that holds it already is sent a reference instead (``by_reference``).
     ``request.exact``: the view's own run at an α between two stops, inserted among the
     members in its place (``shown_stops``), so the member at the slider's current value is
-    that run, exactly; the family without it is packed too, while its members are at hand:
-    α's first move lands on a stop and asks for that one, when a class's families have
-    long left ``_family``'s cache. A resource: every chart that holds it shares it as it
-    is (no copy per hit), and nothing changes it."""
+    that run, exactly. A resource: every chart that holds it shares it as it is (no copy
+    per hit), and nothing changes it."""
     s, exact, at = request.family.s, request.exact, request.family.at
     surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
     fam = _family(request=request.family)
     stops = params.PARAMS[request.family.key].options()[at[0] : at[1]]
     if exact is not None:
-        _packed(request=replace(request, exact=None))
         i = int(np.searchsorted(stops, exact.alpha))
         fam, stops = fam.inserted(i, exact.alpha, exact), [*stops[:i], exact.alpha, *stops[i:]]
     names = _names(request.naming, stops)
