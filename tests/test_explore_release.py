@@ -142,3 +142,22 @@ def _alpha_slider(at: AppTest) -> dict:
     (data,) = json.loads(_json(at))  # the one-element list of chart_component.sent
     (slider,) = [s for s in data["sliders"] if s["key"] == "alpha"]
     return slider
+
+
+def test_a_release_registers_no_component_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The chart's and the share link's components are registered once per session
+    # (chart_component.register), not in every fragment rerun.
+    import streamlit.components.v2 as v2
+
+    made, component = [], v2.component
+    monkeypatch.setattr(
+        v2, "component", lambda name, **kw: made.append(name) or component(name, **kw)
+    )
+    at, _ = _open(monkeypatch, mode="single", alpha="0.87")
+    ours = {"optiviz.chart", "optiviz.share"}
+    assert ours <= set(made)
+    del made[:]
+    _release(at, 1.0)
+    _release(at, 1.2, drawn=False)
+    assert not ours & set(made), made  # (app.py's preload, outside the fragment, is its own)
+    assert at.query_params["alpha"] == "1.2"
