@@ -305,8 +305,8 @@ function sliderHandlers(gd, state) {
       const slider = sliderOf(state, key);
       const want = state.want[key];
       // The stop the server holds: the payload's, or the one last let go at since (the
-      // server answers a release its family held with the same payload, so Streamlit
-      // does not call the chart again and the member drawn stays).
+      // server answers a release its family held with a keep of this payload, so the
+      // chart returns at once and the member drawn stays).
       const told = key in state.told ? state.told[key] : slider.index;
       if (want === undefined || want === told) {
         if (want === undefined || want === slider.index) {
