@@ -365,8 +365,9 @@ PRIVATE = (
 def test_plotly_private_fields_are_read_in_the_adapter_only() -> None:
     """Every use of plotly.js's private fields sits in plotly_adapter.js, and every module
     the chart imports is a file of its asset directory (Streamlit serves them from there),
-    each imported by another but the entries: the student's map (pick.js) and the HTML
-    download's page (standalone.js, which imports the chart's entry, chart.js)."""
+    each imported by another but the entries: the student's map (pick.js), the share link's
+    box (share.js) and the HTML download's page (standalone.js, which imports the chart's
+    entry, chart.js)."""
     modules = {path.name: path.read_text() for path in JS.parent.glob("*.js")}
     imports = [re.findall(r'from "\./([\w.]+)"', text) for text in modules.values()]
     jobs = ["decode", "family", "slider", "plotly_adapter", "loader", "frames", "player"]
@@ -374,6 +375,7 @@ def test_plotly_private_fields_are_read_in_the_adapter_only() -> None:
     assert {f"{job}.js" for job in jobs} <= {name for found in imports for name in found}
     assert set(modules) - {name for found in imports for name in found} == {
         "pick.js",
+        "share.js",
         "standalone.js",
     }
     for name, text in modules.items():
