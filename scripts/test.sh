@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what the tests need (a venv, the pinned packages, Debian's Chromium) and run them all.
 # --fast: ruff, then every test but the browser, slow and heavy ones (see tests/conftest.py),
-# without installing Chromium, with JAX's persistent cache so that a run after the first
-# loads the programs the first compiled. Other arguments go to pytest.
+# without installing Chromium, with JAX's persistent cache and a bytecode cache, so that a run
+# after the first loads the programs and the modules the first compiled. Other arguments go
+# to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FAST=()
@@ -11,6 +12,11 @@ if [ "${1:-}" = "--fast" ]; then
   FAST=(-m "not browser and not slow and not heavy")
   export JAX_COMPILATION_CACHE_DIR="${OPTIVIZ_TEST_JAX_CACHE:-${TMPDIR:-/tmp}/optiviz-jax-tests}"
   export JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=0 JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES=0
+  # pytest, and each process a test starts, compiles the checkout's modules, and pytest
+  # rewrites the test modules (4 s of CPU a process), unless their bytecode is kept: here
+  # outside the checkout, and despite a PYTHONDONTWRITEBYTECODE of the environment.
+  unset PYTHONDONTWRITEBYTECODE
+  export PYTHONPYCACHEPREFIX="${TMPDIR:-/tmp}/optiviz-pycache"
 fi
 PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
