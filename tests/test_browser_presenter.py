@@ -182,6 +182,12 @@ def test_keys_are_off_outside_presenter_mode(page) -> None:
     page.get_by_text("Presenter mode").click()
     page.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
     page.wait_for_function("() => !location.search.includes('present=1')", timeout=10_000)
+    # The address changes before the page run's new payload is drawn; until it is, the
+    # chart is still in presenter mode (its keys on, its type presenter mode's 18 px).
+    page.wait_for_function(
+        "() => document.querySelector('.optiviz-chart').layout.font.size < 18",
+        timeout=FIRST_CHART_MS,
+    )
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     for key in ("Space", "ArrowRight"):
         page.keyboard.press(key)
