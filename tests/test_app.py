@@ -19,11 +19,11 @@ import optiviz
 from optiviz.core import optimizers, schedules, surfaces
 from optiviz.core.surfaces import datasets
 from optiviz.devtools import apptest
-from optiviz.figures import typed
 from optiviz.figures.animation import FAINT
 from optiviz.figures.surface3d import MAX_FRAMES_3D
 from optiviz.scenes import params
 from tests.support import links
+from tests.support.arrays import decode_array
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT = 120
@@ -79,7 +79,7 @@ def _no_constant(name: str):
 
 def _decoded(value):
     if isinstance(value, dict) and "bdata" in value:
-        return typed.decode_array(value)
+        return decode_array(value)
     if isinstance(value, dict):
         return {k: _decoded(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -20,8 +20,8 @@ from optiviz.figures import style
 from optiviz.figures.animation import path_animation
 from optiviz.figures.chart_data import map_chart
 from optiviz.figures.runs import Run
-from optiviz.figures.typed import decode_array
 from optiviz.scenes import Scene, grids
+from tests.support.arrays import decode_array
 
 JS = Path(__file__).resolve().parents[1] / "optiviz" / "ui" / "chart" / "chart.js"
 NODE = shutil.which("node")

@@ -19,8 +19,9 @@ from optiviz.figures.animation import path_animation
 from optiviz.figures.chart_data import encode, map_chart, surface_chart
 from optiviz.figures.runs import Run, frame_steps
 from optiviz.figures.surface3d import motion, surface_figure
-from optiviz.figures.typed import decode_array, encode_array
+from optiviz.figures.typed import encode_array
 from optiviz.scenes import Scene, grids
+from tests.support.arrays import decode_array
 
 STAIRCASE = surfaces.get("staircase")
 

@@ -2,14 +2,12 @@
 little-endian bytes in base64 and the shape as Plotly writes it (``"rows, cols"``).
 
 A figure dict otherwise serialises an array as nested JSON lists, about three times
-larger. plotly.js reads the spec as it is, and so do the chart's decode.js and
-``decode_array``.
+larger. plotly.js reads the spec as it is, and so does the chart's decode.js.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
 
 import numpy as np
 
@@ -23,12 +21,3 @@ def encode_array(values) -> dict:
     if a.ndim > 1:
         spec["shape"] = ", ".join(str(n) for n in a.shape)
     return spec
-
-
-def decode_array(spec: Mapping) -> np.ndarray:
-    """The inverse of ``encode_array`` (a shape as a list is read too)."""
-    a = np.frombuffer(base64.b64decode(spec["bdata"]), dtype="<" + spec["dtype"])
-    shape = spec.get("shape", a.shape)
-    if isinstance(shape, str):
-        shape = [int(n) for n in shape.split(",")]
-    return a.reshape(shape)
