@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz.core import engine, run_inputs, surfaces
+from optiviz.core import engine, feeds, run_inputs, surfaces
 
 LINEAR = surfaces.get("linear_regression")
 
@@ -62,12 +62,12 @@ def test_draw_programs_compile_only_when_needed_and_are_shared() -> None:
     """At a constant α, without noise and with the whole data set no draw program
     compiles; the first decaying, noisy or mini-batch run compiles its program, and other
     optimizers, seeds and numbers reuse it."""
-    for fn in (engine.rates_fn, engine.noise_fn, engine.weights_fn):
+    for fn in (feeds.rates_fn, feeds.noise_fn, feeds.weights_fn):
         fn.cache_clear()
-    before = engine.TRACES.copy()
+    before = feeds.TRACES.copy()
 
     def new(name: str) -> int:
-        return engine.TRACES[name] - before[name]
+        return feeds.TRACES[name] - before[name]
 
     def news() -> tuple[int, int, int]:
         return new("rates"), new("noise"), new("weights")
@@ -94,7 +94,7 @@ def test_the_constants_fed_are_the_rules_values() -> None:
     n, length = LINEAR.n_samples, 64
     h = run_inputs.make_hyper(alpha=0.0, steps=length, batch_size=n)
     alphas = np.float32([0.3, 0.07, 0.0, 0.0])
-    fed = engine._feeds(LINEAR, length, 4, h)
+    fed = feeds.feeder(LINEAR, length, 4, h)
     lrs, _, weights = fed(np.int32(2), alphas, np.zeros(4, np.float32), np.zeros(4, np.uint32))
     for i in (0, 1):
         h_i = h._replace(schedule=h.schedule._replace(alpha=alphas[i]))

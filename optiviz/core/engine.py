@@ -5,7 +5,7 @@ One step: g = grad of the (mini-batch) loss at x_t, plus optional Gaussian
 noise; d, state = optimizer.update(g, state); x_{t+1} = x_t - alpha_t d. What
 does not depend on x (alpha_t, the noise, the mini-batch) is drawn for every
 step before the loop (``run_inputs.Draws``) and comes into the run's program as arrays,
-drawn by programs of their own (``rates_fn``, ``noise_fn``, ``weights_fn``) that every
+drawn by programs of their own (``feeds.rates_fn``, ``noise_fn``, ``weights_fn``) that every
 optimizer shares, and only where a run needs them: a constant α_t is alpha_0 (NumPy), no
 noise is 0, the whole data set weighs each sample 1/n. The PRNG (threefry, the normal's
 inverse error function, the epoch's permutation) and the schedules' switch were most of a
@@ -52,14 +52,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from optiviz.core import limits, optimizers, schedules
-from optiviz.core.run_inputs import (
-    Draws,
-    Hyper,
-    batch_weights,
-    draws,
-    learning_rates,
-    step_noise,
-)
+from optiviz.core.feeds import feeder, filled
+from optiviz.core.run_inputs import Draws, Hyper, draws
 from optiviz.core.surfaces import Surface
 
 TRACES: Counter = Counter()
@@ -108,74 +102,14 @@ def _trajectory(surface: Surface, optimizer: str, length: int):
     return run
 
 
-def _filled(one, n, size: int):
-    """Buffers of ``size`` rows, row i < n ``one(i)`` and the rest zero: a loop over the
-    rows (``lax.fori_loop``, traced trip count n) whose body is ``one``."""
-    rows = jax.eval_shape(one, 0)
-    empty = jax.tree.map(lambda a: jnp.zeros((size, *a.shape), a.dtype), rows)
-
-    def body(i, out):
-        return jax.tree.map(lambda buffer, row: buffer.at[i].set(row), out, one(i))
-
-    return jax.lax.fori_loop(0, n, body, empty)
-
-
 def _batch(surface: Surface, optimizer: str, length: int, size: int):
     run = _trajectory(surface, optimizer, length)
 
     def many(h: Hyper, n, x0s, lrs, noises, weights):
         TRACES["trajectory"] += 1
-        return _filled(lambda i: run(h, x0s[i], lrs[i], noises[i], weights[i]), n, size)
+        return filled(lambda i: run(h, x0s[i], lrs[i], noises[i], weights[i]), n, size)
 
     return many
-
-
-@lru_cache(maxsize=16)
-def rates_fn(length: int, size: int):
-    """jit(h, n, alphas, ks) -> (size, length): row i < n alpha_t of the run with
-    alpha_0 = alphas[i] and k = ks[i] (``run_inputs.learning_rates``), the rest zero. One
-    program per bucket and capacity, shared by every surface and optimizer."""
-
-    def rows(h: Hyper, n, alphas, ks):
-        TRACES["rates"] += 1
-
-        def one(i):
-            schedule = h.schedule._replace(alpha=alphas[i], k=ks[i])
-            return learning_rates(h._replace(schedule=schedule), length)
-
-        return _filled(one, n, size)
-
-    return jax.jit(rows)
-
-
-@lru_cache(maxsize=16)
-def noise_fn(dim: int, length: int, size: int):
-    """jit(scale, n, seeds) -> (size, length, dim): row i < n the gradient noise of the run
-    with the key of seeds[i] (``run_inputs.step_noise`` at ``scale``), the rest zero. One
-    program per dimension, bucket and capacity, shared by every optimizer and surface."""
-
-    def rows(scale, n, seeds):
-        TRACES["noise"] += 1
-        return _filled(lambda i: step_noise(scale, jax.random.key(seeds[i]), length, dim), n, size)
-
-    return jax.jit(rows)
-
-
-@lru_cache(maxsize=16)
-def weights_fn(n_samples: int, length: int, size: int):
-    """jit(batch_size, n, seeds) -> (size, length, n_samples): row i < n the mini-batch
-    weights of the run with the key of seeds[i] (``run_inputs.batch_weights``), the rest
-    zero. One program per data size, bucket and capacity, shared by every optimizer."""
-
-    def rows(batch_size, n, seeds):
-        TRACES["weights"] += 1
-
-        def one(i):
-            return batch_weights(jax.random.key(seeds[i]), length, batch_size, n_samples)
-
-        return _filled(one, n, size)
-
-    return jax.jit(rows)
 
 
 def _validation(surface: Surface, positions):
@@ -225,7 +159,7 @@ def trajectory_fn(surface: Surface, optimizer: str, length: int):
     run i: (positions, losses, grads, |grad f| at start and end, validation losses or
     None). Run i starts at x0s[i] and is fed its alpha_t, lrs[i] (length,), its noise,
     noises[i] (length, dim), and its mini-batch weights, weights[i] (length, n_samples or
-    0), from ``rates_fn``, ``noise_fn`` and ``weights_fn``; h's other leaves are shared."""
+    0), from ``feeds``' draw programs; h's other leaves are shared."""
     return jax.jit(_batch(surface, optimizer, length, capacity(surface, length)))
 
 
@@ -250,7 +184,7 @@ def each_run(
     ks = np.broadcast_to(np.asarray(ks, np.float32), (n,))
     x0s = np.broadcast_to(np.asarray(x0s, np.float32), (n, surface.dim))
     seeds = np.broadcast_to(np.asarray(seeds, np.uint32), (n,))
-    feed = _feeds(surface, length, size, h)
+    feed = feeder(surface, length, size, h)
     if n > size:
         h = jax.device_put(h)
     outs = []
@@ -260,44 +194,6 @@ def each_run(
         positions, losses, grads, ends, validation = fn(h, count, _rows(x0s, lo, size), lrs, *draws)
         outs.append((positions, losses, lrs, grads, ends, validation))
     return tuple(_joined(parts, n) for parts in zip(*outs, strict=True))
-
-
-CONSTANT = schedules.index("constant")
-
-
-def _feeds(surface: Surface, length: int, size: int, h: Hyper):
-    """(count, alphas, ks, seeds) -> one call's alpha_t, noise and weights, drawn by
-    ``rates_fn``, ``noise_fn`` and ``weights_fn`` only where a run needs them, so a page
-    with a constant α, no noise and the whole data set compiles none of them. A constant
-    α_t is alpha_0 at every step (what ``schedules.constant`` gives, alpha_0 * 1), no
-    noise is 0, and the whole data set weighs each sample 1/n_samples, as
-    ``datasets.minibatch_weights`` does."""
-    scale, batch, n_samples = np.float32(h.noise), np.float32(h.batch_size), surface.n_samples
-    constant = int(h.kind) == CONSTANT
-    quiet = _constant((size, length, surface.dim), 0.0)
-    if n_samples is None:
-        whole = _constant((size, length, 0), 0.0)
-    else:
-        whole = _constant((size, length, n_samples), np.float32(1) / np.float32(n_samples))
-
-    def feed(count: np.int32, alphas: np.ndarray, ks: np.ndarray, seeds: np.ndarray) -> tuple:
-        if constant:
-            lrs = np.repeat(alphas[:, None], length, axis=1)
-        else:
-            lrs = rates_fn(length, size)(h, count, alphas, ks)
-        noise = quiet if scale == 0 else noise_fn(surface.dim, length, size)(scale, count, seeds)
-        if n_samples is None or batch >= n_samples:
-            return lrs, noise, whole
-        return lrs, noise, weights_fn(n_samples, length, size)(batch, count, seeds)
-
-    return feed
-
-
-@lru_cache(maxsize=8)
-def _constant(shape: tuple[int, ...], value: float) -> jax.Array:
-    """A float32 array of ``value``, kept on the device for every call of its shape (made
-    by NumPy: ``jnp.full`` would compile a program per shape)."""
-    return jax.device_put(np.full(shape, value, np.float32))
 
 
 def _joined(parts: Sequence, n: int) -> np.ndarray | None:
