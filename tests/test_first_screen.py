@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 
 from optiviz import resources, scenes
+from optiviz.devtools.compiles import LISTEN_PY
 from optiviz.scenes.explore import run_names
 from optiviz.scenes.params import MY_ALPHA, PARAMS
 from optiviz.ui import chart_component, explore_chart, first_screen
@@ -33,17 +34,14 @@ def test_the_shipped_first_screen_is_the_engines_chart_for_the_default_page() ->
     assert text == first_screen.encode(settings, three_d, engine), "the file is not its encode"
 
 
-FIRST_RUN = r"""
+FIRST_RUN = (
+    LISTEN_PY
+    + r"""
 import json, sys
-from jax import monitoring
 import optiviz.ui
 from optiviz.ui import chart_component, first_screen
 from streamlit.testing.v1 import AppTest
-compiles, sent = [], []
-def listen(event, duration, **kw):
-    if event.endswith("backend_compile_duration"):
-        compiles.append(duration)
-monitoring.register_event_duration_secs_listener(listen)
+sent = []
 chart = chart_component.chart
 chart_component.chart = lambda data, **kw: sent.append(data) or chart(data, **kw)
 app = AppTest.from_file(sys.argv[1], default_timeout=600)
@@ -51,6 +49,7 @@ app.run()
 print(json.dumps({"compiles": len(compiles), "sent": [first_screen.normal(d) for d in sent],
                   "exceptions": [e.message for e in app.exception]}))
 """
+)
 
 
 @pytest.mark.parametrize("shipped", [True, False], ids=["shipped", "engine"])
@@ -105,19 +104,16 @@ def test_a_snapshot_the_engine_disagrees_with_is_dropped(monkeypatch) -> None:
     assert first_screen.lookup(s, SHIPPED.three_d) is None
 
 
-IMPORT_APP = r"""
+IMPORT_APP = (
+    LISTEN_PY
+    + r"""
 import json
-from jax import monitoring
-compiles = []
-def listen(event, duration, **kw):
-    if event.endswith("backend_compile_duration"):
-        compiles.append(duration)
-monitoring.register_event_duration_secs_listener(listen)
 import optiviz.ui
 from optiviz.core import surfaces
 names = surfaces.names()
 print(json.dumps({"compiles": len(compiles), "names": names}))
 """
+)
 
 
 def test_importing_the_app_compiles_nothing(tmp_path) -> None:

@@ -51,6 +51,7 @@ from playwright.sync_api import sync_playwright
 
 from optiviz.core import surfaces
 from optiviz.devtools.chromium import launch_chromium
+from optiviz.devtools.compiles import LISTEN_PY
 from optiviz.devtools.cpu import machine
 from optiviz.devtools.page import ERRORS_JS, FIRST_CHART_MS, IDLE, WATCH_GRAPH_JS, press
 from optiviz.devtools.server import ROOT, AppServer
@@ -372,16 +373,12 @@ def cold(browser, chosen: list[lessons.Lesson], root: Path) -> None:
     print(f"| **worst** | | | **{max(ratios):.2f}×** | | |")
 
 
-COMPILES_PY = r"""
+COMPILES_PY = (
+    LISTEN_PY
+    + r"""
 import json, sys, time
-from jax import monitoring
 from optiviz.scenes import lessons
 from optiviz.ui import warmup_plan, warmup_runner
-compiles = []
-def listen(event, duration, **kw):
-    if event.endswith("backend_compile_duration"):
-        compiles.append(duration)
-monitoring.register_event_duration_secs_listener(listen)
 warmup_runner.warm(warmup_plan.first_screen())
 compiles.clear()
 visit = warmup_plan.lesson_visits(lessons.load()[sys.argv[1]])[0]
@@ -390,6 +387,7 @@ warmup_runner.warm(visit)
 print(json.dumps({"cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall,
                   "compiles": len(compiles), "compile_s": sum(compiles)}))
 """
+)
 """A child's report of a lesson's first open after the default page's programs: the
 calls its page makes (``warmup_runner.warm`` of its visit), in a fresh process with no
 JAX cache, with JAX's backend compiles listened to."""
