@@ -224,6 +224,30 @@ def test_an_unreachable_redis_is_one_line_naming_the_package(capsys) -> None:
     assert set(psutil.Process().children(recursive=True)) == before  # nothing was started
 
 
+def test_replicas_of_another_checkout_run_its_package_in_its_folder(monkeypatch, tmp_path):
+    """``launch(root=...)``, the benchmark's ``--reference`` behind nginx: each replica
+    imports ``optiviz`` from that checkout, in its folder (its ``.streamlit``)."""
+    (tmp_path / "optiviz").mkdir()
+    (tmp_path / "optiviz" / "__init__.py").write_text("")
+    seen = tmp_path / "seen.txt"
+    script = (
+        "import os, optiviz; "
+        f"open({str(seen)!r}, 'w').write(os.getcwd() + chr(10) + optiviz.__file__); "
+        "import time; time.sleep(60)"
+    )
+    monkeypatch.setattr(serve, "replica_command", lambda port: [sys.executable, "-c", script])
+    fleet = serve.launch(1, free_port(), None, "127.0.0.1", root=tmp_path)
+    try:
+        deadline = time.monotonic() + 30
+        while not (seen.exists() and seen.read_text().count("\n")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        cwd, package = seen.read_text().splitlines()
+    finally:
+        fleet.stop()
+    assert Path(cwd) == tmp_path.resolve()
+    assert Path(package) == tmp_path.resolve() / "optiviz" / "__init__.py"
+
+
 def test_every_replica_has_the_same_cookie_secret_and_the_rooms(served, redis_url) -> None:
     replicas = served.replicas()
     assert len(replicas) == 2

@@ -241,11 +241,11 @@ class Replicas:
 
     routed = True
 
-    def __init__(self, n: int, env: dict[str, str], cpus: int) -> None:
+    def __init__(self, n: int, env: dict[str, str], cpus: int, root: Path | None = None) -> None:
         os.environ.update(env)  # the replicas inherit it
         self.port = free_port()
         pin = ["taskset", "-c", f"0-{cpus - 1}"] if cpus else []
-        self.fleet = serve.launch(n, self.port, None, "127.0.0.1", prefix=pin)
+        self.fleet = serve.launch(n, self.port, None, "127.0.0.1", prefix=pin, root=root)
 
     def wait_healthy(self) -> None:
         assert serve.wait_ready(self.fleet.children, self.fleet.ports, lambda: False) is None
@@ -417,8 +417,8 @@ def main() -> None:
     cores = args.cpus or len(os.sched_getaffinity(0))
 
     def start(env: dict[str, str], root: Path | None = None):
-        if args.replicas:
-            return Replicas(args.replicas, env, args.cpus)
+        if args.replicas:  # ``root``: the reference's replicas run its checkout
+            return Replicas(args.replicas, env, args.cpus, root)
         pin = ["taskset", "-c", f"0-{args.cpus - 1}"] if args.cpus else None
         if root is None:
             return AppServer(env=env, prefix=pin)

@@ -140,15 +140,21 @@ class Child:
     process: subprocess.Popen
 
 
-def start(name: str, command: Sequence[str], env: dict[str, str] | None = None) -> Child:
-    """Start ``command`` in its own process group, tied to this process's life. (The
-    fork runs only ``prctl`` before exec, so JAX's warning about forking its threads
-    does not apply.)"""
+def start(
+    name: str,
+    command: Sequence[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Child:
+    """Start ``command`` (in folder ``cwd``, if given) in its own process group, tied to
+    this process's life. (The fork runs only ``prctl`` before exec, so JAX's warning
+    about forking its threads does not apply.)"""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "os.fork", RuntimeWarning)
         process = subprocess.Popen(
             command,
             env=env,
+            cwd=cwd,
             stdout=subprocess.DEVNULL,
             start_new_session=True,
             preexec_fn=_die_with_parent,
@@ -238,11 +244,14 @@ def launch(
     rooms: str | None,
     address: str = "0.0.0.0",
     prefix: Sequence[str] = (),
+    root: Path | None = None,
 ) -> Fleet:
     """Check nginx, the rooms' Redis and the port (``ServeError``), then start
     ``replicas`` app servers on free loopback ports with one new cookie secret, and
     nginx in front of them on ``address:port``; ``prefix`` goes before each replica's
-    command (``taskset -c 0`` in a benchmark, say). Returns at once; see ``wait_ready``."""
+    command (``taskset -c 0`` in a benchmark, say). ``root``: the replicas run another
+    checkout's package and app, in its folder (a benchmark's code before a change).
+    Returns at once; see ``wait_ready``."""
     binary = nginx_binary()
     check_rooms(rooms)
     check_port(address, port)
@@ -252,8 +261,11 @@ def launch(
     conf = workdir / "nginx.conf"
     conf.write_text(nginx.config([f"127.0.0.1:{p}" for p in ports], f"{address}:{port}", workdir))
     env = replica_env(secrets.token_urlsafe(32), rooms)
+    if root is not None:
+        root = root.resolve()
+        env["PYTHONPATH"] = str(root)
     started = [
-        start(f"replica {i + 1} (port {p})", [*prefix, *replica_command(p)], env)
+        start(f"replica {i + 1} (port {p})", [*prefix, *replica_command(p)], env, root)
         for i, p in enumerate(ports)
     ]
     daemon = ["-e", str(workdir / "error.log"), "-g", "daemon off;", "-p", str(workdir)]
