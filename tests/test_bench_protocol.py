@@ -155,3 +155,34 @@ def test_a_release_the_chart_drew_is_answered_with_keep(server):
         assert run.elements == ["bidi_component", "bidi_component"], run.elements
         assert run.bytes < 6_000, "the chart kept"
     assert runs[4].bytes > 10_000, "the chart computed at the new α"
+
+
+async def _decay_view_releases(port: int, kinds: tuple[str, ...]) -> tuple[list, list, list]:
+    """The decay view: α and k let go one stop at a time, each ``drawn`` as the client's
+    chart has it; the runs, the address after each, and ``drawn``."""
+    async with ProtocolSession(port, moves.start_query(7)) as session:
+        runs, queries, drawn = [await session.rerun()], [], []
+        for kind in kinds:
+            kwargs, _ = moves.change(session, kind, 1)
+            drawn.append(kwargs["trigger"][2]["drawn"])
+            runs.append(await session.rerun(**kwargs))
+            queries.append(parse_qs(session.query))
+        return runs, queries, drawn
+
+
+def test_decay_view_releases_are_answered_with_a_keep_and_the_stale_families(server):
+    """In the decay view k has families too (each computed at one α): after the first α
+    (which adds "my α" to the race, the whole view), every release the chart drew is a
+    keep with only the other slider's families at the new value (``release.answer``),
+    which the client applies as the chart does, so that the next release is held too."""
+    kinds = (moves.ALPHA, moves.K, moves.ALPHA, moves.K, moves.ALPHA)
+    runs, queries, drawn = asyncio.run(_decay_view_releases(server.port, kinds))
+    assert all(run.ok for run in runs), [run.exceptions for run in runs]
+    assert drawn == [True] * len(kinds)
+    assert runs[1].bytes > 150_000, "my α joins the race: the whole view"
+    for run, kind in zip(runs[2:], kinds[1:], strict=True):
+        assert run.elements == ["bidi_component", "bidi_component"], run.elements
+        # k let go: my α's α family at the new k; α: my α's k family at the new α
+        assert run.bytes < (170_000 if kind == moves.K else 70_000), (kind, run.bytes)
+    ks = [f"{v:g}" for v in params.k_options()]
+    assert ks.index(queries[3]["k"][0]) == ks.index(queries[1]["k"][0]) + 1

@@ -366,14 +366,15 @@ def test_plotly_private_fields_are_read_in_the_adapter_only() -> None:
     """Every use of plotly.js's private fields sits in plotly_adapter.js, and every module
     the chart imports is a file of its asset directory (Streamlit serves them from there),
     each imported by another but the entries: the student's map (pick.js), the share link's
-    box (share.js) and the HTML download's page (standalone.js, which imports the chart's
-    entry, chart.js)."""
+    box (share.js), the fit view's figures (figure.js) and the HTML download's page
+    (standalone.js, which imports the chart's entry, chart.js)."""
     modules = {path.name: path.read_text() for path in JS.parent.glob("*.js")}
     imports = [re.findall(r'from "\./([\w.]+)"', text) for text in modules.values()]
     jobs = ["decode", "family", "slider", "plotly_adapter", "loader", "frames", "player"]
     jobs += ["controls", "keys", "notes", "hiding", "theme", "fit"]
     assert {f"{job}.js" for job in jobs} <= {name for found in imports for name in found}
     assert set(modules) - {name for found in imports for name in found} == {
+        "figure.js",
         "pick.js",
         "share.js",
         "standalone.js",
@@ -482,3 +483,60 @@ def test_js_presenter_mode_enlarges_the_rate_key_within_its_gap(tmp_path) -> Non
         plot = height - round(margin["t"] * scale) - round(margin["b"] * scale)
         assert size == max(9, min(14, int(gap * plot // 1.4)))
     assert out["fitted"][0] == 14 and out["fitted"][-1] < 14  # a tall view keeps it whole
+
+
+KEPT_RUNNER = """
+import { readFileSync } from "node:fs";
+const { decode, keptPayload, settledView, tracks } = await import(process.argv.at(-1));
+const { unpack } = await import(new URL("decode.js", process.argv.at(-1)));
+const [held, answers] = JSON.parse(readFileSync(0, "utf8"));
+const payloads = [];
+let data = held;
+for (const answer of answers) payloads.push((data = keptPayload(data, answer)));
+const sliders = await unpack(data.sliders);
+const base = { ...data, figure: decode(data.figure), animation: decode(data.animation), sliders };
+const { view, stale } = settledView(base, data.settled);
+const [run] = tracks(view.figure, view.animation);
+const path = view.figure.data[view.animation.runs[0].path];
+const plain = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
+process.stdout.write(JSON.stringify({
+  payloads, stale, x: path.x, y: path.y, name: view.notes.verdicts[0].name, run: run.name,
+}, plain));
+"""
+
+
+def test_js_a_kept_payload_draws_the_runs_at_every_stop_let_go(tmp_path) -> None:
+    """The decay view let go at α = 1, then k = 0.0056, each answered with a keep and the
+    other slider's families (``release.answer``): the chart derives the payload the server
+    records (``chart_component.settled``, to the byte), and draws the single run as the
+    engine runs it at (1, 0.0056), to the map's quantisation, where the figure still
+    draws the run at (0.87, 0.0075)."""
+    from dataclasses import replace
+
+    from optiviz.devtools.examples import staircase_settings
+    from optiviz.figures import chart_data as cd
+    from optiviz.ui import chart_component, explore_chart, release
+
+    s0 = staircase_settings(mode="single", presets=(), alpha=0.87, schedule="exponential")
+    s0 = replace(s0, k=0.0075)
+    chart = explore_chart.compute_chart(s0)
+    held = chart | {"token": chart_component.digest(chart)}
+    s1, s2 = replace(s0, alpha=1.0), replace(s0, alpha=1.0, k=0.0056)
+    whole = lambda key: False  # noqa: E731 (every family sent whole)
+    first = release.answer(held, s0, s1, "alpha", 1.0, whole)
+    second = release.answer(chart_component.settled(held, first), s1, s2, "k", 0.0056, whole)
+    assert [s["key"] for s in first["sliders"]] == ["k"]
+    assert [s["key"] for s in second["sliders"]] == ["alpha"]
+    out = _run_js(KEPT_RUNNER, tmp_path, [held, [first, second]])
+
+    derived = chart_component.settled(held, first)
+    assert out["payloads"] == [derived, chart_component.settled(derived, second)]
+    assert out["stale"] is None and out["payloads"][1]["settled"] == ["alpha", "k"]
+    assert out["name"] == out["run"] == "α=1"
+    box = np.asarray(cd.map_box(chart["figure"]["layout"]))
+    unit = 3 * (box[:, 1] - box[:, 0]) / 65534  # packing.quantised's step per axis
+    want = scenes.scene(s2).runs[0].trajectory.positions
+    before = scenes.scene(s0).runs[0].trajectory.positions
+    assert np.abs(want - before).max() > 100 * unit.max()
+    for axis, drawn in enumerate((out["x"], out["y"])):
+        np.testing.assert_allclose(_nan(drawn), want[: len(drawn), axis], atol=unit[axis])

@@ -20,7 +20,7 @@ APP = Path(__file__).resolve().parents[1] / "app.py"
 STOPS = params.alpha_options()
 
 
-def _open(monkeypatch: pytest.MonkeyPatch, **query: str) -> tuple[AppTest, list]:
+def _open(monkeypatch: pytest.MonkeyPatch, **query: str | list[str]) -> tuple[AppTest, list]:
     """The app at ``query``, with every chart computation (a cache miss of
     ``explore_chart.chart_for``) counted."""
     built = []
@@ -103,13 +103,93 @@ def test_a_release_the_browser_did_not_draw_computes_the_view(
     assert at.query_params["alpha"] == "1"
 
 
-def test_a_k_family_is_computed_again_at_the_new_alpha(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The k slider's members are runs at the old α: a release must not keep them.
-    at, built = _open(monkeypatch, mode="single", alpha="0.87", schedule="exponential")
-    before = _json(at)
-    _release(at, 1.0)
-    assert len(built) == 2 and _json(at) != before
-    assert at.query_params["alpha"] == "1"
+def _slide(at: AppTest, key: str, value: float, drawn: bool = True) -> None:
+    apptest.trigger(at, "slider", {"key": key, "value": value, "drawn": drawn})
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _scenes(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Every scene computed from now on (a cache miss of ``explore_chart.scene_for``)."""
+    made, scene = [], explore_chart.scenes.scene
+    monkeypatch.setattr(explore_chart.scenes, "scene", lambda s: made.append(s) or scene(s))
+    return made
+
+
+def _fresh(monkeypatch: pytest.MonkeyPatch, **query: str | list[str]) -> dict:
+    """The payload a new session opened at ``query`` is sent, every family whole."""
+    return _payload(_open(monkeypatch, **query)[0])
+
+
+def _families(slider: dict) -> list:
+    return [{k: v for k, v in f.items() if k != "key"} for f in slider["families"]]
+
+
+DECAY = {"mode": "single", "alpha": "0.87", "schedule": "exponential", "k": "0.0075"}
+
+
+def test_a_release_in_the_decay_view_sends_only_the_stale_families(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # α let go at a drawn stop: the browser draws the run at the new α, and only the k
+    # family (runs at the old α) is sent again, at the new α; then k, whose α family
+    # went stale; then α again. Each answer's slider is a new view's, and computes no
+    # scene and no chart.
+    at, built = _open(monkeypatch, **DECAY)
+    made, first = _scenes(monkeypatch), _payload(at)
+    held, count, whole = first, len(built), len(_json(at))
+    for key, value, alpha, k in (
+        ("alpha", 1.0, "1", "0.0075"),
+        ("k", 0.0056, "1", "0.0056"),
+        ("alpha", 1.2, "1.2", "0.0056"),
+    ):
+        _slide(at, key, value)
+        sent = {k: v for k, v in _payload(at).items() if k not in ("config", "present")}
+        other = "k" if key == "alpha" else "alpha"
+        assert (sent["keep"], sent["key"], sent["value"]) == (held["token"], key, value)
+        assert [s["key"] for s in sent["sliders"]] == [other]
+        assert "figure" not in sent and len(_json(at)) < 0.75 * whole, "no view, one family"
+        assert len(built) == count and not made, "no chart and no scene computed"
+        assert (at.query_params["alpha"], at.query_params["k"]) == (alpha, k)
+        assert f"alpha={alpha}" in _link(at) and f"k={k}" in _link(at)
+        fresh = _fresh(monkeypatch, **(DECAY | {"alpha": alpha, "k": k}))
+        (want,) = [s for s in fresh["sliders"] if s["key"] == other]
+        (got,) = sent["sliders"]
+        assert _families(got) == _families(want) and got["strip"] == want["strip"]
+        assert {k: v for k, v in got.items() if k != "families"} == {
+            k: v for k, v in want.items() if k != "families"
+        }
+        held = chart_component.settled(held, sent)
+        assert held["settled"][-1] == key
+        count = len(built)  # the new session's chart (its compute_chart wraps ours)
+        made.clear()
+        _slide(at, key, value)  # the same stop again: kept, its families sent before
+        again = _payload(at)
+        assert again["keep"] == held["token"] and len(_json(at)) < 8_000
+        assert all("ref" in f for s in again["sliders"] for f in s["families"])
+        held = chart_component.settled(held, again)
+
+
+def test_a_race_sends_only_my_alphas_k_family_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # In Compare learning rates the preset rates' k families do not depend on α: they go
+    # by reference, "my α"'s is sent whole at the new α.
+    at, built = _open(monkeypatch, schedule="exponential", presets=["good", "my α"], alpha="0.87")
+    count = len(built)
+    _slide(at, "alpha", 1.0)
+    (k,) = _payload(at)["sliders"]
+    assert k["key"] == "k" and len(built) == count
+    whole = [f["run"] for f in k["families"] if "ref" not in f]
+    assert whole == [1], k["families"]  # "my α" is the race's second run
+    assert k["families"][1]["names"][0] == "my α=1"
+
+
+def test_a_release_after_a_held_one_is_drawn_anew_when_not_drawn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at, built = _open(monkeypatch, **DECAY)
+    _slide(at, "alpha", 1.0)
+    _slide(at, "k", 0.0056, drawn=False)
+    assert len(built) == 2 and "figure" in _payload(at)
+    assert at.query_params["k"] == "0.0056"
 
 
 def test_a_view_drawn_between_two_stops_is_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,6 +15,11 @@ from typing import TYPE_CHECKING, Any
 from optiviz.devtools.rerun import Run
 from optiviz.devtools.widgets import VALUE_TYPES, Widget, _default, _sent_value
 
+PAYLOADS_KEPT = 4
+"""Payloads the page keeps by token (chart.js's ``PAYLOADS_KEPT``)."""
+FAMILIES_KEPT = 24
+"""Families the page keeps unpacked, by key (chart.js's ``FAMILIES_KEPT``)."""
+
 if TYPE_CHECKING:
     from streamlit.proto.Element_pb2 import Element
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -38,8 +43,11 @@ class ClientState:
         """Element id -> the chart's sliders as its last data has them, by key, each with
         ``held``: whether every family it names was sent to this session, as a browser's
         chart would hold them (a reference to a family never sent holds nothing)."""
-        self.families: set[str] = set()
-        """The keys of the chart families this session was sent."""
+        self.families: dict[str, None] = {}
+        """The keys of the chart families the page keeps unpacked, the newest last
+        (chart.js's ``FAMILIES_KEPT`` at most)."""
+        self._payloads: dict[str, dict[str, dict]] = {}
+        """The chart's payloads this session holds (its sliders), by token, newest last."""
         self.auto = ""
         """The fragment the server last asked the page to rerun on a timer (``auto_rerun``,
         a fragment with ``run_every``)."""
@@ -101,7 +109,7 @@ class ClientState:
             self.buttons[element.button.label] = (element.button.id, fragment)
         if kind == "bidi_component":
             self.components[element.bidi_component.id] = fragment
-            self._chart(element.bidi_component)
+            self._chart(element.bidi_component, run)
         if kind == "exception":
             run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
             return
@@ -119,23 +127,55 @@ class ClientState:
         if sent:
             known.value = value
 
-    def _chart(self, proto: Any) -> None:
-        """Keep a component's sliders and note the families its data sends whole (an
-        answer to keep the payload before keeps them as they are)."""
+    def _chart(self, proto: Any, run: Run) -> None:
+        """Keep a component's sliders and note the families its data sends whole. An
+        answer to keep the payload before (``chart_component.kept``) keeps them as they
+        are; one that also sends sliders makes the payload then held, as the chart's
+        ``keptPayload`` does: the slider let go at its value, the sliders sent in place of
+        theirs. The last ``PAYLOADS_KEPT`` payloads are kept by token, as the page keeps
+        them; a keep of one it does not hold is the chart's error, noted in ``run``."""
         if proto.WhichOneof("data") != "json":
             return
         data = json.loads(proto.json)
         if isinstance(data, list):  # a payload as the app sends it (chart_component.sent)
             (data,) = data
-        if "keep" in data:  # the chart keeps the payload it holds (chart_component.kept)
+        if "keep" in data and "sliders" not in data:
+            if data["keep"] not in self._payloads:
+                run.exceptions.append(f"the chart holds no payload {data['keep']}")
             return
         sliders = data.get("sliders") or []
-        self.families.update(f["key"] for s in sliders for f in s["families"] if "key" in f)
-        self.sliders[proto.id] = {
-            s["key"]: s
-            | {"held": all(f.get("ref", f.get("key")) in self.families for f in s["families"])}
-            for s in sliders
-        }
+        if "keep" in data:
+            held = self._payloads.get(data["keep"])
+            if held is None:
+                run.exceptions.append(f"the chart holds no payload {data['keep']}")
+                return
+            sent = {s["key"]: s for s in sliders}
+            index = held[data["key"]]["stops"].index(data["value"])
+            moved = {data["key"]: held[data["key"]] | {"index": index}}
+            sliders = [sent.get(key) or moved.get(key) or s for key, s in held.items()]
+        fresh = {s["key"]: self._slider(s) for s in sliders}
+        self.sliders[proto.id] = fresh
+        if "token" in data:
+            self._payloads.pop(data["token"], None)
+            self._payloads[data["token"]] = fresh
+            while len(self._payloads) > PAYLOADS_KEPT:
+                del self._payloads[next(iter(self._payloads))]
+
+    def _slider(self, slider: dict) -> dict:
+        """A slider as the chart holds it (chart.js's ``withFamilies``): its families by
+        key, each sent whole or kept by the page touched as the newest, and ``held``:
+        whether the page holds every one of them (else its slider acts on release)."""
+        keys = []
+        for family in slider["families"]:
+            key = family.get("ref", family.get("key"))
+            if key in self.families or "ref" not in family:
+                self.families.pop(key, None)
+                self.families[key] = None
+                keys.append(key)
+        while len(self.families) > FAMILIES_KEPT:
+            del self.families[next(iter(self.families))]
+        held = len(keys) == len(slider["families"])
+        return slider | {"families": [{"ref": key} for key in keys], "held": held}
 
     def holds(self, chart: str, key: str, value: float) -> bool:
         """Whether chart ``chart``'s slider ``key`` would draw stop ``value``'s member as

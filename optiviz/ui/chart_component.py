@@ -164,15 +164,50 @@ def tokened(data: dict) -> dict:
     return data | {TOKEN: f"{data[TOKEN]}-{refs}"}
 
 
-def kept(data: dict, key: str, value: float) -> dict:
+SETTLED = "settled"
+"""A kept payload's sliders (keys, the last let go last) whose member at the slider's stop
+the chart draws in place of the runs it follows: the figure draws the payload's own
+settings, and each release since moved one slider's stop (:func:`settled`)."""
+
+
+def kept(data: dict, key: str, value: float, sliders: list[dict] | None = None) -> dict:
     """What the chart is sent where it already draws what it would draw for payload
     ``data`` (the last sent, with its ``TOKEN``) with slider ``key`` at ``value``:
     ``{"keep": token, "key": key, "value": value}``. The chart keeps the payload it holds
     and the member drawn (its JavaScript returns at once); a chart mounted anew takes that
     payload from the page's cache and moves the slider to ``value``. A few hundred bytes,
     which Streamlit serialises and hashes at no cost, where ``data`` again is two JSON
-    encodings and two digests of its ~190 kB. No ``figure``: pass it ``checked``."""
-    return {KEEP: data[TOKEN], "key": key, "value": value}
+    encodings and two digests of its ~190 kB. No ``figure``: pass it ``checked``.
+
+    With ``sliders`` (the other slider's families went stale: a k family at the old α),
+    the answer also carries them and the ``TOKEN`` of the payload the chart then holds,
+    :func:`settled`'s."""
+    out = {KEEP: data[TOKEN], "key": key, "value": value}
+    if sliders is None:
+        return out
+    ids = [[s["key"], *(f.get("ref") or "f" + f["key"] for f in s["families"])] for s in sliders]
+    named = json.dumps([data[TOKEN], key, value, ids]).encode()
+    return out | {TOKEN: hashlib.sha1(named).hexdigest()[:16], "sliders": sliders}
+
+
+def settled(data: dict, answer: dict) -> dict:
+    """The payload the chart holds once it applied ``answer`` (``kept`` with sliders) to
+    payload ``data``: its ``TOKEN`` the answer's, the slider let go at the value (its
+    ``index``) and last in ``SETTLED``, and each slider the answer sends in place of the
+    one with its key. chart.js's ``keptPayload`` does the same (tests/test_chart_js.py)."""
+    fresh = {s["key"]: s for s in answer["sliders"]}
+    key, value = answer["key"], answer["value"]
+
+    def after(slider: dict) -> dict:
+        if slider["key"] in fresh:
+            return fresh[slider["key"]]
+        if slider["key"] == key:
+            return slider | {"index": slider["stops"].index(value)}
+        return slider
+
+    order = [k for k in data.get(SETTLED, []) if k != key] + [key]
+    sliders = [after(s) for s in data["sliders"]]
+    return data | {TOKEN: answer[TOKEN], SETTLED: order, "sliders": sliders}
 
 
 def clicked(key: str) -> dict | None:

@@ -17,7 +17,7 @@ from optiviz.core import optimizers, surfaces
 from optiviz.figures.html import chart_html
 from optiviz.scenes import clouds, params
 from optiviz.scenes.settings import Settings
-from optiviz.ui import chart_component, controls, sliders, state
+from optiviz.ui import chart_component, controls, release, sliders, state
 from optiviz.ui.downloads import Shown
 from optiviz.ui.explore_chart import PLOT_CONFIG, chart_for, scene_for
 from optiviz.ui.page_body import page
@@ -97,17 +97,21 @@ class Sent:
 
 
 def payload(s: Settings, key: str, three_d: bool, present: bool) -> dict:
-    """The chart's data for ``s``. In the top view, an α let go at a stop that the last
-    payload's family holds and the browser drew (``sliders.holds_release``) gets
-    ``chart_component.kept``: the browser already draws that member, which is what a new
-    payload would draw, so it keeps the payload it holds; nothing is computed, and the
-    message is a few hundred bytes that Streamlit serialises and hashes in microseconds
-    (the payload again costs both its ~190 kB, twice). Else the cached chart, with the
-    families this browser was sent before by reference, and its token."""
+    """The chart's data for ``s``. In the top view, α or k let go at a stop that the last
+    payload's family holds and the browser drew gets ``release.answer``: the browser
+    already draws that member, which is what a new payload would draw, so it keeps the
+    payload it holds, and is sent only the other slider's families where they went stale
+    (the payload then held, ``chart_component.settled``, is the one recorded); no scene
+    is computed. Else the cached chart, with the families this browser was sent before by
+    reference, and its token."""
     released, last = state.pop(RELEASED), state.get(SENT)
     same = last is not None and (last.key, last.present, three_d) == (key, present, False)
-    if same and released and sliders.holds_release(last.data, last.settings, s, *released):
-        return chart_component.kept(last.data, *released)
+    if same and released:
+        kept = release.answer(last.data, last.settings, s, *released, state.sent_before)
+        if kept is not None:
+            held = chart_component.settled(last.data, kept) if "sliders" in kept else last.data
+            state.set_values({SENT: Sent(key, present, s, held)})
+            return kept
     data = chart_component.tokened(sliders.by_reference(chart_for(s, three_d), state.sent_before))
     state.set_values({SENT: Sent(key, present, s, data)})
     return data

@@ -71,14 +71,15 @@ def _why_not(s: Settings, surface, three_d: bool) -> str:
     return ""
 
 
-def _naming(s: Settings, scene: scenes.Scene, key: str, run: int) -> str:
+def _naming(s: Settings, names: list[str], key: str, run: int) -> str:
     """How the members of run ``run``'s family are named: "my α=" and "α=" are followed
-    by each stop's α (``_names``); any other name is every member's."""
+    by each stop's α (``_names``); any other name is every member's (the run's own, of
+    the view's ``names``)."""
     if key == "alpha" and s.mode == "compare":
         return f"{MY_ALPHA}="
     if key == "alpha" and s.mode == "single":
         return "α="
-    return scene.runs[run].name
+    return names[run]
 
 
 def _names(naming: str, stops: list[float]) -> list[str]:
@@ -188,27 +189,6 @@ def by_reference(data: dict, sent: Callable[[str], bool]) -> dict:
     return data | {"sliders": out}
 
 
-def holds_release(data: dict, before: Settings, now: Settings, key: str, value: float) -> bool:
-    """Whether chart ``data``, drawn for ``before``, already shows ``now`` once the
-    browser has swapped in the member the thumb was let go at: ``now`` is ``before`` with
-    α = ``value`` (slider ``key`` = "alpha"), a stop of α's own grid (no run between two
-    stops among them) inside its families' window, and α is the only slider with
-    families (k's families are computed at one α, so they would be stale)."""
-    if (
-        key != "alpha"
-        or value != now.alpha
-        or repr(replace(now, alpha=before.alpha)) != repr(before)
-    ):
-        return False
-    shown = {slider["key"]: slider for slider in data.get("sliders", [])}
-    alpha, stops = shown.get("alpha"), params.PARAMS["alpha"].options()
-    if alpha is None or not alpha["families"] or alpha["stops"] != stops or value not in stops:
-        return False
-    if any(slider["families"] for name, slider in shown.items() if name != "alpha"):
-        return False
-    return alpha["first"] <= stops.index(value) < alpha["first"] + alpha["count"]
-
-
 def _base(s: Settings, key: str) -> Settings:
     """``s`` as its ``key`` family's cache sees it: without α, the race (and k)."""
     return replace(s, alpha=0.0, presets=(), **({"k": 0.0} if key == "k" else {}))
@@ -242,17 +222,38 @@ def _critical(line: tuple) -> float | None:
 
 
 def _slider(s: Settings, scene: scenes.Scene, key: str, box, note: str) -> dict:
-    out = _track(s, scene, key, box, note)
+    names = [run.name for run in scene.runs]
+    exact = [run.trajectory for run in scene.runs]
+    return slider(s, key, box, note, scene.surface, names, exact)
+
+
+def slider(
+    s: Settings,
+    key: str,
+    box,
+    note: str,
+    surface,
+    names: list[str],
+    exact: list[Trajectory] | None = None,
+) -> dict:
+    """Slider ``key`` of the chart drawn for ``s`` (its view's ``box``, ``surface`` and
+    run ``names``), with its families (none, and ``note`` saying why, where ``note`` is
+    given); ``exact``: the view's runs, which an α or k between two stops inserts among
+    the members (``PackedKey.exact``), needed only then. α's carries ``critical_alpha``
+    where the surface has one."""
+    out = _track(s, key, box, note, surface, names, exact)
     line = critical(s) if key == "alpha" else None
     return out | ({"critical_alpha": line} if line is not None else {})
 
 
-def _track(s: Settings, scene: scenes.Scene, key: str, box, note: str) -> dict:
+def _track(s: Settings, key: str, box, note: str, surface, names, exact) -> dict:
     row = params.PARAMS[key]
     value = s.alpha if key == "alpha" else s.k
     stops = row.shown_stops(value)  # an α between two stops is the slider's value exactly
     off_grid = len(stops) > len(row.options())
-    marks = scene.surface.lr_presets if key == "alpha" else None
+    if off_grid and exact is None:
+        raise ValueError(f"{key} = {value:g} lies between two stops: pass the view's runs")
+    marks = surface.lr_presets if key == "alpha" else None
     if note:
         return chart_sliders.slider_chart(key, stops, value, [], marks=marks, note=note)
     lo, hi = _span(s, key)
@@ -262,9 +263,9 @@ def _track(s: Settings, scene: scenes.Scene, key: str, box, note: str) -> dict:
             request=PackedKey(
                 FamilyKey(base, key, opt, a if key == "k" else 0.0, (lo, hi)),  # α's: every α
                 run,
-                _naming(s, scene, key, run),
+                _naming(s, names, key, run),
                 frozen,
-                scene.runs[run].trajectory if off_grid else None,
+                exact[run] if off_grid else None,
             )
         )
         for run, opt, a in followers(s, key)

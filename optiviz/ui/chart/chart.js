@@ -21,7 +21,7 @@
 import { decorateReadout, frameTraces } from "./arrows.js";
 import { controlBar, readoutBox, showStep } from "./controls.js";
 import { decode, unpack } from "./decode.js";
-import { holds, swapped } from "./family.js";
+import { holds, keptPayload, settledView, swapped } from "./family.js";
 import { contain, fitHeight, gapFitted, keepRanges, mapRanges, refit } from "./fit.js";
 import { frameData, mapFigure, onFrame, tracks } from "./frames.js";
 import { hiddenTraces, hide, isHidden, unoutlined } from "./hiding.js";
@@ -41,18 +41,34 @@ const CLICK_DRAG_PX = 5; // a pointer that moved further between press and relea
 
 async function prepared(state, data) {
   // The payload decoded once (a slider's moves draw it again and again): the figure, the
-  // animation's arrays and the sliders' families.
+  // animation's arrays and the sliders' families, with the sliders settled since it was
+  // sent drawn at their stops (settledView). A kept payload shares its figure and
+  // animation with the one it was kept from: they are not decoded again.
   if (state.preparedFor !== data) {
     const sliders = await withFamilies(data.sliders || []);
-    state.prepared = {
-      ...data,
-      figure: decode(data.figure),
-      animation: data.animation ? decode(data.animation) : null,
-      sliders,
-    };
+    const figure = decodedOnce(state, "figure", data.figure);
+    const animation = data.animation ? decodedOnce(state, "animation", data.animation) : null;
+    const { view, stale } = settledView({ ...data, figure, animation, sliders }, data.settled);
+    state.prepared = view;
     state.preparedFor = data;
+    if (stale !== null) askAgain(state, data, stale);
   }
   return state.prepared;
+}
+
+function decodedOnce(state, name, raw) {
+  const kept = (state.decoded || {})[name];
+  if (kept && kept.raw === raw) return kept.value;
+  const value = decode(raw);
+  state.decoded = { ...state.decoded, [name]: { raw, value } };
+  return value;
+}
+
+function askAgain(state, data, key) {
+  // A settled slider whose families the page no longer holds draws its runs at the old
+  // stop: its stop sent again as not drawn, so the server sends the whole view.
+  const slider = data.sliders.find((s) => s.key === key);
+  state.setTriggerValue("slider", { key, value: slider.stops[slider.index], drawn: false });
 }
 
 const FAMILIES_KEPT = 24; // families the page keeps unpacked, by key, across payloads
@@ -406,18 +422,22 @@ function clearError(gd) {
 const PAYLOADS_KEPT = 4; // payloads the page keeps by token, for a chart mounted anew
 
 function remembered(data) {
-  // The payloads sent whole, by token (window.__optivizPayloads survives a remount), so
-  // that an answer to keep one ({keep: token}, chart_component.kept) finds it.
+  // The payloads held, by token (window.__optivizPayloads survives a remount), so that
+  // an answer to keep one ({keep: token}, chart_component.kept) finds it; an answer
+  // that also sends sliders ({keep, token, sliders}) makes the payload then held
+  // (keptPayload), kept under its own token.
   const cache = window.__optivizPayloads || (window.__optivizPayloads = new Map());
-  if (data.keep === undefined) {
-    if (data.token !== undefined) {
-      cache.delete(data.token);
-      cache.set(data.token, data);
-      while (cache.size > PAYLOADS_KEPT) cache.delete(cache.keys().next().value);
-    }
-    return data;
-  }
-  return cache.get(data.keep) || null;
+  const store = (payload) => {
+    cache.delete(payload.token);
+    cache.set(payload.token, payload);
+    while (cache.size > PAYLOADS_KEPT) cache.delete(cache.keys().next().value);
+    return payload;
+  };
+  if (data.keep === undefined) return data.token === undefined ? data : store(data);
+  if (data.token === undefined) return cache.get(data.keep) || null;
+  if (cache.has(data.token)) return cache.get(data.token);
+  const held = cache.get(data.keep);
+  return held ? store(keptPayload(held, data)) : null;
 }
 
 export default function (component) {
@@ -440,7 +460,7 @@ export default function (component) {
       if (!gd.isConnected && window.Plotly) window.Plotly.purge(gd);
     }, 0);
   };
-  if (sent.keep !== undefined && state.latest && state.latest.token === sent.keep) {
+  if (sent.keep !== undefined && state.latest && state.latest.token === (sent.token ?? sent.keep)) {
     return cleanup; // a release this payload's family drew: the member drawn stays
   }
   if (!data) {
@@ -466,7 +486,7 @@ function keptAt(state, data, key, value) {
 }
 
 // For the tests (tests/test_chart_js.py), which run these in Node.
-export { swapped } from "./family.js";
+export { keptPayload, settledView, swapped } from "./family.js";
 export { frames3d, memberPath, swapped3d } from "./scene3d.js";
 export { decode } from "./decode.js";
 export { gapFitted } from "./fit.js";

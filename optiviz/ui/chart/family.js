@@ -135,6 +135,41 @@ export function swapped(view, slider, index) {
   };
 }
 
+export function keptPayload(held, keep) {
+  // The payload the chart holds once the server answered a release of slider `keep.key`
+  // at `keep.value` with {keep, token, sliders} (chart_component.kept, `sliders`: the
+  // other slider's families, stale at the old value): `held` (as sent) with the answer's
+  // token, that slider at its value and last in `settled`, and each slider the answer
+  // sends in place of the one with its key. chart_component.settled does the same.
+  const fresh = new Map(keep.sliders.map((slider) => [slider.key, slider]));
+  const sliders = held.sliders.map((slider) => {
+    if (fresh.has(slider.key)) return fresh.get(slider.key);
+    if (slider.key === keep.key) return { ...slider, index: slider.stops.indexOf(keep.value) };
+    return slider;
+  });
+  const settled = [...(held.settled || []).filter((key) => key !== keep.key), keep.key];
+  return { ...held, token: keep.token, settled, sliders };
+}
+
+export function settledView(view, settled) {
+  // A prepared payload's view (decoded, its sliders' families unpacked) with each slider
+  // of `settled` at its stop: its families' members there in place of the runs they
+  // follow (swapped), in that order. The figure draws the payload's own settings; each
+  // release since moved one slider's stop. `stale`: the first such slider whose families
+  // do not hold its stop (a family the page no longer keeps), whose runs are then wrong.
+  let out = view;
+  let stale = null;
+  for (const key of settled || []) {
+    const slider = (view.sliders || []).find((s) => s.key === key);
+    if (slider && view.animation && holds(slider, slider.index)) {
+      out = swapped(out, slider, slider.index);
+    } else if (stale === null) {
+      stale = key;
+    }
+  }
+  return { view: out, stale };
+}
+
 export function decadeFrom(stops, index, by) {
   // The stop a decade up (by = 1) or down (-1) from stop `index`: the one nearest to 10
   // or 1/10 times its value on a log scale (k's 0 moves to the smallest positive stop).
