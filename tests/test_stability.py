@@ -225,16 +225,20 @@ def test_below_the_line_a_run_settles_and_above_it_runs_away(name, optimizer, hy
 
 
 def test_moving_alpha_or_the_steps_never_recompiles() -> None:
+    """One curvature program per surface: paths of every step bucket, many paths at once
+    (more rows than one chunk) and single points all share it."""
     surface = dataclasses.replace(surfaces.get("himmelblau"))  # a fresh compile cache entry
     before = stability.TRACES["extremes"]
-    for alpha, steps in [(0.01, 40), (0.02, 64), (0.005, 33), (0.04, 10)]:
+    for alpha, steps in [(0.01, 40), (0.02, 64), (0.005, 33), (0.04, 10), (0.01, 100)]:
         run = optiviz.simulate(surface, "momentum", alpha=alpha, steps=steps)
         optiviz.sharpness(surface, run.positions)
         stability.critical_alpha_along(surface, run.positions, "momentum", momentum=alpha * 10)
     for beta in (0.0, 0.5, 0.9):
         optiviz.critical_alpha(surface, "momentum", momentum=beta, weight_decay=beta)
         optiviz.critical_alpha(surface, at=[0.0, beta])
+    long = optiviz.simulate(surface, "sgd", alpha=0.01, steps=2000)
+    many = np.concatenate([long.positions] * 3)  # three chunks' worth of rows
+    np.testing.assert_array_equal(
+        optiviz.sharpness(surface, many), np.tile(optiviz.sharpness(surface, long.positions), 3)
+    )
     assert stability.TRACES["extremes"] == before + 1
-    run = optiviz.simulate(surface, "sgd", alpha=0.01, steps=100)  # the next bucket
-    optiviz.sharpness(surface, run.positions)
-    assert stability.TRACES["extremes"] == before + 2

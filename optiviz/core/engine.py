@@ -35,8 +35,9 @@ the single run ends at 0.2693. Even a loop's body is compiled with its output bu
 body writing into rows of 4 fused |grad f| differently from one writing into a row of 1),
 which is why one capacity serves every batch size.
 
-Compilations per session are therefore at most
-|surfaces| x |optimizers| x |buckets| x 2 (trajectory, sweep), plus the draw programs
+GD, momentum and Nesterov run one trajectory program (``optimizers.heavy_ball``, fed beta
+and the look-ahead; each rule's own arithmetic, bit for bit). Compilations per session are
+therefore at most |surfaces| x |optimizers| x |buckets| x 2 (trajectory, sweep), plus the draw programs
 (|dimensions| and |data sizes| x |buckets|), times the grid shapes for ``sweeps``'
 blocks, and in practice a handful; ``TRACES`` counts them.
 """
@@ -68,7 +69,9 @@ def step_loss(surface: Surface, weights):
 
 
 def _stepper(surface: Surface, optimizer: str, h: Hyper):
-    tx = optimizers.get(optimizer)(h.optimizer)
+    """(the optimizer's transformation, one step of a run): ``optimizer`` names a rule of
+    ``optimizers.RULES`` (an optimizer, or the ``heavy_ball`` program of three)."""
+    tx = optimizers.RULES[optimizer](h.optimizer)
 
     def step(carry, xs):
         t, draw = xs
@@ -154,13 +157,15 @@ def capacity(surface: Surface, length: int) -> int:
 
 
 @lru_cache(maxsize=48)
-def trajectory_fn(surface: Surface, optimizer: str, length: int):
-    """jit(h, n, x0s, lrs, noises, weights) -> buffers of ``capacity`` rows, row i < n
-    run i: (positions, losses, grads, |grad f| at start and end, validation losses or
-    None). Run i starts at x0s[i] and is fed its alpha_t, lrs[i] (length,), its noise,
-    noises[i] (length, dim), and its mini-batch weights, weights[i] (length, n_samples or
-    0), from ``feeds``' draw programs; h's other leaves are shared."""
-    return jax.jit(_batch(surface, optimizer, length, capacity(surface, length)))
+def trajectory_fn(surface: Surface, rule: str, length: int):
+    """The program of ``rule`` (``optimizers.program``: GD, momentum and Nesterov share
+    ``heavy_ball``'s), jit(h, n, x0s, lrs, noises, weights) -> buffers of ``capacity``
+    rows, row i < n run i: (positions, losses, grads, |grad f| at start and end,
+    validation losses or None). Run i starts at x0s[i] and is fed its alpha_t, lrs[i]
+    (length,), its noise, noises[i] (length, dim), and its mini-batch weights, weights[i]
+    (length, n_samples or 0), from ``feeds``' draw programs; h's other leaves are
+    shared."""
+    return jax.jit(_batch(surface, rule, length, capacity(surface, length)))
 
 
 def each_run(
@@ -178,7 +183,8 @@ def each_run(
     from x0s[i] with the key of seeds[i] (uint32), the rest of h shared. One call of
     ``trajectory_fn`` per ``capacity`` runs, all dispatched before any is read; run i is
     exactly ``simulate``'s, whatever the batch and wherever it sits in it."""
-    fn = trajectory_fn(surface, optimizer, length)
+    rule, fed = optimizers.program(optimizer, h.optimizer)
+    fn, h = trajectory_fn(surface, rule, length), h._replace(optimizer=fed)
     n, size = len(alphas), capacity(surface, length)
     alphas = np.asarray(alphas, np.float32)
     ks = np.broadcast_to(np.asarray(ks, np.float32), (n,))

@@ -10,8 +10,8 @@ decay lambda_wd adds lambda_wd I to the Hessian the rule sees.
 
 ``sharpness`` is lambda_max(H(x)) at many positions: the full Hessian (``jax.hessian``,
 vmapped) up to ``FULL_HESSIAN_MAX_DIM`` parameters, Lanczos on Hessian-vector products
-beyond. Positions are padded to the engine's step buckets, so one compiled function per
-surface and bucket serves every path (``TRACES`` counts the compilations). Cohen et al.,
+beyond. Positions are padded to whole ``CHUNK``s, so one compiled function per surface
+serves every path and point (``TRACES`` counts the compilations). Cohen et al.,
 "Gradient Descent on Neural Networks Typically Occurs at the Edge of Stability" (ICLR 2021)
 plot this sharpness along training against 2 / alpha.
 """
@@ -66,13 +66,13 @@ ADAPTIVE_NOTE = (
 """Why the α_t panel draws no threshold for an adaptive rule."""
 
 
-def _padded_length(n: int) -> int:
-    """Rows a batch of n positions is padded to: the engine's step buckets plus one (a
-    path of steps + 1 positions), then whole multiples of the largest."""
-    top = limits.STEP_BUCKETS[-1] + 1
-    if n > top:
-        return -(-n // top) * top
-    return next(b + 1 for b in limits.STEP_BUCKETS if b + 1 >= n)
+CHUNK = limits.STEP_BUCKETS[-1] + 1
+"""Rows of every call of a surface's curvature program (``extremes_fn``): a path of the
+largest step bucket (2,048 steps) and its start. A point, a path of any length and a
+family's members (in chunks) all pad to whole chunks, so a surface compiles one program,
+not one per length: the 2/λ_max lines of a staircase page (its runs, its α family's
+members and the critical α at the minimum) compiled three, each about 0.3 s of CPU,
+where a chunk of 2,049 rows of the staircase takes about 0.1 ms to run."""
 
 
 def _lanczos_extremes(hvp: Callable[[jax.Array], jax.Array], dim: int) -> jax.Array:
@@ -140,7 +140,7 @@ def _extremes_at(surface: Surface) -> Callable[[jax.Array], jax.Array]:
 @lru_cache(maxsize=48)
 def extremes_fn(surface: Surface) -> Callable[[jax.Array], jax.Array]:
     """jit((n, dim) positions) -> (n, 2): lambda_min and lambda_max at each, NaN at a
-    position that is not finite."""
+    position that is not finite (``hessian_extremes`` calls it with n = ``CHUNK``)."""
     at = _extremes_at(surface)
 
     def one(x):
@@ -167,13 +167,11 @@ def hessian_extremes(surface: str | Surface, positions) -> np.ndarray:
     (rows of ``surface.dim`` coordinates), NaN at a position that is not finite."""
     surface = get(surface)
     xs = _positions(surface, positions)
-    n, size = len(xs), _padded_length(len(xs))
-    padded = np.zeros((size, surface.dim), np.float32)
+    n = len(xs)
+    padded = np.zeros((-(-n // CHUNK) * CHUNK, surface.dim), np.float32)
     padded[:n] = xs
-    top = limits.STEP_BUCKETS[-1] + 1
-    chunk = min(size, top)
     fn = extremes_fn(surface)
-    parts = [np.asarray(fn(padded[i : i + chunk])) for i in range(0, size, chunk)]
+    parts = [np.asarray(fn(padded[i : i + CHUNK])) for i in range(0, len(padded), CHUNK)]
     return np.concatenate(parts).astype(np.float64)[:n]
 
 
