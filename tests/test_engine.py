@@ -78,6 +78,7 @@ def test_draw_programs_compile_only_when_needed_and_are_shared() -> None:
     assert news() == (0, 0, 0)
     optiviz.simulate(LINEAR, "sgd", schedule="exponential", k=0.1, **kw)
     optiviz.simulate(LINEAR, "nesterov", schedule="step", alpha=0.1, steps=50)
+    optiviz.simulate(LINEAR, "adam", schedule="inverse_time", k=0.2, **kw)  # other leaves
     assert news() == (1, 0, 0)
     optiviz.simulate(LINEAR, "sgd", noise=0.2, **kw)
     optiviz.simulate(LINEAR, "momentum", noise=0.5, seed=3, **kw)

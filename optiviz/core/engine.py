@@ -1,5 +1,5 @@
-"""The compiled inner loop of trajectories (and of the plain vmapped sweep ``sweep_fn``,
-which search uses; grids run in ``sweeps``).
+"""The compiled inner loop of trajectories (and of the plain vmapped sweep ``sweep_fn``;
+grids run in ``sweeps``).
 
 One step: g = grad of the (mini-batch) loss at x_t, plus optional Gaussian
 noise; d, state = optimizer.update(g, state); x_{t+1} = x_t - alpha_t d. What
@@ -36,10 +36,10 @@ body writing into rows of 4 fused |grad f| differently from one writing into a r
 which is why one capacity serves every batch size.
 
 GD, momentum and Nesterov run one trajectory program (``optimizers.heavy_ball``, fed beta
-and the look-ahead; each rule's own arithmetic, bit for bit). Compilations per session are
-therefore at most |surfaces| x |optimizers| x |buckets| x 2 (trajectory, sweep), plus the draw programs
-(|dimensions| and |data sizes| x |buckets|), times the grid shapes for ``sweeps``'
-blocks, and in practice a handful; ``TRACES`` counts them.
+and the look-ahead; each rule's own arithmetic, bit for bit). Compilations per session
+are therefore at most |surfaces| x |optimizers| x |buckets| x 2 (trajectory, sweep), plus
+the draw programs (|dimensions| and |data sizes| x |buckets|), times the grid shapes for
+``sweeps``' blocks, and in practice a handful; ``TRACES`` counts them.
 """
 
 from __future__ import annotations

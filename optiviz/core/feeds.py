@@ -38,11 +38,20 @@ def filled(one, n, size: int):
     return jax.lax.fori_loop(0, n, body, empty)
 
 
+def rates_hyper(h: Hyper) -> Hyper:
+    """h with only what ``learning_rates`` reads (the schedule and its kind), the other
+    leaves constants: what ``rates_fn`` is fed, so one program per bucket and capacity
+    serves every optimizer's Hyper (``optimizers.program`` feeds GD, momentum and
+    Nesterov other optimizer leaves than the rest) and the lab's tables."""
+    return h._replace(optimizer=(), noise=np.float32(0), batch_size=np.float32(1))
+
+
 @lru_cache(maxsize=16)
 def rates_fn(length: int, size: int):
     """jit(h, n, alphas, ks) -> (size, length): row i < n alpha_t of the run with
     alpha_0 = alphas[i] and k = ks[i] (``run_inputs.learning_rates``), the rest zero. One
-    program per bucket and capacity, shared by every surface and optimizer."""
+    program per bucket and capacity, shared by every surface and optimizer when fed
+    ``rates_hyper(h)``."""
 
     def rows(h: Hyper, n, alphas, ks):
         TRACES["rates"] += 1
@@ -108,7 +117,7 @@ def feeder(surface: Surface, length: int, size: int, h: Hyper):
         if constant:
             lrs = np.repeat(alphas[:, None], length, axis=1)
         else:
-            lrs = rates_fn(length, size)(h, count, alphas, ks)
+            lrs = rates_fn(length, size)(rates_hyper(h), count, alphas, ks)
         noise = quiet if scale == 0 else noise_fn(surface.dim, length, size)(scale, count, seeds)
         if n_samples is None or batch >= n_samples:
             return lrs, noise, whole
