@@ -74,12 +74,6 @@ def _race_alphas(s: Settings, surface: surfaces.Surface) -> list[float]:
     return [s.alpha if p == MY_ALPHA else surface.lr_presets[p] for p in s.presets]
 
 
-def _compare_runs(s: Settings, surface: surfaces.Surface) -> list[Run]:
-    alphas = _race_alphas(s, surface)
-    runs = simulate_many(surface, s.optimizer, alphas=alphas, **s.many_kwargs())
-    return [_race_run(p, a, r) for p, a, r in zip(s.presets, alphas, runs, strict=True)]
-
-
 def _race_name(preset: str, alpha: float) -> str:
     return f"{MY_ALPHA}={alpha:g}" if preset == MY_ALPHA else f"{preset} α={alpha:g}"
 
@@ -110,32 +104,43 @@ def _single_name(s: Settings) -> str:
     return f"α={s.alpha:g}"
 
 
-def _optimizer_runs(s: Settings, surface: surfaces.Surface) -> list[Run]:
-    return [
-        Run(
-            optimizers.LABELS[name],
-            simulate(surface, name, alpha=s.alpha, **s.run_kwargs(name)),
-            run_colour(i),
-        )
-        for i, name in enumerate(s.compare_optimizers)
-    ]
-
-
 def _seed_runs(s: Settings, surface: surfaces.Surface) -> tuple[list[Run], list]:
     kwargs = s.many_kwargs() | {"seeds": list(range(s.seed, s.seed + s.n_seeds))}
     cloud = simulate_many(surface, s.optimizer, alphas=[s.alpha] * s.n_seeds, **kwargs)
     return [Run(_seeds_name(s), clouds.mean_path(cloud), run_colour(0))], cloud
 
 
-def _runs(s: Settings, surface: surfaces.Surface) -> tuple[list[Run], list]:
+def _trajectories(s: Settings, surface: surfaces.Surface) -> list[Trajectory]:
+    """The engine's runs of ``s`` outside Many seeds, in ``run_names``' order."""
     if s.mode == "compare":
-        return _compare_runs(s, surface), []
+        alphas = _race_alphas(s, surface)
+        return simulate_many(surface, s.optimizer, alphas=alphas, **s.many_kwargs())
     if s.mode == "optimizers":
-        return _optimizer_runs(s, surface), []
+        return [
+            simulate(surface, name, alpha=s.alpha, **s.run_kwargs(name))
+            for name in s.compare_optimizers
+        ]
+    return [simulate(surface, s.optimizer, alpha=s.alpha, **s.run_kwargs())]
+
+
+def _drawn(s: Settings, surface: surfaces.Surface, trajectories: Sequence[Trajectory]) -> list[Run]:
+    """``trajectories`` (``run_names``' order) as the runs drawn: names, colours, dashes."""
+    if s.mode == "compare":
+        alphas = _race_alphas(s, surface)
+        return [_race_run(p, a, r) for p, a, r in zip(s.presets, alphas, trajectories, strict=True)]
+    if s.mode == "optimizers":
+        return [
+            Run(optimizers.LABELS[name], tr, run_colour(i))
+            for i, (name, tr) in enumerate(zip(s.compare_optimizers, trajectories, strict=True))
+        ]
+    (run,) = trajectories
+    return [Run(_single_name(s), run, run_colour(0))]
+
+
+def _runs(s: Settings, surface: surfaces.Surface) -> tuple[list[Run], list]:
     if s.mode == "seeds":
         return _seed_runs(s, surface)
-    run = simulate(surface, s.optimizer, alpha=s.alpha, **s.run_kwargs())
-    return [Run(_single_name(s), run, run_colour(0))], []
+    return _drawn(s, surface, _trajectories(s, surface)), []
 
 
 def with_data(runs: Sequence[Run], surface: surfaces.Surface) -> list[Run]:
@@ -179,6 +184,22 @@ def scene(s: Settings) -> Scene:
     the mean of ``s.n_seeds`` noisy runs over their cloud, single mode one run."""
     surface = resolve_surface(s.surface, s.formula, s.degree)
     runs, cloud = _runs(s, surface)
+    return _finished(s, surface, runs, cloud)
+
+
+def scene_of(s: Settings, trajectories: Sequence[Trajectory]) -> Scene:
+    """``scene(s)`` outside Many seeds, with ``trajectories`` as its runs' (in
+    ``run_names``' order) instead of the engine's: the runs ``scene(s)`` would compute,
+    such as their families' members (``optiviz.scenes.family``: ``simulate``'s runs bit
+    for bit), so that the view costs no run of its own. Names, colours, data and
+    threshold lines are made as ``scene`` makes them."""
+    if s.mode == "seeds":
+        raise ValueError("Many seeds draws the mean of its noisy runs: use scene(s)")
+    surface = resolve_surface(s.surface, s.formula, s.degree)
+    return _finished(s, surface, _drawn(s, surface, trajectories), [])
+
+
+def _finished(s: Settings, surface: surfaces.Surface, runs: list[Run], cloud) -> Scene:
     xs = None if surface.n_samples is None else datasets.model_x(surface)
     runs = with_edges(with_data(runs, surface), surface, s)
     return Scene(surface, tuple(runs), tuple(cloud), xs)

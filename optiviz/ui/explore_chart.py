@@ -12,8 +12,9 @@ from dataclasses import replace
 import streamlit as st
 
 from optiviz import scenes
+from optiviz.core import schedules
 from optiviz.figures import chart_data
-from optiviz.scenes import grids
+from optiviz.scenes import grids, params
 from optiviz.scenes.params import MY_ALPHA
 from optiviz.scenes.settings import Settings
 from optiviz.ui import chart_component, first_screen, sliders
@@ -46,9 +47,42 @@ SCENES = 384
 @st.cache_resource(max_entries=SCENES, show_spinner=False, hash_funcs=HASH_FUNCS)
 def scene_for(s: Settings) -> scenes.Scene:
     """The scene for the settings (bounded cache: moving back to a value costs nothing).
-    A race with "my α" and other rates is put together from two cached scenes
-    (``_race_scene``), so that releasing α runs "my α" alone."""
-    return _race_scene(s) or scenes.scene(s)
+    Where every run follows a slider that has families, its runs are those families'
+    members (``_from_families``: the engine runs nothing of its own); else a race with
+    "my α" and other rates is put together from two cached scenes (``_race_scene``), so
+    that releasing α runs "my α" alone."""
+    return _from_families(s) or _race_scene(s) or scenes.scene(s)
+
+
+def _from_families(s: Settings) -> scenes.Scene | None:
+    """``scenes.scene(s)`` with each run taken from the family the chart's slider sends
+    for it (``sliders``' cached families, the same requests, so the chart then finds
+    them): the k family of each run where the schedule reads k, else the α family where
+    every run follows α (a single run, each optimizer, a race of "my α" alone). A member
+    is ``simulate``'s run bit for bit (``optiviz.scenes.family``), so the scene is
+    ``scenes.scene(s)``'s. None where a run follows no slider with families, the value
+    lies between two stops (it has no member), or in Many seeds and on data surfaces
+    (no families in the top view)."""
+    if s.mode == "seeds":
+        return None
+    key = "k" if s.schedule in schedules.USES_K else "alpha"
+    drawn, latent = drawn_settings(s)  # a race without "my α": the drawn race's other runs
+    followers = [f for f in sliders.followers(drawn, key) if f[0] != latent]
+    if len(followers) != len(scenes.run_names(s)):
+        return None
+    stops, value = params.PARAMS[key].options(), s.k if key == "k" else s.alpha
+    surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
+    if value not in stops or surface.n_samples is not None:
+        return None
+    lo, hi = sliders._span(s, key)
+    base, at = sliders._base(s, key), stops.index(value) - lo
+    members = [
+        sliders._family(
+            request=sliders.FamilyKey(base, key, opt, a if key == "k" else 0.0, (lo, hi))
+        ).member(at)
+        for _, opt, a in followers
+    ]
+    return scenes.scene_of(s, members)
 
 
 def _race_scene(s: Settings) -> scenes.Scene | None:

@@ -1,0 +1,126 @@
+"""``optiviz.ui.explore_chart.scene_for``: a view whose runs all follow a slider with families
+takes its runs from those families (no run of its own), and is still ``scenes.scene``'s."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import fields
+
+import numpy as np
+import pytest
+
+from optiviz import scenes
+from optiviz.devtools.examples import staircase_settings
+from optiviz.scenes import explore, params
+from optiviz.scenes.params import MY_ALPHA
+from optiviz.ui import explore_chart, sliders
+
+ALPHAS, KS = params.alpha_options(), params.k_options()
+FAMILY_VIEWS = {
+    "race, k": {"schedule": "exponential", "k": KS[12]},
+    "race with my α elsewhere, k": {"schedule": "inverse_time", "k": KS[20], "alpha": ALPHAS[40]},
+    "single, k": {"mode": "single", "schedule": "exponential", "k": KS[5], "alpha": ALPHAS[70]},
+    "optimizers, k": {
+        "mode": "optimizers",
+        "compare_optimizers": ("sgd", "momentum", "adam"),
+        "schedule": "exponential",
+        "k": KS[9],
+        "alpha": ALPHAS[30],
+    },
+    "single, α": {"mode": "single", "alpha": ALPHAS[64]},
+    "optimizers, α": {
+        "mode": "optimizers",
+        "compare_optimizers": ("sgd", "nesterov"),
+        "alpha": ALPHAS[60],
+    },
+    "my α alone, α": {"presets": (MY_ALPHA,), "alpha": ALPHAS[50]},
+    "a longer run, k": {"schedule": "exponential", "k": KS[30], "steps": 700},
+    "a race before my α moves, k": {
+        "presets": ("too small", "good"),
+        "schedule": "exponential",
+        "k": KS[2],
+    },
+}
+ENGINE_VIEWS = {
+    "k between two stops": {"schedule": "exponential", "k": (KS[3] + KS[4]) / 2},
+    "Many seeds": {"mode": "seeds", "n_seeds": 4, "noise": 0.3},
+    "a race of presets, α": {"presets": ("too small", "good", MY_ALPHA)},
+    "α between two stops": {"mode": "single", "alpha": 0.8},
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh():
+    logging.disable(logging.WARNING)  # cached functions called outside a running app
+    explore_chart.scene_for.clear()
+    yield
+    logging.disable(logging.NOTSET)
+
+
+def _settings(view: dict, start: tuple[float, float]):
+    return staircase_settings(**({"start": start} | view))
+
+
+def _no_engine(monkeypatch) -> None:
+    def refused(*args, **kwargs):
+        raise AssertionError("the scene ran the engine")
+
+    monkeypatch.setattr(explore, "simulate", refused)
+    monkeypatch.setattr(explore, "simulate_many", refused)
+
+
+def _assert_same(got: scenes.Scene, want: scenes.Scene) -> None:
+    assert len(got.runs) == len(want.runs)
+    for a, b in zip(got.runs, want.runs, strict=True):
+        for f in fields(scenes.Run):
+            x, y = getattr(a, f.name), getattr(b, f.name)
+            if f.name == "trajectory":
+                for g in fields(x):
+                    u, v = getattr(x, g.name), getattr(y, g.name)
+                    if isinstance(v, np.ndarray):
+                        np.testing.assert_array_equal(u, v, strict=True)
+                    else:
+                        assert u == v, g.name
+            elif isinstance(y, np.ndarray):
+                np.testing.assert_array_equal(x, y, strict=True)
+            else:
+                assert x == y, f.name
+
+
+@pytest.mark.parametrize("view", FAMILY_VIEWS.values(), ids=FAMILY_VIEWS)
+def test_a_view_of_followers_is_its_families_members_and_runs_nothing(view, monkeypatch):
+    s = _settings(view, (0.41, 0.93))
+    want = scenes.scene(s)  # the engine's runs, an independent reference
+    key = "k" if "k" in view else "alpha"
+    drawn, _ = explore_chart.drawn_settings(s)
+    for _, opt, a in sliders.followers(drawn, key):  # the families the chart's slider sends
+        lo, hi = sliders._span(s, key)
+        at = a if key == "k" else 0.0
+        sliders._family(request=sliders.FamilyKey(sliders._base(s, key), key, opt, at, (lo, hi)))
+    _no_engine(monkeypatch)
+    _assert_same(explore_chart.scene_for(s), want)
+
+
+@pytest.mark.parametrize("view", ENGINE_VIEWS.values(), ids=ENGINE_VIEWS)
+def test_a_view_without_members_runs_the_engine_as_before(view, monkeypatch):
+    s = _settings(view, (0.37, 0.97))
+    assert explore_chart._from_families(s) is None
+    _assert_same(explore_chart.scene_for(s), scenes.scene(s))
+
+
+def test_the_chart_of_a_new_start_computes_each_family_once(monkeypatch) -> None:
+    """A start move's chart: the scene takes the k families, then the sliders pack the
+    same cached families (no second run of any)."""
+    s = _settings(FAMILY_VIEWS["race, k"], (0.29, 1.03))
+    real, computed = sliders.family.family, []
+
+    def counted(*args, **kwargs):
+        computed.append((args[1], args[2], kwargs["alpha"]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sliders.family, "family", counted)
+    explore_chart.compute_chart(s)
+    assert len(computed) == len(set(computed))  # the scene's requests are the sliders'
+    drawn, _ = explore_chart.drawn_settings(s)
+    ks = {("sgd", "k", a) for _, _, a in sliders.followers(drawn, "k")}
+    assert set(computed) == {("sgd", "alpha", 0.0)} | ks
