@@ -124,3 +124,23 @@ def test_the_chart_of_a_new_start_computes_each_family_once(monkeypatch) -> None
     drawn, _ = explore_chart.drawn_settings(s)
     ks = {("sgd", "k", a) for _, _, a in sliders.followers(drawn, "k")}
     assert set(computed) == {("sgd", "alpha", 0.0)} | ks
+
+
+def test_a_class_worth_of_other_charts_leaves_a_shared_view_cached(monkeypatch) -> None:
+    """The view a surface move lands on is every student's: it stays cached while a class
+    of 30 makes 5 s of other moves (15 new charts a second)."""
+    computed: list = []
+
+    def compute(s, three_d=False):
+        computed.append(s)
+        return {"kind": "map", "figure": {"data": [{"x": list(s.start)}], "layout": {}}}
+
+    monkeypatch.setattr(explore_chart, "compute_chart", compute)
+    explore_chart.chart_for.clear()
+    shared = _settings({"surface": "staircase"}, (0.3, 1.0))
+    explore_chart.chart_for(shared)
+    for i in range(75):  # the class's other moves before the next student lands on it
+        explore_chart.chart_for(_settings({}, (0.5 + 0.01 * i, 0.5)))
+    assert len(computed) == 76
+    explore_chart.chart_for(shared)
+    assert len(computed) == 76

@@ -109,7 +109,15 @@ def drawn_settings(s: Settings) -> tuple[Settings, int | None]:
     return s, None
 
 
-@st.cache_resource(max_entries=48, show_spinner=False, hash_funcs=HASH_FUNCS)
+CHARTS = 192
+"""Charts kept (about 110 kB each beyond the packed families they share with
+``sliders``' cache): a class of 30 on one server makes about 15 new charts a second, and
+the view a surface move lands on (that surface at its defaults) is every student's; with
+48 it had left the cache after 3 s, and each student's move built it again (about 45 ms
+of server CPU)."""
+
+
+@st.cache_resource(max_entries=CHARTS, show_spinner=False, hash_funcs=HASH_FUNCS)
 def chart_for(s: Settings, three_d: bool = False) -> dict:
     """The chart component's data for the settings (:func:`compute_chart`); the default
     page's is shipped (``first_screen``, proven equal), so a new server draws it at once.
