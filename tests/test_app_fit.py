@@ -19,6 +19,7 @@ import optiviz.analysis.decay_search
 from optiviz.core import surfaces
 from optiviz.figures.fit import EARLY_STOP
 from optiviz.scenes import lessons
+from optiviz.ui import chart_component, figure
 from tests.support import links
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -49,6 +50,13 @@ def _clean(at: AppTest) -> None:
 def _chart(at: AppTest, key: str) -> dict:
     (chart,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
     return json.loads(chart.proto.spec)
+
+
+def _figure(at: AppTest, key: str) -> dict:
+    """A fit figure as the page sends it: the figure component's (``optiviz.ui.figure``)."""
+    boxes = [e for e in at.get("bidi_component") if e.proto.component_name == figure.COMPONENT]
+    (box,) = [e for e in boxes if e.proto.id.endswith(f"-{key}")]
+    return chart_component.received(box.proto.json)["figure"]
 
 
 def _array(value) -> np.ndarray:
@@ -89,14 +97,16 @@ def test_fit_view_shows_the_core_run_three_ways(fit_app: AppTest) -> None:
     assert shown["train"] == pytest.approx(run.losses[-1], rel=1e-3)
     assert shown["val"] == pytest.approx(run.validation_losses[-1], rel=1e-3)
     assert shown["best"] == int(np.argmin(run.validation_losses)) and shown["last"] == 1500
-    losses = _chart(fit_app, "fit_losses")
+    losses = _figure(fit_app, "fit_losses")
     assert losses["data"][2]["x"] == [shown["best"]] and EARLY_STOP in losses["data"][2]["name"]
-    data = _chart(fit_app, "fit_data")
+    data = _figure(fit_app, "fit_data")
     assert data["frames"][-1]["name"] == "1500" and data["data"][0]["name"] == "training data"
-    plane = _chart(fit_app, "fit_plane")
+    plane = _figure(fit_app, "fit_plane")
     assert "2-D slice of a 16-D loss" in plane["layout"]["title"]["text"]
     assert any("2-D slice of a 16-D loss" in c.value for c in fit_app.caption)
-    assert not [c for c in fit_app.get("plotly_chart") if c.proto.id.endswith("-map")]
+    # Drawn with the page's own plotly.js: no st.plotly_chart, whose bundle the browser
+    # would fetch and parse after the run (a second plotly.js), and no explore map.
+    assert not fit_app.get("plotly_chart")
 
 
 def test_degree_and_weight_decay_controls_reach_the_run_and_the_url(fit_app: AppTest) -> None:
@@ -113,7 +123,7 @@ def test_degree_and_weight_decay_controls_reach_the_run_and_the_url(fit_app: App
     fit_app.slider(key="degree").set_value(3).run()
     _clean(fit_app)
     assert "degree=3" in _link(fit_app)
-    assert "4-D loss" in _chart(fit_app, "fit_plane")["layout"]["title"]["text"]
+    assert "4-D loss" in _figure(fit_app, "fit_plane")["layout"]["title"]["text"]
     assert _summary(fit_app)["train"] == pytest.approx(
         _core(3, weight_decay=0.046).losses[-1], rel=1e-3
     )
@@ -213,3 +223,13 @@ def test_a_weight_decay_on_an_analytic_surface_says_the_loss_has_no_penalty() ->
     _clean(at)
     assert [c for c in at.caption if "without the penalty" in c.value]
     assert any("weight decay" in e.value for e in at.latex)
+
+
+def test_a_diverging_fit_run_draws_its_figures_as_strict_json() -> None:
+    """Plain GD at α past 2/λ_max overflows: its losses reach inf, which the figure
+    component's strict JSON writes as null, and the page draws without an error."""
+    at = _open(**LINK | {"optimizer": "sgd", "alpha": "2", "degree": "3", "steps": "200"})
+    losses = _figure(at, "fit_losses")
+    assert None in losses["data"][0]["y"]
+    plane = _figure(at, "fit_plane")["data"][0]["z"]
+    assert all(v is None or 0.0 <= v <= 1.0 for row in plane for v in row)

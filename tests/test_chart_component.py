@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from optiviz.devtools.server import AppServer
-from optiviz.ui import chart_component, pick, share
+from optiviz.ui import chart_component, figure, pick, share
 from tests.support import child
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,11 +45,11 @@ PRELOAD = "preload"
 
 
 def test_the_package_manifest_declares_the_components_over_the_asset_dir() -> None:
-    """The chart, the student's map, the page's preload and the share link: four
-    components over one asset directory, declared in the manifest the package ships (its project the
-    repository's own, name and version), each entry module there (pick.js imports the
-    chart's loader.js and plotly_adapter.js); the repository's pyproject.toml declares
-    none of its own."""
+    """The chart, the student's map, the page's preload, the share link and the fit view's
+    figures: five components over one asset directory, declared in the manifest the package
+    ships (its project the repository's own, name and version), each entry module there
+    (pick.js imports the chart's loader.js and plotly_adapter.js); the repository's
+    pyproject.toml declares none of its own."""
     manifest = tomllib.loads(MANIFEST.read_text())
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert manifest["project"] == {k: project["project"][k] for k in ("name", "version")}
@@ -60,10 +60,11 @@ def test_the_package_manifest_declares_the_components_over_the_asset_dir() -> No
         (pick.NAME, chart_component.ASSET_DIR),
         (PRELOAD, chart_component.ASSET_DIR),
         (share.NAME, chart_component.ASSET_DIR),
+        (figure.NAME, chart_component.ASSET_DIR),
     ]
     assert "streamlit" not in project.get("tool", {})
     assert f"{chart_component.PROJECT}.{pick.NAME}" == pick.COMPONENT
-    for name in (chart_component.JS, pick.JS, "loader.js", share.JS):
+    for name in (chart_component.JS, pick.JS, "loader.js", share.JS, figure.JS):
         js = ROOT / "optiviz" / chart_component.ASSET_DIR / name
         assert "export default function" in js.read_text()
     pick_js = (ROOT / "optiviz" / chart_component.ASSET_DIR / pick.JS).read_text()
@@ -83,6 +84,7 @@ def test_streamlit_finds_the_manifest_of_the_installed_checkout() -> None:
         pick.NAME,
         PRELOAD,
         share.NAME,
+        figure.NAME,
     ]
     assert root.resolve() == (ROOT / "optiviz").resolve()
 

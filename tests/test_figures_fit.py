@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
 import optiviz
 from optiviz.core import surfaces
+from optiviz.figures import background
 from optiviz.figures import fit as figures
 from optiviz.scenes import fit
 
@@ -81,3 +85,16 @@ def test_loss_figure_log_ticks_read_in_full(scene: fit.FitScene) -> None:
         shown = float(text) if "<sup>" not in text else None
         assert shown is None or shown == pytest.approx(value), (value, text)
         assert axis["range"][0] <= np.log10(value) <= axis["range"][1]
+
+
+def test_plane_figure_is_strict_json_where_the_loss_overflows(scene: fit.FitScene) -> None:
+    """The figure component sends strict JSON: an overflowed loss on the plane (inf, or
+    NaN) is a gap (null) in the heatmap, and the finite cells keep their levels."""
+    loss = scene.plane.loss.copy()
+    loss[0, 0], loss[1, 1] = np.inf, np.nan
+    broken = dataclasses.replace(scene, plane=dataclasses.replace(scene.plane, loss=loss))
+    z = json.loads(json.dumps(figures.plane_figure(broken), allow_nan=False))["data"][0]["z"]
+    assert z[0][0] is None and z[1][1] is None
+    kept = np.array([[np.nan if v is None else v for v in row] for row in z])
+    finite = np.isfinite(loss)
+    np.testing.assert_allclose(kept[finite], background.levels(loss)[finite], rtol=1e-6)

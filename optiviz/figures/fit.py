@@ -203,7 +203,10 @@ def plane_figure(scene: FitScene) -> dict:
         "type": "heatmap",
         "x": _f32(plane.a),
         "y": _f32(plane.b),
-        "z": np.where(np.isfinite(plane.loss), background.levels(plane.loss), np.nan).tolist(),
+        "z": [
+            _f32(row)
+            for row in np.where(np.isfinite(plane.loss), background.levels(plane.loss), np.nan)
+        ],
         "colorscale": [[s, f"rgb{c}"] for s, c in style.LANDSCAPE_STOPS],
         "showscale": False,
         "hoverinfo": "skip",

@@ -12,6 +12,7 @@ from optiviz.figures.html import figure_html
 from optiviz.scenes import fit
 from optiviz.scenes.settings import Settings
 from optiviz.ui import controls, downloads, explore_chart, page_body
+from optiviz.ui.figure import figure
 from optiviz.ui.panels import panel
 
 CONFIG = {"displaylogo": False, "scrollZoom": False}
@@ -67,11 +68,11 @@ def _fit_view(s: Settings, surface: surfaces.Surface, shown: downloads.Shown) ->
         shown.runs, shown.html = lambda: runs.runs, lambda: figure_html(data_figure(scene))
         left, right = st.columns(2)
         with left:
-            st.plotly_chart(data_figure(scene), key="fit_data", config=CONFIG)
+            figure(data_figure(scene), key="fit_data", config=CONFIG)
         with right:
-            st.plotly_chart(loss_figure(scene), key="fit_losses", config=CONFIG)
+            figure(loss_figure(scene), key="fit_losses", config=CONFIG)
         st.markdown(summary(scene), unsafe_allow_html=True)
-        st.plotly_chart(plane_figure(scene), key="fit_plane", config=CONFIG)
+        figure(plane_figure(scene), key="fit_plane", config=CONFIG)
         share = float(np.sum(scene.plane.explained))
         st.caption(
             SLICE_NOTE.format(dim=scene.dim)
