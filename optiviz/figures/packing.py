@@ -46,6 +46,12 @@ def packed(values, dtype: str, filter_: str | None = None) -> dict:
 DECIMAL_ZERO, DECIMAL_INF, DECIMAL_NAN = 65533, 65534, 65535
 """``decimal3``'s codes for 0 (and values below 1e-40), +inf and NaN."""
 
+_EXPONENTS = (-324, 308)
+"""The decimal exponents of positive finite float64 values (floor of log10)."""
+_POW10 = 10.0 ** (np.arange(_EXPONENTS[0], _EXPONENTS[1] + 1, dtype=np.float64) - 2)
+"""10^(e - 2) for each e of ``_EXPONENTS``, computed once as ``10.0 ** (e - 2)`` is: a
+table read is a third of ``decimal3``'s time where the power was computed per value."""
+
 
 def decimal3(values) -> np.ndarray:
     """Non-negative values rounded to the 3 significant digits the readout writes, as
@@ -55,7 +61,7 @@ def decimal3(values) -> np.ndarray:
     v = np.asarray(values, np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         e = np.floor(np.log10(np.where(v > 0, v, 1.0)))
-        m = np.round(v / 10.0 ** (e - 2))
+        m = np.round(v / _POW10[np.clip(e, *_EXPONENTS).astype(np.intp) - _EXPONENTS[0]])
         e, m = np.where(m >= 1000, e + 1, e), np.where(m >= 1000, 100, m)
     codes = (np.clip(e, -40, 23) + 40) * 1000 + np.clip(m, 100, 999) - 100
     codes = np.where((v > 0) & (e >= -40), codes, DECIMAL_ZERO)
