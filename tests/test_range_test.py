@@ -121,3 +121,25 @@ def test_schedule_knobs_cannot_turn_the_ramp_into_a_staircase():
 def test_a_start_far_out_stops_at_the_first_step_with_one_rate():
     r = lr_range_test("rosenbrock", "sgd", start=(1000.0, 1000.0))
     assert r.stopped_at == 0 and r.lrs.size == r.losses.size == r.smoothed.size == 1
+
+
+@pytest.mark.parametrize(("surface", "optimizer"), [("rosenbrock", "adam"), ("staircase", "sgd")])
+def test_a_longer_scan_gives_the_same_test_bit_for_bit(surface, optimizer):
+    """The lab runs its range test in its searches' scan (``bucket``) to share their
+    program; the test is the same run, so every number it shows is the same."""
+    short = lr_range_test(surface, optimizer, steps=200)
+    for bucket in (512, 1024):
+        long = lr_range_test(surface, optimizer, steps=200, bucket=bucket)
+        np.testing.assert_array_equal(long.lrs, short.lrs)
+        np.testing.assert_array_equal(long.losses, short.losses)
+        assert (long.turn, long.suggested, long.stopped_at) == (
+            short.turn,
+            short.suggested,
+            short.stopped_at,
+        )
+
+
+@pytest.mark.parametrize("bucket", [128, 300])
+def test_a_bucket_that_is_not_a_scan_length_holding_the_steps_is_refused(bucket):
+    with pytest.raises(ValueError, match="bucket"):
+        lr_range_test("quadratic", "sgd", steps=200, bucket=bucket)

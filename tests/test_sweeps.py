@@ -134,3 +134,32 @@ def test_sweep_is_the_landscape_without_the_count(optimizer: str) -> None:
     np.testing.assert_array_equal(np.isinf(final), np.isinf(counted))
     np.testing.assert_allclose(final, counted, rtol=1e-5)
     assert np.isfinite(final).any()
+
+
+@pytest.mark.parametrize("schedule", list(schedules.SCHEDULES))
+@pytest.mark.parametrize("name", ["rosenbrock", "linear_regression"])
+def test_fed_tables_equal_the_table_program_on_a_quiet_grid(schedule: str, name: str) -> None:
+    """A grid without noise or mini-batches is fed its α_t factors by the trajectories'
+    rates program: the same tables as the grid's own table program, bit for bit."""
+    from optiviz.core import grid_block
+
+    surface = surfaces.get(name)
+    batch = float(surface.n_samples or 1)
+    h = run_inputs.make_hyper(alpha=0.0, schedule=schedule, steps=60, every=7.0, batch_size=batch)
+    assert grid_block.quiet(surface, h)
+    ks = np.float32(np.geomspace(1e-3, 0.5, 300))  # more ks than one rates call holds
+    fed = grid_block.fed_tables(surface, 64, h, ks)
+    own = grid_block.tables_fn(surface, 64)(h, ks, jax.random.key(0))
+    assert fed.factors.shape == (64, len(ks))
+    read = (lambda t: t.factors, lambda t: t.draws.noise, lambda t: t.draws.weights)
+    for part in read:  # what a block reads (not draws.lr, which a block never reads)
+        np.testing.assert_array_equal(part(fed), np.asarray(part(own)))
+
+
+def test_a_noisy_or_mini_batch_grid_is_not_quiet() -> None:
+    from optiviz.core import grid_block
+
+    data = surfaces.get("linear_regression")
+    assert not grid_block.quiet(data, run_inputs.make_hyper(alpha=0.0, steps=5, batch_size=4.0))
+    noisy = run_inputs.make_hyper(alpha=0.0, steps=5, noise=0.1)
+    assert not grid_block.quiet(surfaces.get("rosenbrock"), noisy)

@@ -106,6 +106,7 @@ def lr_range_test(
     steps: int = 200,
     smoothing: float = 0.9,
     diverge_factor: float = 4.0,
+    bucket: int | None = None,
     **hyper,
 ) -> RangeTest:
     """Run ``optimizer`` once with alpha growing geometrically from lr_min to lr_max.
@@ -113,7 +114,8 @@ def lr_range_test(
     Stops (truncating every array) at the first step whose smoothed loss, measured above
     the surface's lowest known minimum, exceeds ``diverge_factor`` x the best so far,
     or stops being finite. ``hyper`` is passed to ``simulate`` (momentum, beta1, ...),
-    except the schedule knobs in ``SCHEDULE_KNOBS``.
+    except the schedule knobs in ``SCHEDULE_KNOBS``; ``bucket`` too (``scan_length``: the
+    same run in a longer compiled scan, the lab's, whose program its searches share).
     """
     _validate(lr_min, lr_max, steps, smoothing, diverge_factor)
     hyper = {key: value for key, value in hyper.items() if key not in SCHEDULE_KNOBS}
@@ -127,6 +129,7 @@ def lr_range_test(
         k=k,
         start=start,
         steps=steps,
+        bucket=bucket,
         **hyper,
     )
     gaps = run.losses[1:] - f_min(surface)

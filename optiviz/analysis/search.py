@@ -2,9 +2,10 @@
 
 Every strategy proposes points of the unit square u = (u_alpha, u_k), mapped to
 alpha = alpha_lo (alpha_hi / alpha_lo)^u_alpha and likewise k, and scores each by the
-final loss of that run (inf where it diverged), exactly ``simulate(...).losses[-1]``.
-Runs are evaluated in vmapped batches padded to MAX_SEARCH_BUDGET, so every search on one
-surface, optimizer and step bucket shares one compiled function.
+final loss of that run (inf where it diverged), exactly ``simulate(...).losses[-1]``: the
+trials run through the program ``simulate`` itself compiles (``engine.each_run``, its
+α_t fed by ``feeds.rates_fn``), so a search compiles nothing that the range test or a run
+of the same surface, optimizer and step bucket has not already compiled.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import jax
 import numpy as np
 
 from optiviz.analysis import gp
@@ -110,28 +110,32 @@ def _to_values(u: np.ndarray, lo: float, hi: float) -> np.ndarray:
 
 
 class _Evaluator:
-    """Final losses of (alpha, k) pairs, in batches of MAX_SEARCH_BUDGET runs."""
+    """Final losses of (alpha, k) pairs: each pair one run of ``engine.each_run``, the
+    program of ``simulate``, so a trial's loss is exactly that run's."""
 
     def __init__(self, surface, optimizer, schedule, start, steps, hyper):
         surface, steps, length, batch, hyper = prepare(
             surface, optimizer, schedule, steps, None, hyper
         )
-        self.fn = engine.sweep_fn(surface, optimizer, length, engine.GRID_AXES)
+        self.run = (surface, optimizer, length)
         self.x0 = start_point(surface, start)
+        self.steps = steps
         self.base = run_inputs.make_hyper(
             alpha=0.0, schedule=schedule, steps=steps, batch_size=batch, **hyper
         )
         self.low = f_min(surface)
-        self.start_gap = max(float(surface.f(self.x0)) - self.low, 1e-30)
+        # f(x0) - low, from the first runs' losses[0]: f called eagerly would compile
+        # each of its operations on its own
+        self.start_gap = None
 
     def __call__(self, alphas: np.ndarray, ks: np.ndarray) -> np.ndarray:
-        n, size = len(alphas), limits.MAX_SEARCH_BUDGET
-        pad = np.zeros(size - n)
-        a = np.concatenate([alphas, pad + alphas[0]]).astype(np.float32)
-        k = np.concatenate([ks, pad + ks[0]]).astype(np.float32)
-        h = self.base._replace(schedule=self.base.schedule._replace(alpha=a, k=k))
-        final, _ = self.fn(h, self.x0, jax.random.key(0), np.float32(self.low))
-        return np.asarray(final, np.float64)[:n]
+        """f(x_steps) of each run, inf where it diverged (NaN positions) or is not finite."""
+        seeds = np.zeros(len(alphas), np.uint32)
+        _, losses, *_ = engine.each_run(*self.run, self.base, alphas, ks, self.x0, seeds)
+        if self.start_gap is None:
+            self.start_gap = max(float(losses[0, 0]) - self.low, 1e-30)
+        final = np.asarray(losses[:, self.steps], np.float64)
+        return np.where(np.isfinite(final), final, np.inf)
 
     def targets(self, losses: np.ndarray) -> np.ndarray:
         """log10 of the loss gap (floored); a diverged run scores as the worst finite one

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+import jax
 import numpy as np
 
 from optiviz.core import engine, limits, optimizers, run_inputs, schedules, verdicts
@@ -127,6 +129,20 @@ def prepare(
     return surface, steps, length, float(batch_size or 1), hyper
 
 
+def scan_length(steps: int, bucket: int | None = None) -> int:
+    """The compiled scan length of a run of ``steps``: the smallest bucket that holds it
+    (``limits.bucket``), or ``bucket``, a ``limits.STEP_BUCKETS`` entry at least that long.
+    Steps t >= steps leave x unchanged, so a longer scan gives the same run and shares
+    the program of that bucket's longer runs."""
+    if bucket is None:
+        return limits.bucket(steps)
+    if bucket not in limits.STEP_BUCKETS or bucket < steps:
+        raise ValueError(
+            f"bucket must be one of {limits.STEP_BUCKETS} and hold {steps} steps, got {bucket}"
+        )
+    return bucket
+
+
 def simulate(
     surface: str | Surface,
     optimizer: str,
@@ -139,6 +155,7 @@ def simulate(
     noise: float = 0.0,
     batch_size: int | None = None,
     seed: int = 0,
+    bucket: int | None = None,
     **hyper,
 ) -> Trajectory:
     """Run ``optimizer`` on ``surface`` from ``start`` for ``steps`` steps.
@@ -148,7 +165,8 @@ def simulate(
     gradient component. On a data-defined surface ``batch_size`` B (default:
     all samples) draws mini-batches without replacement per epoch from ``seed``;
     B = n_samples is exactly full-batch descent. Nothing here recompiles when
-    a number changes; see ``engine`` for what does.
+    a number changes; see ``engine`` for what does. ``bucket`` (``scan_length``) runs it in
+    a longer compiled scan, to share that scan's program.
     """
     return simulate_many(
         surface,
@@ -161,6 +179,7 @@ def simulate(
         noise=noise,
         batch_size=batch_size,
         seeds=[seed],
+        bucket=bucket,
         **hyper,
     )[0]
 
@@ -177,6 +196,7 @@ def simulate_many(
     noise: float = 0.0,
     batch_size: int | None = None,
     seeds: Sequence[int] | None = None,
+    bucket: int | None = None,
     **hyper,
 ) -> list[Trajectory]:
     """Several runs of one optimizer: one per entry of ``alphas``.
@@ -184,11 +204,13 @@ def simulate_many(
     ``k``, ``starts`` and ``seeds`` are either one value for all runs or one
     per run (a single-element list broadcasts). Every run goes through the one
     compiled program ``simulate`` uses (``engine.each_run``), so run i is exactly
-    ``simulate`` at its alpha, k, start and seed, whatever its neighbours.
+    ``simulate`` at its alpha, k, start and seed, whatever its neighbours; ``bucket`` as
+    ``simulate``'s.
     """
     surface, steps, length, batch, hyper = prepare(
         surface, optimizer, schedule, steps, batch_size, hyper
     )
+    length = scan_length(steps, bucket)
     n = len(alphas)
     limits.check("runs", n, limits.MAX_SEEDS)
     ks = np.broadcast_to(np.asarray(k, np.float32), (n,))
@@ -215,8 +237,12 @@ def compare_optimizers(
     return [simulate(surface, name, alpha=alpha, **kwargs) for name in optimizers_]
 
 
+@lru_cache(maxsize=64)
 def f_min(surface: Surface) -> float:
-    """The lowest loss among the surface's known minima (0 when none are known)."""
+    """The lowest loss among the surface's known minima (0 when none are known): f at
+    every minimum in one small program (``jax.vmap``), where calling f on each would
+    compile each of its operations on its own."""
     if not surface.minima:
         return 0.0
-    return float(min(surface.f(np.asarray(m, np.float32)) for m in surface.minima))
+    minima = np.asarray(surface.minima, np.float32).reshape(len(surface.minima), surface.dim)
+    return float(np.min(np.asarray(jax.jit(jax.vmap(surface.f))(minima))))

@@ -26,7 +26,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from optiviz.core import engine, limits, optimizers, run_inputs
+from optiviz.core import engine, feeds, limits, optimizers, run_inputs
 from optiviz.core.surfaces import Surface
 
 COMPILER_OPTIONS = {"xla_cpu_copy_insertion_use_region_analysis": True}
@@ -81,6 +81,48 @@ def _tables(surface: Surface, length: int):
 def tables_fn(surface: Surface, length: int):
     """jit(h, ks, key) -> the ``Tables`` of a grid whose k axis is ks."""
     return jax.jit(_tables(surface, length))
+
+
+def quiet(surface: Surface, h: run_inputs.Hyper) -> bool:
+    """Whether a grid's runs draw nothing: no noise and, on a data surface, the whole
+    data set every step, so that ``fed_tables`` gives what ``tables_fn`` would."""
+    whole = surface.n_samples is None or float(h.batch_size) >= surface.n_samples
+    return float(h.noise) == 0.0 and whole
+
+
+def fed_tables(surface: Surface, length: int, h: run_inputs.Hyper, ks: np.ndarray) -> Tables:
+    """``tables_fn``'s ``Tables`` for a ``quiet`` grid without its program: the factors
+    alpha_t / alpha_0 from ``feeds.rates_fn`` (the program that feeds a trajectory its
+    alpha_t, at alpha_0 = 1: a grid compiles no schedule of its own), in calls of
+    ``engine.capacity`` ks; no noise (0) and the whole data set (weight 1/n each), as
+    ``feeds.feeder`` feeds a run. Its ``draws.lr``, which no block reads, is 0."""
+    size = engine.capacity(surface, length)
+    rates = feeds.rates_fn(length, size)
+    ks = np.asarray(ks, np.float32)
+    parts = []
+    for lo in range(0, len(ks), size):
+        part = np.zeros(size, np.float32)
+        count = min(size, len(ks) - lo)
+        part[:count] = ks[lo : lo + count]
+        rows = rates(feeds.rates_hyper(h), np.int32(count), np.ones(size, np.float32), part)
+        parts.append(np.asarray(rows)[:count])
+    n = surface.n_samples or 0
+    weight = np.float32(1) / np.float32(n) if n else np.float32(0)
+    noise = np.zeros((length, surface.dim), np.float32)
+    draws = run_inputs.Draws(np.zeros(length, np.float32), noise, np.full((length, n), weight))
+    return Tables(np.ascontiguousarray(np.concatenate(parts).T), draws)
+
+
+def table_shapes(surface: Surface, length: int, cols: int) -> Tables:
+    """The shapes and dtypes of a block's ``Tables`` for ``cols`` ks (no trace)."""
+
+    def f32(*shape: int) -> jax.ShapeDtypeStruct:
+        return jax.ShapeDtypeStruct(shape, np.float32)
+
+    weights = f32(length, surface.n_samples or 0)
+    return Tables(
+        f32(length, cols), run_inputs.Draws(f32(length), f32(length, surface.dim), weights)
+    )
 
 
 def _bounded(x: jax.Array) -> jax.Array:
@@ -142,8 +184,7 @@ def block_fn(surface: Surface, optimizer: str, length: int, rows: int, cols: int
     first steps are all steps + 1. Compiled ahead of time (one trace), so the threads
     share it and never trace it twice."""
     h = run_inputs.make_hyper(alpha=0.0, steps=1)
-    ks, key = np.zeros(cols, np.float32), jax.random.key(0)
-    tables = jax.eval_shape(tables_fn(surface, length), h, ks, key)
+    tables = table_shapes(surface, length, cols)
     example = (h, np.zeros(rows, np.float32), tables, np.zeros(surface.dim, np.float32))
     block = jax.jit(block_run(surface, optimizer, count))
     lowered = block.lower(*_abstract((*example, np.float32(0))))

@@ -103,8 +103,8 @@ def _grid(
         alpha=0.0, schedule=schedule, steps=steps, noise=noise, batch_size=batch, **hyper
     )
     level = None if tol is None else np.float32(f_min(surface) + tol)
-    x0, key = start_point(surface, start), jax.random.key(seed)
+    x0 = start_point(surface, start)
     final, first = sweeps.run_grid(
-        surface, optimizer, length, h, axes, x0, key, level, block_cells, devices
+        surface, optimizer, length, h, axes, x0, seed, level, block_cells, devices
     )
     return np.asarray(final, np.float64), np.minimum(first, steps + 1)

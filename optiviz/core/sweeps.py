@@ -26,7 +26,16 @@ from jax.sharding import Mesh, NamedSharding
 from jax.sharding import PartitionSpec as P
 
 from optiviz.core import run_inputs
-from optiviz.core.grid_block import COMPILER_OPTIONS, Tables, block_fn, block_run, tables_fn
+from optiviz.core.grid_block import (
+    COMPILER_OPTIONS,
+    Tables,
+    block_fn,
+    block_run,
+    fed_tables,
+    quiet,
+    table_shapes,
+    tables_fn,
+)
 from optiviz.core.surfaces import Surface
 
 BLOCK_CELLS = 8192
@@ -98,8 +107,7 @@ def mesh_fn(
         check_vma=False,  # the block's loop starts from replicated x0; no collectives
     )
     h = run_inputs.make_hyper(alpha=0.0, steps=1)
-    ks, key = np.zeros(cols, np.float32), jax.random.key(0)
-    table = jax.eval_shape(tables_fn(surface, length), h, ks, key)
+    table = table_shapes(surface, length, cols)
     tables = jax.tree.map(lambda t: jax.ShapeDtypeStruct((parts, *t.shape), t.dtype), table)
 
     def spec(a, sharding):
@@ -186,7 +194,7 @@ def run_grid(
     h: run_inputs.Hyper,
     axes: tuple[np.ndarray, np.ndarray],
     x0: np.ndarray,
-    key: jax.Array,
+    seed: int,
     level: np.float32 | None,
     block_cells: int = BLOCK_CELLS,
     devices: Sequence[jax.Device] | int | None = None,
@@ -194,7 +202,10 @@ def run_grid(
     """Final losses and first steps over the alphas x ks grid ``axes``, in blocks;
     with ``level`` None, steps to the level are not counted.
 
-    ``h`` holds the shared scalars (its alpha and k are ignored). A block is at most
+    ``h`` holds the shared scalars (its alpha and k are ignored); ``seed`` keys the noise
+    and mini-batches, which only a grid that is not ``quiet`` draws (``tables_fn``); a
+    quiet one is fed its α_t factors by ``fed_tables`` and compiles no table program. A
+    block is at most
     ``MAX_BLOCK_COLS`` ks by enough alphas for about ``block_cells`` cells, with at
     least one block per thread or device where the grid allows; edges are padded by
     repeating the last alpha or k. On JAX's default device alone the blocks run on
@@ -204,7 +215,11 @@ def run_grid(
     devices = resolve_devices(devices)
     threaded = devices == (jax.devices()[0],)
     blocks = _blocks(axes, block_cells, THREADS if threaded else len(devices))
-    tables = [tables_fn(surface, length)(h, k, key) for k in blocks.ks]
+    if quiet(surface, h):
+        tables = [fed_tables(surface, length, h, k) for k in blocks.ks]
+    else:
+        key = jax.random.key(seed)
+        tables = [tables_fn(surface, length)(h, k, key) for k in blocks.ks]
     count = level is not None
     level = np.float32(-np.inf if level is None else level)
     rows, cols = blocks.alphas.shape[1], blocks.ks.shape[1]

@@ -14,7 +14,7 @@ import streamlit as st
 from optiviz import landscape, lr_range_test, scenes, search
 from optiviz.analysis import decay_search
 from optiviz.analysis.search import STRATEGIES, default_grid
-from optiviz.core import optimizers, schedules
+from optiviz.core import limits, optimizers, schedules
 from optiviz.core.surfaces import Surface
 from optiviz.scenes.params import PARAMS
 from optiviz.scenes.settings import Settings
@@ -107,7 +107,9 @@ def cached_decay_search(s: Settings, strategy: str, budget: int, alpha_range, de
 
 @st.cache_data(max_entries=SURFACES + 4, show_spinner=False)
 def cached_range_test(s: Settings, lr_min: float, lr_max: float, steps: int):
-    """The range test for the settings' surface, optimizer and start."""
+    """The range test for the settings' surface, optimizer and start, in the compiled scan
+    of the lab's runs where theirs is the longer (``lab_bucket``), so that the page
+    compiles one trajectory program, not two."""
     return lr_range_test(
         _surface(s),
         s.optimizer,
@@ -115,8 +117,14 @@ def cached_range_test(s: Settings, lr_min: float, lr_max: float, steps: int):
         lr_min=lr_min,
         lr_max=lr_max,
         steps=steps,
+        bucket=lab_bucket(s, steps),
         **s.hyper(),
     )
+
+
+def lab_bucket(s: Settings, steps: int) -> int:
+    """The scan length that holds both ``steps`` and the lab's runs of ``s.steps``."""
+    return limits.bucket(max(steps, s.steps))
 
 
 RANGE_TEST = (1e-5, 10.0, 200)
