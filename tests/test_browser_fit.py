@@ -34,6 +34,19 @@ CHARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd =>
 }))"""
 
 
+LAST_FRAME_JS = """async () => {
+  const gd = document.querySelector('.st-key-fit_data .js-plotly-plot');
+  const frames = gd._transitionData._frames, last = frames[frames.length - 1];
+  const before = gd.data[2].x.slice();
+  await window.Plotly.animate(gd, [last.name], {frame: {duration: 0, redraw: true},
+    transition: {duration: 0}, mode: 'immediate'});
+  return {before, x: Array.from(gd.data[2].x), y: Array.from(gd.data[2].y),
+          frameY: Array.from(last.data[0].y), frameKeys: Object.keys(last.data[0])};
+}"""
+"""Play's last frame on the data panel: the model curve's x before and after, its y and
+the frame's."""
+
+
 def shoot(browser, url: str, path: Path) -> tuple[list[dict], list[str], str]:
     """Open ``url`` in a new page of ``browser``, wait for the fit view, save a full-page
     screenshot; return the charts, the exception boxes and the page text."""
@@ -47,7 +60,9 @@ def shoot(browser, url: str, path: Path) -> tuple[list[dict], list[str], str]:
         )
         tab.wait_for_selector(IDLE, timeout=FIRST_CHART_MS)
         tab.screenshot(path=str(path), full_page=True)
-        return tab.evaluate(CHARTS_JS), tab.evaluate(ERRORS_JS), tab.inner_text("body")
+        charts = tab.evaluate(CHARTS_JS)
+        charts[0]["last_frame"] = tab.evaluate(LAST_FRAME_JS)
+        return charts, tab.evaluate(ERRORS_JS), tab.inner_text("body")
     finally:
         tab.close()
 
@@ -64,6 +79,10 @@ def test_fit_view_renders_its_three_figures(app_server: AppServer, chromium, tmp
     assert len(boxes["legend"]) == 3  # training data, validation data, the model
     for upper, lower in (("buttons", "slider"), ("ticks", "legend")):
         assert max(b[3] for b in boxes[upper]) <= min(b[1] for b in boxes[lower]) + 1, upper
+    # A frame carries the curve's y only; the trace keeps its x (161 points on [-1, 1]).
+    last = data["last_frame"]
+    assert last["frameKeys"] == ["y"] and last["y"] == last["frameY"]
+    assert last["x"] == last["before"] and len(last["x"]) == 161 and last["x"][0] == -1
     assert "validation" in losses["title"] and losses["traces"] == 3
     assert "principal directions" in plane["title"]
     assert "early stopping stops here" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -98,3 +99,17 @@ def test_plane_figure_is_strict_json_where_the_loss_overflows(scene: fit.FitScen
     kept = np.array([[np.nan if v is None else v for v in row] for row in z])
     finite = np.isfinite(loss)
     np.testing.assert_allclose(kept[finite], background.levels(loss)[finite], rtol=1e-6)
+
+
+def test_figures_write_each_value_as_its_shortest_float32(scene: fit.FitScene) -> None:
+    """The figures' numbers are float32, each as the shortest decimal that reads back as
+    it (at most 9 significant digits, where the float64 of a float32 takes 17), and a
+    frame carries the curve's y alone (the trace keeps its x)."""
+    frame = figures.data_figure(scene)["frames"][-1]["data"][0]
+    assert list(frame) == ["y"]
+    expected = scene.runs[0].curves[-1].astype(np.float32)
+    assert np.array_equal(np.array(frame["y"], np.float32), expected)
+    losses = figures.loss_figure(scene)["data"][0]["y"]
+    assert np.array_equal(np.array(losses, np.float32), scene.runs[0].train.astype(np.float32))
+    digits = [len(re.sub(r"e.*|[-.]", "", repr(v)).strip("0")) for v in frame["y"] + losses]
+    assert max(digits) <= 9

@@ -34,8 +34,12 @@ def _layout(**extra) -> dict:
 
 
 def _f32(values) -> list:
-    arr = np.asarray(values, np.float64)
-    return [None if not np.isfinite(v) else float(np.float32(v)) for v in arr.ravel()]
+    """Each value as float32, written as the shortest decimal that reads back as that
+    float32 (NumPy's repr: 0.12573022, not 0.12573021650314331); None where not finite."""
+    with np.errstate(over="ignore"):
+        arr = np.asarray(values, np.float64).ravel().astype(np.float32)
+    text = arr.astype(str)
+    return [float(t) if ok else None for t, ok in zip(text, np.isfinite(arr), strict=True)]
 
 
 def _samples(scene: FitScene) -> list[dict]:
@@ -66,7 +70,8 @@ def data_range(scene: FitScene) -> list[float]:
 
 
 def data_figure(scene: FitScene) -> dict:
-    """Training and validation samples, and each run's model curve at every frame step."""
+    """Training and validation samples, and each run's model curve at every frame step
+    (a frame carries the curve's y only: plotly.js keeps the trace's x, ``scene.curve_x``)."""
     curves = [
         {
             "type": "scatter",
@@ -85,7 +90,7 @@ def data_figure(scene: FitScene) -> dict:
         {
             "name": str(t),
             "traces": indices,
-            "data": [{"x": _f32(scene.curve_x), "y": _f32(run.curves[i])} for run in scene.runs],
+            "data": [{"y": _f32(run.curves[i])} for run in scene.runs],
         }
         for i, t in enumerate(scene.frames)
     ]
