@@ -171,18 +171,19 @@ async def _decay_view_releases(port: int, kinds: tuple[str, ...]) -> tuple[list,
 
 
 def test_decay_view_releases_are_answered_with_a_keep_and_the_stale_families(server):
-    """In the decay view k has families too (each computed at one α): after the first α
-    (which adds "my α" to the race, the whole view), every release the chart drew is a
-    keep with only the other slider's families at the new value (``release.answer``),
-    which the client applies as the chart does, so that the next release is held too."""
+    """In the decay view k has families too (each computed at one α): every release the
+    chart drew is a keep with only the other slider's families at the new value
+    (``release.answer``), which the client applies as the chart does, so that the next
+    release is held too; the first α (which adds "my α" to the race) reruns the app."""
     kinds = (moves.ALPHA, moves.K, moves.ALPHA, moves.K, moves.ALPHA)
     runs, queries, drawn = asyncio.run(_decay_view_releases(server.port, kinds))
     assert all(run.ok for run in runs), [run.exceptions for run in runs]
     assert drawn == [True] * len(kinds)
-    assert runs[1].bytes > 150_000, "my α joins the race: the whole view"
-    for run, kind in zip(runs[2:], kinds[1:], strict=True):
-        assert run.elements == ["bidi_component", "bidi_component"], run.elements
+    assert "bidi_component" in runs[1].elements and len(runs[1].elements) > 2, "the app"
+    for run, kind in zip(runs[1:], kinds, strict=True):
+        if run is not runs[1]:
+            assert run.elements == ["bidi_component", "bidi_component"], run.elements
         # k let go: my α's α family at the new k; α: my α's k family at the new α
-        assert run.bytes < (170_000 if kind == moves.K else 70_000), (kind, run.bytes)
+        assert run.bytes < (170_000 if kind == moves.K else 75_000), (kind, run.bytes)
     ks = [f"{v:g}" for v in params.k_options()]
     assert ks.index(queries[3]["k"][0]) == ks.index(queries[1]["k"][0]) + 1

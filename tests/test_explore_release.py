@@ -192,17 +192,25 @@ def test_a_release_after_a_held_one_is_drawn_anew_when_not_drawn(
     assert at.query_params["k"] == "0.0056"
 
 
-def test_a_view_drawn_between_two_stops_is_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_view_drawn_between_two_stops_keeps_its_run_there(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # The staircase's single run opens at 0.8, between two stops: its payload holds that
-    # run among the stops, which a release leaves (the slider's stops change).
+    # run among the stops. A release at a stop is kept (the payload then held is at that
+    # stop: its token is new); back at 0.8, which the held slider still offers, the page
+    # follows with the view at 0.8.
     assert 0.8 not in STOPS
     at, built = _open(monkeypatch, mode="single")
-    before = _json(at)
+    before = _payload(at)
     _release(at, 0.87)
-    assert len(built) == 2 and _json(at) != before
     after = _payload(at)
-    _release(at, 1.0)  # now from a stop of the grid: held
-    assert len(built) == 2 and _payload(at)["keep"] == after["token"]
+    assert len(built) == 1 and after["keep"] == before["token"] and after["sliders"] == []
+    _release(at, 1.0)
+    assert len(built) == 1 and _payload(at)["keep"] == after["token"]
+    _release(at, 0.8)
+    assert at.query_params["alpha"] == "0.8" and _payload(at)["token"].startswith(
+        before["token"].split("-")[0]
+    )
 
 
 def test_a_release_outside_the_familys_window_computes_the_view(
@@ -241,3 +249,26 @@ def test_a_release_registers_no_component_again(monkeypatch: pytest.MonkeyPatch)
     _release(at, 1.2, drawn=False)
     assert not ours & set(made), made  # (app.py's preload, outside the fragment, is its own)
     assert at.query_params["alpha"] == "1.2"
+
+
+def test_my_alpha_joins_the_race_without_the_view_sent_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The first α move of a race adds "my α" (the whole app reruns): the chart drew its
+    # latent run already, so it keeps the payload, with my α's k family at the new α.
+    at, built = _open(monkeypatch, schedule="exponential")
+    before, count = _payload(at), len(built)
+    (alpha,) = [s for s in before["sliders"] if s["key"] == "alpha"]
+    value = alpha["stops"][alpha["index"] + 1]
+    _slide(at, "alpha", value)
+    sent = _payload(at)
+    assert sent["keep"] == before["token"] and len(built) == count
+    (k,) = sent["sliders"]
+    assert [f["run"] for f in k["families"] if "ref" not in f] == [alpha["families"][0]["run"]]
+    assert "my α" in at.session_state["presets"] and at.query_params["alpha"] == f"{value:g}"
+    _slide(at, "k", 0.0056)  # α's family (at the old k, with 0.8's run) again, on the grid
+    again = _payload(at)
+    assert again["keep"] == sent["token"] and len(built) == count
+    (fresh,) = again["sliders"]
+    assert fresh["key"] == "alpha" and fresh["stops"] == STOPS
+    assert fresh["stops"][fresh["index"]] == value

@@ -32,11 +32,19 @@ def _on_slider(key: str) -> None:
     if not moved or moved.get("key") not in sliders.KEYS:
         return
     name, value = moved["key"], moved.get("value")
-    if value not in params.PARAMS[name].options():
+    if value not in params.PARAMS[name].options() and value not in _held_stops(name):
         return
     state.set_values({name: value, RELEASED: (name, value) if moved.get("drawn") else None})
     if name == "alpha" and state.get("mode") == "compare":
         state.on_alpha_change()
+
+
+def _held_stops(name: str) -> list[float]:
+    """The stops of slider ``name`` in the payload the chart holds: the grid's, and the
+    payload's own value between two stops, which a kept payload still offers."""
+    last = state.get(SENT)
+    shown = [s for s in last.data.get("sliders", []) if s["key"] == name] if last else []
+    return shown[0]["stops"] if shown else []
 
 
 def _on_click(key: str) -> None:

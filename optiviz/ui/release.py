@@ -25,18 +25,20 @@ from optiviz.ui.explore_chart import drawn_settings
 def holds(data: dict, before: Settings, now: Settings, key: str, value: float) -> bool:
     """Whether chart ``data``, drawn for ``before``, draws ``now`` once the browser has
     swapped in the member the thumb was let go at: ``now`` is ``before`` with slider
-    ``key`` (α or k) at ``value``, a stop of its own grid (no run between two stops among
-    them) inside its families' window."""
-    field = "alpha" if key == "alpha" else "k"
-    if key not in sliders.KEYS or value != getattr(now, field):
+    ``key`` (α or k) at ``value`` as the chart draws them (``drawn_settings``: "my α"
+    among the race, latent before α moves), a stop of its own grid inside its families'
+    window (which also holds the payload's own run, where that lies between two stops)."""
+    if key not in sliders.KEYS or value != _value(now, key):
         return False
-    if repr(replace(now, **{field: getattr(before, field)})) != repr(before):
-        return False
+    (was, _), (drawn, _) = drawn_settings(before), drawn_settings(now)
+    if repr(replace(drawn, **{key: _value(was, key)})) != repr(was):
+        return False  # the first α move's "my α" joins the race: it was drawn already
     shown = {slider["key"]: slider for slider in data.get("sliders", [])}
-    moved, stops = shown.get(key), params.PARAMS[key].options()
-    if moved is None or not moved["families"] or moved["stops"] != stops or value not in stops:
+    moved = shown.get(key)
+    if moved is None or not moved["families"] or value not in _options(key):
         return False
-    return moved["first"] <= stops.index(value) < moved["first"] + moved["count"]
+    # Its stops are the grid's, and the payload's own value where that lies between two.
+    return moved["first"] <= moved["stops"].index(value) < moved["first"] + moved["count"]
 
 
 def answer(
@@ -47,20 +49,33 @@ def answer(
     where it does not (the view is then sent anew). A view whose other slider has no
     families gets the keep alone; else the keep with that slider at ``now``
     (``sliders.slider`` over the same stops, its families the browser was sent before by
-    reference: ``sent``, ``state.sent_before``). None too where that slider stands between
-    two stops (its families hold the view's run, which a scene would have to give) or the
-    race has a latent run."""
+    reference: ``sent``, ``state.sent_before``); the same, with no slider, where "my α"
+    joins the race (the first α move: the chart drew its latent run, the payload it then
+    holds draws it as a run of the race) or the payload's slider holds its own value
+    between two stops (the payload then held is no longer at that value). None where the
+    other slider stands between two stops (its families hold the view's run, which a
+    scene would have to give)."""
     if not holds(data, before, now, key, value):
         return None
     stale = [s for s in data["sliders"] if s["key"] != key and s["families"]]
-    if not stale:
+    joins = drawn_settings(before)[1] is not None and drawn_settings(now)[1] is None
+    grid = next(s for s in data["sliders"] if s["key"] == key)["stops"] == _options(key)
+    if not stale and not joins and grid:
         return chart_component.kept(data, key, value)
-    drawn, latent = drawn_settings(now)
-    if latent is not None or any(s["stops"] != params.PARAMS[s["key"]].options() for s in stale):
-        return None
+    drawn, _ = drawn_settings(now)
+    if any(_value(now, s["key"]) not in _options(s["key"]) for s in stale):
+        return None  # its families would hold the view's own run between two stops
     surface = scenes.resolve_surface(now.surface, now.formula, now.degree)
     box = chart_data.map_box(data["figure"]["layout"])
     names = run_names(drawn)
     fresh = [sliders.slider(drawn, s["key"], box, "", surface, names) for s in stale]
     update = sliders.by_reference({"sliders": fresh}, sent)["sliders"]
     return chart_component.kept(data, key, value, update)
+
+
+def _options(key: str) -> list[float]:
+    return params.PARAMS[key].options()
+
+
+def _value(s: Settings, key: str) -> float:
+    return s.alpha if key == "alpha" else s.k

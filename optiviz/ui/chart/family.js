@@ -157,12 +157,17 @@ export function settledView(view, settled) {
   // follow (swapped), in that order. The figure draws the payload's own settings; each
   // release since moved one slider's stop. `stale`: the first such slider whose families
   // do not hold its stop (a family the page no longer keeps), whose runs are then wrong.
+  // A latent run that α's slider moves ("my α", which joins the race) races from then on.
   let out = view;
   let stale = null;
   for (const key of settled || []) {
     const slider = (view.sliders || []).find((s) => s.key === key);
     if (slider && view.animation && holds(slider, slider.index)) {
       out = swapped(out, slider, slider.index);
+      if (key !== "alpha") continue;
+      const runs = out.animation.runs.slice();
+      for (const family of slider.families) runs[family.run] = { ...runs[family.run], latent: false };
+      out = { ...out, animation: { ...out.animation, runs } };
     } else if (stale === null) {
       stale = key;
     }
