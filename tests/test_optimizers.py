@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import optiviz
-from optiviz.core import engine, limits, optimizers, run_inputs, schedules, surfaces
+from optiviz.core import engine, limits, optimizers, programs, run_inputs, schedules, surfaces
 
 STEPS = 80
 START = (-1.2, 1.0)
@@ -181,12 +181,12 @@ def test_gd_momentum_and_nesterov_run_one_program() -> None:
     (``heavy_ball``, fed beta and the look-ahead), not three."""
     surface = surfaces.from_expression("x^2 + 0.321*y^2")  # compiled by no other test
     before = engine.TRACES["trajectory"]
-    for name in optimizers.SHARED:
+    for name in ("sgd", "momentum", "nesterov"):
         optiviz.simulate(surface, name, alpha=0.1, steps=100, momentum=0.7)
     assert engine.TRACES["trajectory"] == before + 1
 
 
-@pytest.mark.parametrize("name", sorted(optimizers.SHARED))
+@pytest.mark.parametrize("name", sorted(programs.FEEDS))
 @pytest.mark.parametrize(
     ("surface", "alpha", "hyper"),
     [

@@ -35,7 +35,7 @@ the single run ends at 0.2693. Even a loop's body is compiled with its output bu
 body writing into rows of 4 fused |grad f| differently from one writing into a row of 1),
 which is why one capacity serves every batch size.
 
-GD, momentum and Nesterov run one trajectory program (``optimizers.heavy_ball``, fed beta
+GD, momentum and Nesterov run one trajectory program (``programs.heavy_ball``, fed beta
 and the look-ahead; each rule's own arithmetic, bit for bit). Compilations per session
 are therefore at most |surfaces| x |optimizers| x |buckets| x 2 (trajectory, sweep), plus
 the draw programs (|dimensions| and |data sizes| x |buckets|), times the grid shapes for
@@ -52,7 +52,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from optiviz.core import limits, optimizers, schedules
+from optiviz.core import limits, optimizers, programs, schedules
 from optiviz.core.feeds import feeder, filled
 from optiviz.core.run_inputs import Draws, Hyper, draws
 from optiviz.core.surfaces import Surface
@@ -70,8 +70,8 @@ def step_loss(surface: Surface, weights):
 
 def _stepper(surface: Surface, optimizer: str, h: Hyper):
     """(the optimizer's transformation, one step of a run): ``optimizer`` names a rule of
-    ``optimizers.RULES`` (an optimizer, or the ``heavy_ball`` program of three)."""
-    tx = optimizers.RULES[optimizer](h.optimizer)
+    ``programs.RULES`` (an optimizer, or a rule shared by several)."""
+    tx = programs.RULES[optimizer](h.optimizer)
 
     def step(carry, xs):
         t, draw = xs
@@ -158,7 +158,7 @@ def capacity(surface: Surface, length: int) -> int:
 
 @lru_cache(maxsize=48)
 def trajectory_fn(surface: Surface, rule: str, length: int):
-    """The program of ``rule`` (``optimizers.program``: GD, momentum and Nesterov share
+    """The program of ``rule`` (``programs.program``: GD, momentum and Nesterov share
     ``heavy_ball``'s), jit(h, n, x0s, lrs, noises, weights) -> buffers of ``capacity``
     rows, row i < n run i: (positions, losses, grads, |grad f| at start and end,
     validation losses or None). Run i starts at x0s[i] and is fed its alpha_t, lrs[i]
@@ -183,7 +183,7 @@ def each_run(
     from x0s[i] with the key of seeds[i] (uint32), the rest of h shared. One call of
     ``trajectory_fn`` per ``capacity`` runs, all dispatched before any is read; run i is
     exactly ``simulate``'s, whatever the batch and wherever it sits in it."""
-    rule, fed = optimizers.program(optimizer, h.optimizer)
+    rule, fed = programs.program(optimizer, h.optimizer)
     fn, h = trajectory_fn(surface, rule, length), h._replace(optimizer=fed)
     n, size = len(alphas), capacity(surface, length)
     alphas = np.asarray(alphas, np.float32)

@@ -41,7 +41,7 @@ def filled(one, n, size: int):
 def rates_hyper(h: Hyper) -> Hyper:
     """h with only what ``learning_rates`` reads (the schedule and its kind), the other
     leaves constants: what ``rates_fn`` is fed, so one program per bucket and capacity
-    serves every optimizer's Hyper (``optimizers.program`` feeds GD, momentum and
+    serves every optimizer's Hyper (``programs.program`` feeds GD, momentum and
     Nesterov other optimizer leaves than the rest) and the lab's tables."""
     return h._replace(optimizer=(), noise=np.float32(0), batch_size=np.float32(1))
 

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import jax.numpy as jnp
-import numpy as np
 import optax
 
 
@@ -112,50 +111,6 @@ OPTIMIZERS: dict[str, Callable[[OptimizerParams], optax.GradientTransformation]]
     "adamw": adamw,
 }
 """Registry: optimizer name to constructor."""
-
-
-class HeavyBallParams(NamedTuple):
-    """What ``heavy_ball``, the one program of GD, momentum and Nesterov, is fed: beta
-    (0 for GD), the look-ahead (1 for Nesterov, else 0) and the coupled weight decay."""
-
-    momentum: float
-    look_ahead: float
-    weight_decay: float
-
-
-def heavy_ball(p: HeavyBallParams) -> optax.GradientTransformation:
-    """v <- beta v + g; d = g + beta v_t (= v_{t+1}, heavy ball), or with the look-ahead
-    d = g + beta v_{t+1} (Nesterov); at beta = 0, d = g (GD). The arithmetic of
-    ``optax.trace`` (d = g + beta * v), the look-ahead a select, not a branch."""
-
-    def init(params):
-        return optax.TraceState(trace=jnp.zeros_like(params))
-
-    def update(g, state, params=None):
-        v = g + p.momentum * state.trace
-        carried = jnp.where(p.look_ahead > 0, v, state.trace)
-        return g + p.momentum * carried, optax.TraceState(trace=v)
-
-    return optax.GradientTransformation(init, update)
-
-
-RULES: dict[str, Callable] = {**OPTIMIZERS, "heavy_ball": coupled(heavy_ball)}
-"""What a trajectory program compiles (``program``): each optimizer's rule, and
-``heavy_ball``, which runs GD, momentum and Nesterov."""
-
-SHARED = frozenset({"sgd", "momentum", "nesterov"})
-"""The optimizers whose trajectories run one program, ``heavy_ball``: a page racing the
-three compiles one program, not three (each compile about 0.5-1 s of CPU)."""
-
-
-def program(name: str, p: OptimizerParams) -> tuple[str, NamedTuple]:
-    """The rule of ``RULES`` whose program runs ``name``, and what it is fed: for GD,
-    momentum and Nesterov ``heavy_ball`` with beta = 0 (GD) or p.momentum and the
-    look-ahead on for Nesterov; any other optimizer itself with ``p``."""
-    if name not in SHARED:
-        return name, p
-    beta = np.float32(0.0) if name == "sgd" else p.momentum
-    return "heavy_ball", HeavyBallParams(beta, np.float32(name == "nesterov"), p.weight_decay)
 
 
 LABELS = {

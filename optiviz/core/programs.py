@@ -1,0 +1,77 @@
+"""What a trajectory program runs: one rule, ``heavy_ball``, for GD, momentum and Nesterov.
+
+Each is ``heavy_ball`` fed the numbers that make it that rule (``program``): beta (0 for
+GD) and Nesterov's look-ahead, a select between two vectors, not a branch. So a page
+racing the three compiles one trajectory program where it compiled three (each compile
+about 0.5-1 s of CPU on this 2-core container), and each run is the one its own rule
+(``optax.trace``, ``optax.identity``) gives, bit for bit: the same expressions in the
+same order, and XLA compiles them alike.
+
+The adaptive rules keep a program each. One ``adaptive`` program for Adagrad, RMSprop
+and Adam (their running squares and steps computed side by side, the rule a select)
+compiled no slower than Adam's, but it rounded differently: its selects changed how XLA
+fused and contracted the step, and Adam's runs moved by float32 rounding on most
+surfaces (37 of 49 against e50d915), which the lessons' quoted numbers and the
+members-equal-``simulate`` tests' references would feel on chaotic runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from optiviz.core import optimizers
+from optiviz.core.optimizers import OptimizerParams
+
+
+class HeavyBallParams(NamedTuple):
+    """What ``heavy_ball`` is fed: beta (0 for GD), the look-ahead (1 for Nesterov, else
+    0) and the coupled weight decay."""
+
+    momentum: float
+    look_ahead: float
+    weight_decay: float
+
+
+def heavy_ball(p: HeavyBallParams) -> optax.GradientTransformation:
+    """v <- beta v + g; d = g + beta v_t (= v_{t+1}, heavy ball), or with the look-ahead
+    d = g + beta v_{t+1} (Nesterov); at beta = 0, d = g (GD). The arithmetic of
+    ``optax.trace`` (d = g + beta * v)."""
+
+    def init(params):
+        return optax.TraceState(trace=jnp.zeros_like(params))
+
+    def update(g, state, params=None):
+        v = g + p.momentum * state.trace
+        carried = jnp.where(p.look_ahead > 0, v, state.trace)
+        return g + p.momentum * carried, optax.TraceState(trace=v)
+
+    return optax.GradientTransformation(init, update)
+
+
+RULES: dict[str, Callable] = {**optimizers.OPTIMIZERS, "heavy_ball": optimizers.coupled(heavy_ball)}
+"""What a step may run (``engine``): each optimizer's own rule, and ``heavy_ball``."""
+
+
+def _f32(value: float) -> np.float32:
+    return np.float32(value)
+
+
+FEEDS: dict[str, Callable[[OptimizerParams], tuple[str, NamedTuple]]] = {
+    "sgd": lambda p: ("heavy_ball", HeavyBallParams(_f32(0), _f32(0), p.weight_decay)),
+    "momentum": lambda p: ("heavy_ball", HeavyBallParams(p.momentum, _f32(0), p.weight_decay)),
+    "nesterov": lambda p: ("heavy_ball", HeavyBallParams(p.momentum, _f32(1), p.weight_decay)),
+}
+"""The optimizers that share a rule: each one's rule and what it is fed, from its
+hyperparameters."""
+
+
+def program(name: str, p: OptimizerParams) -> tuple[str, NamedTuple]:
+    """The rule of ``RULES`` whose program runs optimizer ``name``, and what it is fed:
+    ``FEEDS``' for GD, momentum and Nesterov, the optimizer itself with ``p`` otherwise."""
+    feed = FEEDS.get(name)
+    return (name, p) if feed is None else feed(p)
