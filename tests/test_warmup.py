@@ -286,6 +286,19 @@ def test_the_worker_waits_for_a_run_in_flight(monkeypatch) -> None:
     assert made[0] - start < warmup_runner.RUN_TIMEOUT_S / 2, "waited for the timeout, not the run"
 
 
+def test_the_worker_lets_the_browser_draw_after_a_run(monkeypatch) -> None:
+    """After a page run ends, its browser draws what it sent: the worker's next visit
+    starts ``DRAW_GRACE_S`` after the run's end, not at once."""
+    made = []
+    monkeypatch.setattr(warmup_runner, "warm", lambda visit: made.append(time.monotonic()))
+    monkeypatch.setattr(warmup_runner, "DONE", set())
+    monkeypatch.setattr(warmup_runner, "DRAW_GRACE_S", 0.6)
+    ended = _page_run(0.2)
+    assert warmup_runner.run_plan([PLAN[0]]) == 1
+    assert made[0] - ended[0] >= 0.6, "a visit started while the browser drew the run"
+    assert made[0] - ended[0] < 0.6 + warmup_runner.RUN_TIMEOUT_S / 2
+
+
 def test_a_lab_visit_gives_way_between_its_calls(monkeypatch) -> None:
     """The lab's range test, landscape and searches take seconds each: a page run that
     starts during one of them is waited for before the next."""

@@ -38,6 +38,12 @@ NICE = 10
 """How much lower the worker's OS priority is than the server's (Linux, per thread)."""
 RUN_TIMEOUT_S = 30.0
 """A run reported started but not ended holds the worker back at most this long."""
+DRAW_GRACE_S = 2.0
+"""After a page run ends, its browser still decodes and draws what the run sent (a
+lesson's chart, 0.5-0.8 MB, took seconds on a loaded 2-core machine): the worker starts no
+visit until this long after the last run ended, so its compiles do not take a core from
+that drawing. A lesson link opened on a new server spent 0.4 s more server CPU beside its
+drawing with the worker (its first visits) than without."""
 
 
 def warm(visit: Visit) -> None:
@@ -79,11 +85,13 @@ def _warm_lab(s: Settings, surface: surfaces.Surface, budget: int) -> None:
 
 
 class _Runs:
-    """Page runs in flight: started (by thread) and not yet ended."""
+    """Page runs in flight: started (by thread) and not yet ended; and when the last
+    ended."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._open: dict[int, float] = {}
+        self._ended = -float("inf")
 
     def start(self) -> None:
         shutdown.track()
@@ -92,13 +100,16 @@ class _Runs:
 
     def end(self) -> None:
         with self._lock:
-            self._open.pop(threading.get_ident(), None)
+            if self._open.pop(threading.get_ident(), None) is not None:
+                self._ended = time.monotonic()
 
     def busy(self) -> bool:
-        """Whether a run started less than ``RUN_TIMEOUT_S`` ago has not ended."""
+        """Whether a run started less than ``RUN_TIMEOUT_S`` ago has not ended, or the last
+        run ended less than ``DRAW_GRACE_S`` ago (its browser is drawing)."""
         now = time.monotonic()
         with self._lock:
-            return any(now - t < RUN_TIMEOUT_S for t in self._open.values())
+            drawing = now - self._ended < DRAW_GRACE_S
+            return drawing or any(now - t < RUN_TIMEOUT_S for t in self._open.values())
 
 
 RUNS = _Runs()
