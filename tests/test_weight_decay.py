@@ -68,12 +68,12 @@ def test_zero_weight_decay_gives_exactly_the_runs_from_before_it_existed(
 @pytest.mark.parametrize("name", list(optimizers.OPTIMIZERS))
 def test_moving_lambda_never_recompiles(name: str) -> None:
     surface = surfaces.polynomial_regression(4, seed=101)  # a fresh key of every compiled cache
-    before = engine.TRACES["trajectory"]
-    finals = set()
+    finals, traces = set(), []
     for decay in (0.0, 1e-3, 0.1, 1.0):
         run = optiviz.simulate(surface, name, alpha=0.01, steps=50, weight_decay=decay)
         finals.add(round(float(np.sum(run.positions[-1] ** 2)), 6))
-    assert engine.TRACES["trajectory"] == before + 1
+        traces.append(engine.TRACES["trajectory"])
+    assert traces[1:] == traces[:1] * 3  # compiled (or shared, programs.FEEDS) at most once
     assert len(finals) == 4  # each lambda moved the run somewhere else
 
 
