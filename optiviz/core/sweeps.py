@@ -204,13 +204,12 @@ def run_grid(
 
     ``h`` holds the shared scalars (its alpha and k are ignored); ``seed`` keys the noise
     and mini-batches, which only a grid that is not ``quiet`` draws (``tables_fn``); a
-    quiet one is fed its α_t factors by ``fed_tables`` and compiles no table program. A
-    block is at most
-    ``MAX_BLOCK_COLS`` ks by enough alphas for about ``block_cells`` cells, with at
-    least one block per thread or device where the grid allows; edges are padded by
-    repeating the last alpha or k. On JAX's default device alone the blocks run on
-    ``THREADS`` threads; on any other devices (``resolve_devices``) in one program
-    over their mesh (``mesh_fn``).
+    quiet one is fed its α_t factors by ``fed_tables`` and compiles no table program.
+    A block is at most ``MAX_BLOCK_COLS`` ks by enough alphas for about ``block_cells``
+    cells, with at least one block per thread or device where the grid allows; edges are
+    padded by repeating the last alpha or k. On JAX's default device alone the blocks run
+    on ``THREADS`` threads; on any other devices (``resolve_devices``) in one program over
+    their mesh (``mesh_fn``).
     """
     devices = resolve_devices(devices)
     threaded = devices == (jax.devices()[0],)
