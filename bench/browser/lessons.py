@@ -24,8 +24,9 @@ headless Chromium.
   server per lesson; each link's server CPU seconds are printed beside its seconds.
 
 - **Compiles** (``--only compiles``, no browser): for each lesson, a fresh process makes
-  the default page's calls, then the lesson's, and reports the lesson's CPU seconds and
-  XLA compiles: the server's own share of a cold link.
+  the lesson's calls (the default page before it is shipped and compiles nothing) and
+  reports their CPU seconds, XLA compiles and the engine's programs among them: the
+  server's own share of a cold link.
 
 Run from the repository root with ``.venv/bin/python -m bench.browser lessons``
 (``--only warm``, ``--only cold`` or ``--only compiles``; ``--lessons id ...`` for a
@@ -377,28 +378,39 @@ COMPILES_PY = (
     LISTEN_PY
     + r"""
 import json, sys, time
+from collections import Counter
+from optiviz.core import engine, feeds, stability
 from optiviz.scenes import lessons
 from optiviz.ui import warmup_plan, warmup_runner
-warmup_runner.warm(warmup_plan.first_screen())
-compiles.clear()
+def traced():
+    return Counter({**engine.TRACES, **feeds.TRACES, **stability.TRACES})
 visit = warmup_plan.lesson_visits(lessons.load()[sys.argv[1]])[0]
-cpu, wall = time.process_time(), time.perf_counter()
+before, cpu, wall = traced(), time.process_time(), time.perf_counter()
 warmup_runner.warm(visit)
 print(json.dumps({"cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall,
-                  "compiles": len(compiles), "compile_s": sum(compiles)}))
+                  "compiles": len(compiles), "compile_s": sum(compiles),
+                  "programs": dict(traced() - before)}))
 """
 )
-"""A child's report of a lesson's first open after the default page's programs: the
-calls its page makes (``warmup_runner.warm`` of its visit), in a fresh process with no
-JAX cache, with JAX's backend compiles listened to."""
+"""A child's report of a lesson's first open on a server that drew only its default page:
+that page is shipped (``optiviz.ui.first_screen``) and compiles nothing, so the child makes
+only the calls the lesson's page makes (``warmup_runner.warm`` of its visit), in a fresh
+process with no JAX cache, with JAX's backend compiles listened to and the engine's
+programs counted by kind (``engine``, ``feeds`` and ``stability``'s ``TRACES``: trajectory,
+sweep, rates, noise, weights, extremes; the rest, the map's grids, are the other
+compiles)."""
 
 
 def compiles(chosen: list[lessons.Lesson], root: Path) -> None:
-    """For each lesson, a fresh process serving ``root``'s code makes the default page's
-    calls, then the lesson's: the lesson's CPU seconds (the compiles' share of a cold
-    link, which the machine's load stretches less than the seconds) and its compiles."""
-    print("\n| lesson, first open after the default page | CPU s | s | XLA compiles | compile s |")
-    print("|---|---|---|---|---|")
+    """For each lesson, a fresh process serving ``root``'s code makes the lesson's calls
+    as its first page after the shipped default one: its CPU seconds (the compiles' share
+    of a cold link, which the machine's load stretches less than the seconds), its XLA
+    compiles and the engine's programs among them."""
+    print(
+        "\n| lesson, first open after the default page | CPU s | s | XLA compiles | compile s"
+        " | engine programs |"
+    )
+    print("|---|---|---|---|---|---|")
     env = {**os.environ, "PYTHONPATH": str(root), "OPTIVIZ_WARMUP": "0"}
     for lesson in chosen:
         with tempfile.TemporaryDirectory() as cache:
@@ -412,9 +424,10 @@ def compiles(chosen: list[lessons.Lesson], root: Path) -> None:
                 check=True,
             )
         r = json.loads(out.stdout.strip().splitlines()[-1])
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(r["programs"].items())) or "none"
         print(
             f"| {lesson.id} | {r['cpu']:.2f} | {r['wall']:.2f} | {r['compiles']}"
-            f" | {r['compile_s']:.2f} |"
+            f" | {r['compile_s']:.2f} | {kinds} |"
         )
     print(f"\nLoad average at the end: {load_average()}.")
 
@@ -425,8 +438,8 @@ def main() -> None:
     parser.add_argument(
         "--only",
         choices=["warm", "cold", "compiles"],
-        help="one of the two parts, or (compiles, no browser) each lesson's CPU after the"
-        " default page's in a fresh process",
+        help="one of the two parts, or (compiles, no browser) each lesson's CPU and programs"
+        " as a fresh process's first page after the shipped default one",
     )
     parser.add_argument("--lessons", nargs="+", help="lesson ids (default: every lesson)")
     parser.add_argument("--moves", type=int, default=5, help="α presses per measurement")
