@@ -144,3 +144,34 @@ def test_a_class_worth_of_other_charts_leaves_a_shared_view_cached(monkeypatch) 
     assert len(computed) == 76
     explore_chart.chart_for(shared)
     assert len(computed) == 76
+
+
+def test_two_runs_with_one_family_share_one_packing(monkeypatch) -> None:
+    """At "good"'s rate, "good" and "my α" have one k family: its arrays are packed once
+    (``sliders._arrays``), and each run's family is what packing it for that run alone
+    gives (``chart_sliders.family_chart``), but for its ``key``."""
+    from optiviz.figures import chart_sliders
+
+    s = _settings({"schedule": "exponential", "k": KS[7]}, (0.33, 0.99))
+    drawn, _ = explore_chart.drawn_settings(s)
+    good = drawn.presets.index("good")
+    mine = drawn.presets.index(MY_ALPHA)
+    surface = scenes.resolve_surface(s.surface)
+    assert surface.lr_presets["good"] == s.alpha  # the default α is "good"'s
+    real, packed = chart_sliders.family_arrays, []
+    monkeypatch.setattr(chart_sliders, "family_arrays", lambda *a: packed.append(a[0]) or real(*a))
+    data = explore_chart.compute_chart(s)
+    (k,) = [slider for slider in data["sliders"] if slider["key"] == "k"]
+    assert len(packed) == len({id(f) for f in packed}) == 4  # α, and k for 3 rates
+    lo, hi = sliders._span(drawn, "k")
+    for run in (good, mine):
+        (got,) = [f for f in k["families"] if f["run"] == run]
+        _, opt, a = sliders.followers(drawn, "k")[run]
+        fam = sliders._family(sliders.FamilyKey(sliders._base(drawn, "k"), "k", opt, a, (lo, hi)))
+        names = [f"{run_name}" for run_name in [got["names"][0]] * len(fam)]
+        alone = chart_sliders.family_chart(fam, run, names, surface, got["box"])
+        assert got == alone | {"key": got["key"]}
+    assert [f["names"][0] for f in k["families"] if f["run"] in (good, mine)] == [
+        explore.run_names(drawn)[good],
+        explore.run_names(drawn)[mine],
+    ]

@@ -77,11 +77,11 @@ def _crossings(a: np.ndarray, b: np.ndarray, box: np.ndarray) -> tuple[np.ndarra
 VERDICT_CODES = {name: i for i, name in enumerate(VERDICTS)}
 
 
-def member_notes(fam: Family, exits: list, names: list[str]) -> dict:
+def member_notes(fam: Family, exits: list) -> dict:
     """Per member the words the chart writes under the graph: its verdict line's
     ``label``, ``label_colour`` and ``final`` (``notes.verdict``), its verdict ``code``
-    (an index of ``verdicts.VERDICTS``), ``final_loss`` (None when undefined), its run's
-    ``names`` and "What one step does" (``first_step``, ``notes.step_text``)."""
+    (an index of ``verdicts.VERDICTS``), ``final_loss`` (None when undefined) and "What
+    one step does" (``first_step``, ``notes.step_text``)."""
     out: dict[str, list] = {"label": [], "label_colour": [], "final": [], "first_step": []}
     for i in range(len(fam)):
         final = float(fam.final_loss[i])
@@ -96,22 +96,17 @@ def member_notes(fam: Family, exits: list, names: list[str]) -> dict:
             out["first_step"].append(NOT_DEFINED)
     out["code"] = [VERDICT_CODES[v] for v in fam.verdicts]
     out["final_loss"] = [float(v) if math.isfinite(v) else None for v in fam.final_loss]
-    out["names"] = names
     return out
 
 
-def family_chart(fam: Family, run: int, names: list[str], surface: Surface, box) -> dict:
-    """What the chart swaps into run ``run`` (an index of ``animation.runs``) for each
-    member of ``fam``: its map path (``quantised`` within ``box``, delta-coded), loss and
-    α_t per step (float32), |gradient| and step length per step (``decimal3``: the
-    readout's 3 digits), where it leaves the map, its words (``member_notes``), its arrows'
-    ``parts`` (``arrows.member_parts``) and own threshold line ``edge``
-    (``edges.member_lines``), the arrays deflated (``packed``)."""
+def family_arrays(fam: Family, surface: Surface, box) -> dict:
+    """``family_chart`` but for its ``run`` and ``names``: what depends on the family and
+    the view's ``box`` alone, so that two runs with one family (a preset and "my α" at its
+    rate, in k) share one packing (``for_run``)."""
     x, y = _member_xy(fam, surface)
     xy = np.stack([quantised(x, *box[0]), quantised(y, *box[1])], axis=-1)
     exits = _exits(fam, surface)
     return {
-        "run": run,
         "box": [list(map(float, b)) for b in box],
         "xy": packed(xy, "u2", "delta"),
         "loss": packed(fam.losses, "f4", "shuffle"),
@@ -121,8 +116,25 @@ def family_chart(fam: Family, run: int, names: list[str], surface: Surface, box)
         "exit": exits,
         "parts": arrows.member_parts(fam, surface, box),
         "edge": edges.member_lines(fam, surface),
-        **member_notes(fam, exits, names),
+        **member_notes(fam, exits),
     }
+
+
+def for_run(arrays: dict, run: int, names: list[str]) -> dict:
+    """``family_arrays`` as what the chart swaps into run ``run``, its members named
+    ``names`` (one per member: the run's name, or "my α=0.87" for each stop)."""
+    return {"run": run, **arrays, "names": names}
+
+
+def family_chart(fam: Family, run: int, names: list[str], surface: Surface, box) -> dict:
+    """What the chart swaps into run ``run`` (an index of ``animation.runs``) for each
+    member of ``fam``: its map path (``quantised`` within ``box``, delta-coded), loss and
+    α_t per step (float32), |gradient| and step length per step (``decimal3``: the
+    readout's 3 digits), where it leaves the map, its words (``member_notes``) and
+    ``names``, its arrows' ``parts`` (``arrows.member_parts``) and own threshold line
+    ``edge`` (``edges.member_lines``), the arrays deflated (``packed``): ``for_run`` of
+    ``family_arrays``."""
+    return for_run(family_arrays(fam, surface, box), run, names)
 
 
 def nearest_index(stops: list[float], value: float) -> int:

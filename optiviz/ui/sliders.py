@@ -161,18 +161,38 @@ def _packed(request: PackedKey) -> dict:
     ``request.exact``: the view's own run at an α between two stops, inserted among the
     members in its place (``shown_stops``), so the member at the slider's current value is
     that run, exactly. A resource: every chart that holds it shares it as it is (no copy
-    per hit), and nothing changes it."""
-    s, exact, at = request.family.s, request.exact, request.family.at
+    per hit), and nothing changes it. The arrays are ``_arrays``', shared by the runs
+    that have the same family."""
+    stops, _ = _stops(request)
+    arrays = _arrays(request=replace(request, run=0, naming=""))
+    names = _names(request.naming, stops)
+    return chart_sliders.for_run(arrays, request.run, names) | {"key": request.digest}
+
+
+def _stops(request: PackedKey) -> tuple[list[float], int | None]:
+    """The stops ``request``'s members stand for, and where ``request.exact`` is
+    inserted among them (None: not)."""
+    key, at, exact = request.family.key, request.family.at, request.exact
+    stops = params.PARAMS[key].options()[at[0] : at[1]]
+    if exact is None:
+        return stops, None
+    i = int(np.searchsorted(stops, exact.alpha))
+    return [*stops[:i], exact.alpha, *stops[i:]], i
+
+
+@st.cache_resource(max_entries=PACKED_ENTRIES, show_spinner=False, hash_funcs={PackedKey: _digest})
+def _arrays(request: PackedKey) -> dict:
+    """``chart_sliders.family_arrays`` of ``request``'s family (``request.exact``
+    inserted), for every run that has that family: at "good"'s rate, "good" and "my α"
+    have one k family, which was packed twice (a fifth of a start move's packing). The
+    caller passes run 0 and no naming, which the arrays do not read."""
+    s, exact = request.family.s, request.exact
     surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
     fam = _family(request=request.family)
-    stops = params.PARAMS[request.family.key].options()[at[0] : at[1]]
+    _, i = _stops(request)
     if exact is not None:
-        i = int(np.searchsorted(stops, exact.alpha))
-        fam, stops = fam.inserted(i, exact.alpha, exact), [*stops[:i], exact.alpha, *stops[i:]]
-    names = _names(request.naming, stops)
-    box = [list(b) for b in request.box]
-    packed = chart_sliders.family_chart(fam, request.run, names, surface, box)
-    return packed | {"key": request.digest}
+        fam = fam.inserted(i, exact.alpha, exact)
+    return chart_sliders.family_arrays(fam, surface, [list(b) for b in request.box])
 
 
 def by_reference(data: dict, sent: Callable[[str], bool]) -> dict:
