@@ -92,13 +92,14 @@ MOUNT_KEPT_JS = """async (keep) => {
   box.style.width = '900px';
   document.querySelector('.optiviz-chart').parentElement.parentElement.appendChild(box);
   const sent = {keep: keep || held.token, key: 'alpha', value: 1, config: held.config};
-  chart.default({parentElement: box, setTriggerValue: () => {}, data: [sent]});
+  const asked = [];
+  chart.default({parentElement: box, setTriggerValue: (...a) => asked.push(a), data: [sent]});
   const state = () => box.querySelector('.optiviz-chart').__optiviz;
   for (let i = 0; i < 400 && !(state().drawnData || box.querySelector('[role="alert"]')); i++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const error = box.querySelector('.optiviz-chart-error');
-  if (error) return {error: error.textContent};
+  if (error) return {error: error.textContent, asked};
   const s = state();
   const slider = s.prepared.sliders[0];
   const text = box.querySelector('.optiviz-slider[data-key="alpha"] [role="slider"]')
@@ -112,4 +113,6 @@ def test_a_chart_mounted_anew_with_a_keep_draws_the_payload_at_the_value_kept(si
     shown = page.evaluate(MOUNT_KEPT_JS, None)
     assert shown == {"drawn": "1", "text": "1", "same": True}, shown
     unknown = page.evaluate(MOUNT_KEPT_JS, "no-such-token")
-    assert "reload the page" in unknown["error"], unknown
+    assert "it asked again" in unknown["error"], unknown
+    # the stop let go at, as not drawn: the server sends the whole view
+    assert unknown["asked"] == [["slider", {"key": "alpha", "value": 1, "drawn": False}]]

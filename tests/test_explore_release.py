@@ -272,3 +272,23 @@ def test_my_alpha_joins_the_race_without_the_view_sent_again(
     (fresh,) = again["sliders"]
     assert fresh["key"] == "alpha" and fresh["stops"] == STOPS
     assert fresh["stops"][fresh["index"]] == value
+
+
+def test_the_record_of_what_the_browser_holds_waits_for_the_chart_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A rerun that interrupts the chart's mount (Streamlit stops a run as it enqueues a
+    # message) leaves the browser with the payload before, and the record with it: the
+    # next release is not answered with a keep of a payload the browser never got.
+    from optiviz.ui import explore
+
+    at, _ = _open(monkeypatch, **DECAY)
+    held = at.session_state[explore.SENT]
+
+    def interrupted(data: dict, **kwargs) -> None:
+        raise RuntimeError("a newer rerun interrupted the mount")
+
+    monkeypatch.setattr(chart_component, "chart", interrupted)
+    apptest.trigger(at, "slider", {"key": "alpha", "value": 1.0, "drawn": True})
+    assert at.session_state["alpha"] == 1.0
+    assert at.session_state[explore.SENT] is held

@@ -104,32 +104,34 @@ class Sent:
     data: dict
 
 
-def payload(s: Settings, key: str, three_d: bool, present: bool) -> dict:
-    """The chart's data for ``s``. In the top view, α or k let go at a stop that the last
-    payload's family holds and the browser drew gets ``release.answer``: the browser
-    already draws that member, which is what a new payload would draw, so it keeps the
-    payload it holds, and is sent only the other slider's families where they went stale
-    (the payload then held, ``chart_component.settled``, is the one recorded); no scene
-    is computed. Else the cached chart, with the families this browser was sent before by
-    reference, and its token."""
+def payload(s: Settings, key: str, three_d: bool, present: bool) -> tuple[dict, Sent]:
+    """The chart's data for ``s``, and the ``Sent`` that records what the browser holds
+    once it has it (set it after the chart's message is out: a rerun that interrupts the
+    mount would otherwise leave the record ahead of the browser). In the top view, α or
+    k let go at a stop that the last payload's family holds and the browser drew gets
+    ``release.answer``: the browser already draws that member, which is what a new
+    payload would draw, so it keeps the payload it holds, and is sent only the other
+    slider's families where they went stale (the payload then held,
+    ``chart_component.settled``, is the one recorded); no scene is computed. Else the
+    cached chart, with the families this browser was sent before by reference, and its
+    token."""
     released, last = state.pop(RELEASED), state.get(SENT)
     same = last is not None and (last.key, last.present, three_d) == (key, present, False)
     if same and released:
         kept = release.answer(last.data, last.settings, s, *released, state.sent_before)
         if kept is not None:
             held = chart_component.settled(last.data, kept) if "sliders" in kept else last.data
-            state.set_values({SENT: Sent(key, present, s, held)})
-            return kept
+            return kept, Sent(key, present, s, held)
     data = chart_component.tokened(sliders.by_reference(chart_for(s, three_d), state.sent_before))
-    state.set_values({SENT: Sent(key, present, s, data)})
-    return data
+    return data, Sent(key, present, s, data)
 
 
 def _views(s: Settings, scene: Callable[[], scenes.Scene], three_d: bool) -> None:
     key = "surface3d" if three_d else "map"
     present = state.presenting()
+    data, record = payload(s, key, three_d, present)
     chart_component.chart(
-        payload(s, key, three_d, present),
+        data,
         key=key,
         config=PLOT_CONFIG,
         on_click=partial(_on_click, key),
@@ -137,6 +139,7 @@ def _views(s: Settings, scene: Callable[[], scenes.Scene], three_d: bool) -> Non
         present=present,
         checked=True,
     )
+    state.set_values({SENT: record})
     cloud = scene().cloud if s.mode == "seeds" else ()
     if cloud:
         st.markdown(

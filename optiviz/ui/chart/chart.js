@@ -464,7 +464,11 @@ export default function (component) {
     return cleanup; // a release this payload's family drew: the member drawn stays
   }
   if (!data) {
-    showError(gd, new Error("the page no longer holds the view to keep; reload the page"));
+    // A keep of a payload this page never got (a rerun interrupted its message) or no
+    // longer keeps: the stop let go at, sent as not drawn, brings the whole view.
+    showError(gd, new Error("the page no longer holds the view to keep; it asked again"));
+    const { key, value } = sent;
+    if (key !== undefined) setTriggerValue("slider", { key, value, drawn: false });
     return cleanup;
   }
   state.latest = data;

@@ -166,7 +166,7 @@ export function settledView(view, settled) {
       out = swapped(out, slider, slider.index);
       if (key !== "alpha") continue;
       const runs = out.animation.runs.slice();
-      for (const family of slider.families) runs[family.run] = { ...runs[family.run], latent: false };
+      for (const { run } of slider.families) runs[run] = { ...runs[run], latent: false };
       out = { ...out, animation: { ...out.animation, runs } };
     } else if (stale === null) {
       stale = key;
