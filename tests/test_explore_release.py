@@ -292,3 +292,22 @@ def test_the_record_of_what_the_browser_holds_waits_for_the_chart_message(
     apptest.trigger(at, "slider", {"key": "alpha", "value": 1.0, "drawn": True})
     assert at.session_state["alpha"] == 1.0
     assert at.session_state[explore.SENT] is held
+
+
+def test_k_first_on_the_race_at_an_alpha_between_two_stops(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The page opens at the staircase's α of 0.8, between two stops: α's family holds "my
+    # α"'s run there, which after a k release is its k family's member at the new k. The
+    # answer's α slider is the one a new view at that k is sent, member for member.
+    at, built = _open(monkeypatch, schedule="exponential", k="0.0075")
+    before, count = _payload(at), len(built)
+    _slide(at, "k", 0.0056)
+    sent = _payload(at)
+    assert sent["keep"] == before["token"] and len(built) == count
+    (got,) = sent["sliders"]
+    (want,) = [
+        s
+        for s in _fresh(monkeypatch, **{"schedule": "exponential", "k": "0.0056"})["sliders"]
+        if s["key"] == "alpha"
+    ]
+    assert 0.8 in got["stops"] and got["stops"] == want["stops"]
+    assert _families(got) == _families(want) and got["strip"] == want["strip"]

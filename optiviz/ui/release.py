@@ -52,9 +52,9 @@ def answer(
     reference: ``sent``, ``state.sent_before``); the same, with no slider, where "my α"
     joins the race (the first α move: the chart drew its latent run, the payload it then
     holds draws it as a run of the race) or the payload's slider holds its own value
-    between two stops (the payload then held is no longer at that value). None where the
-    other slider stands between two stops (its families hold the view's run, which a
-    scene would have to give)."""
+    between two stops (the payload then held is no longer at that value). Where the other
+    slider stands between two stops, its families hold the view's own runs there, which
+    are this slider's members at ``value`` (``_runs``)."""
     if not holds(data, before, now, key, value):
         return None
     stale = [s for s in data["sliders"] if s["key"] != key and s["families"]]
@@ -63,12 +63,17 @@ def answer(
     if not stale and not joins and grid:
         return chart_component.kept(data, key, value)
     drawn, _ = drawn_settings(now)
-    if any(_value(now, s["key"]) not in _options(s["key"]) for s in stale):
-        return None  # its families would hold the view's own run between two stops
     surface = scenes.resolve_surface(now.surface, now.formula, now.degree)
     box = chart_data.map_box(data["figure"]["layout"])
     names = run_names(drawn)
-    fresh = [sliders.slider(drawn, s["key"], box, "", surface, names) for s in stale]
+    fresh = []
+    for other in (s["key"] for s in stale):
+        exact = None
+        if _value(now, other) not in _options(other):  # its families hold the view's runs
+            exact = _runs(drawn, key, other, len(names))
+            if exact is None:
+                return None
+        fresh.append(sliders.slider(drawn, other, box, "", surface, names, exact))
     update = sliders.by_reference({"sliders": fresh}, sent)["sliders"]
     return chart_component.kept(data, key, value, update)
 
@@ -79,3 +84,13 @@ def _options(key: str) -> list[float]:
 
 def _value(s: Settings, key: str) -> float:
     return s.alpha if key == "alpha" else s.k
+
+
+def _runs(drawn: Settings, key: str, other: str, count: int) -> list | None:
+    """The view's runs that slider ``other`` follows, at index, as slider ``key``'s family
+    members at ``drawn``'s stop (``sliders.members_at``; None elsewhere), or None where a
+    run follows ``other`` but not ``key``."""
+    members = sliders.members_at(drawn, key)
+    if not {run for run, _, _ in sliders.followers(drawn, other)} <= set(members):
+        return None
+    return [members.get(i) for i in range(count)]

@@ -209,6 +209,20 @@ def by_reference(data: dict, sent: Callable[[str], bool]) -> dict:
     return data | {"sliders": out}
 
 
+def members_at(s: Settings, key: str) -> dict[int, Trajectory]:
+    """Each run of ``s`` that follows slider ``key``, by run index, as its ``key``
+    family's member at ``s``'s own stop of ``key`` (a family's members are the scene's
+    runs bit for bit: the same compiled program), from the cached families."""
+    lo, hi = _span(s, key)
+    j = params.PARAMS[key].options().index(s.alpha if key == "alpha" else s.k) - lo
+    return {
+        run: _family(
+            request=FamilyKey(_base(s, key), key, opt, a if key == "k" else 0.0, (lo, hi))
+        ).member(j)
+        for run, opt, a in followers(s, key)
+    }
+
+
 def _base(s: Settings, key: str) -> Settings:
     """``s`` as its ``key`` family's cache sees it: without α, the race (and k)."""
     return replace(s, alpha=0.0, presets=(), **({"k": 0.0} if key == "k" else {}))
