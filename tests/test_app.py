@@ -69,8 +69,7 @@ def _element(at: AppTest, key: str):
 
 def _component(at: AppTest, key: str = "map") -> dict:
     """The data the chart component got, as the browser parses it (strict JSON)."""
-    (data,) = json.loads(_element(at, key).proto.json, parse_constant=_no_constant)
-    return data
+    return json.loads(_element(at, key).proto.bytes, parse_constant=_no_constant)
 
 
 def _no_constant(name: str):

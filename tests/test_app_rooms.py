@@ -160,7 +160,7 @@ def test_where_question_counts_guesses_near_the_ball(url) -> None:
     at.button(key="class_reveal").click().run()
     _clean(at)
     assert f"1 of 2 guessed within {r:g} of where the ball was after 12 steps" in _texts(at)
-    (shown,) = json.loads(_components(at, "class_chart")[0].proto.json)
+    shown = json.loads(_components(at, "class_chart")[0].proto.bytes)
     assert [t.get("meta") for t in shown["figure"]["data"]].count("guesses") == 1
 
 
@@ -256,7 +256,7 @@ def test_reveal_draws_only_the_offered_runs(url) -> None:
     assert "my α" not in choices
     at.button(key="class_reveal").click().run()
     _clean(at)
-    (shown,) = json.loads(_components(at, "class_chart")[0].proto.json)
+    shown = json.loads(_components(at, "class_chart")[0].proto.bytes)
     names = [run["name"] for run in shown["animation"]["runs"]]
     assert names == choices
     assert not shown.get("sliders")

@@ -213,7 +213,7 @@ def test_the_background_travels_inline_in_the_charts_data() -> None:
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     (chart,) = [c for c in at.get("bidi_component") if c.proto.id.endswith("-map")]
-    (image,) = chart_component.received(chart.proto.json)["figure"]["layout"]["images"]
+    (image,) = chart_component.received(chart.proto.bytes)["figure"]["layout"]["images"]
     assert image["source"].startswith("data:image/png;base64,")
 
 
@@ -291,6 +291,7 @@ process.stdout.write(JSON.stringify({
   display: box.style.display, scripts: appended.map((s) => [s.tag, s.src]), PLOTLY,
   resolved: first === window.Plotly && again === window.Plotly,
   unwrapped: payload([sent]) === sent && payload(sent) === sent,
+  parsed: payload(new TextEncoder().encode(JSON.stringify({ a: [1, "α"] }))),
 }));
 """
 
@@ -314,24 +315,45 @@ def test_the_preload_hides_its_box_and_loads_plotly_js_once_from_beside_itself()
     assert out["scripts"] == [["script", (loader.parent / chart_component.PLOTLY_JS).as_uri()]]
     assert out["PLOTLY"] == f"./{chart_component.PLOTLY_JS}" and out["resolved"]
     assert out["unwrapped"]  # the server's one-element list, or the payload itself
+    assert out["parsed"] == {"a": [1, "α"]}  # the chart's bytes (chart_component.encoded)
 
 
 NO_PANDAS = r"""
 import json, sys
 from streamlit.testing.v1 import AppTest
 at = AppTest.from_file(sys.argv[1], default_timeout=300).run()
-charts = [json.loads(c.proto.json) for c in at.get("bidi_component") if c.proto.id.endswith("-map")]
+maps = [c for c in at.get("bidi_component") if c.proto.id.endswith("-map")]
+charts = [json.loads(c.proto.bytes) for c in maps]
 print(json.dumps({
     "imported": sorted(m for m in ("pandas", "pyarrow") if m in sys.modules),
-    "shapes": [(type(c).__name__, len(c)) for c in charts],
+    "shapes": [(type(c).__name__, "figure" in c) for c in charts],
     "exceptions": len(at.exception),
 }))
 """
 
 
 def test_a_new_processs_first_page_imports_neither_pandas_nor_pyarrow() -> None:
-    """The chart's payload goes as a one-element list (``sent``), whose item Streamlit
-    does not scan for data frames: a new process's first page run draws its chart without
-    importing pandas or pyarrow (most of a second on a new server)."""
+    """The chart's payload goes as bytes (``encoded``), which Streamlit does not scan for
+    data frames: a new process's first page run draws its chart without importing pandas
+    or pyarrow (most of a second on a new server)."""
     page = child.report(NO_PANDAS, str(ROOT / "app.py"), env={}, timeout=600)
-    assert page == {"imported": [], "shapes": [["list", 1]], "exceptions": 0}, page
+    assert page == {"imported": [], "shapes": [["dict", True]], "exceptions": 0}, page
+
+
+def test_the_chart_is_sent_its_payload_as_the_bytes_of_one_json_text() -> None:
+    """The page's chart goes as bytes (``encoded``): Streamlit forwards them and
+    serialises nothing; they are the JSON of the cached chart with the page's config and
+    presenter mode, and a value that is not strict JSON is refused, not sent."""
+    from streamlit.testing.v1 import AppTest
+
+    from optiviz.ui.explore_chart import PLOT_CONFIG
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    (chart,) = [c for c in at.get("bidi_component") if c.proto.id.endswith("-map")]
+    assert chart.proto.WhichOneof("data") == "bytes"
+    data = chart_component.element_data(chart.proto)
+    assert data["config"] == PLOT_CONFIG and data["present"] is False
+    assert data["figure"]["data"] and data["token"] and data["sliders"]
+    assert json.loads(chart_component.encoded(data)) == data
+    with pytest.raises(ValueError, match="cannot be sent"):
+        chart_component.encoded(data | {"x": float("nan")})

@@ -540,3 +540,27 @@ def test_js_a_kept_payload_draws_the_runs_at_every_stop_let_go(tmp_path) -> None
     assert np.abs(want - before).max() > 100 * unit.max()
     for axis, drawn in enumerate((out["x"], out["y"])):
         np.testing.assert_allclose(_nan(drawn), want[: len(drawn), axis], atol=unit[axis])
+
+
+SAME_AS_DRAWN = """
+const { sameAsDrawn } = await import(process.argv.at(-1));
+const drawn = { latest: { token: "t1-rf", present: false } };
+process.stdout.write(JSON.stringify([
+  sameAsDrawn(drawn, { token: "t1-rf", present: false }),
+  sameAsDrawn(drawn, { token: "t1-rr", present: false }),
+  sameAsDrawn(drawn, { token: "t1-rf", present: true }),
+  sameAsDrawn(drawn, { keep: "t1-rf", key: "alpha", value: 0.5 }),
+  sameAsDrawn({}, { token: "t1-rf", present: false }),
+  sameAsDrawn(drawn, { present: false }),
+]));
+"""
+
+
+def test_a_rerun_that_sends_the_payload_drawn_again_leaves_the_chart_as_it_is(
+    tmp_path: Path,
+) -> None:
+    """The chart's bytes are a new array on every rerun, so Streamlit calls the chart
+    again: a whole payload with the drawn one's token and presenter mode is not drawn
+    again (its animation keeps playing); another token, presenter mode, a keep, a chart
+    that has drawn nothing, or a payload without a token is."""
+    assert _run_js(SAME_AS_DRAWN, tmp_path) == [True, False, False, False, False, False]

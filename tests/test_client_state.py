@@ -28,10 +28,16 @@ def _slider(key: str, families: list[dict], index: int = 1) -> dict:
     }
 
 
-def _send(state: ClientState, data: dict) -> Run:
-    """``data`` as the chart component's JSON in one run; that run."""
+def _send(state: ClientState, data: dict, field: str = "bytes") -> Run:
+    """``data`` as the chart component sends it (``chart_component.encoded``'s bytes, or
+    with ``field="json"`` a component's one-element list) in one run; that run."""
     run = Run()
-    proto = SimpleNamespace(WhichOneof=lambda _: "json", json=json.dumps([data]), id=ELEMENT)
+    proto = SimpleNamespace(
+        WhichOneof=lambda _: field,
+        bytes=chart_component.encoded(data),
+        json=json.dumps(chart_component.sent(data)),
+        id=ELEMENT,
+    )
     state._chart(proto, run)
     return run
 
@@ -81,3 +87,13 @@ def test_a_family_the_page_no_longer_keeps_leaves_its_slider_acting_on_release()
     assert not state.holds("map", "alpha", 0.3)
     _send(state, {"token": "last", "sliders": [_slider("alpha", [{"ref": "f24", "run": 0}])]})
     assert state.holds("map", "alpha", 0.3)
+
+
+def test_a_payload_is_read_from_the_charts_bytes_and_from_a_components_json() -> None:
+    """The chart's payload comes as bytes, another component's as a JSON list: the
+    client holds each one's sliders by token."""
+    for field in ("bytes", "json"):
+        state = _client()
+        families = [{"key": "fa", "a": 1}]
+        _send(state, {"token": "t1", "sliders": [_slider("alpha", families)]}, field)
+        assert list(state.families) == ["fa"] and "t1" in state._payloads

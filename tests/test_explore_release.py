@@ -38,8 +38,8 @@ def _open(monkeypatch: pytest.MonkeyPatch, **query: str | list[str]) -> tuple[Ap
     return at, built
 
 
-def _json(at: AppTest) -> str:
-    return apptest.chart_element(at).proto.json
+def _json(at: AppTest) -> bytes:
+    return apptest.chart_element(at).proto.bytes
 
 
 def _release(at: AppTest, value: float, drawn: bool = True) -> None:
@@ -227,7 +227,7 @@ def test_a_release_outside_the_familys_window_computes_the_view(
 
 
 def _alpha_slider(at: AppTest) -> dict:
-    (data,) = json.loads(_json(at))  # the one-element list of chart_component.sent
+    data = json.loads(_json(at))  # chart_component.encoded
     (slider,) = [s for s in data["sliders"] if s["key"] == "alpha"]
     return slider
 

@@ -79,8 +79,8 @@ def _ran(at: AppTest, ms: float) -> float:
 
 
 def payload(at: AppTest) -> list[int]:
-    """Bytes of each chart component's JSON data, as sent to the browser."""
-    return [len(e.proto.json) for e in at.get("bidi_component")]
+    """Bytes of each component's JSON data, as sent to the browser."""
+    return [len(e.proto.bytes or e.proto.json) for e in at.get("bidi_component")]
 
 
 def view(setup: dict, alphas: list[float]) -> tuple[np.ndarray, list[int]]:

@@ -134,11 +134,14 @@ class ClientState:
         ``keptPayload`` does: the slider let go at its value, the sliders sent in place of
         theirs. The last ``PAYLOADS_KEPT`` payloads are kept by token, as the page keeps
         them; a keep of one it does not hold is the chart's error, noted in ``run``."""
-        if proto.WhichOneof("data") != "json":
+        field = proto.WhichOneof("data")
+        if field not in ("json", "bytes"):
             return
-        data = json.loads(proto.json)
-        if isinstance(data, list):  # a payload as the app sends it (chart_component.sent)
+        data = json.loads(proto.bytes if field == "bytes" else proto.json)
+        if isinstance(data, list):  # a component's list (chart_component.sent)
             (data,) = data
+        if not isinstance(data, dict):
+            return
         if "keep" in data and "sliders" not in data:
             if data["keep"] not in self._payloads:
                 run.exceptions.append(f"the chart holds no payload {data['keep']}")

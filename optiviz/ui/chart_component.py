@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
+from streamlit.proto.BidiComponent_pb2 import BidiComponent
 
 from optiviz.ui import state
 
@@ -102,31 +103,53 @@ def chart(
     ← and → step one frame (but while a slider has the focus). Raises
     ``ValueError`` for data that is not strict JSON, which Streamlit would otherwise send
     as its ``str()``; ``checked``: the caller ran ``check_json`` on this data already (a
-    cached chart's: ``explore_chart.chart_for``), so it is not serialised once more per run."""
-    if not checked:
-        check_json(data)
+    cached chart's: ``explore_chart.chart_for``), so only its strictness is checked, in the
+    one serialisation that :func:`encoded` makes of the payload."""
     component = register(NAME, JS)
     payload = data | {"config": config, "present": present}
     return component(
         key=key,
-        data=sent(payload),
+        data=encoded(payload) if checked else check_json(payload).encode(),
         on_click_change=on_click or (lambda: None),
         on_slider_change=on_slider or (lambda: None),
     )
 
 
+def encoded(payload: dict) -> bytes:
+    """What the chart is given as ``data`` for ``payload``: its strict JSON text as UTF-8
+    bytes, which the chart's JavaScript parses (``loader.js``'s ``payload``). Streamlit
+    forwards bytes at the top level as they are (``BidiComponent.bytes``) and hashes them
+    for the element's identity, where a dict or list is serialised twice, the proto's
+    JSON and its identity's sorted JSON (about 2.5 ms for a start move's 430 kB). Raises
+    ``ValueError`` for data that is not strict JSON."""
+    try:
+        return json.dumps(payload, allow_nan=False).encode()
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"the chart's data cannot be sent ({exc})") from exc
+
+
 def sent(payload: dict) -> list[dict]:
-    """What a component is given as ``data`` for ``payload``: a one-element list. Streamlit
-    scans the values of a dict for data frames, which imports pandas and pyarrow (most of
-    a second of a new server's first page, before its chart is sent), and passes a list on
-    as JSON untouched; the components' JavaScript takes ``data[0]``."""
+    """What a component other than the chart (the student's map, a figure, the share
+    link: small payloads) is given as ``data`` for ``payload``: a one-element list.
+    Streamlit scans the values of a dict for data frames, which imports pandas and
+    pyarrow (most of a second of a new server's first page), and passes a list on as
+    JSON untouched; the components' JavaScript takes ``data[0]``."""
     return [payload]
 
 
-def received(text: str) -> dict:
-    """The payload a component's JSON data (``proto.json``) carries: :func:`sent` undone."""
-    (payload,) = json.loads(text)
-    return payload
+def received(text: str | bytes) -> dict:
+    """The payload a component's data carries, :func:`sent` or :func:`encoded` undone:
+    its ``proto.json`` (a one-element list) or its ``proto.bytes`` (the payload)."""
+    value = json.loads(text)
+    if isinstance(value, list):
+        (value,) = value
+    return value
+
+
+def element_data(proto: BidiComponent) -> dict:
+    """The payload of a ``BidiComponent`` proto, whichever of its data fields the app
+    filled (``bytes`` for the chart, ``json`` for the other components)."""
+    return received(proto.bytes if proto.WhichOneof("data") == "bytes" else proto.json)
 
 
 def check_json(data: dict, sort_keys: bool = False) -> str:

@@ -453,6 +453,7 @@ export default function (component) {
     gd.__optiviz ||
     (gd.__optiviz = { chain: Promise.resolve(), listening: false, speed: 1, want: {}, told: {} });
   state.setTriggerValue = setTriggerValue;
+  if (sameAsDrawn(state, sent)) return () => {}; // a rerun that sent the payload drawn again
   const data = remembered(sent);
   const cleanup = () => {
     // Also called when a newer call supersedes this one: free the graph only if it left.
@@ -476,6 +477,22 @@ export default function (component) {
   if (sent.keep !== undefined) keptAt(state, data, sent.key, sent.value);
   queueDraw(gd, state, data);
   return cleanup;
+}
+
+export function sameAsDrawn(state, sent) {
+  // The payload comes as bytes (chart_component.encoded), a new array on every rerun, so
+  // Streamlit calls the chart again where a JSON string equal to the last left it alone:
+  // a whole payload with the token and presenter mode of the one drawn is that payload
+  // again (its token is its contents' digest), and the graph, its animation and its
+  // sliders stay as they are.
+  const latest = state.latest;
+  return (
+    sent.keep === undefined &&
+    sent.token !== undefined &&
+    latest !== undefined &&
+    latest.token === sent.token &&
+    latest.present === sent.present
+  );
 }
 
 function keptAt(state, data, key, value) {

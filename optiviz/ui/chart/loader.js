@@ -16,9 +16,12 @@ export const CHART = "../optiviz.chart/chart.js";
 // browser evaluates a module once per URL, so the chart's own import finds this one.
 
 export function payload(data) {
-  // The server sends a component its payload as a one-element list (``sent`` in
-  // optiviz/ui/chart_component.py: Streamlit scans a dict's values for data frames, which
-  // imports pandas); the HTML download and the tests pass the payload itself.
+  // The server sends the chart its payload as the UTF-8 bytes of its JSON (``encoded`` in
+  // optiviz/ui/chart_component.py: Streamlit then serialises nothing again), and the other
+  // components theirs as a one-element list (``sent``: Streamlit scans a dict's values
+  // for data frames, which imports pandas); the HTML download and the tests pass the
+  // payload itself.
+  if (data instanceof Uint8Array) return JSON.parse(new TextDecoder().decode(data));
   return Array.isArray(data) ? data[0] : data;
 }
 
