@@ -243,3 +243,13 @@ def test_a_packed_familys_exits_are_map_exit_of_each_member(name, optimizer, ext
     want = [map_exit(fam.member(i), surface) for i in range(len(fam))]
     assert got == [None if w is None else [w.x, w.y, EXIT_ANGLE[w.edge], w.step] for w in want]
     assert sum(w is not None for w in want) > 20
+
+
+@pytest.mark.parametrize("dim", [1, 2, 3, 4, 5, 9])
+def test_member_norms_are_numpys_norm_bit_for_bit(dim) -> None:
+    """|g_t| and |x_{t+1} - x_t| per member (``_norms``, a slice at a time for a few
+    coordinates) are ``np.linalg.norm(..., axis=-1)`` exactly, NaN and inf included."""
+    rng = np.random.default_rng(dim)
+    a = rng.standard_normal((7, 33, dim)) * 10.0 ** rng.integers(-30, 30, (7, 33, 1))
+    a[0, 3, 0], a[1, 4, -1], a[2, 5] = np.nan, np.inf, -0.0
+    np.testing.assert_array_equal(family._norms(a), np.linalg.norm(a, axis=-1), strict=True)

@@ -242,3 +242,30 @@ def test_moving_alpha_or_the_steps_never_recompiles() -> None:
         optiviz.sharpness(surface, many), np.tile(optiviz.sharpness(surface, long.positions), 3)
     )
     assert stability.TRACES["extremes"] == before + 1
+
+
+def test_only_the_finite_positions_go_through_the_curvature_program(monkeypatch) -> None:
+    """A family's members are NaN from their divergence on: those rows are NaN without a
+    chunk of their own (3,000 rows not finite beside 2,049 finite ones: one call, not
+    three), and each finite row's values are its own, as alone and as by hand."""
+    surface = surfaces.get("rosenbrock")
+    rng = np.random.default_rng(3)
+    finite = rng.uniform([-2.0, -1.0], [2.0, 3.0], (stability.CHUNK, 2))
+    rows = np.full((stability.CHUNK + 3000, 2), np.nan)
+    where = np.sort(rng.choice(len(rows), stability.CHUNK, replace=False))
+    rows[where] = finite
+    rows[np.setdiff1d(np.arange(len(rows)), where)[::7], 0] = 0.5  # half a point: not finite
+    fn = stability.extremes_fn(surface)
+    calls = []
+    monkeypatch.setattr(stability, "extremes_fn", lambda s: lambda xs: calls.append(1) or fn(xs))
+    got = stability.hessian_extremes(surface, rows)
+    assert len(calls) == 1
+    assert np.isnan(np.delete(got, where, axis=0)).all()
+    monkeypatch.undo()
+    alone = [stability.hessian_extremes(surface, finite[i]) for i in (0, 1000, -1)]
+    np.testing.assert_array_equal(got[where[[0, 1000, -1]]], np.concatenate(alone))
+    x, y = finite.T
+    h = np.stack([2 - 400 * (y - 3 * x**2), -400 * x, -400 * x, np.full_like(x, 200.0)], 1)
+    low, high = np.linalg.eigvalsh(h.reshape(-1, 2, 2)).T
+    scale = np.abs(high).max()
+    np.testing.assert_allclose(got[where], np.stack([low, high], 1), atol=2e-6 * scale)

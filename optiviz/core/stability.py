@@ -164,15 +164,24 @@ def _positions(surface: Surface, positions) -> np.ndarray:
 
 def hessian_extremes(surface: str | Surface, positions) -> np.ndarray:
     """(n, 2): the smallest and largest Hessian eigenvalue at each of the n positions
-    (rows of ``surface.dim`` coordinates), NaN at a position that is not finite."""
+    (rows of ``surface.dim`` coordinates), NaN at a position that is not finite. Only the
+    finite rows go through the program (a family's members are NaN from their divergence
+    on: a quarter of a staircase α family's rows), each row's values its own."""
     surface = get(surface)
     xs = _positions(surface, positions)
-    n = len(xs)
+    finite = np.isfinite(xs[:, 0])
+    for j in range(1, surface.dim):  # a slice at a time: no reduction loop per row
+        finite &= np.isfinite(xs[:, j])
+    rows = xs[finite]
+    n = len(rows)
     padded = np.zeros((-(-n // CHUNK) * CHUNK, surface.dim), np.float32)
-    padded[:n] = xs
+    padded[:n] = rows
     fn = extremes_fn(surface)
     parts = [np.asarray(fn(padded[i : i + CHUNK])) for i in range(0, len(padded), CHUNK)]
-    return np.concatenate(parts).astype(np.float64)[:n]
+    out = np.full((len(xs), 2), np.nan)
+    if n:
+        out[finite] = np.concatenate(parts)[:n]
+    return out
 
 
 def sharpness(surface: str | Surface, positions) -> np.ndarray:

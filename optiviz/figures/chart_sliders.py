@@ -38,9 +38,12 @@ def _exits(fam: Family, surface: Surface) -> list:
     x, y = _member_xy(fam, surface)
     points = np.stack([x, y], axis=-1)[..., : surface.dim]
     box = np.asarray(surface.bounds[: surface.dim], dtype=np.float64)
-    finite = np.all(np.isfinite(points), axis=-1)
+    finite, inside = np.ones(x.shape, bool), np.ones(x.shape, bool)
     with np.errstate(invalid="ignore"):
-        inside = np.all((points >= box[:, 0]) & (points <= box[:, 1]), axis=-1)
+        for axis, (low, high) in enumerate(box):  # a loop over axes: no reduction per row
+            c = points[..., axis]
+            finite &= np.isfinite(c)
+            inside &= (c >= low) & (c <= high)
     off = ~(finite & inside)[:, 1:]
     rows = np.arange(len(points))
     t = off.argmax(axis=1) + 1

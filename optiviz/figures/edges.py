@@ -161,12 +161,12 @@ def member_lines(fam: Family, surface: Surface) -> dict | None:
     ``packing.decimal3`` codes (members, steps), packed; None for an adaptive rule."""
     from optiviz.figures import packing
 
-    n, points = fam.positions.shape[:2]
-    rows = fam.positions.reshape(n * points, -1)
-    line = stability.critical_alpha_along(surface, rows, fam.optimizer, **fam.hyper)
+    n, steps = fam.lrs.shape
+    rows = fam.positions[:, : max(steps, 1)]  # the line ends with α_t: no last position's
+    line = stability.critical_alpha_along(
+        surface, rows.reshape(-1, rows.shape[-1]), fam.optimizer, **fam.hyper
+    )
     if line is None:
         return None
-    steps = fam.lrs.shape[1]
-    return packing.packed(packing.decimal3(line.reshape(n, points)[:, :steps]), "u2") | {
-        "decimal": 3
-    }
+    codes = packing.decimal3(line.reshape(n, -1)[:, :steps])
+    return packing.packed(codes, "u2") | {"decimal": 3}

@@ -194,8 +194,8 @@ def _stacked(surface, param, values, optimizer, steps, raw, first) -> Family:
         positions=positions,
         losses=losses,
         lrs=lrs,
-        grad_norms=np.linalg.norm(grads, axis=2),
-        step_lengths=np.linalg.norm(np.diff(positions, axis=1), axis=2),
+        grad_norms=_norms(grads),
+        step_lengths=_norms(positions[:, 1:] - positions[:, :-1]),
         verdicts=tuple(labels),
         diverged_at=at,
         final_loss=_last_finite(losses),
@@ -203,6 +203,19 @@ def _stacked(surface, param, values, optimizer, steps, raw, first) -> Family:
         validation=validation,
         first=first,
     )
+
+
+def _norms(a: np.ndarray) -> np.ndarray:
+    """|a| along the last axis, ``np.linalg.norm(a, axis=-1)`` bit for bit: for a few
+    coordinates its sum of squares in order, a slice at a time (numpy's reduction over a
+    short last axis costs a loop per row: a third of ``_stacked``'s time)."""
+    if a.shape[-1] > 4:
+        return np.linalg.norm(a, axis=-1)
+    squares = a * a
+    total = squares[..., 0].copy()
+    for j in range(1, a.shape[-1]):
+        total += squares[..., j]
+    return np.sqrt(total)
 
 
 def _last_finite(losses: np.ndarray) -> np.ndarray:
