@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from optiviz.core import verdicts
 from optiviz.core.surfaces import Surface
 from optiviz.core.verdicts import VERDICTS
 from optiviz.figures import arrows, edges
@@ -86,19 +87,24 @@ def member_notes(fam: Family, exits: list) -> dict:
     (an index of ``verdicts.VERDICTS``), ``final_loss`` (None when undefined) and "What
     one step does" (``first_step``, ``notes.step_text``)."""
     out: dict[str, list] = {"label": [], "label_colour": [], "final": [], "first_step": []}
-    for i in range(len(fam)):
-        final = float(fam.final_loss[i])
+    finals, starts, ats = (
+        fam.final_loss.tolist(),
+        fam.losses[:, 0].tolist(),
+        fam.diverged_at.tolist(),
+    )
+    moved = fam.step_lengths.shape[1] > 0
+    firsts = (fam.grad_norms[:, 0], fam.lrs[:, 0], fam.step_lengths[:, 0]) if moved else ()
+    for i, (verdict, final, start, at, *first) in enumerate(
+        zip(fam.verdicts, finals, starts, ats, *(a.tolist() for a in firsts), strict=True)
+    ):
         where = None if exits[i] is None else Exit(exits[i][3], 0.0, 0.0, "")
-        out["label"].append(fam.label(i))
-        out["label_colour"].append(VERDICT_COLOURS[fam.verdicts[i]])
+        out["label"].append(verdicts.describe(verdict, at if at >= 0 else None))
+        out["label_colour"].append(VERDICT_COLOURS[verdict])
         out["final"].append(final_text(final if math.isfinite(final) else None, where))
-        if math.isfinite(fam.losses[i, 0]) and fam.step_lengths.shape[1]:
-            g, lr, step = fam.grad_norms[i, 0], fam.lrs[i, 0], fam.step_lengths[i, 0]
-            out["first_step"].append(step_text(fam.optimizer, float(g), float(lr), float(step)))
-        else:
-            out["first_step"].append(NOT_DEFINED)
+        defined = math.isfinite(start) and moved
+        out["first_step"].append(step_text(fam.optimizer, *first) if defined else NOT_DEFINED)
     out["code"] = [VERDICT_CODES[v] for v in fam.verdicts]
-    out["final_loss"] = [float(v) if math.isfinite(v) else None for v in fam.final_loss]
+    out["final_loss"] = [v if math.isfinite(v) else None for v in finals]
     return out
 
 
