@@ -36,7 +36,8 @@ body writing into rows of 4 fused |grad f| differently from one writing into a r
 which is why one capacity serves every batch size.
 
 GD, momentum and Nesterov run one trajectory program (``programs.heavy_ball``, fed beta
-and the look-ahead; each rule's own arithmetic, bit for bit). Compilations per session
+and the look-ahead), Adagrad and RMSprop another (``programs.running_square``); each
+rule's own arithmetic, bit for bit. Compilations per session
 are therefore at most |surfaces| x |optimizers| x |buckets| x 2 (trajectory, sweep), plus
 the draw programs (|dimensions| and |data sizes| x |buckets|), times the grid shapes for
 ``sweeps``' blocks, and in practice a handful; ``TRACES`` counts them.
@@ -159,12 +160,12 @@ def capacity(surface: Surface, length: int) -> int:
 @lru_cache(maxsize=48)
 def trajectory_fn(surface: Surface, rule: str, length: int):
     """The program of ``rule`` (``programs.program``: GD, momentum and Nesterov share
-    ``heavy_ball``'s), jit(h, n, x0s, lrs, noises, weights) -> buffers of ``capacity``
-    rows, row i < n run i: (positions, losses, grads, |grad f| at start and end,
-    validation losses or None). Run i starts at x0s[i] and is fed its alpha_t, lrs[i]
-    (length,), its noise, noises[i] (length, dim), and its mini-batch weights, weights[i]
-    (length, n_samples or 0), from ``feeds``' draw programs; h's other leaves are
-    shared."""
+    ``heavy_ball``'s, Adagrad and RMSprop ``running_square``'s), jit(h, n, x0s, lrs,
+    noises, weights) -> buffers of ``capacity`` rows, row i < n run i: (positions,
+    losses, grads, |grad f| at start and end, validation losses or None). Run i starts
+    at x0s[i] and is fed its alpha_t, lrs[i] (length,), its noise, noises[i] (length,
+    dim), and its mini-batch weights, weights[i] (length, n_samples or 0), from
+    ``feeds``' draw programs; h's other leaves are shared."""
     return jax.jit(_batch(surface, rule, length, capacity(surface, length)))
 
 
