@@ -31,6 +31,8 @@ CHARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd =>
   traces: gd.data.length,
   frames: (gd._transitionData._frames || []).length,
   drawn: gd.querySelectorAll('.main-svg').length > 0,
+  type: Object.fromEntries(['.xtick text', '.ytick text', '.xtitle', '.ytitle'].map(sel =>
+    [sel, parseFloat(getComputedStyle(gd.querySelector(sel)).fontSize)])),
 }))"""
 
 
@@ -83,6 +85,10 @@ def test_fit_view_renders_its_three_figures(app_server: AppServer, chromium, tmp
     last = data["last_frame"]
     assert last["frameKeys"] == ["y"] and last["y"] == last["frameY"]
     assert last["x"] == last["before"] and len(last["x"]) == 161 and last["x"][0] == -1
+    # The type st.plotly_chart's Streamlit theme gave them: 15.75 px ticks, 18.375 px titles.
+    for chart in charts:
+        assert chart["type"][".xtick text"] == chart["type"][".ytick text"] == 15.75
+        assert chart["type"][".xtitle"] == chart["type"][".ytitle"] == pytest.approx(18.375, abs=0.01)
     assert "validation" in losses["title"] and losses["traces"] == 3
     assert "principal directions" in plane["title"]
     assert "early stopping stops here" in text
