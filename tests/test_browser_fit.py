@@ -87,8 +87,9 @@ def test_fit_view_renders_its_three_figures(app_server: AppServer, chromium, tmp
     assert last["x"] == last["before"] and len(last["x"]) == 161 and last["x"][0] == -1
     # The type st.plotly_chart's Streamlit theme gave them: 15.75 px ticks, 18.375 px titles.
     for chart in charts:
-        assert chart["type"][".xtick text"] == chart["type"][".ytick text"] == 15.75
-        assert chart["type"][".xtitle"] == chart["type"][".ytitle"] == pytest.approx(18.375, abs=0.01)
+        ticks, titles = chart["type"], pytest.approx(18.375, abs=0.01)
+        assert ticks[".xtick text"] == ticks[".ytick text"] == 15.75
+        assert ticks[".xtitle"] == ticks[".ytitle"] == titles
     assert "validation" in losses["title"] and losses["traces"] == 3
     assert "principal directions" in plane["title"]
     assert "early stopping stops here" in text
