@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from optiviz.core.surfaces import Surface, get
@@ -33,7 +32,7 @@ def surface_grid(surface: Surface | str, n: int = 121) -> Grid:
     surface = get(surface)
     axes = tuple(np.linspace(lo, hi, n, dtype=np.float32) for lo, hi in surface.bounds)
     mesh = np.stack([m.ravel() for m in np.meshgrid(*axes, indexing="xy")], axis=1)
-    z = np.asarray(_batched(surface)(jnp.asarray(mesh)), np.float64)
+    z = np.asarray(_batched(surface)(mesh), np.float64)
     z[~np.isfinite(z)] = np.nan
     shape = (n,) if surface.dim == 1 else (n, n)
     return Grid(axes, z.reshape(shape))
@@ -46,6 +45,6 @@ def plane_grid(
     shape (len(b), len(a)), rows are b. Non-finite values become NaN."""
     aa, bb = np.meshgrid(a, b, indexing="xy")
     points = center + aa.reshape(-1, 1) * directions[:, 0] + bb.reshape(-1, 1) * directions[:, 1]
-    z = np.asarray(_batched(surface)(jnp.asarray(points, jnp.float32)), np.float64)
+    z = np.asarray(_batched(surface)(points.astype(np.float32)), np.float64)
     z[~np.isfinite(z)] = np.nan
     return z.reshape(aa.shape)
