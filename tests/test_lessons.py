@@ -43,6 +43,25 @@ def test_a_lessons_link_opens_without_a_notice(lesson_id: str) -> None:
             assert at.session_state[key] == value, key
 
 
+@pytest.mark.parametrize("extra", [{}, {"present": "1"}])
+def test_a_link_that_names_only_a_lesson_opens_it_with_its_settings(extra: dict) -> None:
+    """``?lesson=overfitting`` typed by hand opens the degree-15 model the lesson's words
+    are about, as its full link does; a link that also names controls keeps them."""
+    lesson = LESSONS["overfitting"]
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update({"lesson": lesson.id, **extra})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(lesson.title in m.value for m in at.markdown), "the lesson's box is shown"
+    for key, value in lesson.settings.items():
+        assert at.session_state[key] == value, key
+    named = AppTest.from_file(str(APP), default_timeout=120)
+    named.query_params.update({"lesson": lesson.id, "surface": "staircase", **extra})
+    named.run()
+    assert named.session_state["surface"] == "staircase"
+    assert named.session_state["lesson"] == lesson.id
+
+
 def test_a_link_writes_numbers_as_the_app_does() -> None:
     """0.0 as "0", 100.0 as "100", true in lower case, lists as repeated keys."""
     lesson = lessons.Lesson(

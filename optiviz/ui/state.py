@@ -53,6 +53,7 @@ def init() -> None:
         raw = {k: st.query_params.get_all(k) for k in st.query_params}
         st.session_state[RAW] = raw
         _load(raw)
+        _open_named_lesson(raw)
     name = st.session_state.get("surface") or DEFAULT_SURFACE
     st.session_state["surface"] = name
     st.session_state.setdefault("formula", DEFAULT_FORMULA)
@@ -69,6 +70,16 @@ def _load(raw: Mapping[str, list[str]]) -> None:
             st.session_state[key] = value == "1" if key == PRESENT else value
     if "formula" in st.session_state:
         formula_fallback(st.session_state["formula"])
+
+
+def _open_named_lesson(raw: Mapping[str, list[str]]) -> None:
+    """A link that names a lesson and no control (``?lesson=ID``, with presenter mode or
+    not: a short link typed by hand, where the app's own links write the page, surface
+    and view) opens that lesson as its button does: with the lesson's settings, not the
+    first screen's under the lesson's words."""
+    lesson_id = st.session_state.get("lesson")
+    if lesson_id and set(raw) & set(PARAMS) <= {"lesson", PRESENT}:
+        apply_settings(lessons.load()[lesson_id].settings)
 
 
 def _parsed(key: str, texts: list[str]) -> Any:
