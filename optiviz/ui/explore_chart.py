@@ -74,14 +74,7 @@ def _from_families(s: Settings) -> scenes.Scene | None:
     surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
     if value not in stops or surface.n_samples is not None:
         return None
-    lo, hi = sliders._span(s, key)
-    base, at = sliders._base(s, key), stops.index(value) - lo
-    members = [
-        sliders._family(
-            request=sliders.FamilyKey(base, key, opt, a if key == "k" else 0.0, (lo, hi))
-        ).member(at)
-        for _, opt, a in followers
-    ]
+    members = [m for run, m in sliders.members_at(drawn, key).items() if run != latent]
     return scenes.scene_of(s, members)
 
 
