@@ -11,6 +11,7 @@ import pytest
 import optiviz
 from optiviz.core import engine, optimizers, run_inputs, schedules, surfaces, sweeps
 from optiviz.core.dynamics import f_min
+from tests.support import plain_sweep
 
 ALPHAS = [1e-3, 0.01, 0.05, 0.3]
 KS = [0.0, 0.01, 0.1]
@@ -18,13 +19,13 @@ STEPS = 40
 
 
 def plain(surface, optimizer, alphas, ks, *, start, steps, tol=1e-3, seed=0, **fixed):
-    """The old path: one vmapped scan per cell (``engine.sweep_fn`` with GRID_AXES)."""
+    """The plain path: one vmapped scan per cell (``plain_sweep.sweep_fn`` with GRID_AXES)."""
     surface = surfaces.get(surface)
     aa, kk = np.meshgrid(np.float32(alphas), np.float32(ks), indexing="ij")
     fixed.setdefault("eps", optimizers.DEFAULT_EPS.get(optimizer, 1e-8))
     h = run_inputs.make_hyper(alpha=0.0, steps=steps, **fixed)
     h = h._replace(schedule=h.schedule._replace(alpha=aa.ravel(), k=kk.ravel()))
-    fn = engine.sweep_fn(surface, optimizer, 64, engine.GRID_AXES)
+    fn = plain_sweep.sweep_fn(surface, optimizer, 64, plain_sweep.GRID_AXES)
     x0, level = np.float32(start), np.float32(f_min(surface) + tol)
     final, first = fn(h, x0, jax.random.key(seed), level)
     shape = aa.shape
