@@ -3,6 +3,7 @@ and deploy/ (the nginx config in front of replicas, the compose file, the Kubern
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import subprocess
 import sys
@@ -91,15 +92,29 @@ def test_requirements_are_pinned_and_name_the_runtime():
     assert set(RUNTIME) <= set(pinned), sorted(set(RUNTIME) - set(pinned))
 
 
+def _compose_replicas(services: dict) -> dict[str, dict]:
+    """The compose services that run the app (built from the repository's Dockerfile)."""
+    return {name: s for name, s in services.items() if s.get("build", {}).get("context") == ".."}
+
+
 def test_deploy_nginx_conf_is_the_generators_output_for_compose():
+    """nginx pins a browser by the replica's address, so each compose replica has a fixed
+    one in the compose network, and nginx.conf names exactly those."""
     compose = yaml.safe_load((ROOT / "deploy/compose.yaml").read_text())
     port = re.search(r"PORT=(\d+)", DOCKERFILE.read_text()).group(1)
-    written = nginx.config([f"optiviz:{port}"], "80")
+    subnet = ipaddress.ip_network(compose["networks"]["optiviz"]["ipam"]["config"][0]["subnet"])
+    replicas = _compose_replicas(compose["services"])
+    addresses = [r["networks"]["optiviz"]["ipv4_address"] for r in replicas.values()]
+    assert len(set(addresses)) == len(replicas) >= 2
+    assert all(ipaddress.ip_address(a) in subnet for a in addresses)
+    written = nginx.config([f"{a}:{port}" for a in addresses], "80")
     assert (ROOT / "deploy/nginx.conf").read_text() == written
-    assert "optiviz" in compose["services"]
-    mounts = compose["services"]["nginx"]["volumes"]
-    assert "./nginx.conf:/etc/nginx/nginx.conf:ro" in mounts
-    assert compose["services"]["nginx"]["ports"] == ["8080:80"]
+    nginx_service = compose["services"]["nginx"]
+    assert "./nginx.conf:/etc/nginx/nginx.conf:ro" in nginx_service["volumes"]
+    assert nginx_service["ports"] == ["8080:80"]
+    assert nginx_service["networks"] == ["optiviz"]
+    for name in replicas:
+        assert nginx_service["depends_on"][name]["condition"] == "service_healthy"
 
 
 def test_nginx_accepts_the_generated_config(tmp_path):
@@ -117,8 +132,9 @@ def test_nginx_accepts_the_generated_config(tmp_path):
     for directive in (
         "proxy_set_header Upgrade $http_upgrade;",
         "proxy_set_header Connection $connection_upgrade;",
-        "hash $optiviz_route consistent;",
-        f"map $cookie_{nginx.ROUTE_COOKIE} $optiviz_route",
+        f"map $cookie_{nginx.ROUTE_COOKIE} $optiviz_pinned",
+        "proxy_pass http://$optiviz_pinned;",
+        "error_page 502 504 = @pool;",
         "proxy_next_upstream error timeout;",
     ):
         assert directive in text
@@ -126,14 +142,15 @@ def test_nginx_accepts_the_generated_config(tmp_path):
 
 def test_compose_shares_one_cookie_secret_and_redis_among_its_replicas():
     services = yaml.safe_load((ROOT / "deploy/compose.yaml").read_text())["services"]
-    app = services["optiviz"]
-    assert app["deploy"]["replicas"] >= 2
-    assert app["environment"]["STREAMLIT_SERVER_COOKIE_SECRET"].startswith(
-        "${OPTIVIZ_COOKIE_SECRET:?"
-    )
-    assert app["environment"]["OPTIVIZ_ROOMS_URL"] == "redis://redis:6379/0"
-    assert services["nginx"]["depends_on"]["optiviz"]["condition"] == "service_healthy"
-    assert app["build"]["context"] == ".." and (ROOT / "Dockerfile").is_file()
+    replicas = _compose_replicas(services)
+    assert len(replicas) >= 2
+    for app in replicas.values():
+        assert app["environment"]["STREAMLIT_SERVER_COOKIE_SECRET"].startswith(
+            "${OPTIVIZ_COOKIE_SECRET:?"
+        )
+        assert app["environment"]["OPTIVIZ_ROOMS_URL"] == "redis://redis:6379/0"
+        assert "optiviz" in services["redis"]["networks"]
+    assert (ROOT / "Dockerfile").is_file()
 
 
 def _kubernetes() -> dict[str, list[dict]]:
