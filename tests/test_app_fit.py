@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 import optiviz
@@ -19,7 +21,8 @@ import optiviz.analysis.decay_search
 from optiviz.core import surfaces
 from optiviz.figures.fit import EARLY_STOP
 from optiviz.scenes import lessons
-from optiviz.ui import chart_component, figure
+from optiviz.ui import chart_component, figure, lab_open
+from optiviz.ui import options as opt
 from tests.support import links
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -47,15 +50,15 @@ def _clean(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
-def _chart(at: AppTest, key: str) -> dict:
-    (chart,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
-    return json.loads(chart.proto.spec)
+def _figures(at: AppTest, key: str) -> list:
+    """The figure components (``optiviz.ui.figure``) under ``key`` on the page."""
+    boxes = [e for e in at.get("bidi_component") if e.proto.component_name == figure.COMPONENT]
+    return [e for e in boxes if e.proto.id.endswith(f"-{key}")]
 
 
 def _figure(at: AppTest, key: str) -> dict:
-    """A fit figure as the page sends it: the figure component's (``optiviz.ui.figure``)."""
-    boxes = [e for e in at.get("bidi_component") if e.proto.component_name == figure.COMPONENT]
-    (box,) = [e for e in boxes if e.proto.id.endswith(f"-{key}")]
+    """A fit or lab figure as the page sends it: the figure component's."""
+    (box,) = _figures(at, key)
     return chart_component.received(box.proto.json)["figure"]
 
 
@@ -161,13 +164,49 @@ def _lab(**query: str) -> AppTest:
     return at
 
 
+def _click(at: AppTest, key: str, trace: str, index: int) -> list[float]:
+    """What the browser sends for a click on point ``index`` of figure ``key``'s trace
+    ``trace``: figure.js's ``click`` trigger, plotly_click's point (AppTest has no setter
+    for it: its widget state is added to the ones AppTest sends, as test_app_rooms's
+    ``_pick`` does); the point's customdata."""
+    (element,) = _figures(at, key)
+    data = chart_component.received(element.proto.json)["figure"]["data"]
+    (number,) = [i for i, t in enumerate(data) if t["name"] == trace]
+    custom = _array(data[number]["customdata"]).reshape(-1, 3)[index].tolist()
+    x, y = (float(_array(data[number][axis])[index]) for axis in "xy")
+    point = {"curveNumber": number, "name": trace, "pointNumber": index, "pointIndex": index}
+    point |= {"x": x, "y": y, "customdata": custom}
+    trigger = json.dumps([{"event": figure.CLICK, "value": point}])
+    states = at._tree.get_widget_states()
+    trigger_id = _make_trigger_id(element.proto.id, "events")
+    states.widgets.append(WidgetState(id=trigger_id, json_trigger_value=trigger))
+    at._run(states)
+    _clean(at)
+    return custom
+
+
+@pytest.mark.parametrize(("trace", "index"), [("cells", 5), ("trials", 2), ("best", 0)])
+def test_a_click_on_the_lab_map_opens_that_run_in_explore(trace: str, index: int) -> None:
+    """A cell, a numbered trial or the best star (issue #22, defect 1: a click was a
+    KeyError): the explore page opens with that run's α and k, exponential decay."""
+    at = _lab()
+    alpha, k, _ = _click(at, "landscape_chart", trace, index)
+    assert at.radio(key="page").value == "explore" and at.radio(key="mode").value == "single"
+    assert at.selectbox(key="schedule").value == "exponential"
+    # α and k are the chart's own sliders on the explore page: read them from the state.
+    assert at.session_state["alpha"] == lab_open.explore_alpha(alpha)
+    assert at.session_state["k"] == pytest.approx(opt.nearest(opt.k_options()[1:], k))
+    (link,) = [c for c in links.shown(at) if "page=" not in c or "page=explore" in c]
+    assert f"alpha={lab_open.explore_alpha(alpha):g}" in link
+
+
 BEST = re.compile(r"\*\*Bayesian \(GP \+ EI\)\*\*: best validation loss (?P<loss>[\d.e-]+)")
 
 
 def test_lab_searches_alpha_and_weight_decay_by_validation_loss() -> None:
     at = _lab(surface="polynomial_regression", optimizer="adam", steps="300")
     assert at.radio(key="lab_space").value == "weight_decay"
-    landscape = _chart(at, "landscape_chart")
+    landscape = _figure(at, "landscape_chart")
     assert landscape["layout"]["yaxis"]["title"]["text"] == "weight decay λ"
     (match,) = [m for e in at.markdown if (m := BEST.search(e.value))]
     result = optiviz.analysis.decay_search.decay_search(
@@ -180,7 +219,7 @@ def test_lab_searches_alpha_and_weight_decay_by_validation_loss() -> None:
         steps=300,
     )
     assert float(match["loss"]) == pytest.approx(result.best_trial.loss, rel=1e-3)
-    assert _chart(at, "best_so_far")["data"]
+    assert _figure(at, "best_so_far")["data"]
 
 
 def test_a_collapsed_lambda_range_searches_its_neighbours_and_says_so() -> None:
@@ -190,7 +229,7 @@ def test_a_collapsed_lambda_range_searches_its_neighbours_and_says_so() -> None:
     at.select_slider(key="lab_decay").set_value((0.01, 0.01)).run()
     _clean(at)
     assert [w for w in at.warning if w.value.startswith("λ range needs two different ends")]
-    heat = _chart(at, "landscape_chart")["data"][0]
+    heat = _figure(at, "landscape_chart")["data"][0]
     ends = _array(heat["y"])[[0, -1]]
     np.testing.assert_allclose(ends, np.log10([0.0046, 0.022]), rtol=1e-6)
 
@@ -204,16 +243,17 @@ def test_a_collapsed_lambda_range_searches_its_neighbours_and_says_so() -> None:
 )
 def test_lab_landscapes_open_in_3d_with_the_trials_on_them(query: dict) -> None:
     at = _lab(**query)
-    flat = _chart(at, "landscape_chart")
+    flat = _figure(at, "landscape_chart")
     at.segmented_control(key="lab_picture").set_value("3-D landscape").run()
     _clean(at)
-    spec = _chart(at, "landscape_3d")
+    spec = _figure(at, "landscape_3d")
     surface, trials, best = spec["data"][:3]
     assert surface["type"] == "surface" and trials["name"] == "trials" and best["name"] == "best"
     heat = flat["data"][0]
     np.testing.assert_allclose(_array(surface["z"]), _array(heat["z"]), rtol=1e-6)
     assert len(_array(trials["x"])) == 9
-    assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith("-landscape_chart")]
+    assert not _figures(at, "landscape_chart")
+    assert not at.get("plotly_chart"), "the lab draws with the page's own plotly.js"
 
 
 def test_a_weight_decay_on_an_analytic_surface_says_the_loss_has_no_penalty() -> None:

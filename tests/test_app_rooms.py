@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from optiviz import rooms, scenes
 from optiviz.core import surfaces
 from optiviz.rooms import tally
-from optiviz.ui import classroom, student
+from optiviz.ui import chart_component, classroom, figure, student
 from tests.support import links
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -68,6 +68,15 @@ def _components(at: AppTest, key: str) -> list:
     return [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
 
 
+def _figure(at: AppTest, key: str) -> dict:
+    """A figure the page draws with the page's own plotly.js (``optiviz.ui.figure``), never
+    with ``st.plotly_chart``, whose second plotly.js a phone would download."""
+    assert not at.get("plotly_chart")
+    (element,) = _components(at, key)
+    assert element.proto.component_name == figure.COMPONENT
+    return chart_component.received(element.proto.json)["figure"]
+
+
 def _pick(at: AppTest, x: float, y: float) -> None:
     """What the browser sends when the student taps the map: the pick component's
     ``pick`` trigger (AppTest has no setter for it: its widget state is added to the ones
@@ -108,7 +117,7 @@ def test_which_question_from_ask_to_new_question(url) -> None:
 
     at.run()
     assert "**3** answers" in _texts(at)
-    bars = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    bars = _figure(at, "class_live")["data"][0]
     assert bars["y"] == names and bars["x"] == [0, 3, 0][: len(names)] + [0] * (len(names) - 3)
 
     at.button(key="class_reveal").click().run()
@@ -120,6 +129,8 @@ def test_which_question_from_ask_to_new_question(url) -> None:
     assert f"{hits} of 3 picked {right[0]}, which settles first (step {right[1]})" in _texts(at)
     assert _components(at, "class_chart"), "the reveal draws the runs"
     assert _components(at, "class_once_play"), "the reveal plays them"
+    revealed = _figure(at, "class_bars")["data"][0]
+    assert revealed["y"] == names and revealed["x"] == bars["x"]
 
     pupils[2].radio(key=student.CHOICE).set_value(names[0]).run()
     assert [e.value for e in pupils[2].error] == [rooms.NO_ROOM]
@@ -153,7 +164,7 @@ def test_where_question_counts_guesses_near_the_ball(url) -> None:
 
     at.run()
     assert "**2** answers" in _texts(at)
-    live = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    live = _figure(at, "class_live")["data"]
     (dots,) = [t for t in live if t.get("meta") == "guesses"]
     assert len(dots["x"]) == 2
 

@@ -100,6 +100,36 @@ def test_a_click_on_the_map_opens_that_run_in_explore(lab, what: str) -> None:
     assert query["mode"] == "single" and query["schedule"] == "exponential"
     assert query["alpha"] == f"{alpha:.3g}"  # the run's α, which the slider takes
     assert float(query["k"]) == pytest.approx(opt.nearest(opt.k_options()[1:], k))
+    # The explore page's α slider (the chart's) shows the run's α.
+    slider = lab.get_by_role("slider", name="Learning rate α")
+    assert slider.get_attribute("aria-valuetext") == f"α = {alpha:.3g}"
+
+
+FIGURES_JS = """() => Object.fromEntries([...document.querySelectorAll('.optiviz-figure')]
+  .map(gd => {
+  const key = [...gd.closest('[class*="st-key-"]').classList].find(c => c.startsWith('st-key-'));
+  const size = sel => parseFloat(getComputedStyle(gd.querySelector(sel)).fontSize);
+  return [key.slice(7), {ticks: size('.xtick text'), title: size('.xtitle'),
+    bars: [...gd.querySelectorAll('.colorbar')].map(b => b.getBoundingClientRect().width)}];
+}))"""
+"""Each figure component's key: its tick and axis-title type (px) and its colour bars' widths."""
+
+
+def test_the_lab_draws_its_figures_with_the_pages_plotly_at_streamlits_type(lab) -> None:
+    """No st.plotly_chart (whose plotly.js the browser would fetch after the run): the
+    page's own plotly.js draws every figure, at st.plotly_chart's type (15.75 px ticks,
+    18.375 px axis titles), the map with its colour bar and each GP panel with its own."""
+    lab.locator(".st-key-surrogate .optiviz-figure").scroll_into_view_if_needed()
+    lab.locator(".st-key-range_test .optiviz-figure .main-svg").first.wait_for(
+        timeout=FIRST_CHART_MS
+    )
+    assert lab.locator('[data-testid="stPlotlyChart"]').count() == 0
+    figures = lab.evaluate(FIGURES_JS)
+    assert set(figures) == {"landscape_chart", "best_so_far", "surrogate", "range_test"}
+    for key, shown in figures.items():
+        assert shown["ticks"] == 15.75 and shown["title"] == pytest.approx(18.375, abs=0.01), key
+    assert len(figures["landscape_chart"]["bars"]) == 1
+    assert len(figures["surrogate"]["bars"]) == 3 and min(figures["surrogate"]["bars"]) > 100
 
 
 @pytest.mark.parametrize("lab", ["&surface=polynomial_regression"], indirect=True)

@@ -4,9 +4,9 @@ its other figures share (``lab_search``: search traces and the GP surrogate;
 
 Landscape and surrogate panels plot log10(alpha) against log10(k), so every cell of a
 log-spaced grid is the same size, and label the ticks with the values themselves.
-Markers carry ``customdata`` = [alpha, k, trial index or -1], so a click (Streamlit's
-``on_select``) names its run; heatmaps report no clicks, so an invisible marker grid on
-every CLICK_STRIDE-th cell stands in for them.
+Markers carry ``customdata`` = [alpha, k, trial index or -1], so a click (plotly_click,
+``optiviz.ui.figure``'s ``on_click``) names its run; an invisible marker grid on every
+CLICK_STRIDE-th cell gives the cells points to click, with the cell's readout.
 """
 
 from __future__ import annotations
@@ -197,7 +197,7 @@ def landscape_figure(
     _log_axes(fig, alphas, ks, y_label=y_label)
     fig.update_layout(
         height=HEIGHT,
-        clickmode="event+select",
+        clickmode="event",  # a click reports its point and selects (dims) nothing
         legend={"orientation": "h", "y": -0.2, "yanchor": "top"},  # under the α axis title
         margin=TOP_MARGIN | {"b": 110},
     )

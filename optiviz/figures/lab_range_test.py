@@ -86,5 +86,5 @@ def range_test_figure(test: RangeTest) -> go.Figure:
     )
     fig.update_xaxes(type="log", title="learning rate α")
     fig.update_yaxes(title="loss", range=_loss_range(test))
-    fig.update_layout(height=HEIGHT - 120, clickmode="event+select")
+    fig.update_layout(height=HEIGHT - 120)
     return fig

@@ -33,6 +33,7 @@ from optiviz.rooms import RoomError, tally
 from optiviz.scenes import grids
 from optiviz.scenes.settings import Settings
 from optiviz.ui import chart_component, explore_chart, share, state
+from optiviz.ui.figure import figure as plotly_figure
 
 LIVE_S = 0.5
 """How often the presenter's answers refresh, in seconds: twice the rate a 2 s catch-up
@@ -219,7 +220,7 @@ def _live(code: str, q: dict) -> None:
         st.error(str(e))
         return
     st.markdown(f"**{len(got)}** answer{'s' * (len(got) != 1)}")
-    st.plotly_chart(_answers_figure(q, got), key="class_live", config=PLAIN)
+    plotly_figure(_answers_figure(q, got), key="class_live", config=PLAIN)
 
 
 def _answers_figure(q: dict, got: list[dict], right: str | None = None) -> dict:
@@ -281,7 +282,7 @@ def _revealed(code: str, q: dict) -> None:
     _once("play", code)
     if q["kind"] == "which":
         label = right[0] if right else None
-        st.plotly_chart(_answers_figure(q, got, label), key="class_bars", config=PLAIN)
+        plotly_figure(_answers_figure(q, got, label), key="class_bars", config=PLAIN)
 
 
 @st.cache_data(max_entries=8, show_spinner=False, hash_funcs=explore_chart.HASH_FUNCS)

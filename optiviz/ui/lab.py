@@ -23,6 +23,7 @@ from optiviz.figures import lab_range_test, lab_search
 from optiviz.figures.landscape3d import landscape_3d_figure
 from optiviz.scenes import params
 from optiviz.scenes.settings import Settings
+from optiviz.ui.figure import figure
 from optiviz.ui.lab_controls import AXES, Axis
 from optiviz.ui.lab_open import _on_click, explore_alpha, open_in_explore
 from optiviz.ui.lab_results import (
@@ -39,6 +40,8 @@ PICTURES = params.LAB_PICTURES
 STRATEGY_LABELS = {"grid": "Grid", "random": "Random", "bayes": "Bayesian (GP + EI)"}
 METRICS = {"loss": "final loss (log₁₀)", "steps": "steps to reach the minimum"}
 VALIDATION_LABEL = "final validation loss (log₁₀)"
+CONFIG = {"displaylogo": False}
+"""plotly.js's config for the lab's figures (``optiviz.ui.figure``, the page's own plotly.js)."""
 
 
 def _draw_landscape(picture: str, alphas, seconds, values, result: SearchResult, labels, on_click):
@@ -47,11 +50,11 @@ def _draw_landscape(picture: str, alphas, seconds, values, result: SearchResult,
     marks = {"trials": result.trials, "best": result.best_trial, "y_label": y_label}
     if picture == PICTURES[1]:
         fig = landscape_3d_figure(alphas, seconds, values, **marks, z_label=z_label)
-        st.plotly_chart(fig, key="landscape_3d")
+        figure(fig, key="landscape_3d", config=CONFIG)
         st.caption("Height and colour are the score; holes are runs that diverged.")
         return
     fig = lab_figures.landscape_figure(alphas, seconds, values, **marks, metric_label=z_label)
-    st.plotly_chart(fig, key="landscape_chart", on_select=on_click, selection_mode="points")
+    figure(fig, key="landscape_chart", config=CONFIG, on_click=on_click)
     st.caption(
         "Grey cells diverged. Click a cell or a trial to open that run. A trial whose "
         "number would sit on an earlier one's is left unnumbered: hover it to read it."
@@ -88,7 +91,7 @@ def _landscape_panel(s: Settings, axis: Axis, c: dict) -> None:
             partial(_on_click, axis, schedule),
         )
     with right:
-        st.plotly_chart(lab_search.best_so_far_figure(results), key="best_so_far")
+        figure(lab_search.best_so_far_figure(results), key="best_so_far", config=CONFIG)
         st.markdown(
             "  \n".join(
                 f"**{STRATEGY_LABELS[n]}**: {axis.scored_by} {r.best_trial.loss:.4g} at "
@@ -113,7 +116,7 @@ def _surrogate(result) -> None:
         help="Scrub through the search: the surrogate's mean and uncertainty after "
         "the trials so far, and where expected improvement sends the next run.",
     )
-    st.plotly_chart(lab_search.surrogate_figure(result.snapshots[i - 1]), key="surrogate")
+    figure(lab_search.surrogate_figure(result.snapshots[i - 1]), key="surrogate", config=CONFIG)
 
 
 def suggestion_button_text(alpha: float) -> str:
@@ -130,7 +133,7 @@ def _range_test_panel(s: Settings) -> None:
         f"α = {test.turn:.3g}. Pick α a little below it: the rule suggests the turn ÷ "
         f"{test.divisor:g} = {test.suggested:.3g} (◆), where the loss still falls fast."
     )
-    st.plotly_chart(lab_range_test.range_test_figure(test), key="range_test")
+    figure(lab_range_test.range_test_figure(test), key="range_test", config=CONFIG)
     alpha = explore_alpha(test.suggested)
     st.button(
         suggestion_button_text(alpha),

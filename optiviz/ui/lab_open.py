@@ -12,6 +12,7 @@ import numpy as np
 from optiviz.scenes.params import PARAMS
 from optiviz.ui import options as opt
 from optiviz.ui import state
+from optiviz.ui.figure import clicked
 from optiviz.ui.lab_controls import Axis
 
 
@@ -37,9 +38,9 @@ def open_in_explore(alpha: float, axis: Axis | None, value: float | None, schedu
 def customdata_pair(custom: object) -> tuple[float, float] | None:
     """The first two entries of a clicked point's ``customdata`` as positive floats, or None.
 
-    Streamlit hands on the point as plotly.js gives it: a list where the figure held a
-    list, but an object ``{"0": α, "1": k, ...}`` where it held a NumPy array (plotly.py
-    sends arrays as typed arrays, and a typed-array row turns into such an object in JSON).
+    The figure component (``optiviz.ui.figure``) sends a typed-array row as a list; a
+    typed-array row written as JSON as it is turns into an object ``{"0": α, "1": k, ...}``
+    (plotly.py sends NumPy arrays as typed arrays), which is read the same.
     """
     if isinstance(custom, Mapping):
         custom = [custom.get(str(i), custom.get(i)) for i in range(2)]
@@ -53,7 +54,7 @@ def customdata_pair(custom: object) -> tuple[float, float] | None:
 
 
 def _on_click(axis: Axis, schedule: str) -> None:
-    point = state.clicked_point("landscape_chart") or {}
+    point = clicked("landscape_chart") or {}
     run = customdata_pair(point.get("customdata"))
     if run is not None:
         open_in_explore(run[0], axis, run[1], schedule)

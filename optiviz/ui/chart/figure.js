@@ -3,6 +3,8 @@
 // page's preload. Streamlit's own Plotly element would first download and parse a second
 // plotly.js, its PlotlyChart bundle, once the page's run has sent the figure. Frames
 // animate as in st.plotly_chart (Play, Pause and the step slider of the figure's layout).
+// A figure sent with `clicks` reports plotly_click's first point, setTriggerValue("click",
+// clickedPoint(event)): the figure.py side's on_click.
 
 import { loadPlotly, payload } from "./loader.js";
 import { themed } from "./theme.js";
@@ -29,8 +31,31 @@ const LOOK = {
   },
 };
 
-export default function ({ data: sent, parentElement }) {
-  const { figure, config } = payload(sent);
+function plainValue(value) {
+  // A typed array (plotly.js decodes plotly.py's base64 arrays into them), or a row of
+  // one, as a JSON list; anything else as it is.
+  if (ArrayBuffer.isView(value)) return Array.from(value);
+  if (Array.isArray(value)) return value.map(plainValue);
+  return value;
+}
+
+export function clickedPoint(event) {
+  // plotly_click's first point as JSON: its trace's number and name, its index (a
+  // heatmap's [row, column]), x, y and customdata; null for a click that picked none.
+  const point = event && event.points && event.points[0];
+  if (!point) return null;
+  return {
+    curveNumber: point.curveNumber,
+    name: point.data ? point.data.name : undefined,
+    pointNumber: plainValue(point.pointNumber),
+    pointIndex: plainValue(point.pointIndex),
+    x: plainValue(point.x),
+    y: plainValue(point.y),
+    customdata: plainValue(point.customdata),
+  };
+}
+
+function container(parentElement) {
   let gd = parentElement.querySelector(":scope > .optiviz-figure");
   if (!gd) {
     gd = document.createElement("div");
@@ -38,6 +63,13 @@ export default function ({ data: sent, parentElement }) {
     gd.style.width = "100%";
     parentElement.appendChild(gd);
   }
+  return gd;
+}
+
+export default function ({ data: sent, parentElement, setTriggerValue }) {
+  const { figure, config, clicks } = payload(sent);
+  const gd = container(parentElement);
+  gd.__send = clicks ? setTriggerValue : null;
   const layout = { template: { layout: LOOK }, ...themed(figure.layout, parentElement) };
   loadPlotly().then((Plotly) =>
     Plotly.react(gd, {
@@ -45,6 +77,13 @@ export default function ({ data: sent, parentElement }) {
       layout,
       frames: figure.frames,
       config: { responsive: true, ...config },
+    }).then(() => {
+      if (gd.__listening) return;
+      gd.__listening = true;
+      gd.on("plotly_click", (event) => {
+        const point = clickedPoint(event);
+        if (point && gd.__send) gd.__send("click", point);
+      });
     }),
   );
 }
