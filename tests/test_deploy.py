@@ -149,7 +149,7 @@ def test_compose_shares_one_cookie_secret_and_redis_among_its_replicas():
             "${OPTIVIZ_COOKIE_SECRET:?"
         )
         assert app["environment"]["OPTIVIZ_ROOMS_URL"] == "redis://redis:6379/0"
-        assert "optiviz" in services["redis"]["networks"]
+    assert "optiviz" in services["redis"]["networks"]
     assert (ROOT / "Dockerfile").is_file()
 
 
@@ -166,6 +166,7 @@ def test_kubernetes_ingress_keeps_a_browser_on_one_pod_with_a_cookie():
     (ingress,) = kinds["Ingress"]
     notes = ingress["metadata"]["annotations"]
     assert notes["nginx.ingress.kubernetes.io/affinity"] == "cookie"
+    assert notes["nginx.ingress.kubernetes.io/affinity-mode"] == "persistent"
     assert notes["nginx.ingress.kubernetes.io/session-cookie-name"] == nginx.ROUTE_COOKIE
     assert int(notes["nginx.ingress.kubernetes.io/proxy-read-timeout"]) >= 3600
     backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
