@@ -26,6 +26,7 @@ ENTRIES = {
         "rooms": "bench.load.rooms",
         "browsers": "bench.load.browsers",
         "app": "bench.load.app",
+        "packing": "bench.load.packing",
     },
     "bench.browser": {
         "key": "bench.browser.keypress",

@@ -2,16 +2,16 @@
 
 Positions as uint16 codes over a box three times the view's (``quantised``), non-negative
 readout values as uint16 codes of their 3 significant digits (``decimal3``), and any array
-deflated with zlib after a delta or byte-shuffle filter (``packed``). Each code has its
-inverse here, as the chart's JavaScript (``ui/chart/decode.js``) decodes it.
+deflated into a zlib stream after a delta or byte-shuffle filter (``packed``). Each code
+has its inverse here, as the chart's JavaScript (``ui/chart/decode.js``) decodes it.
 """
 
 from __future__ import annotations
 
 import base64
-import zlib
 
 import numpy as np
+from isal import isal_zlib
 
 GAP = 65535
 """A quantised position's code for "no point" (NaN: after a divergence)."""
@@ -23,22 +23,26 @@ a position's error is at most 3 / (2 × LEVELS) ≈ 1/43690 of the view's span."
 
 
 ZLEVEL = 1
-"""zlib's level for the families: level 6 gave 4 % fewer bytes for twice the server CPU
-(about 2 ms more per 146-member family, on every k, start or surface move)."""
+"""ISA-L's level for the families (``isal_zlib``: Intel's ISA-L deflate, which writes the
+zlib format that ``zlib`` and the browser's ``DecompressionStream`` read). For a k move's
+121-member α family (290 kB before deflate): 0.38 ms against zlib level 1's 2.1 ms, for
+1 % more bytes; ISA-L's level 0 saves 0.06 ms for 23 % more bytes, and zlib's level 6 is
+9 % smaller for 11 times the CPU (``python -m bench.load packing``)."""
 
 
 def packed(values, dtype: str, filter_: str | None = None) -> dict:
-    """A typed-array spec whose bytes are deflated (zlib): ``{"dtype", "shape", "zdata"}``,
-    with ``"filter"`` "delta" (uint16 differences along the last axis but one, mod 2^16:
-    smooth paths compress to a third) or "shuffle" (the bytes of each float32 grouped by
-    their place, so exponents compress apart from mantissas)."""
+    """A typed-array spec whose bytes are deflated (a zlib stream, in base64):
+    ``{"dtype", "shape", "zdata"}``, with ``"filter"`` "delta" (uint16 differences along
+    the last axis but one, mod 2^16: smooth paths compress to a third) or "shuffle" (the
+    bytes of each float32 grouped by their place, so exponents compress apart from
+    mantissas)."""
     a = np.ascontiguousarray(values, dtype="<" + dtype)
     raw = a
     if filter_ == "delta":
         raw = np.diff(a.astype(np.int64), axis=-2, prepend=0).astype("<u2")
     elif filter_ == "shuffle":
         raw = a.view(np.uint8).reshape(-1, a.itemsize).T
-    zdata = base64.b64encode(zlib.compress(np.ascontiguousarray(raw).tobytes(), ZLEVEL))
+    zdata = base64.b64encode(isal_zlib.compress(np.ascontiguousarray(raw).tobytes(), ZLEVEL))
     spec = {"dtype": dtype, "shape": list(a.shape), "zdata": zdata.decode("ascii")}
     return spec | ({"filter": filter_} if filter_ else {})
 
