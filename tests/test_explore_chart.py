@@ -13,7 +13,7 @@ from optiviz import scenes
 from optiviz.devtools.examples import staircase_settings
 from optiviz.scenes import explore, params
 from optiviz.scenes.params import MY_ALPHA
-from optiviz.ui import explore_chart, sliders
+from optiviz.ui import explore_chart, family_cache, sliders
 
 ALPHAS, KS = params.alpha_options(), params.k_options()
 FAMILY_VIEWS = {
@@ -96,7 +96,9 @@ def test_a_view_of_followers_is_its_families_members_and_runs_nothing(view, monk
     for _, opt, a in sliders.followers(drawn, key):  # the families the chart's slider sends
         lo, hi = sliders._span(s, key)
         at = a if key == "k" else 0.0
-        sliders._family(request=sliders.FamilyKey(sliders._base(s, key), key, opt, at, (lo, hi)))
+        family_cache.family_of(
+            request=family_cache.FamilyKey(sliders._base(s, key), key, opt, at, (lo, hi))
+        )
     _no_engine(monkeypatch)
     _assert_same(explore_chart.scene_for(s), want)
 
@@ -148,7 +150,7 @@ def test_a_class_worth_of_other_charts_leaves_a_shared_view_cached(monkeypatch) 
 
 def test_two_runs_with_one_family_share_one_packing(monkeypatch) -> None:
     """At "good"'s rate, "good" and "my α" have one k family: its arrays are packed once
-    (``sliders._arrays``), and each run's family is what packing it for that run alone
+    (``family_cache.arrays``), and each run's family is what packing it for that run alone
     gives (``chart_sliders.family_chart``), but for its ``key``."""
     from optiviz.figures import chart_sliders
 
@@ -167,7 +169,9 @@ def test_two_runs_with_one_family_share_one_packing(monkeypatch) -> None:
     for run in (good, mine):
         (got,) = [f for f in k["families"] if f["run"] == run]
         _, opt, a = sliders.followers(drawn, "k")[run]
-        fam = sliders._family(sliders.FamilyKey(sliders._base(drawn, "k"), "k", opt, a, (lo, hi)))
+        fam = family_cache.family_of(
+            family_cache.FamilyKey(sliders._base(drawn, "k"), "k", opt, a, (lo, hi))
+        )
         names = [f"{run_name}" for run_name in [got["names"][0]] * len(fam)]
         alone = chart_sliders.family_chart(fam, run, names, surface, got["box"])
         assert got == alone | {"key": got["key"]}

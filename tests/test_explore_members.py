@@ -14,7 +14,7 @@ from optiviz.devtools.examples import staircase_settings
 from optiviz.figures.chart_sliders import nearest_index
 from optiviz.scenes import params
 from optiviz.scenes.params import MY_ALPHA
-from optiviz.ui import explore_chart, sliders
+from optiviz.ui import explore_chart, family_cache, sliders
 
 FIELDS = ("positions", "losses", "lrs", "grads", "step_lengths")
 K = params.k_options()[nearest_index(params.k_options(), 0.05)]
@@ -52,8 +52,8 @@ def test_each_follower_is_its_familys_member_bit_for_bit(view: dict) -> None:
         lo, hi = sliders._span(s, key)
         for run, optimizer, alpha in sliders.followers(s, key):
             at = alpha if key == "k" else 0.0
-            fam = sliders._family(
-                sliders.FamilyKey(sliders._base(s, key), key, optimizer, at, (lo, hi))
+            fam = family_cache.family_of(
+                family_cache.FamilyKey(sliders._base(s, key), key, optimizer, at, (lo, hi))
             )
             member = fam.member(nearest_index(stops, value) - lo)
             drawn = scene.runs[run].trajectory

@@ -9,14 +9,14 @@ import pytest
 
 from optiviz.devtools.examples import staircase_settings
 from optiviz.scenes import family, params
-from optiviz.ui import explore_chart, sliders
+from optiviz.ui import explore_chart, family_cache, sliders
 
 
 @pytest.fixture(autouse=True)
 def _quiet():
     logging.disable(logging.WARNING)  # cached functions called outside a running app
-    sliders._family.clear()
-    sliders._packed.clear()
+    family_cache.family_of.clear()
+    family_cache.packed.clear()
     yield
     logging.disable(logging.NOTSET)
 
@@ -50,6 +50,6 @@ def test_a_move_computes_only_the_family_it_changes(monkeypatch) -> None:
     assert computed == ["k"]
     _sliders(replace(s, k=ks[11]))
     assert computed == ["k", "alpha"]
-    sliders._family.clear()
-    sliders._packed.clear()
+    family_cache.family_of.clear()
+    family_cache.packed.clear()
     assert _sliders(replace(s, alpha=alphas[71])) == moved_alpha

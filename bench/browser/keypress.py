@@ -188,7 +188,7 @@ def family_cpu(repeats: int = 5) -> dict[str, float]:
 
     from optiviz.devtools.examples import staircase_settings
     from optiviz.scenes import params
-    from optiviz.ui import explore_chart, sliders
+    from optiviz.ui import explore_chart, family_cache, sliders
 
     out = {}
     for label, changes in {
@@ -212,8 +212,8 @@ def family_cpu(repeats: int = 5) -> dict[str, float]:
         sliders.sliders(drawn, scene, box)  # compiles
         times = []
         for i in range(repeats):
-            sliders._family.clear()
-            sliders._packed.clear()
+            family_cache.family_of.clear()
+            family_cache.packed.clear()
             fresh = replace(drawn, seed=1000 + i)  # no cache answers
             t = time.process_time()
             sliders.sliders(fresh, scene, box)

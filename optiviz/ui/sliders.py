@@ -3,17 +3,15 @@
 A settled view sends, per slider, the runs that follow it at every stop it can reach
 (``optiviz.scenes.family``), so the browser swaps them in while the thumb moves and sends the
 value only when it is let go. The families are cached apart from α (and the k family
-apart from k): releasing the thumb at a new α reuses the α family it was drawn from.
+apart from k): releasing the thumb at a new α reuses the α family it was drawn from
+(``ui.family_cache``).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import replace
 
-import numpy as np
 import streamlit as st
 
 import optiviz
@@ -24,6 +22,7 @@ from optiviz.figures import chart_sliders
 from optiviz.scenes import family, params
 from optiviz.scenes.params import MY_ALPHA
 from optiviz.scenes.settings import Settings
+from optiviz.ui.family_cache import FamilyKey, PackedKey, family_of, packed
 
 KEYS = ("alpha", "k")
 """The chart's sliders, by their keys (and URL names) in ``params.PARAMS``."""
@@ -73,126 +72,13 @@ def _why_not(s: Settings, surface, three_d: bool) -> str:
 
 def _naming(s: Settings, names: list[str], key: str, run: int) -> str:
     """How the members of run ``run``'s family are named: "my α=" and "α=" are followed
-    by each stop's α (``_names``); any other name is every member's (the run's own, of
-    the view's ``names``)."""
+    by each stop's α (``family_cache.member_names``); any other name is every member's
+    (the run's own, of the view's ``names``)."""
     if key == "alpha" and s.mode == "compare":
         return f"{MY_ALPHA}="
     if key == "alpha" and s.mode == "single":
         return "α="
     return names[run]
-
-
-def _names(naming: str, stops: list[float]) -> list[str]:
-    """Each member's run name: "my α=0.87" and "α=0.87" follow α; other names stay."""
-    if naming.endswith("="):
-        return [f"{naming}{v:g}" for v in stops]
-    return [naming] * len(stops)
-
-
-@dataclass(frozen=True)
-class FamilyKey:
-    """What a family depends on: the settings as its cache sees them (``_base``), the
-    slider ``key``, the run's optimizer and α, and the stops ``at`` (a slice's start and
-    stop). Its cache hashes ``digest``, one short string, rather than walking the fields."""
-
-    s: Settings
-    key: str
-    optimizer: str
-    alpha: float
-    at: tuple[int, int]
-
-    @cached_property
-    def digest(self) -> str:
-        return repr(self)
-
-
-@dataclass(frozen=True)
-class PackedKey:
-    """What a packed family depends on: its ``FamilyKey``, the view's run ``run`` it
-    follows, how its members are named, the view's ``box`` and ``exact`` (the view's own
-    run at an α between two stops, or None), which its α names (``exact.alpha``: the
-    view's settings and that α make that run)."""
-
-    family: FamilyKey
-    run: int
-    naming: str
-    box: tuple
-    exact: Trajectory | None = field(default=None, compare=False)
-
-    @cached_property
-    def digest(self) -> str:
-        """The browser's key for this family: the same for the same members only."""
-        f, value = self.family, None if self.exact is None else self.exact.alpha
-        fields = (f.s, f.key, f.optimizer, f.alpha, self.run, self.naming, self.box, f.at, value)
-        return hashlib.sha1(repr(fields).encode()).hexdigest()[:20]
-
-
-def _digest(key: FamilyKey | PackedKey) -> str:
-    return key.digest
-
-
-@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={FamilyKey: _digest})
-def _family(request: FamilyKey) -> family.Family:
-    """The family of ``request.s`` (its α, k and race normalised by the caller:
-    ``_base``) over the stops ``request.at`` of slider ``request.key``, at
-    ``request.alpha``."""
-    s, key, at = request.s, request.key, request.at
-    surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
-    stops = params.PARAMS[key].options()[at[0] : at[1]]
-    kwargs = s.run_kwargs(request.optimizer)
-    if key == "k":
-        kwargs.pop("k")
-    return family.family(
-        surface, request.optimizer, key, stops, alpha=request.alpha, first=at[0], **kwargs
-    )
-
-
-PACKED_ENTRIES = 640
-"""Packed families kept (about 30-150 kB each): a class of 100 on one server, each
-settled view holding its α family and a k family per race run, so that a student's next
-move finds them; with fewer, every move of a full class packed them again."""
-
-
-@st.cache_resource(max_entries=PACKED_ENTRIES, show_spinner=False, hash_funcs={PackedKey: _digest})
-def _packed(request: PackedKey) -> dict:
-    """``_family``'s members packed for run ``request.run``
-    (``chart_sliders.family_chart``), with ``key``: ``request.digest``, by which a
-    browser that holds it already is sent a reference instead (``by_reference``).
-    ``request.exact``: the view's own run at an α between two stops, inserted among the
-    members in its place (``shown_stops``), so the member at the slider's current value is
-    that run, exactly. A resource: every chart that holds it shares it as it is (no copy
-    per hit), and nothing changes it. The arrays are ``_arrays``', shared by the runs
-    that have the same family."""
-    stops, _ = _stops(request)
-    arrays = _arrays(request=replace(request, run=0, naming=""))
-    names = _names(request.naming, stops)
-    return chart_sliders.for_run(arrays, request.run, names) | {"key": request.digest}
-
-
-def _stops(request: PackedKey) -> tuple[list[float], int | None]:
-    """The stops ``request``'s members stand for, and where ``request.exact`` is
-    inserted among them (None: not)."""
-    key, at, exact = request.family.key, request.family.at, request.exact
-    stops = params.PARAMS[key].options()[at[0] : at[1]]
-    if exact is None:
-        return stops, None
-    i = int(np.searchsorted(stops, exact.alpha))
-    return [*stops[:i], exact.alpha, *stops[i:]], i
-
-
-@st.cache_resource(max_entries=PACKED_ENTRIES, show_spinner=False, hash_funcs={PackedKey: _digest})
-def _arrays(request: PackedKey) -> dict:
-    """``chart_sliders.family_arrays`` of ``request``'s family (``request.exact``
-    inserted), for every run that has that family: at "good"'s rate, "good" and "my α"
-    have one k family, which was packed twice (a fifth of a start move's packing). The
-    caller passes run 0 and no naming, which the arrays do not read."""
-    s, exact = request.family.s, request.exact
-    surface = scenes.resolve_surface(s.surface, s.formula, s.degree)
-    fam = _family(request=request.family)
-    _, i = _stops(request)
-    if exact is not None:
-        fam = fam.inserted(i, exact.alpha, exact)
-    return chart_sliders.family_arrays(fam, surface, [list(b) for b in request.box])
 
 
 def by_reference(data: dict, sent: Callable[[str], bool]) -> dict:
@@ -216,7 +102,7 @@ def members_at(s: Settings, key: str) -> dict[int, Trajectory]:
     lo, hi = _span(s, key)
     j = params.PARAMS[key].options().index(s.alpha if key == "alpha" else s.k) - lo
     return {
-        run: _family(
+        run: family_of(
             request=FamilyKey(_base(s, key), key, opt, a if key == "k" else 0.0, (lo, hi))
         ).member(j)
         for run, opt, a in followers(s, key)
@@ -293,7 +179,7 @@ def _track(s: Settings, key: str, box, note: str, surface, names, exact) -> dict
     lo, hi = _span(s, key)
     base, frozen = _base(s, key), tuple(tuple(b) for b in box)
     families = [
-        _packed(  # a keyword: Streamlit then reads no signature to name the argument
+        packed(  # a keyword: Streamlit then reads no signature to name the argument
             request=PackedKey(
                 FamilyKey(base, key, opt, a if key == "k" else 0.0, (lo, hi)),  # α's: every α
                 run,
