@@ -4,7 +4,7 @@
     python scripts/first_screen.py --check   # exit 1 if the file differs from the engine's
 
 The default page is run once (``AppTest``, nothing shipped) to learn which chart it asks
-for; that chart is then computed by the engine (``explore.compute_chart``) and written.
+for; that chart is then computed by the engine (``explore_chart.compute_chart``) and written.
 Run it again whenever the default page's settings or the engine's output change;
 ``tests/test_first_screen.py`` fails until then.
 """
@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from optiviz import resources  # noqa: E402
 from optiviz.scenes.settings import Settings  # noqa: E402
-from optiviz.ui import explore, first_screen  # noqa: E402
+from optiviz.ui import explore, explore_chart, first_screen  # noqa: E402
 
 
 def default_request() -> tuple[Settings, bool]:
@@ -49,7 +49,7 @@ def default_request() -> tuple[Settings, bool]:
 def build() -> str:
     """The snapshot file's text, from the engine."""
     settings, three_d = default_request()
-    return first_screen.encode(settings, three_d, explore.compute_chart(settings, three_d))
+    return first_screen.encode(settings, three_d, explore_chart.compute_chart(settings, three_d))
 
 
 def main() -> int:
