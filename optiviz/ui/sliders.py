@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-
-import streamlit as st
+from functools import lru_cache
 
 import optiviz
 from optiviz import scenes
@@ -127,10 +126,12 @@ def critical(s: Settings) -> float | None:
     return _critical(line=(s.surface, s.formula, s.degree, s.optimizer, s.momentum, s.weight_decay))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@lru_cache(maxsize=64)
 def _critical(line: tuple) -> float | None:
     """``critical`` for ``line``: what the line depends on, not the whole settings (a
-    start or α of its own for every student would miss)."""
+    start or α of its own for every student would miss). A float of a few immutable
+    values: an ``lru_cache`` hit costs nothing, where ``st.cache_data`` hashed the line
+    and unpickled the float on every α slider the server built."""
     name, formula, degree, optimizer, momentum, weight_decay = line
     surface = scenes.resolve_surface(name, formula, degree)
     try:
