@@ -372,7 +372,7 @@ BOOT_CHILD = r"""
 import json, sys, threading
 from jax import monitoring
 from streamlit.testing.v1 import AppTest
-from optiviz.ui import first_screen, warmup
+from optiviz.ui import first_screen, warmup, warmup_runner
 
 lowered = []
 monitoring.register_event_duration_secs_listener(
@@ -388,6 +388,8 @@ if sys.argv[3] == "visit":
     at = AppTest.from_file(sys.argv[1], default_timeout=600)
     at.run()
     exceptions = [e.message for e in at.exception]
+elif sys.argv[3] == "stop":
+    warmup_runner.stop(thread)  # the server stopping while the boot waits for a visitor
 alive = thread.is_alive()
 thread.join()
 print(json.dumps({"alive": alive, "lowered": lowered, "kept": first_screen.shipped() is not None,
@@ -396,13 +398,17 @@ print(json.dumps({"alive": alive, "lowered": lowered, "kept": first_screen.shipp
 """
 
 
-def _boot(tmp_path, shipped: bool, idle_s: float, visit: bool) -> dict:
+def _boot(tmp_path, shipped: bool, idle_s: float, visit: bool | str) -> dict:
     env = {
         "OPTIVIZ_WARMUP": "1",
         "OPTIVIZ_JAX_CACHE": str(tmp_path),
         "OPTIVIZ_SNAPSHOT": "1" if shipped else "0",
     }
-    args = (str(APP), str(idle_s), "visit" if visit else "none")
+    args = (
+        str(APP),
+        str(idle_s),
+        visit if isinstance(visit, str) else "visit" if visit else "none",
+    )
     report = child.report(BOOT_CHILD, *args, env=env)
     assert report["exceptions"] == []
     return report
@@ -429,6 +435,14 @@ def test_with_no_visitor_the_boot_compiles_and_confirms_the_shipped_screen(tmp_p
     assert report["before"] == [], "the app's imports already held what the boot preloads"
     assert report["after"] == list(warmup.PRELOAD), "the first page's imports, preloaded"
     assert report["kept"], "the boot's data differed from the shipped first screen"
+
+
+def test_a_server_stopping_before_its_first_visitor_compiles_nothing(tmp_path) -> None:
+    """Stopped while it waits for a visitor, the boot ends without compiling the first
+    screen (it would hold the interpreter's exit for seconds)."""
+    report = _boot(tmp_path, shipped=True, idle_s=60.0, visit="stop")
+    assert not report["alive"]
+    assert report["lowered"] == [], f"compiled while stopping: {set(report['lowered'])}"
 
 
 def test_the_background_compile_starts_with_the_first_screen() -> None:

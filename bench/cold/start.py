@@ -19,7 +19,13 @@ imports (Streamlit, JAX, the core, Plotly, the page), and the first page's run t
 ``AppTest`` with every XLA compile it makes and how long each took (JAX's compile log),
 and whether it imported pandas and pyarrow (Streamlit's data-frame scan).
 
+``--reference ROOT`` adds Optiviz's two starts of another checkout to the same alternated
+rounds (``--reference-path DIR``: a folder first on its servers' ``PYTHONPATH``, such as
+its own ml_dtypes installed with ``pip install --target DIR``), so a change is measured
+against the code before it under the same load.
+
     .venv/bin/python -m bench.cold                 # 3 rounds of Optiviz and bare
+    .venv/bin/python -m bench.cold start --rounds 5 --reference /tmp/ref --reference-path /tmp/pins
     .venv/bin/python -m bench.cold --timeline
     .venv/bin/python -m bench.cold --profile
 """
@@ -34,6 +40,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
+from typing import NamedTuple
 
 from optiviz.devtools.chromium import launch_chromium
 from optiviz.devtools.cpu import machine
@@ -53,9 +61,10 @@ bare page's Plotly chunks from Streamlit, Optiviz's ``vendor/plotly.min.js`` (no
 chart's own ``plotly_adapter.js``, which comes with the chart's element)."""
 
 APPS = {"optiviz app": "app.py", "streamlit run app.py": "app.py", "bare": "bench/apps/bare_app.py"}
-"""What each round starts: ``optiviz app`` (the first screen compiled at server start,
-``warmup.boot``), a bare ``streamlit run app.py`` (compiled on the first visit), and the
-bare page."""
+BARE = "bare"
+"""What each round starts: ``optiviz app`` (``streamlit run`` through the package's
+command, ``optiviz.cli.launch``), ``streamlit run app.py`` (as Community Cloud starts it),
+and the bare page."""
 
 
 TIMEOUT_MS = 300_000
@@ -89,14 +98,15 @@ STEPS = {
 }
 
 
-def one_start(browser, name: str, env: dict[str, str]) -> dict[str, float]:
-    """Seconds from spawning the server to its health answer, plotly.js, first paths, and
-    the CPU seconds the server's processes had used by the first paths (``cpu``)."""
+def one_start(browser, name: str, env: dict[str, str], root: Path = ROOT) -> dict[str, float]:
+    """Seconds from spawning the server (``name`` of the checkout at ``root``) to its
+    health answer, plotly.js, first paths, and the CPU seconds the server's processes had
+    used by the first paths (``cpu``)."""
     with tempfile.TemporaryDirectory() as cache:
         env = {**env, "OPTIVIZ_JAX_CACHE": cache}
         boot = name == "optiviz app"
         command = [sys.executable, "-m", "optiviz", "app"] if boot else None
-        server = AppServer(env=env, app=APPS[name], command=command)
+        server = AppServer(env=env, app=APPS[name], command=command, root=root)
         try:
             server.wait_healthy(timeout=120)
             healthy = time.perf_counter() - server.started
@@ -125,20 +135,43 @@ def one_start(browser, name: str, env: dict[str, str]) -> dict[str, float]:
     return times
 
 
-def rounds(n: int, env: dict[str, str]) -> dict[str, list[dict[str, float]]]:
+class Start(NamedTuple):
+    """One row of the benchmark: an app (a key of ``APPS``) of a checkout, with the
+    environment its server gets."""
+
+    label: str
+    name: str
+    root: Path
+    env: dict[str, str]
+
+
+def starts(reference: Path | None, reference_path: str | None) -> list[Start]:
+    """Each app of this checkout, then (with ``reference``) Optiviz's two of that
+    checkout, whose servers get ``reference_path`` first on ``PYTHONPATH`` (a folder of
+    the reference's own pins, where they differ from this venv's)."""
+    out = [Start(name, name, ROOT, {}) for name in APPS]
+    if reference is not None:
+        env = {"PYTHONPATH": reference_path} if reference_path else {}
+        out += [Start(f"{name} (reference)", name, reference, env) for name in APPS if name != BARE]
+    return out
+
+
+def rounds(n: int, rows: list[Start]) -> dict[str, list[dict[str, float]]]:
+    """``n`` rounds of every start, in alternated order (reversed every other round)."""
     from playwright.sync_api import sync_playwright
 
-    out: dict[str, list[dict[str, float]]] = {name: [] for name in APPS}
+    out: dict[str, list[dict[str, float]]] = {row.label: [] for row in rows}
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         for i in range(n):
-            for name in APPS if i % 2 == 0 else reversed(APPS):
-                out[name].append(one_start(browser, name, env))
-                times = out[name][-1]
+            for row in rows if i % 2 == 0 else reversed(rows):
+                out[row.label].append(one_start(browser, row.name, row.env, row.root))
+                times = out[row.label][-1]
                 print(
-                    f"  round {i + 1} {name}: healthy {times['healthy']:.1f} s, plotly.js "
-                    f"{times['plotly']:.1f} s, paths {times['drawn']:.1f} s, server CPU "
-                    f"{times['cpu']:.1f} s (load {os.getloadavg()[0]:.1f})",
+                    f"  round {i + 1} {row.label}: healthy {times['healthy']:.1f} s, plotly.js "
+                    f"{times['plotly']:.1f} s, widgets {times['widgets from']:.1f} s, paths "
+                    f"{times['drawn']:.1f} s, server CPU {times['cpu']:.1f} s "
+                    f"(load {os.getloadavg()[0]:.1f})",
                     flush=True,
                 )
         browser.close()
@@ -247,13 +280,25 @@ def main() -> None:
     parser.add_argument(
         "--timeline", action="store_true", help="also each step of a start, from the browser"
     )
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        help="another checkout (at an older commit, say): its optiviz app and streamlit run "
+        "app.py start in the same alternated rounds",
+    )
+    parser.add_argument(
+        "--reference-path",
+        help="a folder put first on PYTHONPATH for the reference's servers only (its own "
+        "pins where they differ, installed with pip install --target)",
+    )
     args = parser.parse_args()
     env: dict[str, str] = {}
     print(f"Machine: {machine()}; Chromium headless, --disable-gpu\n")
     if args.profile:
         profile(env)
         return
-    out = rounds(args.rounds, env)
+    rows = starts(args.reference, args.reference_path)
+    out = rounds(args.rounds, rows)
     print("\n| app | healthy s | plotly.js s | first paths s | server CPU s |")
     print("|---|---|---|---|---|")
     medians = {}
@@ -265,11 +310,11 @@ def main() -> None:
             f"| {m['cpu']:.1f} |"
         )
     print(f"\nFirst paths over the bare page's (medians of {args.rounds} rounds; each round's):")
-    for name in APPS:
-        if name != "bare":
-            each = [r["drawn"] / b["drawn"] for r, b in zip(out[name], out["bare"], strict=True)]
+    for name in out:
+        if name != BARE:
+            each = [r["drawn"] / b["drawn"] for r, b in zip(out[name], out[BARE], strict=True)]
             print(
-                f"  {name}: {medians[name]['drawn'] / medians['bare']['drawn']:.2f}x; "
+                f"  {name}: {medians[name]['drawn'] / medians[BARE]['drawn']:.2f}x; "
                 + ", ".join(f"{x:.2f}x" for x in each)
             )
     if args.timeline:

@@ -3,12 +3,12 @@ project's ``.streamlit/config.toml`` passed as flags, so no checkout is needed."
 
 from __future__ import annotations
 
+import importlib.abc
 import logging
 import sys
 import threading
-import time
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from optiviz import resources
 
@@ -16,77 +16,62 @@ from optiviz import resources
 def app_command(extra: Sequence[str]) -> None:
     """``optiviz app``: ``streamlit run`` on the app shipped in the package, with the
     settings of the project's ``.streamlit/config.toml`` as flags (``extra`` override
-    them: for a repeated option the last one counts). A thread (:func:`boot`) sees the
-    page's modules (JAX with them) imported and starts the first screen's boot
-    (``optiviz.ui.warmup.boot``). Exits with Streamlit's status."""
+    them: for a repeated option the last one counts), through Streamlit's own command
+    line. The page's first run is ``streamlit run app.py``'s; beside it a thread
+    (:func:`boot`) only acts on a server that no browser has opened. Exits with
+    Streamlit's status."""
     from streamlit.web import cli as streamlit_cli
 
+    watch_page_import()
     threading.Thread(target=boot, name="optiviz-import", daemon=True).start()
     streamlit_cli.main(args=streamlit_argv(extra), prog_name="streamlit")
 
 
-SERVER_START_S = 60.0
-"""The longest the import thread waits for Streamlit's server before going on."""
 IDLE_S = 5.0
-"""With no browser connected this long after the server has started, the import thread
-imports the page's modules itself."""
-FIRST_RUN_S = 30.0
-"""The longest the import thread waits for a connected browser's page run to begin its
-imports before importing anyway."""
+"""With no page run begun this long after ``optiviz app`` started, :func:`boot` imports
+the page's modules and starts the first screen's boot itself."""
+PAGE = "optiviz.ui"
+"""The page's modules, which ``app.py`` imports right after it has sent its preload."""
+PAGE_IMPORT = threading.Event()
+"""Set when the process first looks for :data:`PAGE` (a page run, or :func:`boot`)."""
 
 
-def server_started() -> bool:
-    """Whether Streamlit's runtime has started: its server is then about to answer."""
-    from streamlit.runtime import Runtime, RuntimeState
+class _PageImport(importlib.abc.MetaPathFinder):
+    """Sets :data:`PAGE_IMPORT` when :data:`PAGE` is first imported, and finds nothing
+    itself: the import goes on as it would without it."""
 
-    return Runtime.exists() and Runtime.instance().state != RuntimeState.INITIAL
-
-
-def visitor() -> bool:
-    """Whether a browser is connected to Streamlit's runtime."""
-    from streamlit.runtime import Runtime, RuntimeState
-
-    return Runtime.exists() and (
-        Runtime.instance().state == RuntimeState.ONE_OR_MORE_SESSIONS_CONNECTED
-    )
+    def find_spec(self, fullname: str, path: object = None, target: object = None) -> None:
+        if fullname == PAGE:
+            PAGE_IMPORT.set()
 
 
-def page_importing() -> bool:
-    """Whether a page run has begun importing the page's modules (``app.py`` does so
-    right after it has sent its preload)."""
-    return "optiviz.ui" in sys.modules
+def watch_page_import() -> None:
+    """Put the :class:`_PageImport` hook first in ``sys.meta_path`` (once), unless the page's
+    modules are imported already."""
+    if PAGE in sys.modules:
+        PAGE_IMPORT.set()
+    elif not any(isinstance(finder, _PageImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _PageImport())
 
 
 def boot() -> None:
-    """Once Streamlit's server has started, see the page's modules imported, then start
-    ``warmup.boot``. A server with no browser for ``IDLE_S`` (a replica behind nginx, a
-    server woken by its health check) imports them here, so its first visitor finds them
-    loaded. Where a browser is already connected, its page run imports them, after it
-    has sent the preload, and this thread waits for that import: JAX's import holds the
-    interpreter's lock for most of a second or more, and beside the server's start, the
-    session's start or the preload, it would delay the browser's loading of the page and
-    of plotly.js, which otherwise runs beside the page's imports."""
-    _wait(server_started, SERVER_START_S)
-    if _wait(visitor, IDLE_S):
-        _wait(page_importing, FIRST_RUN_S)
+    """Wait up to ``IDLE_S`` for a page run to import the page's modules. Once one has,
+    do nothing: the page's run and its hooks (``optiviz.ui.warmup``) are then exactly
+    ``streamlit run app.py``'s, and importing JAX beside the browser's loading of the
+    page or plotly.js would delay both (it holds the interpreter's lock for most of a
+    second). A server with none by then (a replica behind nginx, a server woken by its
+    health check) imports them here and starts ``warmup.boot``, so its first visitor
+    finds them loaded and the first screen compiled."""
+    if PAGE_IMPORT.wait(IDLE_S):
+        return
     caching = logging.getLogger("streamlit.runtime.caching.cache_data_api")
     level = caching.level
-    caching.setLevel(logging.ERROR)  # the page's modules, imported before the runtime exists
+    caching.setLevel(logging.ERROR)  # a server slow to start: its runtime may not exist yet
     try:
         from optiviz.ui import warmup
     finally:
         caching.setLevel(level)
     warmup.boot()
-
-
-def _wait(condition: Callable[[], bool], timeout: float) -> bool:
-    """Poll ``condition`` every 20 ms for up to ``timeout`` s; whether it came true."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 def streamlit_argv(extra: Sequence[str]) -> list[str]:

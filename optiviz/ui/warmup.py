@@ -3,13 +3,14 @@ start (:func:`boot`), and, once the first page is drawn, a background compile of
 program the lessons, views and surfaces run.
 
 The default page's chart is shipped (``optiviz.ui.first_screen``, proven equal to the
-engine's), so the first visitor of a new server waits for no compile. ``optiviz app``
-and ``optiviz serve``'s replicas call :func:`boot` before Streamlit's server starts, so
-the first screen's programs compile while the server comes up and the first browser
-loads the page, and the compiled data is checked against the shipped one; without a
-snapshot the first page run waits for that compile
-(:func:`configure_compilation_cache`) instead of compiling the same programs beside it.
-A bare ``streamlit run app.py`` compiles them in the background after its first page.
+engine's), so the first visitor of a new server waits for no compile, and the background
+compile after the first page compiles the first screen first and checks the shipped data
+against it. ``optiviz app`` (each ``optiviz serve`` replica too) calls :func:`boot` on a
+server that no browser has opened within a few seconds (``optiviz.cli.launch``), so a
+replica woken by its health check has the page's modules loaded and the first screen
+compiled before its first visitor; without a snapshot a page run that comes during that
+compile waits for it (:func:`configure_compilation_cache`) instead of compiling the same
+programs beside it.
 
 This module holds when the warm-up runs: the compilation cache (:func:`enable_cache`), the
 boot, the app's hooks at the start and end of every page run
@@ -33,7 +34,6 @@ from pathlib import Path
 
 import jax
 import streamlit as st
-from streamlit.runtime import Runtime
 
 from optiviz.ui import container, shutdown
 from optiviz.ui import first_screen as snapshot
@@ -106,9 +106,9 @@ seconds to start its first run)."""
 
 
 def boot() -> threading.Thread | None:
-    """At server start, before the first visitor: compile :func:`first_screen`'s programs
-    in a thread (None when ``OPTIVIZ_WARMUP=0``); with the first screen shipped, only
-    once ``BOOT_IDLE_S`` have passed with no visitor."""
+    """On a server that no browser has opened yet (``optiviz.cli.launch.boot``): compile
+    :func:`first_screen`'s programs in a thread (None when ``OPTIVIZ_WARMUP=0``); with
+    the first screen shipped, only once ``BOOT_IDLE_S`` more have passed with no visitor."""
     if not ENABLED:
         return None
     _BOOTING.set()
@@ -120,7 +120,7 @@ def boot() -> threading.Thread | None:
 
 PRELOAD = ("streamlit.emojis",)
 """What the first page run would import on its way: the page icon is checked against
-Streamlit's emoji table. The boot imports it while the first browser loads the page.
+Streamlit's emoji table. The boot imports it before the first visitor.
 (pandas and pyarrow are no longer on the way: the charts' data goes as a list, which
 Streamlit does not scan for data frames, ``chart_component.sent``.)"""
 
@@ -135,6 +135,8 @@ def _boot_work() -> None:
         _runtime_started()
         if snapshot.shipped() is not None and _visitor_within(BOOT_IDLE_S):
             return  # its page is drawn from the snapshot; the background compile follows
+        if _STOP.is_set():
+            return  # the server is stopping: nothing is left to compile for
         warm(visit)
         DONE.add(visit.key)
         log.info("boot: the first screen compiled in %.1f s", time.perf_counter() - started)
@@ -157,7 +159,7 @@ def _runtime_started(timeout: float = 10.0) -> bool:
     """Wait for Streamlit's runtime (the server has started), so the boot's calls of the
     page's cached functions fill the runtime's caches, not a stand-in store."""
     deadline = time.monotonic() + timeout
-    while not Runtime.exists():
+    while not st.runtime.exists():
         if time.monotonic() > deadline or _STOP.wait(0.05):
             return False
     return True
