@@ -1,5 +1,6 @@
 """Optiviz: `streamlit run app.py`."""
 
+import gc
 from contextlib import suppress
 
 import streamlit as st
@@ -14,7 +15,15 @@ with suppress(StreamlitAPIException):
         key="optiviz-preload"
     )
 
-from optiviz.ui import main, student  # noqa: E402 - after the preload, on purpose
+# The first run's import (JAX, the app) makes some 90,000 objects the collector tracks: no
+# collection walks them midway, which cost that import 0.1-0.4 s of CPU (docs/benchmarks.md).
+collecting = gc.isenabled()
+gc.disable()
+try:
+    from optiviz.ui import main, student  # noqa: E402 - after the preload, on purpose
+finally:
+    if collecting:
+        gc.enable()
 
 if student.requested():
     student.render()
