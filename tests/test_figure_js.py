@@ -17,7 +17,7 @@ NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
 
 RUNNER = """
-const { clickedPoint } = await import(process.argv.at(-1));
+const { clickedPoint, look } = await import(process.argv.at(-1));
 const trial = { curveNumber: 3, pointNumber: 2, pointIndex: 2, x: -1.5, y: -2,
   data: { name: "trials" }, customdata: new Float64Array([0.0316, 0.01, 2]) };
 const cell = { curveNumber: 0, pointNumber: [4, 7], data: { name: "final loss" }, x: -2,
@@ -26,6 +26,8 @@ const listed = { curveNumber: 4, pointNumber: 0, pointIndex: 0, x: 0, y: 0,
   data: { name: "best" }, customdata: [1, 0.5, 7] };
 const out = [trial, cell, listed].map((p) => clickedPoint({ points: [p, cell] }));
 out.push(clickedPoint({ points: [] }), clickedPoint(undefined));
+const type = (w) => [look(w).xaxis.tickfont.size, look(w).yaxis.title.font.size];
+out.push([390, 639, 640, 1400].map(type));
 process.stdout.write(JSON.stringify(out));
 """
 
@@ -45,7 +47,7 @@ def _clicked(tmp_path: Path) -> list:
 
 
 def test_a_click_reports_the_first_point_as_json_that_names_its_run(tmp_path: Path) -> None:
-    trial, cell, listed, none, missing = _clicked(tmp_path)
+    trial, cell, listed, none, missing, _ = _clicked(tmp_path)
     assert trial == {
         "curveNumber": 3,
         "name": "trials",
@@ -62,3 +64,10 @@ def test_a_click_reports_the_first_point_as_json_that_names_its_run(tmp_path: Pa
         (1.0, 0.5),
     ]
     assert none is None and missing is None
+
+
+def test_the_type_is_st_plotly_charts_but_on_a_phone(tmp_path: Path) -> None:
+    """15.75 px ticks and 18.375 px axis titles (what st.plotly_chart's theme gives), but
+    plotly.js's own 12 px in a window narrower than 640 px, where Streamlit stacks columns."""
+    *_, sizes = _clicked(tmp_path)
+    assert sizes == [[12, 14], [12, 14], [15.75, 18.375], [15.75, 18.375]]

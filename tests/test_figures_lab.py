@@ -144,6 +144,25 @@ def test_every_surrogate_panel_has_its_own_titled_colour_bar_under_it():
         assert heat.colorbar.orientation == "h" and heat.colorbar.y < 0
 
 
+def test_surrogate_panels_share_one_k_title_and_write_every_other_decade_level():
+    """Three panels a third of the page wide: the k title once (beside the first panel,
+    not over the next one's plot), α's five decades labelled 0.0001, 0.01, 1, unrotated."""
+    grid = np.arange(96.0).reshape(8, 12)
+    snap = Snapshot(4, ALPHAS, KS, grid, grid + 1, grid + 2, _trials(), 0.01, 0.02)
+    fig = lab_search.surrogate_figure(snap)
+    assert fig.layout.yaxis.title.text == "decay k"
+    assert fig.layout.yaxis2.title.text is None and fig.layout.yaxis3.title.text is None
+    for axis in ("xaxis", "xaxis2", "xaxis3"):
+        assert list(fig.layout[axis].tickvals) == [-4, -3, -2, -1, 0]
+        assert list(fig.layout[axis].ticktext) == ["0.0001", "", "0.01", "", "1"]
+        assert fig.layout[axis].tickangle == 0
+
+
+def test_trial_numbers_on_the_maps_edge_are_not_clipped():
+    fig = lab.landscape_figure(ALPHAS, KS, _losses(), trials=_trials())
+    assert _by_name(fig, "trials")[0].cliponaxis is False
+
+
 def test_surrogate_has_three_panels_with_trials_and_the_next_point():
     grid = np.arange(96.0).reshape(8, 12)
     snap = Snapshot(4, ALPHAS, KS, grid, grid + 1, grid + 2, _trials(), 0.01, 0.02)
@@ -166,6 +185,8 @@ def test_range_test_marks_and_labels_the_turn_and_the_suggested_rate_on_a_log_ax
     test = RangeTest(lrs, losses, losses * 0.9, 19, turn / 10, 4.0, turn=turn)
     fig = lab_range_test.range_test_figure(test)
     assert fig.layout.xaxis.type == "log"
+    # One label a decade, written out: no 2 and 5 between decades, no SI prefix (10µ).
+    assert fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.tickformat == "~g"
     mark, bend = _by_name(fig, "suggested α")[0], _by_name(fig, "turn")[0]
     assert list(mark.x) == [turn / 10] and list(mark.customdata[0]) == [turn / 10]
     expected = np.interp(np.log(turn / 10), np.log(lrs), losses * 0.9)

@@ -145,6 +145,7 @@ def _trial_markers(
         hovertext=numbers,
         textposition="top center",
         textfont={"color": TRIAL_COLOUR},
+        cliponaxis=False,  # a trial on the map's edge keeps its whole number
         marker={"size": 9, "color": TRIAL_COLOUR, "line": {"color": TRIAL_EDGE, "width": 1}},
         customdata=np.stack([a, k, [t.index for t in trials]], axis=1),
         hovertemplate="trial %{hovertext}: " + _AK_HOVER,

@@ -84,7 +84,9 @@ def range_test_figure(test: RangeTest) -> go.Figure:
             ),
         ]
     )
-    fig.update_xaxes(type="log", title="learning rate α")
+    # One label a decade, written out (0.001, not 1m): plotly's 2 and 5 between decades
+    # crowd the axis at the page's type size.
+    fig.update_xaxes(type="log", title="learning rate α", dtick=1, tickformat="~g")
     fig.update_yaxes(title="loss", range=_loss_range(test))
     fig.update_layout(height=HEIGHT - 120)
     return fig

@@ -22,6 +22,7 @@ from optiviz.figures.lab import (
     _point,
     _spans,
     _trial_markers,
+    decade_ticks,
 )
 
 STRATEGY_COLOURS = {"grid": "#3b82f6", "random": "#f59e0b", "bayes": "#9333ea"}
@@ -78,6 +79,14 @@ def _panel_colourbar(fig: go.Figure, col: int, title: str) -> dict:
     }
 
 
+def _every_other(labels: list[str], most: int = 4) -> list[str]:
+    """``labels`` with every other one blank where there are more than ``most``: a panel a
+    third of the page wide has room for about four decade labels at the page's type."""
+    if len(labels) <= most:
+        return labels
+    return [label if i % 2 == 0 else "" for i, label in enumerate(labels)]
+
+
 def surrogate_figure(snapshot: Snapshot) -> go.Figure:
     """GP mean, std and expected improvement side by side, each with a titled colour bar
     under it; the trials so far and the next point on each."""
@@ -98,5 +107,8 @@ def surrogate_figure(snapshot: Snapshot) -> go.Figure:
             col,
         )
         _log_axes(fig, alphas, ks, 1, col)
+    fig.update_xaxes(tickangle=0, ticktext=_every_other(decade_ticks(alphas)["ticktext"]))
+    fig.update_yaxes(title=None, row=1, col=2)  # the panels share the first one's k axis
+    fig.update_yaxes(title=None, row=1, col=3)
     fig.update_layout(height=HEIGHT, showlegend=False, margin={"t": 50, "b": 150})  # titles
     return fig

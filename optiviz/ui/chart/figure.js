@@ -14,22 +14,29 @@ import { themed } from "./theme.js";
 // (measured in Chromium on st.plotly_chart: 15.75 px tick labels, 18.375 px axis titles),
 // no vertical grid lines, margins that grow to fit. A template, so the figure's own
 // layout wins; the colours are the page's (theme.js).
-const TICK_PX = 15.75;
-const AXIS_TITLE_PX = 18.375;
-const LOOK = {
-  title: { x: 0, xanchor: "left", pad: { l: 4 }, font: { size: 16, weight: 700 } },
-  xaxis: {
-    automargin: true,
-    showgrid: false,
-    tickfont: { size: TICK_PX },
-    title: { font: { size: AXIS_TITLE_PX }, standoff: 24 },
-  },
-  yaxis: {
-    automargin: true,
-    tickfont: { size: TICK_PX },
-    title: { font: { size: AXIS_TITLE_PX }, standoff: 32 },
-  },
-};
+// In a window narrower than NARROW_PX (a phone: Streamlit stacks its columns there),
+// plotly.js's own 12 px type, so that ticks stay upright and one panel's labels do not
+// run into the next one's.
+const TYPE = { wide: [15.75, 18.375], narrow: [12, 14] };
+const NARROW_PX = 640;
+
+export function look(width) {
+  const [tick, title] = TYPE[width > 0 && width < NARROW_PX ? "narrow" : "wide"];
+  return {
+    title: { x: 0, xanchor: "left", pad: { l: 4 }, font: { size: 16, weight: 700 } },
+    xaxis: {
+      automargin: true,
+      showgrid: false,
+      tickfont: { size: tick },
+      title: { font: { size: title }, standoff: 24 },
+    },
+    yaxis: {
+      automargin: true,
+      tickfont: { size: tick },
+      title: { font: { size: title }, standoff: 32 },
+    },
+  };
+}
 
 function plainValue(value) {
   // A typed array (plotly.js decodes plotly.py's base64 arrays into them), or a row of
@@ -70,7 +77,8 @@ export default function ({ data: sent, parentElement, setTriggerValue }) {
   const { figure, config, clicks } = payload(sent);
   const gd = container(parentElement);
   gd.__send = clicks ? setTriggerValue : null;
-  const layout = { template: { layout: LOOK }, ...themed(figure.layout, parentElement) };
+  const template = { layout: look(window.innerWidth) };
+  const layout = { template, ...themed(figure.layout, parentElement) };
   loadPlotly().then((Plotly) =>
     Plotly.react(gd, {
       data: figure.data,
