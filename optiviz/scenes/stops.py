@@ -32,14 +32,25 @@ def alpha_options() -> list[float]:
     return list(_alpha_grid())
 
 
+@lru_cache(maxsize=1)
+def _k_grid() -> tuple[float, ...]:
+    return (0.0, *_nice(10 ** (np.arange(-4 * 8, 1) / 8)))
+
+
 def k_options() -> list[float]:
-    """Decay rates: 0, then a log scale from 1e-4 to 1."""
-    return [0.0, *_nice(10 ** (np.arange(-4 * 8, 1) / 8))]
+    """Decay rates: 0, then a log scale from 1e-4 to 1 (eight a decade, two significant
+    digits)."""
+    return list(_k_grid())
+
+
+@lru_cache(maxsize=1)
+def _decay_grid() -> tuple[float, ...]:
+    return (0.0, *_nice(10 ** (np.arange(-5 * 3, 1 * 3 + 1) / 3)))
 
 
 def decay_options() -> list[float]:
     """Weight decays: 0, then a log scale from 1e-5 to 10 (three per decade)."""
-    return [0.0, *_nice(10 ** (np.arange(-5 * 3, 1 * 3 + 1) / 3))]
+    return list(_decay_grid())
 
 
 def eps_options() -> list[float]:
