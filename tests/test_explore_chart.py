@@ -13,7 +13,7 @@ from optiviz import scenes
 from optiviz.devtools.examples import staircase_settings
 from optiviz.scenes import explore, params
 from optiviz.scenes.params import MY_ALPHA
-from optiviz.ui import explore_chart, family_cache, first_screen, sliders
+from optiviz.ui import chart_component, explore_chart, family_cache, first_screen, sliders
 
 ALPHAS, KS = params.alpha_options(), params.k_options()
 FAMILY_VIEWS = {
@@ -180,3 +180,24 @@ def test_two_runs_with_one_family_share_one_packing(monkeypatch) -> None:
         explore.run_names(drawn)[good],
         explore.run_names(drawn)[mine],
     ]
+
+
+def test_a_cached_chart_holds_no_list_and_sends_the_same_json() -> None:
+    """``chart_for`` keeps the chart with tuples where ``compute_chart`` made lists
+    (``family_cache.untracked``), so the collector does not walk the ~200 lists of its
+    sliders in every pass; the JSON the browser gets is the engine's."""
+    s = _settings({"schedule": "exponential", "k": KS[7]}, (0.41, 0.77))
+    explore_chart.chart_for.clear()
+    cached = explore_chart.chart_for(s)
+
+    def lists(value) -> int:
+        if isinstance(value, dict):
+            return sum(lists(v) for v in value.values())
+        if isinstance(value, list | tuple):
+            return isinstance(value, list) + sum(lists(v) for v in value)
+        return 0
+
+    computed = explore_chart.compute_chart(s)
+    assert lists(computed) > 150 and lists(cached) == 0
+    token = {chart_component.TOKEN: cached[chart_component.TOKEN]}
+    assert first_screen.normal(cached) == first_screen.normal(computed | token)

@@ -53,8 +53,10 @@ def test_a_packed_family_holds_no_list_and_nothing_the_collector_walks() -> None
 
 
 def test_untracked_keeps_the_json() -> None:
-    """``untracked`` turns lists into tuples, at every depth, and nothing else."""
-    value = {"a": [1, [2.5, None, "x"], {"b": [True]}], "c": (3, [4])}
+    """``untracked`` turns lists into tuples, at every depth, and nothing else; a tuple
+    (one it made) is kept as it is, not walked again."""
+    made = (5, (6,))
+    value = {"a": [1, [2.5, None, "x"], {"b": [True]}], "c": made}
     out = family_cache.untracked(value)
-    assert out == {"a": (1, (2.5, None, "x"), {"b": (True,)}), "c": (3, (4,))}
-    assert json.dumps(out) == json.dumps(value)
+    assert out == {"a": (1, (2.5, None, "x"), {"b": (True,)}), "c": (5, (6,))}
+    assert out["c"] is made and json.dumps(out) == json.dumps(value)

@@ -18,6 +18,7 @@ from optiviz.scenes import grids, params
 from optiviz.scenes.params import MY_ALPHA
 from optiviz.scenes.settings import Settings
 from optiviz.ui import chart_component, first_screen, sliders
+from optiviz.ui.family_cache import untracked
 
 PLOT_CONFIG = {
     "displaylogo": False,
@@ -117,9 +118,12 @@ def chart_for(s: Settings, three_d: bool = False) -> dict:
     Checked once to be strict JSON, with its digest as its ``chart_component.TOKEN``
     (``chart_component.digest``), and shared by every session as it is (a resource: a hit
     is not unpickled again), so nothing downstream may change it: ``sliders.by_reference``
-    and ``chart_component.chart`` build new dicts."""
+    and ``chart_component.chart`` build new dicts. Its lists are tuples
+    (``family_cache.untracked``: the same JSON, which the collector does not walk; a
+    chart holds about 200 lists beyond its families, most of them a stop's verdict and
+    loss)."""
     data = first_screen.lookup(s, three_d) or compute_chart(s, three_d)
-    return data | {chart_component.TOKEN: chart_component.digest(data)}
+    return untracked(data | {chart_component.TOKEN: chart_component.digest(data)})
 
 
 def compute_chart(s: Settings, three_d: bool = False) -> dict:

@@ -144,8 +144,8 @@ def untracked(value):
     is walked in every collection that reaches its generation; a packed family has about
     60 lists of 1,200 items, kept for minutes, and a full collection of a server holding
     30 students' families walked some 125,000 list items (37 ms, once every few dozen
-    moves)."""
-    if isinstance(value, list | tuple):
+    moves). A tuple is taken as it is (one made here: a cached family inside a chart)."""
+    if isinstance(value, list):
         return tuple(untracked(v) for v in value)
     if isinstance(value, dict):
         return {k: untracked(v) for k, v in value.items()}

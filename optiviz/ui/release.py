@@ -20,6 +20,7 @@ from optiviz.scenes.explore import run_names
 from optiviz.scenes.settings import Settings
 from optiviz.ui import chart_component, sliders
 from optiviz.ui.explore_chart import drawn_settings
+from optiviz.ui.family_cache import untracked
 
 
 def holds(data: dict, before: Settings, now: Settings, key: str, value: float) -> bool:
@@ -54,12 +55,13 @@ def answer(
     holds draws it as a run of the race) or the payload's slider holds its own value
     between two stops (the payload then held is no longer at that value). Where the other
     slider stands between two stops, its families hold the view's own runs there, which
-    are this slider's members at ``value`` (``_runs``)."""
+    are this slider's members at ``value`` (``_runs``). The sliders sent are kept in the
+    session's record of the payload, their lists as tuples (``family_cache.untracked``)."""
     if not holds(data, before, now, key, value):
         return None
     stale = [s for s in data["sliders"] if s["key"] != key and s["families"]]
     joins = drawn_settings(before)[1] is not None and drawn_settings(now)[1] is None
-    grid = next(s for s in data["sliders"] if s["key"] == key)["stops"] == _options(key)
+    grid = list(next(s for s in data["sliders"] if s["key"] == key)["stops"]) == _options(key)
     if not stale and not joins and grid:
         return chart_component.kept(data, key, value)
     drawn, _ = drawn_settings(now)
@@ -73,7 +75,7 @@ def answer(
             exact = _runs(drawn, key, other, len(names))
             if exact is None:
                 return None
-        fresh.append(sliders.slider(drawn, other, box, "", surface, names, exact))
+        fresh.append(untracked(sliders.slider(drawn, other, box, "", surface, names, exact)))
     update = sliders.by_reference({"sliders": fresh}, sent)["sliders"]
     return chart_component.kept(data, key, value, update)
 
