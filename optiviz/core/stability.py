@@ -26,7 +26,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from optiviz.core import limits, optimizers
+from optiviz.core import limits, optimizers, rowwise
 from optiviz.core.dynamics import HYPER_KEYS
 from optiviz.core.surfaces import Surface, get
 
@@ -169,9 +169,7 @@ def hessian_extremes(surface: str | Surface, positions) -> np.ndarray:
     on: a quarter of a staircase α family's rows), each row's values its own."""
     surface = get(surface)
     xs = _positions(surface, positions)
-    finite = np.isfinite(xs[:, 0])
-    for j in range(1, surface.dim):  # a slice at a time: no reduction loop per row
-        finite &= np.isfinite(xs[:, j])
+    finite = rowwise.finite(xs)
     rows = xs[finite]
     n = len(rows)
     padded = np.zeros((-(-n // CHUNK) * CHUNK, surface.dim), np.float32)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from optiviz.core import rowwise
+
 VERDICTS = ("converged", "slow", "oscillating", "diverged")
 GRAD_TOL = 1e-3
 STEP_TOL = 1e-4
@@ -30,9 +32,7 @@ def first_bad(positions: np.ndarray, losses: np.ndarray, radius: float) -> int |
 def first_bad_many(positions: np.ndarray, losses: np.ndarray, radius: float) -> np.ndarray:
     """``first_bad`` of each run at once: ``positions`` (runs, T + 1, dim) and ``losses``
     (runs, T + 1) in, each run's first bad row out, -1 for a run with none."""
-    bad = ~np.isfinite(losses) | ~np.all(np.isfinite(positions), axis=-1)
-    with np.errstate(invalid="ignore"):
-        bad |= np.any(np.abs(positions) > radius, axis=-1)
+    bad = ~np.isfinite(losses) | ~rowwise.finite(positions) | rowwise.beyond(positions, radius)
     return np.where(bad.any(axis=-1), bad.argmax(axis=-1), -1)
 
 
@@ -58,9 +58,9 @@ def classify_many(
     if steps >= 1:
         m = min(steps, max(5, steps // 10))
         moves = np.diff(positions[:, -m - 1 :], axis=1)
-        longest = np.linalg.norm(moves, axis=2).max(axis=1)
+        longest = rowwise.norm(moves).max(axis=1)
         settled = (np.asarray(grad_norm_end) <= GRAD_TOL) & (longest <= STEP_TOL * scale)
-        dots = np.sum(moves[:, 1:] * moves[:, :-1], axis=2)
+        dots = rowwise.dot(moves[:, 1:], moves[:, :-1])
         if dots.shape[1]:
             out[np.mean(dots < 0, axis=1) >= REVERSAL_SHARE] = "oscillating"
         out[settled] = "converged"
