@@ -103,8 +103,9 @@ def nginx_binary() -> str:
 
 
 def replica_command(port: int) -> list[str]:
-    """``optiviz app`` (``streamlit run`` on the packaged app, its first screen compiled
-    at start) on ``127.0.0.1:port``."""
+    """``optiviz app`` (``streamlit run`` on the packaged app; a replica no page run
+    reaches within ``launch.IDLE_S`` compiles its first screen itself) on
+    ``127.0.0.1:port``."""
     return [
         sys.executable,
         "-m",
