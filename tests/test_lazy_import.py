@@ -78,3 +78,17 @@ def test_optiviz_app_hands_over_to_streamlit_before_jax_is_imported() -> None:
     assert out["args"][0] == "run" and out["args"][1].endswith("app.py")
     assert out["args"][-1] == "--server.port=8999"
     assert out["status"] == 0
+
+
+PAGE_MODULES = r"""
+import json, sys
+import optiviz.ui
+print(json.dumps({"segno": "segno" in sys.modules}))
+"""
+
+
+def test_the_page_imports_no_qr_code_writer_until_a_question_is_asked() -> None:
+    assert child.report(PAGE_MODULES, env={})["segno"] is False
+    from optiviz.ui import classroom
+
+    assert classroom.qr_image("http://localhost:8501/?room=ABC123").startswith('<img src="data:')
