@@ -160,7 +160,11 @@ def test_surrogate_panels_share_one_k_title_and_write_every_other_decade_level()
 
 def test_trial_numbers_on_the_maps_edge_are_not_clipped():
     fig = lab.landscape_figure(ALPHAS, KS, _losses(), trials=_trials())
-    assert _by_name(fig, "trials")[0].cliponaxis is False
+    marks = _by_name(fig, "trials")[0]
+    assert marks.cliponaxis is False
+    # past the edge a number stands on the page's white: white text needs a dark halo
+    assert marks.textfont.color == lab.TRIAL_COLOUR == "#ffffff"
+    assert lab.TRIAL_EDGE in marks.textfont.shadow
 
 
 def test_surrogate_has_three_panels_with_trials_and_the_next_point():

@@ -144,7 +144,9 @@ def _trial_markers(
         text=[n if keep else "" for n, keep in zip(numbers, shown, strict=True)],
         hovertext=numbers,
         textposition="top center",
-        textfont={"color": TRIAL_COLOUR},
+        # a dark halo: a number past the map's edge (a trial at the range's end) stands
+        # on the page's white, where white alone would not show
+        textfont={"color": TRIAL_COLOUR, "shadow": f"0 0 2px {TRIAL_EDGE}, 0 0 3px {TRIAL_EDGE}"},
         cliponaxis=False,  # a trial on the map's edge keeps its whole number
         marker={"size": 9, "color": TRIAL_COLOUR, "line": {"color": TRIAL_EDGE, "width": 1}},
         customdata=np.stack([a, k, [t.index for t in trials]], axis=1),

@@ -262,13 +262,6 @@ def set_values(values: Mapping[str, object]) -> None:
         st.session_state[key] = value
 
 
-def clicked_point(chart_key: str) -> dict | None:
-    """The first point of a chart's click selection (``on_select``), or None."""
-    event = st.session_state.get(chart_key) or {}
-    points = event.get("selection", {}).get("points", [])
-    return points[0] if points else None
-
-
 def default(key: str, value: Any = None) -> None:
     """A control's default, set once in session state (so lessons and links can set it
     too); without ``value``, the table's."""
