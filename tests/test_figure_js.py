@@ -28,6 +28,7 @@ const out = [trial, cell, listed].map((p) => clickedPoint({ points: [p, cell] })
 out.push(clickedPoint({ points: [] }), clickedPoint(undefined));
 const type = (w) => [look(w).xaxis.tickfont.size, look(w).yaxis.title.font.size];
 out.push([390, 639, 640, 1400].map(type));
+out.push([390, 1400].map((w) => look(w).legend || null));
 process.stdout.write(JSON.stringify(out));
 """
 
@@ -47,7 +48,7 @@ def _clicked(tmp_path: Path) -> list:
 
 
 def test_a_click_reports_the_first_point_as_json_that_names_its_run(tmp_path: Path) -> None:
-    trial, cell, listed, none, missing, _ = _clicked(tmp_path)
+    trial, cell, listed, none, missing, _, _ = _clicked(tmp_path)
     assert trial == {
         "curveNumber": 3,
         "name": "trials",
@@ -69,5 +70,10 @@ def test_a_click_reports_the_first_point_as_json_that_names_its_run(tmp_path: Pa
 def test_the_type_is_st_plotly_charts_but_on_a_phone(tmp_path: Path) -> None:
     """15.75 px ticks and 18.375 px axis titles (what st.plotly_chart's theme gives), but
     plotly.js's own 12 px in a window narrower than 640 px, where Streamlit stacks columns."""
-    *_, sizes = _clicked(tmp_path)
+    *_, sizes, legends = _clicked(tmp_path)
     assert sizes == [[12, 14], [12, 14], [15.75, 18.375], [15.75, 18.375]]
+    phone, wide = legends
+    # at the figure's foot (the container's), where plotly.js makes room for it
+    assert phone["orientation"] == "h" and phone["yref"] == "container"
+    assert phone["y"] == 0 and phone["yanchor"] == "bottom"
+    assert wide is None  # plotly.js's own place, at the right, as st.plotly_chart's

@@ -16,13 +16,25 @@ import { themed } from "./theme.js";
 // layout wins; the colours are the page's (theme.js).
 // In a window narrower than NARROW_PX (a phone: Streamlit stacks its columns there),
 // plotly.js's own 12 px type, so that ticks stay upright and one panel's labels do not
-// run into the next one's.
+// run into the next one's, and a legend at the figure's foot (one the figure does not
+// place itself; plotly.js makes room for it under the axis title), where one at the right
+// would take a third of the width from the data.
 const TYPE = { wide: [15.75, 18.375], narrow: [12, 14] };
 const NARROW_PX = 640;
+const LEGEND_UNDER = {
+  orientation: "h",
+  x: 0,
+  xanchor: "left",
+  yref: "container",
+  y: 0,
+  yanchor: "bottom",
+};
 
 export function look(width) {
-  const [tick, title] = TYPE[width > 0 && width < NARROW_PX ? "narrow" : "wide"];
+  const narrow = width > 0 && width < NARROW_PX;
+  const [tick, title] = TYPE[narrow ? "narrow" : "wide"];
   return {
+    ...(narrow ? { legend: LEGEND_UNDER } : {}),
     title: { x: 0, xanchor: "left", pad: { l: 4 }, font: { size: 16, weight: 700 } },
     xaxis: {
       automargin: true,
