@@ -6,19 +6,26 @@ import logging
 from dataclasses import replace
 
 import pytest
+import streamlit as st
 
 from optiviz.devtools.examples import staircase_settings
 from optiviz.scenes import family, params
-from optiviz.ui import explore_chart, family_cache, sliders
+from optiviz.ui import explore_chart, sliders
 
 
 @pytest.fixture(autouse=True)
 def _quiet():
     logging.disable(logging.WARNING)  # cached functions called outside a running app
-    family_cache.family_of.clear()
-    family_cache.packed.clear()
+    _clear()
     yield
     logging.disable(logging.NOTSET)
+
+
+def _clear() -> None:
+    """Every cache a family can come from: the families, their shared and packed arrays,
+    and the charts and scenes (whose runs are the families' members)."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
 
 
 def _sliders(s) -> list[dict]:
@@ -50,6 +57,5 @@ def test_a_move_computes_only_the_family_it_changes(monkeypatch) -> None:
     assert computed == ["k"]
     _sliders(replace(s, k=ks[11]))
     assert computed == ["k", "alpha"]
-    family_cache.family_of.clear()
-    family_cache.packed.clear()
+    _clear()
     assert _sliders(replace(s, alpha=alphas[71])) == moved_alpha

@@ -50,13 +50,17 @@ def k_move_arrays() -> dict[str, bytes]:
     """The five filtered arrays of the α family a decay-view k release packs."""
     logging.disable(logging.WARNING)  # Streamlit's caches outside a server say so
     from optiviz import scenes
+    from optiviz.devtools.examples import staircase_settings
     from optiviz.figures import chart_data, packing
     from optiviz.figures.chart_sliders import _member_xy
     from optiviz.scenes import params
     from optiviz.ui import explore_chart, family_cache, sliders
-    from tests.support.expected import settings_from_link
 
-    s = settings_from_link("?schedule=exponential&start_x=0.5&start_y=0.8")
+    # the link ?schedule=exponential&start_x=0.5&start_y=0.8: the staircase's three
+    # presets, exponential decay at the k slider's default
+    s = staircase_settings(
+        schedule="exponential", k=0.01, start=(0.5, 0.8), presets=("too small", "good", "too large")
+    )
     s = replace(s, alpha=min(params.alpha_options(), key=lambda a: abs(a - 0.9)))
     drawn, _ = explore_chart.drawn_settings(s)
     box = chart_data.map_box(explore_chart.chart_for(s)["figure"]["layout"])
