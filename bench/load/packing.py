@@ -2,10 +2,11 @@
 
 The family is what a decay-view k release packs (``family_cache.family_of`` of the default
 surface's race with exponential decay, "my α"'s 121 members at α's stops), its five
-arrays filtered as ``packing.packed`` filters them. Each codec's output is checked to
-inflate (``zlib.decompress``, as the browser's ``DecompressionStream("deflate")`` does)
-to the same bytes; the times are the median of ``--repeats`` passes over the five arrays
-in this process, and the ratios are against zlib at level 1, the codec before ISA-L.
+arrays filtered as ``packing.packed`` filters them (``packing.filtered``). Each codec's
+output is checked to inflate (``zlib.decompress``, as the browser's
+``DecompressionStream("deflate")`` does) to the same bytes; the times are the median of
+``--repeats`` passes over the five arrays in this process, and the ratios are against zlib
+at level 1, the codec before ISA-L.
 Run from the repository root with ``.venv/bin/python -m bench.load packing``.
 """
 
@@ -35,17 +36,6 @@ CODECS: dict[str, Callable[[bytes], bytes]] = {
 """The codecs compared, by name; the first is the baseline."""
 
 
-def filtered(values, dtype: str, filter_: str | None = None) -> bytes:
-    """The bytes ``packing.packed`` deflates for ``values`` (its filters, before zlib)."""
-    a = np.ascontiguousarray(values, dtype="<" + dtype)
-    raw = a
-    if filter_ == "delta":
-        raw = np.diff(a.astype(np.int64), axis=-2, prepend=0).astype("<u2")
-    elif filter_ == "shuffle":
-        raw = a.view(np.uint8).reshape(-1, a.itemsize).T
-    return np.ascontiguousarray(raw).tobytes()
-
-
 def k_move_arrays() -> dict[str, bytes]:
     """The five filtered arrays of the α family a decay-view k release packs."""
     logging.disable(logging.WARNING)  # Streamlit's caches outside a server say so
@@ -73,11 +63,11 @@ def k_move_arrays() -> dict[str, bytes]:
     x, y = _member_xy(fam, surface)
     xy = np.stack([packing.quantised(x, *box[0]), packing.quantised(y, *box[1])], axis=-1)
     return {
-        "xy": filtered(xy, "u2", "delta"),
-        "loss": filtered(fam.losses, "f4", "shuffle"),
-        "lr": filtered(fam.lrs, "f4", "shuffle"),
-        "grad": filtered(packing.decimal3(fam.grad_norms), "u2"),
-        "step": filtered(packing.decimal3(fam.step_lengths), "u2"),
+        "xy": packing.filtered(xy, "u2", "delta"),
+        "loss": packing.filtered(fam.losses, "f4", "shuffle"),
+        "lr": packing.filtered(fam.lrs, "f4", "shuffle"),
+        "grad": packing.filtered(packing.decimal3(fam.grad_norms), "u2"),
+        "step": packing.filtered(packing.decimal3(fam.step_lengths), "u2"),
     }
 
 

@@ -36,15 +36,22 @@ def packed(values, dtype: str, filter_: str | None = None) -> dict:
     the last axis but one, mod 2^16: smooth paths compress to a third) or "shuffle" (the
     bytes of each float32 grouped by their place, so exponents compress apart from
     mantissas)."""
+    shape = np.shape(values)
+    zdata = base64.b64encode(isal_zlib.compress(filtered(values, dtype, filter_), ZLEVEL))
+    spec = {"dtype": dtype, "shape": list(shape), "zdata": zdata.decode("ascii")}
+    return spec | ({"filter": filter_} if filter_ else {})
+
+
+def filtered(values, dtype: str, filter_: str | None = None) -> bytes:
+    """The bytes ``packed`` deflates: ``values`` as little-endian ``dtype``, through the
+    "delta" or "shuffle" filter."""
     a = np.ascontiguousarray(values, dtype="<" + dtype)
     raw = a
     if filter_ == "delta":
         raw = np.diff(a.astype(np.int64), axis=-2, prepend=0).astype("<u2")
     elif filter_ == "shuffle":
         raw = a.view(np.uint8).reshape(-1, a.itemsize).T
-    zdata = base64.b64encode(isal_zlib.compress(np.ascontiguousarray(raw).tobytes(), ZLEVEL))
-    spec = {"dtype": dtype, "shape": list(a.shape), "zdata": zdata.decode("ascii")}
-    return spec | ({"filter": filter_} if filter_ else {})
+    return np.ascontiguousarray(raw).tobytes()
 
 
 DECIMAL_ZERO, DECIMAL_INF, DECIMAL_NAN = 65533, 65534, 65535
