@@ -25,7 +25,8 @@ at = AppTest.from_file(sys.argv[1], default_timeout=300)
 at.run()
 gc.callbacks.remove(note)
 print(json.dumps({"exceptions": [e.message for e in at.exception], "during": during,
-                  "enabled": gc.isenabled(), "imported": "optiviz.ui" in sys.modules}))
+                  "enabled": gc.isenabled(), "imported": "optiviz.ui" in sys.modules,
+                  "segno": "segno" in sys.modules}))
 """
 
 
@@ -37,3 +38,4 @@ def test_the_page_modules_import_with_no_collection_midway(collector: str) -> No
     assert out["exceptions"] == [] and out["imported"]
     assert out["during"] == [], f"collections during the import: {out['during']}"
     assert out["enabled"] is (collector == "on"), "the collector was left changed"
+    assert out["segno"] is False, "the first page imported the QR-code writer (classroom)"
