@@ -10,7 +10,6 @@ from __future__ import annotations
 import http.server
 import subprocess
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from optiviz.cli import nginx, serve
+from tests.support.answering import wait_answering
 
 VISITS = 240
 
@@ -95,15 +95,7 @@ def _front(replicas: list[Replica], workdir: Path) -> Iterator[Front]:
     assert binary, "nginx is missing: scripts/test.sh installs the Debian package nginx"
     process = subprocess.Popen([binary, *daemon, "-c", str(conf)], stderr=subprocess.PIPE)
     front = Front(port, replicas, workdir)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            front.get()
-            break
-        except OSError:
-            assert process.poll() is None, process.stderr.read().decode()
-            assert time.monotonic() < deadline, "nginx did not answer"
-            time.sleep(0.1)
+    wait_answering(front.get, process, "nginx")
     try:
         yield front
     finally:

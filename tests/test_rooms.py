@@ -13,7 +13,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from optiviz import rooms
 from optiviz.core import surfaces
 from optiviz.devtools.server import free_port
 from optiviz.rooms import RoomError
+from tests.support.answering import wait_answering
 
 ROOT = Path(__file__).resolve().parents[1]
 WHERE = {"kind": "where", "surface": "rosenbrock", "steps": 40}
@@ -55,15 +55,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            assert server.poll() is None, "redis-server exited"
-            assert time.monotonic() < deadline, "redis-server did not answer"
-            time.sleep(0.05)
+    wait_answering(client.ping, server, "redis-server", (redis.ConnectionError,))
     try:
         yield url
     finally:

@@ -32,6 +32,7 @@ from websockets.exceptions import ConnectionClosed
 from optiviz import cli
 from optiviz.cli import nginx, serve
 from optiviz.devtools.protocol import ProtocolSession
+from tests.support.answering import wait_answering
 
 ROOT = Path(__file__).resolve().parents[1]
 START = "Start x"
@@ -134,14 +135,7 @@ def redis_url() -> Iterator[str]:
     command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
     process = subprocess.Popen([*command, "--appendonly", "no"], stdout=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            serve.check_rooms(url)
-            break
-        except serve.ServeError:
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.2)
+    wait_answering(lambda: serve.check_rooms(url), process, "redis-server", (serve.ServeError,))
     yield url
     process.terminate()
     process.wait(10)
